@@ -1,0 +1,152 @@
+# Cairn: one non-recursive GNU Makefile (DESIGN.md §1, style-anchors.md §2.8).
+#
+# Flavours: BUILD=debug (default, into build/), BUILD=asan (build/asan/), BUILD=release
+# (build/release/). O=DIR overrides the output folder (parallel work trees use their own).
+#
+# Sources are found, not listed: every <layer>/**/*.c goes into build/lib/libcairn_<layer>.a,
+# except *_main.c, which each become a program build/bin/<stem> (api/cairnd_main.c -> cairnd).
+# tests/unit/**/test_*.c, tests/integration/**/*.c, tests/bench/**/*.c and
+# serdes/examples/*.c become programs under build/tests/... and build/examples/.
+
+BUILD ?= debug
+ifeq ($(BUILD),debug)
+O ?= build
+else
+O ?= build/$(BUILD)
+endif
+
+CC ?= cc
+PKGS := jansson libmicrohttpd libsodium rdkafka libcurl zlib liblz4 libzstd snappy avro-c \
+        libprotobuf-c
+DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2
+CPPFLAGS := -I. -Iserdes/include -D_GNU_SOURCE -MMD -MP
+CFLAGS := -std=c11 -g -pthread $(WARN)
+LDFLAGS := -pthread
+ifeq ($(DEPS_OK),yes)
+CFLAGS += $(shell pkg-config --cflags $(PKGS) cmocka)
+LDLIBS := $(shell pkg-config --libs $(PKGS)) -lm
+TEST_LDLIBS := $(shell pkg-config --libs cmocka)
+endif
+
+ifeq ($(BUILD),asan)
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS += -O1 $(SAN)
+LDFLAGS += $(SAN)
+else ifeq ($(BUILD),release)
+CFLAGS += -O2 -DNDEBUG
+else
+CFLAGS += -O0
+endif
+
+# Link order: highest layer first.
+LAYERS := clients api registry serdes broker compat common
+
+srcs_of = $(shell find $(1) -name '*.c' ! -name '*_main.c' ! -path '*/examples/*' 2>/dev/null)
+mains_of = $(shell find $(1) -name '*_main.c' 2>/dev/null)
+obj = $(patsubst %.c,$(O)/obj/%.o,$(1))
+
+define layer_rules
+SRC_$(1) := $$(call srcs_of,$(1))
+LIB_$(1) := $$(if $$(SRC_$(1)),$(O)/lib/libcairn_$(1).a)
+$$(LIB_$(1)): $$(call obj,$$(SRC_$(1)))
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rules,$(l))))
+
+LIBS := $(foreach l,$(LAYERS),$(LIB_$(l)))
+MAIN_SRC := $(foreach l,$(LAYERS),$(call mains_of,$(l)))
+BINS := $(foreach m,$(MAIN_SRC),$(O)/bin/$(patsubst %_main,%,$(basename $(notdir $(m)))))
+
+UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null)
+INTEG_SRC := $(shell find tests/integration -name '*.c' 2>/dev/null)
+BENCH_SRC := $(shell find tests/bench -name '*.c' 2>/dev/null)
+FUZZ_SRC := $(shell find tests/fuzz -name '*.c' 2>/dev/null)
+EXAMPLE_SRC := $(shell find serdes/examples -name '*.c' 2>/dev/null)
+SUPPORT_SRC := $(shell find tests/support -name '*.c' 2>/dev/null)
+UNIT := $(patsubst %.c,$(O)/%,$(UNIT_SRC))
+INTEG := $(patsubst %.c,$(O)/%,$(INTEG_SRC))
+BENCH := $(patsubst %.c,$(O)/%,$(BENCH_SRC))
+EXAMPLES := $(patsubst serdes/examples/%.c,$(O)/examples/%,$(EXAMPLE_SRC))
+SUPPORT_OBJ := $(call obj,$(SUPPORT_SRC))
+
+.PHONY: all deps test unit asan release run bench fuzz clean check-layers format format-check \
+        size-report
+.DEFAULT_GOAL := all
+
+all: $(BINS) $(UNIT) $(INTEG) $(BENCH) $(EXAMPLES)
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC  $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# One program per *_main.c, linked against every layer library.
+define main_rule
+$(O)/bin/$(patsubst %_main,%,$(basename $(notdir $(1)))): $(call obj,$(1)) $(LIBS)
+	@mkdir -p $$(@D)
+	$(CC) $(LDFLAGS) $$< $(LIBS) $(LDLIBS) -o $$@
+endef
+$(foreach m,$(MAIN_SRC),$(eval $(call main_rule,$(m))))
+
+$(O)/tests/%: $(O)/obj/tests/%.o $(SUPPORT_OBJ) $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $< $(SUPPORT_OBJ) $(LIBS) $(LDLIBS) $(TEST_LDLIBS) -o $@
+
+$(O)/examples/%: $(O)/obj/serdes/examples/%.o $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $< $(LIBS) $(LDLIBS) -o $@
+
+deps:
+	@scripts/deps
+
+# The README's test command: set-up, build, then every suite with one closing line.
+test: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run $(O)
+
+# Only the unit programs whose path matches T (a shell glob), e.g. make unit T='*broker*'.
+unit: all
+	@tests/run --unit-only $(O) '$(T)'
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=asan test
+
+release: deps
+	@$(MAKE) --no-print-directory BUILD=release all
+
+run: deps
+	@$(MAKE) --no-print-directory BUILD=release all
+	exec build/release/bin/cairnd $(ARGS)
+
+bench: deps
+	@$(MAKE) --no-print-directory BUILD=release all
+	@tests/bench/run build/release
+
+fuzz:
+	@scripts/fuzz-build $(FUZZ_SRC)
+
+clean:
+	rm -rf build
+
+check-layers:
+	@scripts/check-layers
+
+FORMAT_SRC = $(shell git ls-files '*.c' '*.h' | grep -v -e '\.pb-c\.' -e '_table\.h$$')
+format:
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRC)
+	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)[[:space:]]*\(' $(FORMAT_SRC) \
+	  || (echo "unbounded or unchecked libc call (see style-anchors.md §2.10)"; exit 1)
+
+size-report:
+	@ctags -x --_xformat='%N %F %n %{end}' --kinds-C=f $$(git ls-files '*.c') \
+	  | awk '{ print $$4 - $$3 + 1, $$2, $$1 }' | sort -n \
+	  | awk '{ a[NR] = $$1; print } END { print "functions:", NR, "median lines:", a[int((NR+1)/2)] }'
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Schema languages behind one contract (DESIGN.md §1): parse a schema of a given type with its
+ * references, give its canonical texts, and check compatibility at a level over an ordered
+ * history with Confluent's messages (reference/compatibility.md §1). Pure: no I/O, no threads,
+ * no globals. The registry and the CLI both call this; per-language details live in
+ * compat/avro/ (compat_avro.h), and later compat/protobuf/ and compat/jsonschema/.
+ *
+ * Ownership: compat_schema_parse returns an owned schema (compat_schema_free); the strings it
+ * hands out are borrowed from the schema. A compat_report_t owns its messages.
+ */
+#ifndef COMPAT_H
+#define COMPAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/cn_err.h"
+
+typedef enum compat_level {
+    COMPAT_NONE,
+    COMPAT_BACKWARD,
+    COMPAT_BACKWARD_TRANSITIVE,
+    COMPAT_FORWARD,
+    COMPAT_FORWARD_TRANSITIVE,
+    COMPAT_FULL,
+    COMPAT_FULL_TRANSITIVE
+} compat_level_t;
+
+/** @brief Case-insensitive level name ("backward", "FULL_TRANSITIVE"). */
+bool compat_level_parse(const char *s, compat_level_t *out);
+/** @brief Upper-case name, e.g. "BACKWARD". */
+const char *compat_level_name(compat_level_t level);
+
+typedef enum compat_type { COMPAT_AVRO, COMPAT_PROTOBUF, COMPAT_JSON } compat_type_t;
+
+/** @brief "AVRO", "PROTOBUF", "JSON" (case-insensitive, as Confluent accepts). */
+bool compat_type_parse(const char *s, compat_type_t *out);
+const char *compat_type_name(compat_type_t type);
+/** @brief Whether this build can parse and check the type (only AVRO for now). */
+bool compat_type_supported(compat_type_t type);
+
+typedef struct compat_schema compat_schema_t;
+
+/** A schema reference as registered: {"name","subject","version"}. */
+typedef struct compat_ref {
+    const char *name;
+    const char *subject;
+    int32_t version;
+} compat_ref_t;
+
+/** Resolves a reference to an already parsed schema (borrowed by the parse that asked; it must
+ *  stay alive until that parse returns). Return CN_OK or an error that the parse reports. */
+typedef cn_err_t (*compat_resolve_fn)(void *arg, const compat_ref_t *ref,
+                                      const compat_schema_t **out, cn_error_t *err);
+
+typedef struct compat_parse_opts {
+    compat_type_t type;
+    const compat_ref_t *refs; /* may be NULL when nrefs is 0 */
+    size_t nrefs;
+    compat_resolve_fn resolve; /* required when nrefs > 0 */
+    void *resolve_arg;
+    bool normalize; /* ?normalize=true: the canonical text is the normalized one (§2.7) */
+} compat_parse_opts_t;
+
+/** @brief Parse and validate. Errors are CN_ERR_INVALID_SCHEMA (message says what and where,
+ *  with a JSON path), CN_ERR_TOO_DEEP, CN_ERR_TOO_LARGE, CN_ERR_UNSUPPORTED (type not built). */
+compat_schema_t *compat_schema_parse(const char *text, size_t len, const compat_parse_opts_t *opts,
+                                     cn_error_t *err);
+void compat_schema_free(compat_schema_t *sch);
+compat_type_t compat_schema_type(const compat_schema_t *sch);
+/** @brief The text the registry stores and returns (Confluent's canonicalString, or the
+ *  normalized form when parsed with normalize). Borrowed. */
+const char *compat_schema_canonical(const compat_schema_t *sch);
+/** @brief Confluent's "same schema" test used when the digest lookup misses (§2.7): equal
+ *  except doc/aliases-insensitive details as Confluent's equivalent(). */
+bool compat_schema_equivalent(const compat_schema_t *a, const compat_schema_t *b);
+/** @brief The references the schema was parsed with (borrowed). */
+const compat_ref_t *compat_schema_refs(const compat_schema_t *sch, size_t *n_out);
+
+/* ---- compatibility ---- */
+
+/** One previous version, in the order the registry lists them: oldest first. */
+typedef struct compat_prev {
+    const compat_schema_t *schema;
+    int32_t version; /* <= 0 when unknown (no {oldSchemaVersion} message) */
+} compat_prev_t;
+
+/** One incompatibility, structured (for CLIs); msg holds Confluent's string form. */
+typedef struct compat_issue {
+    const char *error_type;  /* e.g. "READER_FIELD_MISSING_DEFAULT_VALUE" */
+    const char *path;        /* JSON pointer in the reader (or writer) schema, e.g. "/fields/1" */
+    const char *description; /* Confluent's description with the role words filled in */
+    const char *additional;  /* Avro's message */
+    int32_t old_version;     /* the previous version it concerns, <= 0 when unknown */
+} compat_issue_t;
+
+typedef struct compat_report compat_report_t;
+
+/** @brief Check new_schema against history[0..n) (oldest first) at level, exactly as Confluent
+ *  (§1.2–1.3): which versions, in which order, and the message list. *report_out is owned by the
+ *  caller, also when compatible (empty). Errors only for bad arguments or memory. */
+cn_err_t compat_check(compat_level_t level, const compat_schema_t *new_schema,
+                      const compat_prev_t *history, size_t n, compat_report_t **report_out,
+                      cn_error_t *err);
+bool compat_report_is_compatible(const compat_report_t *report);
+/** @brief Confluent's message strings, in order (what `verbose=true` and the 409 show). */
+size_t compat_report_message_count(const compat_report_t *report);
+const char *compat_report_message(const compat_report_t *report, size_t i);
+/** @brief The incompatibilities alone, structured. */
+size_t compat_report_issue_count(const compat_report_t *report);
+const compat_issue_t *compat_report_issue(const compat_report_t *report, size_t i);
+void compat_report_free(compat_report_t *report);
+
+#endif
