@@ -102,6 +102,7 @@ $(O)/examples/%: $(O)/obj/serdes/examples/%.o $(LIBS)
 
 deps:
 	@scripts/deps
+	@tests/interop/setup
 
 # The README's test command: set-up, build, then every suite with one closing line.
 test: deps
