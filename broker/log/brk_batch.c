@@ -210,7 +210,8 @@ static void put_header(cn_buf_t *out, const brk_record_t *recs, size_t n, const 
     cn_buf_put_be32(out, 0); /* crc, patched */
     cn_buf_put_be16(out, (uint16_t)((o->compression & BRK_ATTR_COMPRESSION_MASK) |
                                     (o->extra_attributes & ~BRK_ATTR_COMPRESSION_MASK)));
-    cn_buf_put_be32(out, (uint32_t)(recs[n - 1].offset - recs[0].offset));
+    cn_buf_put_be32(out, (uint32_t)(o->keep_offset_range ? o->last_offset - o->base_offset
+                                                         : recs[n - 1].offset - recs[0].offset));
     cn_buf_put_be64(out, (uint64_t)base_ts);
     cn_buf_put_be64(out, (uint64_t)max_ts);
     cn_buf_put_be64(out, (uint64_t)o->producer_id);
@@ -223,7 +224,7 @@ cn_err_t brk_batch_build(cn_buf_t *out, const brk_record_t *recs, size_t n,
                          const brk_batch_opts_t *opts, cn_error_t *err) {
     brk_batch_opts_t dflt;
     size_t start = out->len;
-    int64_t base_ts;
+    int64_t base_ts, base_off;
     cn_err_t rc = CN_OK;
     if (!opts) {
         brk_batch_opts_init(&dflt);
@@ -232,15 +233,16 @@ cn_err_t brk_batch_build(cn_buf_t *out, const brk_record_t *recs, size_t n,
     if (n == 0 || n > INT32_MAX)
         return cn_error_set(err, CN_ERR_INVALID_ARGUMENT, "a batch needs at least one record");
     base_ts = opts->base_timestamp_override ? opts->base_timestamp_override : recs[0].timestamp;
+    base_off = opts->keep_offset_range ? opts->base_offset : recs[0].offset;
     put_header(out, recs, n, opts, base_ts);
     if (opts->compression == BRK_COMPRESSION_NONE) {
         for (size_t i = 0; i < n; i++)
-            put_record(out, &recs[i], base_ts, recs[0].offset);
+            put_record(out, &recs[i], base_ts, base_off);
     } else {
         cn_buf_t raw;
         cn_buf_init(&raw, CN_BUF_NO_LIMIT);
         for (size_t i = 0; i < n; i++)
-            put_record(&raw, &recs[i], base_ts, recs[0].offset);
+            put_record(&raw, &recs[i], base_ts, base_off);
         rc = raw.failed ? CN_ERR_NO_MEMORY : CN_OK;
         if (rc == CN_OK)
             rc = brk_compress(opts->compression, raw.data, raw.len, out, err);

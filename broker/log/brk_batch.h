@@ -107,6 +107,10 @@ typedef struct brk_batch_opts {
     int32_t base_sequence;           /* -1 */
     int16_t extra_attributes;        /* e.g. BRK_ATTR_DELETE_HORIZON (cleaner) */
     int64_t base_timestamp_override; /* cleaner: delete horizon; 0 = first record's timestamp */
+    /* cleaner: keep the original batch's offset range even when records went: offset deltas
+     * relative to base_offset, lastOffsetDelta = last_offset - base_offset */
+    bool keep_offset_range;
+    int64_t last_offset;
 } brk_batch_opts_t;
 
 void brk_batch_opts_init(brk_batch_opts_t *opts);

@@ -91,10 +91,13 @@ typedef int (*brk_scan_fn)(void *arg, const uint8_t *batch, size_t len, uint64_t
  *  the last good batch. Returns CN_OK, or CN_ERR_IO on a read error. */
 cn_err_t brk_segment_scan(brk_segment_t *seg, uint64_t pos, bool verify, brk_scan_fn fn, void *arg,
                           uint64_t *end_out, cn_error_t *err);
-/** Re-derive indexes and offsets of seg by walking it from the start (verify: CRC too);
- *  *valid_end is where the last good batch ends. */
-cn_err_t brk_segment_rebuild(brk_segment_t *seg, bool verify, int64_t interval, uint64_t *valid_end,
-                             cn_error_t *err);
+/** Track the batches of seg from pos on (verify: CRC too), as appends would; stops at the first
+ *  bad, torn or out-of-order batch. Afterwards seg->size is where the last good batch ends
+ *  (the caller truncates the file there). */
+cn_err_t brk_segment_walk(brk_segment_t *seg, uint64_t pos, bool verify, int64_t interval,
+                          cn_error_t *err);
+/** Reset the indexes and walk from 0. */
+cn_err_t brk_segment_rebuild(brk_segment_t *seg, bool verify, int64_t interval, cn_error_t *err);
 
 /* ---- producer state (brk_producer.c) ---- */
 
@@ -167,8 +170,9 @@ void brk_partition_ref(brk_partition_t *part);
 cn_err_t brk_partition_load(brk_partition_t *part, bool clean, cn_error_t *err);
 /** Write the checkpoint file (recovery point, log start, cleaner offset). Under mu. */
 cn_err_t brk_partition_checkpoint(brk_partition_t *part, cn_error_t *err);
-/** Close for good: indexes and producer snapshot written when clean. */
-void brk_partition_shutdown(brk_partition_t *part, bool clean);
+/** Before close: fsync, indexes, producer snapshot and checkpoint when clean; true when all
+ *  of it is on disk. */
+bool brk_partition_shutdown(brk_partition_t *part, bool clean);
 brk_segment_t *brk_partition_active(brk_partition_t *part);
 /** fsync fd through the injection hook; failure marks the data directory failed. */
 cn_err_t brk_partition_fsync(brk_partition_t *part, int fd, cn_error_t *err);
