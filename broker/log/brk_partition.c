@@ -147,14 +147,20 @@ static cn_err_t sync_upto(brk_partition_t *part, int64_t target, cn_error_t *err
 /* ---- roll ---- */
 
 cn_err_t brk_partition_roll_locked(brk_partition_t *part, cn_error_t *err) {
-    brk_segment_t *old = brk_partition_active(part), *seg;
-    int64_t base = old->next_offset;
+    brk_segment_t *old, *seg;
+    int64_t base;
     cn_err_t rc;
     void *grown;
+    /* sync_upto drops mu while it fsyncs: other appends may land meanwhile (even a roll), so
+     * look at the active segment only once everything in it is durable */
+    do {
+        if ((rc = sync_upto(part, atomic_load(&part->hw), err)) != CN_OK)
+            return rc;
+    } while (part->synced_upto < atomic_load(&part->hw));
+    old = brk_partition_active(part);
+    base = old->next_offset;
     if (old->size == 0)
         return CN_OK;
-    if ((rc = sync_upto(part, atomic_load(&part->hw), err)) != CN_OK)
-        return rc;
     if ((rc = brk_segment_write_indexes(old, err)) != CN_OK)
         return rc;
     if (!(seg = brk_segment_create(part->dir, base, err)))
@@ -343,8 +349,6 @@ static cn_err_t append_locked(brk_partition_t *part, uint8_t *data, size_t len, 
     cn_err_t rc;
     if (atomic_load(&part->logs->failed))
         return cn_error_set(err, CN_ERR_FSYNC, "the log failed earlier; restart to recover");
-    if ((rc = check_locked(part, refs, n, res, err)) != CN_OK)
-        return rc;
     for (size_t i = 0; i < n; i++) {
         nrecs += refs[i].h.last_offset_delta + 1;
         if (refs[i].h.max_timestamp > in_ts)
@@ -352,7 +356,11 @@ static cn_err_t append_locked(brk_partition_t *part, uint8_t *data, size_t len, 
     }
     if (part->cfg.message_timestamp_type_log_append)
         in_ts = now;
-    if (needs_roll(part, len, nrecs, in_ts) && (rc = brk_partition_roll_locked(part, err)) != CN_OK)
+    /* a roll may drop mu (to fsync); checks and the write below hold it throughout */
+    while (needs_roll(part, len, nrecs, in_ts))
+        if ((rc = brk_partition_roll_locked(part, err)) != CN_OK)
+            return rc;
+    if ((rc = check_locked(part, refs, n, res, err)) != CN_OK)
         return rc;
     assign_offsets(part, data, refs, n, now);
     if ((rc = write_locked(part, data, len, err)) != CN_OK)
