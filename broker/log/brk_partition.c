@@ -384,20 +384,33 @@ static void notify(brk_partition_t *part) {
         logs->hook(logs->hook_arg, part->topic, part->id);
 }
 
+static size_t count_batches(const uint8_t *data, size_t len) {
+    size_t off = 0, n = 0;
+    while (off < len) {
+        size_t sz = brk_batch_size(data + off, len - off);
+        if (sz == 0 || sz > len - off)
+            return n + 1; /* split_batches reports it */
+        off += sz;
+        n++;
+    }
+    return n;
+}
+
 cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
                               const brk_append_opts_t *opts, brk_append_result_t *res,
                               cn_error_t *err) {
-    batch_ref_t one[4], *refs = one;
+    batch_ref_t few[16], *refs = few;
     brk_append_opts_t dflt = {false, false};
     brk_append_result_t scratch;
-    size_t n = 0, cap = len / BRK_BATCH_HEADER_SIZE + 1;
+    size_t n = 0, cap = count_batches(data, len);
     cn_err_t rc;
     opts = opts ? opts : &dflt;
     res = res ? res : &scratch;
     memset(res, 0, sizeof(*res));
     res->base_offset = res->last_offset = res->log_append_time = -1;
-    if (cap > 4 && !(refs = calloc(cap < MAX_BATCHES_PER_APPEND ? cap : MAX_BATCHES_PER_APPEND,
-                                   sizeof(*refs))))
+    if (cap > MAX_BATCHES_PER_APPEND)
+        return cn_error_set(err, CN_ERR_INVALID_RECORD, "too many batches in one append");
+    if (cap > 16 && !(refs = calloc(cap, sizeof(*refs))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     rc = split_batches(data, len, opts->require_keys, refs, &n, err);
     if (rc == CN_OK) {
@@ -405,7 +418,7 @@ cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
         rc = append_locked(part, data, len, refs, n, opts, res, err);
         pthread_mutex_unlock(&part->mu);
     }
-    if (refs != one)
+    if (refs != few)
         free(refs);
     if (res->log_start_offset == 0)
         res->log_start_offset = part->log_start;

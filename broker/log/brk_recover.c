@@ -153,8 +153,8 @@ static cn_err_t load_one(brk_partition_t *part, int64_t base, bool recover, bool
                  : load_trusted(part, seg, err);
     if (rc == CN_OK)
         rc = truncate_tail(part, seg, fsize, stop, err);
-    if (rc == CN_OK && recover && !*stop)
-        rc = brk_partition_fsync(part, seg->fd, err);
+    /* no fsync of an intact segment here: closed ones were fsynced when they rolled, and the
+     * next durable append fsyncs the active one (the same file) */
     if (rc == CN_OK && recover && !*stop && !last) /* a closed segment keeps index files */
         rc = brk_segment_write_indexes(seg, err);
     if (rc == CN_OK)

@@ -225,7 +225,7 @@ static void test_sigkill_cycles(void **state) {
 /* ---- editing files as a crash would leave them ---- */
 
 static void last_segment(const char *dir, char *out, size_t cap) {
-    char pdir[4096], best[64] = "";
+    char pdir[3900], best[64] = "";
     DIR *d;
     struct dirent *e;
     snprintf(pdir, sizeof(pdir), "%s/" TOPIC "-0", dir);
