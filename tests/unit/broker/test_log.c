@@ -596,6 +596,81 @@ static void test_wait_and_hook(void **state) {
     tu_tmpdir_free(dir);
 }
 
+static void test_flush_policy(void **state) {
+    static const char *const kv[] = {"flush.messages", "5"};
+    char *dir = tu_tmpdir("log_flush");
+    brk_logs_options_t o;
+    brk_logs_t *logs;
+    brk_partition_t *p;
+    brk_partition_stats_t st;
+    bt_batch_spec_t s = bt_spec(2, 20, 1);
+    brk_partition_stats_t before;
+    (void)state;
+    logs = bt_open(dir);
+    p = make_topic(logs, "fm", kv, 1);
+    brk_partition_stats(p, &before);
+    assert_int_equal(bt_append(p, &s, false, NULL), CN_OK); /* 2 unflushed */
+    assert_int_equal(bt_append(p, &s, false, NULL), CN_OK); /* 4 */
+    brk_partition_stats(p, &st);
+    assert_int_equal(st.fsyncs, before.fsyncs);
+    assert_int_equal(bt_append(p, &s, false, NULL), CN_OK); /* 6: over flush.messages */
+    brk_partition_stats(p, &st);
+    assert_int_equal(st.fsyncs, before.fsyncs + 1);
+    assert_int_equal(brk_partition_flush(p, NULL), CN_OK); /* nothing left to sync */
+    brk_partition_stats(p, &st);
+    assert_int_equal(st.fsyncs, before.fsyncs + 1);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    /* flush.ms: the background thread fsyncs data older than that */
+    memset(&o, 0, sizeof(o));
+    o.dir = dir;
+    o.background = true;
+    o.cleaner_interval_ms = 10;
+    logs = brk_logs_open(&o, NULL);
+    {
+        static const char *const kv2[] = {"flush.ms", "1"};
+        p = make_topic(logs, "fms", kv2, 1);
+    }
+    brk_partition_stats(p, &before);
+    assert_int_equal(bt_append(p, &s, false, NULL), CN_OK);
+    for (int i = 0; i < 500; i++) { /* bounded: at most ~5 s */
+        brk_partition_stats(p, &st);
+        if (st.fsyncs > before.fsyncs)
+            break;
+        usleep(10000);
+    }
+    assert_true(st.fsyncs > before.fsyncs);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    tu_tmpdir_free(dir);
+}
+
+static void test_delete_while_held(void **state) {
+    char *dir = tu_tmpdir("log_delheld");
+    brk_logs_t *logs = bt_open(dir);
+    brk_partition_t *p = make_topic(logs, "gone", NULL, 0);
+    bt_batch_spec_t s = bt_spec(2, 20, 1);
+    cn_buf_t out;
+    int64_t first, next;
+    (void)state;
+    assert_int_equal(bt_append(p, &s, true, NULL), CN_OK);
+    assert_int_equal(brk_topic_delete(logs, "gone", NULL), CN_OK);
+    assert_null(brk_partition_get(logs, "gone", 0, NULL));
+    cn_buf_init(&out, CN_BUF_NO_LIMIT); /* the held partition still reads */
+    assert_int_equal(brk_partition_read(p, 0, 100, &out, NULL, NULL), CN_OK);
+    assert_int_equal(bt_walk(&out, &first, &next), 1);
+    cn_buf_fini(&out);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    logs = bt_open(dir); /* a new topic of the same name starts empty */
+    p = make_topic(logs, "gone", NULL, 0);
+    brk_partition_offsets(p, &first, &next);
+    assert_int_equal(next, 0);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    tu_tmpdir_free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_read),    cmocka_unit_test(test_roll_and_index),
@@ -604,6 +679,7 @@ int main(void) {
         cmocka_unit_test(test_delete_records), cmocka_unit_test(test_idempotent),
         cmocka_unit_test(test_rejects),        cmocka_unit_test(test_log_append_time),
         cmocka_unit_test(test_group_commit),   cmocka_unit_test(test_wait_and_hook),
+        cmocka_unit_test(test_flush_policy),   cmocka_unit_test(test_delete_while_held),
     };
     return cmocka_run_group_tests_name("brk_log", tests, NULL, NULL);
 }
