@@ -87,6 +87,10 @@ bool reg_ready(reg_registry_t *reg) {
     return atomic_load(&reg->ready);
 }
 
+const reg_lang_ops_t *reg_lang_get(reg_registry_t *reg) {
+    return reg->opts.lang;
+}
+
 void reg_stats(reg_registry_t *reg, int64_t *applied, int64_t *skipped, int64_t *next_offset) {
     pthread_rwlock_rdlock(&reg->lock);
     *applied = reg->applied;

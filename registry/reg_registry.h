@@ -78,6 +78,8 @@ void reg_free(reg_registry_t *reg);
 /** @brief Replay the store to its end; the registry is ready (ids may be handed out) after. */
 cn_err_t reg_replay(reg_registry_t *reg, cn_error_t *err);
 bool reg_ready(reg_registry_t *reg);
+/** @brief The language table the registry was made with (borrowed). */
+const reg_lang_ops_t *reg_lang_get(reg_registry_t *reg);
 /** @brief Records applied, skipped (garbage) and the next offset, for logs and health. */
 void reg_stats(reg_registry_t *reg, int64_t *applied, int64_t *skipped, int64_t *next_offset);
 
