@@ -40,9 +40,9 @@ static const struct {
 };
 
 static const char *const serdes_err_names[] = {
-    "OK",           "CONF_UNKNOWN", "CONF_INVALID", "INVALID_ARG", "BAD_MAGIC", "SHORT_BUFFER",
-    "UNKNOWN_ID",   "SCHEMA",       "PAYLOAD",      "VALUE",       "INCOMPATIBLE",
-    "REGISTRY",     "TRANSPORT",    "BUFFER_SIZE",  "NO_MEMORY",   "UNSUPPORTED", "INTERNAL",
+    "OK",         "CONF_UNKNOWN", "CONF_INVALID", "INVALID_ARG", "BAD_MAGIC",    "SHORT_BUFFER",
+    "UNKNOWN_ID", "SCHEMA",       "PAYLOAD",      "VALUE",       "INCOMPATIBLE", "REGISTRY",
+    "TRANSPORT",  "BUFFER_SIZE",  "NO_MEMORY",    "UNSUPPORTED", "INTERNAL",
 };
 
 const char *cairn_err_name(cairn_err_t code) {

@@ -212,7 +212,8 @@ cairn_err_t cairn_avro_deserialize(cairn_deserializer_t *des, const char *topic,
     if (id_out)
         *id_out = -1;
     if (!des || !value || des->fmt->format != CAIRN_FORMAT_AVRO) {
-        serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT, "an Avro deserializer and a value are required");
+        serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT,
+                       "an Avro deserializer and a value are required");
         return serdes_edge(&e, err);
     }
     if (len == 0 || !data) {

@@ -178,7 +178,8 @@ static cn_err_t serdes_dec_fixed(serdes_dc_t *c, const serdes_node_t *n, avro_va
     const uint8_t *p = cn_rd_take(&c->rd, (size_t)n->fixed_size);
     if (!p && n->fixed_size)
         return serdes_bad(c, "fixed value beyond the end of the payload");
-    return avro_value_set_fixed(v, (void *)(p ? p : (const uint8_t *)""), (size_t)n->fixed_size) == 0
+    return avro_value_set_fixed(v, (void *)(p ? p : (const uint8_t *)""), (size_t)n->fixed_size) ==
+                   0
                ? CN_OK
                : serdes_avro_fail(c);
 }

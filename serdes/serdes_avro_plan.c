@@ -140,8 +140,8 @@ static cn_err_t serdes_record_defaults(serdes_pc_t *pc, serdes_node_t *n, avro_s
                                        "reader field %s has no default and the writer has no "
                                        "such field",
                                        avro_schema_record_field_name(r, (int)j));
-        n->dfields[n->n_dfields++] = (serdes_dfield_t){
-            (int)j, avro_schema_record_field_get_by_index(r, (int)j), dv};
+        n->dfields[n->n_dfields++] =
+            (serdes_dfield_t){(int)j, avro_schema_record_field_get_by_index(r, (int)j), dv};
     }
     return CN_OK;
 }
@@ -255,13 +255,13 @@ static serdes_op_t serdes_promotion(avro_type_t tw, avro_type_t tr) {
         avro_type_t w, r;
         serdes_op_t op;
     } table[] = {
-        {AVRO_NULL, AVRO_NULL, OP_NULL},         {AVRO_BOOLEAN, AVRO_BOOLEAN, OP_BOOL},
-        {AVRO_INT32, AVRO_INT32, OP_INT},        {AVRO_INT64, AVRO_INT64, OP_LONG},
-        {AVRO_FLOAT, AVRO_FLOAT, OP_FLOAT},      {AVRO_DOUBLE, AVRO_DOUBLE, OP_DOUBLE},
-        {AVRO_BYTES, AVRO_BYTES, OP_BYTES},      {AVRO_STRING, AVRO_STRING, OP_STRING},
-        {AVRO_STRING, AVRO_BYTES, OP_BYTES},     {AVRO_BYTES, AVRO_STRING, OP_STRING},
-        {AVRO_INT32, AVRO_INT64, OP_INT_LONG},   {AVRO_INT32, AVRO_FLOAT, OP_INT_FLOAT},
-        {AVRO_INT32, AVRO_DOUBLE, OP_INT_DOUBLE}, {AVRO_INT64, AVRO_FLOAT, OP_LONG_FLOAT},
+        {AVRO_NULL, AVRO_NULL, OP_NULL},           {AVRO_BOOLEAN, AVRO_BOOLEAN, OP_BOOL},
+        {AVRO_INT32, AVRO_INT32, OP_INT},          {AVRO_INT64, AVRO_INT64, OP_LONG},
+        {AVRO_FLOAT, AVRO_FLOAT, OP_FLOAT},        {AVRO_DOUBLE, AVRO_DOUBLE, OP_DOUBLE},
+        {AVRO_BYTES, AVRO_BYTES, OP_BYTES},        {AVRO_STRING, AVRO_STRING, OP_STRING},
+        {AVRO_STRING, AVRO_BYTES, OP_BYTES},       {AVRO_BYTES, AVRO_STRING, OP_STRING},
+        {AVRO_INT32, AVRO_INT64, OP_INT_LONG},     {AVRO_INT32, AVRO_FLOAT, OP_INT_FLOAT},
+        {AVRO_INT32, AVRO_DOUBLE, OP_INT_DOUBLE},  {AVRO_INT64, AVRO_FLOAT, OP_LONG_FLOAT},
         {AVRO_INT64, AVRO_DOUBLE, OP_LONG_DOUBLE}, {AVRO_FLOAT, AVRO_DOUBLE, OP_FLOAT_DOUBLE},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -284,9 +284,12 @@ static cn_err_t serdes_compile_named(serdes_pc_t *pc, avro_schema_t w, avro_sche
         return CN_OK;
     }
     if (t == AVRO_FIXED && avro_schema_fixed_size(w) != avro_schema_fixed_size(r))
-        return serdes_incompatible(pc, path, "fixed %s and %s differ in size",
-                                   avro_schema_name(w), avro_schema_name(r));
-    n = serdes_node_new(pc, t == AVRO_RECORD ? OP_RECORD : t == AVRO_ENUM ? OP_ENUM : OP_FIXED,
+        return serdes_incompatible(pc, path, "fixed %s and %s differ in size", avro_schema_name(w),
+                                   avro_schema_name(r));
+    n = serdes_node_new(pc,
+                        t == AVRO_RECORD ? OP_RECORD
+                        : t == AVRO_ENUM ? OP_ENUM
+                                         : OP_FIXED,
                         w, r);
     if (!n)
         return serdes_oom(pc);

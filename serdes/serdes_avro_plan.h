@@ -31,8 +31,8 @@ typedef enum serdes_op {
     OP_LONG_FLOAT,
     OP_LONG_DOUBLE,
     OP_FLOAT_DOUBLE,
-    OP_SKIP,  /* writer-only data: read and drop */
-    OP_ERROR  /* a writer union branch the reader cannot read: fails when met */
+    OP_SKIP, /* writer-only data: read and drop */
+    OP_ERROR /* a writer union branch the reader cannot read: fails when met */
 } serdes_op_t;
 
 typedef struct serdes_node serdes_node_t;
@@ -55,8 +55,8 @@ struct serdes_node {
     int64_t fixed_size;
     int32_t *enum_map; /* writer symbol -> reader symbol, -1 unknown */
     size_t enum_n;
-    serdes_node_t *child; /* array items, map values, OP_RUNION branch */
-    int branch;           /* OP_RUNION reader branch */
+    serdes_node_t *child;     /* array items, map values, OP_RUNION branch */
+    int branch;               /* OP_RUNION reader branch */
     serdes_node_t **branches; /* OP_WUNION per writer branch */
     size_t n_branches;
     serdes_wfield_t *wfields; /* OP_RECORD, in writer order */

@@ -49,8 +49,8 @@ json_t *serdes_avro_named_json(const serdes_avro_schema_t *sch, const char *full
 static cn_err_t serdes_avro_index(serdes_avro_schema_t *sch, json_t *j, const char *ns, int depth,
                                   serdes_err_t *err);
 
-static void serdes_avro_def_name(json_t *j, const char *ns, char *full, size_t cap,
-                                 char *child_ns, size_t ncap) {
+static void serdes_avro_def_name(json_t *j, const char *ns, char *full, size_t cap, char *child_ns,
+                                 size_t ncap) {
     const char *name = json_string_value(json_object_get(j, "name"));
     const char *own = json_string_value(json_object_get(j, "namespace"));
     const char *dot;

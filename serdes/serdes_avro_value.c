@@ -187,8 +187,8 @@ cn_err_t serdes_avro_encode(avro_value_t *value, uint8_t *dst, size_t cap, size_
     int rc = serdes_enc_value(&e, value, 0);
     *len_out = e.len;
     if (rc != 0)
-        return serdes_err_set(err, CN_ERR_PARSE,
-                              "the Avro value cannot be encoded (%s%s)", strerror(rc),
+        return serdes_err_set(err, CN_ERR_PARSE, "the Avro value cannot be encoded (%s%s)",
+                              strerror(rc),
                               rc == EINVAL ? ": a union without a branch or an unknown type" : "");
     if (e.len > cap)
         return serdes_err_set(err, CN_ERR_SERDES_BUFFER_SIZE,
@@ -279,8 +279,7 @@ static cn_err_t serdes_json_record(serdes_json_ctx_t *c, avro_schema_t s, json_t
         snprintf(sub, sizeof(sub), "%s/%s", path, name);
         if (!fj) {
             if (serdes_field_default(c, s, name, &fj) != CN_OK)
-                return serdes_err_set(c->err, CN_ERR_PARSE, "at %s: missing field %s", path,
-                                      name);
+                return serdes_err_set(c->err, CN_ERR_PARSE, "at %s: missing field %s", path, name);
             dflt = true;
         }
         if (avro_value_get_by_index(v, i, &child, NULL) != 0)
@@ -320,8 +319,8 @@ static int serdes_union_pick(avro_schema_t s, json_t *j, json_t **inner) {
     return -1;
 }
 
-static cn_err_t serdes_json_union(serdes_json_ctx_t *c, avro_schema_t s, json_t *j,
-                                  avro_value_t *v, bool dflt, const char *path) {
+static cn_err_t serdes_json_union(serdes_json_ctx_t *c, avro_schema_t s, json_t *j, avro_value_t *v,
+                                  bool dflt, const char *path) {
     json_t *inner = j;
     int idx = dflt ? 0 : serdes_union_pick(s, j, &inner);
     avro_value_t branch;
@@ -332,8 +331,8 @@ static cn_err_t serdes_json_union(serdes_json_ctx_t *c, avro_schema_t s, json_t 
     return serdes_from_json(c, avro_schema_union_branch(s, idx), inner, &branch, dflt, path);
 }
 
-static cn_err_t serdes_json_items(serdes_json_ctx_t *c, avro_schema_t s, json_t *j,
-                                  avro_value_t *v, bool dflt, const char *path) {
+static cn_err_t serdes_json_items(serdes_json_ctx_t *c, avro_schema_t s, json_t *j, avro_value_t *v,
+                                  bool dflt, const char *path) {
     bool is_map = avro_typeof(s) == AVRO_MAP;
     avro_schema_t item = is_map ? avro_schema_map_values(s) : avro_schema_array_items(s);
     const char *key;
@@ -379,10 +378,12 @@ static cn_err_t serdes_json_binary(serdes_json_ctx_t *c, avro_schema_t s, json_t
         cn_buf_fini(&b);
         return serdes_json_bad(c, path, "a string of code points 0-255 (bytes)");
     }
-    arc = avro_typeof(s) == AVRO_FIXED ? avro_value_set_fixed(v, b.data ? b.data : (void *)"", b.len)
-                                       : avro_value_set_bytes(v, b.data ? b.data : (void *)"", b.len);
+    arc = avro_typeof(s) == AVRO_FIXED
+              ? avro_value_set_fixed(v, b.data ? b.data : (void *)"", b.len)
+              : avro_value_set_bytes(v, b.data ? b.data : (void *)"", b.len);
     cn_buf_fini(&b);
-    return arc == 0 ? CN_OK : serdes_err_set(c->err, CN_ERR_INTERNAL, "avro-c: %s", avro_strerror());
+    return arc == 0 ? CN_OK
+                    : serdes_err_set(c->err, CN_ERR_INTERNAL, "avro-c: %s", avro_strerror());
 }
 
 static cn_err_t serdes_json_scalar(serdes_json_ctx_t *c, avro_schema_t s, json_t *j,

@@ -137,8 +137,8 @@ cn_err_t serdes_conf_check(const char *key, const char *value, cn_error_t *err) 
     switch (k->kind) {
     case K_BOOL:
         if (!serdes_parse_bool(value, &b))
-            return cn_error_set(err, CN_ERR_INVALID_CONFIG, "%s: expected true or false, not \"%s\"",
-                                key, value);
+            return cn_error_set(err, CN_ERR_INVALID_CONFIG,
+                                "%s: expected true or false, not \"%s\"", key, value);
         break;
     case K_INT:
         if (!cn_parse_i64(value, &n) || n < k->min || n > k->max)

@@ -15,7 +15,7 @@
 #include "common/cn_err.h"
 #include "common/cn_props.h"
 
-#define SERDES_MAX_URLS 16
+#define SERDES_MAX_URLS    16
 #define SERDES_MAX_HEADERS 32
 
 typedef enum serdes_strategy {

@@ -86,8 +86,9 @@ static cn_err_t serdes_des_build(cairn_deserializer_t *des, int32_t id, serdes_d
         rc = serdes_err_set(err, CN_ERR_UNSUPPORTED, "schema %d is %s, the deserializer reads %s",
                             (int)id, e->writer->fmt->type_name, des->fmt->type_name);
     if (rc == CN_OK && des->fmt->format == CAIRN_FORMAT_AVRO)
-        rc = serdes_avro_plan_new(e->writer->impl, des->reader ? des->reader->impl : e->writer->impl,
-                                  (serdes_avro_plan_t **)&e->plan, err);
+        rc =
+            serdes_avro_plan_new(e->writer->impl, des->reader ? des->reader->impl : e->writer->impl,
+                                 (serdes_avro_plan_t **)&e->plan, err);
     if (rc != CN_OK) {
         if (rc == CN_ERR_INCOMPATIBLE)
             cn_error_prefix(&err->e, "writer schema %d", (int)id);

@@ -16,15 +16,15 @@
 #include <string.h>
 #include <time.h>
 
-#define SERDES_HTTP_POOL 8
+#define SERDES_HTTP_POOL     8
 #define SERDES_HTTP_BODY_MAX (64u << 20)
-#define SERDES_USER_AGENT "libcairn-serdes/" CAIRN_SERDES_VERSION_STR
+#define SERDES_USER_AGENT    "libcairn-serdes/" CAIRN_SERDES_VERSION_STR
 
 struct serdes_http {
     const serdes_settings_t *s;
-    struct curl_slist *headers; /* Accept, User-Agent, bearer, extra headers */
+    struct curl_slist *headers;      /* Accept, User-Agent, bearer, extra headers */
     struct curl_slist *headers_body; /* the same plus Content-Type */
-    pthread_mutex_t lock;         /* guards pool and seed */
+    pthread_mutex_t lock;            /* guards pool and seed */
     CURL *pool[SERDES_HTTP_POOL];
     size_t n_pool;
     unsigned seed;
@@ -47,7 +47,8 @@ static struct curl_slist *serdes_http_base_headers(const serdes_settings_t *s, b
     char line[8192];
     l = curl_slist_append(l, "Accept: application/vnd.schemaregistry.v1+json, "
                              "application/vnd.schemaregistry+json, application/json");
-    if (l && body && (t = curl_slist_append(l, "Content-Type: application/vnd.schemaregistry.v1+json")))
+    if (l && body &&
+        (t = curl_slist_append(l, "Content-Type: application/vnd.schemaregistry.v1+json")))
         l = t;
     if (l && s->bearer_token) {
         snprintf(line, sizeof(line), "Authorization: Bearer %s", s->bearer_token);

@@ -21,7 +21,7 @@
 struct serdes_registry {
     const serdes_settings_t *s;
     serdes_http_t *http;
-    pthread_mutex_t lock; /* guards the four caches; never held across HTTP */
+    pthread_mutex_t lock;  /* guards the four caches; never held across HTTP */
     serdes_lru_t *by_id;   /* int32 id -> serdes_schema_t* (one reference) */
     serdes_lru_t *ids;     /* subject \0 text -> (intptr_t)id + 1 */
     serdes_lru_t *latest;  /* subject -> serdes_schema_t* (one reference), TTL */
@@ -161,8 +161,7 @@ static const serdes_format_t *serdes_format_of(json_t *j, serdes_err_t *err) {
         if (fmt && strcasecmp(fmt->type_name, name) == 0)
             return fmt;
     }
-    serdes_err_set(err, CN_ERR_UNSUPPORTED, "schema type %s is not supported by this build",
-                   name);
+    serdes_err_set(err, CN_ERR_UNSUPPORTED, "schema type %s is not supported by this build", name);
     return NULL;
 }
 
@@ -310,8 +309,7 @@ static cn_err_t serdes_post_schema(serdes_registry_t *r, const char *subject,
     cn_err_t rc;
     cn_buf_init(&path, 65536);
     cn_buf_init(&body, SERDES_BODY_MAX);
-    rc = req ? serdes_subject_path(&path, subject, lookup_only, r->s->normalize)
-             : CN_ERR_NO_MEMORY;
+    rc = req ? serdes_subject_path(&path, subject, lookup_only, r->s->normalize) : CN_ERR_NO_MEMORY;
     if (rc == CN_OK)
         rc = serdes_http_request(r->http, "POST", (const char *)path.data, req, &body, err);
     else
@@ -382,9 +380,9 @@ static cn_err_t serdes_fetch_latest(serdes_registry_t *r, const char *subject,
     cn_buf_put_str(&path, "/subjects/");
     serdes_http_escape(&path, subject);
     cn_buf_put_str(&path, "/versions/latest");
-    rc = cn_buf_cstr(&path) ? serdes_http_request(r->http, "GET", (const char *)path.data, NULL,
-                                                  &body, err)
-                            : serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
+    rc = cn_buf_cstr(&path)
+             ? serdes_http_request(r->http, "GET", (const char *)path.data, NULL, &body, err)
+             : serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK)
         rc = serdes_parse_body(&body, &j, err);
     if (rc == CN_OK) {

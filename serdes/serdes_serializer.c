@@ -103,8 +103,8 @@ static cn_err_t serdes_ser_pick(cairn_serializer_t *ser, serdes_schema_t *remote
     return CN_OK;
 }
 
-static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic,
-                                  serdes_ser_entry_t *e, int64_t *expires, serdes_err_t *err) {
+static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t *e,
+                                  int64_t *expires, serdes_err_t *err) {
     const serdes_settings_t *s = &ser->sd->s;
     char subject[SERDES_SUBJECT_MAX];
     const char *rname = ser->local ? ser->fmt->record_name(ser->local->impl) : NULL;

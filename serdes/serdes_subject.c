@@ -23,10 +23,9 @@ cn_err_t serdes_subject(const serdes_settings_t *s, cairn_role_t role, const cha
                               st == SERDES_STRATEGY_TOPIC ? "TopicNameStrategy"
                                                           : "TopicRecordNameStrategy");
     if ((st == SERDES_STRATEGY_RECORD || st == SERDES_STRATEGY_TOPIC_RECORD) && !record_name)
-        return serdes_err_set(err, CN_ERR_INVALID_ARGUMENT,
-                              "the %s needs a named schema (record, enum or fixed)",
-                              st == SERDES_STRATEGY_RECORD ? "RecordNameStrategy"
-                                                           : "TopicRecordNameStrategy");
+        return serdes_err_set(
+            err, CN_ERR_INVALID_ARGUMENT, "the %s needs a named schema (record, enum or fixed)",
+            st == SERDES_STRATEGY_RECORD ? "RecordNameStrategy" : "TopicRecordNameStrategy");
     switch (st) {
     case SERDES_STRATEGY_TOPIC:
         return serdes_subject_fit(snprintf(out, cap, "%s-%s", topic, suffix), cap, err);

@@ -157,9 +157,8 @@ static enum MHD_Result mr_post_subject(mock_registry_t *mr, struct MHD_Connectio
     pthread_mutex_unlock(&mr->lock);
     json_decref(req);
     if (!body)
-        return lookup && !mr_subject(mr, subject, 0)
-                   ? mr_error(c, 404, 40401, "Subject not found.")
-                   : mr_error(c, 404, 40403, "Schema not found");
+        return lookup && !mr_subject(mr, subject, 0) ? mr_error(c, 404, 40401, "Subject not found.")
+                                                     : mr_error(c, 404, 40403, "Schema not found");
     return mr_send(c, 200, body);
 }
 
@@ -277,6 +276,13 @@ static void mr_done(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
+/* Keep the URL escaped: routes split on '/' first and unescape each segment after. */
+static size_t mr_no_unescape(void *cls, struct MHD_Connection *c, char *uri) {
+    (void)cls;
+    (void)c;
+    return strlen(uri);
+}
+
 mock_registry_t *mr_start(void) {
     mock_registry_t *mr = calloc(1, sizeof(*mr));
     struct sockaddr_in sa;
@@ -289,7 +295,8 @@ mock_registry_t *mr_start(void) {
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     mr->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
                              mr_handler, mr, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED,
-                             mr_done, NULL, MHD_OPTION_END);
+                             mr_done, NULL, MHD_OPTION_UNESCAPE_CALLBACK, mr_no_unescape, NULL,
+                             MHD_OPTION_END);
     info = mr->d ? MHD_get_daemon_info(mr->d, MHD_DAEMON_INFO_BIND_PORT) : NULL;
     if (!info) {
         mr_stop(mr);

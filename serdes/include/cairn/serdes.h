@@ -42,21 +42,21 @@ extern "C" {
 
 typedef enum cairn_err {
     CAIRN_OK = 0,
-    CAIRN_ERR_CONF_UNKNOWN,  /* unknown configuration key (the message names it) */
-    CAIRN_ERR_CONF_INVALID,  /* bad configuration value or combination */
-    CAIRN_ERR_INVALID_ARG,   /* bad argument to a call */
-    CAIRN_ERR_BAD_MAGIC,     /* the first byte is not a known magic byte */
-    CAIRN_ERR_SHORT_BUFFER,  /* fewer bytes than the framing needs */
-    CAIRN_ERR_UNKNOWN_ID,    /* the registry does not know the schema id */
-    CAIRN_ERR_SCHEMA,        /* a schema does not parse */
-    CAIRN_ERR_PAYLOAD,       /* the payload does not decode with its writer schema */
-    CAIRN_ERR_VALUE,         /* the value (or JSON text) does not match the schema */
-    CAIRN_ERR_INCOMPATIBLE,  /* the reader schema cannot read data of the writer schema */
-    CAIRN_ERR_REGISTRY,      /* the registry answered with an error: see http_status, error_code */
-    CAIRN_ERR_TRANSPORT,     /* no registry URL could be reached (after retries) */
-    CAIRN_ERR_BUFFER_SIZE,   /* the caller's buffer is too small: *len_out has the size needed */
+    CAIRN_ERR_CONF_UNKNOWN, /* unknown configuration key (the message names it) */
+    CAIRN_ERR_CONF_INVALID, /* bad configuration value or combination */
+    CAIRN_ERR_INVALID_ARG,  /* bad argument to a call */
+    CAIRN_ERR_BAD_MAGIC,    /* the first byte is not a known magic byte */
+    CAIRN_ERR_SHORT_BUFFER, /* fewer bytes than the framing needs */
+    CAIRN_ERR_UNKNOWN_ID,   /* the registry does not know the schema id */
+    CAIRN_ERR_SCHEMA,       /* a schema does not parse */
+    CAIRN_ERR_PAYLOAD,      /* the payload does not decode with its writer schema */
+    CAIRN_ERR_VALUE,        /* the value (or JSON text) does not match the schema */
+    CAIRN_ERR_INCOMPATIBLE, /* the reader schema cannot read data of the writer schema */
+    CAIRN_ERR_REGISTRY,     /* the registry answered with an error: see http_status, error_code */
+    CAIRN_ERR_TRANSPORT,    /* no registry URL could be reached (after retries) */
+    CAIRN_ERR_BUFFER_SIZE,  /* the caller's buffer is too small: *len_out has the size needed */
     CAIRN_ERR_NO_MEMORY,
-    CAIRN_ERR_UNSUPPORTED,   /* format or feature not built in */
+    CAIRN_ERR_UNSUPPORTED, /* format or feature not built in */
     CAIRN_ERR_INTERNAL
 } cairn_err_t;
 
@@ -126,8 +126,7 @@ void cairn_serdes_stats(cairn_serdes_t *sd, cairn_stats_t *out);
 void cairn_serdes_purge(cairn_serdes_t *sd);
 
 /** @brief Fetch a schema by id (cached). *text_out is malloc'ed (cairn_free). */
-cairn_err_t cairn_schema_by_id(cairn_serdes_t *sd, int32_t id, char **text_out,
-                               cairn_error_t *err);
+cairn_err_t cairn_schema_by_id(cairn_serdes_t *sd, int32_t id, char **text_out, cairn_error_t *err);
 /** @brief Register (or with lookup_only, look up) a schema under a subject; returns its id. */
 cairn_err_t cairn_schema_register(cairn_serdes_t *sd, const char *subject, cairn_format_t format,
                                   const char *schema, bool lookup_only, int32_t *id_out,
@@ -135,7 +134,7 @@ cairn_err_t cairn_schema_register(cairn_serdes_t *sd, const char *subject, cairn
 
 /* ---- wire format ---- */
 
-#define CAIRN_MAGIC_V0 0x00
+#define CAIRN_MAGIC_V0   0x00
 #define CAIRN_FRAME_SIZE 5
 
 /** @brief Write 0x00 + big-endian id into out (>= 5 bytes). */
@@ -152,8 +151,7 @@ typedef struct cairn_serializer cairn_serializer_t;
 /** @brief A serializer for format and role. schema is the writer schema text (copied); it may be
  *  NULL when use.schema.id or use.latest.version gives the schema. No registry call yet. */
 cairn_serializer_t *cairn_serializer_new(cairn_serdes_t *sd, cairn_format_t format,
-                                         cairn_role_t role, const char *schema,
-                                         cairn_error_t *err);
+                                         cairn_role_t role, const char *schema, cairn_error_t *err);
 void cairn_serializer_free(cairn_serializer_t *ser);
 
 /** @brief Resolve the subject and schema id for topic now (registers or looks up as configured)

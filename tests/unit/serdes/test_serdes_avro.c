@@ -16,7 +16,9 @@
 
 #include "tests/unit/serdes/serdes_test_util.h"
 
-#define PAY "{\"type\":\"record\",\"name\":\"Pay\",\"namespace\":\"shop\",\"fields\":[{\"name\":\"amt\",\"type\":\"long\"}]}"
+#define PAY                                                                                        \
+    "{\"type\":\"record\",\"name\":\"Pay\",\"namespace\":\"shop\",\"fields\":[{\"name\":\"amt\","  \
+    "\"type\":\"long\"}]}"
 
 static const char *ALL =
     "{\"type\":\"record\",\"name\":\"All\",\"namespace\":\"t\",\"fields\":["
@@ -24,7 +26,8 @@ static const char *ALL =
     "{\"name\":\"i\",\"type\":\"int\"},{\"name\":\"l\",\"type\":\"long\"},"
     "{\"name\":\"f\",\"type\":\"float\"},{\"name\":\"d\",\"type\":\"double\"},"
     "{\"name\":\"by\",\"type\":\"bytes\"},{\"name\":\"s\",\"type\":\"string\"},"
-    "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"Color\",\"symbols\":[\"RED\",\"GREEN\"]}},"
+    "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"Color\",\"symbols\":[\"RED\",\"GREEN\"]"
+    "}},"
     "{\"name\":\"fx\",\"type\":{\"type\":\"fixed\",\"name\":\"F3\",\"size\":3}},"
     "{\"name\":\"a\",\"type\":{\"type\":\"array\",\"items\":\"int\"}},"
     "{\"name\":\"m\",\"type\":{\"type\":\"map\",\"values\":\"string\"}},"
@@ -80,8 +83,10 @@ static char *des_json(cairn_deserializer_t *des, const void *buf, size_t len) {
 
 static void test_avro_test_vector(void **state) {
     fx_t *f = *state;
-    cairn_serializer_t *ser = cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
-    cairn_deserializer_t *des = cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_serializer_t *ser =
+        cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
     void *buf;
     size_t len;
     char *json, req[256];
@@ -100,8 +105,10 @@ static void test_avro_test_vector(void **state) {
 
 static void test_avro_all_types_json(void **state) {
     fx_t *f = *state;
-    cairn_serializer_t *ser = cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, ALL, NULL);
-    cairn_deserializer_t *des = cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_serializer_t *ser =
+        cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, ALL, NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
     void *buf;
     size_t len;
     char *json;
@@ -117,8 +124,10 @@ static void test_avro_all_types_json(void **state) {
 /* Bytes from cairn_avro_serialize equal avro-c's avro_value_write of the same value. */
 static void test_avro_value_matches_avro_c(void **state) {
     fx_t *f = *state;
-    cairn_serializer_t *ser = cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, ALL, NULL);
-    cairn_deserializer_t *des = cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_serializer_t *ser =
+        cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, ALL, NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
     avro_schema_t schema;
     avro_value_iface_t *iface;
     avro_value_t v, back = {0};
@@ -157,7 +166,8 @@ static void test_avro_value_matches_avro_c(void **state) {
 
 static void test_avro_buffer_modes(void **state) {
     fx_t *f = *state;
-    cairn_serializer_t *ser = cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    cairn_serializer_t *ser =
+        cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
     uint8_t small[5], big[64];
     void *out = small;
     size_t len = sizeof(small);
@@ -176,14 +186,19 @@ static void test_avro_buffer_modes(void **state) {
 
 static void test_avro_bytes_quirk(void **state) {
     fx_t *f = *state;
-    cairn_serializer_t *ser = cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_KEY, "\"bytes\"", NULL);
-    cairn_deserializer_t *des = cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_KEY, NULL, NULL);
+    cairn_serializer_t *ser =
+        cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_KEY, "\"bytes\"", NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_KEY, NULL, NULL);
     void *buf;
     size_t len;
     char *json;
     ser_json(ser, "raw", "\"\\u0001ab\"", &buf, &len);
     /* No Avro length prefix: the payload is the bytes themselves. */
-    assert_bytes_equal((char *)buf + 5, len - 5, "\x01" "ab", 3);
+    assert_bytes_equal((char *)buf + 5, len - 5,
+                       "\x01"
+                       "ab",
+                       3);
     json = des_json(des, buf, len);
     st_assert_json(json, "\"\\u0001ab\"");
     cairn_free(json);
@@ -198,8 +213,10 @@ static void test_avro_bytes_quirk(void **state) {
 
 static void test_avro_no_registry_after_warmup(void **state) {
     fx_t *f = *state;
-    cairn_serializer_t *ser = cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
-    cairn_deserializer_t *des = cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_serializer_t *ser =
+        cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
     uint64_t before;
     void *buf;
     size_t len;
@@ -224,8 +241,8 @@ static void test_avro_no_registry_after_warmup(void **state) {
     cairn_serializer_free(ser);
 }
 
-static void expect_des_err(cairn_deserializer_t *des, const void *buf, size_t len,
-                           cairn_err_t code, const char *msg) {
+static void expect_des_err(cairn_deserializer_t *des, const void *buf, size_t len, cairn_err_t code,
+                           const char *msg) {
     cairn_error_t err;
     char *json = NULL;
     assert_int_equal(cairn_deserialize_json(des, "t", buf, len, &json, NULL, &err), code);
@@ -236,8 +253,10 @@ static void expect_des_err(cairn_deserializer_t *des, const void *buf, size_t le
 
 static void test_avro_bad_payloads(void **state) {
     fx_t *f = *state;
-    cairn_serializer_t *ser = cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, ALL, NULL);
-    cairn_deserializer_t *des = cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_serializer_t *ser =
+        cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, ALL, NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
     uint8_t *buf, *copy;
     size_t len;
     int32_t id = mr_add(f->mr, "x", PAY);
@@ -262,8 +281,7 @@ static void test_avro_bad_payloads(void **state) {
     expect_des_err(des, "\x05\x00\x00\x00\x01\x02", 6, CAIRN_ERR_BAD_MAGIC, "0x05");
     expect_des_err(des, "\x00\x00\x00", 3, CAIRN_ERR_SHORT_BUFFER, "shorter");
     expect_des_err(des, "\x00\x00\x00\x03\xe7\x02", 6, CAIRN_ERR_UNKNOWN_ID, "999");
-    assert_int_equal(cairn_deserialize_json(des, "t", "\x00\x00\x00\x03\xe7", 5, &json, NULL,
-                                            &err),
+    assert_int_equal(cairn_deserialize_json(des, "t", "\x00\x00\x00\x03\xe7", 5, &json, NULL, &err),
                      CAIRN_ERR_UNKNOWN_ID);
     assert_int_equal(err.error_code, 40403);
     /* Tombstone. */
@@ -277,8 +295,10 @@ static void test_avro_bad_payloads(void **state) {
 
 static void test_avro_bad_json_and_values(void **state) {
     fx_t *f = *state;
-    cairn_serializer_t *ser = cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, ALL, NULL);
-    cairn_serializer_t *pay = cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    cairn_serializer_t *ser =
+        cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, ALL, NULL);
+    cairn_serializer_t *pay =
+        cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
     cairn_error_t err;
     void *out = NULL;
     size_t len;
@@ -295,13 +315,16 @@ static void test_avro_bad_json_and_values(void **state) {
     assert_int_equal(cairn_serialize_json(ser, "p", "{\"u1\":\"s\"}", 10, &out, &len, &err),
                      CAIRN_ERR_VALUE);
     assert_null(out);
-    assert_null(cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, "{\"type\":\"recor\"}", &err));
+    assert_null(cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE,
+                                     "{\"type\":\"recor\"}", &err));
     assert_int_equal(err.code, CAIRN_ERR_SCHEMA);
     assert_null(cairn_serializer_new(f->sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, "x", &err));
     assert_int_equal(err.code, CAIRN_ERR_UNSUPPORTED);
     /* A value of another schema is refused. */
     assert_int_equal(avro_schema_from_json_literal("{\"type\":\"record\",\"name\":\"Z\",\"fields\":"
-                                                   "[{\"name\":\"z\",\"type\":\"int\"}]}", &other), 0);
+                                                   "[{\"name\":\"z\",\"type\":\"int\"}]}",
+                                                   &other),
+                     0);
     iface = avro_generic_class_from_schema(other);
     avro_generic_value_new(iface, &v);
     assert_int_equal(cairn_avro_serialize(pay, "p", &v, &out, &len, &err), CAIRN_ERR_VALUE);
@@ -315,9 +338,10 @@ static void test_avro_bad_json_and_values(void **state) {
 
 static void test_avro_auto_register_off(void **state) {
     fx_t *f = *state;
-    cairn_serdes_t *sd = st_handle(mr_url(f->mr), "auto.register.schemas", "false", "max.retries",
-                                   "0", NULL);
-    cairn_serializer_t *ser = cairn_serializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    cairn_serdes_t *sd =
+        st_handle(mr_url(f->mr), "auto.register.schemas", "false", "max.retries", "0", NULL);
+    cairn_serializer_t *ser =
+        cairn_serializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
     cairn_error_t err;
     int32_t id = 0;
     char req[256];
@@ -336,16 +360,20 @@ static void test_avro_auto_register_off(void **state) {
 static void test_avro_use_schema_id_and_latest(void **state) {
     fx_t *f = *state;
     int32_t v1 = mr_add(f->mr, "lat-value", PAY);
-    int32_t v2 = mr_add(f->mr, "lat-value", "{\"type\":\"record\",\"name\":\"Pay\",\"namespace\":"
-                                            "\"shop\",\"fields\":[{\"name\":\"amt\",\"type\":"
-                                            "\"long\"},{\"name\":\"cur\",\"type\":\"string\","
-                                            "\"default\":\"EUR\"}]}");
+    int32_t v2 = mr_add(f->mr, "lat-value",
+                        "{\"type\":\"record\",\"name\":\"Pay\",\"namespace\":"
+                        "\"shop\",\"fields\":[{\"name\":\"amt\",\"type\":"
+                        "\"long\"},{\"name\":\"cur\",\"type\":\"string\","
+                        "\"default\":\"EUR\"}]}");
     cairn_serdes_t *pin = st_handle(mr_url(f->mr), "use.schema.id", "1", NULL);
     cairn_serdes_t *lat = st_handle(mr_url(f->mr), "use.latest.version", "true", NULL);
     cairn_serdes_t *strict = st_handle(mr_url(f->mr), "use.latest.version", "true", NULL);
-    cairn_serializer_t *s1 = cairn_serializer_new(pin, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
-    cairn_serializer_t *s2 = cairn_serializer_new(lat, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
-    cairn_serializer_t *s3 = cairn_serializer_new(strict, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    cairn_serializer_t *s1 =
+        cairn_serializer_new(pin, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_serializer_t *s2 =
+        cairn_serializer_new(lat, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_serializer_t *s3 =
+        cairn_serializer_new(strict, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
     cairn_error_t err;
     void *buf;
     size_t len;
@@ -355,7 +383,10 @@ static void test_avro_use_schema_id_and_latest(void **state) {
     cairn_free(buf);
     ser_json(s2, "lat", "{\"amt\":3}", &buf, &len); /* cur from its default */
     assert_int_equal(((uint8_t *)buf)[4], v2);
-    assert_bytes_equal((char *)buf + 5, len - 5, "\x06\x06" "EUR", 5);
+    assert_bytes_equal((char *)buf + 5, len - 5,
+                       "\x06\x06"
+                       "EUR",
+                       5);
     cairn_free(buf);
     buf = NULL;
     assert_int_equal(cairn_serialize_json(s3, "lat", "{\"amt\":3}", 9, &buf, &len, &err),

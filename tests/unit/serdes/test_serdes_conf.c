@@ -158,25 +158,22 @@ static void test_subject_strategies(void **state) {
     char out[256];
     (void)state;
     memset(&s, 0, sizeof(s));
-    assert_int_equal(serdes_subject(&s, CAIRN_ROLE_VALUE, "orders", "shop.Pay", out, sizeof(out),
-                                    &err),
-                     CN_OK);
+    assert_int_equal(
+        serdes_subject(&s, CAIRN_ROLE_VALUE, "orders", "shop.Pay", out, sizeof(out), &err), CN_OK);
     assert_string_equal(out, "orders-value");
     assert_int_equal(serdes_subject(&s, CAIRN_ROLE_KEY, "orders", NULL, out, sizeof(out), &err),
                      CN_OK);
     assert_string_equal(out, "orders-key");
     s.strategy[CAIRN_ROLE_VALUE] = SERDES_STRATEGY_RECORD;
-    assert_int_equal(serdes_subject(&s, CAIRN_ROLE_VALUE, "orders", "shop.Pay", out, sizeof(out),
-                                    &err),
-                     CN_OK);
+    assert_int_equal(
+        serdes_subject(&s, CAIRN_ROLE_VALUE, "orders", "shop.Pay", out, sizeof(out), &err), CN_OK);
     assert_string_equal(out, "shop.Pay");
     assert_int_equal(serdes_subject(&s, CAIRN_ROLE_VALUE, "orders", NULL, out, sizeof(out), &err),
                      CN_ERR_INVALID_ARGUMENT);
     assert_non_null(strstr(err.e.msg, "RecordNameStrategy needs a named schema"));
     s.strategy[CAIRN_ROLE_VALUE] = SERDES_STRATEGY_TOPIC_RECORD;
-    assert_int_equal(serdes_subject(&s, CAIRN_ROLE_VALUE, "orders", "shop.Pay", out, sizeof(out),
-                                    &err),
-                     CN_OK);
+    assert_int_equal(
+        serdes_subject(&s, CAIRN_ROLE_VALUE, "orders", "shop.Pay", out, sizeof(out), &err), CN_OK);
     assert_string_equal(out, "orders-shop.Pay");
     assert_int_equal(serdes_subject(&s, CAIRN_ROLE_VALUE, "orders", "shop.Pay", out, 8, &err),
                      CN_ERR_INVALID_ARGUMENT);

@@ -74,8 +74,10 @@ static void test_wire_guid_and_negative(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_wire_write_read), cmocka_unit_test(test_wire_header_only),
-        cmocka_unit_test(test_wire_short),      cmocka_unit_test(test_wire_bad_magic),
+        cmocka_unit_test(test_wire_write_read),
+        cmocka_unit_test(test_wire_header_only),
+        cmocka_unit_test(test_wire_short),
+        cmocka_unit_test(test_wire_bad_magic),
         cmocka_unit_test(test_wire_guid_and_negative),
     };
     return cmocka_run_group_tests_name("serdes_wire", tests, NULL, NULL);
