@@ -170,10 +170,14 @@ static cn_err_t cn_props_escape(cn_props_lexer_t *lx, cn_buf_t *out, cn_error_t 
     char c = *lx->p++;
     uint32_t cp = 0;
     switch (c) {
-    case 't': return cn_buf_put_u8(out, '\t');
-    case 'n': return cn_buf_put_u8(out, '\n');
-    case 'r': return cn_buf_put_u8(out, '\r');
-    case 'f': return cn_buf_put_u8(out, '\f');
+    case 't':
+        return cn_buf_put_u8(out, '\t');
+    case 'n':
+        return cn_buf_put_u8(out, '\n');
+    case 'r':
+        return cn_buf_put_u8(out, '\r');
+    case 'f':
+        return cn_buf_put_u8(out, '\f');
     case 'u':
         for (int i = 0; i < 4; i++) {
             int h = lx->p < lx->end ? cn_hex_val(*lx->p) : -1;
@@ -184,7 +188,8 @@ static cn_err_t cn_props_escape(cn_props_lexer_t *lx, cn_buf_t *out, cn_error_t 
             lx->p++;
         }
         return cn_props_put_utf8(out, cp);
-    default: return cn_buf_put_u8(out, (uint8_t)c);
+    default:
+        return cn_buf_put_u8(out, (uint8_t)c);
     }
 }
 
@@ -216,8 +221,7 @@ static bool cn_props_at_eol(const cn_props_lexer_t *lx) {
 }
 
 /* Read a key (stop at unescaped = : or blank) or a value (stop at end of line). */
-static cn_err_t cn_props_token(cn_props_lexer_t *lx, bool is_key, cn_buf_t *out,
-                               cn_error_t *err) {
+static cn_err_t cn_props_token(cn_props_lexer_t *lx, bool is_key, cn_buf_t *out, cn_error_t *err) {
     cn_err_t rc = CN_OK;
     while (rc == CN_OK && !cn_props_at_eol(lx)) {
         char c = *lx->p;
