@@ -176,6 +176,8 @@ bool brk_partition_shutdown(brk_partition_t *part, bool clean);
 brk_segment_t *brk_partition_active(brk_partition_t *part);
 /** fsync fd through the injection hook; failure marks the data directory failed. */
 cn_err_t brk_partition_fsync(brk_partition_t *part, int fd, cn_error_t *err);
+/** Append seg to the segment list (under the rw write lock when others may look). */
+cn_err_t brk_partition_push_segment(brk_partition_t *part, brk_segment_t *seg, cn_error_t *err);
 /** Roll under mu. */
 cn_err_t brk_partition_roll_locked(brk_partition_t *part, cn_error_t *err);
 /** Remove segs[i] from the list (under rw write lock) and schedule its files for deletion. */

@@ -150,7 +150,6 @@ cn_err_t brk_partition_roll_locked(brk_partition_t *part, cn_error_t *err) {
     brk_segment_t *old, *seg;
     int64_t base;
     cn_err_t rc;
-    void *grown;
     /* sync_upto drops mu while it fsyncs: other appends may land meanwhile (even a roll), so
      * look at the active segment only once everything in it is durable */
     do {
@@ -171,19 +170,11 @@ cn_err_t brk_partition_roll_locked(brk_partition_t *part, cn_error_t *err) {
         return rc;
     }
     pthread_rwlock_wrlock(&part->rw);
-    grown = part->nsegs < part->cap_segs
-                ? part->segs
-                : realloc(part->segs, (part->cap_segs * 2 + 4) * sizeof(*part->segs));
-    if (grown) {
-        if (grown != part->segs)
-            part->cap_segs = part->cap_segs * 2 + 4;
-        part->segs = grown;
-        part->segs[part->nsegs++] = seg;
-    }
+    rc = brk_partition_push_segment(part, seg, err);
     pthread_rwlock_unlock(&part->rw);
-    if (!grown) {
+    if (rc != CN_OK) {
         brk_segment_unref(seg);
-        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        return rc;
     }
     part->recovery_point = base;
     producer_snapshot(part);

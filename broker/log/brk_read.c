@@ -94,10 +94,28 @@ static cn_err_t copy_batches(const brk_segment_t *seg, uint64_t pos, uint64_t en
     return CN_OK;
 }
 
+/* Read from one segment (rw held shared on entry and on return, dropped meanwhile). *done
+ * unless the segment had nothing at or after *offset: then *offset moves to its end. */
+static cn_err_t read_segment(brk_partition_t *part, brk_segment_t *seg, int64_t *offset,
+                             size_t max_bytes, cn_buf_t *out, bool *done, cn_error_t *err) {
+    uint64_t pos = brk_segment_lookup(seg, *offset), end = seg->size;
+    int64_t seg_next = seg->next_offset;
+    cn_err_t rc;
+    brk_segment_ref(seg);
+    pthread_rwlock_unlock(&part->rw);
+    rc = seek_batch(seg, pos, end, *offset, &pos, err);
+    if (rc == CN_OK && pos < end)
+        rc = copy_batches(seg, pos, end, max_bytes, out, err);
+    brk_segment_unref(seg);
+    pthread_rwlock_rdlock(&part->rw);
+    *done = rc != CN_OK || pos < end || seg_next <= *offset;
+    *offset = seg_next;
+    return rc;
+}
+
 cn_err_t brk_partition_read(brk_partition_t *part, int64_t offset, size_t max_bytes, cn_buf_t *out,
                             brk_read_info_t *info, cn_error_t *err) {
     brk_read_info_t local;
-    size_t i;
     cn_err_t rc = CN_OK;
     info = info ? info : &local;
     pthread_rwlock_rdlock(&part->rw);
@@ -111,26 +129,13 @@ cn_err_t brk_partition_read(brk_partition_t *part, int64_t offset, size_t max_by
                             (long long)info->high_watermark);
     }
     while (offset < info->high_watermark) {
-        brk_segment_t *seg;
-        uint64_t pos, end;
-        int64_t seg_next;
-        i = seg_find(part, offset);
+        bool done;
+        size_t i = seg_find(part, offset);
         if (part->segs[i]->next_offset <= offset && ++i >= part->nsegs)
             break; /* offset falls in a gap left by compaction at the end */
-        seg = part->segs[i];
-        pos = brk_segment_lookup(seg, offset);
-        end = seg->size;
-        seg_next = seg->next_offset;
-        brk_segment_ref(seg);
-        pthread_rwlock_unlock(&part->rw);
-        rc = seek_batch(seg, pos, end, offset, &pos, err);
-        if (rc == CN_OK && pos < end)
-            rc = copy_batches(seg, pos, end, max_bytes, out, err);
-        brk_segment_unref(seg);
-        pthread_rwlock_rdlock(&part->rw);
-        if (rc != CN_OK || pos < end || seg_next <= offset)
+        rc = read_segment(part, part->segs[i], &offset, max_bytes, out, &done, err);
+        if (rc != CN_OK || done)
             break;
-        offset = seg_next;
     }
     pthread_rwlock_unlock(&part->rw);
     return rc;

@@ -127,7 +127,7 @@ static cn_err_t truncate_tail(brk_partition_t *part, brk_segment_t *seg, uint64_
     return brk_partition_fsync(part, seg->fd, err);
 }
 
-static cn_err_t push_segment(brk_partition_t *part, brk_segment_t *seg, cn_error_t *err) {
+cn_err_t brk_partition_push_segment(brk_partition_t *part, brk_segment_t *seg, cn_error_t *err) {
     if (part->nsegs == part->cap_segs) {
         size_t cap = part->cap_segs * 2 + 8;
         brk_segment_t **v = realloc(part->segs, cap * sizeof(*v));
@@ -158,7 +158,7 @@ static cn_err_t load_one(brk_partition_t *part, int64_t base, bool recover, bool
     if (rc == CN_OK && recover && !*stop && !last) /* a closed segment keeps index files */
         rc = brk_segment_write_indexes(seg, err);
     if (rc == CN_OK)
-        rc = push_segment(part, seg, err);
+        rc = brk_partition_push_segment(part, seg, err);
     if (rc != CN_OK)
         brk_segment_unref(seg);
     return rc;
@@ -202,7 +202,7 @@ static cn_err_t load_segments(brk_partition_t *part, bool clean, cn_error_t *err
         brk_segment_t *seg = brk_segment_create(part->dir, part->log_start, err);
         if (!seg)
             return err ? err->code : CN_ERR_IO;
-        if ((rc = push_segment(part, seg, err)) != CN_OK) {
+        if ((rc = brk_partition_push_segment(part, seg, err)) != CN_OK) {
             brk_segment_unref(seg);
             return rc;
         }
