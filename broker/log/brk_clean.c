@@ -82,7 +82,8 @@ cn_err_t brk_clean_recover_dir(const char *dir, cn_error_t *err) {
 
 typedef struct clean_ctx {
     brk_partition_t *part;
-    cn_map_t *latest; /* key -> offset + 1 */
+    brk_topic_config_t cfg; /* copied under mu when the cleaning starts */
+    cn_map_t *latest;       /* key -> offset + 1 */
     int64_t now_ms;
     int fd; /* .cleaned output */
     cn_buf_t out;
@@ -154,7 +155,7 @@ static cn_err_t rebuild_batch(clean_ctx_t *c, const brk_batch_hdr_t *h, size_t n
     o.last_offset = h->base_offset + h->last_offset_delta;
     if (set_horizon) {
         o.extra_attributes |= BRK_ATTR_DELETE_HORIZON;
-        o.base_timestamp_override = c->now_ms + c->part->cfg.delete_retention_ms;
+        o.base_timestamp_override = c->now_ms + c->cfg.delete_retention_ms;
     } else if (h->attributes & BRK_ATTR_DELETE_HORIZON) {
         o.base_timestamp_override = h->base_timestamp;
     }
@@ -279,13 +280,14 @@ static cn_err_t swap_in(brk_partition_t *part, brk_segment_t *old, cn_error_t *e
 
 /* ---- driving it ---- */
 
-static size_t pick_segments(brk_partition_t *part, int64_t now_ms, brk_segment_t ***out) {
+static size_t pick_segments(brk_partition_t *part, const brk_topic_config_t *cfg, int64_t now_ms,
+                            brk_segment_t ***out) {
     size_t n = 0;
     pthread_rwlock_rdlock(&part->rw);
     *out = calloc(part->nsegs ? part->nsegs : 1, sizeof(**out));
     for (size_t i = 0; *out && i + 1 < part->nsegs; i++) {
         brk_segment_t *s = part->segs[i];
-        if (s->max_ts > now_ms - part->cfg.min_compaction_lag_ms && s->max_ts >= 0)
+        if (s->max_ts > now_ms - cfg->min_compaction_lag_ms && s->max_ts >= 0)
             break;
         brk_segment_ref(s);
         (*out)[n++] = s;
@@ -332,10 +334,13 @@ cn_err_t brk_partition_compact(brk_partition_t *part, int64_t now_ms, cn_error_t
     c.err = err;
     c.latest = cn_map_new(NULL);
     cn_buf_init(&c.out, CN_BUF_NO_LIMIT);
-    n = pick_segments(part, now_ms, &segs);
+    pthread_mutex_lock(&part->mu);
+    c.cfg = part->cfg;
+    pthread_mutex_unlock(&part->mu);
+    n = pick_segments(part, &c.cfg, now_ms, &segs);
     if (!c.latest || !segs)
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    else if (n > 0 && part->cfg.compact)
+    else if (n > 0 && c.cfg.compact)
         rc = compact_segments(&c, segs, n, err);
     for (size_t i = 0; segs && i < n; i++)
         brk_segment_unref(segs[i]);
@@ -349,8 +354,12 @@ cn_err_t brk_partition_compact(brk_partition_t *part, int64_t now_ms, cn_error_t
 
 bool brk_partition_needs_compaction(brk_partition_t *part, int64_t now_ms) {
     uint64_t dirty = 0, total = 0;
+    brk_topic_config_t cfg;
     (void)now_ms;
-    if (!part->cfg.compact)
+    pthread_mutex_lock(&part->mu);
+    cfg = part->cfg;
+    pthread_mutex_unlock(&part->mu);
+    if (!cfg.compact)
         return false;
     pthread_rwlock_rdlock(&part->rw);
     for (size_t i = 0; i + 1 < part->nsegs; i++) {
@@ -359,6 +368,5 @@ bool brk_partition_needs_compaction(brk_partition_t *part, int64_t now_ms) {
             dirty += part->segs[i]->size;
     }
     pthread_rwlock_unlock(&part->rw);
-    return total > 0 && dirty > 0 &&
-           (double)dirty / (double)total >= part->cfg.min_cleanable_dirty_ratio;
+    return total > 0 && dirty > 0 && (double)dirty / (double)total >= cfg.min_cleanable_dirty_ratio;
 }

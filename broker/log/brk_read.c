@@ -166,10 +166,10 @@ static cn_err_t find_in_batch(const brk_segment_t *seg, uint64_t pos, size_t sz,
     return rc;
 }
 
-static cn_err_t time_in_segment(const brk_segment_t *seg, int64_t ts, int64_t *off_out,
-                                int64_t *ts_out, cn_error_t *err) {
+/* Scan [pos, end) (found under the list lock) for the first record with timestamp >= ts. */
+static cn_err_t time_in_segment(const brk_segment_t *seg, uint64_t pos, uint64_t end, int64_t ts,
+                                int64_t *off_out, int64_t *ts_out, cn_error_t *err) {
     uint8_t h[BRK_BATCH_HEADER_SIZE];
-    uint64_t pos = brk_segment_time_lookup(seg, ts), end = seg->size;
     while (pos < end && *off_out < 0) {
         cn_err_t rc = pread_full(seg, h, sizeof(h), pos, err);
         size_t sz = brk_batch_size(h, sizeof(h));
@@ -192,11 +192,14 @@ cn_err_t brk_partition_offset_for_time(brk_partition_t *part, int64_t ts, int64_
     pthread_rwlock_rdlock(&part->rw);
     for (size_t i = 0; i < part->nsegs && off < 0; i++) {
         brk_segment_t *seg = part->segs[i];
+        uint64_t pos, end;
         if (seg->max_ts < ts)
             continue;
+        pos = brk_segment_time_lookup(seg, ts);
+        end = seg->size;
         brk_segment_ref(seg);
         pthread_rwlock_unlock(&part->rw);
-        rc = time_in_segment(seg, ts, &off, &found_ts, err);
+        rc = time_in_segment(seg, pos, end, ts, &off, &found_ts, err);
         brk_segment_unref(seg);
         pthread_rwlock_rdlock(&part->rw);
         if (rc != CN_OK)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #define SCAN_CHUNK (1u << 20)
+#define SCAN_MAX_BATCH (256u << 20) /* a stored batch claiming more is corrupt */
 
 void brk_segment_name(const char *dir, int64_t base, const char *suffix, char *out, size_t cap) {
     snprintf(out, cap, "%s/%020lld%s", dir, (long long)base, suffix);
@@ -149,7 +150,7 @@ static size_t scan_chunk(const uint8_t *p, size_t got, uint64_t pos, bool verify
             *need = BRK_BATCH_HEADER_SIZE;
             return off;
         }
-        if (sz == 0 || (int8_t)p[off + 16] != 2) {
+        if (sz == 0 || sz > SCAN_MAX_BATCH || (int8_t)p[off + 16] != 2) {
             *stop = true;
             return off;
         }
