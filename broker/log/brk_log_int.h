@@ -34,6 +34,9 @@ cn_err_t brk_snappy_xerial_compress(const uint8_t *in, size_t len, size_t chunk,
                                     cn_error_t *err);
 /* ---- batch helpers (brk_batch.c) ---- */
 uint32_t brk_batch_crc(const uint8_t *p, size_t len);
+/** A batch with no records covering [base, base + last_offset_delta] (the cleaner's filler). */
+cn_err_t brk_batch_build_empty(cn_buf_t *out, int64_t base, int32_t last_offset_delta,
+                               int64_t timestamp, cn_error_t *err);
 
 /* ---- segments and their indexes (brk_segment.c, brk_index.c) ---- */
 
@@ -187,6 +190,13 @@ cn_err_t brk_partition_flush_due(brk_partition_t *part, int64_t now_ms, cn_error
 bool brk_partition_needs_compaction(brk_partition_t *part, int64_t now_ms);
 /** Finish or undo interrupted swaps in dir (recovery). */
 cn_err_t brk_clean_recover_dir(const char *dir, cn_error_t *err);
+/** Steps 3 and 4 of the swap: group[0..n) (consecutive, in the list) give way to the cleaned
+ *  segment in <group[0]>.log.swap. Under mu. */
+cn_err_t brk_clean_swap_in(brk_partition_t *part, brk_segment_t **group, size_t n, cn_error_t *err);
+/** Test hook: CN_ERR_INTERNAL when the options ask to stop after this step. */
+cn_err_t brk_clean_stop(const brk_partition_t *part, int step, cn_error_t *err);
+/** "<20 digits><suffix>" -> base offset. */
+bool brk_parse_segment_name(const char *name, const char *suffix, int64_t *base);
 
 /* ---- topics and the data directory (brk_logs.c, brk_topic_config.c) ---- */
 

@@ -26,7 +26,7 @@ static int cmp_i64(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static bool parse_base(const char *name, const char *suffix, int64_t *base) {
+bool brk_parse_segment_name(const char *name, const char *suffix, int64_t *base) {
     size_t n = strlen(name), sl = strlen(suffix);
     char digits[21];
     if (n != 20 + sl || strcmp(name + 20, suffix) != 0)
@@ -44,7 +44,7 @@ static cn_err_t list_bases(const char *dir, int64_t **out, size_t *n_out, cn_err
     if (!d)
         return cn_error_set(err, CN_ERR_IO, "opendir %s: %s", dir, strerror(errno));
     while ((e = readdir(d)) != NULL) {
-        if (!parse_base(e->d_name, ".log", &base))
+        if (!brk_parse_segment_name(e->d_name, ".log", &base))
             continue;
         if (n == cap) {
             int64_t *nv = realloc(v, (cap = cap * 2 + 16) * sizeof(*v));

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SCAN_CHUNK (1u << 20)
+#define SCAN_CHUNK     (1u << 20)
 #define SCAN_MAX_BATCH (256u << 20) /* a stored batch claiming more is corrupt */
 
 void brk_segment_name(const char *dir, int64_t base, const char *suffix, char *out, size_t cap) {
