@@ -80,6 +80,8 @@ cn_err_t brk_segment_track(brk_segment_t *seg, uint64_t pos, const brk_batch_hdr
 void brk_segment_reset_index(brk_segment_t *seg);
 /** Position of the greatest indexed batch with base offset <= offset (0 when none). */
 uint64_t brk_segment_lookup(const brk_segment_t *seg, int64_t offset);
+/** Greatest indexed batch position <= limit (0 when none). */
+uint64_t brk_segment_pos_below(const brk_segment_t *seg, uint64_t limit);
 /** Greatest time-index entry with ts < target: position to start scanning from. */
 uint64_t brk_segment_time_lookup(const brk_segment_t *seg, int64_t ts);
 /** Write .index and .timeindex atomically (tmp + rename). */

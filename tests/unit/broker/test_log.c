@@ -596,6 +596,54 @@ static void test_wait_and_hook(void **state) {
     tu_tmpdir_free(dir);
 }
 
+/* The zero-copy form describes exactly the bytes the copying read returns. */
+static void test_read_span(void **state) {
+    static const char *const kv[] = {"segment.bytes", "20000", "index.interval.bytes", "1500"};
+    static const size_t maxes[] = {0, 1, 700, 5000, 12345, 1 << 20};
+    char *dir = tu_tmpdir("log_span");
+    brk_logs_t *logs = bt_open(dir);
+    brk_partition_t *p = make_topic(logs, "span", kv, 2);
+    int64_t hw;
+    cn_buf_t out, got;
+    (void)state;
+    for (int i = 0; i < 80; i++) {
+        bt_batch_spec_t s = bt_spec(1 + i % 5, 50 + (size_t)(i * 37) % 400, 1000 + i);
+        assert_int_equal(bt_append(p, &s, false, NULL), CN_OK);
+    }
+    brk_partition_offsets(p, NULL, &hw);
+    cn_buf_init(&out, CN_BUF_NO_LIMIT);
+    cn_buf_init(&got, CN_BUF_NO_LIMIT);
+    for (int64_t o = 0; o <= hw; o += 3) {
+        for (size_t m = 0; m < sizeof(maxes) / sizeof(maxes[0]); m++) {
+            brk_read_span_t span;
+            brk_read_info_t info;
+            cn_buf_reset(&out);
+            cn_buf_reset(&got);
+            assert_int_equal(brk_partition_read(p, o, maxes[m], &out, NULL, NULL), CN_OK);
+            assert_int_equal(brk_partition_read_span(p, o, maxes[m], &span, &info, NULL), CN_OK);
+            assert_int_equal(info.high_watermark, hw);
+            assert_int_equal(span.len, out.len);
+            if (span.len) {
+                assert_int_equal(cn_buf_reserve(&got, span.len), CN_OK);
+                assert_int_equal(pread(span.fd, got.data, span.len, (off_t)span.pos),
+                                 (ssize_t)span.len);
+                assert_memory_equal(got.data, out.data, out.len);
+            }
+            brk_read_span_release(&span);
+        }
+    }
+    {
+        brk_read_span_t span;
+        assert_int_equal(brk_partition_read_span(p, hw + 1, 100, &span, NULL, NULL),
+                         CN_ERR_OFFSET_OUT_OF_RANGE);
+    }
+    cn_buf_fini(&out);
+    cn_buf_fini(&got);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    tu_tmpdir_free(dir);
+}
+
 static void test_flush_policy(void **state) {
     static const char *const kv[] = {"flush.messages", "5"};
     char *dir = tu_tmpdir("log_flush");
@@ -680,6 +728,7 @@ int main(void) {
         cmocka_unit_test(test_rejects),        cmocka_unit_test(test_log_append_time),
         cmocka_unit_test(test_group_commit),   cmocka_unit_test(test_wait_and_hook),
         cmocka_unit_test(test_flush_policy),   cmocka_unit_test(test_delete_while_held),
+        cmocka_unit_test(test_read_span),
     };
     return cmocka_run_group_tests_name("brk_log", tests, NULL, NULL);
 }
