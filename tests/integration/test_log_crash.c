@@ -519,6 +519,138 @@ static void test_fsync_failure(void **state) {
     tu_tmpdir_free(dir);
 }
 
+/* ---- power loss: files cut back to what fsync made durable ---- */
+
+#define PL_FILES 256
+
+typedef struct synced_sizes {
+    pthread_mutex_t mu;
+    size_t n;
+    ino_t ino[PL_FILES];
+    off_t size[PL_FILES];
+} synced_sizes_t;
+
+/* The fsync hook: remember how much of each file an fsync made durable. */
+static int tracking_fsync(void *arg, int fd) {
+    synced_sizes_t *t = arg;
+    struct stat st;
+    size_t i;
+    if (fstat(fd, &st) != 0 || fdatasync(fd) != 0)
+        return -1;
+    pthread_mutex_lock(&t->mu);
+    for (i = 0; i < t->n && t->ino[i] != st.st_ino; i++)
+        ;
+    if (i == t->n && t->n < PL_FILES)
+        t->ino[t->n++] = st.st_ino;
+    if (i < PL_FILES && st.st_size > t->size[i])
+        t->size[i] = st.st_size;
+    pthread_mutex_unlock(&t->mu);
+    return 0;
+}
+
+typedef struct pl_worker {
+    brk_partition_t *p;
+    acked_t *a;
+    pthread_mutex_t *mu;
+    unsigned seed;
+} pl_worker_t;
+
+static void *pl_append(void *arg) {
+    pl_worker_t *w = arg;
+    for (int i = 0; i < 60; i++) {
+        bt_batch_spec_t s = bt_spec(1 + (int)(rand_r(&w->seed) % 4), 100, i);
+        brk_append_opts_t o = {rand_r(&w->seed) % 3 != 0 && i < 50, false}; /* 1/3 not durable */
+        brk_append_result_t res;
+        cn_buf_t b;
+        s.tag = rand_r(&w->seed);
+        cn_buf_init(&b, CN_BUF_NO_LIMIT);
+        bt_build(&b, &s);
+        if (brk_partition_append(w->p, b.data, b.len, &o, &res, NULL) == CN_OK && o.sync) {
+            pthread_mutex_lock(w->mu);
+            acked_add(w->a, res.base_offset, b.data, b.len);
+            pthread_mutex_unlock(w->mu);
+        }
+        cn_buf_fini(&b);
+    }
+    return NULL;
+}
+
+/* Every .log file loses a random part of what was never fsynced. */
+static void lose_unsynced(const char *dir, synced_sizes_t *t, unsigned *seed) {
+    char pdir[3900];
+    DIR *d;
+    struct dirent *e;
+    snprintf(pdir, sizeof(pdir), "%s/" TOPIC "-0", dir);
+    assert_non_null(d = opendir(pdir));
+    while ((e = readdir(d)) != NULL) {
+        char p[4200];
+        struct stat st;
+        off_t synced = 0, cut;
+        size_t l = strlen(e->d_name);
+        if (l < 4 || strcmp(e->d_name + l - 4, ".log") != 0)
+            continue;
+        snprintf(p, sizeof(p), "%s/%.255s", pdir, e->d_name);
+        assert_int_equal(stat(p, &st), 0);
+        for (size_t i = 0; i < t->n; i++)
+            if (t->ino[i] == st.st_ino)
+                synced = t->size[i];
+        assert_true(synced <= st.st_size);
+        cut = synced + (off_t)(rand_r(seed) % (unsigned)(st.st_size - synced + 1));
+        assert_int_equal(truncate(p, cut), 0);
+        for (size_t i = 0; i < t->n; i++) /* what survived is on disk after the reboot */
+            if (t->ino[i] == st.st_ino)
+                t->size[i] = cut;
+        if (t->n < PL_FILES && synced == 0) {
+            t->ino[t->n] = st.st_ino;
+            t->size[t->n++] = cut;
+        }
+    }
+    closedir(d);
+}
+
+static void test_power_loss(void **state) {
+    char *dir = tu_tmpdir("crash_power");
+    unsigned seed = tu_seed();
+    acked_t a = {cn_map_new(buf_free), 0};
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    synced_sizes_t t;
+    (void)state;
+    memset(&t, 0, sizeof(t));
+    pthread_mutex_init(&t.mu, NULL);
+    create_topic(dir);
+    for (int round = 0; round < 4; round++) {
+        brk_logs_options_t o;
+        brk_logs_t *logs;
+        brk_partition_t *p;
+        pl_worker_t w[4];
+        pthread_t th[4];
+        memset(&o, 0, sizeof(o));
+        o.dir = dir;
+        o.fsync_fn = tracking_fsync;
+        o.fsync_arg = &t;
+        logs = brk_logs_open(&o, NULL);
+        p = brk_partition_get(logs, TOPIC, 0, NULL);
+        verify_log(p, &a);
+        for (int i = 0; i < 4; i++) {
+            w[i] = (pl_worker_t){p, &a, &mu, seed + (unsigned)(round * 4 + i)};
+            pthread_create(&th[i], NULL, pl_append, &w[i]);
+        }
+        for (int i = 0; i < 4; i++)
+            pthread_join(th[i], NULL);
+        brk_partition_put(p);
+        brk_logs_abort(logs);          /* the machine goes down ... */
+        lose_unsynced(dir, &t, &seed); /* ... and the page cache with it */
+        logs = bt_open(dir);
+        p = brk_partition_get(logs, TOPIC, 0, NULL);
+        verify_log(p, &a); /* every acknowledged (fsynced) batch is there */
+        brk_partition_put(p);
+        brk_logs_abort(logs);
+    }
+    pthread_mutex_destroy(&t.mu);
+    cn_map_free(a.map);
+    tu_tmpdir_free(dir);
+}
+
 /* ---- SIGKILL while the cleaner runs ---- */
 
 #define CTOPIC "ckill"
@@ -708,6 +840,7 @@ int main(void) {
         cmocka_unit_test(test_sigkill_cycles),      cmocka_unit_test(test_truncation_and_garbage),
         cmocka_unit_test(test_zero_length_segment), cmocka_unit_test(test_damaged_indexes),
         cmocka_unit_test(test_fsync_failure),       cmocka_unit_test(test_sigkill_compaction),
+        cmocka_unit_test(test_power_loss),
     };
     return cmocka_run_group_tests_name("brk_log_crash", tests, NULL, NULL);
 }
