@@ -53,7 +53,8 @@ typedef struct brk_tidx {
 typedef struct brk_segment {
     int64_t base;
     int64_t next_offset; /* last offset + 1; base when empty */
-    uint64_t size;       /* bytes of whole batches */
+    uint64_t size;       /* bytes of whole batches written */
+    uint64_t vis_size;   /* of which readers may see (below the high watermark) */
     int64_t max_ts;      /* -1 when empty */
     int64_t max_ts_offset;
     int64_t first_ts; /* first batch's max timestamp (segment.ms), -1 when empty */
@@ -153,11 +154,14 @@ struct brk_partition {
     brk_segment_t **segs;
     size_t nsegs, cap_segs;
     int64_t log_start;
-    atomic_llong hw; /* log end offset = high watermark (single node) */
+    int64_t leo;     /* log end offset: the next offset to assign (also under mu) */
+    atomic_llong hw; /* high watermark: readers see below it; a durable append becomes
+                        visible once fsynced, and what follows it only then */
 
     /* under mu */
     cn_map_t *producers;
-    int64_t synced_upto; /* everything below is durable */
+    int64_t synced_upto;       /* everything below is durable */
+    int64_t sync_pending_upto; /* end of the last durable (sync) append written */
     bool syncing;
     int64_t unflushed_msgs;
     int64_t last_flush_ms;

@@ -142,7 +142,7 @@ static cn_err_t deliver(brk_segment_t *seg, uint64_t pos, uint64_t end, uint64_t
 static cn_err_t read_segment(brk_partition_t *part, brk_segment_t *seg, int64_t *offset,
                              size_t max_bytes, const read_target_t *t, bool *done,
                              cn_error_t *err) {
-    uint64_t pos = brk_segment_lookup(seg, *offset), end = seg->size;
+    uint64_t pos = brk_segment_lookup(seg, *offset), end = seg->vis_size;
     uint64_t hint =
         brk_segment_pos_below(seg, max_bytes > UINT64_MAX - pos ? UINT64_MAX : pos + max_bytes);
     int64_t seg_next = seg->next_offset;
@@ -265,7 +265,7 @@ cn_err_t brk_partition_offset_for_time(brk_partition_t *part, int64_t ts, int64_
         if (seg->max_ts < ts)
             continue;
         pos = brk_segment_time_lookup(seg, ts);
-        end = seg->size;
+        end = seg->vis_size;
         brk_segment_ref(seg);
         pthread_rwlock_unlock(&part->rw);
         rc = time_in_segment(seg, pos, end, ts, &off, &found_ts, err);
@@ -276,6 +276,10 @@ cn_err_t brk_partition_offset_for_time(brk_partition_t *part, int64_t ts, int64_
     }
     if (off >= 0 && off < part->log_start)
         off = part->log_start;
+    if (off >= atomic_load(&part->hw)) { /* written, not visible yet */
+        off = -1;
+        found_ts = -1;
+    }
     pthread_rwlock_unlock(&part->rw);
     *offset_out = off;
     if (timestamp_out)

@@ -259,7 +259,8 @@ cn_err_t brk_partition_load(brk_partition_t *part, bool clean, cn_error_t *err) 
     if ((rc = load_segments(part, clean, err)) != CN_OK)
         return rc;
     first = part->segs[0];
-    atomic_store(&part->hw, brk_partition_active(part)->next_offset);
+    part->leo = brk_partition_active(part)->next_offset;
+    atomic_store(&part->hw, part->leo);
     if (part->log_start < first->base)
         part->log_start = first->base;
     if (part->log_start > atomic_load(&part->hw))

@@ -222,10 +222,13 @@ cn_err_t brk_segment_walk(brk_segment_t *seg, uint64_t pos, bool verify, int64_t
                           cn_error_t *err) {
     rebuild_ctx_t c = {seg, interval};
     uint64_t end;
+    cn_err_t rc;
     seg->size = pos;
     /* a batch refused by rebuild_cb also ends the valid part: seg->size is the end of the
      * last batch tracked */
-    return brk_segment_scan(seg, pos, verify, rebuild_cb, &c, &end, err);
+    rc = brk_segment_scan(seg, pos, verify, rebuild_cb, &c, &end, err);
+    seg->vis_size = seg->size; /* loaded data is all visible */
+    return rc;
 }
 
 cn_err_t brk_segment_rebuild(brk_segment_t *seg, bool verify, int64_t interval, cn_error_t *err) {
