@@ -21,8 +21,8 @@
 #include "common/cn_buf.h"
 #include "common/cn_err.h"
 
-#define KP_MAX_ARRAY  (1 << 20) /* elements in any one array */
-#define KP_ARENA_MAX  ((size_t)256 << 20)
+#define KP_MAX_ARRAY     (1 << 20) /* elements in any one array */
+#define KP_ARENA_MAX     ((size_t)256 << 20)
 #define KP_AUTH_OPS_NONE INT32_MIN
 
 /* ---- request-scoped arena ---- */
@@ -175,8 +175,8 @@ cn_err_t kp_ApiVersionsResponse_decode(kp_rd_t *r, int16_t v, kp_ApiVersionsResp
 
 typedef struct kp_MetadataRequest {
     kp_str_t *topics;
-    int32_t ntopics; /* -1: all topics (v1+); v0: 0 means all */
-    bool allow_auto_topic_creation; /* v4+; true before */
+    int32_t ntopics;                            /* -1: all topics (v1+); v0: 0 means all */
+    bool allow_auto_topic_creation;             /* v4+; true before */
     bool include_cluster_authorized_operations; /* v8+ */
     bool include_topic_authorized_operations;   /* v8+ */
 } kp_MetadataRequest_t;
@@ -220,8 +220,7 @@ typedef struct kp_MetadataResponse {
     int32_t cluster_authorized_operations; /* v8+ */
 } kp_MetadataResponse_t;
 
-cn_err_t kp_MetadataRequest_decode(kp_rd_t *r, int16_t v, kp_MetadataRequest_t *m,
-                                   cn_error_t *err);
+cn_err_t kp_MetadataRequest_decode(kp_rd_t *r, int16_t v, kp_MetadataRequest_t *m, cn_error_t *err);
 void kp_MetadataRequest_encode(kp_wr_t *w, int16_t v, const kp_MetadataRequest_t *m);
 cn_err_t kp_MetadataResponse_encode(kp_wr_t *w, int16_t v, const kp_MetadataResponse_t *m);
 
@@ -391,8 +390,7 @@ typedef struct kp_FindCoordinatorResponse {
 
 cn_err_t kp_FindCoordinatorRequest_decode(kp_rd_t *r, int16_t v, kp_FindCoordinatorRequest_t *m,
                                           cn_error_t *err);
-void kp_FindCoordinatorRequest_encode(kp_wr_t *w, int16_t v,
-                                      const kp_FindCoordinatorRequest_t *m);
+void kp_FindCoordinatorRequest_encode(kp_wr_t *w, int16_t v, const kp_FindCoordinatorRequest_t *m);
 cn_err_t kp_FindCoordinatorResponse_encode(kp_wr_t *w, int16_t v,
                                            const kp_FindCoordinatorResponse_t *m);
 
@@ -558,8 +556,7 @@ typedef struct kp_OffsetCommitResponse {
 cn_err_t kp_OffsetCommitRequest_decode(kp_rd_t *r, int16_t v, kp_OffsetCommitRequest_t *m,
                                        cn_error_t *err);
 void kp_OffsetCommitRequest_encode(kp_wr_t *w, int16_t v, const kp_OffsetCommitRequest_t *m);
-cn_err_t kp_OffsetCommitResponse_encode(kp_wr_t *w, int16_t v,
-                                        const kp_OffsetCommitResponse_t *m);
+cn_err_t kp_OffsetCommitResponse_encode(kp_wr_t *w, int16_t v, const kp_OffsetCommitResponse_t *m);
 
 typedef struct kp_of_topic {
     kp_str_t name;
@@ -623,8 +620,7 @@ typedef struct kp_TopicResultsResponse {
 cn_err_t kp_CreateTopicsRequest_decode(kp_rd_t *r, int16_t v, kp_CreateTopicsRequest_t *m,
                                        cn_error_t *err);
 void kp_CreateTopicsRequest_encode(kp_wr_t *w, int16_t v, const kp_CreateTopicsRequest_t *m);
-cn_err_t kp_CreateTopicsResponse_encode(kp_wr_t *w, int16_t v,
-                                        const kp_TopicResultsResponse_t *m);
+cn_err_t kp_CreateTopicsResponse_encode(kp_wr_t *w, int16_t v, const kp_TopicResultsResponse_t *m);
 
 typedef struct kp_DeleteTopicsRequest {
     kp_str_t *names;
@@ -635,8 +631,7 @@ typedef struct kp_DeleteTopicsRequest {
 cn_err_t kp_DeleteTopicsRequest_decode(kp_rd_t *r, int16_t v, kp_DeleteTopicsRequest_t *m,
                                        cn_error_t *err);
 void kp_DeleteTopicsRequest_encode(kp_wr_t *w, int16_t v, const kp_DeleteTopicsRequest_t *m);
-cn_err_t kp_DeleteTopicsResponse_encode(kp_wr_t *w, int16_t v,
-                                        const kp_TopicResultsResponse_t *m);
+cn_err_t kp_DeleteTopicsResponse_encode(kp_wr_t *w, int16_t v, const kp_TopicResultsResponse_t *m);
 
 /* ---- DescribeConfigs (32) v0-3 ---- */
 
@@ -681,8 +676,7 @@ typedef struct kp_DescribeConfigsResponse {
 
 cn_err_t kp_DescribeConfigsRequest_decode(kp_rd_t *r, int16_t v, kp_DescribeConfigsRequest_t *m,
                                           cn_error_t *err);
-void kp_DescribeConfigsRequest_encode(kp_wr_t *w, int16_t v,
-                                      const kp_DescribeConfigsRequest_t *m);
+void kp_DescribeConfigsRequest_encode(kp_wr_t *w, int16_t v, const kp_DescribeConfigsRequest_t *m);
 cn_err_t kp_DescribeConfigsResponse_encode(kp_wr_t *w, int16_t v,
                                            const kp_DescribeConfigsResponse_t *m);
 

@@ -65,8 +65,7 @@ void kp_CreateTopicsRequest_encode(kp_wr_t *w, int16_t v, const kp_CreateTopicsR
         kp_wbool(w, m->validate_only);
 }
 
-cn_err_t kp_CreateTopicsResponse_encode(kp_wr_t *w, int16_t v,
-                                        const kp_TopicResultsResponse_t *m) {
+cn_err_t kp_CreateTopicsResponse_encode(kp_wr_t *w, int16_t v, const kp_TopicResultsResponse_t *m) {
     int32_t i;
     if (v >= 2)
         kp_w32(w, m->throttle_time_ms);
@@ -103,8 +102,7 @@ void kp_DeleteTopicsRequest_encode(kp_wr_t *w, int16_t v, const kp_DeleteTopicsR
     kp_w32(w, m->timeout_ms);
 }
 
-cn_err_t kp_DeleteTopicsResponse_encode(kp_wr_t *w, int16_t v,
-                                        const kp_TopicResultsResponse_t *m) {
+cn_err_t kp_DeleteTopicsResponse_encode(kp_wr_t *w, int16_t v, const kp_TopicResultsResponse_t *m) {
     int32_t i;
     if (v >= 1)
         kp_w32(w, m->throttle_time_ms);
@@ -137,8 +135,7 @@ cn_err_t kp_DescribeConfigsRequest_decode(kp_rd_t *r, int16_t v, kp_DescribeConf
     return kp_rdone(r, err, "DescribeConfigs");
 }
 
-void kp_DescribeConfigsRequest_encode(kp_wr_t *w, int16_t v,
-                                      const kp_DescribeConfigsRequest_t *m) {
+void kp_DescribeConfigsRequest_encode(kp_wr_t *w, int16_t v, const kp_DescribeConfigsRequest_t *m) {
     int32_t i, j;
     kp_warray(w, m->nresources);
     for (i = 0; i < m->nresources; i++) {

@@ -13,8 +13,7 @@ cn_err_t kp_FindCoordinatorRequest_decode(kp_rd_t *r, int16_t v, kp_FindCoordina
     return kp_rdone(r, err, "FindCoordinator");
 }
 
-void kp_FindCoordinatorRequest_encode(kp_wr_t *w, int16_t v,
-                                      const kp_FindCoordinatorRequest_t *m) {
+void kp_FindCoordinatorRequest_encode(kp_wr_t *w, int16_t v, const kp_FindCoordinatorRequest_t *m) {
     kp_wstr(w, m->key);
     if (v >= 1)
         kp_w8(w, m->key_type);

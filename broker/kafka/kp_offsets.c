@@ -61,8 +61,7 @@ void kp_OffsetCommitRequest_encode(kp_wr_t *w, int16_t v, const kp_OffsetCommitR
     }
 }
 
-cn_err_t kp_OffsetCommitResponse_encode(kp_wr_t *w, int16_t v,
-                                        const kp_OffsetCommitResponse_t *m) {
+cn_err_t kp_OffsetCommitResponse_encode(kp_wr_t *w, int16_t v, const kp_OffsetCommitResponse_t *m) {
     int32_t i, j;
     if (v >= 3)
         kp_w32(w, m->throttle_time_ms);

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RES_TOPIC  2
-#define RES_BROKER 4
-#define SRC_TOPIC  1
-#define SRC_STATIC 4
+#define RES_TOPIC   2
+#define RES_BROKER  4
+#define SRC_TOPIC   1
+#define SRC_STATIC  4
 #define SRC_DEFAULT 5
 
 static bool wanted(const kp_dc_resource_t *res, const char *name) {

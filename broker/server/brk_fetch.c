@@ -153,8 +153,8 @@ static bool add_wait(brk_req_t *req, int32_t max_wait_ms) {
 brk_hres_t brk_fetch_handle(brk_req_t *req) {
     kp_FetchRequest_t rq;
     size_t mark = req->out->len;
-    int r = fetch_run(req->srv, req->body, req->body_len, req->hdr.api_version, req->w.flex,
-                      false, req->out);
+    int r = fetch_run(req->srv, req->body, req->body_len, req->hdr.api_version, req->w.flex, false,
+                      req->out);
     if (r < 0)
         return BRK_CLOSE;
     if (r == 1)

@@ -598,8 +598,8 @@ brk_hres_t brk_leave_group_handle(brk_req_t *req) {
     return BRK_REPLY;
 }
 
-bool brk_group_commit_allowed(brk_groups_t *gs, kp_str_t group, int32_t generation,
-                              kp_str_t member, int16_t *error_code) {
+bool brk_group_commit_allowed(brk_groups_t *gs, kp_str_t group, int32_t generation, kp_str_t member,
+                              int16_t *error_code) {
     group_t *g = group_find(gs, group);
     *error_code = 0;
     if (!g || !g->members) {

@@ -27,8 +27,8 @@ static void list_part(brk_req_t *req, const char *topic, const kp_lo_part_t *in,
     else if (in->timestamp == -2)
         out->offset = start;
     else if (in->timestamp >= 0)
-        rc = brk_partition_offset_for_time(part, in->timestamp, &out->offset, &out->timestamp,
-                                           NULL);
+        rc =
+            brk_partition_offset_for_time(part, in->timestamp, &out->offset, &out->timestamp, NULL);
     else
         rc = CN_ERR_INVALID_REQUEST;
     brk_partition_put(part);

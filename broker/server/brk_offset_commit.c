@@ -31,8 +31,8 @@ static size_t collect(brk_req_t *req, kp_OffsetCommitRequest_t *rq, int16_t grou
         char *name = kp_arena_calloc(req->arena, BRK_TOPIC_MAX + 1, 1);
         for (j = 0; name && j < t->nparts; j++) {
             kp_oc_part_t *p = &t->parts[j];
-            p->error_code = group_err ? group_err
-                                      : check_partition(req, t->name, name, p->partition_index);
+            p->error_code =
+                group_err ? group_err : check_partition(req, t->name, name, p->partition_index);
             if (!p->error_code && p->committed_metadata.len > METADATA_MAX)
                 p->error_code = brk_kerr(CN_ERR_OFFSET_METADATA_TOO_LARGE);
             if (p->error_code)
@@ -146,8 +146,8 @@ static void requested(brk_req_t *req, const kp_OffsetFetchRequest_t *rq, tp_list
     for (i = 0; l->topics && i < rq->ntopics; i++) {
         kp_oc_topic_t *t = &l->topics[l->ntopics++];
         t->name = rq->topics[i].name;
-        t->parts = kp_arena_calloc(req->arena, (size_t)rq->topics[i].npartitions + 1,
-                                   sizeof(*t->parts));
+        t->parts =
+            kp_arena_calloc(req->arena, (size_t)rq->topics[i].npartitions + 1, sizeof(*t->parts));
         for (j = 0; t->parts && j < rq->topics[i].npartitions; j++)
             t->parts[t->nparts++].partition_index = rq->topics[i].partitions[j];
     }

@@ -102,7 +102,8 @@ static void apply_record(void *arg, const brk_record_t *rec) {
         epoch = kp_r32(&vr);
     md = kp_rstr(&vr);
     if (cn_rd_ok(&vr.rd) && vv >= 0 && vv <= 4)
-        store(o, group, topic, partition, offset, epoch, md.p ? md.p : "", md.p ? (size_t)md.len : 0);
+        store(o, group, topic, partition, offset, epoch, md.p ? md.p : "",
+              md.p ? (size_t)md.len : 0);
 }
 
 brk_offsets_t *brk_offsets_open(brk_srv_t *srv, cn_error_t *err) {

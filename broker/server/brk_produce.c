@@ -56,8 +56,9 @@ static void produce_topic(brk_req_t *req, const kp_ProduceRequest_t *rq,
     out->parts = kp_arena_calloc(req->arena, (size_t)t->nparts + 1, sizeof(*out->parts));
     if (rc == CN_OK && internal_topic(name))
         rc = CN_ERR_INVALID_TOPIC;
-    if (rc == CN_OK && (rc = brk_topic_describe(req->srv->logs, name, &cfg, NULL)) ==
-                           CN_ERR_UNKNOWN_TOPIC && req->srv->opts.auto_create_topics) {
+    if (rc == CN_OK &&
+        (rc = brk_topic_describe(req->srv->logs, name, &cfg, NULL)) == CN_ERR_UNKNOWN_TOPIC &&
+        req->srv->opts.auto_create_topics) {
         rc = brk_srv_auto_create(req->srv, name, NULL);
         if (rc == CN_OK)
             rc = brk_topic_describe(req->srv->logs, name, &cfg, NULL);
@@ -72,8 +73,8 @@ static void produce_topic(brk_req_t *req, const kp_ProduceRequest_t *rq,
         kp_produce_part_resp_t *p = &out->parts[i];
         p->index = t->parts[i].index;
         p->base_offset = p->log_append_time_ms = p->log_start_offset = -1;
-        p->error_code = topic_err ? topic_err : append_part(req, name, &cfg, rq->acks,
-                                                            &t->parts[i], p);
+        p->error_code =
+            topic_err ? topic_err : append_part(req, name, &cfg, rq->acks, &t->parts[i], p);
     }
     if (!out->parts)
         out->nparts = 0;

@@ -23,14 +23,14 @@
 typedef struct brk_server brk_server_t;
 
 typedef struct brk_server_opts {
-    const char *listen_host;     /* "127.0.0.1" by default */
-    int listen_port;             /* 9092 by default; 0 = any free port */
-    const char *advertised_host; /* NULL: listen_host */
-    int advertised_port;         /* 0: the bound port */
-    int32_t node_id;             /* 0 */
-    bool auto_create_topics;     /* auto.create.topics.enable, default true */
-    int32_t default_partitions;  /* num.partitions, default 1 */
-    size_t max_request_bytes;    /* socket.request.max.bytes, default 100 MiB */
+    const char *listen_host;                  /* "127.0.0.1" by default */
+    int listen_port;                          /* 9092 by default; 0 = any free port */
+    const char *advertised_host;              /* NULL: listen_host */
+    int advertised_port;                      /* 0: the bound port */
+    int32_t node_id;                          /* 0 */
+    bool auto_create_topics;                  /* auto.create.topics.enable, default true */
+    int32_t default_partitions;               /* num.partitions, default 1 */
+    size_t max_request_bytes;                 /* socket.request.max.bytes, default 100 MiB */
     int32_t group_initial_rebalance_delay_ms; /* default 0 (Kafka: 3000) */
     int32_t group_min_session_timeout_ms;     /* default 6000 */
     int32_t group_max_session_timeout_ms;     /* default 1800000 */

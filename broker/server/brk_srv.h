@@ -19,13 +19,13 @@
 #include "common/cn_buf.h"
 #include "common/cn_map.h"
 
-#define BRK_OFFSETS_TOPIC  "__consumer_offsets"
-#define BRK_PIDS_TOPIC     "__cairn_producer_ids"
-#define BRK_SCHEMAS_TOPIC  "_schemas"
-#define BRK_PID_BLOCK      1000
-#define BRK_MAX_RESPONSE   ((size_t)128 << 20)
-#define BRK_MAX_PIPELINE   1024 /* unanswered requests per connection before reads pause */
-#define BRK_TOPIC_MAX      250
+#define BRK_OFFSETS_TOPIC "__consumer_offsets"
+#define BRK_PIDS_TOPIC    "__cairn_producer_ids"
+#define BRK_SCHEMAS_TOPIC "_schemas"
+#define BRK_PID_BLOCK     1000
+#define BRK_MAX_RESPONSE  ((size_t)128 << 20)
+#define BRK_MAX_PIPELINE  1024 /* unanswered requests per connection before reads pause */
+#define BRK_TOPIC_MAX     250
 
 typedef struct brk_conn brk_conn_t;
 typedef struct brk_groups brk_groups_t;
@@ -77,12 +77,12 @@ typedef struct brk_req {
     brk_srv_t *srv;
     kp_req_hdr_t hdr;
     char client_id[128];
-    kp_rd_t rd;       /* the body */
+    kp_rd_t rd; /* the body */
     const uint8_t *body;
     size_t body_len;
     kp_arena_t *arena;
-    cn_buf_t *out;    /* the response body */
-    kp_wr_t w;        /* writer over out, flexible as the request */
+    cn_buf_t *out; /* the response body */
+    kp_wr_t w;     /* writer over out, flexible as the request */
     brk_pending_t pending;
     int64_t now_ms;
 } brk_req_t;
@@ -92,7 +92,7 @@ typedef brk_hres_t (*brk_handler_fn)(brk_req_t *req);
 typedef struct brk_api {
     int16_t min_version;
     int16_t max_version;
-    int16_t flex_from; /* first flexible version; INT16_MAX: none */
+    int16_t flex_from;  /* first flexible version; INT16_MAX: none */
     int16_t serve_from; /* versions below are advertised but answered UNSUPPORTED_VERSION */
     brk_handler_fn fn;
 } brk_api_t;
@@ -164,8 +164,8 @@ void brk_groups_free(brk_groups_t *g);
 /** @brief Session and rebalance timeouts. */
 void brk_groups_tick(brk_groups_t *g, int64_t now_ms);
 /** @brief Whether the group has live members (assign()-only commits need it empty). */
-bool brk_group_commit_allowed(brk_groups_t *g, kp_str_t group, int32_t generation,
-                              kp_str_t member, int16_t *error_code);
+bool brk_group_commit_allowed(brk_groups_t *g, kp_str_t group, int32_t generation, kp_str_t member,
+                              int16_t *error_code);
 
 /* brk_offsets.c: committed offsets, durable in __consumer_offsets (Kafka's record formats:
  * OffsetCommitKey v1, OffsetCommitValue v3). */

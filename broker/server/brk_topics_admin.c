@@ -23,8 +23,9 @@ static cn_err_t topic_config(brk_srv_t *srv, const kp_ct_topic_t *t, brk_topic_c
     if (t->nassignments > 0 && t->num_partitions == -1)
         cfg->partitions = t->nassignments;
     if (cfg->partitions < 1)
-        return cn_error_set(err, CN_ERR_INVALID_PARTITIONS, "Number of partitions must be larger "
-                                                            "than 0.");
+        return cn_error_set(err, CN_ERR_INVALID_PARTITIONS,
+                            "Number of partitions must be larger "
+                            "than 0.");
     if (t->replication_factor != -1 && t->replication_factor != 1)
         return cn_error_set(err, CN_ERR_INVALID_REPLICATION_FACTOR,
                             "Replication factor must be 1 on this single-node broker.");
