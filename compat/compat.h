@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "common/cn_err.h"
+#include "common/cn_md5.h"
 
 typedef enum compat_level {
     COMPAT_NONE,
@@ -79,6 +80,19 @@ bool compat_schema_equivalent(const compat_schema_t *a, const compat_schema_t *b
 /** @brief The references the schema was parsed with (borrowed). */
 const compat_ref_t *compat_schema_refs(const compat_schema_t *sch, size_t *n_out);
 
+/* Added with issue 3 (identity digest, reference/registry-api.md §3.1, and the Avro model). */
+
+/** @brief Feed Confluent's identity digest: the text's bytes, then for each reference its name,
+ *  subject and version (4 bytes big-endian). The registry appends metadata/ruleSet bytes itself
+ *  (Confluent: a byte 1, then their fields) before cn_md5_final. */
+void compat_digest_update(cn_md5_t *md, const char *text, size_t len, const compat_ref_t *refs,
+                          size_t nrefs);
+/** @brief The identity digest of a parsed schema (canonical text + references, no metadata). */
+void compat_schema_digest(const compat_schema_t *sch, uint8_t out[16]);
+struct compat_avro_schema;
+/** @brief The Avro model of an AVRO schema (compat/avro/compat_avro.h), else NULL. Borrowed. */
+const struct compat_avro_schema *compat_schema_avro(const compat_schema_t *sch);
+
 /* ---- compatibility ---- */
 
 /** One previous version, in the order the registry lists them: oldest first. */
@@ -112,5 +126,9 @@ const char *compat_report_message(const compat_report_t *report, size_t i);
 size_t compat_report_issue_count(const compat_report_t *report);
 const compat_issue_t *compat_report_issue(const compat_report_t *report, size_t i);
 void compat_report_free(compat_report_t *report);
+/** @brief compat_check with Confluent's validateFields flag (shown in the last message). */
+cn_err_t compat_check_ex(compat_level_t level, bool validate_fields,
+                         const compat_schema_t *new_schema, const compat_prev_t *history, size_t n,
+                         compat_report_t **report_out, cn_error_t *err);
 
 #endif

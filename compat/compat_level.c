@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Compatibility levels over an ordered history, exactly as Confluent's CompatibilityChecker
+ * (reference/compatibility.md §1.2-1.3, §2.5): which previous versions (latest non-deleted or
+ * all, newest first, stopping at the first that fails), the strategy per level (can read, can be
+ * read, mutual), role words, the Difference strings, the appended {oldSchemaVersion},
+ * {oldSchema} and {validateFields, compatibility} entries. Owns the report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat/avro/compat_avro.h"
+#include "compat/compat.h"
+
+#define OLD_SCHEMA_LOG_MAX 10240 /* Confluent's MAX_SCHEMA_SIZE_FOR_LOGGING (UTF-16 units) */
+
+struct compat_report {
+    char **msgs;
+    size_t nmsgs, capm;
+    compat_issue_t *issues;
+    size_t nissues, capi;
+};
+
+typedef struct run {
+    compat_report_t *rep;
+    cn_err_t rc;
+    const compat_prev_t *prev;
+} run_t;
+
+static void fail(run_t *r, cn_err_t rc) {
+    if (r->rc == CN_OK)
+        r->rc = rc;
+}
+
+/* Takes ownership of msg. */
+static void add_msg(run_t *r, char *msg) {
+    compat_report_t *rep = r->rep;
+    if (!msg) {
+        fail(r, CN_ERR_NO_MEMORY);
+        return;
+    }
+    if (rep->nmsgs == rep->capm) {
+        size_t cap = rep->capm ? rep->capm * 2 : 8;
+        char **v = realloc(rep->msgs, cap * sizeof(*v));
+        if (!v) {
+            free(msg);
+            fail(r, CN_ERR_NO_MEMORY);
+            return;
+        }
+        rep->msgs = v;
+        rep->capm = cap;
+    }
+    rep->msgs[rep->nmsgs++] = msg;
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+static char *fmt(const char *f, ...) {
+    va_list ap;
+    char *s = NULL;
+    va_start(ap, f);
+    if (vasprintf(&s, f, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return s;
+}
+
+static bool grow_issues(compat_report_t *rep) {
+    size_t cap = rep->capi ? rep->capi * 2 : 8;
+    compat_issue_t *v;
+    if (rep->nissues < rep->capi)
+        return true;
+    if (!(v = realloc(rep->issues, cap * sizeof(*v))))
+        return false;
+    rep->issues = v;
+    rep->capi = cap;
+    return true;
+}
+
+/* Takes ownership of path, desc and add. */
+static void add_issue(run_t *r, const char *type, char *path, char *desc, char *add) {
+    compat_report_t *rep = r->rep;
+    if (!path || !desc || !add || !grow_issues(rep)) {
+        free(path);
+        free(desc);
+        free(add);
+        fail(r, CN_ERR_NO_MEMORY);
+        return;
+    }
+    rep->issues[rep->nissues++] = (compat_issue_t){.error_type = type,
+                                                   .path = path,
+                                                   .description = desc,
+                                                   .additional = add,
+                                                   .old_version = r->prev->version};
+}
+
+/* Confluent's Difference description with the role words (§2.5). */
+static char *describe(const compat_avro_issue_t *is, const char *rw, const char *ww) {
+    const char *p = is->location;
+    switch (is->type) {
+    case COMPAT_AVRO_FIXED_SIZE_MISMATCH:
+        return fmt("The size of FIXED type field at path '%s' in the %s schema does not match with "
+                   "the %s schema",
+                   p, rw, ww);
+    case COMPAT_AVRO_TYPE_MISMATCH:
+        return fmt("The type (path '%s') of a field in the %s schema does not match with the %s "
+                   "schema",
+                   p, rw, ww);
+    case COMPAT_AVRO_NAME_MISMATCH:
+        return fmt("The name of the schema has changed (path '%s')", p);
+    case COMPAT_AVRO_MISSING_ENUM_SYMBOLS:
+        return fmt("The %s schema is missing enum symbols '%s' at path '%s' in the %s schema", rw,
+                   is->message, p, ww);
+    case COMPAT_AVRO_MISSING_UNION_BRANCH:
+        return fmt("The %s schema is missing a type inside a union field at path '%s' in the %s "
+                   "schema",
+                   rw, p, ww);
+    default:
+        return fmt("The field '%s' at path '%s' in the %s schema has no default value and is "
+                   "missing in the %s schema",
+                   is->message, p, rw, ww);
+    }
+}
+
+/* Prefix of s holding at most max UTF-16 code units, cut on a character boundary. */
+static size_t utf16_prefix(const char *s, size_t max) {
+    size_t units = 0, i = 0;
+    while (s[i]) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        size_t u = len == 4 ? 2 : 1;
+        if (units + u > max)
+            break;
+        units += u;
+        for (size_t k = 0; k < len && s[i]; k++)
+            i++;
+    }
+    return i;
+}
+
+static void append_old(run_t *r) {
+    const char *old = compat_schema_canonical(r->prev->schema);
+    size_t cut = utf16_prefix(old, OLD_SCHEMA_LOG_MAX);
+    if (r->prev->version > 0)
+        add_msg(r, fmt("{oldSchemaVersion: %d}", (int)r->prev->version));
+    if (old[cut] == 0)
+        add_msg(r, fmt("{oldSchema: '%s'}", old));
+    else
+        add_msg(r, fmt("{oldSchema: <truncated> '%.*s...'}", (int)cut, old));
+}
+
+static size_t add_result(run_t *r, const compat_avro_result_t *res, const char *rw,
+                         const char *ww) {
+    if (res->exception) {
+        add_msg(r, fmt("Unexpected exception during compatibility check: %s", res->exception));
+        add_issue(r, "UNEXPECTED_EXCEPTION", strdup("/"), strdup(res->exception), strdup(""));
+        return 1;
+    }
+    for (size_t i = 0; i < res->n && r->rc == CN_OK; i++) {
+        const compat_avro_issue_t *is = &res->issues[i];
+        const char *type = compat_avro_incompat_name(is->type);
+        char *desc = describe(is, rw, ww);
+        if (desc)
+            add_msg(r, fmt("{errorType:'%s', description:'%s', additionalInfo:'%s'}", type, desc,
+                           is->message));
+        add_issue(r, type, strdup(is->location), desc, strdup(is->message));
+    }
+    return res->n;
+}
+
+/* reader.isBackwardCompatible(writer) with role words; append adds the old-schema entries. */
+static void run_pair(run_t *r, const compat_schema_t *reader, const compat_schema_t *writer,
+                     const char *rw, const char *ww, bool append, cn_error_t *err) {
+    compat_avro_result_t res = {0};
+    const compat_avro_schema_t *ra = compat_schema_avro(reader), *wa = compat_schema_avro(writer);
+    cn_err_t rc;
+    if (r->rc != CN_OK)
+        return;
+    rc = compat_avro_check(compat_avro_root(ra), compat_avro_root(wa), &res, err);
+    if (rc != CN_OK) {
+        fail(r, rc);
+        return;
+    }
+    if (add_result(r, &res, rw, ww) > 0 && append)
+        append_old(r);
+    compat_avro_result_fini(&res);
+}
+
+static void check_one(run_t *r, compat_level_t level, const compat_schema_t *nw, cn_error_t *err) {
+    const compat_schema_t *old = r->prev->schema;
+    if (compat_schema_type(old) != compat_schema_type(nw)) {
+        add_msg(r, strdup("Incompatible because of different schema type"));
+        return;
+    }
+    switch (level) {
+    case COMPAT_BACKWARD:
+    case COMPAT_BACKWARD_TRANSITIVE:
+        run_pair(r, nw, old, "new", "old", true, err);
+        break;
+    case COMPAT_FORWARD:
+    case COMPAT_FORWARD_TRANSITIVE:
+        run_pair(r, old, nw, "old", "new", true, err);
+        break;
+    default:
+        run_pair(r, old, nw, "old", "new", false, err);
+        run_pair(r, nw, old, "new", "old", true, err);
+    }
+}
+
+static bool transitive(compat_level_t level) {
+    return level == COMPAT_BACKWARD_TRANSITIVE || level == COMPAT_FORWARD_TRANSITIVE ||
+           level == COMPAT_FULL_TRANSITIVE;
+}
+
+cn_err_t compat_check_ex(compat_level_t level, bool validate_fields,
+                         const compat_schema_t *new_schema, const compat_prev_t *history, size_t n,
+                         compat_report_t **report_out, cn_error_t *err) {
+    run_t r = {0};
+    if (!report_out || !new_schema || (n && !history) || (unsigned)level > COMPAT_FULL_TRANSITIVE)
+        return cn_error_set(err, CN_ERR_INVALID_ARGUMENT, "compat_check: bad arguments");
+    for (size_t i = 0; i < n; i++)
+        if (!history[i].schema)
+            return cn_error_set(err, CN_ERR_INVALID_ARGUMENT, "compat_check: history[%zu]", i);
+    *report_out = NULL;
+    if (!(r.rep = calloc(1, sizeof(*r.rep))))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    for (size_t i = n; level != COMPAT_NONE && i > 0 && r.rc == CN_OK; i--) {
+        r.prev = &history[i - 1];
+        check_one(&r, level, new_schema, err);
+        if (r.rep->nmsgs > 0 || !transitive(level))
+            break;
+    }
+    if (r.rc == CN_OK && r.rep->nmsgs > 0)
+        add_msg(&r, fmt("{validateFields: '%s', compatibility: '%s'}",
+                        validate_fields ? "true" : "false", compat_level_name(level)));
+    if (r.rc != CN_OK) {
+        compat_report_free(r.rep);
+        return err && err->code == r.rc ? r.rc : cn_error_set(err, r.rc, NULL);
+    }
+    *report_out = r.rep;
+    return CN_OK;
+}
+
+cn_err_t compat_check(compat_level_t level, const compat_schema_t *new_schema,
+                      const compat_prev_t *history, size_t n, compat_report_t **report_out,
+                      cn_error_t *err) {
+    return compat_check_ex(level, false, new_schema, history, n, report_out, err);
+}
+
+bool compat_report_is_compatible(const compat_report_t *report) {
+    return report->nmsgs == 0;
+}
+
+size_t compat_report_message_count(const compat_report_t *report) {
+    return report->nmsgs;
+}
+
+const char *compat_report_message(const compat_report_t *report, size_t i) {
+    return i < report->nmsgs ? report->msgs[i] : NULL;
+}
+
+size_t compat_report_issue_count(const compat_report_t *report) {
+    return report->nissues;
+}
+
+const compat_issue_t *compat_report_issue(const compat_report_t *report, size_t i) {
+    return i < report->nissues ? &report->issues[i] : NULL;
+}
+
+void compat_report_free(compat_report_t *report) {
+    if (!report)
+        return;
+    for (size_t i = 0; i < report->nmsgs; i++)
+        free(report->msgs[i]);
+    for (size_t i = 0; i < report->nissues; i++) {
+        free((char *)report->issues[i].path);
+        free((char *)report->issues[i].description);
+        free((char *)report->issues[i].additional);
+    }
+    free(report->msgs);
+    free(report->issues);
+    free(report);
+}

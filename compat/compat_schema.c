@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * The language-neutral schema handle of compat.h: level and type names, parsing with reference
+ * resolution dispatched by type (only Avro is built so far), the stored canonical text,
+ * equivalence, and the identity digest of reference/registry-api.md §3.1.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "compat/avro/compat_avro.h"
+#include "compat/compat.h"
+
+struct compat_schema {
+    compat_type_t type;
+    compat_ref_t *refs; /* owned copies */
+    size_t nrefs;
+    char *canonical;
+    compat_avro_schema_t *avro;
+};
+
+static const char *const level_names[] = {
+    "NONE", "BACKWARD",       "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
+    "FULL", "FULL_TRANSITIVE"};
+static const char *const type_names[] = {"AVRO", "PROTOBUF", "JSON"};
+
+bool compat_level_parse(const char *s, compat_level_t *out) {
+    for (size_t i = 0; s && i < sizeof(level_names) / sizeof(level_names[0]); i++)
+        if (strcasecmp(s, level_names[i]) == 0) {
+            *out = (compat_level_t)i;
+            return true;
+        }
+    return false;
+}
+
+const char *compat_level_name(compat_level_t level) {
+    return (unsigned)level < sizeof(level_names) / sizeof(level_names[0]) ? level_names[level]
+                                                                          : "UNKNOWN";
+}
+
+bool compat_type_parse(const char *s, compat_type_t *out) {
+    for (size_t i = 0; s && i < sizeof(type_names) / sizeof(type_names[0]); i++)
+        if (strcasecmp(s, type_names[i]) == 0) {
+            *out = (compat_type_t)i;
+            return true;
+        }
+    return false;
+}
+
+const char *compat_type_name(compat_type_t type) {
+    return (unsigned)type < 3 ? type_names[type] : "UNKNOWN";
+}
+
+bool compat_type_supported(compat_type_t type) {
+    return type == COMPAT_AVRO;
+}
+
+void compat_schema_free(compat_schema_t *sch) {
+    if (!sch)
+        return;
+    for (size_t i = 0; i < sch->nrefs; i++) {
+        free((char *)sch->refs[i].name);
+        free((char *)sch->refs[i].subject);
+    }
+    free(sch->refs);
+    free(sch->canonical);
+    compat_avro_schema_free(sch->avro);
+    free(sch);
+}
+
+static int ref_cmp(const void *x, const void *y) {
+    const compat_ref_t *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    if (c == 0)
+        c = strcmp(a->subject, b->subject);
+    if (c == 0)
+        c = (a->version > b->version) - (a->version < b->version);
+    return c;
+}
+
+/* Own copies of the references; normalize sorts and de-duplicates them as Confluent does. */
+static cn_err_t copy_refs(compat_schema_t *sch, const compat_parse_opts_t *o, cn_error_t *err) {
+    if (o->nrefs == 0)
+        return CN_OK;
+    if (!o->refs || !o->resolve)
+        return cn_error_set(err, CN_ERR_INVALID_ARGUMENT, "references need a resolver");
+    if (!(sch->refs = calloc(o->nrefs, sizeof(*sch->refs))))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    for (size_t i = 0; i < o->nrefs; i++) {
+        if (!o->refs[i].name || !o->refs[i].subject)
+            return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "reference %zu has no name/subject", i);
+        sch->refs[i].version = o->refs[i].version;
+        sch->refs[i].name = strdup(o->refs[i].name);
+        sch->refs[i].subject = strdup(o->refs[i].subject);
+        sch->nrefs++;
+        if (!sch->refs[i].name || !sch->refs[i].subject)
+            return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    }
+    if (!o->normalize)
+        return CN_OK;
+    qsort(sch->refs, sch->nrefs, sizeof(*sch->refs), ref_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < sch->nrefs; i++) {
+        if (k > 0 && ref_cmp(&sch->refs[k - 1], &sch->refs[i]) == 0) {
+            free((char *)sch->refs[i].name);
+            free((char *)sch->refs[i].subject);
+        } else {
+            sch->refs[k++] = sch->refs[i];
+        }
+    }
+    sch->nrefs = k;
+    return CN_OK;
+}
+
+static cn_err_t parse_avro(compat_schema_t *sch, const char *text, size_t len,
+                           const compat_parse_opts_t *o, cn_error_t *err) {
+    const compat_avro_schema_t **imps = calloc(sch->nrefs ? sch->nrefs : 1, sizeof(*imps));
+    cn_err_t rc = imps ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    for (size_t i = 0; rc == CN_OK && i < sch->nrefs; i++) {
+        const compat_schema_t *dep = NULL;
+        rc = o->resolve(o->resolve_arg, &sch->refs[i], &dep, err);
+        if (rc == CN_OK && (!dep || dep->type != COMPAT_AVRO))
+            rc = cn_error_set(err, CN_ERR_INVALID_SCHEMA, "reference %.64s is not an Avro schema",
+                              sch->refs[i].name);
+        if (rc == CN_OK)
+            imps[i] = dep->avro;
+    }
+    if (rc == CN_OK)
+        rc = compat_avro_parse(text, len, imps, sch->nrefs, &sch->avro, err);
+    free(imps);
+    if (rc != CN_OK)
+        return rc;
+    cn_buf_t b;
+    cn_buf_init(&b, CN_BUF_NO_LIMIT);
+    rc = o->normalize ? compat_avro_print_normalized(sch->avro, &b, err)
+                      : compat_avro_print_canonical(sch->avro, &b, err);
+    if (rc == CN_OK && !cn_buf_cstr(&b))
+        rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (rc == CN_OK)
+        sch->canonical = (char *)cn_buf_steal(&b, NULL);
+    cn_buf_fini(&b);
+    return rc;
+}
+
+compat_schema_t *compat_schema_parse(const char *text, size_t len, const compat_parse_opts_t *opts,
+                                     cn_error_t *err) {
+    compat_schema_t *sch;
+    cn_err_t rc;
+    if (!text || !opts) {
+        cn_error_set(err, CN_ERR_INVALID_ARGUMENT, "no schema text");
+        return NULL;
+    }
+    if (!compat_type_supported(opts->type)) {
+        cn_error_set(err, CN_ERR_UNSUPPORTED, "schema type %s is not supported by this build",
+                     compat_type_name(opts->type));
+        return NULL;
+    }
+    if (!(sch = calloc(1, sizeof(*sch)))) {
+        cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        return NULL;
+    }
+    sch->type = opts->type;
+    rc = copy_refs(sch, opts, err);
+    if (rc == CN_OK)
+        rc = parse_avro(sch, text, len, opts, err);
+    if (rc != CN_OK) {
+        compat_schema_free(sch);
+        return NULL;
+    }
+    return sch;
+}
+
+compat_type_t compat_schema_type(const compat_schema_t *sch) {
+    return sch->type;
+}
+
+const char *compat_schema_canonical(const compat_schema_t *sch) {
+    return sch->canonical;
+}
+
+bool compat_schema_equivalent(const compat_schema_t *a, const compat_schema_t *b) {
+    if (a->type != b->type)
+        return false;
+    return compat_avro_equivalent(a->avro, b->avro);
+}
+
+const compat_ref_t *compat_schema_refs(const compat_schema_t *sch, size_t *n_out) {
+    *n_out = sch->nrefs;
+    return sch->refs;
+}
+
+const struct compat_avro_schema *compat_schema_avro(const compat_schema_t *sch) {
+    return sch->type == COMPAT_AVRO ? sch->avro : NULL;
+}
+
+void compat_digest_update(cn_md5_t *md, const char *text, size_t len, const compat_ref_t *refs,
+                          size_t nrefs) {
+    cn_md5_update(md, text, len);
+    for (size_t i = 0; i < nrefs; i++) {
+        uint8_t v[4];
+        uint32_t ver = (uint32_t)refs[i].version;
+        v[0] = (uint8_t)(ver >> 24);
+        v[1] = (uint8_t)(ver >> 16);
+        v[2] = (uint8_t)(ver >> 8);
+        v[3] = (uint8_t)ver;
+        cn_md5_update(md, refs[i].name, strlen(refs[i].name));
+        cn_md5_update(md, refs[i].subject, strlen(refs[i].subject));
+        cn_md5_update(md, v, 4);
+    }
+}
+
+void compat_schema_digest(const compat_schema_t *sch, uint8_t out[16]) {
+    cn_md5_t md;
+    cn_md5_init(&md);
+    compat_digest_update(&md, sch->canonical, strlen(sch->canonical), sch->refs, sch->nrefs);
+    cn_md5_final(&md, out);
+}
