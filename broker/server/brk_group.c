@@ -250,8 +250,10 @@ static void start_rebalance(brk_groups_t *gs, group_t *g, int64_t now) {
     }
     if (g->state == G_EMPTY)
         g->hold_until = now + gs->srv->opts.group_initial_rebalance_delay_ms;
-    if (g->state != G_PREPARING)
+    if (g->state != G_PREPARING) {
         g->deadline = now + max;
+        cn_log_info(gs->srv->log, "kafka: group %s: rebalance", g->id);
+    }
     g->state = G_PREPARING;
 }
 
@@ -308,6 +310,8 @@ static void complete_join(brk_groups_t *gs, group_t *g, int64_t now) {
         g->leader = strdup(g->members->id);
     }
     g->state = G_COMPLETING;
+    cn_log_info(gs->srv->log, "kafka: group %s: generation %d with %zu members, protocol %s", g->id,
+                (int)g->generation, member_count(g), g->protocol);
     for (m = g->members; m; m = m->next) {
         free(m->assignment);
         m->assignment = NULL;
@@ -456,6 +460,8 @@ static int16_t join(brk_req_t *req, const kp_JoinGroupRequest_t *rq) {
         reply_error(gs, &m->join_p, brk_kerr(CN_ERR_REBALANCE_IN_PROGRESS));
     m->join_pending = true;
     m->join_p = req->pending;
+    cn_log_info(gs->srv->log, "kafka: group %s: member %s joins (v%d)", g->id, m->id,
+                (int)req->hdr.api_version);
     start_rebalance(gs, g, now);
     try_complete_join(gs, g, now);
     return 0;
@@ -586,6 +592,7 @@ brk_hres_t brk_leave_group_handle(brk_req_t *req) {
             reply_error(gs, &m->sync_p, brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID));
         if (m->join_pending)
             reply_error(gs, &m->join_p, brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID));
+        cn_log_info(gs->srv->log, "kafka: group %s: member %s leaves", g->id, m->id);
         drop_member(g, m);
         start_rebalance(gs, g, now);
         try_complete_join(gs, g, now);
@@ -598,20 +605,23 @@ brk_hres_t brk_leave_group_handle(brk_req_t *req) {
     return BRK_REPLY;
 }
 
+/* As Kafka: assign()-only commits (generation < 0) need a group without members; members
+ * commit with their current generation, also while a rebalance is being prepared (commits on
+ * revocation), but not between JoinGroup and SyncGroup. */
 bool brk_group_commit_allowed(brk_groups_t *gs, kp_str_t group, int32_t generation, kp_str_t member,
                               int16_t *error_code) {
     group_t *g = group_find(gs, group);
+    member_t *m = member_find(g, member);
     *error_code = 0;
     if (!g || !g->members) {
         if (generation >= 0)
             *error_code = brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID);
-        return *error_code == 0;
-    }
-    if (generation < 0 && (!member.p || member.len == 0))
-        *error_code = brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID);
-    else
-        *error_code = member_check(g, member_find(g, member), generation);
-    if (*error_code == 0 && g->state == G_COMPLETING)
+    } else if (g->state == G_COMPLETING) {
         *error_code = brk_kerr(CN_ERR_REBALANCE_IN_PROGRESS);
+    } else if (!m) {
+        *error_code = brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID);
+    } else if (generation != g->generation) {
+        *error_code = brk_kerr(CN_ERR_ILLEGAL_GENERATION);
+    }
     return *error_code == 0;
 }

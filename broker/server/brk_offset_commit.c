@@ -73,6 +73,9 @@ brk_hres_t brk_offset_commit_handle(brk_req_t *req) {
     else
         brk_group_commit_allowed(req->srv->groups, rq.group_id, rq.generation_id, rq.member_id,
                                  &group_err);
+    if (group_err)
+        cn_log_info(req->srv->log, "kafka: offset commit for group %s refused (error %d)", group,
+                    (int)group_err);
     items = kp_arena_calloc(req->arena, total + 1, sizeof(*items));
     n = items ? collect(req, &rq, group_err, items) : 0;
     if (n && brk_offsets_commit(req->srv->offsets, group, items, n, req->now_ms, &err) != CN_OK) {
