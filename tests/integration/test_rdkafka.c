@@ -318,7 +318,7 @@ static void test_consumer_group(void **state) {
             break;
     assert_true(i < 4); /* something was committed */
 
-    restart(f, SIGTERM);
+    restart(f, SIGKILL); /* commits are durable when acknowledged */
     c = client(f, RD_KAFKA_CONSUMER, group_conf, NULL, NULL);
     after = committed(c, "grp");
     for (i = 0; i < 4; i++)
