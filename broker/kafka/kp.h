@@ -680,4 +680,149 @@ void kp_DescribeConfigsRequest_encode(kp_wr_t *w, int16_t v, const kp_DescribeCo
 cn_err_t kp_DescribeConfigsResponse_encode(kp_wr_t *w, int16_t v,
                                            const kp_DescribeConfigsResponse_t *m);
 
+/* ---- ListGroups (16) v0-2, DescribeGroups (15) v0-4, DeleteGroups (42) v0-1 ---- */
+
+typedef struct kp_lg_group {
+    kp_str_t group_id;
+    kp_str_t protocol_type;
+} kp_lg_group_t;
+
+typedef struct kp_ListGroupsResponse {
+    int32_t throttle_time_ms; /* v1+ */
+    int16_t error_code;
+    kp_lg_group_t *groups;
+    int32_t ngroups;
+} kp_ListGroupsResponse_t;
+
+cn_err_t kp_ListGroupsRequest_decode(kp_rd_t *r, int16_t v, cn_error_t *err);
+cn_err_t kp_ListGroupsResponse_encode(kp_wr_t *w, int16_t v, const kp_ListGroupsResponse_t *m);
+
+typedef struct kp_GroupsRequest { /* DescribeGroups and DeleteGroups */
+    kp_str_t *groups;
+    int32_t ngroups;
+    bool include_authorized_operations; /* DescribeGroups v3+ */
+} kp_GroupsRequest_t;
+
+typedef struct kp_dg_member {
+    kp_str_t member_id;
+    kp_str_t group_instance_id; /* v4+ */
+    kp_str_t client_id;
+    kp_str_t client_host;
+    kp_bytes_t metadata;
+    kp_bytes_t assignment;
+} kp_dg_member_t;
+
+typedef struct kp_dg_group {
+    int16_t error_code;
+    kp_str_t group_id;
+    kp_str_t state;
+    kp_str_t protocol_type;
+    kp_str_t protocol;
+    kp_dg_member_t *members;
+    int32_t nmembers;
+} kp_dg_group_t;
+
+typedef struct kp_DescribeGroupsResponse {
+    int32_t throttle_time_ms; /* v1+ */
+    kp_dg_group_t *groups;
+    int32_t ngroups;
+} kp_DescribeGroupsResponse_t;
+
+cn_err_t kp_DescribeGroupsRequest_decode(kp_rd_t *r, int16_t v, kp_GroupsRequest_t *m,
+                                         cn_error_t *err);
+void kp_DescribeGroupsRequest_encode(kp_wr_t *w, int16_t v, const kp_GroupsRequest_t *m);
+cn_err_t kp_DescribeGroupsResponse_encode(kp_wr_t *w, int16_t v,
+                                          const kp_DescribeGroupsResponse_t *m);
+
+typedef struct kp_group_result {
+    kp_str_t group_id;
+    int16_t error_code;
+} kp_group_result_t;
+
+typedef struct kp_DeleteGroupsResponse {
+    int32_t throttle_time_ms;
+    kp_group_result_t *results;
+    int32_t nresults;
+} kp_DeleteGroupsResponse_t;
+
+cn_err_t kp_DeleteGroupsRequest_decode(kp_rd_t *r, int16_t v, kp_GroupsRequest_t *m,
+                                       cn_error_t *err);
+void kp_DeleteGroupsRequest_encode(kp_wr_t *w, int16_t v, const kp_GroupsRequest_t *m);
+cn_err_t kp_DeleteGroupsResponse_encode(kp_wr_t *w, int16_t v, const kp_DeleteGroupsResponse_t *m);
+
+/* ---- DeleteRecords (21) v0-1 ---- */
+
+typedef struct kp_dr_part {
+    int32_t partition_index;
+    int64_t offset;        /* request; -1 = high watermark */
+    int64_t low_watermark; /* response */
+    int16_t error_code;    /* response */
+} kp_dr_part_t;
+
+typedef struct kp_dr_topic {
+    kp_str_t name;
+    kp_dr_part_t *parts;
+    int32_t nparts;
+} kp_dr_topic_t;
+
+typedef struct kp_DeleteRecordsRequest {
+    kp_dr_topic_t *topics;
+    int32_t ntopics;
+    int32_t timeout_ms;
+} kp_DeleteRecordsRequest_t;
+
+cn_err_t kp_DeleteRecordsRequest_decode(kp_rd_t *r, int16_t v, kp_DeleteRecordsRequest_t *m,
+                                        cn_error_t *err);
+void kp_DeleteRecordsRequest_encode(kp_wr_t *w, int16_t v, const kp_DeleteRecordsRequest_t *m);
+/** @brief The response is the request's topics with low_watermark and error_code filled. */
+cn_err_t kp_DeleteRecordsResponse_encode(kp_wr_t *w, int16_t v, int32_t throttle_time_ms,
+                                         const kp_DeleteRecordsRequest_t *m);
+
+/* ---- CreatePartitions (37) v0-1 ---- */
+
+typedef struct kp_cp_topic {
+    kp_str_t name;
+    int32_t count;
+    int32_t nassignments; /* -1: none */
+} kp_cp_topic_t;
+
+typedef struct kp_CreatePartitionsRequest {
+    kp_cp_topic_t *topics;
+    int32_t ntopics;
+    int32_t timeout_ms;
+    bool validate_only;
+} kp_CreatePartitionsRequest_t;
+
+cn_err_t kp_CreatePartitionsRequest_decode(kp_rd_t *r, int16_t v, kp_CreatePartitionsRequest_t *m,
+                                           cn_error_t *err);
+void kp_CreatePartitionsRequest_encode(kp_wr_t *w, int16_t v,
+                                       const kp_CreatePartitionsRequest_t *m);
+/** @brief throttle, results [name, error_code, error_message]. */
+cn_err_t kp_CreatePartitionsResponse_encode(kp_wr_t *w, int16_t v,
+                                            const kp_TopicResultsResponse_t *m);
+
+/* ---- AlterConfigs (33) v0-1 ---- */
+
+typedef struct kp_ac_resource {
+    int8_t resource_type;
+    kp_str_t resource_name;
+    kp_config_kv_t *configs;
+    int32_t nconfigs;
+    int16_t error_code;        /* response */
+    const char *error_message; /* response */
+} kp_ac_resource_t;
+
+typedef struct kp_AlterConfigsRequest {
+    kp_ac_resource_t *resources;
+    int32_t nresources;
+    bool validate_only;
+} kp_AlterConfigsRequest_t;
+
+cn_err_t kp_AlterConfigsRequest_decode(kp_rd_t *r, int16_t v, kp_AlterConfigsRequest_t *m,
+                                       cn_error_t *err);
+void kp_AlterConfigsRequest_encode(kp_wr_t *w, int16_t v, const kp_AlterConfigsRequest_t *m);
+/** @brief The response is the request's resources with error_code and error_message filled. */
+cn_err_t kp_AlterConfigsResponse_encode(kp_wr_t *w, int16_t v, int32_t throttle_time_ms,
+                                        const kp_AlterConfigsRequest_t *m);
+
 #endif

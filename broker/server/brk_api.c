@@ -8,6 +8,7 @@
  */
 #include "broker/server/brk_srv.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/cn_time.h"
@@ -32,6 +33,12 @@ static const brk_api_t api_table[KP_API_KEY_MAX] = {
     [KP_DELETE_TOPICS] = {0, 3, NOFLEX, 0, brk_delete_topics_handle},
     [KP_INIT_PRODUCER_ID] = {0, 1, NOFLEX, 0, brk_init_producer_id_handle},
     [KP_DESCRIBE_CONFIGS] = {0, 3, NOFLEX, 0, brk_describe_configs_handle},
+    [KP_DESCRIBE_GROUPS] = {0, 4, NOFLEX, 0, brk_describe_groups_handle},
+    [KP_LIST_GROUPS] = {0, 2, NOFLEX, 0, brk_list_groups_handle},
+    [KP_DELETE_RECORDS] = {0, 1, NOFLEX, 0, brk_delete_records_handle},
+    [KP_ALTER_CONFIGS] = {0, 1, NOFLEX, 0, brk_alter_configs_handle},
+    [KP_CREATE_PARTITIONS] = {0, 1, NOFLEX, 0, brk_create_partitions_handle},
+    [KP_DELETE_GROUPS] = {0, 1, NOFLEX, 0, brk_delete_groups_handle},
 };
 
 const brk_api_t *brk_api_get(int16_t key) {
@@ -138,6 +145,7 @@ static void req_init(brk_req_t *req, brk_srv_t *srv, brk_conn_t *conn, uint64_t 
     req->now_ms = cn_wall_ms();
     if (!kp_str_copy(req->hdr.client_id, req->client_id, sizeof(req->client_id)))
         memcpy(req->client_id, "client", 7);
+    snprintf(req->client_host, sizeof(req->client_host), "%s", brk_conn_peer(conn));
 }
 
 brk_hres_t brk_api_dispatch(brk_srv_t *srv, brk_conn_t *conn, uint64_t seq, uint8_t *frame,

@@ -29,6 +29,8 @@ typedef struct member {
     struct member *next;
     char *id;
     char *instance_id;
+    char *client_id;
+    char *client_host;
     int32_t session_timeout;
     int32_t rebalance_timeout;
     proto_t *protos;
@@ -86,6 +88,8 @@ static void member_free(member_t *m) {
     protos_free(m);
     free(m->id);
     free(m->instance_id);
+    free(m->client_id);
+    free(m->client_host);
     free(m->assignment);
     free(m);
 }
@@ -453,6 +457,10 @@ static int16_t join(brk_req_t *req, const kp_JoinGroupRequest_t *rq) {
     }
     free(m->instance_id);
     m->instance_id = rq->group_instance_id.p ? dup_str(rq->group_instance_id) : NULL;
+    free(m->client_id);
+    m->client_id = strdup(req->client_id);
+    free(m->client_host);
+    m->client_host = strdup(req->client_host);
     m->session_timeout = rq->session_timeout_ms;
     m->rebalance_timeout = rq->rebalance_timeout_ms;
     m->last_seen = now;
@@ -624,4 +632,69 @@ bool brk_group_commit_allowed(brk_groups_t *gs, kp_str_t group, int32_t generati
         *error_code = brk_kerr(CN_ERR_ILLEGAL_GENERATION);
     }
     return *error_code == 0;
+}
+
+/* ---- administration (ListGroups, DescribeGroups, DeleteGroups) ---- */
+
+static const char *state_name(gstate_t s) {
+    switch (s) {
+    case G_PREPARING:
+        return "PreparingRebalance";
+    case G_COMPLETING:
+        return "CompletingRebalance";
+    case G_STABLE:
+        return "Stable";
+    default:
+        return "Empty";
+    }
+}
+
+void brk_groups_each(brk_groups_t *gs, void (*fn)(void *arg, const char *group, const char *ptype),
+                     void *arg) {
+    group_t *g;
+    for (g = gs->groups; g; g = g->next)
+        fn(arg, g->id, g->protocol_type ? g->protocol_type : "");
+}
+
+static void describe_member(const group_t *g, const member_t *m, kp_dg_member_t *out) {
+    const proto_t *p = member_proto(m, g->protocol);
+    out->member_id = kp_str_c(m->id);
+    out->group_instance_id = kp_str_c(m->instance_id);
+    out->client_id = kp_str_c(m->client_id ? m->client_id : "");
+    out->client_host = kp_str_c(m->client_host ? m->client_host : "");
+    out->metadata.p = p ? p->meta : NULL;
+    out->metadata.len = p ? p->len : 0;
+    out->assignment.p = m->assignment;
+    out->assignment.len = m->assignment ? m->assignment_len : 0;
+}
+
+void brk_group_describe(brk_groups_t *gs, kp_str_t id, kp_arena_t *arena, kp_dg_group_t *out) {
+    group_t *g = group_find(gs, id);
+    const member_t *m;
+    memset(out, 0, sizeof(*out));
+    out->group_id = id;
+    out->state = kp_str_c(g ? state_name(g->state) : "Dead");
+    out->protocol_type = kp_str_c(g && g->protocol_type ? g->protocol_type : "");
+    out->protocol = kp_str_c(g && g->protocol && g->state == G_STABLE ? g->protocol : "");
+    if (!g || !g->members)
+        return;
+    out->members = kp_arena_calloc(arena, member_count(g), sizeof(*out->members));
+    for (m = g->members; out->members && m; m = m->next)
+        describe_member(g, m, &out->members[out->nmembers++]);
+}
+
+int16_t brk_group_forget(brk_groups_t *gs, kp_str_t id) {
+    group_t **pp = &gs->groups;
+    while (*pp && !kp_str_eq(id, (*pp)->id))
+        pp = &(*pp)->next;
+    if (!*pp)
+        return 0;
+    if ((*pp)->members)
+        return brk_kerr(CN_ERR_GROUP_NOT_EMPTY);
+    {
+        group_t *g = *pp;
+        *pp = g->next;
+        group_free(g);
+    }
+    return 0;
 }

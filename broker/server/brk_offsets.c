@@ -219,3 +219,94 @@ void brk_offsets_each(brk_offsets_t *o, const char *group,
         fn(arg, k + glen + 1, (int32_t)cn_be32_get((const uint8_t *)k + klen - 4));
     }
 }
+
+/* ---- per group ---- */
+
+void brk_offsets_groups(brk_offsets_t *o, void (*fn)(void *arg, const char *group), void *arg) {
+    cn_map_t *seen = cn_map_new(NULL);
+    cn_map_iter_t it;
+    const void *key;
+    size_t klen;
+    memset(&it, 0, sizeof(it));
+    while (seen && cn_map_next(o->map, &it, &key, &klen, NULL)) {
+        const char *group = key;
+        if (cn_map_sget(seen, group))
+            continue;
+        if (cn_map_sput(seen, group, (void *)1) == CN_OK)
+            fn(arg, group);
+    }
+    cn_map_free(seen);
+}
+
+typedef struct del_ctx {
+    brk_offset_item_t *items;
+    size_t n, cap;
+    char **topics;
+} del_ctx_t;
+
+static void collect_del(void *arg, const char *topic, int32_t partition) {
+    del_ctx_t *d = arg;
+    if (d->n == d->cap)
+        return;
+    d->topics[d->n] = strdup(topic);
+    d->items[d->n].topic = d->topics[d->n];
+    d->items[d->n++].partition = partition;
+}
+
+static cn_err_t tombstones(brk_offsets_t *o, const char *group, const del_ctx_t *d, int64_t now_ms,
+                           cn_error_t *err) {
+    brk_record_t *recs = calloc(d->n, sizeof(*recs));
+    cn_buf_t keys;
+    size_t i, *ends = calloc(d->n, sizeof(size_t));
+    cn_err_t rc = CN_OK;
+    cn_buf_init(&keys, CN_BUF_NO_LIMIT);
+    for (i = 0; recs && ends && i < d->n; i++) {
+        kp_wr_t kw = {&keys, false};
+        kp_w16(&kw, 1);
+        kp_wcstr(&kw, group);
+        kp_wcstr(&kw, d->items[i].topic);
+        kp_w32(&kw, d->items[i].partition);
+        ends[i] = keys.len;
+    }
+    if (!recs || !ends || keys.failed)
+        rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    for (i = 0; rc == CN_OK && i < d->n; i++) {
+        size_t k0 = i ? ends[i - 1] : 0;
+        recs[i].offset = (int64_t)i;
+        recs[i].timestamp = now_ms;
+        recs[i].key = keys.data + k0;
+        recs[i].key_len = (int32_t)(ends[i] - k0);
+        recs[i].value_len = -1;
+    }
+    if (rc == CN_OK)
+        rc = brk_internal_append_records(o->srv, BRK_OFFSETS_TOPIC, recs, d->n, err);
+    cn_buf_fini(&keys);
+    free(recs);
+    free(ends);
+    return rc;
+}
+
+cn_err_t brk_offsets_delete_group(brk_offsets_t *o, const char *group, int64_t now_ms,
+                                  cn_error_t *err) {
+    del_ctx_t d;
+    size_t i;
+    cn_err_t rc;
+    memset(&d, 0, sizeof(d));
+    d.cap = cn_map_count(o->map);
+    d.items = calloc(d.cap + 1, sizeof(*d.items));
+    d.topics = calloc(d.cap + 1, sizeof(char *));
+    if (!d.items || !d.topics)
+        rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    else
+        brk_offsets_each(o, group, collect_del, &d);
+    if (d.items && d.topics)
+        rc = d.n ? tombstones(o, group, &d, now_ms, err)
+                 : cn_error_set(err, CN_ERR_GROUP_ID_NOT_FOUND, "group %s not found", group);
+    for (i = 0; rc == CN_OK && i < d.n; i++)
+        store(o, group, d.items[i].topic, d.items[i].partition, -1, -1, NULL, 0);
+    for (i = 0; d.topics && i < d.n; i++)
+        free(d.topics[i]);
+    free(d.items);
+    free(d.topics);
+    return rc;
+}

@@ -43,6 +43,7 @@ struct brk_conn {
     uint64_t next_seq;
     bool want_out;
     bool reading;
+    char peer[64];
 };
 
 void brk_server_opts_defaults(brk_server_opts_t *o) {
@@ -59,6 +60,19 @@ void brk_server_opts_defaults(brk_server_opts_t *o) {
 
 uint64_t brk_conn_id(const brk_conn_t *conn) {
     return conn->id;
+}
+
+const char *brk_conn_peer(const brk_conn_t *conn) {
+    return conn->peer;
+}
+
+static void set_peer(brk_conn_t *c) {
+    struct sockaddr_in sa;
+    socklen_t len = sizeof(sa);
+    char ip[INET_ADDRSTRLEN] = "";
+    if (getpeername(c->fd, (struct sockaddr *)&sa, &len) == 0 && sa.sin_family == AF_INET)
+        inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
+    snprintf(c->peer, sizeof(c->peer), "/%s", ip);
 }
 
 /* ---- slots ---- */
@@ -289,6 +303,7 @@ static void accept_one(brk_srv_t *srv, int fd) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->fd = fd;
     c->id = ++srv->next_conn_id;
+    set_peer(c);
     c->reading = true;
     cn_buf_init(&c->in, srv->opts.max_request_bytes + 4 + READ_CHUNK);
     memset(&ev, 0, sizeof(ev));

@@ -77,6 +77,7 @@ typedef struct brk_req {
     brk_srv_t *srv;
     kp_req_hdr_t hdr;
     char client_id[128];
+    char client_host[64];
     kp_rd_t rd; /* the body */
     const uint8_t *body;
     size_t body_len;
@@ -110,6 +111,8 @@ brk_hres_t brk_api_dispatch(brk_srv_t *srv, brk_conn_t *conn, uint64_t seq, uint
  *  A connection that went away meanwhile is ignored. */
 void brk_srv_reply(brk_srv_t *srv, const brk_pending_t *p, const cn_buf_t *body);
 uint64_t brk_conn_id(const brk_conn_t *conn);
+/** @brief "/1.2.3.4" of the peer, as Kafka shows client hosts. */
+const char *brk_conn_peer(const brk_conn_t *conn);
 void brk_srv_conn_client_id(const brk_conn_t *conn, char *out, size_t cap);
 /** @brief Kafka's int16 code for a cn_err_t. */
 int16_t brk_kerr(cn_err_t e);
@@ -134,6 +137,12 @@ brk_hres_t brk_offset_fetch_handle(brk_req_t *req);
 brk_hres_t brk_create_topics_handle(brk_req_t *req);
 brk_hres_t brk_delete_topics_handle(brk_req_t *req);
 brk_hres_t brk_describe_configs_handle(brk_req_t *req);
+brk_hres_t brk_list_groups_handle(brk_req_t *req);
+brk_hres_t brk_describe_groups_handle(brk_req_t *req);
+brk_hres_t brk_delete_groups_handle(brk_req_t *req);
+brk_hres_t brk_delete_records_handle(brk_req_t *req);
+brk_hres_t brk_create_partitions_handle(brk_req_t *req);
+brk_hres_t brk_alter_configs_handle(brk_req_t *req);
 
 /* brk_fetch.c: long polls waiting for data. */
 /** @brief Retry the waiting fetches (all when data arrived, else only the expired ones). */
@@ -163,6 +172,14 @@ brk_groups_t *brk_groups_new(brk_srv_t *srv);
 void brk_groups_free(brk_groups_t *g);
 /** @brief Session and rebalance timeouts. */
 void brk_groups_tick(brk_groups_t *g, int64_t now_ms);
+/** @brief Call fn for every group the coordinator holds in memory. */
+void brk_groups_each(brk_groups_t *g, void (*fn)(void *arg, const char *group, const char *ptype),
+                     void *arg);
+/** @brief Fill out for DescribeGroups (strings borrowed from the group or the arena); an unknown
+ *  group is described as "Dead" with no members. */
+void brk_group_describe(brk_groups_t *g, kp_str_t group, kp_arena_t *arena, kp_dg_group_t *out);
+/** @brief Forget a group without members: GROUP_NOT_EMPTY (68) when it has some, else 0. */
+int16_t brk_group_forget(brk_groups_t *g, kp_str_t group);
 /** @brief Whether the group has live members (assign()-only commits need it empty). */
 bool brk_group_commit_allowed(brk_groups_t *g, kp_str_t group, int32_t generation, kp_str_t member,
                               int16_t *error_code);
@@ -185,6 +202,12 @@ cn_err_t brk_offsets_commit(brk_offsets_t *o, const char *group, const brk_offse
 /** @brief The committed offset (-1 when none), its epoch and metadata (borrowed). */
 int64_t brk_offsets_get(brk_offsets_t *o, const char *group, const char *topic, int32_t partition,
                         int32_t *leader_epoch, const char **metadata);
+/** @brief Call fn once for every group that has committed offsets. */
+void brk_offsets_groups(brk_offsets_t *o, void (*fn)(void *arg, const char *group), void *arg);
+/** @brief Delete every offset of group (tombstones, durable). CN_ERR_GROUP_ID_NOT_FOUND when
+ *  it has none. */
+cn_err_t brk_offsets_delete_group(brk_offsets_t *o, const char *group, int64_t now_ms,
+                                  cn_error_t *err);
 /** @brief Call fn for every committed (topic, partition) of group. */
 void brk_offsets_each(brk_offsets_t *o, const char *group,
                       void (*fn)(void *arg, const char *topic, int32_t partition), void *arg);

@@ -30,6 +30,10 @@ typedef union any_req {
     kp_CreateTopicsRequest_t create;
     kp_DeleteTopicsRequest_t del;
     kp_DescribeConfigsRequest_t describe;
+    kp_GroupsRequest_t groups;
+    kp_DeleteRecordsRequest_t delete_records;
+    kp_CreatePartitionsRequest_t create_partitions;
+    kp_AlterConfigsRequest_t alter;
 } any_req_t;
 
 static int16_t clamp(int16_t v, int16_t lo, int16_t hi) {
@@ -87,6 +91,24 @@ static void decode(kp_rd_t *r, int16_t key, int16_t v, any_req_t *m) {
         break;
     case KP_DESCRIBE_CONFIGS:
         kp_DescribeConfigsRequest_decode(r, clamp(v, 0, 3), &m->describe, NULL);
+        break;
+    case KP_LIST_GROUPS:
+        kp_ListGroupsRequest_decode(r, clamp(v, 0, 2), NULL);
+        break;
+    case KP_DESCRIBE_GROUPS:
+        kp_DescribeGroupsRequest_decode(r, clamp(v, 0, 4), &m->groups, NULL);
+        break;
+    case KP_DELETE_GROUPS:
+        kp_DeleteGroupsRequest_decode(r, clamp(v, 0, 1), &m->groups, NULL);
+        break;
+    case KP_DELETE_RECORDS:
+        kp_DeleteRecordsRequest_decode(r, clamp(v, 0, 1), &m->delete_records, NULL);
+        break;
+    case KP_CREATE_PARTITIONS:
+        kp_CreatePartitionsRequest_decode(r, clamp(v, 0, 1), &m->create_partitions, NULL);
+        break;
+    case KP_ALTER_CONFIGS:
+        kp_AlterConfigsRequest_decode(r, clamp(v, 0, 1), &m->alter, NULL);
         break;
     default:
         break;

@@ -430,12 +430,149 @@ static void test_admin(void **state) {
     assert_int_equal(delete_topic(f, "adm"), RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
 }
 
+/* An assign()-only consumer commits (generation -1, no member id), then the group is listed,
+ * described and deleted; partitions are added; records deleted; a config altered. */
+static void commit_assigned(fx_t *f, const char *group, const char *topic, int64_t offset) {
+    rd_kafka_t *c =
+        client(f, RD_KAFKA_CONSUMER, (const char *const[]){"group.id", group, NULL}, NULL, NULL);
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, topic, 0)->offset = offset;
+    assert_int_equal(rd_kafka_assign(c, l), 0);
+    assert_int_equal(rd_kafka_commit(c, l, 0), 0);
+    rd_kafka_topic_partition_list_destroy(l);
+    l = committed(c, topic);
+    assert_int_equal(l->elems[0].offset, offset);
+    rd_kafka_topic_partition_list_destroy(l);
+    rd_kafka_consumer_close(c);
+    rd_kafka_destroy(c);
+}
+
+static void expect_group(fx_t *f, const char *group, bool present) {
+    rd_kafka_t *rk = client(f, RD_KAFKA_PRODUCER, NULL, NULL, NULL);
+    const struct rd_kafka_group_list *gl = NULL;
+    bool found = false;
+    int i;
+    assert_int_equal(rd_kafka_list_groups(rk, NULL, &gl, 10000), 0);
+    for (i = 0; i < gl->group_cnt; i++)
+        if (strcmp(gl->groups[i].group, group) == 0) {
+            found = true;
+            assert_string_equal(gl->groups[i].state, "Empty");
+        }
+    assert_int_equal(found, present);
+    rd_kafka_group_list_destroy(gl);
+    rd_kafka_destroy(rk);
+}
+
+static rd_kafka_resp_err_t delete_group(fx_t *f, const char *group) {
+    rd_kafka_t *rk = client(f, RD_KAFKA_PRODUCER, NULL, NULL, NULL);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_DeleteGroup_t *dg = rd_kafka_DeleteGroup_new(group);
+    const rd_kafka_group_result_t **res;
+    rd_kafka_event_t *ev;
+    rd_kafka_resp_err_t e;
+    size_t n;
+    rd_kafka_DeleteGroups(rk, &dg, 1, NULL, q);
+    ev = admin_wait(q);
+    res = rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev), &n);
+    assert_int_equal(n, 1);
+    e = rd_kafka_error_code(rd_kafka_group_result_error(res[0]));
+    rd_kafka_event_destroy(ev);
+    rd_kafka_DeleteGroup_destroy(dg);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_destroy(rk);
+    return e;
+}
+
+static void add_partitions(fx_t *f, const char *topic, int total) {
+    rd_kafka_t *rk = client(f, RD_KAFKA_PRODUCER, NULL, NULL, NULL);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    char errstr[256];
+    rd_kafka_NewPartitions_t *np =
+        rd_kafka_NewPartitions_new(topic, (size_t)total, errstr, sizeof(errstr));
+    const rd_kafka_topic_result_t **res;
+    rd_kafka_event_t *ev;
+    size_t n;
+    rd_kafka_CreatePartitions(rk, &np, 1, NULL, q);
+    ev = admin_wait(q);
+    res = rd_kafka_CreatePartitions_result_topics(rd_kafka_event_CreatePartitions_result(ev), &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(rd_kafka_topic_result_error(res[0]), 0);
+    rd_kafka_event_destroy(ev);
+    rd_kafka_NewPartitions_destroy(np);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_destroy(rk);
+}
+
+static void delete_records(fx_t *f, const char *topic, int64_t before) {
+    rd_kafka_t *rk = client(f, RD_KAFKA_PRODUCER, NULL, NULL, NULL);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_DeleteRecords_t *dr;
+    const rd_kafka_topic_partition_list_t *out;
+    rd_kafka_event_t *ev;
+    int64_t lo, hi;
+    rd_kafka_topic_partition_list_add(l, topic, 0)->offset = before;
+    dr = rd_kafka_DeleteRecords_new(l);
+    rd_kafka_DeleteRecords(rk, &dr, 1, NULL, q);
+    ev = admin_wait(q);
+    out = rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(ev));
+    assert_int_equal(out->elems[0].err, 0);
+    assert_int_equal(out->elems[0].offset, before);
+    assert_int_equal(rd_kafka_query_watermark_offsets(rk, topic, 0, &lo, &hi, 10000), 0);
+    assert_int_equal(lo, before);
+    rd_kafka_event_destroy(ev);
+    rd_kafka_DeleteRecords_destroy(dr);
+    rd_kafka_topic_partition_list_destroy(l);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_destroy(rk);
+}
+
+static void alter_config(fx_t *f, const char *topic, const char *name, const char *value) {
+    rd_kafka_t *rk = client(f, RD_KAFKA_PRODUCER, NULL, NULL, NULL);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_ConfigResource_t *cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic);
+    const rd_kafka_ConfigResource_t **rs;
+    rd_kafka_event_t *ev;
+    size_t n;
+    rd_kafka_ConfigResource_set_config(cr, name, value);
+    rd_kafka_AlterConfigs(rk, &cr, 1, NULL, q);
+    ev = admin_wait(q);
+    rs = rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev), &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(rd_kafka_ConfigResource_error(rs[0]), 0);
+    rd_kafka_event_destroy(ev);
+    rd_kafka_ConfigResource_destroy(cr);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_destroy(rk);
+}
+
+static void test_admin_more(void **state) {
+    fx_t *f = *state;
+    dr_count_t dr = {0, 0, 0};
+    rd_kafka_t *p;
+    create_topic(f, "more", 1, NULL, false, RD_KAFKA_RESP_ERR_NO_ERROR);
+    p = client(f, RD_KAFKA_PRODUCER, NULL, on_dr, &dr);
+    produce_n(p, "more", 0, 50);
+    assert_int_equal(rd_kafka_flush(p, 20000), 0);
+    rd_kafka_destroy(p);
+    commit_assigned(f, "solo", "more", 42);
+    expect_group(f, "solo", true);
+    assert_int_equal(delete_group(f, "solo"), 0);
+    expect_group(f, "solo", false);
+    assert_int_equal(delete_group(f, "solo"), RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND);
+    add_partitions(f, "more", 3);
+    delete_records(f, "more", 20);
+    alter_config(f, "more", "retention.ms", "3600000");
+    expect_config(f, "more", "retention.ms", "3600000");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_idempotent_producer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consumer_group, setup, teardown),
         cmocka_unit_test_setup_teardown(test_acked_survive_sigkill, setup, teardown),
         cmocka_unit_test_setup_teardown(test_admin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_admin_more, setup, teardown),
     };
     return cmocka_run_group_tests_name("rdkafka", tests, NULL, NULL);
 }

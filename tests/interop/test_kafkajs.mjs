@@ -100,6 +100,30 @@ async function consumeGroup(kafka, members, want) {
   return seen;
 }
 
+// ListGroups, DescribeGroups, DeleteGroups, CreatePartitions, DeleteRecords, AlterConfigs.
+async function moreAdmin(kafka) {
+  const admin = kafka.admin();
+  await admin.connect();
+  const { groups } = await admin.listGroups();
+  assert(groups.some((g) => g.groupId === 'jsg'), 'listGroups ' + JSON.stringify(groups));
+  const desc = await admin.describeGroups(['jsg']);
+  assert(desc.groups[0].groupId === 'jsg' && desc.groups[0].state === 'Empty', JSON.stringify(desc));
+  await admin.createPartitions({ topicPartitions: [{ topic: 'js-events', count: 6 }] });
+  const md = await admin.fetchTopicMetadata({ topics: ['js-events'] });
+  assert(md.topics[0].partitions.length === 6, 'partitions ' + md.topics[0].partitions.length);
+  await admin.deleteTopicRecords({ topic: 'js-events', partitions: [{ partition: 0, offset: '-1' }] });
+  const offs = await admin.fetchTopicOffsets('js-events');
+  const p0 = offs.find((o) => o.partition === 0);
+  assert(p0.low === p0.high, 'deleteTopicRecords ' + JSON.stringify(p0));
+  await admin.alterConfigs({ resources: [{ type: 2, name: 'js-events', configEntries: [{ name: 'retention.ms', value: '3600000' }] }] });
+  const cfg = await admin.describeConfigs({ resources: [{ type: 2, name: 'js-events', configNames: ['retention.ms'] }] });
+  assert(cfg.resources[0].configEntries[0].configValue === '3600000', JSON.stringify(cfg));
+  await admin.deleteGroups(['jsg']);
+  const after = await admin.fetchOffsets({ groupId: 'jsg', topics: ['js-events'] });
+  assert(after[0].partitions.every((p) => p.offset === '-1'), 'deleteGroups ' + JSON.stringify(after));
+  await admin.disconnect();
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-js-'));
   const { proc, port } = await startBroker(join(dir, 'data'));
@@ -113,6 +137,7 @@ async function main() {
     const second = await consumeGroup(kafka, 1, 20);
     assert(second.size === 20, 'resumed run saw ' + second.size);
     for (const k of second) assert(parseInt(k.slice(1), 10) >= 300, 'resumed from the commit: ' + k);
+    await moreAdmin(kafka);
   } finally {
     proc.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

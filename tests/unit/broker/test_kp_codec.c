@@ -693,6 +693,98 @@ static void test_admin_responses(void **state) {
     }
 }
 
+/* ---- group and topic administration (optional APIs) ---- */
+
+static void test_group_admin(void **state) {
+    static const uint8_t lg_v1[] = {0,   0, 0, 0,   0,   0,   0,   0,   0,   1,   0,  1,
+                                    'g', 0, 8, 'c', 'o', 'n', 's', 'u', 'm', 'e', 'r'};
+    kp_lg_group_t lg = {{"g", 1}, {"consumer", 8}};
+    kp_ListGroupsResponse_t lr = {0, 0, &lg, 1};
+    kp_str_t names[2] = {{"g1", 2}, {"g2", 2}};
+    kp_GroupsRequest_t gq = {names, 2, true}, gb;
+    kp_dg_member_t mb = {{"m", 1}, {NULL, -1}, {"c", 1}, {"/h", 2}, {NULL, -1}, {NULL, -1}};
+    kp_dg_group_t dg = {0, {"g", 1}, {"Stable", 6}, {"consumer", 8}, {"range", 5}, &mb, 1};
+    kp_DescribeGroupsResponse_t dr = {0, &dg, 1};
+    kp_group_result_t res = {{"g", 1}, 68};
+    kp_DeleteGroupsResponse_t del = {0, &res, 1};
+    int16_t v;
+    rt_t t;
+    (void)state;
+    rt_init(&t, false);
+    kp_ListGroupsResponse_encode(&t.w, 1, &lr);
+    assert_bytes_equal(t.buf.data, t.buf.len, lg_v1, sizeof(lg_v1));
+    assert_int_equal(kp_ListGroupsRequest_decode(rt_reader(&t), 1, NULL), CN_OK);
+    rt_fini(&t);
+    for (v = 0; v <= 4; v++) {
+        size_t member = 3 + 3 + 4 + 4 + 4 + (v >= 4 ? 2 : 0);
+        rt_init(&t, false);
+        kp_DescribeGroupsRequest_encode(&t.w, v, &gq);
+        assert_int_equal(kp_DescribeGroupsRequest_decode(rt_reader(&t), v, &gb, NULL), CN_OK);
+        assert_int_equal(gb.ngroups, 2);
+        assert_str(gb.groups[1], "g2");
+        assert_int_equal(gb.include_authorized_operations, v >= 3);
+        cn_buf_reset(&t.buf);
+        kp_DescribeGroupsResponse_encode(&t.w, v, &dr);
+        assert_int_equal(t.buf.len,
+                         (v >= 1 ? 4 : 0) + 4 + 2 + 3 + 8 + 10 + 7 + 4 + member + (v >= 3 ? 4 : 0));
+        rt_fini(&t);
+    }
+    for (v = 0; v <= 1; v++) {
+        rt_init(&t, false);
+        kp_DeleteGroupsRequest_encode(&t.w, v, &gq);
+        assert_int_equal(kp_DeleteGroupsRequest_decode(rt_reader(&t), v, &gb, NULL), CN_OK);
+        assert_str(gb.groups[0], "g1");
+        cn_buf_reset(&t.buf);
+        kp_DeleteGroupsResponse_encode(&t.w, v, &del);
+        assert_int_equal(t.buf.len, 4 + 4 + 3 + 2);
+        rt_fini(&t);
+    }
+}
+
+static void test_topic_admin_more(void **state) {
+    kp_dr_part_t dp = {0, 20, -1, 0};
+    kp_dr_topic_t dt = {{"t", 1}, &dp, 1};
+    kp_DeleteRecordsRequest_t drq = {&dt, 1, 1000}, drb;
+    kp_cp_topic_t cp = {{"t", 1}, 6, -1};
+    kp_CreatePartitionsRequest_t cpq = {&cp, 1, 1000, true}, cpb;
+    kp_config_kv_t kv = {{"retention.ms", 12}, {NULL, -1}};
+    kp_ac_resource_t ac = {2, {"t", 1}, &kv, 1, 0, NULL};
+    kp_AlterConfigsRequest_t acq = {&ac, 1, false}, acb;
+    kp_topic_result_t tr = {{"t", 1}, 37, NULL};
+    kp_TopicResultsResponse_t trs = {0, &tr, 1};
+    int16_t v;
+    (void)state;
+    for (v = 0; v <= 1; v++) {
+        rt_t t;
+        rt_init(&t, false);
+        kp_DeleteRecordsRequest_encode(&t.w, v, &drq);
+        kp_CreatePartitionsRequest_encode(&t.w, v, &cpq);
+        kp_AlterConfigsRequest_encode(&t.w, v, &acq);
+        rt_reader(&t);
+        assert_int_equal(kp_DeleteRecordsRequest_decode(&t.rd, v, &drb, NULL), CN_OK);
+        assert_int_equal(kp_CreatePartitionsRequest_decode(&t.rd, v, &cpb, NULL), CN_OK);
+        assert_int_equal(kp_AlterConfigsRequest_decode(&t.rd, v, &acb, NULL), CN_OK);
+        assert_int_equal(cn_rd_left(&t.rd.rd), 0);
+        assert_int_equal(drb.topics[0].parts[0].offset, 20);
+        assert_int_equal(cpb.topics[0].count, 6);
+        assert_int_equal(cpb.topics[0].nassignments, -1);
+        assert_true(cpb.validate_only);
+        assert_str(acb.resources[0].configs[0].name, "retention.ms");
+        assert_null(acb.resources[0].configs[0].value.p);
+        cn_buf_reset(&t.buf);
+        drb.topics[0].parts[0].low_watermark = 20;
+        kp_DeleteRecordsResponse_encode(&t.w, v, 0, &drb);
+        assert_int_equal(t.buf.len, 4 + 4 + 3 + 4 + 4 + 8 + 2);
+        cn_buf_reset(&t.buf);
+        kp_CreatePartitionsResponse_encode(&t.w, v, &trs);
+        assert_int_equal(t.buf.len, 4 + 4 + 3 + 2 + 2);
+        cn_buf_reset(&t.buf);
+        kp_AlterConfigsResponse_encode(&t.w, v, 0, &acb);
+        assert_int_equal(t.buf.len, 4 + 4 + 2 + 2 + 1 + 3);
+        rt_fini(&t);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_primitives_classic),
@@ -718,6 +810,8 @@ int main(void) {
         cmocka_unit_test(test_offset_fetch_null_topics),
         cmocka_unit_test(test_admin_requests),
         cmocka_unit_test(test_admin_responses),
+        cmocka_unit_test(test_group_admin),
+        cmocka_unit_test(test_topic_admin_more),
     };
     return cmocka_run_group_tests_name("kp_codec", tests, NULL, NULL);
 }
