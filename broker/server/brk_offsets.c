@@ -290,16 +290,16 @@ cn_err_t brk_offsets_delete_group(brk_offsets_t *o, const char *group, int64_t n
                                   cn_error_t *err) {
     del_ctx_t d;
     size_t i;
-    cn_err_t rc;
+    cn_err_t rc = CN_OK;
     memset(&d, 0, sizeof(d));
     d.cap = cn_map_count(o->map);
     d.items = calloc(d.cap + 1, sizeof(*d.items));
     d.topics = calloc(d.cap + 1, sizeof(char *));
     if (!d.items || !d.topics)
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    else
+    if (rc == CN_OK)
         brk_offsets_each(o, group, collect_del, &d);
-    if (d.items && d.topics)
+    if (rc == CN_OK)
         rc = d.n ? tombstones(o, group, &d, now_ms, err)
                  : cn_error_set(err, CN_ERR_GROUP_ID_NOT_FOUND, "group %s not found", group);
     for (i = 0; rc == CN_OK && i < d.n; i++)

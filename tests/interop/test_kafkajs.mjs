@@ -139,7 +139,9 @@ async function main() {
     for (const k of second) assert(parseInt(k.slice(1), 10) >= 300, 'resumed from the commit: ' + k);
     await moreAdmin(kafka);
   } finally {
+    const exited = new Promise((r) => proc.once('exit', r));
     proc.kill('SIGTERM');
+    await exited;
     rmSync(dir, { recursive: true, force: true });
   }
   console.log('kafkajs: ok');
