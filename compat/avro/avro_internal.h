@@ -17,7 +17,7 @@ struct compat_avro_schema {
     cn_map_t *names; /* full name -> node (borrowed from nodes) */
 };
 
-/** @brief A zeroed node of kind appended to the schema's list (props = empty object). */
+/** @brief A zeroed node of kind appended to the schema's list. */
 compat_avro_node_t *compat_avro_node_new(compat_avro_schema_t *sch, compat_avro_kind_t kind);
 compat_avro_schema_t *compat_avro_schema_new(void);
 /** @brief Copy every node of imp into sch, marking named ones imported and registering their

@@ -44,11 +44,15 @@ static cn_err_t nomem(pctx_t *c) {
 }
 
 static size_t ppush(pctx_t *c, const char *tok) {
-    size_t saved = c->plen;
-    int n = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "/%s", tok);
-    if (n > 0)
-        c->plen +=
-            (size_t)n < sizeof(c->path) - c->plen ? (size_t)n : sizeof(c->path) - 1 - c->plen;
+    size_t saved = c->plen, n = strlen(tok), room = sizeof(c->path) - 1 - c->plen;
+    if (room > 0) {
+        c->path[c->plen++] = '/';
+        room--;
+    }
+    n = n < room ? n : room;
+    memcpy(c->path + c->plen, tok, n);
+    c->plen += n;
+    c->path[c->plen] = 0;
     return saved;
 }
 
@@ -72,12 +76,15 @@ static bool is_reserved(const char *key, const char *const *set, bool enum_defau
     return false;
 }
 
-static cn_err_t take_props(pctx_t *c, json_t *dst, json_t *obj, const char *const *reserved,
+/* Custom properties in order; *dst stays NULL when there are none. */
+static cn_err_t take_props(pctx_t *c, json_t **dst, json_t *obj, const char *const *reserved,
                            bool enum_default) {
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) {
-        if (!is_reserved(k, reserved, enum_default) && json_object_set(dst, k, v) != 0)
+        if (is_reserved(k, reserved, enum_default))
+            continue;
+        if ((!*dst && !(*dst = json_object())) || json_object_set(*dst, k, v) != 0)
             return nomem(c);
     }
     return CN_OK;
@@ -273,7 +280,7 @@ static cn_err_t parse_field(pctx_t *c, compat_avro_node_t *rec, json_t *obj) {
                         rec->fullname);
     if (!jt)
         return perr(c, "No field type");
-    if (!(f->name = strdup(json_string_value(jn))) || !(f->props = json_object()))
+    if (!(f->name = strdup(json_string_value(jn))))
         return nomem(c);
     rec->nfields++;
     size_t saved = ppush(c, "type");
@@ -286,7 +293,7 @@ static cn_err_t parse_field(pctx_t *c, compat_avro_node_t *rec, json_t *obj) {
     if (rc == CN_OK)
         rc = parse_aliases(c, obj, NULL, false, &f->aliases, &f->naliases);
     if (rc == CN_OK)
-        rc = take_props(c, f->props, obj, field_reserved, false);
+        rc = take_props(c, &f->props, obj, field_reserved, false);
     return rc == CN_OK ? field_default(c, f, obj) : rc;
 }
 
@@ -444,7 +451,7 @@ static cn_err_t parse_object(pctx_t *c, json_t *obj, compat_avro_node_t **out) {
     else if (k == COMPAT_AVRO_MAP)
         rc = parse_child(c, n, obj, "values", "Map has no values type");
     if (rc == CN_OK)
-        rc = take_props(c, n->props, obj, schema_reserved, k == COMPAT_AVRO_ENUM);
+        rc = take_props(c, &n->props, obj, schema_reserved, k == COMPAT_AVRO_ENUM);
     if (rc == CN_OK && !compat_avro_decimal_ok(n, msg, sizeof(msg)))
         rc = perr(c, "%s", msg);
     return rc;

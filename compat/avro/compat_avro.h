@@ -63,7 +63,7 @@ typedef struct compat_avro_field {
     compat_avro_order_t order;
     char **aliases; /* plain names, de-duplicated, in order */
     size_t naliases;
-    json_t *props; /* object of custom properties in order (never NULL) */
+    json_t *props; /* object of custom properties in order; NULL when none */
 } compat_avro_field_t;
 
 struct compat_avro_node {
@@ -76,7 +76,7 @@ struct compat_avro_node {
     char *doc;
     char **aliases; /* named types: full names, de-duplicated, in order */
     size_t naliases;
-    json_t *props; /* custom properties in order, logicalType included (never NULL) */
+    json_t *props; /* custom properties in order, logicalType included; NULL when none */
     compat_avro_field_t *fields;
     size_t nfields;
     char **symbols;
