@@ -437,7 +437,7 @@ static void memo_done(ck_t *c, const void *r, const void *w, compat_avro_result_
 static void check(ck_t *c, tok_t tok, const compat_avro_node_t *r, const compat_avro_node_t *w,
                   compat_avro_result_t *out) {
     size_t top = c->top;
-    memo_slot_t *m;
+    memo_slot_t *m = NULL;
     if (!ck_ok(c))
         return;
     if (++c->depth > COMPAT_AVRO_MAX_WALK)
@@ -445,10 +445,12 @@ static void check(ck_t *c, tok_t tok, const compat_avro_node_t *r, const compat_
     push(c, tok);
     if (ck_ok(c) && !memo_grow(c))
         ck_fail(c, CN_ERR_NO_MEMORY);
-    if (ck_ok(c) && (m = memo_find(c, r, w))->state != MEMO_EMPTY) {
+    if (ck_ok(c))
+        m = memo_find(c, r, w);
+    if (m && m->state != MEMO_EMPTY) {
         if (m->state == MEMO_DONE && m->res)
             res_merge(c, out, &c->results[m->res - 1]);
-    } else if (ck_ok(c)) {
+    } else if (m) {
         compat_avro_result_t res = {0};
         *m = (memo_slot_t){.r = r, .w = w, .state = MEMO_BUSY};
         c->mcount++;
