@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * The C side of test_avro_differential.py. Given PAIRS OUT, it reads one pair per line
- * ("reader<TAB>writer", JSON schemas) and writes one verdict per line: "1" compatible, "0"
- * incompatible, "E <message>" when a schema does not parse. Run without arguments (as tests/run
- * does) it checks a few known pairs through the same code path.
+ * ("reader<TAB>writer", JSON schemas) and writes one line per pair: "1" compatible or "0"
+ * incompatible, then a TAB and the reader's Parsing Canonical Form, or "E <message>" when a
+ * schema does not parse. Run without arguments (as tests/run does) it checks a few known pairs
+ * through the same code path.
  */
 #include "tests/support/test_util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_buf.h"
 #include "compat/avro/compat_avro.h"
 #include "compat/compat.h"
 
-/* "1", "0" or "E ..." for one pair, into out. */
-static void verdict(const char *reader, const char *writer, char *out, size_t cap) {
+/* "1", "0" or "E ..." for one pair, into out; the reader's PCF appended to pcf when given. */
+static void verdict(const char *reader, const char *writer, char *out, size_t cap, cn_buf_t *pcf) {
     compat_parse_opts_t po = {.type = COMPAT_AVRO};
     cn_error_t err;
     compat_avro_result_t res = {0};
@@ -28,6 +30,9 @@ static void verdict(const char *reader, const char *writer, char *out, size_t ca
         snprintf(out, cap, "E %s", err.msg);
     else
         snprintf(out, cap, "%d", compat_avro_result_ok(&res) ? 1 : 0);
+    if (pcf && r && w && out[0] != 'E' &&
+        compat_avro_print_pcf(compat_schema_avro(r), pcf, &err) != CN_OK)
+        snprintf(out, cap, "E %s", err.msg);
     compat_avro_result_fini(&res);
     compat_schema_free(r);
     compat_schema_free(w);
@@ -51,8 +56,11 @@ static int run_file(const char *in_path, const char *out_path) {
             continue;
         }
         *tab = 0;
-        verdict(line, tab + 1, v, sizeof(v));
-        fprintf(out, "%s\n", v);
+        cn_buf_t pcf;
+        cn_buf_init(&pcf, CN_BUF_NO_LIMIT);
+        verdict(line, tab + 1, v, sizeof(v), &pcf);
+        fprintf(out, "%s\t%s\n", v, cn_buf_cstr(&pcf) ? cn_buf_cstr(&pcf) : "");
+        cn_buf_fini(&pcf);
     }
     free(line);
     fclose(in);
@@ -73,7 +81,7 @@ static void test_known_pairs(void **state) {
     char v[CN_ERROR_MSG_MAX + 8];
     (void)state;
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-        verdict(pairs[i][0], pairs[i][1], v, sizeof(v));
+        verdict(pairs[i][0], pairs[i][1], v, sizeof(v), NULL);
         assert_int_equal(v[0], pairs[i][2][0]);
     }
 }

@@ -8,7 +8,9 @@
 # promotions; no namespaces or aliases (python3-avro differs from Java there). Cairn's verdicts
 # come from one run of the helper tests/integration/avro_diff_check.c over a file of all pairs,
 # and a sample of pairs also goes through `cairn check` (BACKWARD: the new schema reads the old
-# one; exit 0 or 100). Yes/no verdicts must agree on every pair.
+# one; exit 0 or 100). Yes/no verdicts must agree on every pair, and so must the Parsing
+# Canonical Form of every reader (python's canonical_form; our schemas carry no properties,
+# where python differs from the specification).
 import json
 import os
 import random
@@ -347,9 +349,15 @@ def main():
         except Exception:  # python refuses the pair (rare): not a comparison
             continue
         pairs.append((reader, writer, verdict))
-    diffs, yes = 0, 0
+    diffs, yes, pcfs = 0, 0, 0
     with tempfile.TemporaryDirectory(prefix="cairn-avro-diff-") as tmp:
-        for (reader, writer, want), got in zip(pairs, helper_verdicts(pairs, tmp)):
+        for (reader, writer, want), line in zip(pairs, helper_verdicts(pairs, tmp)):
+            got, _, pcf = line.partition("\t")
+            if got in ("0", "1"):
+                pcfs += 1
+                if pcf != parse(json.dumps(reader)).canonical_form:
+                    diffs += 1
+                    report(diffs, "PCF differs", reader, writer, pcf)
             if got not in ("0", "1"):
                 diffs += 1
                 report(diffs, "cairn refused a schema", reader, writer, got)
@@ -365,8 +373,8 @@ def main():
                 if rc not in (0, 100) or (rc == 0) != want:
                     diffs += 1
                     report(diffs, "cairn check exit %d, python %s" % (rc, want), reader, writer, so + se)
-    print("%d pairs, %d compatible, %d incompatible, %d through cairn check, %d disagreements"
-          % (len(pairs), yes, len(pairs) - yes, min(CLI_SAMPLE, len(pairs)), diffs))
+    print("%d pairs, %d compatible, %d incompatible, %d canonical forms, %d through cairn check, "
+          "%d disagreements" % (len(pairs), yes, len(pairs) - yes, pcfs, min(CLI_SAMPLE, len(pairs)), diffs))
     return 1 if diffs else 0
 
 
