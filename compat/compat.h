@@ -63,6 +63,8 @@ typedef struct compat_parse_opts {
     compat_resolve_fn resolve; /* required when nrefs > 0 */
     void *resolve_arg;
     bool normalize; /* ?normalize=true: the canonical text is the normalized one (§2.7) */
+    bool lenient;   /* added: a schema already stored (replayed from _schemas), parsed as
+                       Confluent parses stored schemas: no name/default validation */
 } compat_parse_opts_t;
 
 /** @brief Parse and validate. Errors are CN_ERR_INVALID_SCHEMA (message says what and where,

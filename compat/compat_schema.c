@@ -126,7 +126,8 @@ static cn_err_t parse_avro(compat_schema_t *sch, const char *text, size_t len,
             imps[i] = dep->avro;
     }
     if (rc == CN_OK)
-        rc = compat_avro_parse(text, len, imps, sch->nrefs, &sch->avro, err);
+        rc = compat_avro_parse_ex(text, len, imps, sch->nrefs, o->lenient ? COMPAT_AVRO_LENIENT : 0,
+                                  &sch->avro, err);
     free(imps);
     if (rc != CN_OK)
         return rc;

@@ -19,6 +19,7 @@ typedef struct pctx {
     char path[256];
     size_t plen;
     int depth;
+    bool lenient; /* stored schemas: no name, default or decimal validation */
     cn_error_t *err;
 } pctx_t;
 
@@ -121,7 +122,7 @@ static cn_err_t check_name(pctx_t *c, const char *what, const char *s, bool dott
     size_t n = strlen(s);
     if (n > COMPAT_AVRO_MAX_NAME)
         return perr(c, "%s too long (%zu bytes, at most %d)", what, n, COMPAT_AVRO_MAX_NAME);
-    if (dotted ? !valid_dotted(s) : !valid_part(s, n))
+    if (!c->lenient && (dotted ? !valid_dotted(s) : !valid_part(s, n)))
         return perr(c, "invalid %s \"%.64s\"", what, s);
     return CN_OK;
 }
@@ -251,7 +252,7 @@ static cn_err_t field_default(pctx_t *c, compat_avro_field_t *f, json_t *obj) {
     json_t *d = json_object_get(obj, "default");
     if (!d)
         return CN_OK;
-    if (!compat_avro_default_ok(f->type, d, 0)) {
+    if (!c->lenient && !compat_avro_default_ok(f->type, d, 0)) {
         char *txt = json_dumps(d, JSON_ENCODE_ANY | JSON_COMPACT);
         size_t saved = ppush(c, "default");
         cn_err_t rc = perr(c, "Invalid default for field %.64s: %.64s not a %s", f->name,
@@ -452,7 +453,7 @@ static cn_err_t parse_object(pctx_t *c, json_t *obj, compat_avro_node_t **out) {
         rc = parse_child(c, n, obj, "values", "Map has no values type");
     if (rc == CN_OK)
         rc = take_props(c, &n->props, obj, schema_reserved, k == COMPAT_AVRO_ENUM);
-    if (rc == CN_OK && !compat_avro_decimal_ok(n, msg, sizeof(msg)))
+    if (rc == CN_OK && !c->lenient && !compat_avro_decimal_ok(n, msg, sizeof(msg)))
         rc = perr(c, "%s", msg);
     return rc;
 }
@@ -510,8 +511,14 @@ static cn_err_t parse_type(pctx_t *c, json_t *j, compat_avro_node_t **out) {
 
 cn_err_t compat_avro_parse(const char *text, size_t len, const compat_avro_schema_t *const *imports,
                            size_t nimports, compat_avro_schema_t **out, cn_error_t *err) {
+    return compat_avro_parse_ex(text, len, imports, nimports, 0, out, err);
+}
+
+cn_err_t compat_avro_parse_ex(const char *text, size_t len,
+                              const compat_avro_schema_t *const *imports, size_t nimports,
+                              unsigned flags, compat_avro_schema_t **out, cn_error_t *err) {
     json_error_t jerr;
-    pctx_t c = {.err = err};
+    pctx_t c = {.err = err, .lenient = (flags & COMPAT_AVRO_LENIENT) != 0};
     cn_err_t rc = compat_avro_prescan(text, len, COMPAT_AVRO_MAX_DEPTH, err);
     *out = NULL;
     if (rc != CN_OK)

@@ -105,6 +105,14 @@ cn_err_t compat_avro_prescan(const char *text, size_t len, int max_depth, cn_err
  *  path), CN_ERR_TOO_DEEP, CN_ERR_NO_MEMORY. */
 cn_err_t compat_avro_parse(const char *text, size_t len, const compat_avro_schema_t *const *imports,
                            size_t nimports, compat_avro_schema_t **out, cn_error_t *err);
+/** Parse flag: Confluent's lenient parse of already stored schemas (Java's Schema.Parser with
+ *  name and default validation off): names, defaults and decimal parameters are not validated;
+ *  structure, duplicates and unions still are. */
+#define COMPAT_AVRO_LENIENT 1u
+/** @brief compat_avro_parse with flags (COMPAT_AVRO_LENIENT). */
+cn_err_t compat_avro_parse_ex(const char *text, size_t len,
+                              const compat_avro_schema_t *const *imports, size_t nimports,
+                              unsigned flags, compat_avro_schema_t **out, cn_error_t *err);
 void compat_avro_schema_free(compat_avro_schema_t *sch);
 /** @brief The root node (borrowed). */
 const compat_avro_node_t *compat_avro_root(const compat_avro_schema_t *sch);

@@ -60,6 +60,26 @@ static void test_parse_errors(void **state) {
     assert_int_equal(err.code, CN_ERR_INVALID_ARGUMENT);
 }
 
+/* Stored schemas are parsed leniently, as Confluent does: bad defaults and names pass. */
+static void test_lenient(void **state) {
+    const char *text = "{\"type\":\"record\",\"name\":\"my-rec\",\"fields\":[{\"name\":\"f\","
+                       "\"type\":\"int\",\"default\":\"x\"},{\"name\":\"d\",\"type\":{\"type\":"
+                       "\"bytes\",\"logicalType\":\"decimal\",\"precision\":0}}]}";
+    compat_parse_opts_t po = {.type = COMPAT_AVRO};
+    cn_error_t err;
+    (void)state;
+    assert_null(compat_schema_parse(text, strlen(text), &po, &err));
+    assert_int_equal(err.code, CN_ERR_INVALID_SCHEMA);
+    po.lenient = true;
+    compat_schema_t *s = compat_schema_parse(text, strlen(text), &po, &err);
+    assert_non_null(s);
+    assert_string_equal(compat_schema_canonical(s), text);
+    compat_schema_free(s);
+    /* structure is still required */
+    assert_null(compat_schema_parse("{\"type\":\"record\",\"name\":\"R\"}", 27, &po, &err));
+    assert_null(compat_schema_parse("[\"int\",\"int\"]", 13, &po, &err));
+}
+
 static cn_err_t resolve_fail(void *arg, const compat_ref_t *ref, const compat_schema_t **out,
                              cn_error_t *err) {
     (void)arg;
@@ -212,11 +232,9 @@ static void test_digest(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names),
-        cmocka_unit_test(test_parse_errors),
-        cmocka_unit_test(test_references),
-        cmocka_unit_test(test_report_issues),
-        cmocka_unit_test(test_old_schema_truncated),
+        cmocka_unit_test(test_names),         cmocka_unit_test(test_lenient),
+        cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_references),
+        cmocka_unit_test(test_report_issues), cmocka_unit_test(test_old_schema_truncated),
         cmocka_unit_test(test_digest),
     };
     return cmocka_run_group_tests_name("compat", tests, NULL, NULL);
