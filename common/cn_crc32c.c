@@ -34,7 +34,7 @@ uint32_t cn_crc32c_sw(uint32_t crc, const void *data, size_t len) {
 
 #ifdef CN_CRC32C_HAVE_HW
 __attribute__((target("sse4.2"))) uint32_t cn_crc32c_hw(uint32_t crc, const void *data,
-                                                         size_t len) {
+                                                        size_t len) {
     const uint8_t *p = data;
     uint64_t c = (uint32_t)~crc;
     while (len >= 8) {

@@ -124,8 +124,8 @@ static cn_err_t cn_fs_read_fd(int fd, const char *path, size_t limit, char **dat
     if (fstat(fd, &st) != 0)
         return cn_fs_errno(err, "stat", path);
     if ((uint64_t)st.st_size > limit)
-        return cn_error_set(err, CN_ERR_TOO_LARGE, "%s: %lld bytes is over the limit of %zu",
-                            path, (long long)st.st_size, limit);
+        return cn_error_set(err, CN_ERR_TOO_LARGE, "%s: %lld bytes is over the limit of %zu", path,
+                            (long long)st.st_size, limit);
     data = malloc((size_t)st.st_size + 1);
     if (!data)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);

@@ -59,7 +59,7 @@ bool cn_log_level_parse(const char *s, cn_log_level_t *out) {
     static const struct {
         const char *name;
         cn_log_level_t level;
-    } map[] = {{"debug", CN_LOG_DEBUG}, {"info", CN_LOG_INFO},   {"warn", CN_LOG_WARN},
+    } map[] = {{"debug", CN_LOG_DEBUG},  {"info", CN_LOG_INFO},   {"warn", CN_LOG_WARN},
                {"warning", CN_LOG_WARN}, {"error", CN_LOG_ERROR}, {"off", CN_LOG_OFF}};
     for (size_t i = 0; s && i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcasecmp(s, map[i].name) == 0) {

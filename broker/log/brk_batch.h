@@ -22,10 +22,10 @@
 #include "common/cn_buf.h"
 #include "common/cn_err.h"
 
-#define BRK_BATCH_HEADER_SIZE   61
-#define BRK_BATCH_LOG_OVERHEAD  12 /* baseOffset + batchLength */
-#define BRK_BATCH_CRC_OFFSET    17
-#define BRK_BATCH_ATTR_OFFSET   21
+#define BRK_BATCH_HEADER_SIZE  61
+#define BRK_BATCH_LOG_OVERHEAD 12 /* baseOffset + batchLength */
+#define BRK_BATCH_CRC_OFFSET   17
+#define BRK_BATCH_ATTR_OFFSET  21
 
 /* attributes */
 #define BRK_ATTR_COMPRESSION_MASK 0x07
@@ -84,6 +84,9 @@ cn_err_t brk_batch_hdr_decode(const uint8_t *p, size_t len, brk_batch_hdr_t *hdr
  *  compressed batches (counted after decompression when check_records is true).
  *  Errors: CN_ERR_CORRUPT_MESSAGE, CN_ERR_INVALID_RECORD, CN_ERR_UNSUPPORTED_COMPRESSION. */
 cn_err_t brk_batch_validate(const uint8_t *p, size_t len, bool check_records, cn_error_t *err);
+/** @brief The checks a stored batch must pass (recovery): whole, magic 2, CRC-32C. Batches
+ *  rewritten by the cleaner may hold fewer records than lastOffsetDelta + 1, so no count check. */
+cn_err_t brk_batch_verify_stored(const uint8_t *p, size_t len, cn_error_t *err);
 /** @brief Total bytes (12 + batchLength) of the batch starting at p, or 0 if the 12-byte prefix is
  *  not complete or the length is negative / too small. */
 size_t brk_batch_size(const uint8_t *p, size_t len);
@@ -98,12 +101,16 @@ void brk_batch_set_log_append_time(uint8_t *p, size_t len, int64_t now_ms);
 
 typedef struct brk_batch_opts {
     brk_compression_t compression;
-    int64_t base_offset;     /* usually 0; the log assigns offsets on append */
-    int64_t producer_id;     /* -1 when not idempotent */
-    int16_t producer_epoch;  /* -1 */
-    int32_t base_sequence;   /* -1 */
-    int16_t extra_attributes; /* e.g. BRK_ATTR_DELETE_HORIZON (cleaner) */
+    int64_t base_offset;             /* usually 0; the log assigns offsets on append */
+    int64_t producer_id;             /* -1 when not idempotent */
+    int16_t producer_epoch;          /* -1 */
+    int32_t base_sequence;           /* -1 */
+    int16_t extra_attributes;        /* e.g. BRK_ATTR_DELETE_HORIZON (cleaner) */
     int64_t base_timestamp_override; /* cleaner: delete horizon; 0 = first record's timestamp */
+    /* cleaner: keep the original batch's offset range even when records went: offset deltas
+     * relative to base_offset, lastOffsetDelta = last_offset - base_offset */
+    bool keep_offset_range;
+    int64_t last_offset;
 } brk_batch_opts_t;
 
 void brk_batch_opts_init(brk_batch_opts_t *opts);
@@ -119,7 +126,7 @@ cn_err_t brk_batch_build(cn_buf_t *out, const brk_record_t *recs, size_t n,
 typedef struct brk_batch_iter {
     brk_batch_hdr_t hdr;
     cn_rd_t rd;
-    uint8_t *inflated; /* owned; NULL for uncompressed batches */
+    uint8_t *inflated;     /* owned; NULL for uncompressed batches */
     brk_header_t *headers; /* owned scratch */
     size_t headers_cap;
     int32_t left;

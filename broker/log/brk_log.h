@@ -32,20 +32,20 @@ typedef struct brk_partition brk_partition_t;
 /* ---- topic configuration (Kafka's names; defaults as Kafka's, broker-protocol.md §3.2) ---- */
 
 typedef struct brk_topic_config {
-    int32_t partitions;            /* >= 1 */
-    bool compact;                  /* cleanup.policy contains "compact" */
-    bool delete_retention;         /* cleanup.policy contains "delete" (default) */
-    int64_t retention_ms;          /* retention.ms, -1 = forever; 7 days */
-    int64_t retention_bytes;       /* retention.bytes, -1 = unlimited */
-    int64_t segment_bytes;         /* segment.bytes, 1 GiB */
-    int64_t segment_ms;            /* segment.ms, 7 days */
-    int64_t delete_retention_ms;   /* delete.retention.ms, 1 day (tombstone horizon) */
-    int64_t min_compaction_lag_ms; /* min.compaction.lag.ms, 0 */
-    double min_cleanable_dirty_ratio; /* min.cleanable.dirty.ratio, 0.5 */
-    int32_t max_message_bytes;     /* max.message.bytes, 1048588 */
-    int64_t flush_messages;        /* flush.messages, INT64_MAX = never forced */
-    int64_t flush_ms;              /* flush.ms, INT64_MAX = never forced */
-    int64_t index_interval_bytes;  /* index.interval.bytes, 4096 */
+    int32_t partitions;                        /* >= 1 */
+    bool compact;                              /* cleanup.policy contains "compact" */
+    bool delete_retention;                     /* cleanup.policy contains "delete" (default) */
+    int64_t retention_ms;                      /* retention.ms, -1 = forever; 7 days */
+    int64_t retention_bytes;                   /* retention.bytes, -1 = unlimited */
+    int64_t segment_bytes;                     /* segment.bytes, 1 GiB */
+    int64_t segment_ms;                        /* segment.ms, 7 days */
+    int64_t delete_retention_ms;               /* delete.retention.ms, 1 day (tombstone horizon) */
+    int64_t min_compaction_lag_ms;             /* min.compaction.lag.ms, 0 */
+    double min_cleanable_dirty_ratio;          /* min.cleanable.dirty.ratio, 0.5 */
+    int32_t max_message_bytes;                 /* max.message.bytes, 1048588 */
+    int64_t flush_messages;                    /* flush.messages, INT64_MAX = never forced */
+    int64_t flush_ms;                          /* flush.ms, INT64_MAX = never forced */
+    int64_t index_interval_bytes;              /* index.interval.bytes, 4096 */
     int64_t message_timestamp_type_log_append; /* message.timestamp.type=LogAppendTime -> 1 */
 } brk_topic_config_t;
 
@@ -63,10 +63,18 @@ cn_err_t brk_topic_config_get(const brk_topic_config_t *cfg, const char *name, c
 /* ---- the data directory ---- */
 
 typedef struct brk_logs_options {
-    const char *dir;              /* created when missing */
-    const cn_log_t *log;          /* optional: recovery and cleaner report here */
-    bool background;              /* run the cleaner/retention/flush thread */
-    int64_t cleaner_interval_ms;  /* how often the background thread looks; default 15000 */
+    const char *dir;             /* created when missing */
+    const cn_log_t *log;         /* optional: recovery and cleaner report here */
+    bool background;             /* run the cleaner/retention/flush thread */
+    int64_t cleaner_interval_ms; /* how often the background thread looks; default 15000 */
+    /* Tests: replaces fdatasync/fsync of segment files (NULL = the real call). Returns 0 or -1
+     * with errno set, as fsync. */
+    int (*fsync_fn)(void *arg, int fd);
+    void *fsync_arg;
+    /* Tests: stop a compaction swap after step n (1 .cleaned written, 2 renamed to .swap,
+     * 3 old renamed to .deleted, 4 .swap renamed to .log), leaving the files as a crash would.
+     * 0 = run to the end. */
+    int compact_stop_after;
 } brk_logs_options_t;
 
 /** @brief Open (creating when missing) a data directory: loads every topic, runs recovery
@@ -76,6 +84,9 @@ brk_logs_t *brk_logs_open(const brk_logs_options_t *opts, cn_error_t *err);
 /** @brief Stop the background thread, fsync everything, write checkpoints and the
  *  clean-shutdown marker, free. NULL is fine. */
 void brk_logs_close(brk_logs_t *logs);
+/** @brief Free everything without flushing, checkpoints or the clean-shutdown marker, as if the
+ *  process had died (tests of recovery in one process). NULL is fine. */
+void brk_logs_abort(brk_logs_t *logs);
 /** @brief Whether a write has failed fatally (fsync); the owner should exit. */
 bool brk_logs_failed(const brk_logs_t *logs);
 
@@ -107,12 +118,12 @@ void brk_partition_put(brk_partition_t *part);
 /* ---- append ---- */
 
 typedef struct brk_append_opts {
-    bool sync;          /* fsync before returning (acks=-1, `_schemas`): group commit */
-    bool require_keys;  /* refuse records with null keys (compacted topics: INVALID_RECORD) */
+    bool sync;         /* fsync before returning (acks=-1, `_schemas`): group commit */
+    bool require_keys; /* refuse records with null keys (compacted topics: INVALID_RECORD) */
 } brk_append_opts_t;
 
 typedef struct brk_append_result {
-    int64_t base_offset;     /* offset assigned to the first record */
+    int64_t base_offset; /* offset assigned to the first record */
     int64_t last_offset;
     int64_t log_append_time; /* -1 unless the topic uses LogAppendTime */
     int64_t log_start_offset;
@@ -134,7 +145,7 @@ cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
 /* ---- read ---- */
 
 typedef struct brk_read_info {
-    int64_t high_watermark;   /* next offset to be written (single node: log end offset) */
+    int64_t high_watermark; /* next offset to be written (single node: log end offset) */
     int64_t log_start_offset;
     int64_t last_stable_offset;
 } brk_read_info_t;
@@ -143,8 +154,8 @@ typedef struct brk_read_info {
  *  before the batch that would exceed max_bytes, except that the first batch is always returned
  *  whole (as Kafka's Fetch v3+). offset == high watermark returns nothing. offset below the log
  *  start or above the high watermark: CN_ERR_OFFSET_OUT_OF_RANGE. info may be NULL. */
-cn_err_t brk_partition_read(brk_partition_t *part, int64_t offset, size_t max_bytes,
-                            cn_buf_t *out, brk_read_info_t *info, cn_error_t *err);
+cn_err_t brk_partition_read(brk_partition_t *part, int64_t offset, size_t max_bytes, cn_buf_t *out,
+                            brk_read_info_t *info, cn_error_t *err);
 /** @brief Log start offset and high watermark. */
 void brk_partition_offsets(brk_partition_t *part, int64_t *log_start, int64_t *high_watermark);
 /** @brief The earliest offset whose timestamp is >= ts (ListOffsets by time), and that

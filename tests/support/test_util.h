@@ -35,12 +35,12 @@ void tu_hexdiff(const void *a, size_t alen, const void *b, size_t blen);
 /** @brief Seed for randomized tests: $CAIRN_TEST_SEED or the time; printed once. */
 unsigned tu_seed(void);
 
-#define assert_bytes_equal(a, alen, b, blen)                                                      \
-    do {                                                                                          \
-        if ((alen) != (blen) || memcmp((a), (b), (alen)) != 0) {                                  \
-            tu_hexdiff((a), (alen), (b), (blen));                                                 \
-            fail_msg("byte buffers differ");                                                      \
-        }                                                                                         \
+#define assert_bytes_equal(a, alen, b, blen)                                                       \
+    do {                                                                                           \
+        if ((alen) != (blen) || memcmp((a), (b), (alen)) != 0) {                                   \
+            tu_hexdiff((a), (alen), (b), (blen));                                                  \
+            fail_msg("byte buffers differ");                                                       \
+        }                                                                                          \
     } while (0)
 
 #endif

@@ -125,7 +125,7 @@ static void test_buf_take_bounds(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_be_roundtrip),    cmocka_unit_test(test_buf_varint_edges),
+        cmocka_unit_test(test_buf_be_roundtrip),     cmocka_unit_test(test_buf_varint_edges),
         cmocka_unit_test(test_buf_varint_malformed), cmocka_unit_test(test_buf_limit),
         cmocka_unit_test(test_buf_printf_and_steal), cmocka_unit_test(test_buf_take_bounds),
     };

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * The /schemas resource group (registry-api.md §2.2): types, the listing, and lookups by id
+ * (the consumer's critical path: a read-locked map lookup and one JSON dump).
+ */
+#include "api/api_http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cn_props.h"
+
+void api_schemas_types(api_req_t *req, api_resp_t *resp) {
+    static const compat_type_t order[] = {COMPAT_JSON, COMPAT_PROTOBUF, COMPAT_AVRO};
+    json_t *arr = json_array();
+    const reg_lang_ops_t *lang = reg_lang_get(req->reg);
+    for (size_t i = 0; i < 3; i++)
+        if (lang->supported(order[i]))
+            json_array_append_new(arr, json_string(reg_type_name(order[i])));
+    api_json(resp, 200, arr);
+}
+
+static bool id_segment(api_req_t *req, int32_t *id, api_resp_t *resp) {
+    int64_t v;
+    if (!cn_parse_i64(req->segs[2], &v) || v < 0 || v > INT32_MAX) {
+        api_error(resp, req, CN_ERR_HTTP_NOT_FOUND, NULL);
+        return false;
+    }
+    *id = (int32_t)v;
+    return api_require_ready(req, resp);
+}
+
+/* The schema for the id under the read lock, or an error in resp (lock released). */
+static reg_schema_t *schema_for(api_req_t *req, api_resp_t *resp, char *subject, size_t cap) {
+    int32_t id;
+    reg_schema_t *sch;
+    bool has_subject = api_query(req, "subject", subject, cap) && subject[0];
+    if (!id_segment(req, &id, resp))
+        return NULL;
+    reg_rdlock(req->reg);
+    sch = reg_schema_by_id(req->reg, id, has_subject ? subject : NULL);
+    if (!sch && has_subject) /* an unknown subject context: try everywhere (§2.2) */
+        sch = reg_schema_by_id(req->reg, id, NULL);
+    if (!sch) {
+        char msg[64];
+        reg_unlock(req->reg);
+        snprintf(msg, sizeof(msg), "Schema %d not found", (int)id);
+        api_error(resp, req, CN_ERR_SCHEMA_NOT_FOUND, msg);
+    }
+    if (!has_subject)
+        subject[0] = '\0';
+    return sch;
+}
+
+void api_schemas_by_id(api_req_t *req, api_resp_t *resp) {
+    char subject[512];
+    reg_schema_t *sch = schema_for(req, resp, subject, sizeof(subject));
+    json_t *o;
+    if (!sch)
+        return;
+    o = json_object();
+    api_schema_fields(o, sch);
+    if (api_query_bool(req, "fetchMaxId"))
+        json_object_set_new(o, "maxId", json_integer(reg_max_id(req->reg, subject)));
+    reg_unlock(req->reg);
+    api_json(resp, 200, o);
+}
+
+void api_schemas_by_id_schema(api_req_t *req, api_resp_t *resp) {
+    char subject[512];
+    reg_schema_t *sch = schema_for(req, resp, subject, sizeof(subject));
+    if (!sch)
+        return;
+    api_text(resp, 200, sch->text);
+    reg_unlock(req->reg);
+}
+
+static void by_id_list(api_req_t *req, api_resp_t *resp, bool with_versions) {
+    char subject[512], filter[512];
+    reg_schema_t *sch = schema_for(req, resp, subject, sizeof(subject));
+    bool deleted = api_query_bool(req, "deleted");
+    int64_t off = api_query_int(req, "offset", 0), lim = api_query_int(req, "limit", -1);
+    reg_version_t **vs;
+    size_t n = 0;
+    int64_t seen = 0;
+    json_t *arr;
+    const char *last = NULL;
+    if (!sch)
+        return;
+    snprintf(filter, sizeof(filter), "%s", subject);
+    arr = json_array();
+    vs = reg_schema_versions(req->reg, sch, &n);
+    for (size_t i = 0; vs && i < n; i++) {
+        reg_version_t *v = vs[i];
+        if ((v->deleted && !deleted) || (filter[0] && strcmp(filter, v->subject->name) != 0))
+            continue;
+        if (!with_versions && last && strcmp(last, v->subject->name) == 0)
+            continue;
+        last = v->subject->name;
+        if (seen++ < off || (lim >= 0 && (int64_t)json_array_size(arr) >= lim))
+            continue;
+        json_array_append_new(arr, with_versions
+                                       ? json_pack("{s:s,s:i}", "subject", v->subject->name,
+                                                   "version", (json_int_t)v->version)
+                                       : json_string(v->subject->name));
+    }
+    free(vs);
+    reg_unlock(req->reg);
+    api_json(resp, 200, arr);
+}
+
+void api_schemas_by_id_subjects(api_req_t *req, api_resp_t *resp) {
+    by_id_list(req, resp, false);
+}
+
+void api_schemas_by_id_versions(api_req_t *req, api_resp_t *resp) {
+    by_id_list(req, resp, true);
+}
+
+void api_schemas_list(api_req_t *req, api_resp_t *resp) {
+    char prefix[512] = "";
+    bool deleted = api_query_bool(req, "deleted"), latest = api_query_bool(req, "latestOnly");
+    int64_t off = api_query_int(req, "offset", 0);
+    int64_t lim = api_query_int(req, "limit", req->cfg->search_limit), seen = 0;
+    size_t n = 0, plen;
+    reg_subject_t **subs;
+    json_t *arr = json_array();
+    if (!api_require_ready(req, resp)) {
+        json_decref(arr);
+        return;
+    }
+    if (lim < 0 || lim > req->cfg->search_limit)
+        lim = req->cfg->search_limit;
+    api_query(req, "subjectPrefix", prefix, sizeof(prefix));
+    plen = strlen(prefix);
+    reg_rdlock(req->reg);
+    subs = reg_subjects_sorted(req->reg, &n);
+    for (size_t i = 0; subs && i < n; i++) {
+        reg_subject_t *s = subs[i];
+        reg_version_t *lv = reg_subject_latest(s, deleted);
+        if (strncmp(s->name, prefix, plen) != 0)
+            continue;
+        for (size_t j = 0; j < s->n; j++) {
+            reg_version_t *v = s->v[j];
+            if ((v->deleted && !deleted) || (latest && v != lv))
+                continue;
+            if (seen++ < off || (int64_t)json_array_size(arr) >= lim)
+                continue;
+            json_array_append_new(arr, api_schema_object(v));
+        }
+    }
+    free(subs);
+    reg_unlock(req->reg);
+    api_json(resp, 200, arr);
+}

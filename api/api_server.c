@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * The libmicrohttpd server: daemon options (thread pool, connection, per-IP, memory and
+ * inactivity limits), the per-request context (body up to the limit, total deadline), content
+ * negotiation (registry-api.md §1.2), dispatch through the route table, and the response.
+ * Owns the daemon and the request contexts.
+ */
+#include "api/api_http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/cn_time.h"
+
+struct api_server {
+    struct MHD_Daemon *daemon;
+    api_config_t cfg;
+    reg_registry_t *reg;
+    const cn_log_t *log;
+    int port;
+};
+
+static const char *const api_types[] = {"application/vnd.schemaregistry.v1+json",
+                                        "application/vnd.schemaregistry+json", "application/json"};
+
+void api_config_defaults(api_config_t *cfg) {
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->host = "127.0.0.1";
+    cfg->port = 8081;
+    cfg->threads = 4;
+    cfg->conn_limit = 512;
+    cfg->per_ip_limit = 64;
+    cfg->idle_timeout_s = 30;
+    cfg->conn_memory = 64 * 1024;
+    cfg->body_limit = 1024 * 1024;
+    cfg->deadline_ms = 30000;
+    cfg->search_limit = 1000;
+    cfg->cluster_id = "cairn";
+}
+
+/* ---- content negotiation ---- */
+
+static size_t media_type(const char *s, char *out, size_t cap, double *q) {
+    size_t n = 0, i = 0;
+    const char *qp;
+    while (s[i] == ' ' || s[i] == '\t')
+        i++;
+    while (s[i] && s[i] != ';' && s[i] != ',' && s[i] != ' ' && n + 1 < cap)
+        out[n++] = s[i++];
+    out[n] = '\0';
+    *q = 1.0;
+    while (s[i] && s[i] != ',')
+        i++;
+    qp = strstr(s, "q=");
+    if (qp && qp < s + i)
+        *q = strtod(qp + 2, NULL);
+    return s[i] == ',' ? i + 1 : i;
+}
+
+static bool content_type_ok(const char *ct) {
+    char mt[128];
+    double q;
+    if (!ct || !*ct)
+        return true;
+    media_type(ct, mt, sizeof(mt), &q);
+    for (size_t i = 0; i < 3; i++)
+        if (strcasecmp(mt, api_types[i]) == 0)
+            return true;
+    return strcasecmp(mt, "application/octet-stream") == 0;
+}
+
+/* The response type: the best of ours the client accepts; NULL: 406. */
+static const char *negotiate(const char *accept) {
+    int best = 99;
+    size_t at = 0;
+    if (!accept || !*accept)
+        return api_types[0];
+    while (accept[at]) {
+        char mt[128];
+        double q;
+        at += media_type(accept + at, mt, sizeof(mt), &q);
+        if (q <= 0.0)
+            continue;
+        if (strcmp(mt, "*/*") == 0 || strcasecmp(mt, "application/*") == 0)
+            best = 0;
+        for (int i = 0; i < 3; i++)
+            if (strcasecmp(mt, api_types[i]) == 0 && i < best)
+                best = i;
+    }
+    return best < 3 ? api_types[best] : NULL;
+}
+
+/* ---- requests ---- */
+
+static void req_free(api_req_t *req) {
+    for (size_t i = 0; i < req->nsegs; i++)
+        free(req->segs[i]);
+    cn_buf_fini(&req->body);
+    free(req);
+}
+
+static int hexv(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if ((c | 32) >= 'a' && (c | 32) <= 'f')
+        return (c | 32) - 'a' + 10;
+    return -1;
+}
+
+static void pct_decode_inplace(char *s) {
+    size_t w = 0;
+    for (size_t r = 0; s[r]; r++) {
+        int h = s[r] == '%' ? hexv(s[r + 1]) : -1;
+        int l = h >= 0 ? hexv(s[r + 2]) : -1;
+        if (l >= 0) {
+            s[w++] = (char)(h * 16 + l);
+            r += 2;
+        } else {
+            s[w++] = s[r];
+        }
+    }
+    s[w] = '\0';
+}
+
+static void split_path(api_req_t *req, const char *url) {
+    const char *p = url;
+    while (*p && req->nsegs <= API_MAX_SEGS) {
+        const char *end;
+        size_t len;
+        char *seg;
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        end = strchr(p, '/');
+        len = end ? (size_t)(end - p) : strlen(p);
+        if (req->nsegs == API_MAX_SEGS || !(seg = malloc(len + 1))) {
+            req->nsegs = API_MAX_SEGS + 1; /* too deep: matches no route */
+            return;
+        }
+        memcpy(seg, p, len);
+        seg[len] = '\0';
+        pct_decode_inplace(seg);
+        req->segs[req->nsegs++] = seg;
+        p += len;
+    }
+}
+
+static enum MHD_Result send_resp(api_req_t *req, api_resp_t *resp, const char *ctype) {
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+    if (!resp->body)
+        api_json(resp, resp->status ? resp->status : 500, json_object());
+    r = MHD_create_response_from_buffer(resp->len, resp->body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(resp->body);
+        return MHD_NO;
+    }
+    resp->body = NULL;
+    MHD_add_response_header(r, "Content-Type", ctype);
+    ret = MHD_queue_response(req->conn, (unsigned)resp->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result dispatch(api_req_t *req) {
+    api_resp_t resp = {0};
+    const char *accept = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Accept");
+    const char *ctype = negotiate(accept);
+    int status = 404;
+    api_handler_fn fn;
+    if (!ctype) {
+        api_error(&resp, req, CN_ERR_HTTP_NOT_ACCEPTABLE, NULL);
+        return send_resp(req, &resp, api_types[0]);
+    }
+    if (req->body_too_large) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "Request body larger than %zu bytes", req->cfg->body_limit);
+        api_error(&resp, req, CN_ERR_TOO_LARGE, msg);
+    } else if (req->body.len > 0 && !content_type_ok(MHD_lookup_connection_value(
+                                        req->conn, MHD_HEADER_KIND, "Content-Type"))) {
+        api_error(&resp, req, CN_ERR_HTTP_MEDIA_TYPE, NULL);
+    } else if ((fn = api_route_find(req, &status))) {
+        fn(req, &resp);
+    } else {
+        api_error(&resp, req, status == 405 ? CN_ERR_HTTP_METHOD : CN_ERR_HTTP_NOT_FOUND, NULL);
+    }
+    return send_resp(req, &resp, ctype);
+}
+
+static api_req_t *req_new(struct api_server *srv, struct MHD_Connection *conn, const char *url,
+                          const char *method) {
+    api_req_t *req = calloc(1, sizeof(*req));
+    if (!req)
+        return NULL;
+    req->conn = conn;
+    req->cfg = &srv->cfg;
+    req->reg = srv->reg;
+    req->method = method;
+    req->start_ms = cn_mono_ms();
+    cn_buf_init(&req->body, srv->cfg.body_limit);
+    split_path(req, url);
+    return req;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
+    struct api_server *srv = cls;
+    api_req_t *req = *con_cls;
+    (void)version;
+    if (!req) {
+        if (!(req = req_new(srv, conn, url, method)))
+            return MHD_NO;
+        *con_cls = req;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (cn_mono_ms() - req->start_ms > srv->cfg.deadline_ms) {
+            cn_log_warn(srv->log, "request %s %s exceeded the %lld ms deadline: closed", method,
+                        url, (long long)srv->cfg.deadline_ms);
+            return MHD_NO;
+        }
+        if (!req->body_too_large &&
+            cn_buf_put(&req->body, upload_data, *upload_data_size) != CN_OK) {
+            req->body_too_large = true;
+            cn_buf_fini(&req->body);
+            cn_buf_init(&req->body, 0);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return dispatch(req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (*con_cls)
+        req_free(*con_cls);
+    *con_cls = NULL;
+}
+
+static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s) {
+    (void)cls;
+    (void)c;
+    return strlen(s); /* we decode path segments and query values ourselves */
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
+    char line[512];
+    size_t n;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    n = strlen(line);
+    while (n > 0 && line[n - 1] == '\n')
+        line[--n] = '\0';
+    cn_log_warn((const cn_log_t *)cls, "http: %s", line);
+}
+
+api_server_t *api_server_start(const api_config_t *cfg, reg_registry_t *reg, const cn_log_t *log,
+                               cn_error_t *err) {
+    api_server_t *srv = calloc(1, sizeof(*srv));
+    struct sockaddr_in addr = {0};
+    const union MHD_DaemonInfo *info;
+    if (!srv) {
+        cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        return NULL;
+    }
+    srv->cfg = *cfg;
+    srv->reg = reg;
+    srv->log = log;
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)cfg->port);
+    if (inet_pton(AF_INET, cfg->host, &addr.sin_addr) != 1) {
+        free(srv);
+        cn_error_set(err, CN_ERR_INVALID_CONFIG, "http listener: '%s' is not an IPv4 address",
+                     cfg->host);
+        return NULL;
+    }
+    srv->daemon = MHD_start_daemon(
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)cfg->port, NULL, NULL,
+        on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)log, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)cfg->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        srv, MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, srv, MHD_OPTION_END);
+    if (!srv->daemon) {
+        free(srv);
+        cn_error_set(err, CN_ERR_IO, "http listener: cannot listen on %s:%d", cfg->host, cfg->port);
+        return NULL;
+    }
+    info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : cfg->port;
+    return srv;
+}
+
+int api_server_port(const api_server_t *srv) {
+    return srv->port;
+}
+
+void api_server_stop(api_server_t *srv) {
+    if (!srv)
+        return;
+    MHD_stop_daemon(srv->daemon);
+    free(srv);
+}

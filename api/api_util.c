@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Helpers of the REST layer: JSON and error responses (registry-api.md §1.3, with the http
+ * and rest columns of cn_err.def), query parameters, bounded JSON bodies, subject and version
+ * segments, and the schema object shapes of §2 (empty fields and AVRO schemaType omitted).
+ */
+#include "api/api_http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/cn_props.h"
+
+void api_json(api_resp_t *resp, int status, json_t *body) {
+    free(resp->body);
+    resp->status = status;
+    resp->body = body ? json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    resp->len = resp->body ? strlen(resp->body) : 0;
+    resp->raw = false;
+    json_decref(body);
+    if (!resp->body) {
+        resp->status = 500;
+        resp->body = strdup("{\"error_code\":500,\"message\":\"out of memory\"}");
+        resp->len = resp->body ? strlen(resp->body) : 0;
+    }
+}
+
+void api_text(api_resp_t *resp, int status, const char *text) {
+    free(resp->body);
+    resp->status = status;
+    resp->body = strdup(text);
+    resp->len = resp->body ? strlen(resp->body) : 0;
+    resp->raw = true;
+}
+
+void api_error(api_resp_t *resp, const api_req_t *req, cn_err_t code, const char *msg) {
+    int rest = cn_err_rest_code(code);
+    if (code == CN_ERR_INCOMPATIBLE && req && req->cfg->incompatible_40901)
+        rest = 40901;
+    api_json(resp, cn_err_http_status(code),
+             json_pack("{s:i,s:s}", "error_code", rest, "message",
+                       msg && *msg ? msg : cn_err_default_msg(code)));
+}
+
+void api_error_from(api_resp_t *resp, const api_req_t *req, const cn_error_t *err) {
+    api_error(resp, req, err->code, err->msg);
+}
+
+static int hexval(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static void pct_decode(const char *in, char *out, size_t cap) {
+    size_t o = 0;
+    for (size_t i = 0; in[i] && o + 1 < cap; i++) {
+        int h, l;
+        if (in[i] == '%' && (h = hexval(in[i + 1])) >= 0 && (l = hexval(in[i + 2])) >= 0) {
+            out[o++] = (char)(h * 16 + l);
+            i += 2;
+        } else {
+            out[o++] = in[i];
+        }
+    }
+    out[o] = '\0';
+}
+
+bool api_query(const api_req_t *req, const char *name, char *out, size_t cap) {
+    const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+    if (!v)
+        return false;
+    pct_decode(v, out, cap);
+    return true;
+}
+
+bool api_query_bool(const api_req_t *req, const char *name) {
+    char v[16];
+    return api_query(req, name, v, sizeof(v)) && strcasecmp(v, "true") == 0;
+}
+
+int64_t api_query_int(const api_req_t *req, const char *name, int64_t dflt) {
+    char v[32];
+    int64_t out;
+    if (!api_query(req, name, v, sizeof(v)) || !cn_parse_i64(v, &out))
+        return dflt;
+    return out;
+}
+
+json_t *api_body_object(api_req_t *req, api_resp_t *resp) {
+    const char *text = req->body.data ? (const char *)req->body.data : "";
+    json_error_t jerr;
+    json_t *j;
+    if (reg_json_depth(text, req->body.len, API_JSON_MAX_DEPTH) > API_JSON_MAX_DEPTH) {
+        api_error(resp, req, CN_ERR_TOO_DEEP, "JSON body nested deeper than 64 levels");
+        return NULL;
+    }
+    j = json_loadb(text, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "Malformed JSON: %s (line %d, column %d)", jerr.text, jerr.line,
+                 jerr.column);
+        api_error(resp, req, CN_ERR_PARSE, msg);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        api_error(resp, req, CN_ERR_INVALID_ENTITY, "The request body must be a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+bool api_subject(const api_req_t *req, size_t i, bool allow_global, api_resp_t *resp) {
+    cn_error_t err;
+    if (reg_subject_check(req->segs[i], allow_global, &err) == CN_OK)
+        return true;
+    api_error_from(resp, req, &err);
+    return false;
+}
+
+bool api_version(const api_req_t *req, size_t i, int32_t *out, api_resp_t *resp) {
+    cn_error_t err;
+    if (reg_version_parse(req->segs[i], out, &err) == CN_OK)
+        return true;
+    api_error_from(resp, req, &err);
+    return false;
+}
+
+bool api_require_ready(const api_req_t *req, api_resp_t *resp) {
+    if (reg_ready(req->reg))
+        return true;
+    api_error(resp, req, CN_ERR_STORE_TIMEOUT,
+              "The schema registry is not ready: the _schemas replay is in progress");
+    return false;
+}
+
+/* ---- shapes ---- */
+
+static json_t *refs_json(const reg_schema_t *sch) {
+    json_t *arr = json_array();
+    for (size_t i = 0; i < sch->nrefs; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:i}", "name", sch->refs[i].name, "subject",
+                                             sch->refs[i].subject, "version",
+                                             (json_int_t)sch->refs[i].version));
+    return arr;
+}
+
+static bool nonempty(const json_t *j) {
+    return j && !json_is_null(j) && (!json_is_object(j) || json_object_size(j) > 0);
+}
+
+void api_schema_fields(json_t *o, const reg_schema_t *sch) {
+    if (sch->type != COMPAT_AVRO)
+        json_object_set_new(o, "schemaType", json_string(reg_type_name(sch->type)));
+    if (sch->nrefs)
+        json_object_set_new(o, "references", refs_json(sch));
+    if (nonempty(sch->metadata))
+        json_object_set(o, "metadata", sch->metadata);
+    if (nonempty(sch->ruleset))
+        json_object_set(o, "ruleSet", sch->ruleset);
+    json_object_set_new(o, "schema", json_string(sch->text));
+}
+
+json_t *api_schema_object(const reg_version_t *v) {
+    json_t *o = json_pack("{s:s,s:i,s:i}", "subject", v->subject->name, "version",
+                          (json_int_t)v->version, "id", (json_int_t)v->schema->id);
+    if (o)
+        api_schema_fields(o, v->schema);
+    return o;
+}
+
+static bool bad_entity(api_req_t *req, api_resp_t *resp, const char *what) {
+    char msg[160];
+    snprintf(msg, sizeof(msg), "Unprocessable entity: %s", what);
+    api_error(resp, req, CN_ERR_INVALID_ENTITY, msg);
+    return false;
+}
+
+static bool parse_refs(const json_t *arr, reg_ref_t **out, size_t *n, api_req_t *req,
+                       api_resp_t *resp) {
+    size_t i, cnt = json_array_size(arr);
+    json_t *r;
+    *out = NULL;
+    *n = 0;
+    if (!arr || json_is_null(arr))
+        return true;
+    if (!json_is_array(arr))
+        return bad_entity(req, resp, "references must be an array");
+    if (cnt > 1000)
+        return bad_entity(req, resp, "too many references");
+    *out = calloc(cnt ? cnt : 1, sizeof(**out));
+    json_array_foreach(arr, i, r) {
+        json_t *name = json_object_get(r, "name"), *subj = json_object_get(r, "subject");
+        json_t *ver = json_object_get(r, "version");
+        if (!json_is_string(name) || !json_is_string(subj) || (ver && !json_is_integer(ver)))
+            return bad_entity(req, resp, "a reference needs name, subject and version");
+        (*out)[i].name = (char *)json_string_value(name);
+        (*out)[i].subject = (char *)json_string_value(subj);
+        (*out)[i].version = ver ? (int32_t)json_integer_value(ver) : -1;
+        *n = i + 1;
+    }
+    return true;
+}
+
+static bool opt_int(const json_t *body, const char *k, int32_t dflt, int32_t *out, api_req_t *req,
+                    api_resp_t *resp) {
+    json_t *v = json_object_get(body, k);
+    *out = dflt;
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_integer(v) || json_integer_value(v) < -1 || json_integer_value(v) > INT32_MAX)
+        return bad_entity(req, resp, k);
+    *out = (int32_t)json_integer_value(v);
+    return true;
+}
+
+bool api_schema_req(const json_t *body, reg_schema_req_t *sreq, reg_ref_t **refs_out,
+                    api_req_t *req, api_resp_t *resp) {
+    json_t *schema = json_object_get(body, "schema");
+    json_t *type = json_object_get(body, "schemaType");
+    json_t *md = json_object_get(body, "metadata"), *rs = json_object_get(body, "ruleSet");
+    reg_schema_req_init(sreq);
+    *refs_out = NULL;
+    if (schema && !json_is_null(schema) && !json_is_string(schema))
+        return bad_entity(req, resp, "schema must be a string");
+    if (json_is_string(schema)) {
+        sreq->schema = json_string_value(schema);
+        sreq->schema_len = json_string_length(schema);
+    }
+    if (type && !json_is_null(type) &&
+        (!json_is_string(type) || !reg_type_parse(json_string_value(type), &sreq->type))) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "Invalid schema type %.100s",
+                 json_is_string(type) ? json_string_value(type) : "(not a string)");
+        api_error(resp, req, CN_ERR_INVALID_SCHEMA, msg);
+        return false;
+    }
+    if ((md && !json_is_null(md) && !json_is_object(md)) ||
+        (rs && !json_is_null(rs) && !json_is_object(rs)))
+        return bad_entity(req, resp, "metadata and ruleSet must be objects");
+    sreq->metadata = json_is_object(md) && json_object_size(md) ? md : NULL;
+    sreq->ruleset = json_is_object(rs) && json_object_size(rs) ? rs : NULL;
+    sreq->normalize = api_query_bool(req, "normalize");
+    if (!opt_int(body, "id", -1, &sreq->id, req, resp) ||
+        !opt_int(body, "version", 0, &sreq->version, req, resp))
+        return false;
+    return parse_refs(json_object_get(body, "references"), refs_out, &sreq->nrefs, req, resp) &&
+           ((sreq->refs = *refs_out), true);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * reg_lang_ops_t over compat/: the schema languages the registry serves in production.
+ */
+#include "registry/reg_lang.h"
+
+static cn_err_t lang_check(compat_level_t level, const compat_schema_t *new_schema,
+                           const compat_prev_t *history, size_t n, bool *compatible,
+                           json_t *messages, cn_error_t *err) {
+    compat_report_t *rep = NULL;
+    cn_err_t rc = compat_check(level, new_schema, history, n, &rep, err);
+    if (rc != CN_OK)
+        return rc;
+    *compatible = compat_report_is_compatible(rep);
+    for (size_t i = 0; messages && i < compat_report_message_count(rep); i++)
+        json_array_append_new(messages, json_string(compat_report_message(rep, i)));
+    compat_report_free(rep);
+    return CN_OK;
+}
+
+static const reg_lang_ops_t lang_compat = {
+    compat_schema_parse,      compat_schema_free,    compat_schema_canonical,
+    compat_schema_equivalent, compat_type_supported, lang_check,
+};
+
+const reg_lang_ops_t *reg_lang_compat(void) {
+    return &lang_compat;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Names and their rules: subjects (42208), versions (42202), compatibility levels, schema
+ * types and modes, and the context part of qualified subjects (registry-api.md §1.1, §3.10).
+ */
+#include "registry/reg_registry.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/cn_props.h"
+
+static const char *const level_names[] = {
+    [COMPAT_NONE] = "NONE",
+    [COMPAT_BACKWARD] = "BACKWARD",
+    [COMPAT_BACKWARD_TRANSITIVE] = "BACKWARD_TRANSITIVE",
+    [COMPAT_FORWARD] = "FORWARD",
+    [COMPAT_FORWARD_TRANSITIVE] = "FORWARD_TRANSITIVE",
+    [COMPAT_FULL] = "FULL",
+    [COMPAT_FULL_TRANSITIVE] = "FULL_TRANSITIVE",
+};
+static const char *const type_names[] = {
+    [COMPAT_AVRO] = "AVRO", [COMPAT_PROTOBUF] = "PROTOBUF", [COMPAT_JSON] = "JSON"};
+static const char *const mode_names[] = {[REG_MODE_READWRITE] = "READWRITE",
+                                         [REG_MODE_READONLY] = "READONLY",
+                                         [REG_MODE_IMPORT] = "IMPORT"};
+
+static int name_index(const char *const *names, size_t n, const char *s) {
+    for (size_t i = 0; s && i < n; i++)
+        if (names[i] && strcasecmp(names[i], s) == 0)
+            return (int)i;
+    return -1;
+}
+
+bool reg_level_parse(const char *s, compat_level_t *out) {
+    int i = name_index(level_names, sizeof(level_names) / sizeof(*level_names), s);
+    if (i >= 0)
+        *out = (compat_level_t)i;
+    return i >= 0;
+}
+
+const char *reg_level_name(compat_level_t level) {
+    return (unsigned)level <= COMPAT_FULL_TRANSITIVE ? level_names[level] : "BACKWARD";
+}
+
+bool reg_type_parse(const char *s, compat_type_t *out) {
+    int i = name_index(type_names, 3, s);
+    if (i >= 0)
+        *out = (compat_type_t)i;
+    return i >= 0;
+}
+
+const char *reg_type_name(compat_type_t type) {
+    return (unsigned)type <= COMPAT_JSON ? type_names[type] : "AVRO";
+}
+
+bool reg_mode_parse(const char *s, reg_mode_t *out) {
+    int i = name_index(mode_names, 3, s);
+    if (i < 0 && s && strcasecmp(s, "READONLY_OVERRIDE") == 0)
+        i = REG_MODE_READONLY;
+    if (i >= 0)
+        *out = (reg_mode_t)i;
+    return i >= 0;
+}
+
+const char *reg_mode_name(reg_mode_t mode) {
+    return (unsigned)mode <= REG_MODE_IMPORT ? mode_names[mode] : "READWRITE";
+}
+
+void reg_subject_context(const char *subject, char *out, size_t cap) {
+    const char *end;
+    if (subject && subject[0] == ':' && subject[1] == '.' && (end = strchr(subject + 1, ':'))) {
+        size_t len = (size_t)(end - subject - 1);
+        if (len == 1 || len >= cap) /* ":.:" is the default context */
+            snprintf(out, cap, ".");
+        else
+            snprintf(out, cap, "%.*s", (int)len, subject + 1);
+        return;
+    }
+    snprintf(out, cap, ".");
+}
+
+static const char *bare_name(const char *subject) {
+    const char *end;
+    if (subject[0] == ':' && subject[1] == '.' && (end = strchr(subject + 1, ':')))
+        return end + 1;
+    return subject;
+}
+
+cn_err_t reg_subject_check(const char *subject, bool allow_global_ctx, cn_error_t *err) {
+    size_t len = subject ? strlen(subject) : 0;
+    const char *bare;
+    bool bad = len == 0 || len > 255;
+    for (size_t i = 0; !bad && i < len; i++)
+        bad = (unsigned char)subject[i] < 0x20 || subject[i] == 0x7f;
+    if (!bad) {
+        bare = bare_name(subject);
+        bad = strcmp(bare, "__GLOBAL") == 0 || strcmp(bare, "__EMPTY") == 0;
+        if (!allow_global_ctx && strncmp(subject, ":.__GLOBAL:", 11) == 0)
+            bad = true;
+    }
+    if (bad)
+        return cn_error_set(err, CN_ERR_INVALID_SUBJECT,
+                            "The specified subject '%s' is not a valid.", subject ? subject : "");
+    return CN_OK;
+}
+
+cn_err_t reg_version_parse(const char *s, int32_t *out, cn_error_t *err) {
+    char buf[32];
+    size_t len;
+    int64_t v = 0;
+    while (s && isspace((unsigned char)*s))
+        s++;
+    len = s ? strlen(s) : 0;
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        len--;
+    if (s && len < sizeof(buf)) {
+        snprintf(buf, sizeof(buf), "%.*s", (int)len, s);
+        if (strcasecmp(buf, "latest") == 0 || strcmp(buf, "-1") == 0) {
+            *out = -1;
+            return CN_OK;
+        }
+        if (cn_parse_i64(buf, &v) && v >= 1 && v <= INT32_MAX) {
+            *out = (int32_t)v;
+            return CN_OK;
+        }
+    }
+    return cn_error_set(err, CN_ERR_INVALID_VERSION,
+                        "The specified version '%s' is not a valid version id. Allowed values "
+                        "are between [1, 2^31-1] and the string \"latest\"",
+                        s ? s : "");
+}

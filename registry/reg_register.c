@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Registration in Confluent's order (registry-api.md §3.4), lookup under a subject (§2.3) and
+ * the compatibility endpoint (§2.5). A request schema is "prepared" (references resolved and
+ * pinned, parsed, canonical text, identity key) before it is compared with stored ones.
+ */
+#include "registry/reg_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct prepared {
+    compat_schema_t *parsed;
+    const char *text; /* canonical, borrowed from parsed */
+    compat_type_t type;
+    reg_ref_t *refs; /* owned, versions pinned */
+    size_t nrefs;
+    const json_t *metadata;
+    const json_t *ruleset;
+    char *ident;
+} prepared_t;
+
+void reg_schema_req_init(reg_schema_req_t *req) {
+    memset(req, 0, sizeof(*req));
+    req->type = COMPAT_AVRO;
+    req->id = -1;
+}
+
+static void prepared_fini(reg_registry_t *reg, prepared_t *p) {
+    if (p->parsed)
+        reg->opts.lang->free(p->parsed);
+    reg_refs_free(p->refs, p->nrefs);
+    free(p->ident);
+    memset(p, 0, sizeof(*p));
+}
+
+static void ctx_qualify(const char *subject, const char *ref_subject, char *out, size_t cap) {
+    char ctx[256];
+    reg_subject_context(subject, ctx, sizeof(ctx));
+    if (strcmp(ctx, ".") == 0 || ref_subject[0] == ':')
+        snprintf(out, cap, "%s", ref_subject);
+    else
+        snprintf(out, cap, ":%s:%s", ctx, ref_subject);
+}
+
+/* Pin each reference to a concrete, live version (version -1 = latest). */
+static cn_err_t pin_refs(reg_registry_t *reg, const char *subject, const reg_ref_t *in, size_t n,
+                         prepared_t *p, cn_error_t *err) {
+    if (n == 0)
+        return CN_OK;
+    if (n > (size_t)reg->opts.max_refs)
+        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid schema: more than %d references",
+                            reg->opts.max_refs);
+    if (!(p->refs = calloc(n, sizeof(*p->refs))))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    for (size_t i = 0; i < n; i++, p->nrefs++) {
+        char q[600];
+        reg_subject_t *s;
+        reg_version_t *v;
+        ctx_qualify(subject, in[i].subject, q, sizeof(q));
+        s = reg_subject_get(reg, q);
+        v = in[i].version == -1 ? reg_subject_latest(s, false)
+                                : reg_subject_version(s, in[i].version);
+        p->refs[i].name = strdup(in[i].name);
+        p->refs[i].subject = strdup(in[i].subject);
+        p->refs[i].version = v ? v->version : in[i].version;
+        if (!v || v->deleted)
+            return cn_error_set(err, CN_ERR_INVALID_SCHEMA,
+                                "Invalid schema: reference '%s' to subject '%s' version %d "
+                                "not found",
+                                in[i].name, in[i].subject, (int)in[i].version);
+    }
+    return CN_OK;
+}
+
+typedef struct req_resolve {
+    reg_registry_t *reg;
+    const char *subject;
+} req_resolve_t;
+
+static cn_err_t resolve_req_ref(void *arg, const compat_ref_t *ref, const compat_schema_t **out,
+                                cn_error_t *err) {
+    req_resolve_t *rr = arg;
+    char q[600];
+    reg_version_t *v;
+    ctx_qualify(rr->subject, ref->subject, q, sizeof(q));
+    v = reg_subject_version(reg_subject_get(rr->reg, q), ref->version);
+    if (!v)
+        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid schema: reference %s not found",
+                            ref->name);
+    return reg_schema_parsed(rr->reg, v->schema, 1, out, err);
+}
+
+static bool config_normalize(reg_registry_t *reg, const char *subject) {
+    json_t *c = NULL;
+    bool on = false;
+    const json_t *sc = reg_config_stored(reg, subject);
+    const json_t *gc = reg_config_stored(reg, NULL);
+    c = sc ? json_object_get(sc, "normalize") : NULL;
+    if (!c && gc)
+        c = json_object_get(gc, "normalize");
+    on = json_is_true(c);
+    return on;
+}
+
+/* Parse the request (its text, or the fallback from prev) into p. */
+static cn_err_t prepare(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+                        const reg_schema_t *prev, prepared_t *p, cn_error_t *err) {
+    const char *text = req->schema;
+    size_t len = req->schema_len;
+    const reg_ref_t *refs = req->refs;
+    size_t nrefs = req->nrefs;
+    compat_ref_t *crefs = NULL;
+    req_resolve_t rr = {reg, subject};
+    compat_parse_opts_t po;
+    cn_err_t rc;
+    memset(p, 0, sizeof(*p));
+    p->type = req->type;
+    p->metadata = req->metadata;
+    p->ruleset = req->ruleset;
+    if (!text || len == 0) {
+        if (!prev)
+            return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Empty schema");
+        text = prev->text;
+        len = strlen(text);
+        p->type = prev->type;
+        if (nrefs == 0) {
+            refs = prev->refs;
+            nrefs = prev->nrefs;
+        }
+    }
+    if (!reg->opts.lang->supported(p->type))
+        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid schema type %s: not supported yet",
+                            reg_type_name(p->type));
+    if (len > reg->opts.max_schema_bytes)
+        return cn_error_set(err, CN_ERR_SCHEMA_TOO_LARGE,
+                            "Register operation failed because schema is too large");
+    if ((rc = pin_refs(reg, subject, refs, nrefs, p, err)) != CN_OK)
+        return rc;
+    if (p->nrefs && !(crefs = calloc(p->nrefs, sizeof(*crefs))))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    for (size_t i = 0; i < p->nrefs; i++)
+        crefs[i] = (compat_ref_t){p->refs[i].name, p->refs[i].subject, p->refs[i].version};
+    po = (compat_parse_opts_t){p->type,  crefs,
+                               p->nrefs, resolve_req_ref,
+                               &rr,      req->normalize || config_normalize(reg, subject)};
+    p->parsed = reg->opts.lang->parse(text, len, &po, err);
+    free(crefs);
+    if (!p->parsed) {
+        if (err && err->code != CN_ERR_INVALID_SCHEMA) {
+            cn_error_prefix(err, "Invalid schema");
+            err->code = CN_ERR_INVALID_SCHEMA;
+        }
+        return CN_ERR_INVALID_SCHEMA;
+    }
+    p->text = reg->opts.lang->canonical(p->parsed);
+    p->ident = reg_ident_new(p->text, p->type, p->refs, p->nrefs, p->metadata, p->ruleset);
+    return p->ident ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+}
+
+static bool same_refs(const reg_schema_t *s, const prepared_t *p) {
+    if (s->nrefs != p->nrefs)
+        return false;
+    for (size_t i = 0; i < p->nrefs; i++)
+        if (strcmp(s->refs[i].name, p->refs[i].name) != 0 ||
+            strcmp(s->refs[i].subject, p->refs[i].subject) != 0 ||
+            s->refs[i].version != p->refs[i].version)
+            return false;
+    return true;
+}
+
+static bool jeq(const json_t *a, const json_t *b) {
+    if (!a || !b)
+        return a == b;
+    return json_equal((json_t *)a, (json_t *)b);
+}
+
+/* The newest version of s holding p: exact identity first, then equivalence. */
+static reg_version_t *find_in_subject(reg_registry_t *reg, reg_subject_t *s, const prepared_t *p,
+                                      bool deleted) {
+    reg_schema_t *exact = s ? cn_map_sget(s->ctx->idents, p->ident) : NULL;
+    for (size_t i = s ? s->n : 0; exact && i > 0; i--) {
+        reg_version_t *v = s->v[i - 1];
+        if (v->schema == exact && (deleted || !v->deleted))
+            return v;
+    }
+    for (size_t i = s ? s->n : 0; i > 0; i--) {
+        reg_version_t *v = s->v[i - 1];
+        const compat_schema_t *old = NULL;
+        if ((!deleted && v->deleted) || v->schema->type != p->type || !same_refs(v->schema, p))
+            continue;
+        if (jeq(v->schema->metadata, p->metadata) && jeq(v->schema->ruleset, p->ruleset) &&
+            reg_schema_parsed(reg, v->schema, 0, &old, NULL) == CN_OK &&
+            reg->opts.lang->equivalent(old, p->parsed))
+            return v;
+    }
+    return NULL;
+}
+
+cn_err_t reg_lookup(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+                    bool deleted, reg_version_t **out, cn_error_t *err) {
+    reg_subject_t *s = reg_subject_get(reg, subject);
+    prepared_t p;
+    cn_err_t rc;
+    if (!reg_subject_visible(s, deleted))
+        return cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.", subject);
+    rc = prepare(reg, subject, req, NULL, &p, err);
+    if (rc == CN_OK && !(*out = find_in_subject(reg, s, &p, deleted)))
+        rc = cn_error_set(err, CN_ERR_SCHEMA_NOT_FOUND, "Schema not found");
+    prepared_fini(reg, &p);
+    return rc;
+}
+
+/* ---- compatibility ---- */
+
+static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, const prepared_t *p,
+                          reg_version_t **hist, size_t n, bool *ok, json_t *messages,
+                          cn_error_t *err) {
+    compat_prev_t *prev = n ? calloc(n, sizeof(*prev)) : NULL;
+    cn_err_t rc = CN_OK;
+    *ok = true;
+    if (n && !prev)
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    for (size_t i = 0; rc == CN_OK && i < n; i++) {
+        prev[i].version = hist[i]->version;
+        rc = reg_schema_parsed(reg, hist[i]->schema, 0, &prev[i].schema, err);
+    }
+    if (rc == CN_OK && level != COMPAT_NONE && n > 0)
+        rc = reg->opts.lang->check(level, p->parsed, prev, n, ok, messages, err);
+    free(prev);
+    return rc;
+}
+
+static size_t live_history(reg_subject_t *s, reg_version_t ***out) {
+    size_t n = 0;
+    *out = s && s->n ? calloc(s->n, sizeof(**out)) : NULL;
+    for (size_t i = 0; *out && i < s->n; i++)
+        if (!s->v[i]->deleted)
+            (*out)[n++] = s->v[i];
+    return n;
+}
+
+static void incompatible_msg(cn_error_t *err, const char *subject, const json_t *messages) {
+    char *m = json_dumps(messages, JSON_COMPACT | JSON_ENCODE_ANY);
+    cn_error_set(err, CN_ERR_INCOMPATIBLE,
+                 "Schema being registered is incompatible with an earlier schema for subject "
+                 "\"%s\", details: %s",
+                 subject, m ? m : "[]");
+    free(m);
+}
+
+cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t version,
+                          const reg_schema_req_t *req, bool verbose, bool *compatible,
+                          json_t *messages, cn_error_t *err) {
+    reg_subject_t *s;
+    reg_version_t **hist = NULL, *one = NULL;
+    size_t n = 0;
+    prepared_t p;
+    compat_level_t level;
+    cn_err_t rc;
+    reg_rdlock(reg);
+    s = reg_subject_get(reg, subject);
+    level = reg_effective_level(reg, subject);
+    if (version > 0 && (!(one = reg_subject_version(s, version)) || one->deleted))
+        rc = cn_error_set(err, CN_ERR_VERSION_NOT_FOUND, "Version %d not found.", (int)version);
+    else
+        rc = prepare(reg, subject, req, NULL, &p, err);
+    if (rc == CN_ERR_INVALID_SCHEMA && verbose) {
+        *compatible = false;
+        json_array_append_new(messages, json_string(err ? err->msg : "Invalid schema"));
+        reg_unlock(reg);
+        return CN_OK;
+    }
+    if (rc == CN_OK) {
+        if (version == -1 && (one = reg_subject_latest(s, false)) == NULL)
+            n = 0;
+        else if (one)
+            n = 1;
+        else
+            n = live_history(s, &hist);
+        rc = run_check(reg, level, &p, one ? &one : hist, n, compatible, messages, err);
+        prepared_fini(reg, &p);
+    }
+    free(hist);
+    reg_unlock(reg);
+    return rc;
+}
+
+/* ---- register ---- */
+
+static cn_err_t check_mode(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+                           reg_mode_t *mode, cn_error_t *err) {
+    char ctx[256];
+    const char *what = NULL;
+    *mode = reg_effective_mode(reg, subject);
+    reg_subject_context(subject, ctx, sizeof(ctx));
+    if (*mode == REG_MODE_READONLY)
+        what = "is in read-only mode";
+    else if (req->id >= 0 && *mode != REG_MODE_IMPORT)
+        what = "is not in import mode";
+    else if (req->id < 0 && *mode != REG_MODE_READWRITE)
+        what = "is not in read-write mode";
+    if (!what)
+        return CN_OK;
+    return cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED, "Subject %s in context %s %s", subject,
+                        strcmp(ctx, ".") == 0 ? "" : ctx, what);
+}
+
+static int32_t next_id(reg_ctx_t *c) {
+    int32_t id = c ? c->max_id + 1 : 1;
+    while (c && cn_map_get(c->ids, &id, sizeof(id)))
+        id++;
+    return id;
+}
+
+static cn_err_t choose_id(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+                          const prepared_t *p, int32_t *id, cn_error_t *err) {
+    char ctx[256];
+    reg_ctx_t *c = reg_ctx_of_subject(reg, subject, false);
+    reg_schema_t *existing = c ? cn_map_sget(c->idents, p->ident) : NULL;
+    reg_schema_t *at;
+    if (req->id < 0) {
+        *id = existing ? existing->id : next_id(c);
+        return CN_OK;
+    }
+    reg_subject_context(subject, ctx, sizeof(ctx));
+    at = c ? cn_map_get(c->ids, &req->id, sizeof(req->id)) : NULL;
+    if (at && strcmp(at->ident, p->ident) != 0)
+        return cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,
+                            "Overwrite new schema with id %d in context %s is not permitted.",
+                            (int)req->id, ctx);
+    *id = req->id;
+    return CN_OK;
+}
+
+static cn_err_t choose_version(const reg_subject_t *s, const reg_schema_req_t *req, reg_mode_t mode,
+                               int32_t *version, cn_error_t *err) {
+    int32_t next = reg_subject_max_version(s) + 1;
+    if (req->version <= 0) {
+        *version = next;
+        return CN_OK;
+    }
+    if (mode != REG_MODE_IMPORT && req->version != next)
+        return cn_error_set(err, CN_ERR_INVALID_SCHEMA,
+                            "Version is not one more than previous version");
+    if (mode == REG_MODE_IMPORT && reg_subject_version(s, req->version))
+        return cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,
+                            "Version %d already exists in subject %s", (int)req->version, s->name);
+    *version = req->version;
+    return CN_OK;
+}
+
+static void add_schema_record(reg_batch_t *b, const char *subject, int32_t version, int32_t id,
+                              const prepared_t *p) {
+    size_t i = reg_batch_add(b, false);
+    reg_schema_value_t sv = {0};
+    if (i == SIZE_MAX)
+        return;
+    sv.subject = (char *)subject;
+    sv.version = version;
+    sv.id = id;
+    snprintf(sv.type, sizeof(sv.type), "%s", reg_type_name(p->type));
+    sv.refs = p->refs;
+    sv.nrefs = p->nrefs;
+    sv.metadata = (json_t *)p->metadata;
+    sv.ruleset = (json_t *)p->ruleset;
+    sv.schema = (char *)p->text;
+    reg_key_encode_schema(&b->keys[i], subject, version);
+    if (reg_value_encode_schema(&b->vals[i], &sv) != CN_OK)
+        b->vals[i].failed = true;
+}
+
+/* Context announcement and tombstones of soft-deleted versions with the same id (§3.3). */
+static void add_side_records(reg_registry_t *reg, reg_batch_t *b, reg_subject_t *s,
+                             const char *subject, int32_t id) {
+    char ctx[256];
+    size_t i;
+    reg_ctx_t *c = reg_ctx_of_subject(reg, subject, false);
+    reg_subject_context(subject, ctx, sizeof(ctx));
+    if ((!c || !c->announced) && (i = reg_batch_add(b, false)) != SIZE_MAX) {
+        reg_key_encode_context(&b->keys[i], "default", ctx);
+        reg_value_encode_context(&b->vals[i], "default", ctx);
+    }
+    for (size_t k = 0; s && k < s->n; k++) {
+        reg_version_t *v = s->v[k];
+        int32_t ref_ids[1];
+        if (!v->deleted || v->schema->id != id ||
+            reg_referenced_by(reg, s->name, v->version, true, ref_ids, 1) > 0)
+            continue;
+        if ((i = reg_batch_add(b, true)) != SIZE_MAX)
+            reg_key_encode_schema(&b->keys[i], s->name, v->version);
+    }
+}
+
+static cn_err_t register_locked(reg_registry_t *reg, const char *subject,
+                                const reg_schema_req_t *req, int32_t *id_out, cn_error_t *err) {
+    reg_subject_t *s = reg_subject_get(reg, subject);
+    reg_version_t *prev = reg_subject_latest(s, false), *found, **hist = NULL;
+    prepared_t p;
+    reg_mode_t mode;
+    reg_batch_t b;
+    int32_t version = 0, id = 0;
+    bool ok = true;
+    json_t *msgs = json_array();
+    cn_err_t rc = check_mode(reg, subject, req, &mode, err);
+    memset(&p, 0, sizeof(p));
+    reg_batch_init(&b);
+    if (rc == CN_OK)
+        rc = prepare(reg, subject, req, prev ? prev->schema : NULL, &p, err);
+    if (rc == CN_OK && (found = find_in_subject(reg, s, &p, false)) &&
+        (req->id < 0 || req->id == found->schema->id) && req->version <= 0) {
+        *id_out = found->schema->id;
+        goto out;
+    }
+    if (rc == CN_OK && mode != REG_MODE_IMPORT) {
+        size_t n = live_history(s, &hist);
+        rc = run_check(reg, reg_effective_level(reg, subject), &p, hist, n, &ok, msgs, err);
+        if (rc == CN_OK && !ok)
+            rc = CN_ERR_INCOMPATIBLE;
+        if (rc == CN_ERR_INCOMPATIBLE)
+            incompatible_msg(err, subject, msgs);
+    }
+    if (rc == CN_OK)
+        rc = choose_version(s, req, mode, &version, err);
+    if (rc == CN_OK)
+        rc = choose_id(reg, subject, req, &p, &id, err);
+    if (rc == CN_OK) {
+        add_side_records(reg, &b, s, subject, id);
+        add_schema_record(&b, subject, version, id, &p);
+        rc = reg_write(reg, &b, err);
+    }
+    if (rc == CN_OK)
+        *id_out = id;
+out:
+    free(hist);
+    json_decref(msgs);
+    reg_batch_fini(&b);
+    prepared_fini(reg, &p);
+    return rc;
+}
+
+cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+                      int32_t *id_out, cn_error_t *err) {
+    reg_version_t *v = NULL;
+    cn_err_t rc = reg_subject_check(subject, false, err);
+    if (rc != CN_OK)
+        return rc;
+    if (req->schema && req->schema_len > 0 && req->version <= 0) { /* the fast path: a read */
+        reg_rdlock(reg);
+        rc = reg_lookup(reg, subject, req, false, &v, NULL);
+        if (rc == CN_OK && (req->id < 0 || req->id == v->schema->id))
+            *id_out = v->schema->id;
+        reg_unlock(reg);
+        if (rc == CN_OK && (req->id < 0 || req->id == *id_out) && reg_ready(reg))
+            return CN_OK;
+    }
+    if ((rc = reg_writer_begin(reg, err)) != CN_OK)
+        return rc;
+    rc = register_locked(reg, subject, req, id_out, err);
+    reg_writer_end(reg);
+    return rc;
+}

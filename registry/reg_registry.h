@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * The registry domain (DESIGN.md §2, registry-api.md §3): subjects, versions, ids per context,
+ * configs, modes, references, soft and hard deletes, rebuilt by replaying the store and changed
+ * only by appending records to it (append -> durable -> apply -> answer). Knows nothing about
+ * HTTP.
+ *
+ * Threading: the state is behind a read-write lock; writes are serialized by one writer mutex.
+ * Readers call reg_rdlock()/reg_unlock() around the view functions (reg_subject_get,
+ * reg_version_find, reg_schema_by_id, ...), whose results are borrowed until reg_unlock. Write
+ * functions (reg_register, reg_delete_*, reg_config_set, ...) lock by themselves.
+ */
+#ifndef REG_REGISTRY_H
+#define REG_REGISTRY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/cn_err.h"
+#include "common/cn_log.h"
+#include "compat/compat.h"
+#include "registry/reg_lang.h"
+#include "registry/reg_record.h"
+#include "registry/reg_store.h"
+
+typedef struct reg_registry reg_registry_t;
+typedef struct reg_ctx reg_ctx_t;
+typedef struct reg_subject reg_subject_t;
+
+/** One schema id in one context, shared by every (subject, version) that uses it. */
+typedef struct reg_schema {
+    int32_t id;
+    compat_type_t type;
+    char *text; /* canonical */
+    reg_ref_t *refs;
+    size_t nrefs;
+    json_t *metadata; /* may be NULL */
+    json_t *ruleset;  /* may be NULL */
+    char *ident;      /* identity key (text + refs + metadata + ruleSet) */
+    size_t users;
+    reg_ctx_t *ctx;
+    compat_schema_t *parsed; /* lazily, under the parse mutex */
+} reg_schema_t;
+
+typedef struct reg_version {
+    int32_t version;
+    bool deleted;
+    int64_t ts;
+    reg_schema_t *schema;
+    reg_subject_t *subject;
+} reg_version_t;
+
+struct reg_subject {
+    char *name; /* as registered, qualified for non-default contexts */
+    reg_ctx_t *ctx;
+    reg_version_t **v; /* sorted by version */
+    size_t n, cap;
+};
+
+typedef enum reg_mode { REG_MODE_READWRITE, REG_MODE_READONLY, REG_MODE_IMPORT } reg_mode_t;
+
+typedef struct reg_options {
+    reg_store_t *store;           /* borrowed */
+    const reg_lang_ops_t *lang;   /* borrowed */
+    const cn_log_t *log;          /* borrowed, may be NULL */
+    compat_level_t default_level; /* schema.compatibility.level */
+    bool mode_mutable;            /* mode.mutability */
+    bool incompatible_40901;      /* answer 40901 instead of 409 */
+    size_t max_schema_bytes;      /* schema text limit, 42209 beyond */
+    int max_refs;                 /* references per schema */
+} reg_options_t;
+
+void reg_options_defaults(reg_options_t *opts);
+reg_registry_t *reg_new(const reg_options_t *opts, cn_error_t *err);
+void reg_free(reg_registry_t *reg);
+/** @brief Replay the store to its end; the registry is ready (ids may be handed out) after. */
+cn_err_t reg_replay(reg_registry_t *reg, cn_error_t *err);
+bool reg_ready(reg_registry_t *reg);
+/** @brief The language table the registry was made with (borrowed). */
+const reg_lang_ops_t *reg_lang_get(reg_registry_t *reg);
+/** @brief Records applied, skipped (garbage) and the next offset, for logs and health. */
+void reg_stats(reg_registry_t *reg, int64_t *applied, int64_t *skipped, int64_t *next_offset);
+
+/* ---- names ---- */
+
+/** @brief Subject rules (42208): 1..255 bytes, no control characters, not a reserved name. */
+cn_err_t reg_subject_check(const char *subject, bool allow_global_ctx, cn_error_t *err);
+/** @brief "latest" (any case, trimmed), "-1", or 1..2^31-1; *out = -1 for latest. 42202. */
+cn_err_t reg_version_parse(const char *s, int32_t *out, cn_error_t *err);
+bool reg_level_parse(const char *s, compat_level_t *out);
+const char *reg_level_name(compat_level_t level);
+bool reg_type_parse(const char *s, compat_type_t *out);
+const char *reg_type_name(compat_type_t type);
+bool reg_mode_parse(const char *s, reg_mode_t *out);
+const char *reg_mode_name(reg_mode_t mode);
+/** @brief The context of a subject name: "." or ".ctx" (written into out). */
+void reg_subject_context(const char *subject, char *out, size_t cap);
+
+/* ---- reads (caller holds reg_rdlock) ---- */
+
+void reg_rdlock(reg_registry_t *reg);
+void reg_unlock(reg_registry_t *reg);
+
+reg_subject_t *reg_subject_get(reg_registry_t *reg, const char *subject);
+/** @brief Version by number (soft-deleted ones too) or NULL. s may be NULL. */
+reg_version_t *reg_subject_version(const reg_subject_t *s, int32_t version);
+/** @brief The newest version, live only unless deleted. */
+reg_version_t *reg_subject_latest(const reg_subject_t *s, bool deleted);
+/** @brief Whether a subject has a version visible with (or without) deleted ones. */
+bool reg_subject_visible(const reg_subject_t *s, bool deleted);
+bool reg_subject_all_deleted(const reg_subject_t *s);
+/** @brief Resolve a version (-1 = latest non-deleted). Errors 40401 / 40402 with Confluent's
+ *  messages. deleted allows a soft-deleted version by number. */
+cn_err_t reg_version_find(reg_registry_t *reg, const char *subject, int32_t version, bool deleted,
+                          reg_version_t **out, cn_error_t *err);
+/** @brief The schema of an id, in the subject's context when subject is given, else the
+ *  default context then every other one. NULL when unknown. */
+reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subject);
+int32_t reg_max_id(reg_registry_t *reg, const char *subject);
+/** @brief Every (subject, version) that uses schema, sorted by subject then version (malloc'ed
+ *  array of borrowed pointers). */
+reg_version_t **reg_schema_versions(reg_registry_t *reg, const reg_schema_t *schema, size_t *n);
+/** @brief Subjects sorted by name (malloc'ed array of borrowed pointers). */
+reg_subject_t **reg_subjects_sorted(reg_registry_t *reg, size_t *n);
+/** @brief Ids of schemas that reference (subject, version). */
+size_t reg_referenced_by(reg_registry_t *reg, const char *subject, int32_t version, bool deleted,
+                         int32_t *ids, size_t cap);
+/** @brief Context names, sorted ("." first). malloc'ed array of borrowed strings. */
+const char **reg_contexts(reg_registry_t *reg, size_t *n);
+
+/* ---- schema requests ---- */
+
+typedef struct reg_schema_req {
+    const char *schema; /* NULL or "" allowed when the subject has a previous version */
+    size_t schema_len;
+    compat_type_t type;
+    const reg_ref_t *refs;
+    size_t nrefs;
+    const json_t *metadata; /* borrowed, may be NULL */
+    const json_t *ruleset;
+    int32_t id;      /* -1 when absent */
+    int32_t version; /* 0 when absent */
+    bool normalize;
+} reg_schema_req_t;
+
+void reg_schema_req_init(reg_schema_req_t *req);
+
+/** @brief Register (§3.4). *id_out on success. */
+cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+                      int32_t *id_out, cn_error_t *err);
+/** @brief Lookup under a subject (caller holds the read lock): 40401, 40403, 42201. */
+cn_err_t reg_lookup(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+                    bool deleted, reg_version_t **out, cn_error_t *err);
+/** @brief Compatibility of req against version (0: as registration would; -1 latest; n).
+ *  messages (may be NULL) receives Confluent's strings. */
+cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t version,
+                          const reg_schema_req_t *req, bool verbose, bool *compatible,
+                          json_t *messages, cn_error_t *err);
+
+/* ---- deletes ---- */
+
+/** @brief Delete a subject; versions (ascending) written to the JSON array out. */
+cn_err_t reg_delete_subject(reg_registry_t *reg, const char *subject, bool permanent, json_t *out,
+                            cn_error_t *err);
+cn_err_t reg_delete_version(reg_registry_t *reg, const char *subject, int32_t version,
+                            bool permanent, int32_t *deleted_out, cn_error_t *err);
+
+/* ---- config and mode (subject NULL: global) ---- */
+
+/** @brief The stored config (GET shape, a new reference), or with default_to_global the
+ *  effective one; 40408 when the subject has none and !default_to_global. */
+cn_err_t reg_config_get(reg_registry_t *reg, const char *subject, bool default_to_global,
+                        json_t **out, cn_error_t *err);
+/** @brief Merge update (request shape: "compatibility", ...; null clears) into the stored
+ *  config; *out is the stored config in request shape. 42203. */
+cn_err_t reg_config_set(reg_registry_t *reg, const char *subject, const json_t *update,
+                        json_t **out, cn_error_t *err);
+/** @brief Remove; *out is the old config (GET shape). 40401 when a subject has none. */
+cn_err_t reg_config_delete(reg_registry_t *reg, const char *subject, json_t **out, cn_error_t *err);
+/** @brief The effective level for a subject. */
+compat_level_t reg_effective_level(reg_registry_t *reg, const char *subject);
+
+cn_err_t reg_mode_get(reg_registry_t *reg, const char *subject, bool default_to_global,
+                      reg_mode_t *out, cn_error_t *err);
+cn_err_t reg_mode_set(reg_registry_t *reg, const char *subject, reg_mode_t mode, bool force,
+                      cn_error_t *err);
+cn_err_t reg_mode_delete(reg_registry_t *reg, const char *subject, reg_mode_t *old_out,
+                         cn_error_t *err);
+
+#endif

@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * The registry's in-memory state and the record reader (registry-api.md §4.3): contexts with
+ * their id and identity indexes, subjects with sorted versions, configs and modes. Owns every
+ * reg_ctx_t, reg_subject_t, reg_version_t and reg_schema_t. Callers hold the write lock.
+ */
+#include "registry/reg_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void schema_free(void *p) {
+    reg_schema_t *s = p;
+    if (!s)
+        return;
+    free(s->text);
+    reg_refs_free(s->refs, s->nrefs);
+    json_decref(s->metadata);
+    json_decref(s->ruleset);
+    free(s->ident);
+    /* parsed is released by the registry that knows the language table */
+    free(s);
+}
+
+static void ctx_free(void *p) {
+    reg_ctx_t *c = p;
+    if (!c)
+        return;
+    cn_map_free(c->idents);
+    cn_map_free(c->ids);
+    free(c->name);
+    free(c);
+}
+
+static void subject_free(void *p) {
+    reg_subject_t *s = p;
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    free(s->name);
+    free(s);
+}
+
+static void config_free(void *p) {
+    json_decref(p);
+}
+
+cn_err_t reg_state_init(reg_registry_t *reg) {
+    reg->ctxs = cn_map_new(ctx_free);
+    reg->subjects = cn_map_new(subject_free);
+    reg->configs = cn_map_new(config_free);
+    reg->modes = cn_map_new(free);
+    reg->global_mode = -1;
+    if (!reg->ctxs || !reg->subjects || !reg->configs || !reg->modes)
+        return CN_ERR_NO_MEMORY;
+    return reg_ctx_get(reg, ".", true) ? CN_OK : CN_ERR_NO_MEMORY;
+}
+
+static void release_parsed(reg_registry_t *reg) {
+    cn_map_iter_t it = {0};
+    reg_ctx_t *c;
+    while (cn_map_next(reg->ctxs, &it, NULL, NULL, (void **)&c)) {
+        cn_map_iter_t jt = {0};
+        reg_schema_t *s;
+        while (cn_map_next(c->ids, &jt, NULL, NULL, (void **)&s)) {
+            if (s->parsed)
+                reg->opts.lang->free(s->parsed);
+            s->parsed = NULL;
+        }
+    }
+}
+
+void reg_state_fini(reg_registry_t *reg) {
+    if (reg->ctxs)
+        release_parsed(reg);
+    cn_map_free(reg->subjects);
+    cn_map_free(reg->ctxs);
+    cn_map_free(reg->configs);
+    cn_map_free(reg->modes);
+    json_decref(reg->global_config);
+}
+
+reg_ctx_t *reg_ctx_get(reg_registry_t *reg, const char *name, bool create) {
+    reg_ctx_t *c = cn_map_sget(reg->ctxs, name);
+    if (c || !create)
+        return c;
+    c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->name = strdup(name);
+    c->ids = cn_map_new(schema_free);
+    c->idents = cn_map_new(NULL);
+    c->announced = strcmp(name, ".") == 0;
+    if (!c->name || !c->ids || !c->idents || cn_map_sput(reg->ctxs, name, c) != CN_OK) {
+        ctx_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+reg_ctx_t *reg_ctx_of_subject(reg_registry_t *reg, const char *subject, bool create) {
+    char name[256];
+    reg_subject_context(subject, name, sizeof(name));
+    return reg_ctx_get(reg, name, create);
+}
+
+static void put_json(cn_buf_t *b, const json_t *j) {
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    if (s)
+        cn_buf_put_str(b, s);
+    free(s);
+    cn_buf_put_u8(b, 0x1f);
+}
+
+char *reg_ident_new(const char *text, compat_type_t type, const reg_ref_t *refs, size_t nrefs,
+                    const json_t *metadata, const json_t *ruleset) {
+    cn_buf_t b;
+    size_t len;
+    char *out;
+    cn_buf_init(&b, CN_BUF_NO_LIMIT);
+    cn_buf_printf(&b, "%d\x1f", (int)type);
+    cn_buf_put_str(&b, text);
+    cn_buf_put_u8(&b, 0x1f);
+    for (size_t i = 0; i < nrefs; i++)
+        cn_buf_printf(&b, "%s\x1e%s\x1e%d\x1e", refs[i].name, refs[i].subject,
+                      (int)refs[i].version);
+    cn_buf_put_u8(&b, 0x1f);
+    put_json(&b, metadata);
+    put_json(&b, ruleset);
+    if (cn_buf_put_u8(&b, 0) != CN_OK) {
+        cn_buf_fini(&b);
+        return NULL;
+    }
+    out = (char *)cn_buf_steal(&b, &len);
+    return out;
+}
+
+/* ---- subjects and versions ---- */
+
+reg_version_t *reg_subject_version(const reg_subject_t *s, int32_t version) {
+    size_t lo = 0, hi = s ? s->n : 0;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->v[mid]->version == version)
+            return s->v[mid];
+        if (s->v[mid]->version < version)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+reg_version_t *reg_subject_latest(const reg_subject_t *s, bool deleted) {
+    for (size_t i = s ? s->n : 0; i > 0; i--)
+        if (deleted || !s->v[i - 1]->deleted)
+            return s->v[i - 1];
+    return NULL;
+}
+
+int32_t reg_subject_max_version(const reg_subject_t *s) {
+    return s && s->n ? s->v[s->n - 1]->version : 0;
+}
+
+static reg_subject_t *subject_get_or_create(reg_registry_t *reg, const char *name) {
+    reg_subject_t *s = cn_map_sget(reg->subjects, name);
+    if (s)
+        return s;
+    s = calloc(1, sizeof(*s));
+    if (!s || !(s->name = strdup(name))) {
+        free(s);
+        return NULL;
+    }
+    s->ctx = reg_ctx_of_subject(reg, name, true);
+    if (!s->ctx || cn_map_sput(reg->subjects, name, s) != CN_OK) {
+        subject_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static reg_version_t *version_insert(reg_subject_t *s, int32_t version) {
+    size_t at = s->n;
+    reg_version_t *v;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4;
+        reg_version_t **nv = realloc(s->v, cap * sizeof(*nv));
+        if (!nv)
+            return NULL;
+        s->v = nv;
+        s->cap = cap;
+    }
+    if (!(v = calloc(1, sizeof(*v))))
+        return NULL;
+    while (at > 0 && s->v[at - 1]->version > version)
+        at--;
+    memmove(&s->v[at + 1], &s->v[at], (s->n - at) * sizeof(*s->v));
+    s->v[at] = v;
+    s->n++;
+    v->version = version;
+    v->subject = s;
+    return v;
+}
+
+static void schema_detach(reg_registry_t *reg, reg_schema_t *sch) {
+    reg_ctx_t *c = sch->ctx;
+    int32_t id = sch->id;
+    if (--sch->users > 0)
+        return;
+    if (cn_map_sget(c->idents, sch->ident) == sch)
+        cn_map_sdel(c->idents, sch->ident);
+    if (sch->parsed)
+        reg->opts.lang->free(sch->parsed);
+    sch->parsed = NULL;
+    cn_map_del(c->ids, &id, sizeof(id)); /* frees sch; max_id stays */
+}
+
+static void version_remove(reg_registry_t *reg, reg_subject_t *s, reg_version_t *v) {
+    size_t i = 0;
+    while (i < s->n && s->v[i] != v)
+        i++;
+    if (i == s->n)
+        return;
+    memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
+    s->n--;
+    if (v->schema)
+        schema_detach(reg, v->schema);
+    free(v);
+    if (s->n == 0)
+        cn_map_sdel(reg->subjects, s->name);
+}
+
+/* ---- applying records ---- */
+
+static reg_schema_t *schema_new(reg_ctx_t *c, reg_schema_value_t *sv, compat_type_t type,
+                                char *ident) {
+    reg_schema_t *sch = calloc(1, sizeof(*sch));
+    if (!sch)
+        return NULL;
+    sch->id = sv->id;
+    sch->type = type;
+    sch->ctx = c;
+    sch->ident = ident;
+    sch->text = sv->schema;
+    sch->refs = sv->refs;
+    sch->nrefs = sv->nrefs;
+    sch->metadata = sv->metadata;
+    sch->ruleset = sv->ruleset;
+    sv->schema = NULL; /* taken */
+    sv->refs = NULL;
+    sv->nrefs = 0;
+    sv->metadata = sv->ruleset = NULL;
+    if (cn_map_put(c->ids, &sch->id, sizeof(sch->id), sch) != CN_OK) {
+        schema_free(sch);
+        return NULL;
+    }
+    if (!cn_map_sget(c->idents, ident))
+        cn_map_sput(c->idents, ident, sch);
+    if (sch->id > c->max_id)
+        c->max_id = sch->id;
+    return sch;
+}
+
+static cn_err_t schema_for_value(reg_registry_t *reg, reg_ctx_t *c, reg_schema_value_t *sv,
+                                 reg_schema_t **out, cn_error_t *err) {
+    compat_type_t type;
+    char *ident;
+    reg_schema_t *sch;
+    (void)reg;
+    if (!reg_type_parse(sv->type, &type))
+        return cn_error_set(err, CN_ERR_PARSE, "unknown schemaType %s", sv->type);
+    ident = reg_ident_new(sv->schema, type, sv->refs, sv->nrefs, sv->metadata, sv->ruleset);
+    if (!ident)
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    sch = cn_map_get(c->ids, &sv->id, sizeof(sv->id));
+    if (sch) {
+        bool same = strcmp(sch->ident, ident) == 0;
+        free(ident);
+        if (!same)
+            return cn_error_set(err, CN_ERR_EXISTS,
+                                "id %d already holds another schema in context %s: kept the "
+                                "first",
+                                (int)sv->id, c->name);
+        *out = sch;
+        return CN_OK;
+    }
+    *out = schema_new(c, sv, type, ident);
+    if (!*out) {
+        free(ident);
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    }
+    return CN_OK;
+}
+
+static cn_err_t apply_schema(reg_registry_t *reg, const reg_key_t *key, reg_value_t *val,
+                             int64_t ts, cn_error_t *err) {
+    reg_subject_t *s = cn_map_sget(reg->subjects, key->subject);
+    reg_version_t *v = reg_subject_version(s, key->version);
+    reg_schema_t *sch;
+    reg_ctx_t *c;
+    cn_err_t rc;
+    if (val->tombstone) {
+        if (v)
+            version_remove(reg, s, v);
+        return CN_OK;
+    }
+    if (strcmp(val->schema.subject, key->subject) != 0 || val->schema.version != key->version ||
+        key->version < 1)
+        return cn_error_set(err, CN_ERR_PARSE, "SCHEMA key and value disagree");
+    if (!(c = reg_ctx_of_subject(reg, key->subject, true)))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if ((rc = schema_for_value(reg, c, &val->schema, &sch, err)) != CN_OK)
+        return rc;
+    if (!v &&
+        (!(s = subject_get_or_create(reg, key->subject)) || !(v = version_insert(s, key->version))))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (v->schema != sch) {
+        sch->users++;
+        if (v->schema)
+            schema_detach(reg, v->schema);
+        v->schema = sch;
+    }
+    v->deleted = val->schema.deleted;
+    v->ts = ts;
+    return CN_OK;
+}
+
+static cn_err_t apply_config(reg_registry_t *reg, const reg_key_t *key, reg_value_t *val) {
+    json_t *level = val->config ? json_object_get(val->config, "compatibilityLevel") : NULL;
+    compat_level_t l;
+    if (!val->tombstone && json_is_string(level) && reg_level_parse(json_string_value(level), &l))
+        json_object_set_new(val->config, "compatibilityLevel", json_string(reg_level_name(l)));
+    if (!key->subject) {
+        json_decref(reg->global_config);
+        reg->global_config = val->tombstone ? NULL : json_incref(val->config);
+    } else if (val->tombstone) {
+        cn_map_sdel(reg->configs, key->subject);
+    } else if (cn_map_sput(reg->configs, key->subject, json_incref(val->config)) != CN_OK) {
+        json_decref(val->config);
+        return CN_ERR_NO_MEMORY;
+    }
+    return CN_OK;
+}
+
+static cn_err_t apply_mode(reg_registry_t *reg, const reg_key_t *key, reg_value_t *val,
+                           cn_error_t *err) {
+    reg_mode_t m = REG_MODE_READWRITE;
+    int *slot;
+    if (!val->tombstone && !reg_mode_parse(val->mode, &m))
+        return cn_error_set(err, CN_ERR_PARSE, "unknown mode %s", val->mode);
+    if (!key->subject) {
+        reg->global_mode = val->tombstone ? -1 : (int)m;
+        return CN_OK;
+    }
+    if (val->tombstone) {
+        cn_map_sdel(reg->modes, key->subject);
+        return CN_OK;
+    }
+    if (!(slot = malloc(sizeof(*slot))))
+        return CN_ERR_NO_MEMORY;
+    *slot = (int)m;
+    if (cn_map_sput(reg->modes, key->subject, slot) != CN_OK) {
+        free(slot);
+        return CN_ERR_NO_MEMORY;
+    }
+    return CN_OK;
+}
+
+static void apply_delete_subject(reg_registry_t *reg, const reg_value_t *val) {
+    reg_subject_t *s = cn_map_sget(reg->subjects, val->subject);
+    for (size_t i = 0; s && i < s->n; i++)
+        if (s->v[i]->version <= val->version)
+            s->v[i]->deleted = true;
+}
+
+static void clear_one(reg_registry_t *reg, reg_subject_t *s) {
+    size_t i = s->n;
+    while (i > 0) {
+        reg_version_t *v = s->v[--i];
+        size_t left = s->n;
+        if (!v->deleted)
+            continue;
+        version_remove(reg, s, v);
+        if (left == 1)
+            return; /* s is gone */
+    }
+}
+
+static void apply_clear_subject(reg_registry_t *reg, const reg_value_t *val) {
+    char ctx[256];
+    size_t n = 0;
+    reg_subject_t **all;
+    size_t len = strlen(val->subject);
+    bool is_ctx = len >= 3 && val->subject[0] == ':' && val->subject[len - 1] == ':' &&
+                  strchr(val->subject + 1, ':') == val->subject + len - 1;
+    if (!is_ctx) {
+        reg_subject_t *s = cn_map_sget(reg->subjects, val->subject);
+        if (s)
+            clear_one(reg, s);
+        return;
+    }
+    reg_subject_context(val->subject, ctx, sizeof(ctx));
+    all = reg_subjects_sorted(reg, &n);
+    for (size_t i = 0; all && i < n; i++)
+        if (strcmp(all[i]->ctx->name, ctx) == 0)
+            clear_one(reg, all[i]);
+    free(all);
+}
+
+static cn_err_t apply_context(reg_registry_t *reg, const reg_key_t *key, const reg_value_t *val) {
+    reg_ctx_t *c = reg_ctx_get(reg, key->context, !val->tombstone);
+    if (!c)
+        return CN_OK;
+    c->announced = !val->tombstone || strcmp(c->name, ".") == 0;
+    return CN_OK;
+}
+
+static cn_err_t apply(reg_registry_t *reg, const reg_key_t *key, reg_value_t *val, int64_t ts,
+                      cn_error_t *err) {
+    switch (key->type) {
+    case REG_KEY_SCHEMA:
+        return apply_schema(reg, key, val, ts, err);
+    case REG_KEY_CONFIG:
+        return apply_config(reg, key, val);
+    case REG_KEY_MODE:
+        return apply_mode(reg, key, val, err);
+    case REG_KEY_DELETE_SUBJECT:
+        if (!val->tombstone)
+            apply_delete_subject(reg, val);
+        return CN_OK;
+    case REG_KEY_CLEAR_SUBJECT:
+        if (!val->tombstone)
+            apply_clear_subject(reg, val);
+        return CN_OK;
+    case REG_KEY_CONTEXT:
+        return apply_context(reg, key, val);
+    default:
+        return CN_OK;
+    }
+}
+
+static void skip(reg_registry_t *reg, const reg_rec_t *rec, const cn_error_t *why) {
+    reg->skipped++;
+    cn_log_warn(reg->opts.log, "_schemas offset %lld skipped: %s", (long long)rec->offset,
+                why->msg);
+}
+
+cn_err_t reg_state_apply(void *arg, const reg_rec_t *rec, cn_error_t *err) {
+    reg_registry_t *reg = arg;
+    reg_key_t key;
+    reg_value_t val;
+    cn_error_t why;
+    cn_err_t rc;
+    (void)err;
+    reg->next_offset = rec->offset + 1;
+    if ((rec->key_len <= 0) && (rec->value_len <= 0))
+        return CN_OK; /* empty key and value: control leftovers (Karapace skips them too) */
+    if (reg_key_decode(rec->key, rec->key_len < 0 ? 0 : (size_t)rec->key_len, &key, &why) !=
+        CN_OK) {
+        skip(reg, rec, &why);
+        return CN_OK;
+    }
+    if (key.type == REG_KEY_UNKNOWN || key.type == REG_KEY_NOOP) {
+        reg_key_fini(&key);
+        return CN_OK;
+    }
+    rc = reg_value_decode(&key, rec->value, rec->value_len, &val, &why);
+    if (rc == CN_OK && key.has_seq && !val.tombstone && key.seq != rec->offset) {
+        rc = cn_error_set(&why, CN_ERR_PARSE, "seq %lld is a lost write race", (long long)key.seq);
+    }
+    if (rc == CN_OK)
+        rc = apply(reg, &key, &val, rec->timestamp, &why);
+    if (rc == CN_OK)
+        reg->applied++;
+    else
+        skip(reg, rec, &why);
+    reg_value_fini(&val);
+    reg_key_fini(&key);
+    return CN_OK;
+}
+
+const json_t *reg_config_stored(reg_registry_t *reg, const char *subject) {
+    return subject ? cn_map_sget(reg->configs, subject) : reg->global_config;
+}
+
+int reg_mode_stored(reg_registry_t *reg, const char *subject) {
+    int *m;
+    if (!subject)
+        return reg->global_mode;
+    m = cn_map_sget(reg->modes, subject);
+    return m ? *m : -1;
+}

@@ -1,0 +1,344 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# The REST API of a real cairnd over loopback (registry-api.md §1-§3, §9): every endpoint, the
+# error codes of §1.4 that apply, content negotiation, bad input and slow clients. Starts its
+# own cairnd on a free port with a temporary data dir and always stops it.
+import json
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from regtest import Cairnd, Checks, cairnd_available, request  # noqa: E402
+
+REC1 = json.dumps({"type": "record", "name": "Order", "namespace": "acme",
+                   "fields": [{"name": "id", "type": "long"}]})
+REC2 = json.dumps({"type": "record", "name": "Order", "namespace": "acme",
+                   "fields": [{"name": "id", "type": "long"},
+                              {"name": "note", "type": "string", "default": ""}]})
+REC_BAD = json.dumps({"type": "record", "name": "Order", "namespace": "acme",
+                      "fields": [{"name": "id", "type": "long"}, {"name": "qty", "type": "int"}]})
+ADDR = json.dumps({"type": "record", "name": "Address", "namespace": "acme",
+                   "fields": [{"name": "city", "type": "string"}]})
+USER = json.dumps({"type": "record", "name": "User", "namespace": "acme",
+                   "fields": [{"name": "home", "type": "acme.Address"}]})
+
+
+def run(c, base):
+    def r(method, path, body=None, **kw):
+        return request(base, method, path, body, **kw)
+
+    def err(what, resp, status, code, msg=None):
+        st, body = resp
+        c.eq(what + " status", st, status)
+        c.eq(what + " error_code", body.get("error_code") if isinstance(body, dict) else body, code)
+        if msg is not None:
+            c.eq(what + " message", body.get("message") if isinstance(body, dict) else body, msg)
+
+    # §2.1 root, metadata, readiness, types
+    c.eq("GET /", r("GET", "/"), (200, {}))
+    c.eq("POST /", r("POST", "/", {"a": 1}), (200, {}))
+    c.eq("ready", r("GET", "/status/ready"), (200, {"ready": True}))
+    st, body = r("GET", "/v1/metadata/version")
+    c.true("metadata version", st == 200 and "version" in body, body)
+    st, body = r("GET", "/v1/metadata/id")
+    c.true("metadata id", st == 200 and "scope" in body, body)
+    c.eq("types", r("GET", "/schemas/types"), (200, ["AVRO"]))
+
+    # register, identity, canonical text (§3.1, §9.2, §9.4)
+    c.eq("register", r("POST", "/subjects/orders-value/versions?normalize=false",
+                       {"schema": REC1, "unknownField": [1, 2]}), (200, {"id": 1}))
+    c.eq("re-register (spacing)", r("POST", "/subjects/orders-value/versions",
+                                    {"schema": json.dumps(json.loads(REC1), indent=2)}),
+         (200, {"id": 1}))
+    c.eq("same schema other subject", r("POST", "/subjects/other/versions",
+                                        {"schema": REC1, "schemaType": "AVRO"}), (200, {"id": 1}))
+    c.eq("string canonical", r("POST", "/subjects/str/versions",
+                               {"schema": "{\"type\":\"string\"}"}), (200, {"id": 2}))
+    c.eq("string stored canonical", r("GET", "/subjects/str/versions/1/schema"), (200, "string"))
+    st, body = r("GET", "/subjects/orders-value/versions/latest")
+    c.eq("latest shape", (st, sorted(body)), (200, ["id", "schema", "subject", "version"]))
+    c.eq("latest values", (body["subject"], body["version"], body["id"]), ("orders-value", 1, 1))
+    c.eq("version -1", r("GET", "/subjects/orders-value/versions/-1")[1], body)
+    c.eq("latest any case", r("GET", "/subjects/orders-value/versions/LaTeSt")[1], body)
+
+    # compatibility (§2.5, §3.8) and the 409 of §9.3
+    c.eq("compat ok", r("POST", "/compatibility/subjects/orders-value/versions/latest",
+                        {"schema": REC2}), (200, {"is_compatible": True}))
+    c.eq("compat bad", r("POST", "/compatibility/subjects/orders-value/versions/1",
+                         {"schema": REC_BAD}), (200, {"is_compatible": False}))
+    st, body = r("POST", "/compatibility/subjects/orders-value/versions?verbose=true",
+                 {"schema": REC_BAD})
+    c.true("compat verbose", st == 200 and body["is_compatible"] is False and
+           any("READER_FIELD_MISSING_DEFAULT_VALUE" in m for m in body["messages"]), body)
+    c.eq("compat no subject", r("POST", "/compatibility/subjects/nosuch/versions/latest",
+                                {"schema": REC1}), (200, {"is_compatible": True}))
+    err("compat missing version", r("POST", "/compatibility/subjects/orders-value/versions/9",
+                                    {"schema": REC1}), 404, 40402)
+    err("compat bad version", r("POST", "/compatibility/subjects/orders-value/versions/0",
+                                {"schema": REC1}), 422, 42202)
+    err("compat invalid schema", r("POST", "/compatibility/subjects/orders-value/versions/1",
+                                   {"schema": "{\"type\":\"nope\"}"}), 422, 42201)
+    st, body = r("POST", "/compatibility/subjects/orders-value/versions/1?verbose=true",
+                 {"schema": "{\"type\":\"nope\"}"})
+    c.true("compat invalid verbose", st == 200 and body["is_compatible"] is False, body)
+    st, body = r("POST", "/subjects/orders-value/versions", {"schema": REC_BAD})
+    c.eq("incompatible 409", (st, body.get("error_code")), (409, 409))
+    c.true("incompatible message", body.get("message", "").startswith(
+        "Schema being registered is incompatible with an earlier schema for subject "
+        "\"orders-value\""), body)
+    c.eq("register v2", r("POST", "/subjects/orders-value/versions", {"schema": REC2}),
+         (200, {"id": 3}))
+    c.eq("versions", r("GET", "/subjects/orders-value/versions"), (200, [1, 2]))
+    c.eq("older live version returned", r("POST", "/subjects/orders-value/versions",
+                                          {"schema": REC1}), (200, {"id": 1}))
+    err("version in READWRITE", r("POST", "/subjects/vtest/versions",
+                                  {"schema": "\"int\"", "version": 7}), 422, 42201,
+        "Version is not one more than previous version")
+
+    # lookup (§2.3)
+    st, body = r("POST", "/subjects/orders-value?normalize=false&deleted=false", {"schema": REC2})
+    c.eq("lookup", (st, body.get("version"), body.get("id")), (200, 2, 3))
+    err("lookup miss", r("POST", "/subjects/orders-value", {"schema": "\"int\""}), 404, 40403,
+        "Schema not found")
+    err("lookup no subject", r("POST", "/subjects/nosuch", {"schema": "\"int\""}), 404, 40401,
+        "Subject 'nosuch' not found.")
+    err("lookup invalid", r("POST", "/subjects/orders-value", {"schema": "{"}), 422, 42201)
+
+    # /schemas (§2.2)
+    st, body = r("GET", "/schemas/ids/1?fetchMaxId=true")
+    c.eq("by id", (st, body.get("maxId"), "schemaType" in body), (200, 3, False))
+    c.eq("by id subject", r("GET", "/schemas/ids/1?subject=orders-value")[0], 200)
+    c.eq("by id schema raw", r("GET", "/schemas/ids/2/schema"), (200, "string"))
+    c.eq("by id subjects", r("GET", "/schemas/ids/1/subjects"), (200, ["orders-value", "other"]))
+    c.eq("by id versions", r("GET", "/schemas/ids/1/versions"),
+         (200, [{"subject": "orders-value", "version": 1}, {"subject": "other", "version": 1}]))
+    err("by id missing", r("GET", "/schemas/ids/99"), 404, 40403, "Schema 99 not found")
+    err("by id not a number", r("GET", "/schemas/ids/x"), 404, 404)
+    st, body = r("GET", "/schemas")
+    c.eq("schemas list", (st, [(s["subject"], s["version"]) for s in body]),
+         (200, [("orders-value", 1), ("orders-value", 2), ("other", 1), ("str", 1)]))
+    st, body = r("GET", "/schemas?subjectPrefix=orders&latestOnly=true")
+    c.eq("schemas latestOnly", [(s["subject"], s["version"]) for s in body], [("orders-value", 2)])
+    st, body = r("GET", "/schemas?offset=1&limit=2")
+    c.eq("schemas paging", len(body), 2)
+
+    # references (§3.6) and referencedby
+    c.eq("register address", r("POST", "/subjects/address/versions", {"schema": ADDR}),
+         (200, {"id": 4}))
+    ref = [{"name": "acme.Address", "subject": "address", "version": -1}]
+    c.eq("register with reference", r("POST", "/subjects/user/versions",
+                                      {"schema": USER, "references": ref}), (200, {"id": 5}))
+    st, body = r("GET", "/subjects/user/versions/1")
+    c.eq("reference pinned", body.get("references"),
+         [{"name": "acme.Address", "subject": "address", "version": 1}])
+    c.eq("referencedby", r("GET", "/subjects/address/versions/1/referencedby"), (200, [5]))
+    err("reference missing", r("POST", "/subjects/user2/versions", {
+        "schema": USER, "references": [{"name": "acme.Address", "subject": "address",
+                                        "version": 9}]}), 422, 42201)
+    err("delete referenced version", r("DELETE", "/subjects/address/versions/1"), 422, 42206,
+        "One or more references exist to the schema "
+        "{magic=1,keytype=SCHEMA,subject=address,version=1}.")
+    err("delete referenced subject", r("DELETE", "/subjects/address"), 422, 42206)
+
+    # deletes (§3.5, §9.6)
+    err("hard before soft (version)", r("DELETE", "/subjects/orders-value/versions/2?permanent=true"),
+        404, 40407)
+    c.eq("soft delete version", r("DELETE", "/subjects/orders-value/versions/2"), (200, 2))
+    err("soft delete again", r("DELETE", "/subjects/orders-value/versions/2"), 404, 40406,
+        "Subject 'orders-value' Version 2 was soft deleted.Set permanent=true to delete permanently")
+    err("soft-deleted hidden", r("GET", "/subjects/orders-value/versions/2"), 404, 40402)
+    c.eq("soft-deleted with deleted=true",
+         r("GET", "/subjects/orders-value/versions/2?deleted=true")[0], 200)
+    c.eq("soft-deleted id still resolvable", r("GET", "/schemas/ids/3")[0], 200)
+    c.eq("versions deleted=true", r("GET", "/subjects/orders-value/versions?deleted=true"),
+         (200, [1, 2]))
+    c.eq("versions deletedOnly", r("GET", "/subjects/orders-value/versions?deletedOnly=true"),
+         (200, [2]))
+    c.eq("version reserved", r("POST", "/subjects/orders-value/versions", {"schema": REC2}),
+         (200, {"id": 3}))
+    c.eq("new version 3", r("GET", "/subjects/orders-value/versions"), (200, [1, 3]))
+    err("hard before soft (subject)", r("DELETE", "/subjects/orders-value?permanent=true"), 404,
+        40405)
+    c.eq("soft delete subject", r("DELETE", "/subjects/orders-value"), (200, [1, 3]))
+    err("subject soft deleted", r("DELETE", "/subjects/orders-value"), 404, 40404,
+        "Subject 'orders-value' was soft deleted.Set permanent=true to delete permanently")
+    err("deleted subject not found", r("GET", "/subjects/orders-value/versions"), 404, 40401)
+    c.eq("subjects hide deleted", "orders-value" in r("GET", "/subjects")[1], False)
+    c.eq("subjects deleted=true", "orders-value" in r("GET", "/subjects?deleted=true")[1], True)
+    c.eq("subjects deletedOnly", r("GET", "/subjects?deletedOnly=true"), (200, ["orders-value"]))
+    c.eq("hard delete subject", r("DELETE", "/subjects/orders-value?permanent=true"), (200, [1, 3]))
+    err("gone", r("DELETE", "/subjects/orders-value"), 404, 40401)
+    c.eq("id 1 still used by other", r("GET", "/schemas/ids/1")[0], 200)
+    c.eq("numbering restarts", r("POST", "/subjects/orders-value/versions", {"schema": REC1}),
+         (200, {"id": 1}))
+    c.eq("restarted at 1", r("GET", "/subjects/orders-value/versions"), (200, [1]))
+    err("delete missing version", r("DELETE", "/subjects/orders-value/versions/5"), 404, 40402)
+    err("delete missing subject", r("DELETE", "/subjects/nosuch/versions/1"), 404, 40401)
+
+    # config (§2.6, §9.1)
+    c.eq("config default", r("GET", "/config"), (200, {"compatibilityLevel": "BACKWARD"}))
+    err("config subject none", r("GET", "/config/str"), 404, 40408,
+        "Subject 'str' does not have subject-level compatibility configured")
+    c.eq("config defaultToGlobal", r("GET", "/config/str?defaultToGlobal=true"),
+         (200, {"compatibilityLevel": "BACKWARD"}))
+    c.eq("config put", r("PUT", "/config/str", {"compatibility": "forward_transitive"}),
+         (200, {"compatibility": "FORWARD_TRANSITIVE"}))
+    c.eq("config get", r("GET", "/config/str"), (200, {"compatibilityLevel": "FORWARD_TRANSITIVE"}))
+    c.eq("config put global", r("PUT", "/config", {"compatibility": "NONE"}),
+         (200, {"compatibility": "NONE"}))
+    err("config invalid", r("PUT", "/config", {"compatibility": "SIDEWAYS"}), 422, 42203)
+    c.eq("config delete", r("DELETE", "/config/str"),
+         (200, {"compatibilityLevel": "FORWARD_TRANSITIVE"}))
+    err("config delete none", r("DELETE", "/config/str"), 404, 40401)
+    c.eq("config delete global", r("DELETE", "/config"), (200, {"compatibilityLevel": "NONE"}))
+    c.eq("config back to default", r("GET", "/config"), (200, {"compatibilityLevel": "BACKWARD"}))
+    c.eq("config before any schema", r("PUT", "/config/future", {"compatibility": "FULL"}),
+         (200, {"compatibility": "FULL"}))
+    err("config invalid subject", r("PUT", "/config/__GLOBAL", {"compatibility": "FULL"}), 422,
+        42208)
+
+    # mode (§2.7, §3.9)
+    c.eq("mode", r("GET", "/mode"), (200, {"mode": "READWRITE"}))
+    err("mode subject none", r("GET", "/mode/str"), 404, 40409)
+    c.eq("mode readonly", r("PUT", "/mode/str", {"mode": "readonly"}), (200, {"mode": "READONLY"}))
+    err("readonly register", r("POST", "/subjects/str/versions", {"schema": "\"int\""}), 422, 42205)
+    err("readonly delete", r("DELETE", "/subjects/str/versions/1"), 422, 42205)
+    c.eq("readonly lookup works", r("POST", "/subjects/str", {"schema": "\"string\""})[0], 200)
+    err("mode invalid", r("PUT", "/mode/str", {"mode": "SIDEWAYS"}), 422, 42204)
+    err("mode forward subject", r("PUT", "/mode/str", {"mode": "FORWARD"}), 422, 42204,
+        "Forward mode only supported on global level")
+    c.eq("mode delete", r("DELETE", "/mode/str"), (200, {"mode": "READONLY"}))
+    err("mode delete none", r("DELETE", "/mode/str"), 404, 40401)
+    err("import with subjects", r("PUT", "/mode", {"mode": "IMPORT"}), 422, 42205,
+        "Cannot import since found existing subjects")
+    c.eq("import forced", r("PUT", "/mode?force=true", {"mode": "IMPORT"}), (200, {"mode": "IMPORT"}))
+    err("import needs id", r("POST", "/subjects/imp/versions", {"schema": "\"int\""}), 422, 42205)
+    c.eq("import with id", r("POST", "/subjects/imp/versions",
+                             {"schema": "\"int\"", "id": 500, "version": 3}), (200, {"id": 500}))
+    c.eq("import version kept", r("GET", "/subjects/imp/versions"), (200, [3]))
+    err("import id clash", r("POST", "/subjects/imp2/versions",
+                             {"schema": "\"long\"", "id": 500}), 422, 42205)
+    c.eq("back to readwrite", r("PUT", "/mode", {"mode": "READWRITE"}), (200, {"mode": "READWRITE"}))
+    err("id outside import", r("POST", "/subjects/imp/versions", {"schema": "\"long\"", "id": 9}),
+        422, 42205)
+    c.eq("ids continue after import", r("POST", "/subjects/after/versions", {"schema": "\"float\""}),
+         (200, {"id": 501}))
+
+    # contexts (§3.10)
+    c.eq("context register", r("POST", "/subjects/:.stg:orders/versions", {"schema": REC1}),
+         (200, {"id": 1}))
+    c.eq("context second", r("POST", "/subjects/:.stg:orders/versions", {"schema": REC2}),
+         (200, {"id": 2}))
+    c.eq("contexts", r("GET", "/contexts"), (200, [".", ".stg"]))
+    c.true("qualified listing", ":.stg:orders" in r("GET", "/subjects")[1])
+    st, body = r("GET", "/schemas/ids/2?subject=:.stg:orders")
+    c.true("id in context", st == 200 and "note" in body.get("schema", ""), body)
+    err("context not empty", r("DELETE", "/contexts/.stg"), 422, 42211)
+
+    # protocol and bad input (§1, reliability-security §3.3)
+    err("unknown route", r("GET", "/nothing/here"), 404, 404, "HTTP 404 Not Found")
+    err("wrong method", r("PUT", "/subjects"), 405, 405)
+    err("bad content type", r("POST", "/subjects/a/versions", raw=b"{}",
+                              headers={"Content-Type": "text/plain"}), 415, 415)
+    err("not acceptable", r("GET", "/subjects", headers={"Accept": "text/html"}), 406, 406)
+    for ct in ["application/vnd.schemaregistry.v1+json", "application/vnd.schemaregistry+json",
+               "application/json", "application/octet-stream"]:
+        c.eq("content type " + ct, r("POST", "/subjects/ct/versions",
+                                     raw=json.dumps({"schema": "\"int\""}).encode(),
+                                     headers={"Content-Type": ct})[0], 200)
+    err("invalid version 0", r("GET", "/subjects/str/versions/0"), 422, 42202,
+        "The specified version '0' is not a valid version id. Allowed values are between "
+        "[1, 2^31-1] and the string \"latest\"")
+    err("invalid version -2", r("GET", "/subjects/str/versions/-2"), 422, 42202)
+    err("invalid version big", r("GET", "/subjects/str/versions/2147483648"), 422, 42202)
+    err("invalid subject", r("POST", "/subjects/__EMPTY/versions", {"schema": "\"int\""}), 422, 42208)
+    err("protobuf not yet", r("POST", "/subjects/p/versions",
+                              {"schema": "syntax = \"proto3\";", "schemaType": "PROTOBUF"}), 422, 42201)
+    err("json not yet", r("POST", "/subjects/j/versions",
+                          {"schema": "{}", "schemaType": "JSON"}), 422, 42201)
+    err("unknown type", r("POST", "/subjects/j/versions", {"schema": "{}", "schemaType": "XML"}),
+        422, 42201, "Invalid schema type XML")
+    err("empty schema", r("POST", "/subjects/fresh/versions", {"schema": ""}), 422, 42201,
+        "Empty schema")
+    err("malformed JSON", r("POST", "/subjects/a/versions", raw=b"{\"schema\":"), 400, 400)
+    err("wrong type", r("POST", "/subjects/a/versions", {"schema": 12}), 422, 422)
+    err("wrong references", r("POST", "/subjects/a/versions", {"schema": "\"int\"", "references": 3}),
+        422, 422)
+    err("array body", r("POST", "/subjects/a/versions", raw=b"[]"), 422, 422)
+    err("huge body", r("POST", "/subjects/a/versions", raw=b" " * (2 * 1024 * 1024)), 413, 413)
+    err("deep nesting", r("POST", "/subjects/a/versions", raw=b"[" * 5000), 400, 400)
+    deep_schema = "[" * 200 + "\"int\"" + "]" * 200
+    st, body = r("POST", "/subjects/deep/versions", {"schema": deep_schema})
+    c.eq("deep schema refused", st, 422)
+    c.eq("percent-decoded subject", r("POST", "/subjects/a%2Fb%20c/versions", {"schema": "\"int\""})[0],
+         200)
+    c.true("decoded listing", "a/b c" in r("GET", "/subjects")[1])
+    before = r("GET", "/schemas?deleted=true")[1]
+    c.eq("nothing changed by bad input", len([s for s in before if s["subject"] == "a"]), 0)
+
+
+def slow_client(c, srv):
+    """A client trickling its body is cut at the request deadline; others are served meanwhile."""
+    s = socket.create_connection(("127.0.0.1", srv.port))
+    s.sendall(b"POST /subjects/slow/versions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+              b"\r\nContent-Length: 1000\r\n\r\n{")
+    closed = False
+    t0 = time.time()
+    while time.time() - t0 < 8:
+        try:
+            s.sendall(b" ")
+            time.sleep(0.2)
+        except OSError:
+            closed = True
+            break
+        if request(srv.url, "GET", "/subjects", timeout=5)[0] != 200:
+            c.eq("served during slow client", False, True)
+    if not closed:
+        s.settimeout(3)
+        try:
+            closed = s.recv(100) == b""
+        except OSError:
+            closed = True
+    s.close()
+    c.true("slow client cut", closed)
+    idle = socket.create_connection(("127.0.0.1", srv.port))
+    idle.settimeout(6)
+    try:
+        c.eq("idle connection closed", idle.recv(10), b"")
+    except OSError:
+        c.eq("idle connection closed", "timeout", b"")
+    idle.close()
+
+
+def restart(c, srv):
+    before = request(srv.url, "GET", "/schemas?deleted=true")[1]
+    c.eq("clean stop", srv.stop(), 0)
+    srv.start()
+    after = request(srv.url, "GET", "/schemas?deleted=true")[1]
+    c.eq("state after restart", after, before)
+    c.eq("ids continue after restart", request(srv.url, "POST", "/subjects/r/versions",
+                                               {"schema": "\"double\""}), (200, {"id": 502}))
+
+
+def main():
+    cairnd_available()
+    c = Checks("test_registry_api")
+    srv = Cairnd(env={"CAIRN_CAIRN_HTTP_REQUEST_TIMEOUT_MS": "1500",
+                      "CAIRN_CAIRN_HTTP_IDLE_TIMEOUT_MS": "2000"})
+    try:
+        srv.start()
+        run(c, srv.url)
+        slow_client(c, srv)
+        restart(c, srv)
+    except Exception as e:  # a crash of the test itself is a failure, with the server log
+        c.failed.append("exception: %r" % e)
+        print("FAIL", e, "\n", srv.tail())
+    finally:
+        srv.cleanup()
+    return c.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * The registry domain without HTTP, on the memory store and the fake language: registration
+ * order and identity, versions, soft and hard deletes, references, config and mode fallback,
+ * contexts, and replay of every record variant (registry-api.md §3, §4).
+ */
+#include "tests/support/test_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry/reg_registry.h"
+#include "tests/support/reg_fake_lang.h"
+
+typedef struct fx {
+    reg_store_t *store;
+    reg_registry_t *reg;
+} fx_t;
+
+static reg_registry_t *open_reg(reg_store_t *st) {
+    reg_options_t o;
+    cn_error_t err;
+    reg_registry_t *reg;
+    reg_options_defaults(&o);
+    o.store = st;
+    o.lang = reg_fake_lang();
+    reg = reg_new(&o, &err);
+    assert_non_null(reg);
+    assert_int_equal(reg_replay(reg, &err), CN_OK);
+    return reg;
+}
+
+static int setup(void **state) {
+    fx_t *f = calloc(1, sizeof(*f));
+    f->store = reg_store_mem_new();
+    f->reg = open_reg(f->store);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fx_t *f = *state;
+    reg_free(f->reg);
+    reg_store_free(f->store);
+    free(f);
+    return 0;
+}
+
+static cn_err_t reg_text(reg_registry_t *reg, const char *subject, const char *text, int32_t *id,
+                         cn_error_t *err) {
+    reg_schema_req_t req;
+    reg_schema_req_init(&req);
+    req.schema = text;
+    req.schema_len = strlen(text);
+    return reg_register(reg, subject, &req, id, err);
+}
+
+static int32_t must_reg(reg_registry_t *reg, const char *subject, const char *text) {
+    int32_t id = 0;
+    cn_error_t err;
+    if (reg_text(reg, subject, text, &id, &err) != CN_OK)
+        fail_msg("register %s: %s", subject, err.msg);
+    return id;
+}
+
+static int32_t latest_version(reg_registry_t *reg, const char *subject) {
+    reg_version_t *v = NULL;
+    int32_t out = 0;
+    reg_rdlock(reg);
+    if (reg_version_find(reg, subject, -1, false, &v, NULL) == CN_OK)
+        out = v->version;
+    reg_unlock(reg);
+    return out;
+}
+
+#define S1 "{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\"}]}"
+#define S2                                                                                         \
+    "{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\"},{\"name\":\"b\","            \
+    "\"default\":1}]}"
+#define S3 "{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\"},{\"name\":\"c\"}]}"
+
+static void test_identity_and_versions(void **state) {
+    fx_t *f = *state;
+    assert_int_equal(must_reg(f->reg, "a", S1), 1);
+    assert_int_equal(must_reg(f->reg, "a",
+                              "{ \"type\" : \"record\", \"name\":\"r\", "
+                              "\"fields\":[{\"name\":\"a\"}]}"),
+                     1); /* same canonical text: idempotent */
+    assert_int_equal(latest_version(f->reg, "a"), 1);
+    assert_int_equal(must_reg(f->reg, "b", S1), 1); /* same id across subjects */
+    assert_int_equal(latest_version(f->reg, "b"), 1);
+    assert_int_equal(must_reg(f->reg, "a", S2), 2);
+    assert_int_equal(latest_version(f->reg, "a"), 2);
+    assert_int_equal(must_reg(f->reg, "a", S1), 1); /* an older live version: returned */
+    assert_int_equal(latest_version(f->reg, "a"), 2);
+}
+
+static void test_compatibility_and_config(void **state) {
+    fx_t *f = *state;
+    cn_error_t err;
+    int32_t id;
+    json_t *cfg = NULL, *upd;
+    must_reg(f->reg, "c", S1);
+    assert_int_equal(reg_text(f->reg, "c", S3, &id, &err), CN_ERR_INCOMPATIBLE);
+    assert_non_null(strstr(err.msg, "incompatible with an earlier schema for subject \"c\""));
+    assert_int_equal(reg_config_get(f->reg, "c", false, &cfg, &err),
+                     CN_ERR_SUBJECT_COMPAT_NOT_CONFIGURED);
+    assert_int_equal(reg_config_get(f->reg, "c", true, &cfg, &err), CN_OK);
+    assert_string_equal(json_string_value(json_object_get(cfg, "compatibilityLevel")), "BACKWARD");
+    json_decref(cfg);
+    upd = json_pack("{s:s}", "compatibility", "none");
+    assert_int_equal(reg_config_set(f->reg, NULL, upd, &cfg, &err), CN_OK);
+    assert_string_equal(json_string_value(json_object_get(cfg, "compatibility")), "NONE");
+    json_decref(cfg);
+    assert_int_equal(reg_effective_level(f->reg, "c"), COMPAT_NONE);
+    assert_int_equal(reg_text(f->reg, "c", S3, &id, &err), CN_OK);
+    json_decref(upd);
+    upd = json_pack("{s:s}", "compatibility", "FULL");
+    assert_int_equal(reg_config_set(f->reg, "c", upd, &cfg, &err), CN_OK);
+    json_decref(cfg);
+    assert_int_equal(reg_effective_level(f->reg, "c"), COMPAT_FULL);
+    assert_int_equal(reg_effective_level(f->reg, "other"), COMPAT_NONE);
+    json_decref(upd);
+    upd = json_pack("{s:s}", "compatibility", "SIDEWAYS");
+    assert_int_equal(reg_config_set(f->reg, "c", upd, &cfg, &err), CN_ERR_INVALID_COMPAT_LEVEL);
+    json_decref(upd);
+    assert_int_equal(reg_config_delete(f->reg, "c", &cfg, &err), CN_OK);
+    json_decref(cfg);
+    assert_int_equal(reg_config_delete(f->reg, "c", &cfg, &err), CN_ERR_SUBJECT_NOT_FOUND);
+    assert_int_equal(reg_effective_level(f->reg, "c"), COMPAT_NONE);
+}
+
+static void test_check_compat_endpoint(void **state) {
+    fx_t *f = *state;
+    reg_schema_req_t req;
+    bool ok = true;
+    cn_error_t err;
+    json_t *msgs = json_array();
+    must_reg(f->reg, "k", S1);
+    reg_schema_req_init(&req);
+    req.schema = S3;
+    req.schema_len = strlen(S3);
+    assert_int_equal(reg_check_compat(f->reg, "k", -1, &req, true, &ok, msgs, &err), CN_OK);
+    assert_false(ok);
+    assert_true(json_array_size(msgs) >= 2);
+    assert_int_equal(reg_check_compat(f->reg, "k", 9, &req, false, &ok, NULL, &err),
+                     CN_ERR_VERSION_NOT_FOUND);
+    assert_int_equal(reg_check_compat(f->reg, "nosuch", -1, &req, false, &ok, NULL, &err), CN_OK);
+    assert_true(ok);
+    req.schema = "{not json";
+    req.schema_len = strlen(req.schema);
+    assert_int_equal(reg_check_compat(f->reg, "k", -1, &req, false, &ok, NULL, &err),
+                     CN_ERR_INVALID_SCHEMA);
+    json_decref(msgs);
+}
+
+static void test_deletes(void **state) {
+    fx_t *f = *state;
+    cn_error_t err;
+    int32_t v = 0;
+    json_t *out = json_array();
+    must_reg(f->reg, "d", S1);
+    must_reg(f->reg, "d", S2);
+    assert_int_equal(reg_delete_version(f->reg, "d", 2, true, &v, &err),
+                     CN_ERR_VERSION_NOT_SOFT_DELETED);
+    assert_int_equal(reg_delete_version(f->reg, "d", 2, false, &v, &err), CN_OK);
+    assert_int_equal(v, 2);
+    assert_int_equal(reg_delete_version(f->reg, "d", 2, false, &v, &err),
+                     CN_ERR_VERSION_SOFT_DELETED);
+    assert_int_equal(latest_version(f->reg, "d"), 1);
+    assert_int_equal(reg_delete_version(f->reg, "d", 7, false, &v, &err), CN_ERR_VERSION_NOT_FOUND);
+    /* the soft-deleted id stays resolvable, the version number stays reserved */
+    reg_rdlock(f->reg);
+    assert_non_null(reg_schema_by_id(f->reg, 2, NULL));
+    reg_unlock(f->reg);
+    assert_int_equal(must_reg(f->reg, "d", S2), 2); /* same id, new version 3 */
+    assert_int_equal(latest_version(f->reg, "d"), 3);
+    assert_int_equal(reg_delete_subject(f->reg, "d", true, out, &err),
+                     CN_ERR_SUBJECT_NOT_SOFT_DELETED);
+    assert_int_equal(reg_delete_subject(f->reg, "d", false, out, &err), CN_OK);
+    assert_int_equal(json_array_size(out), 2); /* 1 and 3 */
+    assert_int_equal(reg_delete_subject(f->reg, "d", false, out, &err),
+                     CN_ERR_SUBJECT_SOFT_DELETED);
+    json_array_clear(out);
+    assert_int_equal(reg_delete_subject(f->reg, "d", true, out, &err), CN_OK);
+    assert_int_equal(json_array_size(out), 2);
+    assert_int_equal(reg_delete_subject(f->reg, "d", false, out, &err), CN_ERR_SUBJECT_NOT_FOUND);
+    reg_rdlock(f->reg);
+    assert_null(reg_schema_by_id(f->reg, 1, NULL));
+    assert_int_equal(reg_max_id(f->reg, NULL), 2);
+    reg_unlock(f->reg);
+    assert_int_equal(must_reg(f->reg, "d", S3), 3); /* ids never go back */
+    assert_int_equal(latest_version(f->reg, "d"), 1);
+    json_decref(out);
+}
+
+static void test_references(void **state) {
+    fx_t *f = *state;
+    reg_schema_req_t req;
+    reg_ref_t ref = {"r", "base", -1};
+    cn_error_t err;
+    int32_t id = 0, v;
+    int32_t ids[4];
+    json_t *out = json_array();
+    must_reg(f->reg, "base", S1);
+    reg_schema_req_init(&req);
+    req.schema = "{\"type\":\"record\",\"name\":\"x\",\"fields\":[]}";
+    req.schema_len = strlen(req.schema);
+    req.refs = &ref;
+    req.nrefs = 1;
+    assert_int_equal(reg_register(f->reg, "user", &req, &id, &err), CN_OK);
+    reg_rdlock(f->reg);
+    assert_int_equal(reg_schema_by_id(f->reg, id, NULL)->refs[0].version, 1); /* pinned */
+    assert_int_equal(reg_referenced_by(f->reg, "base", 1, false, ids, 4), 1);
+    assert_int_equal(ids[0], id);
+    reg_unlock(f->reg);
+    assert_int_equal(reg_delete_version(f->reg, "base", 1, false, &v, &err),
+                     CN_ERR_REFERENCE_EXISTS);
+    assert_non_null(strstr(err.msg, "{magic=1,keytype=SCHEMA,subject=base,version=1}."));
+    assert_int_equal(reg_delete_subject(f->reg, "base", false, out, &err), CN_ERR_REFERENCE_EXISTS);
+    ref.version = 5;
+    assert_int_equal(reg_register(f->reg, "user2", &req, &id, &err), CN_ERR_INVALID_SCHEMA);
+    json_decref(out);
+}
+
+static void test_modes(void **state) {
+    fx_t *f = *state;
+    reg_schema_req_t req;
+    cn_error_t err;
+    int32_t id;
+    reg_mode_t m;
+    must_reg(f->reg, "m", S1);
+    assert_int_equal(reg_mode_get(f->reg, "m", false, &m, &err),
+                     CN_ERR_SUBJECT_MODE_NOT_CONFIGURED);
+    assert_int_equal(reg_mode_set(f->reg, "m", REG_MODE_READONLY, false, &err), CN_OK);
+    assert_int_equal(reg_text(f->reg, "m", S2, &id, &err), CN_ERR_OPERATION_NOT_PERMITTED);
+    assert_non_null(strstr(err.msg, "read-only"));
+    assert_int_equal(reg_text(f->reg, "m", S1, &id, &err), CN_OK); /* lookups still work */
+    assert_int_equal(reg_mode_delete(f->reg, "m", &m, &err), CN_OK);
+    assert_int_equal(m, REG_MODE_READONLY);
+    assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, false, &err),
+                     CN_ERR_OPERATION_NOT_PERMITTED);
+    assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, true, &err), CN_OK);
+    assert_int_equal(reg_text(f->reg, "imp", S3, &id, &err), CN_ERR_OPERATION_NOT_PERMITTED);
+    reg_schema_req_init(&req);
+    req.schema = S3;
+    req.schema_len = strlen(S3);
+    req.id = 100;
+    req.version = 5;
+    assert_int_equal(reg_register(f->reg, "imp", &req, &id, &err), CN_OK);
+    assert_int_equal(id, 100);
+    assert_int_equal(latest_version(f->reg, "imp"), 5);
+    req.schema = S2;
+    req.schema_len = strlen(S2);
+    req.version = 6;
+    assert_int_equal(reg_register(f->reg, "imp", &req, &id, &err),
+                     CN_ERR_OPERATION_NOT_PERMITTED); /* id 100 holds another schema */
+    assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_READWRITE, false, &err), CN_OK);
+    assert_int_equal(must_reg(f->reg, "new", "\"string\""), 101);
+}
+
+static void test_contexts(void **state) {
+    fx_t *f = *state;
+    size_t n = 0;
+    const char **ctxs;
+    assert_int_equal(must_reg(f->reg, "x", S1), 1);
+    assert_int_equal(must_reg(f->reg, ":.stg:x", S2), 1); /* its own id space */
+    assert_int_equal(must_reg(f->reg, ":.stg:y", S2), 1);
+    assert_int_equal(must_reg(f->reg, ":.stg:y", "\"int\""), 2);
+    reg_rdlock(f->reg);
+    ctxs = reg_contexts(f->reg, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(ctxs[0], ".");
+    assert_string_equal(ctxs[1], ".stg");
+    free(ctxs);
+    assert_non_null(strstr(reg_schema_by_id(f->reg, 2, ":.stg:x")->text, "int"));
+    assert_null(reg_schema_by_id(f->reg, 2, "x"));
+    reg_unlock(f->reg);
+}
+
+static void test_subject_and_version_rules(void **state) {
+    int32_t v;
+    (void)state;
+    assert_int_equal(reg_subject_check("", false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check("__GLOBAL", false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check("a\x01", false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check(":.__GLOBAL:", false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check(":.__GLOBAL:", true, NULL), CN_OK);
+    assert_int_equal(reg_subject_check(":.ctx:orders-value", false, NULL), CN_OK);
+    assert_int_equal(reg_version_parse(" Latest ", &v, NULL), CN_OK);
+    assert_int_equal(v, -1);
+    assert_int_equal(reg_version_parse("-1", &v, NULL), CN_OK);
+    assert_int_equal(reg_version_parse("2147483647", &v, NULL), CN_OK);
+    assert_int_equal(reg_version_parse("0", &v, NULL), CN_ERR_INVALID_VERSION);
+    assert_int_equal(reg_version_parse("-2", &v, NULL), CN_ERR_INVALID_VERSION);
+    assert_int_equal(reg_version_parse("2147483648", &v, NULL), CN_ERR_INVALID_VERSION);
+    assert_int_equal(reg_version_parse("1x", &v, NULL), CN_ERR_INVALID_VERSION);
+}
+
+static void test_replay_rebuilds_state(void **state) {
+    fx_t *f = *state;
+    cn_error_t err;
+    int32_t v;
+    json_t *cfg, *upd = json_pack("{s:s}", "compatibility", "FULL");
+    reg_registry_t *again;
+    must_reg(f->reg, "r", S1);
+    must_reg(f->reg, "r", S2);
+    must_reg(f->reg, "q", "\"long\"");
+    reg_delete_version(f->reg, "r", 1, false, &v, &err);
+    reg_config_set(f->reg, "r", upd, &cfg, &err);
+    json_decref(cfg);
+    json_decref(upd);
+    again = open_reg(f->store);
+    assert_int_equal(latest_version(again, "r"), 2);
+    assert_int_equal(reg_effective_level(again, "r"), COMPAT_FULL);
+    reg_rdlock(again);
+    assert_int_equal(reg_max_id(again, NULL), 3);
+    assert_true(reg_subject_version(reg_subject_get(again, "r"), 1)->deleted);
+    reg_unlock(again);
+    assert_int_equal(must_reg(again, "z", "\"bytes\""), 4);
+    reg_free(again);
+}
+
+static void put(reg_store_t *st, const char *key, const char *val) {
+    reg_rec_t r = {(const uint8_t *)key,
+                   key ? (int32_t)strlen(key) : -1,
+                   (const uint8_t *)val,
+                   val ? (int32_t)strlen(val) : -1,
+                   0,
+                   0};
+    assert_int_equal(reg_store_append(st, &r, 1, NULL, NULL), CN_OK);
+}
+
+static void test_replay_variants(void **state) {
+    reg_store_t *st = reg_store_mem_new();
+    reg_registry_t *reg;
+    int64_t applied, skipped, next;
+    json_t *cfg = NULL;
+    reg_mode_t m;
+    (void)state;
+    /* Karapace key order, schemaType absent */
+    put(st, "{\"subject\":\"k\",\"version\":1,\"magic\":1,\"keytype\":\"SCHEMA\"}",
+        "{\"subject\":\"k\",\"version\":1,\"id\":5,\"schema\":\"\\\"int\\\"\",\"deleted\":false}");
+    /* Confluent 8 writes schemaType AVRO */
+    put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\"k\",\"version\":2,\"magic\":1}",
+        "{\"subject\":\"k\",\"version\":2,\"id\":6,\"schemaType\":\"AVRO\","
+        "\"schema\":\"\\\"long\\\"\",\"deleted\":false}");
+    /* a duplicate id with other text: the first record wins */
+    put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\"k\",\"version\":3,\"magic\":1}",
+        "{\"subject\":\"k\",\"version\":3,\"id\":5,\"schema\":\"\\\"float\\\"\"}");
+    /* Redpanda: seq equal to the offset (3) applies; a lost race (seq 1) does not */
+    put(st,
+        "{\"keytype\":\"SCHEMA\",\"subject\":\"rp\",\"version\":1,\"magic\":0,\"seq\":3,"
+        "\"node\":1}",
+        "{\"subject\":\"rp\",\"version\":1,\"id\":7,\"schema\":\"\\\"string\\\"\"}");
+    put(st,
+        "{\"keytype\":\"SCHEMA\",\"subject\":\"rp\",\"version\":2,\"magic\":0,\"seq\":1,"
+        "\"node\":2}",
+        "{\"subject\":\"rp\",\"version\":2,\"id\":8,\"schema\":\"\\\"bytes\\\"\"}");
+    /* global config with null subject, then without subject: last wins */
+    put(st, "{\"keytype\":\"CONFIG\",\"subject\":null,\"magic\":0}",
+        "{\"compatibilityLevel\":\"FULL\"}");
+    put(st, "{\"keytype\":\"CONFIG\",\"magic\":0}", "{\"compatibilityLevel\":\"forward\"}");
+    put(st, "{\"keytype\":\"MODE\",\"subject\":\"k\",\"magic\":0}",
+        "{\"subject\":\"k\",\"mode\":\"READONLY\"}");
+    put(st, "garbage", "more garbage");
+    put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\"g\",\"version\":1,\"magic\":1}", "{bad");
+    put(st, NULL, NULL);
+    put(st, "{\"keytype\":\"NOOP\",\"magic\":0}", NULL);
+    put(st, "{\"keytype\":\"WHATEVER\",\"magic\":0}", "{}");
+    put(st, "{\"keytype\":\"CONTEXT\",\"tenant\":\"default\",\"context\":\".c\",\"magic\":0}",
+        "{\"tenant\":\"default\",\"context\":\".c\"}");
+    /* DELETE_SUBJECT then CLEAR_SUBJECT; an empty value is a tombstone */
+    put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\"t\",\"version\":1,\"magic\":1}",
+        "{\"subject\":\"t\",\"version\":1,\"id\":9,\"schema\":\"\\\"null\\\"\"}");
+    put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\"t\",\"version\":2,\"magic\":1}",
+        "{\"subject\":\"t\",\"version\":2,\"id\":10,\"schema\":\"\\\"boolean\\\"\"}");
+    put(st, "{\"keytype\":\"DELETE_SUBJECT\",\"subject\":\"t\",\"magic\":0}",
+        "{\"subject\":\"t\",\"version\":1}");
+    put(st, "{\"keytype\":\"CLEAR_SUBJECT\",\"subject\":\"t\",\"magic\":0}", "{\"subject\":\"t\"}");
+    put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\"k\",\"version\":2,\"magic\":1}", "");
+    reg = open_reg(st);
+    reg_stats(reg, &applied, &skipped, &next);
+    assert_int_equal(next, 19);
+    assert_int_equal(skipped, 4); /* duplicate id, lost race, garbage key, bad value */
+    reg_rdlock(reg);
+    assert_string_equal(reg_schema_by_id(reg, 5, NULL)->text, "\"int\"");
+    assert_null(reg_subject_version(reg_subject_get(reg, "k"), 3));
+    assert_null(reg_subject_version(reg_subject_get(reg, "k"), 2)); /* tombstone */
+    assert_null(reg_schema_by_id(reg, 6, NULL));
+    assert_non_null(reg_subject_version(reg_subject_get(reg, "rp"), 1));
+    assert_null(reg_subject_version(reg_subject_get(reg, "rp"), 2));
+    assert_null(reg_subject_version(reg_subject_get(reg, "t"), 1)); /* cleared */
+    assert_false(reg_subject_version(reg_subject_get(reg, "t"), 2)->deleted);
+    assert_int_equal(reg_max_id(reg, NULL), 10);
+    reg_unlock(reg);
+    assert_int_equal(reg_effective_level(reg, "k"), COMPAT_FORWARD);
+    assert_int_equal(reg_mode_get(reg, "k", false, &m, NULL), CN_OK);
+    assert_int_equal(m, REG_MODE_READONLY);
+    assert_int_equal(reg_config_get(reg, NULL, false, &cfg, NULL), CN_OK);
+    assert_string_equal(json_string_value(json_object_get(cfg, "compatibilityLevel")), "FORWARD");
+    json_decref(cfg);
+    assert_int_equal(must_reg(reg, "fresh", "\"double\""), 11);
+    reg_free(reg);
+    reg_store_free(st);
+}
+
+static void test_writes_refused_before_replay(void **state) {
+    reg_store_t *st = reg_store_mem_new();
+    reg_options_t o;
+    reg_registry_t *reg;
+    cn_error_t err;
+    int32_t id;
+    (void)state;
+    reg_options_defaults(&o);
+    o.store = st;
+    o.lang = reg_fake_lang();
+    reg = reg_new(&o, &err);
+    assert_false(reg_ready(reg));
+    assert_int_equal(reg_text(reg, "s", S1, &id, &err), CN_ERR_STORE_TIMEOUT);
+    assert_int_equal(reg_replay(reg, &err), CN_OK);
+    assert_int_equal(reg_text(reg, "s", S1, &id, &err), CN_OK);
+    reg_free(reg);
+    reg_store_free(st);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_identity_and_versions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compatibility_and_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_compat_endpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deletes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_references, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contexts, setup, teardown),
+        cmocka_unit_test(test_subject_and_version_rules),
+        cmocka_unit_test_setup_teardown(test_replay_rebuilds_state, setup, teardown),
+        cmocka_unit_test(test_replay_variants),
+        cmocka_unit_test(test_writes_refused_before_replay),
+    };
+    return cmocka_run_group_tests_name("registry domain", tests, NULL, NULL);
+}
