@@ -70,14 +70,15 @@ static void test_lenient(void **state) {
     (void)state;
     assert_null(compat_schema_parse(text, strlen(text), &po, &err));
     assert_int_equal(err.code, CN_ERR_INVALID_SCHEMA);
-    po.lenient = true;
-    compat_schema_t *s = compat_schema_parse(text, strlen(text), &po, &err);
+    compat_schema_t *s =
+        compat_schema_parse_ex(text, strlen(text), &po, COMPAT_PARSE_LENIENT, &err);
     assert_non_null(s);
     assert_string_equal(compat_schema_canonical(s), text);
     compat_schema_free(s);
     /* structure is still required */
-    assert_null(compat_schema_parse("{\"type\":\"record\",\"name\":\"R\"}", 27, &po, &err));
-    assert_null(compat_schema_parse("[\"int\",\"int\"]", 13, &po, &err));
+    assert_null(compat_schema_parse_ex("{\"type\":\"record\",\"name\":\"R\"}", 27, &po,
+                                       COMPAT_PARSE_LENIENT, &err));
+    assert_null(compat_schema_parse_ex("[\"int\",\"int\"]", 13, &po, COMPAT_PARSE_LENIENT, &err));
 }
 
 static cn_err_t resolve_fail(void *arg, const compat_ref_t *ref, const compat_schema_t **out,
