@@ -442,6 +442,8 @@ static void check(ck_t *c, tok_t tok, const compat_avro_node_t *r, const compat_
         return;
     if (++c->depth > COMPAT_AVRO_MAX_WALK)
         ck_fail(c, CN_ERR_TOO_DEEP);
+    if (c->mcount >= COMPAT_AVRO_MAX_PAIRS)
+        ck_fail(c, CN_ERR_TOO_LARGE);
     push(c, tok);
     if (ck_ok(c) && !memo_grow(c))
         ck_fail(c, CN_ERR_NO_MEMORY);
@@ -478,8 +480,11 @@ cn_err_t compat_avro_check(const compat_avro_node_t *reader, const compat_avro_n
     res->exception = c.exception;
     if (c.rc != CN_OK) {
         compat_avro_result_fini(res);
-        return cn_error_set(err, c.rc,
-                            c.rc == CN_ERR_TOO_DEEP ? "schemas nested too deep to check" : NULL);
+        return cn_error_set(err, c.rc, "%s",
+                            c.rc == CN_ERR_TOO_DEEP    ? "schemas nested too deep to check"
+                            : c.rc == CN_ERR_TOO_LARGE ? "schemas too large to check (too many "
+                                                         "type pairs)"
+                                                       : "out of memory");
     }
     return CN_OK;
 }

@@ -27,6 +27,9 @@
 #define COMPAT_AVRO_MAX_DEPTH 128
 /** Longest full name (namespace + name) accepted, in bytes. */
 #define COMPAT_AVRO_MAX_NAME 1024
+/** Bound on the (reader, writer) pairs one check visits: wide unions of records cost the square
+ *  of their width; past this a check fails with CN_ERR_TOO_LARGE instead of running long. */
+#define COMPAT_AVRO_MAX_PAIRS 1000000
 /** Bound on recursive walks over a resolved graph (imports can stack schemas). */
 #define COMPAT_AVRO_MAX_WALK 1000
 
@@ -169,8 +172,8 @@ typedef struct compat_avro_result {
 } compat_avro_result_t;
 
 /** @brief Can reader read data written with writer? Fills res (zero it first; free with
- *  compat_avro_result_fini) with every incompatibility in Java's order. Errors: memory, or
- *  CN_ERR_TOO_DEEP past COMPAT_AVRO_MAX_WALK. */
+ *  compat_avro_result_fini) with every incompatibility in Java's order. Errors: memory,
+ *  CN_ERR_TOO_DEEP past COMPAT_AVRO_MAX_WALK, CN_ERR_TOO_LARGE past COMPAT_AVRO_MAX_PAIRS. */
 cn_err_t compat_avro_check(const compat_avro_node_t *reader, const compat_avro_node_t *writer,
                            compat_avro_result_t *res, cn_error_t *err);
 void compat_avro_result_fini(compat_avro_result_t *res);

@@ -134,6 +134,26 @@ static void test_import_chain_too_deep(void **state) {
     compat_avro_schema_free(cur);
 }
 
+/* A union of 1500 records read by itself visits about a million pairs: refused, not slow. */
+static void test_wide_union_bounded(void **state) {
+    cn_buf_t b;
+    cn_error_t err;
+    compat_avro_schema_t *s = NULL;
+    compat_avro_result_t res = {0};
+    (void)state;
+    cn_buf_init(&b, CN_BUF_NO_LIMIT);
+    cn_buf_put_u8(&b, '[');
+    for (int i = 0; i < 1500; i++)
+        cn_buf_printf(&b, "%s{\"type\":\"record\",\"name\":\"R%d\",\"fields\":[]}", i ? "," : "",
+                      i);
+    cn_buf_put_u8(&b, ']');
+    assert_int_equal(compat_avro_parse((const char *)b.data, b.len, NULL, 0, &s, &err), CN_OK);
+    assert_int_equal(compat_avro_check(compat_avro_root(s), compat_avro_root(s), &res, &err),
+                     CN_ERR_TOO_LARGE);
+    compat_avro_schema_free(s);
+    cn_buf_fini(&b);
+}
+
 /* ---- random mutations ---- */
 
 static const char *const seeds[] = {
@@ -330,7 +350,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deep_nesting_refused), cmocka_unit_test(test_megabyte_names),
         cmocka_unit_test(test_invalid_utf8),         cmocka_unit_test(test_import_chain_too_deep),
-        cmocka_unit_test(test_random_mutations),     cmocka_unit_test(test_tree_mutations),
+        cmocka_unit_test(test_wide_union_bounded),   cmocka_unit_test(test_random_mutations),
+        cmocka_unit_test(test_tree_mutations),
     };
     return cmocka_run_group_tests_name("avro_robust", tests, NULL, NULL);
 }
