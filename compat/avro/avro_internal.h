@@ -6,8 +6,22 @@
 #ifndef COMPAT_AVRO_INTERNAL_H
 #define COMPAT_AVRO_INTERNAL_H
 
+#include <locale.h>
+
 #include "common/cn_map.h"
 #include "compat/avro/compat_avro.h"
+
+/** Name validation state: the C.UTF-8 locale, created on the first non-ASCII name. */
+typedef struct compat_avro_names {
+    locale_t loc;
+    bool tried;
+} compat_avro_names_t;
+
+/** @brief One name part as Java accepts it (Unicode letters, digits, '_'; first not a digit). */
+bool compat_avro_valid_part(const char *s, size_t n, compat_avro_names_t *nm);
+/** @brief A dotted name: every part valid, none empty. */
+bool compat_avro_valid_dotted(const char *s, compat_avro_names_t *nm);
+void compat_avro_names_fini(compat_avro_names_t *nm);
 
 struct compat_avro_schema {
     compat_avro_node_t *root;

@@ -20,6 +20,7 @@ typedef struct pctx {
     size_t plen;
     int depth;
     bool lenient; /* stored schemas: no name, default or decimal validation */
+    compat_avro_names_t names;
     cn_error_t *err;
 } pctx_t;
 
@@ -93,36 +94,12 @@ static cn_err_t take_props(pctx_t *c, json_t **dst, json_t *obj, const char *con
 
 /* ---- names ---- */
 
-static bool valid_part(const char *s, size_t n) {
-    if (n == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-        return false;
-    for (size_t i = 1; i < n; i++) {
-        char ch = s[i];
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-              ch == '_'))
-            return false;
-    }
-    return true;
-}
-
-static bool valid_dotted(const char *s) {
-    const char *p = s;
-    for (;;) {
-        const char *dot = strchr(p, '.');
-        size_t n = dot ? (size_t)(dot - p) : strlen(p);
-        if (!valid_part(p, n))
-            return false;
-        if (!dot)
-            return true;
-        p = dot + 1;
-    }
-}
-
 static cn_err_t check_name(pctx_t *c, const char *what, const char *s, bool dotted) {
     size_t n = strlen(s);
     if (n > COMPAT_AVRO_MAX_NAME)
         return perr(c, "%s too long (%zu bytes, at most %d)", what, n, COMPAT_AVRO_MAX_NAME);
-    if (!c->lenient && (dotted ? !valid_dotted(s) : !valid_part(s, n)))
+    if (!c->lenient && (dotted ? !compat_avro_valid_dotted(s, &c->names)
+                               : !compat_avro_valid_part(s, n, &c->names)))
         return perr(c, "invalid %s \"%.64s\"", what, s);
     return CN_OK;
 }
@@ -534,6 +511,7 @@ cn_err_t compat_avro_parse_ex(const char *text, size_t len,
     if (rc == CN_OK)
         rc = parse_type(&c, doc, &c.sch->root);
     json_decref(doc);
+    compat_avro_names_fini(&c.names);
     if (rc != CN_OK) {
         compat_avro_schema_free(c.sch);
         return rc;
