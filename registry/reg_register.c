@@ -54,7 +54,7 @@ static cn_err_t pin_refs(reg_registry_t *reg, const char *subject, const reg_ref
                             reg->opts.max_refs);
     if (!(p->refs = calloc(n, sizeof(*p->refs))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    for (size_t i = 0; i < n; i++, p->nrefs++) {
+    for (size_t i = 0; i < n; i++) {
         char q[600];
         reg_subject_t *s;
         reg_version_t *v;
@@ -65,6 +65,7 @@ static cn_err_t pin_refs(reg_registry_t *reg, const char *subject, const reg_ref
         p->refs[i].name = strdup(in[i].name);
         p->refs[i].subject = strdup(in[i].subject);
         p->refs[i].version = v ? v->version : in[i].version;
+        p->nrefs = i + 1;
         if (!v || v->deleted)
             return cn_error_set(err, CN_ERR_INVALID_SCHEMA,
                                 "Invalid schema: reference '%s' to subject '%s' version %d "
