@@ -24,6 +24,7 @@ typedef struct api_req {
     const char *method;
     char *segs[API_MAX_SEGS]; /* percent-decoded */
     size_t nsegs;
+    bool bad_path; /* more segments than any route has */
     cn_buf_t body;
     bool body_too_large;
     int64_t start_ms;

@@ -236,6 +236,14 @@ def run(c, base):
     st, body = r("GET", "/schemas/ids/2?subject=:.stg:orders")
     c.true("id in context", st == 200 and "note" in body.get("schema", ""), body)
     err("context not empty", r("DELETE", "/contexts/.stg"), 422, 42211)
+    c.eq("context URL prefix", r("GET", "/contexts/.stg/subjects/orders/versions"), (200, [1, 2]))
+    c.eq("context URL prefix register", r("POST", "/contexts/stg/subjects/more/versions",
+                                          {"schema": "\"int\""}), (200, {"id": 3}))
+    c.eq("context URL prefix config", r("PUT", "/contexts/.stg/config", {"compatibility": "FULL"}),
+         (200, {"compatibility": "FULL"}))
+    c.eq("context config applies", r("GET", "/config/:.stg:orders?defaultToGlobal=true"),
+         (200, {"compatibilityLevel": "FULL"}))
+    err("too many segments", r("GET", "/a/b/c/d/e/f/g/h/i/j/k"), 404, 404)
 
     # protocol and bad input (§1, reliability-security §3.3)
     err("unknown route", r("GET", "/nothing/here"), 404, 404, "HTTP 404 Not Found")
