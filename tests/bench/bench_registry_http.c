@@ -69,7 +69,7 @@ static int cmp_i64(const void *a, const void *b) {
 }
 
 static void latency(int port, const char *what, int first_n) {
-    static int64_t us[LAT_N];
+    int64_t *us = calloc(LAT_N, sizeof(*us));
     char path[128], body[256];
     for (int i = 0; i < LAT_N; i++) {
         tu_http_resp_t r;
@@ -86,6 +86,7 @@ static void latency(int port, const char *what, int first_n) {
     qsort(us, LAT_N, sizeof(*us), cmp_i64);
     printf("register %-28s p50 %6.3f ms  p99 %6.3f ms  (n=%d, one connection each)\n", what,
            us[LAT_N / 2] / 1000.0, us[LAT_N * 99 / 100] / 1000.0, LAT_N);
+    free(us);
 }
 
 int main(void) {

@@ -31,8 +31,8 @@ static cn_err_t count_rec(void *arg, const reg_rec_t *rec, cn_error_t *err) {
 }
 
 static void fill(reg_store_t *st) {
-    static cn_buf_t keys[BATCH], vals[BATCH];
-    static reg_rec_t recs[BATCH];
+    cn_buf_t *keys = calloc(BATCH, sizeof(*keys)), *vals = calloc(BATCH, sizeof(*vals));
+    reg_rec_t *recs = calloc(BATCH, sizeof(*recs));
     char subject[32], text[160];
     for (int base = 0; base < RECORDS; base += BATCH) {
         for (int i = 0; i < BATCH; i++) {
@@ -57,6 +57,9 @@ static void fill(reg_store_t *st) {
             cn_buf_fini(&vals[i]);
         }
     }
+    free(keys);
+    free(vals);
+    free(recs);
 }
 
 int main(void) {
