@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Internal: the objects behind the public handles (cairn_serdes_t, cairn_serializer_t,
+ * cairn_deserializer_t), the per-serializer topic cache and per-deserializer id cache entries,
+ * and the error edge (serdes_err_t -> cairn_error_t). Shared by serdes.c, serdes_serializer.c,
+ * serdes_deserializer.c and the format front ends (serdes_avro_api.c).
+ */
+#ifndef SERDES_API_H
+#define SERDES_API_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <cairn/serdes.h>
+#include "serdes/serdes_conf.h"
+#include "serdes/serdes_http.h"
+#include "serdes/serdes_lru.h"
+#include "serdes/serdes_registry.h"
+
+struct cairn_serdes {
+    serdes_settings_t s;
+    serdes_registry_t *reg;
+};
+
+/** What a serializer resolved for one topic: the id to frame and the writer schema. */
+typedef struct serdes_ser_entry {
+    atomic_int refcnt;
+    int32_t id;
+    serdes_schema_t *writer; /* a reference */
+} serdes_ser_entry_t;
+
+struct cairn_serializer {
+    cairn_serdes_t *sd;
+    const serdes_format_t *fmt;
+    cairn_role_t role;
+    serdes_schema_t *local; /* the caller's schema, or NULL */
+    pthread_mutex_t lock;   /* guards topics */
+    serdes_lru_t *topics;   /* topic -> serdes_ser_entry_t* (one reference) */
+};
+
+/** What a deserializer prepared for one writer id: the writer schema and the resolution plan. */
+typedef struct serdes_des_entry {
+    atomic_int refcnt;
+    serdes_schema_t *writer; /* a reference */
+    void *plan;              /* format's plan (Avro: serdes_avro_plan_t) */
+} serdes_des_entry_t;
+
+struct cairn_deserializer {
+    cairn_serdes_t *sd;
+    const serdes_format_t *fmt;
+    cairn_role_t role;
+    serdes_schema_t *reader; /* optional reader schema */
+    pthread_mutex_t lock;    /* guards ids */
+    serdes_lru_t *ids;       /* int32 id -> serdes_des_entry_t* (one reference) */
+};
+
+/** @brief Translate an internal error to the public one (err may be NULL). @returns the code. */
+cairn_err_t serdes_edge(const serdes_err_t *in, cairn_error_t *err);
+/** @brief Clear a public error (may be NULL). */
+void serdes_edge_ok(cairn_error_t *err);
+
+/** @brief The entry for topic (a reference; serdes_ser_entry_decref). */
+cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t **out,
+                            serdes_err_t *err);
+void serdes_ser_entry_decref(serdes_ser_entry_t *e);
+/** @brief Output buffer handling: the framed size is hdr + payload; allocate or check. */
+cn_err_t serdes_ser_output(cairn_serializer_t *ser, int32_t id, size_t payload_len, void **out,
+                           size_t *out_len, uint8_t **payload_at, serdes_err_t *err);
+
+/** @brief Parse the framing of data (per deserializer.framing) and get the entry for its id. */
+cn_err_t serdes_des_prepare(cairn_deserializer_t *des, const void *data, size_t len,
+                            serdes_des_entry_t **out, const uint8_t **payload, size_t *plen,
+                            int32_t *id_out, serdes_err_t *err);
+void serdes_des_entry_decref(serdes_des_entry_t *e);
+
+/** @brief Internal framing parse: id and payload. */
+cn_err_t serdes_frame_parse(const uint8_t *data, size_t len, int32_t *id, const uint8_t **payload,
+                            size_t *plen, serdes_err_t *err);
+
+#endif

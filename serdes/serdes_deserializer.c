@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Deserializers: parse the framing, find (or build once) the entry for the writer id — writer
+ * schema from the registry cache and the resolution plan to the optional reader schema — in a
+ * per-deserializer LRU, so a warm deserialize takes one short lock and makes no registry call.
+ * Owns cairn_deserializer_t and its entries.
+ */
+#include "serdes/serdes_api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "serdes/serdes_avro.h"
+
+static void serdes_plan_free(const serdes_format_t *fmt, void *plan) {
+    if (fmt->format == CAIRN_FORMAT_AVRO)
+        serdes_avro_plan_free(plan);
+}
+
+void serdes_des_entry_decref(serdes_des_entry_t *e) {
+    if (!e || atomic_fetch_sub(&e->refcnt, 1) != 1)
+        return;
+    if (e->plan)
+        serdes_plan_free(e->writer->fmt, e->plan);
+    serdes_schema_decref(e->writer);
+    free(e);
+}
+
+static void serdes_des_entry_release(void *v) {
+    serdes_des_entry_decref(v);
+}
+
+cairn_deserializer_t *cairn_deserializer_new(cairn_serdes_t *sd, cairn_format_t format,
+                                             cairn_role_t role, const char *reader_schema,
+                                             cairn_error_t *err) {
+    serdes_err_t e = {0};
+    cairn_deserializer_t *des;
+    const serdes_format_t *fmt = serdes_format_get(format);
+    if (!sd || (role != CAIRN_ROLE_KEY && role != CAIRN_ROLE_VALUE))
+        serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT, "a handle and a role are required");
+    else if (!fmt)
+        serdes_err_set(&e, CN_ERR_UNSUPPORTED, "format %d is not built in", (int)format);
+    if (e.e.code != CN_OK) {
+        serdes_edge(&e, err);
+        return NULL;
+    }
+    if (!(des = calloc(1, sizeof(*des))) ||
+        !(des->ids = serdes_lru_new((size_t)sd->s.cache_capacity, serdes_des_entry_release))) {
+        free(des);
+        serdes_err_set(&e, CN_ERR_NO_MEMORY, NULL);
+        serdes_edge(&e, err);
+        return NULL;
+    }
+    des->sd = sd;
+    des->fmt = fmt;
+    des->role = role;
+    pthread_mutex_init(&des->lock, NULL);
+    if (reader_schema && serdes_schema_new(fmt, reader_schema, strlen(reader_schema), -1,
+                                           &des->reader, &e) != CN_OK) {
+        cairn_deserializer_free(des);
+        serdes_edge(&e, err);
+        return NULL;
+    }
+    serdes_edge_ok(err);
+    return des;
+}
+
+void cairn_deserializer_free(cairn_deserializer_t *des) {
+    if (!des)
+        return;
+    serdes_lru_free(des->ids);
+    serdes_schema_decref(des->reader);
+    pthread_mutex_destroy(&des->lock);
+    free(des);
+}
+
+static cn_err_t serdes_des_build(cairn_deserializer_t *des, int32_t id, serdes_des_entry_t **out,
+                                 serdes_err_t *err) {
+    serdes_des_entry_t *e = calloc(1, sizeof(*e));
+    cn_err_t rc;
+    if (!e)
+        return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
+    atomic_init(&e->refcnt, 1);
+    rc = serdes_registry_by_id(des->sd->reg, id, &e->writer, err);
+    if (rc == CN_OK && e->writer->fmt != des->fmt)
+        rc = serdes_err_set(err, CN_ERR_UNSUPPORTED, "schema %d is %s, the deserializer reads %s",
+                            (int)id, e->writer->fmt->type_name, des->fmt->type_name);
+    if (rc == CN_OK && des->fmt->format == CAIRN_FORMAT_AVRO)
+        rc =
+            serdes_avro_plan_new(e->writer->impl, des->reader ? des->reader->impl : e->writer->impl,
+                                 (serdes_avro_plan_t **)&e->plan, err);
+    if (rc != CN_OK) {
+        if (rc == CN_ERR_INCOMPATIBLE)
+            cn_error_prefix(&err->e, "writer schema %d", (int)id);
+        serdes_des_entry_decref(e);
+        return rc;
+    }
+    *out = e;
+    return CN_OK;
+}
+
+static cn_err_t serdes_des_entry(cairn_deserializer_t *des, int32_t id, serdes_des_entry_t **out,
+                                 serdes_err_t *err) {
+    serdes_des_entry_t *e;
+    cn_err_t rc;
+    pthread_mutex_lock(&des->lock);
+    e = serdes_lru_get(des->ids, &id, sizeof(id), 0);
+    if (e)
+        atomic_fetch_add(&e->refcnt, 1);
+    pthread_mutex_unlock(&des->lock);
+    if (e) {
+        *out = e;
+        return CN_OK;
+    }
+    if ((rc = serdes_des_build(des, id, &e, err)) != CN_OK)
+        return rc;
+    atomic_fetch_add(&e->refcnt, 1);
+    pthread_mutex_lock(&des->lock);
+    if (serdes_lru_put(des->ids, &id, sizeof(id), e, 0) != CN_OK)
+        atomic_fetch_sub(&e->refcnt, 1);
+    pthread_mutex_unlock(&des->lock);
+    *out = e;
+    return CN_OK;
+}
+
+cn_err_t serdes_des_prepare(cairn_deserializer_t *des, const void *data, size_t len,
+                            serdes_des_entry_t **out, const uint8_t **payload, size_t *plen,
+                            int32_t *id_out, serdes_err_t *err) {
+    int32_t id;
+    cn_err_t rc;
+    if (des->sd->s.framing_des) {
+        rc = serdes_frame_parse(data, len, &id, payload, plen, err);
+        if (rc != CN_OK)
+            return rc;
+    } else {
+        id = (int32_t)des->sd->s.use_schema_id;
+        *payload = data;
+        *plen = len;
+    }
+    if (id_out)
+        *id_out = id;
+    return serdes_des_entry(des, id, out, err);
+}

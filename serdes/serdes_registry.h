@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Internal: the schema registry client with its caches (serdes-clients.md §5.3):
+ *   id -> schema                 (bounded LRU, cache.capacity)
+ *   (subject, schema) -> id      (bounded LRU, cache.capacity)
+ *   subject -> latest schema     (bounded LRU, latest.cache.size, TTL cache.latest.ttl.sec)
+ *   unknown id -> miss           (negative cache, TTL missing.id.cache.ttl.sec)
+ * One mutex guards the caches and is never held across an HTTP call: a miss unlocks, asks the
+ * registry, compiles the schema, and inserts (keeping the entry another thread inserted first).
+ *
+ * Schemas are reference-counted: a cache holds one reference, every caller that gets one holds
+ * another and drops it with serdes_schema_decref, so eviction never frees a schema in use.
+ * Formats plug in through serdes_format_t (compile a schema text once per schema).
+ */
+#ifndef SERDES_REGISTRY_H
+#define SERDES_REGISTRY_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cairn/serdes.h>
+#include "serdes/serdes_conf.h"
+#include "serdes/serdes_http.h"
+
+typedef struct serdes_format {
+    cairn_format_t format;
+    const char *type_name; /* Confluent's schemaType: "AVRO" */
+    /** Parse and prepare a schema text; *impl is owned by the schema. */
+    cn_err_t (*compile)(const char *text, size_t len, void **impl, serdes_err_t *err);
+    void (*release)(void *impl);
+    /** Full record name for RecordNameStrategy, or NULL (borrowed from impl). */
+    const char *(*record_name)(const void *impl);
+} serdes_format_t;
+
+/** @brief The built-in format table entry, or NULL when the format is not built. */
+const serdes_format_t *serdes_format_get(cairn_format_t format);
+
+typedef struct serdes_schema {
+    atomic_int refcnt;
+    int32_t id;      /* -1 for a local schema not (yet) known by id */
+    int32_t version; /* subject version when known (latest), else 0 */
+    const serdes_format_t *fmt;
+    char *text;
+    size_t len;
+    void *impl; /* the format's compiled form */
+} serdes_schema_t;
+
+/** @brief Compile text into a new schema with one reference. */
+cn_err_t serdes_schema_new(const serdes_format_t *fmt, const char *text, size_t len, int32_t id,
+                           serdes_schema_t **out, serdes_err_t *err);
+void serdes_schema_incref(serdes_schema_t *sch);
+void serdes_schema_decref(serdes_schema_t *sch);
+
+typedef struct serdes_registry serdes_registry_t;
+
+/** @brief A client over settings s (borrowed; must outlive it). */
+serdes_registry_t *serdes_registry_new(const serdes_settings_t *s);
+void serdes_registry_free(serdes_registry_t *r);
+
+/** @brief The schema with id (a new reference). CN_ERR_SERDES_UNKNOWN_ID when the registry says
+ *  40403 or the id is in the negative cache. */
+cn_err_t serdes_registry_by_id(serdes_registry_t *r, int32_t id, serdes_schema_t **out,
+                               serdes_err_t *err);
+/** @brief The id of text under subject: registered (POST /subjects/{s}/versions) or, with
+ *  lookup_only, looked up (POST /subjects/{s}); cached per (subject, text). */
+cn_err_t serdes_registry_id_for(serdes_registry_t *r, const char *subject,
+                                const serdes_format_t *fmt, const char *text, bool lookup_only,
+                                int32_t *id_out, serdes_err_t *err);
+/** @brief The latest version of subject (a new reference), cached with the latest TTL. */
+cn_err_t serdes_registry_latest(serdes_registry_t *r, const char *subject,
+                                const serdes_format_t *fmt, serdes_schema_t **out,
+                                serdes_err_t *err);
+
+void serdes_registry_purge(serdes_registry_t *r);
+void serdes_registry_stats(serdes_registry_t *r, cairn_stats_t *out);
+/** @brief Count a cache hit or miss made by a serializer's or deserializer's own cache. */
+void serdes_registry_count(serdes_registry_t *r, bool hit);
+
+#endif

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Serializers: resolve (topic -> subject -> id, writer schema) once per topic and keep it in a
+ * per-serializer LRU (with the latest TTL when use.latest.version is set), so a warm serialize
+ * takes one short lock and makes no registry call; frame the output; JSON input for any format.
+ * Owns cairn_serializer_t and its topic entries.
+ */
+#include "serdes/serdes_api.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cn_buf.h"
+#include "common/cn_time.h"
+#include "serdes/serdes_avro.h"
+#include "serdes/serdes_subject.h"
+
+#define SERDES_SUBJECT_MAX 1024
+
+void serdes_ser_entry_decref(serdes_ser_entry_t *e) {
+    if (!e || atomic_fetch_sub(&e->refcnt, 1) != 1)
+        return;
+    serdes_schema_decref(e->writer);
+    free(e);
+}
+
+static void serdes_ser_entry_release(void *v) {
+    serdes_ser_entry_decref(v);
+}
+
+cairn_serializer_t *cairn_serializer_new(cairn_serdes_t *sd, cairn_format_t format,
+                                         cairn_role_t role, const char *schema,
+                                         cairn_error_t *err) {
+    serdes_err_t e = {0};
+    cairn_serializer_t *ser;
+    const serdes_format_t *fmt = serdes_format_get(format);
+    if (!sd || (role != CAIRN_ROLE_KEY && role != CAIRN_ROLE_VALUE)) {
+        serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT, "a handle and a role are required");
+    } else if (!fmt) {
+        serdes_err_set(&e, CN_ERR_UNSUPPORTED, "format %d is not built in", (int)format);
+    } else if (!schema && sd->s.use_schema_id < 0 && !sd->s.use_latest) {
+        serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT,
+                       "a schema is required unless use.schema.id or use.latest.version is set");
+    }
+    if (e.e.code != CN_OK) {
+        serdes_edge(&e, err);
+        return NULL;
+    }
+    if (!(ser = calloc(1, sizeof(*ser))) ||
+        !(ser->topics = serdes_lru_new((size_t)sd->s.cache_capacity, serdes_ser_entry_release))) {
+        free(ser);
+        serdes_err_set(&e, CN_ERR_NO_MEMORY, NULL);
+        serdes_edge(&e, err);
+        return NULL;
+    }
+    ser->sd = sd;
+    ser->fmt = fmt;
+    ser->role = role;
+    pthread_mutex_init(&ser->lock, NULL);
+    if (schema && serdes_schema_new(fmt, schema, strlen(schema), -1, &ser->local, &e) != CN_OK) {
+        cairn_serializer_free(ser);
+        serdes_edge(&e, err);
+        return NULL;
+    }
+    serdes_edge_ok(err);
+    return ser;
+}
+
+void cairn_serializer_free(cairn_serializer_t *ser) {
+    if (!ser)
+        return;
+    serdes_lru_free(ser->topics);
+    serdes_schema_decref(ser->local);
+    pthread_mutex_destroy(&ser->lock);
+    free(ser);
+}
+
+/* The local schema must be the one the registry gives (strict), else the registry's wins. */
+static cn_err_t serdes_ser_pick(cairn_serializer_t *ser, serdes_schema_t *remote, bool strict,
+                                const char *what, const char *key, serdes_schema_t **writer,
+                                serdes_err_t *err) {
+    const serdes_avro_schema_t *a, *b;
+    if (!ser->local) {
+        serdes_schema_incref(remote);
+        *writer = remote;
+        return CN_OK;
+    }
+    a = ser->local->impl;
+    b = remote->impl;
+    if (ser->fmt->format == CAIRN_FORMAT_AVRO && avro_schema_equal(a->schema, b->schema)) {
+        serdes_schema_incref(ser->local);
+        *writer = ser->local;
+        return CN_OK;
+    }
+    if (strict)
+        return serdes_err_set(err, CN_ERR_INCOMPATIBLE,
+                              "the serializer's schema differs from %s (schema id %d); set "
+                              "%s=false to write with the registry's schema",
+                              what, (int)remote->id, key);
+    serdes_schema_incref(remote);
+    *writer = remote;
+    return CN_OK;
+}
+
+static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t *e,
+                                  int64_t *expires, serdes_err_t *err) {
+    const serdes_settings_t *s = &ser->sd->s;
+    char subject[SERDES_SUBJECT_MAX];
+    const char *rname = ser->local ? ser->fmt->record_name(ser->local->impl) : NULL;
+    serdes_schema_t *remote = NULL;
+    cn_err_t rc = CN_OK;
+    *expires = 0;
+    if (s->use_schema_id >= 0) {
+        rc = serdes_registry_by_id(ser->sd->reg, (int32_t)s->use_schema_id, &remote, err);
+        if (rc == CN_OK)
+            rc = serdes_ser_pick(ser, remote, s->id_strict, "use.schema.id",
+                                 "id.compatibility.strict", &e->writer, err);
+        e->id = (int32_t)s->use_schema_id;
+    } else if (s->use_latest) {
+        rc = serdes_subject(s, ser->role, topic, rname, subject, sizeof(subject), err);
+        if (rc == CN_OK)
+            rc = serdes_registry_latest(ser->sd->reg, subject, ser->fmt, &remote, err);
+        if (rc == CN_OK) {
+            rc = serdes_ser_pick(ser, remote, s->latest_strict, "the subject's latest version",
+                                 "latest.compatibility.strict", &e->writer, err);
+            e->id = remote->id;
+        }
+        *expires = s->latest_ttl_sec < 0 ? 0 : cn_mono_ms() + s->latest_ttl_sec * 1000;
+    } else {
+        rc = serdes_subject(s, ser->role, topic, rname, subject, sizeof(subject), err);
+        if (rc == CN_OK)
+            rc = serdes_registry_id_for(ser->sd->reg, subject, ser->fmt, ser->local->text,
+                                        !s->auto_register, &e->id, err);
+        if (rc == CN_OK) {
+            serdes_schema_incref(ser->local);
+            e->writer = ser->local;
+        }
+    }
+    serdes_schema_decref(remote);
+    return rc;
+}
+
+cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t **out,
+                            serdes_err_t *err) {
+    const char *key = topic ? topic : "";
+    serdes_ser_entry_t *e;
+    int64_t expires;
+    cn_err_t rc;
+    pthread_mutex_lock(&ser->lock);
+    e = serdes_lru_get(ser->topics, key, strlen(key), cn_mono_ms());
+    if (e)
+        atomic_fetch_add(&e->refcnt, 1);
+    pthread_mutex_unlock(&ser->lock);
+    if (e) {
+        *out = e;
+        return CN_OK;
+    }
+    if (!(e = calloc(1, sizeof(*e))))
+        return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
+    atomic_init(&e->refcnt, 1);
+    rc = serdes_ser_lookup(ser, topic, e, &expires, err);
+    if (rc != CN_OK) {
+        serdes_ser_entry_decref(e);
+        return rc;
+    }
+    atomic_fetch_add(&e->refcnt, 1);
+    pthread_mutex_lock(&ser->lock);
+    if (serdes_lru_put(ser->topics, key, strlen(key), e, expires) != CN_OK)
+        atomic_fetch_sub(&e->refcnt, 1);
+    pthread_mutex_unlock(&ser->lock);
+    *out = e;
+    return CN_OK;
+}
+
+cairn_err_t cairn_serializer_prepare(cairn_serializer_t *ser, const char *topic, int32_t *id_out,
+                                     cairn_error_t *err) {
+    serdes_err_t e = {0};
+    serdes_ser_entry_t *entry;
+    if (!ser)
+        return serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT, "serializer required"),
+               serdes_edge(&e, err);
+    if (serdes_ser_resolve(ser, topic, &entry, &e) != CN_OK)
+        return serdes_edge(&e, err);
+    if (id_out)
+        *id_out = entry->id;
+    serdes_ser_entry_decref(entry);
+    serdes_edge_ok(err);
+    return CAIRN_OK;
+}
+
+cn_err_t serdes_ser_output(cairn_serializer_t *ser, int32_t id, size_t payload_len, void **out,
+                           size_t *out_len, uint8_t **payload_at, serdes_err_t *err) {
+    size_t hdr = ser->sd->s.framing_ser ? CAIRN_FRAME_SIZE : 0;
+    size_t need = hdr + payload_len;
+    uint8_t *buf = *out;
+    if (!buf) {
+        if (!(buf = malloc(need ? need : 1)))
+            return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
+        *out = buf;
+    } else if (*out_len < need) {
+        *out_len = need;
+        return serdes_err_set(err, CN_ERR_SERDES_BUFFER_SIZE,
+                              "output buffer too small: %zu bytes needed", need);
+    }
+    if (hdr)
+        cairn_frame_write(buf, id);
+    *out_len = need;
+    *payload_at = buf + hdr;
+    return CN_OK;
+}
