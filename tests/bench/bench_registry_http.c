@@ -21,6 +21,7 @@
 
 #define THREADS 4
 #define LAT_N   400
+#define ROUNDS  3
 
 typedef struct fixed {
     const char *body;
@@ -53,7 +54,7 @@ static double wrk_rps(int port, const char *path) {
     char cmd[512], line[512];
     double rps = -1;
     FILE *p;
-    snprintf(cmd, sizeof(cmd), "wrk -t2 -c32 -d4s http://127.0.0.1:%d%s 2>&1", port, path);
+    snprintf(cmd, sizeof(cmd), "wrk -t2 -c32 -d3s http://127.0.0.1:%d%s 2>&1", port, path);
     if (!(p = popen(cmd, "r")))
         return -1;
     while (fgets(line, sizeof(line), p))
@@ -120,10 +121,16 @@ int main(void) {
                          MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64u,
                          MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
                          (size_t)65536, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
-    base = wrk_rps(MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port, "/schemas/ids/1");
-    ours = wrk_rps(c.port, "/schemas/ids/1");
-    printf("GET /schemas/ids/1 (%zu-byte body, %d MHD threads, wrk -t2 -c32 -d4s)\n", fx.len,
-           THREADS);
+    base = ours = 0;
+    for (int round = 0; round < ROUNDS; round++) { /* alternate; the best of each (shared CPU) */
+        double b =
+            wrk_rps(MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port, "/schemas/ids/1");
+        double o = wrk_rps(c.port, "/schemas/ids/1");
+        base = b > base ? b : base;
+        ours = o > ours ? o : ours;
+    }
+    printf("GET /schemas/ids/1 (%zu-byte body, %d MHD threads, wrk -t2 -c32 -d3s, best of %d)\n",
+           fx.len, THREADS, ROUNDS);
     printf("  minimal libmicrohttpd server: %10.0f req/s\n", base);
     printf("  cairnd:                       %10.0f req/s   ratio %.2f (goal >= 0.70)\n", ours,
            base > 0 ? ours / base : 0.0);
