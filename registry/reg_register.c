@@ -105,39 +105,53 @@ static bool config_normalize(reg_registry_t *reg, const char *subject) {
     return on;
 }
 
+/* The text, references, type, metadata and ruleSet to parse: the request's, with what it
+ * leaves out taken from the previous live version (§3.4 step 4; prev NULL: no fallback). */
+typedef struct source {
+    const char *text;
+    size_t len;
+    const reg_ref_t *refs;
+    size_t nrefs;
+} source_t;
+
+static cn_err_t prepare_source(const reg_schema_req_t *req, const reg_schema_t *prev, prepared_t *p,
+                               source_t *src, cn_error_t *err) {
+    *src = (source_t){req->schema, req->schema_len, req->refs, req->nrefs};
+    p->type = req->type;
+    p->metadata = req->metadata ? req->metadata : (prev ? prev->metadata : NULL);
+    p->ruleset = req->ruleset ? req->ruleset : (prev ? prev->ruleset : NULL);
+    if (src->text && src->len > 0)
+        return CN_OK;
+    if (!prev)
+        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Empty schema");
+    src->text = prev->text;
+    src->len = strlen(prev->text);
+    p->type = prev->type;
+    if (src->nrefs == 0) {
+        src->refs = prev->refs;
+        src->nrefs = prev->nrefs;
+    }
+    return CN_OK;
+}
+
 /* Parse the request (its text, or the fallback from prev) into p. */
 static cn_err_t prepare(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
                         const reg_schema_t *prev, prepared_t *p, cn_error_t *err) {
-    const char *text = req->schema;
-    size_t len = req->schema_len;
-    const reg_ref_t *refs = req->refs;
-    size_t nrefs = req->nrefs;
     compat_ref_t *crefs = NULL;
     req_resolve_t rr = {reg, subject};
     compat_parse_opts_t po;
+    source_t src;
     cn_err_t rc;
     memset(p, 0, sizeof(*p));
-    p->type = req->type;
-    p->metadata = req->metadata;
-    p->ruleset = req->ruleset;
-    if (!text || len == 0) {
-        if (!prev)
-            return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Empty schema");
-        text = prev->text;
-        len = strlen(text);
-        p->type = prev->type;
-        if (nrefs == 0) {
-            refs = prev->refs;
-            nrefs = prev->nrefs;
-        }
-    }
+    if ((rc = prepare_source(req, prev, p, &src, err)) != CN_OK)
+        return rc;
     if (!reg->opts.lang->supported(p->type))
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid schema type %s: not supported yet",
                             reg_type_name(p->type));
-    if (len > reg->opts.max_schema_bytes)
+    if (src.len > reg->opts.max_schema_bytes)
         return cn_error_set(err, CN_ERR_SCHEMA_TOO_LARGE,
                             "Register operation failed because schema is too large");
-    if ((rc = pin_refs(reg, subject, refs, nrefs, p, err)) != CN_OK)
+    if ((rc = pin_refs(reg, subject, src.refs, src.nrefs, p, err)) != CN_OK)
         return rc;
     if (p->nrefs && !(crefs = calloc(p->nrefs, sizeof(*crefs))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
@@ -146,7 +160,7 @@ static cn_err_t prepare(reg_registry_t *reg, const char *subject, const reg_sche
     po = (compat_parse_opts_t){p->type,  crefs,
                                p->nrefs, resolve_req_ref,
                                &rr,      req->normalize || config_normalize(reg, subject)};
-    p->parsed = reg->opts.lang->parse(text, len, &po, err);
+    p->parsed = reg->opts.lang->parse(src.text, src.len, &po, err);
     free(crefs);
     if (!p->parsed) {
         if (err && err->code != CN_ERR_INVALID_SCHEMA) {
@@ -408,7 +422,8 @@ static cn_err_t register_locked(reg_registry_t *reg, const char *subject,
     memset(&p, 0, sizeof(p));
     reg_batch_init(&b);
     if (rc == CN_OK)
-        rc = prepare(reg, subject, req, prev ? prev->schema : NULL, &p, err);
+        rc = prepare(reg, subject, req, prev && mode != REG_MODE_IMPORT ? prev->schema : NULL, &p,
+                     err);
     if (rc == CN_OK && (found = find_in_subject(reg, s, &p, false)) &&
         (req->id < 0 || req->id == found->schema->id) && req->version <= 0) {
         *id_out = found->schema->id;
