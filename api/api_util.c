@@ -254,3 +254,16 @@ bool api_schema_req(const json_t *body, reg_schema_req_t *sreq, reg_ref_t **refs
     return parse_refs(json_object_get(body, "references"), refs_out, &sreq->nrefs, req, resp) &&
            ((sreq->refs = *refs_out), true);
 }
+
+/* The subject of /config/{s} or /mode/{s}: NULL for the top level; false on a bad name. */
+bool api_scope(api_req_t *req, api_resp_t *resp, const char **subject) {
+    *subject = NULL;
+    if (!api_require_ready(req, resp))
+        return false;
+    if (req->nsegs < 2 || strcmp(req->segs[1], ":.:") == 0)
+        return true;
+    if (!api_subject(req, 1, true, resp))
+        return false;
+    *subject = req->segs[1];
+    return true;
+}
