@@ -200,10 +200,12 @@ static void stop(cairnd_t *d) {
     cn_props_free(d->props);
 }
 
-/* Wait for SIGTERM/SIGINT; a fatal log failure (fsync) ends the process without the marker. */
+/* Wait for SIGTERM/SIGINT, following records others append to `_schemas` meanwhile; a fatal
+ * log failure (fsync) ends the process without the clean-shutdown marker. */
 static int wait_for_signal(cairnd_t *d, const sigset_t *set) {
-    struct timespec ts = {1, 0};
+    struct timespec ts = {0, 200 * 1000 * 1000};
     for (;;) {
+        cn_error_t err;
         int sig = sigtimedwait(set, NULL, &ts);
         if (sig == SIGTERM || sig == SIGINT) {
             cn_log_info(&d->log, "cairnd: signal %d, shutting down", sig);
@@ -211,6 +213,8 @@ static int wait_for_signal(cairnd_t *d, const sigset_t *set) {
         }
         if (sig < 0 && errno != EAGAIN && errno != EINTR)
             return 1;
+        if (reg_refresh(d->reg, &err) != CN_OK)
+            cn_log_warn(&d->log, "cairnd: following _schemas: %s", err.msg);
         if (brk_logs_failed(d->logs)) {
             cn_log_error(&d->log, "cairnd: the log failed to fsync: exiting for recovery");
             _exit(3);

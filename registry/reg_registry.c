@@ -83,6 +83,18 @@ cn_err_t reg_replay(reg_registry_t *reg, cn_error_t *err) {
     return rc;
 }
 
+cn_err_t reg_refresh(reg_registry_t *reg, cn_error_t *err) {
+    int64_t end = 0;
+    cn_err_t rc;
+    if (!reg_ready(reg) || pthread_mutex_trylock(&reg->writer) != 0)
+        return CN_OK;
+    rc = reg_store_end_offset(reg->opts.store, &end, err);
+    if (rc == CN_OK && end > reg->next_offset) /* next_offset changes only under the writer */
+        rc = reg_catch_up(reg, err);
+    pthread_mutex_unlock(&reg->writer);
+    return rc;
+}
+
 bool reg_ready(reg_registry_t *reg) {
     return atomic_load(&reg->ready);
 }

@@ -78,6 +78,10 @@ void reg_free(reg_registry_t *reg);
 /** @brief Replay the store to its end; the registry is ready (ids may be handed out) after. */
 cn_err_t reg_replay(reg_registry_t *reg, cn_error_t *err);
 bool reg_ready(reg_registry_t *reg);
+/** @brief Apply records that others appended to the store since (a producer on the bundled
+ *  broker's Kafka listener, another instance): call it periodically. Does nothing while a
+ *  write runs (the writer catches up itself) or before the replay finished. */
+cn_err_t reg_refresh(reg_registry_t *reg, cn_error_t *err);
 /** @brief The language table the registry was made with (borrowed). */
 const reg_lang_ops_t *reg_lang_get(reg_registry_t *reg);
 /** @brief Records applied, skipped (garbage) and the next offset, for logs and health. */
