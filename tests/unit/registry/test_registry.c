@@ -241,9 +241,14 @@ static void test_modes(void **state) {
     assert_int_equal(reg_text(f->reg, "m", S1, &id, &err), CN_OK); /* lookups still work */
     assert_int_equal(reg_mode_delete(f->reg, "m", &m, &err), CN_OK);
     assert_int_equal(m, REG_MODE_READONLY);
+    must_reg(f->reg, "m", S2);
+    assert_int_equal(reg_delete_version(f->reg, "m", 2, false, &id, &err), CN_OK);
     assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, false, &err),
                      CN_ERR_OPERATION_NOT_PERMITTED);
     assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, true, &err), CN_OK);
+    reg_rdlock(f->reg); /* entering IMPORT purged the soft-deleted version */
+    assert_null(reg_subject_version(reg_subject_get(f->reg, "m"), 2));
+    reg_unlock(f->reg);
     assert_int_equal(reg_text(f->reg, "imp", S3, &id, &err), CN_ERR_OPERATION_NOT_PERMITTED);
     reg_schema_req_init(&req);
     req.schema = S3;
