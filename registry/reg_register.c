@@ -340,6 +340,9 @@ static cn_err_t choose_id(reg_registry_t *reg, const char *subject, const reg_sc
         return CN_OK;
     }
     reg_subject_context(subject, ctx, sizeof(ctx));
+    if (existing && existing->id != req->id) /* the same content keeps one id per context */
+        return cn_error_set(err, CN_ERR_ID_MISMATCH,
+                            "The ID of an imported schema does not match the existing ID");
     at = c ? cn_map_get(c->ids, &req->id, sizeof(req->id)) : NULL;
     if (at && strcmp(at->ident, p->ident) != 0)
         return cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,

@@ -220,6 +220,9 @@ def run(c, base):
     c.eq("import version kept", r("GET", "/subjects/imp/versions"), (200, [3]))
     err("import id clash", r("POST", "/subjects/imp2/versions",
                              {"schema": "\"long\"", "id": 500}), 422, 42205)
+    err("import id mismatch", r("POST", "/subjects/imp3/versions",
+                                {"schema": "\"int\"", "id": 600}), 422, 42207,
+        "The ID of an imported schema does not match the existing ID")
     c.eq("back to readwrite", r("PUT", "/mode", {"mode": "READWRITE"}), (200, {"mode": "READWRITE"}))
     err("id outside import", r("POST", "/subjects/imp/versions", {"schema": "\"long\"", "id": 9}),
         422, 42205)
@@ -275,6 +278,17 @@ def run(c, base):
     err("wrong references", r("POST", "/subjects/a/versions", {"schema": "\"int\"", "references": 3}),
         422, 422)
     err("array body", r("POST", "/subjects/a/versions", raw=b"[]"), 422, 422)
+    err("bad ruleSet", r("POST", "/subjects/a/versions",
+                         {"schema": "\"int\"", "ruleSet": {"domainRules": [{"kind": "x"}]}}),
+        422, 42210)
+    st, body = r("POST", "/subjects/rules/versions", {
+        "schema": "\"int\"", "metadata": {"properties": {"owner": "team-a"}},
+        "ruleSet": {"domainRules": [{"name": "r1", "kind": "CONDITION", "mode": "WRITE",
+                                     "type": "CEL", "expr": "true"}]}})
+    c.eq("metadata and ruleSet accepted", st, 200)
+    st, body = r("GET", "/subjects/rules/versions/1")
+    c.eq("metadata returned", body.get("metadata"), {"properties": {"owner": "team-a"}})
+    c.eq("ruleSet returned", body.get("ruleSet", {}).get("domainRules", [{}])[0].get("name"), "r1")
     err("huge body", r("POST", "/subjects/a/versions", raw=b" " * (2 * 1024 * 1024)), 413, 413)
     err("deep nesting", r("POST", "/subjects/a/versions", raw=b"[" * 5000), 400, 400)
     deep_schema = "[" * 200 + "\"int\"" + "]" * 200
@@ -327,7 +341,7 @@ def restart(c, srv):
     after = request(srv.url, "GET", "/schemas?deleted=true")[1]
     c.eq("state after restart", after, before)
     c.eq("ids continue after restart", request(srv.url, "POST", "/subjects/r/versions",
-                                               {"schema": "\"double\""}), (200, {"id": 502}))
+                                               {"schema": "\"double\""}), (200, {"id": 503}))
 
 
 def main():
