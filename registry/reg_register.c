@@ -428,7 +428,7 @@ static cn_err_t register_locked(reg_registry_t *reg, const char *subject,
         rc = prepare(reg, subject, req, prev && mode != REG_MODE_IMPORT ? prev->schema : NULL, &p,
                      err);
     if (rc == CN_OK && (found = find_in_subject(reg, s, &p, false)) &&
-        (req->id < 0 || req->id == found->schema->id) && req->version <= 0) {
+        (req->id < 0 || req->id == found->schema->id)) { /* already a live version here */
         *id_out = found->schema->id;
         goto out;
     }
@@ -465,7 +465,7 @@ cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema
     cn_err_t rc = reg_subject_check(subject, false, err);
     if (rc != CN_OK)
         return rc;
-    if (req->schema && req->schema_len > 0 && req->version <= 0) { /* the fast path: a read */
+    if (req->schema && req->schema_len > 0) { /* the fast path: a read */
         reg_rdlock(reg);
         rc = reg_lookup(reg, subject, req, false, &v, NULL);
         if (rc == CN_OK && (req->id < 0 || req->id == v->schema->id))
