@@ -274,6 +274,7 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
     prepared_t p;
     compat_level_t level;
     cn_err_t rc;
+    memset(&p, 0, sizeof(p));
     reg_rdlock(reg);
     s = reg_subject_get(reg, subject);
     level = reg_effective_level(reg, subject);
@@ -281,13 +282,11 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
         rc = cn_error_set(err, CN_ERR_VERSION_NOT_FOUND, "Version %d not found.", (int)version);
     else
         rc = prepare(reg, subject, req, NULL, &p, err);
-    if (rc == CN_ERR_INVALID_SCHEMA && verbose) {
+    if (rc == CN_ERR_INVALID_SCHEMA && verbose) { /* verbose: an answer, not an error */
         *compatible = false;
         json_array_append_new(messages, json_string(err ? err->msg : "Invalid schema"));
-        reg_unlock(reg);
-        return CN_OK;
-    }
-    if (rc == CN_OK) {
+        rc = CN_OK;
+    } else if (rc == CN_OK) {
         if (version == -1 && (one = reg_subject_latest(s, false)) == NULL)
             n = 0;
         else if (one)
@@ -295,8 +294,8 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
         else
             n = live_history(s, &hist);
         rc = run_check(reg, level, &p, one ? &one : hist, n, compatible, messages, err);
-        prepared_fini(reg, &p);
     }
+    prepared_fini(reg, &p);
     free(hist);
     reg_unlock(reg);
     return rc;
