@@ -116,8 +116,8 @@ static void pct_decode_inplace(char *s) {
     for (size_t r = 0; s[r]; r++) {
         int h = s[r] == '%' ? hexv(s[r + 1]) : -1;
         int l = h >= 0 ? hexv(s[r + 2]) : -1;
-        if (l >= 0) {
-            s[w++] = (char)(h * 16 + l);
+        if (l >= 0) { /* %00 would cut the name short: 0x7f keeps it invalid (42208) */
+            s[w++] = h * 16 + l ? (char)(h * 16 + l) : (char)0x7f;
             r += 2;
         } else {
             s[w++] = s[r];

@@ -265,6 +265,8 @@ def run(c, base):
     err("invalid version -2", r("GET", "/subjects/str/versions/-2"), 422, 42202)
     err("invalid version big", r("GET", "/subjects/str/versions/2147483648"), 422, 42202)
     err("invalid subject", r("POST", "/subjects/__EMPTY/versions", {"schema": "\"int\""}), 422, 42208)
+    err("NUL in subject", r("POST", "/subjects/a%00b/versions", {"schema": "\"int\""}), 422, 42208)
+    err("control char in subject", r("GET", "/subjects/a%0Ab/versions"), 422, 42208)
     err("protobuf not yet", r("POST", "/subjects/p/versions",
                               {"schema": "syntax = \"proto3\";", "schemaType": "PROTOBUF"}), 422, 42201)
     err("json not yet", r("POST", "/subjects/j/versions",
