@@ -35,7 +35,7 @@ void api_config_defaults(api_config_t *cfg) {
     cfg->conn_limit = 512;
     cfg->per_ip_limit = 64;
     cfg->idle_timeout_s = 30;
-    cfg->conn_memory = 64 * 1024;
+    cfg->conn_memory = 32 * 1024;
     cfg->body_limit = 1024 * 1024;
     cfg->deadline_ms = 30000;
     cfg->search_limit = 1000;

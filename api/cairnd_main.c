@@ -104,7 +104,7 @@ static cn_err_t http_config(cairnd_t *d, api_config_t *c, cn_error_t *err) {
         {"cairn.http.connection.limit", 512, 1, 65536},
         {"cairn.http.per.ip.connection.limit", 64, 0, 65536},
         {"cairn.http.idle.timeout.ms", 30000, 1000, 3600000},
-        {"cairn.http.connection.memory.bytes", 65536, 8192, 1048576},
+        {"cairn.http.connection.memory.bytes", 32768, 8192, 1048576},
         {"cairn.http.max.body.bytes", 1048576, 1024, 64 * 1048576},
         {"cairn.http.request.timeout.ms", 30000, 100, 3600000},
         {"schema.search.default.limit", 1000, 1, 1000000},

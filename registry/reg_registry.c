@@ -307,6 +307,17 @@ int32_t reg_max_id(reg_registry_t *reg, const char *subject) {
     return c ? c->max_id : 0;
 }
 
+const char *reg_schema_wire(reg_schema_t *sch, char *(*build)(const reg_schema_t *sch)) {
+    char *cur = atomic_load(&sch->wire), *mine;
+    if (cur || !(mine = build(sch)))
+        return cur;
+    if (!atomic_compare_exchange_strong(&sch->wire, &cur, mine)) { /* another reader won */
+        free(mine);
+        return cur;
+    }
+    return mine;
+}
+
 static int cmp_subject(const void *a, const void *b) {
     return strcmp((*(reg_subject_t *const *)a)->name, (*(reg_subject_t *const *)b)->name);
 }
