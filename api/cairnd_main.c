@@ -67,27 +67,6 @@ static int parse_args(cairnd_t *d, int argc, char **argv, const char **config) {
     return 0;
 }
 
-/* "http://host:port[,more]" or "host:port" -> host, port. */
-static cn_err_t parse_listener(const char *s, char *host, size_t cap, int *port, cn_error_t *err) {
-    const char *p = strstr(s, "://") ? strstr(s, "://") + 3 : s;
-    const char *colon = strrchr(p, ':'), *comma = strchr(p, ',');
-    char num[16];
-    int64_t v;
-    if (comma && colon > comma)
-        colon = memrchr(p, ':', (size_t)(comma - p));
-    if (!colon || (size_t)(colon - p) >= cap)
-        return cn_error_set(err, CN_ERR_INVALID_CONFIG, "listener '%s' is not HOST:PORT", s);
-    snprintf(host, cap, "%.*s", (int)(colon - p), p);
-    snprintf(num, sizeof(num), "%.*s", (int)(comma ? comma - colon - 1 : (long)strlen(colon + 1)),
-             colon + 1);
-    if (!cn_parse_i64(num, &v) || v < 0 || v > 65535)
-        return cn_error_set(err, CN_ERR_INVALID_CONFIG, "listener '%s': bad port", s);
-    if (strcmp(host, "localhost") == 0 || host[0] == '\0')
-        snprintf(host, cap, "%s", host[0] ? "127.0.0.1" : "0.0.0.0");
-    *port = (int)v;
-    return CN_OK;
-}
-
 typedef struct int_key {
     const char *key;
     int64_t dflt, min, max;
@@ -242,8 +221,8 @@ static cn_err_t configure(cairnd_t *d, const char *config, cn_error_t *err) {
         rc = cn_error_set(err, CN_ERR_INVALID_CONFIG, "cairn.log.level: unknown level");
     cn_log_init(&d->log, lvl, 2, "cairnd");
     if (rc == CN_OK)
-        rc = parse_listener(cn_props_get_str(d->props, "listeners", "127.0.0.1:8081"), d->http_host,
-                            sizeof(d->http_host), &d->http_port, err);
+        rc = cn_parse_listener(cn_props_get_str(d->props, "listeners", "127.0.0.1:8081"),
+                               d->http_host, sizeof(d->http_host), &d->http_port, err);
     return rc;
 }
 
