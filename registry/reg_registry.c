@@ -177,7 +177,9 @@ cn_err_t reg_write(reg_registry_t *reg, reg_batch_t *b, cn_error_t *err) {
                             "Register operation failed because schema is too large");
     if (rc != CN_OK) {
         cn_error_prefix(err, "Error while writing to the backend store");
-        return err ? (err->code = CN_ERR_STORE) : CN_ERR_STORE;
+        if (err)
+            err->code = CN_ERR_STORE;
+        return CN_ERR_STORE;
     }
     return reg_catch_up(reg, err);
 }
