@@ -45,6 +45,8 @@ static void read_part(fetch_ctx_t *fc, const char *topic, const kp_fetch_part_t 
         return;
     }
     max = in->partition_max_bytes > 0 ? (size_t)in->partition_max_bytes : 0;
+    if ((int64_t)max > BRK_MAX_FETCH)
+        max = (size_t)BRK_MAX_FETCH;
     if (fc->budget <= 0 && fc->total > 0)
         max = 0;
     else if ((int64_t)max > fc->budget && fc->total > 0)
@@ -123,7 +125,7 @@ static int fetch_run(brk_srv_t *srv, const uint8_t *body, size_t len, int16_t v,
     memset(&rs, 0, sizeof(rs));
     memset(&fc, 0, sizeof(fc));
     fc.srv = srv;
-    fc.budget = rq.max_bytes > 0 ? rq.max_bytes : INT32_MAX;
+    fc.budget = rq.max_bytes > 0 && rq.max_bytes < BRK_MAX_FETCH ? rq.max_bytes : BRK_MAX_FETCH;
     cn_buf_init(&fc.records, BRK_MAX_RESPONSE);
     rs.topics = kp_arena_calloc(&arena, (size_t)rq.ntopics + 1, sizeof(*rs.topics));
     for (i = 0; rs.topics && i < rq.ntopics; i++)

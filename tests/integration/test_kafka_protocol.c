@@ -386,6 +386,78 @@ static void test_metadata_no_auto_create(void **state) {
     assert_true(cn_rd_ok(&r.rd));
 }
 
+/* One batch with one record whose value is n bytes of 'x' (null key). */
+static void big_batch(cn_buf_t *b, size_t n) {
+    cn_buf_t rec;
+    uint8_t *val = malloc(n);
+    size_t at = b->len;
+    memset(val, 'x', n);
+    cn_buf_init(&rec, CN_BUF_NO_LIMIT);
+    cn_buf_put_u8(&rec, 0);
+    cn_buf_put_varint(&rec, 0);
+    cn_buf_put_varint(&rec, 0);
+    cn_buf_put_varint(&rec, -1);
+    cn_buf_put_varint(&rec, (int64_t)n);
+    cn_buf_put(&rec, val, n);
+    cn_buf_put_varint(&rec, 0);
+    cn_buf_put_be64(b, 0);
+    cn_buf_put_be32(b, 0);
+    cn_buf_put_be32(b, 0);
+    cn_buf_put_u8(b, 2);
+    cn_buf_put_be32(b, 0);
+    cn_buf_put_be16(b, 0);
+    cn_buf_put_be32(b, 0);
+    cn_buf_put_be64(b, 1000);
+    cn_buf_put_be64(b, 1000);
+    cn_buf_put_be64(b, UINT64_MAX);
+    cn_buf_put_be16(b, 0xffff);
+    cn_buf_put_be32(b, UINT32_MAX);
+    cn_buf_put_be32(b, 1);
+    cn_buf_put_varint(b, (int64_t)rec.len);
+    cn_buf_put(b, rec.data, rec.len);
+    cn_buf_patch_be32(b, at + 8, (uint32_t)(b->len - at - 12));
+    cn_buf_patch_be32(b, at + 17, cn_crc32c(0, b->data + at + 21, b->len - at - 21));
+    cn_buf_fini(&rec);
+    free(val);
+}
+
+/* A client that pipelines far more answer bytes than the per-connection queue allows, without
+ * reading: the broker pauses reading that connection, and every answer still arrives, in order,
+ * once the client reads. */
+static void test_backpressure_in_order(void **state) {
+    fx_t *f = *state;
+    kp_produce_part_t part;
+    kp_produce_topic_t t = {{"big", 3}, &part, 1};
+    kp_ProduceRequest_t pq = {{NULL, -1}, 1, 10000, &t, 1};
+    kp_FetchRequest_t rq;
+    kp_fetch_topic_t ft;
+    kp_fetch_part_t fp;
+    cn_buf_t recs;
+    kp_rd_t r;
+    int fd, i;
+    cn_buf_init(&recs, CN_BUF_NO_LIMIT);
+    big_batch(&recs, 900000);
+    part.index = 0;
+    part.records.p = recs.data;
+    part.records.len = (int32_t)recs.len;
+    call(f, KP_PRODUCE, 7, enc_produce, &pq, &r);
+    fetch_req(&rq, &ft, &fp, "big", 0, 0);
+    fd = dial(f);
+    for (i = 0; i < 120; i++) /* about 108 MB of answers */
+        send_req(fd, KP_FETCH, 11, enc_fetch, &rq);
+    for (i = 0; i < 120; i++) {
+        int16_t code;
+        int64_t hw;
+        int32_t len;
+        fetch_result(recv_resp(f, fd, &r), &code, &hw, &len);
+        assert_int_equal(code, 0);
+        assert_int_equal(hw, 1);
+        assert_int_equal(len, (int32_t)recs.len);
+    }
+    close(fd);
+    cn_buf_fini(&recs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_api_versions_table, setup, teardown),
@@ -393,6 +465,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_list_offsets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_producer_ids_and_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_metadata_no_auto_create, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backpressure_in_order, setup, teardown),
     };
     return cmocka_run_group_tests_name("kafka_protocol", tests, NULL, NULL);
 }
