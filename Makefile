@@ -197,7 +197,9 @@ install: $(SERDES_SO) $(SERDES_A) $(SERDES_PC)
 	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $(DESTDIR)$(LIBDIR)/libcairn-serdes.so.$(SERDES_SOMAJOR)
 	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $(DESTDIR)$(LIBDIR)/libcairn-serdes.so
 	install -m 644 $(SERDES_A) $(DESTDIR)$(LIBDIR)/
-	install -m 644 $(SERDES_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	  -e 's|@VERSION@|$(SERDES_VERSION)|g' serdes/cairn-serdes.pc.in \
+	  > $(DESTDIR)$(LIBDIR)/pkgconfig/cairn-serdes.pc
 
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
