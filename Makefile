@@ -151,14 +151,14 @@ size-report:
 	  | awk '{ a[NR] = $$1; print } END { print "functions:", NR, "median lines:", a[int((NR+1)/2)] }'
 
 # libcairn-serdes as a product (serdes/, DESIGN.md §1): a shared library exporting only cairn_*
-# (version script), a self-contained static archive (serdes + common objects), a pkg-config
+# (version script), a self-contained static archive (serdes, compat, common), a pkg-config
 # file, and `make install` honouring PREFIX and DESTDIR.
 SERDES_VERSION := 0.1.0
 SERDES_SOMAJOR := 0
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
-SERDES_OBJ := $(call obj,$(SRC_serdes) $(SRC_common))
+SERDES_OBJ := $(call obj,$(SRC_serdes) $(SRC_compat) $(SRC_common))
 SERDES_PIC := $(patsubst $(O)/obj/%,$(O)/pic/%,$(SERDES_OBJ))
 SERDES_SO := $(O)/lib/libcairn-serdes.so
 SERDES_A := $(O)/lib/libcairn-serdes.a

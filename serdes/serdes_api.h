@@ -26,7 +26,10 @@ struct cairn_serdes {
 typedef struct serdes_ser_entry {
     atomic_int refcnt;
     int32_t id;
-    serdes_schema_t *writer; /* a reference */
+    serdes_schema_t *writer; /* a reference: the schema of the caller's values */
+    serdes_schema_t *target; /* a reference when the bytes must be in another schema (the
+                                registry's latest or pinned one), else NULL */
+    void *plan;              /* writer -> target resolution (Avro plan) when target is set */
 } serdes_ser_entry_t;
 
 struct cairn_serializer {

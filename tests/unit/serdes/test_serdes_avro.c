@@ -16,6 +16,9 @@
 
 #include "tests/unit/serdes/serdes_test_util.h"
 
+#define PAY_STR                                                                                    \
+    "{\"type\":\"record\",\"name\":\"Pay\",\"namespace\":\"shop\",\"fields\":[{\"name\":"          \
+    "\"amt\",\"type\":\"string\"}]}"
 #define PAY                                                                                        \
     "{\"type\":\"record\",\"name\":\"Pay\",\"namespace\":\"shop\",\"fields\":[{\"name\":\"amt\","  \
     "\"type\":\"long\"}]}"
@@ -374,6 +377,9 @@ static void test_avro_use_schema_id_and_latest(void **state) {
         cairn_serializer_new(lat, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
     cairn_serializer_t *s3 =
         cairn_serializer_new(strict, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    cairn_serdes_t *lax = st_handle(mr_url(f->mr), "use.latest.version", "true",
+                                    "latest.compatibility.strict", "false", NULL);
+    cairn_serializer_t *s4, *s5;
     cairn_error_t err;
     void *buf;
     size_t len;
@@ -388,10 +394,27 @@ static void test_avro_use_schema_id_and_latest(void **state) {
                        "EUR",
                        5);
     cairn_free(buf);
+    /* The local schema differs from latest: checked (backward) and translated into latest. */
+    ser_json(s3, "lat", "{\"amt\":3}", &buf, &len);
+    assert_int_equal(((uint8_t *)buf)[4], v2);
+    assert_bytes_equal((char *)buf + 5, len - 5,
+                       "\x06\x06"
+                       "EUR",
+                       5);
+    cairn_free(buf);
     buf = NULL;
-    assert_int_equal(cairn_serialize_json(s3, "lat", "{\"amt\":3}", 9, &buf, &len, &err),
+    s4 = cairn_serializer_new(strict, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY_STR, NULL);
+    assert_int_equal(cairn_serialize_json(s4, "lat", "{\"amt\":\"3\"}", 11, &buf, &len, &err),
                      CAIRN_ERR_INCOMPATIBLE);
     assert_non_null(strstr(err.msg, "latest.compatibility.strict"));
+    s5 = cairn_serializer_new(lax, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY_STR, NULL);
+    assert_int_equal(cairn_serialize_json(s5, "lat", "{\"amt\":\"3\"}", 11, &buf, &len, &err),
+                     CAIRN_ERR_INCOMPATIBLE);
+    assert_non_null(strstr(err.msg, "cannot take the serializer's values"));
+    assert_null(buf);
+    cairn_serializer_free(s4);
+    cairn_serializer_free(s5);
+    cairn_serdes_free(lax);
     cairn_serializer_free(s1);
     cairn_serializer_free(s2);
     cairn_serializer_free(s3);
