@@ -280,10 +280,6 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
         else
             n = live_history(s, &hist);
         rc = run_check(reg, level, &p, one ? &one : hist, n, compatible, messages, err);
-        if (rc == CN_OK && verbose && messages)
-            json_array_append_new(messages,
-                                  json_pack("s+", "{validateFields: 'false', compatibility: '",
-                                            reg_level_name(level), "'}"));
         prepared_fini(reg, &p);
     }
     free(hist);

@@ -48,8 +48,14 @@ typedef struct reg_store {
     void *impl;
 } reg_store_t;
 
+struct brk_logs;
+
 /** @brief A store in memory (tests, benchmarks). */
 reg_store_t *reg_store_mem_new(void);
+/** @brief The store on the bundled broker's log: topic (created at first start with 1
+ *  partition and cleanup.policy=compact; refused when it has more partitions or another
+ *  policy), appends fsynced (sync=true) before they return. logs is borrowed. */
+reg_store_t *reg_store_log_new(struct brk_logs *logs, const char *topic, cn_error_t *err);
 /** @brief Free a store of any backend; NULL is fine. */
 void reg_store_free(reg_store_t *st);
 

@@ -189,10 +189,27 @@ static void logs_free(brk_logs_t *logs) {
     free(logs);
 }
 
+/* A crash leaves every file where it is: no deferred unlink of .deleted segments either. */
+static void keep_files(brk_logs_t *logs) {
+    cn_map_iter_t it = {0};
+    void *v;
+    while (cn_map_next(logs->topics, &it, NULL, NULL, &v)) {
+        brk_topic_t *t = v;
+        for (int32_t i = 0; i < t->nparts; i++) {
+            brk_partition_t *p = t->parts[i];
+            pthread_rwlock_wrlock(&p->rw);
+            for (size_t k = 0; k < p->nsegs; k++)
+                p->segs[k]->unlink_on_free = false;
+            pthread_rwlock_unlock(&p->rw);
+        }
+    }
+}
+
 void brk_logs_abort(brk_logs_t *logs) {
     if (!logs)
         return;
     stop_bg(logs);
+    keep_files(logs);
     logs_free(logs);
 }
 

@@ -147,14 +147,20 @@ static cn_err_t sync_upto(brk_partition_t *part, int64_t target, cn_error_t *err
 /* ---- roll ---- */
 
 cn_err_t brk_partition_roll_locked(brk_partition_t *part, cn_error_t *err) {
-    brk_segment_t *old = brk_partition_active(part), *seg;
-    int64_t base = old->next_offset;
+    brk_segment_t *old, *seg;
+    int64_t base;
     cn_err_t rc;
     void *grown;
+    /* sync_upto drops mu while it fsyncs: other appends may land meanwhile (even a roll), so
+     * look at the active segment only once everything in it is durable */
+    do {
+        if ((rc = sync_upto(part, atomic_load(&part->hw), err)) != CN_OK)
+            return rc;
+    } while (part->synced_upto < atomic_load(&part->hw));
+    old = brk_partition_active(part);
+    base = old->next_offset;
     if (old->size == 0)
         return CN_OK;
-    if ((rc = sync_upto(part, atomic_load(&part->hw), err)) != CN_OK)
-        return rc;
     if ((rc = brk_segment_write_indexes(old, err)) != CN_OK)
         return rc;
     if (!(seg = brk_segment_create(part->dir, base, err)))
@@ -343,8 +349,6 @@ static cn_err_t append_locked(brk_partition_t *part, uint8_t *data, size_t len, 
     cn_err_t rc;
     if (atomic_load(&part->logs->failed))
         return cn_error_set(err, CN_ERR_FSYNC, "the log failed earlier; restart to recover");
-    if ((rc = check_locked(part, refs, n, res, err)) != CN_OK)
-        return rc;
     for (size_t i = 0; i < n; i++) {
         nrecs += refs[i].h.last_offset_delta + 1;
         if (refs[i].h.max_timestamp > in_ts)
@@ -352,7 +356,11 @@ static cn_err_t append_locked(brk_partition_t *part, uint8_t *data, size_t len, 
     }
     if (part->cfg.message_timestamp_type_log_append)
         in_ts = now;
-    if (needs_roll(part, len, nrecs, in_ts) && (rc = brk_partition_roll_locked(part, err)) != CN_OK)
+    /* a roll may drop mu (to fsync); checks and the write below hold it throughout */
+    while (needs_roll(part, len, nrecs, in_ts))
+        if ((rc = brk_partition_roll_locked(part, err)) != CN_OK)
+            return rc;
+    if ((rc = check_locked(part, refs, n, res, err)) != CN_OK)
         return rc;
     assign_offsets(part, data, refs, n, now);
     if ((rc = write_locked(part, data, len, err)) != CN_OK)
@@ -376,20 +384,33 @@ static void notify(brk_partition_t *part) {
         logs->hook(logs->hook_arg, part->topic, part->id);
 }
 
+static size_t count_batches(const uint8_t *data, size_t len) {
+    size_t off = 0, n = 0;
+    while (off < len) {
+        size_t sz = brk_batch_size(data + off, len - off);
+        if (sz == 0 || sz > len - off)
+            return n + 1; /* split_batches reports it */
+        off += sz;
+        n++;
+    }
+    return n;
+}
+
 cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
                               const brk_append_opts_t *opts, brk_append_result_t *res,
                               cn_error_t *err) {
-    batch_ref_t one[4], *refs = one;
+    batch_ref_t few[16], *refs = few;
     brk_append_opts_t dflt = {false, false};
     brk_append_result_t scratch;
-    size_t n = 0, cap = len / BRK_BATCH_HEADER_SIZE + 1;
+    size_t n = 0, cap = count_batches(data, len);
     cn_err_t rc;
     opts = opts ? opts : &dflt;
     res = res ? res : &scratch;
     memset(res, 0, sizeof(*res));
     res->base_offset = res->last_offset = res->log_append_time = -1;
-    if (cap > 4 && !(refs = calloc(cap < MAX_BATCHES_PER_APPEND ? cap : MAX_BATCHES_PER_APPEND,
-                                   sizeof(*refs))))
+    if (cap > MAX_BATCHES_PER_APPEND)
+        return cn_error_set(err, CN_ERR_INVALID_RECORD, "too many batches in one append");
+    if (cap > 16 && !(refs = calloc(cap, sizeof(*refs))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     rc = split_batches(data, len, opts->require_keys, refs, &n, err);
     if (rc == CN_OK) {
@@ -397,7 +418,7 @@ cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
         rc = append_locked(part, data, len, refs, n, opts, res, err);
         pthread_mutex_unlock(&part->mu);
     }
-    if (refs != one)
+    if (refs != few)
         free(refs);
     if (res->log_start_offset == 0)
         res->log_start_offset = part->log_start;

@@ -141,7 +141,7 @@ static cn_err_t push_segment(brk_partition_t *part, brk_segment_t *seg, cn_error
 }
 
 /* Open bases[i] and load or recover it. *stop: later segments must go (after a cut). */
-static cn_err_t load_one(brk_partition_t *part, int64_t base, bool recover, bool *stop,
+static cn_err_t load_one(brk_partition_t *part, int64_t base, bool recover, bool last, bool *stop,
                          cn_error_t *err) {
     brk_segment_t *seg = brk_segment_open(part->dir, base, err);
     uint64_t fsize;
@@ -153,8 +153,10 @@ static cn_err_t load_one(brk_partition_t *part, int64_t base, bool recover, bool
                  : load_trusted(part, seg, err);
     if (rc == CN_OK)
         rc = truncate_tail(part, seg, fsize, stop, err);
-    if (rc == CN_OK && recover && !*stop)
-        rc = brk_partition_fsync(part, seg->fd, err);
+    /* no fsync of an intact segment here: closed ones were fsynced when they rolled, and the
+     * next durable append fsyncs the active one (the same file) */
+    if (rc == CN_OK && recover && !*stop && !last) /* a closed segment keeps index files */
+        rc = brk_segment_write_indexes(seg, err);
     if (rc == CN_OK)
         rc = push_segment(part, seg, err);
     if (rc != CN_OK)
@@ -185,7 +187,7 @@ static cn_err_t load_segments(brk_partition_t *part, bool clean, cn_error_t *err
     for (i = 0; rc == CN_OK && i < n && !stop; i++) {
         /* the segment holding the recovery point and every later one are re-validated */
         bool recover = !clean && (i + 1 == n || bases[i + 1] > part->recovery_point);
-        rc = load_one(part, bases[i], recover, &stop, err);
+        rc = load_one(part, bases[i], recover, i + 1 == n, &stop, err);
     }
     for (; rc == CN_OK && i < n; i++) {
         cn_log_warn(part->logs->log, "%s: deleting segment %lld after a torn write", part->dir,

@@ -182,7 +182,7 @@ cn_err_t brk_segment_scan(brk_segment_t *seg, uint64_t pos, bool verify, brk_sca
         return cn_error_set(err, CN_ERR_IO, "stat %s.log: %s", seg->path, strerror(errno));
     fsize = (uint64_t)st.st_size;
     while (!stop && pos < fsize) {
-        size_t got, used, need;
+        size_t got = 0, used, need;
         if (want > fsize - pos)
             want = (size_t)(fsize - pos);
         if ((rc = scan_read(seg, &b, pos, want, &got, err)) != CN_OK)

@@ -28,7 +28,7 @@
 /** Longest full name (namespace + name) accepted, in bytes. */
 #define COMPAT_AVRO_MAX_NAME 1024
 /** Bound on recursive walks over a resolved graph (imports can stack schemas). */
-#define COMPAT_AVRO_MAX_WALK 4096
+#define COMPAT_AVRO_MAX_WALK 1000
 
 typedef enum compat_avro_kind {
     COMPAT_AVRO_NULL,

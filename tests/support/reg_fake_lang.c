@@ -105,6 +105,9 @@ static cn_err_t fake_check(compat_level_t level, const compat_schema_t *new_sche
         if (fwd && !can_read(history[i].schema, new_schema, tmp))
             *compatible = false;
     }
+    if (!*compatible)
+        json_array_append_new(tmp, json_pack("s++", "{validateFields: 'false', compatibility: '",
+                                             level == COMPAT_FULL ? "FULL" : "OTHER", "'}"));
     if (messages)
         json_array_extend(messages, tmp);
     json_decref(tmp);
