@@ -171,8 +171,10 @@ cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_s
     serdes_ser_entry_t *e;
     int64_t expires;
     cn_err_t rc;
+    /* Only latest-version entries expire: read the clock only then (the hot path). */
+    int64_t now = ser->sd->s.use_latest && ser->sd->s.latest_ttl_sec >= 0 ? cn_mono_ms() : 0;
     pthread_mutex_lock(&ser->lock);
-    e = serdes_lru_get(ser->topics, key, strlen(key), cn_mono_ms());
+    e = serdes_lru_get(ser->topics, key, strlen(key), now);
     if (e)
         atomic_fetch_add(&e->refcnt, 1);
     pthread_mutex_unlock(&ser->lock);
