@@ -423,6 +423,42 @@ static void test_avro_use_schema_id_and_latest(void **state) {
     cairn_serdes_free(strict);
 }
 
+static int cb_subject(void *opaque, const char *topic, cairn_role_t role, const char *record,
+                      char *out, size_t cap) {
+    snprintf(out, cap, "%s.%s.%s", (const char *)opaque, topic, role == CAIRN_ROLE_KEY ? "k" : "v");
+    (void)record;
+    return 0;
+}
+
+static void expect_subject(fx_t *f, cairn_serdes_t *sd, cairn_role_t role, const char *want) {
+    cairn_serializer_t *ser = cairn_serializer_new(sd, CAIRN_FORMAT_AVRO, role, PAY, NULL);
+    char req[256], path[256];
+    assert_int_equal(cairn_serializer_prepare(ser, "orders", NULL, NULL), CAIRN_OK);
+    mr_last_request(f->mr, req, sizeof(req));
+    snprintf(path, sizeof(path), "POST /subjects/%s/versions", want);
+    assert_string_equal(req, path);
+    cairn_serializer_free(ser);
+}
+
+static void test_avro_subject_strategies(void **state) {
+    fx_t *f = *state;
+    cairn_serdes_t *sd = st_handle(mr_url(f->mr), "key.subject.name.strategy", "RecordNameStrategy",
+                                   "value.subject.name.strategy", "TopicRecordNameStrategy", NULL);
+    cairn_conf_t *conf = cairn_conf_new();
+    cairn_serdes_t *cb;
+    expect_subject(f, f->sd, CAIRN_ROLE_KEY, "orders-key");
+    expect_subject(f, f->sd, CAIRN_ROLE_VALUE, "orders-value");
+    expect_subject(f, sd, CAIRN_ROLE_KEY, "shop.Pay");
+    expect_subject(f, sd, CAIRN_ROLE_VALUE, "orders-shop.Pay");
+    cairn_conf_set(conf, "schema.registry.url", mr_url(f->mr), NULL);
+    cairn_conf_set_subject_fn(conf, CAIRN_ROLE_VALUE, cb_subject, "ctx");
+    cb = cairn_serdes_new(conf, NULL);
+    expect_subject(f, cb, CAIRN_ROLE_VALUE, "ctx.orders.v");
+    expect_subject(f, cb, CAIRN_ROLE_KEY, "orders-key");
+    cairn_serdes_free(cb);
+    cairn_serdes_free(sd);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_avro_test_vector, setup, teardown),
@@ -435,6 +471,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_avro_bad_json_and_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_avro_auto_register_off, setup, teardown),
         cmocka_unit_test_setup_teardown(test_avro_use_schema_id_and_latest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_avro_subject_strategies, setup, teardown),
     };
     return cmocka_run_group_tests_name("serdes_avro", tests, NULL, NULL);
 }
