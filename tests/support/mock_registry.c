@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MR_MAX 4096
 
@@ -34,6 +35,7 @@ struct mock_registry {
     mr_subject_t subjects[64];
     int n_subjects;
     int fail_n, fail_status;
+    int delay_ms;
     char *auth;
     char watch[128];
     char last_header[1024];
@@ -239,7 +241,7 @@ static enum MHD_Result mr_handler(void *cls, struct MHD_Connection *c, const cha
                                   size_t *upload_size, void **con_cls) {
     mock_registry_t *mr = cls;
     mr_conn_t *conn = *con_cls;
-    int answered = 0;
+    int answered = 0, delay;
     enum MHD_Result rc;
     (void)version;
     if (!conn) {
@@ -257,6 +259,11 @@ static enum MHD_Result mr_handler(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    pthread_mutex_lock(&mr->lock);
+    delay = mr->delay_ms;
+    pthread_mutex_unlock(&mr->lock);
+    if (delay > 0)
+        usleep((useconds_t)delay * 1000);
     rc = mr_gate(mr, c, method, url, &answered);
     if (answered)
         return rc;
@@ -337,6 +344,12 @@ void mr_fail_next(mock_registry_t *mr, int n, int status) {
     pthread_mutex_lock(&mr->lock);
     mr->fail_n = n;
     mr->fail_status = status;
+    pthread_mutex_unlock(&mr->lock);
+}
+
+void mr_delay(mock_registry_t *mr, int ms) {
+    pthread_mutex_lock(&mr->lock);
+    mr->delay_ms = ms;
     pthread_mutex_unlock(&mr->lock);
 }
 
