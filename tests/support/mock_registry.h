@@ -17,8 +17,11 @@ typedef struct mock_registry mock_registry_t;
 
 /** @brief Start on 127.0.0.1 with an OS-chosen port; NULL on failure. */
 mock_registry_t *mr_start(void);
+/** @brief The same over TLS with a PEM certificate and key (contents, not paths); the URL is
+ *  https://<host>:PORT with host as given (e.g. "localhost" to match the certificate). */
+mock_registry_t *mr_start_tls(const char *cert_pem, const char *key_pem, const char *host);
 void mr_stop(mock_registry_t *mr);
-/** @brief "http://127.0.0.1:PORT" (borrowed). */
+/** @brief "http://127.0.0.1:PORT" or the TLS URL (borrowed). */
 const char *mr_url(const mock_registry_t *mr);
 int mr_port(const mock_registry_t *mr);
 /** @brief Requests answered so far (all paths, failures included). */
