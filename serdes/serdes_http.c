@@ -16,8 +16,8 @@
 #include <string.h>
 #include <time.h>
 
-#define SERDES_HTTP_POOL     8
-#define SERDES_USER_AGENT    "libcairn-serdes/" CAIRN_SERDES_VERSION_STR
+#define SERDES_HTTP_POOL  8
+#define SERDES_USER_AGENT "libcairn-serdes/" CAIRN_SERDES_VERSION_STR
 
 struct serdes_http {
     const serdes_settings_t *s;
