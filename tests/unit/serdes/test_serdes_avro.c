@@ -459,6 +459,37 @@ static void test_avro_subject_strategies(void **state) {
     cairn_serdes_free(sd);
 }
 
+static void test_avro_primitive_keys(void **state) {
+    fx_t *f = *state;
+    static const struct {
+        const char *schema, *json, *payload;
+        size_t plen;
+    } cases[] = {
+        {"\"string\"", "\"k\\u00e9y\"", "\x08k\xc3\xa9y", 5},
+        {"{\"type\":\"long\"}", "-3", "\x05", 1},
+        {"\"null\"", "null", "", 0},
+        {"[\"null\",\"int\"]", "{\"int\":1}", "\x02\x02", 2},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cairn_serializer_t *ser =
+            cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_KEY, cases[i].schema, NULL);
+        cairn_deserializer_t *des =
+            cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_KEY, NULL, NULL);
+        void *buf;
+        size_t len;
+        char *json;
+        assert_non_null(ser);
+        ser_json(ser, "keys", cases[i].json, &buf, &len);
+        assert_bytes_equal((char *)buf + 5, len - 5, cases[i].payload, cases[i].plen);
+        json = des_json(des, buf, len);
+        st_assert_json(json, cases[i].json);
+        cairn_free(json);
+        cairn_free(buf);
+        cairn_deserializer_free(des);
+        cairn_serializer_free(ser);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_avro_test_vector, setup, teardown),
@@ -472,6 +503,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_avro_auto_register_off, setup, teardown),
         cmocka_unit_test_setup_teardown(test_avro_use_schema_id_and_latest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_avro_subject_strategies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_avro_primitive_keys, setup, teardown),
     };
     return cmocka_run_group_tests_name("serdes_avro", tests, NULL, NULL);
 }
