@@ -29,7 +29,12 @@ cairn_err_t cairn_avro_serializer_schema(cairn_serializer_t *ser, const char *to
     }
     if (serdes_ser_resolve(ser, topic, &entry, &e) != CN_OK)
         return serdes_fail_edge(&e, err);
-    /* The writer stays alive: the serializer's own schema, or one cached in the handle. */
+    /* Pinned: the schema stays alive as long as the serializer, whatever the caches evict. */
+    if (serdes_ser_pin(ser, entry->writer) != CN_OK) {
+        serdes_ser_entry_decref(entry);
+        serdes_err_set(&e, CN_ERR_NO_MEMORY, NULL);
+        return serdes_fail_edge(&e, err);
+    }
     *schema_out = ((const serdes_avro_schema_t *)entry->writer->impl)->schema;
     serdes_ser_entry_decref(entry);
     serdes_edge_ok(err);

@@ -74,9 +74,32 @@ void cairn_serializer_free(cairn_serializer_t *ser) {
     if (!ser)
         return;
     serdes_lru_free(ser->topics);
+    for (size_t i = 0; i < ser->n_pinned; i++)
+        serdes_schema_decref(ser->pinned[i]);
+    free(ser->pinned);
     serdes_schema_decref(ser->local);
     pthread_mutex_destroy(&ser->lock);
     free(ser);
+}
+
+cn_err_t serdes_ser_pin(cairn_serializer_t *ser, serdes_schema_t *sch) {
+    cn_err_t rc = CN_OK;
+    size_t i;
+    pthread_mutex_lock(&ser->lock);
+    for (i = 0; i < ser->n_pinned && ser->pinned[i] != sch; i++)
+        ;
+    if (i == ser->n_pinned) {
+        serdes_schema_t **grown = realloc(ser->pinned, (i + 1) * sizeof(*grown));
+        if (grown) {
+            ser->pinned = grown;
+            ser->pinned[ser->n_pinned++] = sch;
+            serdes_schema_incref(sch);
+        } else {
+            rc = CN_ERR_NO_MEMORY;
+        }
+    }
+    pthread_mutex_unlock(&ser->lock);
+    return rc;
 }
 
 /* Confluent's check (compat/): can the registry's schema read data of the local one? */
