@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cairn/serdes.h>
+#include <cairn/serdes_avro.h>
 
 #include "serdes/serdes_lru.h"
 #include "tests/unit/serdes/serdes_test_util.h"
@@ -160,6 +161,25 @@ static void test_latest_ttl(void **state) {
     assert_int_equal(id, 2);
     assert_int_equal(cairn_serializer_prepare(sf, "t", &id, NULL), CAIRN_OK);
     assert_int_equal(id, 1);
+    /* A schema handed out stays valid after the entry behind it is refreshed. */
+    {
+        avro_schema_t schema;
+        avro_value_iface_t *iface;
+        avro_value_t v;
+        void *buf = NULL;
+        size_t len;
+        assert_int_equal(cairn_avro_serializer_schema(sz, "t", &schema, NULL), CAIRN_OK);
+        assert_int_equal(cairn_serializer_prepare(sz, "t", &id, NULL), CAIRN_OK); /* refresh */
+        cairn_serdes_purge(zero);
+        iface = avro_generic_class_from_schema(schema);
+        assert_non_null(iface);
+        avro_generic_value_new(iface, &v);
+        assert_int_equal(cairn_avro_serialize(sz, "t", &v, &buf, &len, NULL), CAIRN_OK);
+        assert_int_equal(len, 5 + 2);
+        cairn_free(buf);
+        avro_value_decref(&v);
+        avro_value_iface_decref(iface);
+    }
     cairn_serializer_free(sz);
     cairn_serializer_free(sf);
     cairn_serdes_free(zero);
