@@ -490,6 +490,32 @@ static void test_avro_primitive_keys(void **state) {
     }
 }
 
+static void test_avro_framing_none(void **state) {
+    fx_t *f = *state;
+    int32_t id = mr_add(f->mr, "raw-value", PAY);
+    char sid[16];
+    cairn_serdes_t *sd;
+    cairn_serializer_t *ser;
+    cairn_deserializer_t *des;
+    void *buf;
+    size_t len;
+    char *json;
+    snprintf(sid, sizeof(sid), "%d", (int)id);
+    sd = st_handle(mr_url(f->mr), "serializer.framing", "none", "deserializer.framing", "none",
+                   "use.schema.id", sid, NULL);
+    ser = cairn_serializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    des = cairn_deserializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
+    ser_json(ser, "raw", "{\"amt\":42}", &buf, &len);
+    assert_bytes_equal(buf, len, "\x54", 1); /* no prefix */
+    json = des_json(des, buf, len);
+    st_assert_json(json, "{\"amt\":42}");
+    cairn_free(json);
+    cairn_free(buf);
+    cairn_deserializer_free(des);
+    cairn_serializer_free(ser);
+    cairn_serdes_free(sd);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_avro_test_vector, setup, teardown),
@@ -504,6 +530,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_avro_use_schema_id_and_latest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_avro_subject_strategies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_avro_primitive_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_avro_framing_none, setup, teardown),
     };
     return cmocka_run_group_tests_name("serdes_avro", tests, NULL, NULL);
 }
