@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -97,6 +98,34 @@ bool cn_parse_i64(const char *s, int64_t *out) {
         return false;
     *out = v;
     return true;
+}
+
+cn_err_t cn_parse_listener(const char *s, char *host, size_t cap, int *port, cn_error_t *err) {
+    const char *p = strstr(s, "://") ? strstr(s, "://") + 3 : s;
+    size_t len = strcspn(p, ",");
+    const char *colon = memrchr(p, ':', len);
+    char num[16];
+    int64_t v;
+    size_t hlen = colon ? (size_t)(colon - p) : 0;
+    size_t plen = colon ? len - hlen - 1 : 0;
+    if (!colon || hlen >= cap || plen == 0 || plen >= sizeof(num))
+        return cn_error_set(err, CN_ERR_INVALID_CONFIG, "listener '%s' is not HOST:PORT", s);
+    if (hlen >= 2 && p[0] == '[' && p[hlen - 1] == ']') { /* [::1]:9092 */
+        p++;
+        hlen -= 2;
+    }
+    memcpy(num, colon + 1, plen);
+    num[plen] = '\0';
+    if (!cn_parse_i64(num, &v) || v < 0 || v > 65535)
+        return cn_error_set(err, CN_ERR_INVALID_CONFIG, "listener '%s': bad port", s);
+    if (hlen == 0)
+        snprintf(host, cap, "0.0.0.0");
+    else if (hlen == 9 && strncmp(p, "localhost", 9) == 0)
+        snprintf(host, cap, "127.0.0.1");
+    else
+        snprintf(host, cap, "%.*s", (int)hlen, p);
+    *port = (int)v;
+    return CN_OK;
 }
 
 cn_err_t cn_props_get_i64(const cn_props_t *props, const char *key, int64_t dflt, int64_t min,

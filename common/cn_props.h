@@ -46,6 +46,11 @@ cn_err_t cn_props_get_bool(const cn_props_t *props, const char *key, bool dflt, 
 size_t cn_props_count(const cn_props_t *props);
 void cn_props_at(const cn_props_t *props, size_t i, const char **key, const char **value);
 
+/** @brief A listener "HOST:PORT", "SCHEME://HOST:PORT" or a comma list of them (the first is
+ *  used): host into host[cap] ("localhost" becomes 127.0.0.1, an empty host 0.0.0.0), port in
+ *  0..65535. CN_ERR_INVALID_CONFIG naming the text otherwise. */
+cn_err_t cn_parse_listener(const char *s, char *host, size_t cap, int *port, cn_error_t *err);
+
 /** @brief Parse a strict decimal int64 (no trailing junk, no overflow). */
 bool cn_parse_i64(const char *s, int64_t *out);
 

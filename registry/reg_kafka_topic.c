@@ -10,9 +10,12 @@
 #include <string.h>
 
 /* Our own keys; everything else under kafkastore. goes to librdkafka. */
-static const char *const reg_kafka_own_keys[] = {
-    "kafkastore.bootstrap.servers", "kafkastore.topic", "kafkastore.timeout.ms",
-    "kafkastore.init.timeout.ms", "kafkastore.topic.replication.factor", NULL};
+static const char *const reg_kafka_own_keys[] = {"kafkastore.bootstrap.servers",
+                                                 "kafkastore.topic",
+                                                 "kafkastore.timeout.ms",
+                                                 "kafkastore.init.timeout.ms",
+                                                 "kafkastore.topic.replication.factor",
+                                                 NULL};
 
 static bool reg_kafka_is_own_key(const char *key) {
     for (size_t i = 0; reg_kafka_own_keys[i]; i++)
@@ -74,8 +77,8 @@ static cn_err_t reg_kafka_describe(rd_kafka_t *rk, const reg_kafka_cfg_t *cfg, i
     const struct rd_kafka_metadata *md;
     rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, NULL, &md, (int)cfg->init_timeout_ms);
     if (e)
-        return cn_error_set(err, e == RD_KAFKA_RESP_ERR__TIMED_OUT ? CN_ERR_STORE_TIMEOUT
-                                                                    : CN_ERR_STORE,
+        return cn_error_set(err,
+                            e == RD_KAFKA_RESP_ERR__TIMED_OUT ? CN_ERR_STORE_TIMEOUT : CN_ERR_STORE,
                             "Kafka metadata: %s", rd_kafka_err2str(e));
     *partitions = 0;
     *brokers = md->broker_cnt;
@@ -130,16 +133,15 @@ static cn_err_t reg_kafka_create(rd_kafka_t *rk, const reg_kafka_cfg_t *cfg, int
 }
 
 /* cleanup.policy of the topic from its DescribeConfigs entries, into out. */
-static cn_err_t reg_kafka_policy_of(rd_kafka_event_t *ev, const char *topic, char *out,
-                                    size_t cap, cn_error_t *err) {
+static cn_err_t reg_kafka_policy_of(rd_kafka_event_t *ev, const char *topic, char *out, size_t cap,
+                                    cn_error_t *err) {
     size_t nres, ncfg;
     const rd_kafka_ConfigResource_t **res =
         rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nres);
     const rd_kafka_ConfigEntry_t **entries;
     if (nres != 1 || rd_kafka_ConfigResource_error(res[0]))
         return cn_error_set(err, CN_ERR_STORE, "describe configs of %s: %s", topic,
-                            nres == 1 ? rd_kafka_ConfigResource_error_string(res[0])
-                                      : "no result");
+                            nres == 1 ? rd_kafka_ConfigResource_error_string(res[0]) : "no result");
     entries = rd_kafka_ConfigResource_configs(res[0], &ncfg);
     for (size_t i = 0; i < ncfg; i++) {
         const char *value = rd_kafka_ConfigEntry_value(entries[i]);
@@ -154,7 +156,8 @@ static cn_err_t reg_kafka_policy_of(rd_kafka_event_t *ev, const char *topic, cha
 
 static cn_err_t reg_kafka_check_policy(rd_kafka_t *rk, const reg_kafka_cfg_t *cfg,
                                        cn_error_t *err) {
-    rd_kafka_ConfigResource_t *cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, cfg->topic);
+    rd_kafka_ConfigResource_t *cr =
+        rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, cfg->topic);
     rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
     rd_kafka_event_t *ev;
     char policy[64] = "";

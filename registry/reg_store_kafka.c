@@ -43,8 +43,7 @@ static void kafka_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opa
 }
 
 static cn_err_t kafka_map_err(rd_kafka_resp_err_t e, cn_error_t *err) {
-    if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ||
-        e == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE)
+    if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE || e == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE)
         return cn_error_set(err, CN_ERR_SCHEMA_TOO_LARGE, NULL);
     if (e == RD_KAFKA_RESP_ERR__TIMED_OUT || e == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT)
         return cn_error_set(err, CN_ERR_STORE_TIMEOUT, "Write to the Kafka store timed out");
@@ -60,9 +59,9 @@ static rd_kafka_resp_err_t kafka_produce_one(kafka_store_t *ks, const reg_rec_t 
     void *value = rec->value_len < 0 ? NULL : (void *)rec->value;
     size_t value_len = rec->value_len < 0 ? 0 : (size_t)rec->value_len;
     return rd_kafka_producev(ks->producer, RD_KAFKA_V_TOPIC(ks->topic), RD_KAFKA_V_PARTITION(0),
-                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                             RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE(value, value_len),
-                             RD_KAFKA_V_OPAQUE(dr), RD_KAFKA_V_END);
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
+                             RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_OPAQUE(dr),
+                             RD_KAFKA_V_END);
 }
 
 /* Wait until every record of drs[0..n) has its delivery report, up to the store timeout. */
@@ -148,8 +147,8 @@ static cn_err_t kafka_visit(const rd_kafka_message_t *m, reg_store_visit_fn fn, 
 
 /* Consume from ks->position until it reaches high; transient errors are retried until the
  * init timeout. */
-static cn_err_t kafka_consume_to(kafka_store_t *ks, int64_t high, reg_store_visit_fn fn,
-                                 void *arg, cn_error_t *err) {
+static cn_err_t kafka_consume_to(kafka_store_t *ks, int64_t high, reg_store_visit_fn fn, void *arg,
+                                 cn_error_t *err) {
     int64_t deadline = cn_mono_ms() + ks->cfg.init_timeout_ms;
     cn_err_t rc = CN_OK;
     while (rc == CN_OK && ks->position < high) {
@@ -212,13 +211,15 @@ static void kafka_free(void *impl) {
 
 static const reg_store_ops_t kafka_ops = {kafka_append, kafka_read, kafka_end, kafka_free};
 
-static const char *const kafka_producer_conf[][2] = {
-    {"enable.idempotence", "true"},      {"acks", "all"},
-    {"linger.ms", "0"},                  {"allow.auto.create.topics", "false"},
-    {"max.in.flight.requests.per.connection", "5"}, {NULL, NULL}};
+static const char *const kafka_producer_conf[][2] = {{"enable.idempotence", "true"},
+                                                     {"acks", "all"},
+                                                     {"linger.ms", "0"},
+                                                     {"allow.auto.create.topics", "false"},
+                                                     {"max.in.flight.requests.per.connection", "5"},
+                                                     {NULL, NULL}};
 static const char *const kafka_consumer_conf[][2] = {
-    {"enable.auto.commit", "false"},  {"enable.partition.eof", "true"},
-    {"auto.offset.reset", "earliest"}, {"fetch.wait.max.ms", "20"},
+    {"enable.auto.commit", "false"},       {"enable.partition.eof", "true"},
+    {"auto.offset.reset", "earliest"},     {"fetch.wait.max.ms", "20"},
     {"allow.auto.create.topics", "false"}, {NULL, NULL}};
 
 static rd_kafka_t *kafka_client_new(const cn_props_t *props, rd_kafka_type_t type,

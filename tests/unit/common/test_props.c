@@ -114,6 +114,36 @@ static void test_props_parse_i64_strict(void **state) {
     assert_int_equal(v, -12);
 }
 
+static void test_props_parse_listener(void **state) {
+    char host[64];
+    int port = -1;
+    cn_error_t err;
+    (void)state;
+    assert_int_equal(cn_parse_listener("127.0.0.1:8081", host, sizeof(host), &port, &err), CN_OK);
+    assert_string_equal(host, "127.0.0.1");
+    assert_int_equal(port, 8081);
+    assert_int_equal(
+        cn_parse_listener("http://localhost:9,http://x:10", host, sizeof(host), &port, &err),
+        CN_OK);
+    assert_string_equal(host, "127.0.0.1");
+    assert_int_equal(port, 9);
+    assert_int_equal(cn_parse_listener("PLAINTEXT://:9092", host, sizeof(host), &port, &err),
+                     CN_OK);
+    assert_string_equal(host, "0.0.0.0");
+    assert_int_equal(cn_parse_listener("[::1]:0", host, sizeof(host), &port, &err), CN_OK);
+    assert_string_equal(host, "::1");
+    assert_int_equal(port, 0);
+    assert_int_equal(cn_parse_listener("nohost", host, sizeof(host), &port, &err),
+                     CN_ERR_INVALID_CONFIG);
+    assert_int_equal(cn_parse_listener("h:65536", host, sizeof(host), &port, &err),
+                     CN_ERR_INVALID_CONFIG);
+    assert_int_equal(cn_parse_listener("h:", host, sizeof(host), &port, &err),
+                     CN_ERR_INVALID_CONFIG);
+    assert_int_equal(cn_parse_listener("h:1,2:3", host, sizeof(host), &port, &err), CN_OK);
+    assert_int_equal(port, 1);
+    assert_int_equal(cn_parse_listener("a:b:7", host, 2, &port, &err), CN_ERR_INVALID_CONFIG);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_props_separators_and_comments),
@@ -123,6 +153,7 @@ int main(void) {
         cmocka_unit_test(test_props_later_wins_and_getters),
         cmocka_unit_test(test_props_env_overrides),
         cmocka_unit_test(test_props_parse_i64_strict),
+        cmocka_unit_test(test_props_parse_listener),
     };
     return cmocka_run_group_tests_name("props", tests, NULL, NULL);
 }
