@@ -60,7 +60,9 @@ function freePort() {
 async function startCairnd() {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-serdes-node-'));
-  const proc = spawn(CAIRND, ['--data-dir', dir, '--http', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // No Kafka listener: this test needs only the REST API (and must not collide on 9092).
+  const env = { ...process.env, CAIRN_CAIRN_KAFKA_LISTENERS: 'off' };
+  const proc = spawn(CAIRND, ['--data-dir', dir, '--http', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'ignore'], env });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {

@@ -57,8 +57,10 @@ def free_port():
 def start_cairnd():
     port = free_port()
     data = tempfile.mkdtemp(prefix="cairn-serdes-py-")
+    # No Kafka listener: only the REST API is needed (and 9092 may be taken).
+    env = dict(os.environ, CAIRN_CAIRN_KAFKA_LISTENERS="off")
     proc = subprocess.Popen([CAIRND, "--data-dir", data, "--http", "127.0.0.1:%d" % port],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     url = "http://127.0.0.1:%d" % port
     for _ in range(200):
         try:
