@@ -15,7 +15,10 @@ typedef struct cli_cmd {
 } cli_cmd_t;
 
 static const cli_cmd_t commands[] = {
-    {"check", cli_check_main, "check schema files for compatibility, offline (for CI)"},
+    {"check", cli_check_main, "check schema files for compatibility (CI gate), offline or online"},
+    {"schema", cli_schema_main, "register, get, list, look up and delete schemas"},
+    {"config", cli_config_main, "get, set and delete compatibility levels"},
+    {"mode", cli_mode_main, "get, set and delete registry modes"},
 };
 
 static void usage(FILE *f) {

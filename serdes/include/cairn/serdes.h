@@ -132,6 +132,15 @@ cairn_err_t cairn_schema_register(cairn_serdes_t *sd, const char *subject, cairn
                                   const char *schema, bool lookup_only, int32_t *id_out,
                                   cairn_error_t *err);
 
+/** @brief Send one registry request (any endpoint) with the handle's URLs, fail-over, auth, TLS,
+ *  timeouts and retries. path starts with '/' and has its segments percent-encoded by the caller
+ *  (query string allowed); body is JSON text or NULL. On a 2xx answer *body_out gets the body
+ *  (malloc'ed, NUL-terminated; cairn_free). An error answer gives CAIRN_ERR_REGISTRY with
+ *  http_status, error_code and the registry's message; CAIRN_ERR_TRANSPORT when no URL answered.
+ *  Thread-safe; makes its own connection per call (meant for tools, not hot paths). */
+cairn_err_t cairn_registry_request(cairn_serdes_t *sd, const char *method, const char *path,
+                                   const char *body, char **body_out, cairn_error_t *err);
+
 /* ---- wire format ---- */
 
 #define CAIRN_MAGIC_V0   0x00
