@@ -1,185 +1,490 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * `cairn check`: offline compatibility of schema files for CI. Parses the new schema and the
- * previous versions (given oldest first), runs compat_check at the level, and prints each
- * incompatibility (text) or Confluent's message list (json). Exit 0 compatible, 100
- * incompatible, 2 a schema does not parse, 1 usage errors.
+ * `cairn check`, the CI gate (serdes-clients.md §4.6): arguments, the jobs (from flags or a
+ * JSON manifest), offline checks of schema files against previous versions (files or
+ * directories, oldest first) with compat_check, online checks through cli_check_online.c, the
+ * report (cli_report.c) and the exit status: 0 compatible, 100 incompatible, 2 a schema does not
+ * parse, 1 usage, configuration, I/O or network error (the highest class wins: 1 > 2 > 100).
  */
-#include <getopt.h>
-#include <stdio.h>
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
-#include <jansson.h>
+#include "clients/cli_check.h"
 
-#include "clients/cli.h"
-#include "compat/compat.h"
-
-#define CHECK_MAX_FILE    (16u * 1024 * 1024)
+#define CHECK_CMD         "cairn check"
 #define CHECK_MAX_AGAINST 100000
+#define CHECK_MAX_JOBS    10000
+
+enum {
+    OPT_TYPE = 1,
+    OPT_LEVEL,
+    OPT_FORMAT,
+    OPT_AGAINST,
+    OPT_SUBJECT,
+    OPT_MANIFEST,
+    OPT_NEW,
+    OPT_LATEST,
+    OPT_NORMALIZE,
+    OPT_OUTPUT,
+    OPT_OFFLINE
+};
 
 typedef struct check_args {
-    compat_type_t type;
-    compat_level_t level;
-    bool json;
-    const char **against;
-    size_t nagainst;
-    const char *new_path;
+    chk_opts_t o;
+    const char *type, *subject, *manifest, *output;
+    bool offline, online;
+    char **against;
+    size_t n_against;
+    char **files;
+    int n_files;
+    chk_job_t *jobs;
+    size_t n_jobs;
 } check_args_t;
 
 static void check_usage(FILE *f) {
-    fprintf(f,
-            "usage: cairn check [--type avro] [--level LEVEL] [--format text|json]\n"
-            "                   --against OLD.avsc [--against OLDER.avsc ...] NEW.avsc\n\n"
-            "Checks NEW.avsc against previous versions given oldest first (version 1 is the\n"
-            "first --against), as the registry would on register. LEVEL: NONE, BACKWARD\n"
-            "(default), FORWARD, FULL, BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE, FULL_TRANSITIVE.\n"
-            "--format json prints {\"is_compatible\":..,\"messages\":[..]} with Confluent's\n"
-            "message strings.\n\n"
-            "exit status: 0 compatible, 100 incompatible, 2 a schema does not parse, 1 usage.\n");
+    fprintf(
+        f, "usage: cairn check [options] NEW_SCHEMA_FILE\n"
+           "       cairn check [options] --manifest MANIFEST.json\n\n"
+           "Offline (no registry): checks NEW_SCHEMA_FILE against --against files or\n"
+           "directories (previous versions, oldest first; a directory's files in natural\n"
+           "order: v1, v2, v10) at --level, as the registry would on register.\n"
+           "Online (--registry or CAIRN_REGISTRY_URL without --against): checks against the\n"
+           "subject's versions in the registry at its configured level (what registration\n"
+           "checks; --latest: only the latest version), via the compatibility endpoint with\n"
+           "verbose=true; with --level the registry's versions are checked locally at that\n"
+           "level. A subject that does not exist yet passes unless --fail-on-new-subject.\n\n"
+           "options:\n"
+           "  --subject S          subject (default: the file name without extension)\n"
+           "  --type T             AVRO (default), PROTOBUF, JSON\n"
+           "  --level LEVEL        NONE, BACKWARD (offline default), FORWARD, FULL and the\n"
+           "                       _TRANSITIVE variants\n"
+           "  --against PATH       a previous version file or a directory of them (repeatable)\n"
+           "  --manifest FILE      JSON manifest of subjects (docs/cli.md)\n"
+           "  --format F           text (default), json (JSON lines), junit, github\n"
+           "  --output FILE        write the report to FILE instead of stdout\n"
+           "  --fail-on-new-subject  a subject missing from the registry fails (rule NEW_SUBJECT)\n"
+           "  --latest             online: compare with the latest version only\n"
+           "  --normalize          online: ask the registry to normalize\n"
+           "  --offline            never contact a registry\n\n" CLI_REG_USAGE
+           "\nexit status: 0 compatible, 100 incompatible, 2 a schema does not parse,\n"
+           "1 usage, configuration, I/O or network error.\n");
 }
 
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, "cairn check: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    check_usage(stderr);
-    return CLI_EXIT_USAGE;
+/* ---- small helpers ---- */
+
+static char *xstrdup(const char *s) {
+    char *d = s ? strdup(s) : NULL;
+    if (s && !d) {
+        fprintf(stderr, CHECK_CMD ": out of memory\n");
+        exit(CLI_EXIT_USAGE);
+    }
+    return d;
 }
+
+static void *xrealloc(void *p, size_t n) {
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fprintf(stderr, CHECK_CMD ": out of memory\n");
+        exit(CLI_EXIT_USAGE);
+    }
+    return q;
+}
+
+void chk_add(chk_result_t *r, const char *rule, int version, const char *path, const char *message,
+             const char *against) {
+    r->v = xrealloc(r->v, (r->nv + 1) * sizeof(*r->v));
+    r->v[r->nv++] = (chk_violation_t){xstrdup(rule), version, xstrdup(path), xstrdup(message),
+                                      xstrdup(against)};
+}
+
+void chk_result_fini(chk_result_t *r) {
+    for (size_t i = 0; i < r->nv; i++) {
+        free(r->v[i].rule);
+        free(r->v[i].path);
+        free(r->v[i].message);
+        free(r->v[i].against);
+    }
+    free(r->v);
+    json_decref(r->messages);
+}
+
+static void job_fini(chk_job_t *j) {
+    free(j->subject);
+    free(j->file);
+    free(j->type);
+    free(j->level);
+    for (size_t i = 0; i < j->n_against; i++)
+        free(j->against[i]);
+    free(j->against);
+}
+
+static int vercmp(const void *a, const void *b) {
+    return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Append path (a file, or a directory's regular files in natural order) to the job. */
+static int add_against(chk_job_t *j, const char *path) {
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    size_t first = j->n_against;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        j->against = xrealloc(j->against, (j->n_against + 1) * sizeof(char *));
+        j->against[j->n_against++] = xstrdup(path);
+        return 0;
+    }
+    if (!(d = opendir(path))) {
+        fprintf(stderr, CHECK_CMD ": %s: %s\n", path, strerror(errno));
+        return CLI_EXIT_USAGE;
+    }
+    while ((e = readdir(d)) != NULL && j->n_against < CHECK_MAX_AGAINST) {
+        char full[4096];
+        struct stat fs;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(full, sizeof(full), "%s/%s", path, e->d_name);
+        if (stat(full, &fs) != 0 || !S_ISREG(fs.st_mode))
+            continue;
+        j->against = xrealloc(j->against, (j->n_against + 1) * sizeof(char *));
+        j->against[j->n_against++] = xstrdup(full);
+    }
+    closedir(d);
+    qsort(j->against + first, j->n_against - first, sizeof(char *), vercmp);
+    return 0;
+}
+
+/* The file name without directory and extension. */
+static char *subject_from_file(const char *file) {
+    const char *b = strrchr(file, '/');
+    char *s = xstrdup(b ? b + 1 : file), *dot = strrchr(s, '.');
+    if (dot && dot != s)
+        *dot = 0;
+    return s;
+}
+
+static bool type_ok(const char *type) {
+    compat_type_t t;
+    return compat_type_parse(type, &t);
+}
+
+static bool level_ok(const char *level) {
+    compat_level_t l;
+    return compat_level_parse(level, &l);
+}
+
+/* ---- manifest ---- */
+
+/* base/p unless p is absolute. */
+static char *join(const char *base, const char *p) {
+    char buf[8192];
+    if (p[0] == '/' || !base[0])
+        return xstrdup(p);
+    snprintf(buf, sizeof(buf), "%s/%s", base, p);
+    return xstrdup(buf);
+}
+
+static int manifest_against(chk_job_t *j, const char *base, json_t *ag) {
+    size_t i;
+    json_t *e;
+    int rc = 0;
+    if (!ag)
+        return 0;
+    if (json_is_string(ag))
+        ag = json_pack("[O]", ag);
+    else if (json_is_array(ag))
+        json_incref(ag);
+    else
+        return cli_usage_error(CHECK_CMD, "manifest: \"against\" must be a string or a list", NULL);
+    json_array_foreach(ag, i, e) {
+        char *p;
+        if (!json_is_string(e)) {
+            rc = cli_usage_error(CHECK_CMD, "manifest: \"against\" entries must be strings", NULL);
+            break;
+        }
+        p = join(base, json_string_value(e));
+        rc = add_against(j, p);
+        free(p);
+        if (rc)
+            break;
+    }
+    json_decref(ag);
+    return rc;
+}
+
+static int manifest_entry(check_args_t *a, const char *base, json_t *e, const char *dlevel) {
+    const char *subject = json_string_value(json_object_get(e, "subject"));
+    const char *file = json_string_value(json_object_get(e, "file"));
+    const char *type = json_string_value(json_object_get(e, "type"));
+    const char *level = json_string_value(json_object_get(e, "level"));
+    chk_job_t *j;
+    if (!json_is_object(e) || !subject || !file)
+        return cli_usage_error(CHECK_CMD, "manifest: each subject needs \"subject\" and \"file\"",
+                               NULL);
+    if (type && !type_ok(type))
+        return cli_usage_error(CHECK_CMD, "manifest: unknown type", type);
+    if (!level)
+        level = dlevel;
+    if (level && !level_ok(level))
+        return cli_usage_error(CHECK_CMD, "manifest: unknown level", level);
+    a->jobs = xrealloc(a->jobs, (a->n_jobs + 1) * sizeof(*a->jobs));
+    j = &a->jobs[a->n_jobs++];
+    *j = (chk_job_t){.subject = xstrdup(subject),
+                     .file = join(base, file),
+                     .type = xstrdup(type      ? type
+                                     : a->type ? a->type
+                                               : "AVRO"),
+                     .level = xstrdup(level)};
+    return manifest_against(j, base, json_object_get(e, "against"));
+}
+
+static int load_manifest(check_args_t *a) {
+    json_error_t jerr;
+    json_t *m = json_load_file(a->manifest, 0, &jerr), *subs, *e;
+    char *dir = xstrdup(a->manifest);
+    const char *base = dirname(dir), *dlevel;
+    size_t i;
+    int rc = 0;
+    if (!m) {
+        free(dir);
+        fprintf(stderr, CHECK_CMD ": %s:%d:%d: %s\n", a->manifest, jerr.line, jerr.column,
+                jerr.text);
+        return CLI_EXIT_USAGE;
+    }
+    subs = json_object_get(m, "subjects");
+    dlevel = json_string_value(json_object_get(m, "level"));
+    if (!json_is_array(subs) || json_array_size(subs) > CHECK_MAX_JOBS)
+        rc = cli_usage_error(CHECK_CMD, "manifest: \"subjects\" must be a list", NULL);
+    json_array_foreach(subs, i, e) {
+        if (rc)
+            break;
+        rc = manifest_entry(a, strcmp(base, ".") == 0 ? "" : base, e, dlevel);
+    }
+    json_decref(m);
+    free(dir);
+    return rc;
+}
+
+/* ---- arguments ---- */
 
 static int parse_opt(check_args_t *a, int c, const char *arg) {
     switch (c) {
-    case 't':
-        if (!compat_type_parse(arg, &a->type))
-            return usage_error("unknown --type", arg);
-        if (!compat_type_supported(a->type))
-            return usage_error("type not supported by this build", arg);
+    case OPT_TYPE: {
+        compat_type_t t;
+        if (!compat_type_parse(arg, &t))
+            return cli_usage_error(CHECK_CMD, "unknown --type", arg);
+        if (!compat_type_supported(t))
+            return cli_usage_error(CHECK_CMD, "type not supported by this build", arg);
+        a->type = arg;
         return 0;
-    case 'l':
-        return compat_level_parse(arg, &a->level) ? 0 : usage_error("unknown --level", arg);
-    case 'f':
-        if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
-            return usage_error("--format must be text or json", arg);
-        a->json = strcmp(arg, "json") == 0;
+    }
+    case OPT_LEVEL:
+        a->o.level_given = true;
+        return compat_level_parse(arg, &a->o.level)
+                   ? 0
+                   : cli_usage_error(CHECK_CMD, "unknown --level", arg);
+    case OPT_FORMAT: {
+        static const char *const names[] = {"text", "json", "junit", "github"};
+        for (size_t i = 0; i < 4; i++)
+            if (strcmp(arg, names[i]) == 0) {
+                a->o.format = (chk_format_t)i;
+                return 0;
+            }
+        return cli_usage_error(CHECK_CMD, "--format must be text, json, junit or github", arg);
+    }
+    case OPT_AGAINST:
+        if (a->n_against >= CHECK_MAX_AGAINST)
+            return cli_usage_error(CHECK_CMD, "too many --against", NULL);
+        a->against[a->n_against++] = (char *)arg;
         return 0;
-    case 'a':
-        if (a->nagainst >= CHECK_MAX_AGAINST)
-            return usage_error("too many --against", NULL);
-        a->against[a->nagainst++] = arg;
+    case OPT_SUBJECT:
+        a->subject = arg;
         return 0;
-    default:
-        return usage_error("unknown option", NULL);
+    case OPT_MANIFEST:
+        a->manifest = arg;
+        return 0;
+    case OPT_NEW:
+        a->o.fail_on_new = true;
+        return 0;
+    case OPT_LATEST:
+        a->o.latest_only = true;
+        return 0;
+    case OPT_NORMALIZE:
+        a->o.normalize = true;
+        return 0;
+    case OPT_OUTPUT:
+        a->output = arg;
+        return 0;
+    case OPT_OFFLINE:
+        a->offline = true;
+        return 0;
+    default: {
+        int r = cli_reg_opt(&a->o.reg, CHECK_CMD, c, arg);
+        return r == 0  ? 0
+               : r < 0 ? CLI_EXIT_USAGE
+                       : cli_usage_error(CHECK_CMD, "unknown option", NULL);
+    }
     }
 }
 
 static int parse_args(check_args_t *a, int argc, char **argv, bool *help) {
-    static const struct option opts[] = {
-        {"type", required_argument, NULL, 't'},   {"level", required_argument, NULL, 'l'},
-        {"format", required_argument, NULL, 'f'}, {"against", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {CLI_REG_LONGOPTS,
+                                         {"type", required_argument, NULL, OPT_TYPE},
+                                         {"level", required_argument, NULL, OPT_LEVEL},
+                                         {"format", required_argument, NULL, OPT_FORMAT},
+                                         {"against", required_argument, NULL, OPT_AGAINST},
+                                         {"subject", required_argument, NULL, OPT_SUBJECT},
+                                         {"manifest", required_argument, NULL, OPT_MANIFEST},
+                                         {"fail-on-new-subject", no_argument, NULL, OPT_NEW},
+                                         {"latest", no_argument, NULL, OPT_LATEST},
+                                         {"normalize", no_argument, NULL, OPT_NORMALIZE},
+                                         {"output", required_argument, NULL, OPT_OUTPUT},
+                                         {"offline", no_argument, NULL, OPT_OFFLINE},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     int c, rc;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             *help = true;
             return 0;
         }
         if (c == '?')
-            return usage_error("unknown or incomplete option", argv[optind - 1]);
+            return cli_usage_error(CHECK_CMD, "unknown or incomplete option", argv[optind - 1]);
         if ((rc = parse_opt(a, c, optarg)) != 0)
             return rc;
     }
-    if (optind != argc - 1)
-        return usage_error("exactly one new schema file is required", NULL);
-    a->new_path = argv[optind];
+    a->files = argv + optind;
+    a->n_files = argc - optind;
+    if (a->manifest ? a->n_files != 0 : a->n_files != 1)
+        return cli_usage_error(
+            CHECK_CMD, "exactly one new schema file (or --manifest and no file) is required", NULL);
+    if (a->o.reg.url && a->offline)
+        return cli_usage_error(CHECK_CMD, "--registry and --offline exclude each other", NULL);
+    a->online = !a->offline && (a->o.reg.url || (cli_reg_configured(&a->o.reg) && !a->n_against));
     return 0;
 }
 
-/* Parse one file; prints the error and returns NULL (rc set to the exit code). */
-static compat_schema_t *load(const check_args_t *a, const char *path, int *rc) {
-    char *text;
-    size_t len;
+/* The jobs from the manifest or the flags; --against on the command line applies to every job
+ * without its own. */
+static int make_jobs(check_args_t *a) {
+    int rc = 0;
+    if (a->manifest) {
+        if ((rc = load_manifest(a)) != 0)
+            return rc;
+    } else {
+        a->jobs = xrealloc(NULL, sizeof(*a->jobs));
+        a->n_jobs = 1;
+        a->jobs[0] = (chk_job_t){.subject = a->subject ? xstrdup(a->subject)
+                                                       : subject_from_file(a->files[0]),
+                                 .file = xstrdup(a->files[0]),
+                                 .type = xstrdup(a->type ? a->type : "AVRO")};
+    }
+    for (size_t i = 0; i < a->n_jobs && !rc; i++)
+        for (size_t k = 0; k < a->n_against && !rc && !(a->manifest && a->jobs[i].n_against); k++)
+            rc = add_against(&a->jobs[i], a->against[k]);
+    return rc;
+}
+
+/* ---- offline ---- */
+
+static void offline_job(const check_args_t *a, chk_result_t *r) {
+    const chk_job_t *j = r->job;
+    compat_level_t level = a->o.level;
+    compat_type_t type = COMPAT_AVRO;
+    char *text = NULL, **hist = xrealloc(NULL, (j->n_against + 1) * sizeof(char *));
+    int *vers = xrealloc(NULL, (j->n_against + 1) * sizeof(int));
     cn_error_t err;
-    compat_parse_opts_t po = {.type = a->type};
-    if (cli_read_file(path, CHECK_MAX_FILE, &text, &len, &err) != CN_OK) {
-        fprintf(stderr, "cairn check: %s\n", err.msg);
-        *rc = CLI_EXIT_USAGE;
-        return NULL;
+    size_t n = 0;
+    if (j->level)
+        compat_level_parse(j->level, &level);
+    compat_type_parse(j->type, &type);
+    snprintf(r->level, sizeof(r->level), "%s", compat_level_name(level));
+    r->compared = j->n_against;
+    if (cli_read_file(j->file, CLI_MAX_FILE, &text, NULL, &err) != CN_OK) {
+        r->status = CHK_ERROR;
+        chk_add(r, "IO_ERROR", 0, NULL, err.msg, NULL);
     }
-    compat_schema_t *s = compat_schema_parse(text, len, &po, &err);
-    free(text);
-    if (!s) {
-        fprintf(stderr, "cairn check: %s: %s\n", path, err.msg);
-        *rc = CLI_EXIT_INVALID_SCHEMA;
+    for (; r->status == CHK_COMPATIBLE && n < j->n_against; n++) {
+        vers[n] = (int)(n + 1);
+        if (cli_read_file(j->against[n], CLI_MAX_FILE, &hist[n], NULL, &err) != CN_OK) {
+            r->status = CHK_ERROR;
+            chk_add(r, "IO_ERROR", 0, NULL, err.msg, NULL);
+            break;
+        }
     }
-    return s;
-}
-
-static void print_json(const compat_report_t *rep) {
-    json_t *o = json_object(), *msgs = json_array();
-    for (size_t i = 0; i < compat_report_message_count(rep); i++)
-        json_array_append_new(msgs, json_string(compat_report_message(rep, i)));
-    json_object_set_new(o, "is_compatible", json_boolean(compat_report_is_compatible(rep)));
-    json_object_set_new(o, "messages", msgs);
-    char *s = json_dumps(o, JSON_COMPACT);
-    if (s)
-        printf("%s\n", s);
-    free(s);
-    json_decref(o);
-}
-
-static void print_text(const check_args_t *a, const compat_report_t *rep) {
-    size_t n = compat_report_issue_count(rep);
-    if (compat_report_is_compatible(rep)) {
-        printf("%s: compatible (%s, %zu previous version%s)\n", a->new_path,
-               compat_level_name(a->level), a->nagainst, a->nagainst == 1 ? "" : "s");
-        return;
-    }
-    printf("%s: incompatible (%s)\n", a->new_path, compat_level_name(a->level));
-    for (size_t i = 0; i < n; i++) {
-        const compat_issue_t *is = compat_report_issue(rep, i);
-        int v = is->old_version;
-        printf("  version %d (%s): %s at %s: %s\n", v,
-               v >= 1 && (size_t)v <= a->nagainst ? a->against[v - 1] : "?", is->error_type,
-               is->path, is->description);
-    }
-    if (n == 0)
-        for (size_t i = 0; i < compat_report_message_count(rep); i++)
-            printf("  %s\n", compat_report_message(rep, i));
-}
-
-static int run_check(const check_args_t *a) {
-    compat_prev_t *hist = calloc(a->nagainst ? a->nagainst : 1, sizeof(*hist));
-    compat_schema_t *nw = NULL;
-    compat_report_t *rep = NULL;
-    cn_error_t err;
-    int rc = hist ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    for (size_t i = 0; rc == CLI_EXIT_OK && i < a->nagainst; i++) {
-        hist[i].version = (int32_t)(i + 1);
-        hist[i].schema = load(a, a->against[i], &rc);
-    }
-    if (rc == CLI_EXIT_OK)
-        nw = load(a, a->new_path, &rc);
-    if (rc == CLI_EXIT_OK && compat_check(a->level, nw, hist, a->nagainst, &rep, &err) != CN_OK) {
-        fprintf(stderr, "cairn check: %s\n", err.msg);
-        rc = CLI_EXIT_USAGE;
-    }
-    if (rc == CLI_EXIT_OK) {
-        if (a->json)
-            print_json(rep);
-        else
-            print_text(a, rep);
-        rc = compat_report_is_compatible(rep) ? CLI_EXIT_OK : CLI_EXIT_INCOMPATIBLE;
-    }
-    compat_report_free(rep);
-    compat_schema_free(nw);
-    for (size_t i = 0; hist && i < a->nagainst; i++)
-        compat_schema_free((compat_schema_t *)hist[i].schema);
+    if (r->status == CHK_COMPATIBLE)
+        chk_local(r, type, level, text, hist, vers, j->against, n);
+    for (size_t i = 0; i < n; i++)
+        free(hist[i]);
     free(hist);
+    free(vers);
+    free(text);
+}
+
+static int exit_code(const chk_result_t *rs, size_t n) {
+    int rc = CLI_EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        int c = rs[i].status == CHK_ERROR          ? CLI_EXIT_USAGE
+                : rs[i].status == CHK_PARSE_ERROR  ? CLI_EXIT_INVALID_SCHEMA
+                : rs[i].status == CHK_INCOMPATIBLE ? CLI_EXIT_INCOMPATIBLE
+                                                   : CLI_EXIT_OK;
+        if (c == CLI_EXIT_USAGE || (c == CLI_EXIT_INVALID_SCHEMA && rc != CLI_EXIT_USAGE) ||
+            (c == CLI_EXIT_INCOMPATIBLE && rc == CLI_EXIT_OK))
+            rc = c;
+    }
+    return rc;
+}
+
+/* Errors also go to stderr, whatever the report format. */
+static void print_errors(const chk_result_t *rs, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; rs[i].status >= CHK_PARSE_ERROR && k < rs[i].nv; k++)
+            fprintf(stderr, CHECK_CMD ": %s: %s\n",
+                    rs[i].v[k].against ? rs[i].v[k].against : rs[i].job->file, rs[i].v[k].message);
+}
+
+static int run_check(check_args_t *a) {
+    chk_result_t *rs = xrealloc(NULL, a->n_jobs * sizeof(*rs));
+    cairn_serdes_t *sd = NULL;
+    FILE *out = stdout;
+    int rc;
+    if (a->online && !(sd = cli_reg_connect(&a->o.reg, CHECK_CMD))) {
+        free(rs);
+        return CLI_EXIT_USAGE;
+    }
+    if (a->output && !(out = fopen(a->output, "w"))) {
+        fprintf(stderr, CHECK_CMD ": %s: %s\n", a->output, strerror(errno));
+        cairn_serdes_free(sd);
+        free(rs);
+        return CLI_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < a->n_jobs; i++) {
+        rs[i] = (chk_result_t){.job = &a->jobs[i]};
+        if (sd)
+            chk_online(&a->o, sd, &rs[i]);
+        else
+            offline_job(a, &rs[i]);
+    }
+    chk_report(out, a->o.format, rs, a->n_jobs);
+    print_errors(rs, a->n_jobs);
+    rc = exit_code(rs, a->n_jobs);
+    if (out != stdout && fclose(out) != 0)
+        rc = CLI_EXIT_USAGE;
+    for (size_t i = 0; i < a->n_jobs; i++)
+        chk_result_fini(&rs[i]);
+    free(rs);
+    cairn_serdes_free(sd);
     return rc;
 }
 
 int cli_check_main(int argc, char **argv) {
-    check_args_t a = {.type = COMPAT_AVRO, .level = COMPAT_BACKWARD};
+    check_args_t a = {.o = {.level = COMPAT_BACKWARD, .format = CHK_TEXT}};
     bool help = false;
     int rc;
     a.against = calloc((size_t)argc + 1, sizeof(*a.against));
@@ -188,8 +493,11 @@ int cli_check_main(int argc, char **argv) {
     rc = parse_args(&a, argc, argv, &help);
     if (rc == 0 && help)
         check_usage(stdout);
-    else if (rc == 0)
+    else if (rc == 0 && (rc = make_jobs(&a)) == 0)
         rc = run_check(&a);
+    for (size_t i = 0; i < a.n_jobs; i++)
+        job_fini(&a.jobs[i]);
+    free(a.jobs);
     free(a.against);
     return rc;
 }

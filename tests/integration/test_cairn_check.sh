@@ -78,7 +78,8 @@ assert m[-1] == "{validateFields: 'false', compatibility: 'BACKWARD'}", m[-1]
 P
 then echo "ok: json message list"; else echo "FAIL: json message list"; fails=$((fails + 1)); fi
 expect 0 "json compatible" -- "$CAIRN" check --format json --against "$T/v1.avsc" "$T/v2.avsc"
-contains out '{"is_compatible":true,"messages":[]}' "json compatible body"
+contains out '"is_compatible":true' "json compatible body"
+contains out '"messages":[]' "json compatible: no messages"
 
 expect 2 "new schema does not parse" -- "$CAIRN" check --against "$T/v1.avsc" "$T/invalid.avsc"
 contains err "No field type at /fields/0" "parse error printed with its path"
