@@ -19,6 +19,9 @@ static const cli_cmd_t commands[] = {
     {"schema", cli_schema_main, "register, get, list, look up and delete schemas"},
     {"config", cli_config_main, "get, set and delete compatibility levels"},
     {"mode", cli_mode_main, "get, set and delete registry modes"},
+    {"produce", cli_produce_main, "produce JSON lines as Avro (Confluent wire format) to Kafka"},
+    {"consume", cli_consume_main, "consume Avro messages from Kafka as JSON lines"},
+    {"topic", cli_topic_main, "create, list, describe and delete Kafka topics"},
 };
 
 static void usage(FILE *f) {
