@@ -140,7 +140,7 @@ static int schema_lookup(reg_args_t *a, cairn_serdes_t *sd) {
         return rc;
     if (!a->json) {
         printf("subject %s version %lld id %lld\n",
-               json_string_value(json_object_get(out, "subject")),
+               json_string_value(json_object_get(out, "subject")) ?: a->pos[0],
                json_integer_value(json_object_get(out, "version")),
                json_integer_value(json_object_get(out, "id")));
         json_decref(out);

@@ -112,6 +112,13 @@ def evolution(c, e):
                          *e.boot, *e.reg)
     c.eq("mixed writers read with v2", [json.loads(x) for x in out.splitlines()],
          [{"id": 9, "item": "x", "note": {"string": "hi"}}, {"id": 10, "item": "y", "note": None}])
+    rc, out, err = e.run("produce", "--topic", "orders", "--latest", "--partition", "0", *e.boot, *e.reg,
+                         stdin='{"id": 11, "item": "z", "note": null}\n')
+    c.eq("produce --latest (the subject's v2)", (rc, err), (0, ""))
+    rc, out, _ = e.run("consume", "--topic", "orders", "--partition", "0", "--offset", "beginning",
+                       "--max-messages", "1", "--timeout-ms", "10000", "--envelope", *e.boot, *e.reg)
+    o = json.loads(out)
+    c.eq("--latest wrote with v2's id", (o["schema_id"], o["value"]), (2, {"id": 11, "item": "z", "note": None}))
     rc, out, err = e.run("consume", "--topic", "orders", "--partition", "1", "--offset", "3",
                          "--max-messages", "2", "--timeout-ms", "10000", *e.boot, *e.reg)
     c.eq("--offset N", [json.loads(x)["id"] for x in out.splitlines()], [3, 4])
