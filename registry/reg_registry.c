@@ -21,12 +21,16 @@ void reg_options_defaults(reg_options_t *opts) {
 reg_registry_t *reg_new(const reg_options_t *opts, cn_error_t *err) {
     reg_registry_t *reg = calloc(1, sizeof(*reg));
     pthread_mutexattr_t ma;
+    pthread_rwlockattr_t ra;
     if (!reg) {
         cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
         return NULL;
     }
     reg->opts = *opts;
-    pthread_rwlock_init(&reg->lock, NULL);
+    pthread_rwlockattr_init(&ra); /* a steady stream of readers must not starve the writer */
+    pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&reg->lock, &ra);
+    pthread_rwlockattr_destroy(&ra);
     pthread_mutex_init(&reg->writer, NULL);
     pthread_mutexattr_init(&ma);
     pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
