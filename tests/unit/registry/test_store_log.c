@@ -145,6 +145,49 @@ static void test_follow_external_writes(void **state) {
     tu_tmpdir_free(e.dir);
 }
 
+/* A schema stored by an older Confluent with a default that does not match its type (which
+ * today's parser refuses on registration) still replays, is served by id, and new versions are
+ * checked against it, as Confluent reads stored schemas without re-validating defaults. */
+static void test_replay_lenient_stored_schema(void **state) {
+    env_t e = {tu_tmpdir("store-lenient"), NULL, NULL, NULL};
+    const char *key = "{\"keytype\":\"SCHEMA\",\"subject\":\"old\",\"version\":1,\"magic\":1}";
+    const char *val =
+        "{\"subject\":\"old\",\"version\":1,\"id\":7,\"schema\":"
+        "\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"R\\\",\\\"fields\\\":["
+        "{\\\"name\\\":\\\"a\\\",\\\"type\\\":\\\"int\\\",\\\"default\\\":\\\"x\\\"}]}\","
+        "\"deleted\":false}";
+    reg_rec_t rec = {(const uint8_t *)key,
+                     (int32_t)strlen(key),
+                     (const uint8_t *)val,
+                     (int32_t)strlen(val),
+                     0,
+                     0};
+    const char *bad = "{\"type\":\"record\",\"name\":\"R\",\"fields\":"
+                      "[{\"name\":\"a\",\"type\":\"int\",\"default\":\"x\"}]}";
+    reg_schema_req_t req;
+    int32_t id = -1;
+    cn_error_t err;
+    (void)state;
+    env_open(&e);
+    reg_schema_req_init(&req);
+    req.schema = bad;
+    req.schema_len = strlen(bad);
+    assert_int_equal(reg_register(e.reg, "fresh", &req, &id, &err), CN_ERR_INVALID_SCHEMA);
+    assert_int_equal(reg_store_append(e.store, &rec, 1, NULL, NULL), CN_OK);
+    env_close(&e);
+    env_open(&e);
+    reg_rdlock(e.reg);
+    assert_non_null(reg_schema_by_id(e.reg, 7, NULL));
+    reg_unlock(e.reg);
+    /* a BACKWARD check against the stored version parses it */
+    assert_int_equal(reg_text(&e, "old",
+                              "{\"type\":\"record\",\"name\":\"R\",\"fields\":"
+                              "[{\"name\":\"a\",\"type\":\"int\"}]}"),
+                     8);
+    env_close(&e);
+    tu_tmpdir_free(e.dir);
+}
+
 /* After the cleaner compacted `_schemas` (rewritten keys collapse, tombstones past the horizon
  * vanish, offsets get gaps), a replay rebuilds the same state and ids continue. */
 static void test_replay_after_compaction(void **state) {
@@ -210,6 +253,7 @@ int main(void) {
         cmocka_unit_test(test_replay_after_reopen),
         cmocka_unit_test(test_garbage_and_corrupt_tail),
         cmocka_unit_test(test_follow_external_writes),
+        cmocka_unit_test(test_replay_lenient_stored_schema),
         cmocka_unit_test(test_replay_after_compaction),
         cmocka_unit_test(test_wrong_topic_refused),
     };
