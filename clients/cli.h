@@ -111,6 +111,9 @@ int cli_reg_fail(const char *cmd, const cairn_error_t *err);
 /** @brief Append segment percent-encoded (RFC 3986 unreserved characters kept). */
 cn_err_t cli_escape(cn_buf_t *out, const char *segment);
 
+/** @brief Append the reference NAME=SUBJECT:VERSION (the last ':' splits) to refs as
+ *  {"name","subject","version"}; false (printed, prefixed with cmd) when malformed. */
+bool cli_reference_add(json_t *refs, const char *cmd, const char *arg);
 /** @brief Parse a decimal integer in [min, max]. */
 bool cli_parse_long(const char *s, long min, long max, long *out);
 /** @brief Print a JSON value compactly with a newline. */

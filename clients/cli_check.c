@@ -31,7 +31,9 @@ enum {
     OPT_LATEST,
     OPT_NORMALIZE,
     OPT_OUTPUT,
-    OPT_OFFLINE
+    OPT_OFFLINE,
+    OPT_REFERENCE,
+    OPT_REFERENCE_FILE
 };
 
 typedef struct check_args {
@@ -42,6 +44,7 @@ typedef struct check_args {
     size_t n_against;
     char **files;
     int n_files;
+    json_t *refs; /* --reference / --reference-file entries */
     chk_job_t *jobs;
     size_t n_jobs;
 } check_args_t;
@@ -70,7 +73,10 @@ static void check_usage(FILE *f) {
            "  --fail-on-new-subject  a subject missing from the registry fails (rule NEW_SUBJECT)\n"
            "  --latest             online: compare with the latest version only\n"
            "  --normalize          online: ask the registry to normalize\n"
-           "  --offline            never contact a registry\n\n" CLI_REG_USAGE
+           "  --offline            never contact a registry\n"
+           "  --reference NAME=SUBJECT:VERSION   online: a schema reference (repeatable)\n"
+           "  --reference-file NAME=FILE         offline: a named type defined in "
+           "FILE\n\n" CLI_REG_USAGE
            "\nexit status: 0 compatible, 100 incompatible, 2 a schema does not parse,\n"
            "1 usage, configuration, I/O or network error.\n");
 }
@@ -121,6 +127,7 @@ static void job_fini(chk_job_t *j) {
     for (size_t i = 0; i < j->n_against; i++)
         free(j->against[i]);
     free(j->against);
+    json_decref(j->refs);
 }
 
 static int vercmp(const void *a, const void *b) {
@@ -216,6 +223,37 @@ static int manifest_against(chk_job_t *j, const char *base, json_t *ag) {
     return rc;
 }
 
+/* The manifest's "references": {"name","file"} (path joined to base) or
+ * {"name","subject","version"}. */
+static int manifest_refs(chk_job_t *j, const char *base, json_t *refs) {
+    size_t i;
+    json_t *e;
+    if (!refs)
+        return 0;
+    if (!json_is_array(refs))
+        return cli_usage_error(CHECK_CMD, "manifest: \"references\" must be a list", NULL);
+    j->refs = json_array();
+    json_array_foreach(refs, i, e) {
+        const char *name = json_string_value(json_object_get(e, "name"));
+        const char *file = json_string_value(json_object_get(e, "file"));
+        const char *subject = json_string_value(json_object_get(e, "subject"));
+        json_t *version = json_object_get(e, "version");
+        if (name && file) {
+            char *p = join(base, file);
+            json_array_append_new(j->refs, json_pack("{s:s,s:s}", "name", name, "file", p));
+            free(p);
+        } else if (name && subject && json_is_integer(version)) {
+            json_array_append_new(j->refs, json_pack("{s:s,s:s,s:O}", "name", name, "subject",
+                                                     subject, "version", version));
+        } else {
+            return cli_usage_error(
+                CHECK_CMD, "manifest: a reference is {name, file} or {name, subject, version}",
+                NULL);
+        }
+    }
+    return 0;
+}
+
 static int manifest_entry(check_args_t *a, const char *base, json_t *e, const char *dlevel) {
     const char *subject = json_string_value(json_object_get(e, "subject"));
     const char *file = json_string_value(json_object_get(e, "file"));
@@ -239,6 +277,8 @@ static int manifest_entry(check_args_t *a, const char *base, json_t *e, const ch
                                      : a->type ? a->type
                                                : "AVRO"),
                      .level = xstrdup(level)};
+    if (manifest_refs(j, base, json_object_get(e, "references")) != 0)
+        return CLI_EXIT_USAGE;
     return manifest_against(j, base, json_object_get(e, "against"));
 }
 
@@ -322,6 +362,16 @@ static int parse_opt(check_args_t *a, int c, const char *arg) {
     case OPT_OFFLINE:
         a->offline = true;
         return 0;
+    case OPT_REFERENCE:
+        return cli_reference_add(a->refs, CHECK_CMD, arg) ? 0 : CLI_EXIT_USAGE;
+    case OPT_REFERENCE_FILE: {
+        const char *eq = strchr(arg, '=');
+        if (!eq || eq == arg || !eq[1])
+            return cli_usage_error(CHECK_CMD, "--reference-file wants NAME=FILE", arg);
+        json_array_append_new(
+            a->refs, json_pack("{s:s%,s:s}", "name", arg, (size_t)(eq - arg), "file", eq + 1));
+        return 0;
+    }
     default: {
         int r = cli_reg_opt(&a->o.reg, CHECK_CMD, c, arg);
         return r == 0  ? 0
@@ -332,20 +382,23 @@ static int parse_opt(check_args_t *a, int c, const char *arg) {
 }
 
 static int parse_args(check_args_t *a, int argc, char **argv, bool *help) {
-    static const struct option opts[] = {CLI_REG_LONGOPTS,
-                                         {"type", required_argument, NULL, OPT_TYPE},
-                                         {"level", required_argument, NULL, OPT_LEVEL},
-                                         {"format", required_argument, NULL, OPT_FORMAT},
-                                         {"against", required_argument, NULL, OPT_AGAINST},
-                                         {"subject", required_argument, NULL, OPT_SUBJECT},
-                                         {"manifest", required_argument, NULL, OPT_MANIFEST},
-                                         {"fail-on-new-subject", no_argument, NULL, OPT_NEW},
-                                         {"latest", no_argument, NULL, OPT_LATEST},
-                                         {"normalize", no_argument, NULL, OPT_NORMALIZE},
-                                         {"output", required_argument, NULL, OPT_OUTPUT},
-                                         {"offline", no_argument, NULL, OPT_OFFLINE},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        CLI_REG_LONGOPTS,
+        {"type", required_argument, NULL, OPT_TYPE},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"against", required_argument, NULL, OPT_AGAINST},
+        {"subject", required_argument, NULL, OPT_SUBJECT},
+        {"manifest", required_argument, NULL, OPT_MANIFEST},
+        {"fail-on-new-subject", no_argument, NULL, OPT_NEW},
+        {"latest", no_argument, NULL, OPT_LATEST},
+        {"normalize", no_argument, NULL, OPT_NORMALIZE},
+        {"output", required_argument, NULL, OPT_OUTPUT},
+        {"offline", no_argument, NULL, OPT_OFFLINE},
+        {"reference", required_argument, NULL, OPT_REFERENCE},
+        {"reference-file", required_argument, NULL, OPT_REFERENCE_FILE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     int c, rc;
     optind = 1;
     opterr = 0;
@@ -385,6 +438,9 @@ static int make_jobs(check_args_t *a) {
                                  .file = xstrdup(a->files[0]),
                                  .type = xstrdup(a->type ? a->type : "AVRO")};
     }
+    for (size_t i = 0; i < a->n_jobs && json_array_size(a->refs); i++)
+        if (!a->jobs[i].refs)
+            a->jobs[i].refs = json_deep_copy(a->refs);
     for (size_t i = 0; i < a->n_jobs && !rc; i++)
         for (size_t k = 0; k < a->n_against && !rc && !(a->manifest && a->jobs[i].n_against); k++)
             rc = add_against(&a->jobs[i], a->against[k]);
@@ -392,6 +448,24 @@ static int make_jobs(check_args_t *a) {
 }
 
 /* ---- offline ---- */
+
+/* chk_local with the job's file references resolved. */
+static void offline_local(chk_result_t *r, compat_type_t type, compat_level_t level,
+                          const char *text, char **hist, const int *vers, size_t n) {
+    compat_parse_opts_t po = {.type = type};
+    chk_refset_t *rs = NULL;
+    char msg[256];
+    if (json_array_size(r->job->refs)) {
+        if (!(rs = chk_refset_new(type, r->job->refs, msg, sizeof(msg)))) {
+            r->status = CHK_ERROR;
+            chk_add(r, "REFERENCE_ERROR", 0, NULL, msg, NULL);
+            return;
+        }
+        chk_refset_opts(rs, &po);
+    }
+    chk_local(r, &po, level, text, hist, vers, r->job->against, n);
+    chk_refset_free(rs);
+}
 
 static void offline_job(const check_args_t *a, chk_result_t *r) {
     const chk_job_t *j = r->job;
@@ -419,7 +493,7 @@ static void offline_job(const check_args_t *a, chk_result_t *r) {
         }
     }
     if (r->status == CHK_COMPATIBLE)
-        chk_local(r, type, level, text, hist, vers, j->against, n);
+        offline_local(r, type, level, text, hist, vers, n);
     for (size_t i = 0; i < n; i++)
         free(hist[i]);
     free(hist);
@@ -484,7 +558,7 @@ static int run_check(check_args_t *a) {
 }
 
 int cli_check_main(int argc, char **argv) {
-    check_args_t a = {.o = {.level = COMPAT_BACKWARD, .format = CHK_TEXT}};
+    check_args_t a = {.o = {.level = COMPAT_BACKWARD, .format = CHK_TEXT}, .refs = json_array()};
     bool help = false;
     int rc;
     a.against = calloc((size_t)argc + 1, sizeof(*a.against));
@@ -499,5 +573,6 @@ int cli_check_main(int argc, char **argv) {
         job_fini(&a.jobs[i]);
     free(a.jobs);
     free(a.against);
+    json_decref(a.refs);
     return rc;
 }

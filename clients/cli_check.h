@@ -26,6 +26,7 @@ typedef struct chk_job {
     char *level;    /* NULL: --level (offline) or the registry's level (online) */
     char **against; /* offline previous versions, oldest first (directories expanded) */
     size_t n_against;
+    json_t *refs; /* references: {"name","subject","version"} (online) or {"name","file"} */
 } chk_job_t;
 
 typedef struct chk_violation {
@@ -64,9 +65,19 @@ void chk_add(chk_result_t *r, const char *rule, int version, const char *path, c
              const char *against);
 void chk_result_fini(chk_result_t *r);
 
-/** @brief Check a schema text against history texts (oldest first) locally at level. */
-void chk_local(chk_result_t *r, compat_type_t type, compat_level_t level, const char *text,
-               char *const *history, const int *versions, char *const *names, size_t n);
+/** Offline references: files parsed on demand by a compat resolver (cli_check_refs.c). */
+typedef struct chk_refset chk_refset_t;
+/** @brief From a job's {"name","file"} array (borrowed: must outlive the set); NULL with msg. */
+chk_refset_t *chk_refset_new(compat_type_t type, const json_t *refs, char *msg, size_t cap);
+/** @brief Point po at the set's references and resolver. */
+void chk_refset_opts(chk_refset_t *rs, compat_parse_opts_t *po);
+void chk_refset_free(chk_refset_t *rs);
+
+/** @brief Check a schema text against history texts (oldest first) locally at level, every
+ *  schema parsed with po (type and references). */
+void chk_local(chk_result_t *r, const compat_parse_opts_t *po, compat_level_t level,
+               const char *text, char *const *history, const int *versions, char *const *names,
+               size_t n);
 /** @brief Online check of job against the registry sd. */
 void chk_online(const chk_opts_t *o, cairn_serdes_t *sd, chk_result_t *r);
 /** @brief Write the results in the format to f. */

@@ -28,11 +28,10 @@ static void local_issues(chk_result_t *r, const compat_report_t *rep, char *cons
             chk_add(r, "INCOMPATIBLE", 0, NULL, compat_report_message(rep, i), NULL);
 }
 
-static compat_schema_t *parse_or_report(chk_result_t *r, compat_type_t type, const char *text,
-                                        int version, const char *name) {
-    compat_parse_opts_t po = {.type = type};
+static compat_schema_t *parse_or_report(chk_result_t *r, const compat_parse_opts_t *po,
+                                        const char *text, int version, const char *name) {
     cn_error_t err;
-    compat_schema_t *s = compat_schema_parse(text, strlen(text), &po, &err);
+    compat_schema_t *s = compat_schema_parse(text, strlen(text), po, &err);
     if (!s) {
         r->status = CHK_PARSE_ERROR;
         chk_add(r, "PARSE_ERROR", version, NULL, err.msg, name);
@@ -40,24 +39,25 @@ static compat_schema_t *parse_or_report(chk_result_t *r, compat_type_t type, con
     return s;
 }
 
-void chk_local(chk_result_t *r, compat_type_t type, compat_level_t level, const char *text,
-               char *const *history, const int *versions, char *const *names, size_t n) {
+void chk_local(chk_result_t *r, const compat_parse_opts_t *po, compat_level_t level,
+               const char *text, char *const *history, const int *versions, char *const *names,
+               size_t n) {
     compat_prev_t *prev = calloc(n + 1, sizeof(*prev));
     compat_schema_t *nw = NULL;
     compat_report_t *rep = NULL;
     cn_error_t err;
     snprintf(r->level, sizeof(r->level), "%s", compat_level_name(level));
-    if (!prev || !compat_type_supported(type)) {
+    if (!prev || !compat_type_supported(po->type)) {
         r->status = CHK_ERROR;
         chk_add(r, "UNSUPPORTED", 0, NULL,
                 prev ? "schema type not supported by this build" : "out of memory", NULL);
     }
     for (size_t i = 0; prev && r->status == CHK_COMPATIBLE && i < n; i++) {
         prev[i].version = versions[i];
-        prev[i].schema = parse_or_report(r, type, history[i], versions[i], names ? names[i] : NULL);
+        prev[i].schema = parse_or_report(r, po, history[i], versions[i], names ? names[i] : NULL);
     }
     if (r->status == CHK_COMPATIBLE)
-        nw = parse_or_report(r, type, text, 0, NULL);
+        nw = parse_or_report(r, po, text, 0, NULL);
     if (r->status == CHK_COMPATIBLE && compat_check(level, nw, prev, n, &rep, &err) != CN_OK) {
         r->status = CHK_ERROR;
         chk_add(r, "ERROR", 0, NULL, err.msg, NULL);
@@ -164,6 +164,8 @@ static void parse_messages(chk_result_t *r, json_t *msgs) {
 
 static json_t *schema_body(const chk_job_t *j, const char *text) {
     json_t *b = json_pack("{s:s}", "schema", text);
+    if (b && json_array_size(j->refs))
+        json_object_set(b, "references", j->refs);
     if (b && strcasecmp(j->type, "AVRO") != 0)
         json_object_set_new(b, "schemaType", json_string(j->type));
     return b;
@@ -176,8 +178,8 @@ static void online_local(chk_result_t *r, cairn_serdes_t *sd, compat_level_t lev
     char **hist = calloc(n + 1, sizeof(char *));
     int *vers = calloc(n + 1, sizeof(int));
     cairn_error_t err;
-    compat_type_t type = COMPAT_AVRO;
-    compat_type_parse(r->job->type, &type);
+    compat_parse_opts_t po = {.type = COMPAT_AVRO};
+    compat_type_parse(r->job->type, &po.type);
     for (; hist && vers && k < n; k++) {
         char suffix[64];
         json_t *o;
@@ -191,7 +193,7 @@ static void online_local(chk_result_t *r, cairn_serdes_t *sd, compat_level_t lev
         json_decref(o);
     }
     if (r->status == CHK_COMPATIBLE && hist && vers)
-        chk_local(r, type, level, text, hist, vers, NULL, n);
+        chk_local(r, &po, level, text, hist, vers, NULL, n);
     for (size_t i = 0; hist && i < k; i++)
         free(hist[i]);
     free(hist);
@@ -238,14 +240,24 @@ void chk_online(const chk_opts_t *o, cairn_serdes_t *sd, chk_result_t *r) {
     cn_error_t cerr;
     cairn_error_t err;
     json_t *versions;
+    for (size_t i = 0; i < json_array_size(j->refs); i++)
+        if (!json_object_get(json_array_get(j->refs, i), "subject")) {
+            r->status = CHK_ERROR;
+            chk_add(r, "REFERENCE_ERROR", 0, NULL,
+                    "online references are NAME=SUBJECT:VERSION, not files", NULL);
+            return;
+        }
     if (cli_read_file(j->file, CLI_MAX_FILE, &text, NULL, &cerr) != CN_OK) {
         r->status = CHK_ERROR;
         chk_add(r, "IO_ERROR", 0, NULL, cerr.msg, NULL);
         return;
     }
     /* Parse here first: a broken file is exit 2 without asking the registry. */
-    if (compat_type_parse(j->type, &type) && compat_type_supported(type))
-        compat_schema_free(parse_or_report(r, type, text, 0, NULL));
+    if (compat_type_parse(j->type, &type) && compat_type_supported(type) &&
+        !json_array_size(j->refs)) {
+        compat_parse_opts_t po = {.type = type};
+        compat_schema_free(parse_or_report(r, &po, text, 0, NULL));
+    }
     if (r->status == CHK_COMPATIBLE)
         online_level(r, sd);
     versions = r->status == CHK_COMPATIBLE
@@ -262,7 +274,12 @@ void chk_online(const chk_opts_t *o, cairn_serdes_t *sd, chk_result_t *r) {
         online_error(r, &err);
     } else {
         r->compared = json_array_size(versions);
-        if (j->level ? compat_level_parse(j->level, &level) : o->level_given)
+        bool local = j->level ? compat_level_parse(j->level, &level) : o->level_given;
+        if (local && json_array_size(j->refs)) {
+            r->status = CHK_ERROR;
+            chk_add(r, "UNSUPPORTED", 0, NULL,
+                    "an explicit level with references: use the subject's configured level", NULL);
+        } else if (local)
             online_local(r, sd, level, text, versions);
         else
             online_endpoint(o, r, sd, text);

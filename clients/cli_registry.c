@@ -14,6 +14,7 @@ typedef struct reg_args {
     cli_reg_opts_t reg;
     bool json, normalize, permanent, deleted, force, effective;
     const char *type, *prefix;
+    json_t *refs; /* --reference entries */
     long id;
     char **pos;
     int npos;
@@ -38,7 +39,8 @@ enum {
     OPT_FORCE,
     OPT_EFFECTIVE,
     OPT_PREFIX,
-    OPT_ID
+    OPT_ID,
+    OPT_REFERENCE
 };
 
 /* ---- helpers ---- */
@@ -106,6 +108,8 @@ static json_t *schema_body(const reg_args_t *a, const char *file) {
     }
     b = json_pack("{s:s}", "schema", text);
     free(text);
+    if (b && json_array_size(a->refs))
+        json_object_set(b, "references", a->refs);
     if (b && a->type && strcasecmp(a->type, "AVRO") != 0)
         json_object_set_new(b, "schemaType", json_string(a->type));
     return b;
@@ -270,13 +274,15 @@ static int mode_set(reg_args_t *a, cairn_serdes_t *sd) {
 }
 
 static const reg_verb_t verbs[] = {
-    {"schema", "register", 2, 2, "SUBJECT FILE [--type AVRO|PROTOBUF|JSON] [--normalize]",
+    {"schema", "register", 2, 2,
+     "SUBJECT FILE [--type AVRO|PROTOBUF|JSON] [--normalize] [--reference NAME=SUBJECT:VERSION...]",
      schema_register},
     {"schema", "get", 0, 2, "SUBJECT [VERSION|latest] [--deleted] | --id ID", schema_get},
     {"schema", "versions", 1, 1, "SUBJECT [--deleted]", schema_versions},
     {"schema", "list", 0, 0, "[--prefix PREFIX] [--deleted]", schema_list},
     {"schema", "delete", 1, 2, "SUBJECT [VERSION] [--permanent]", schema_delete},
-    {"schema", "lookup", 2, 2, "SUBJECT FILE [--type T] [--normalize]", schema_lookup},
+    {"schema", "lookup", 2, 2,
+     "SUBJECT FILE [--type T] [--normalize] [--reference NAME=SUBJECT:VERSION...]", schema_lookup},
     {"config", "get", 0, 1, "[SUBJECT] [--effective]", config_get},
     {"config", "set", 1, 2, "[SUBJECT] LEVEL [--normalize]", config_set},
     {"config", "delete", 0, 1, "[SUBJECT]", config_delete},
@@ -324,6 +330,8 @@ static int parse_opt(reg_args_t *a, int c, const char *arg) {
     case OPT_PREFIX:
         a->prefix = arg;
         return 0;
+    case OPT_REFERENCE:
+        return cli_reference_add(a->refs, a->cmd, arg) ? 0 : CLI_EXIT_USAGE;
     case OPT_ID:
         return cli_parse_long(arg, 0, INT32_MAX, &a->id) ? 0
                                                          : cli_usage_error(a->cmd, "bad --id", arg);
@@ -348,6 +356,7 @@ static int parse_args(reg_args_t *a, int argc, char **argv, bool *help) {
                                          {"effective", no_argument, NULL, OPT_EFFECTIVE},
                                          {"prefix", required_argument, NULL, OPT_PREFIX},
                                          {"id", required_argument, NULL, OPT_ID},
+                                         {"reference", required_argument, NULL, OPT_REFERENCE},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int c, rc;
@@ -369,23 +378,23 @@ static int parse_args(reg_args_t *a, int argc, char **argv, bool *help) {
 }
 
 static int run_verb(const reg_verb_t *v, int argc, char **argv) {
-    reg_args_t a = {.id = -1};
+    reg_args_t a = {.id = -1, .refs = json_array()};
     bool help = false;
-    cairn_serdes_t *sd;
+    cairn_serdes_t *sd = NULL;
     int rc;
     snprintf(a.cmd, sizeof(a.cmd), "cairn %s %s", v->group, v->verb);
-    if ((rc = parse_args(&a, argc, argv, &help)) != 0)
-        return rc;
-    if (help) {
+    if ((rc = parse_args(&a, argc, argv, &help)) != 0) {
+    } else if (help) {
         printf("usage: %s %s [--json] [registry options]\n\n" CLI_REG_USAGE, a.cmd, v->usage);
-        return CLI_EXIT_OK;
+    } else if (a.npos < v->min_pos || a.npos > v->max_pos) {
+        rc = cli_usage_error(a.cmd, "wrong number of arguments", v->usage);
+    } else if (!(sd = cli_reg_connect(&a.reg, a.cmd))) {
+        rc = CLI_EXIT_USAGE;
+    } else {
+        rc = v->run(&a, sd);
     }
-    if (a.npos < v->min_pos || a.npos > v->max_pos)
-        return cli_usage_error(a.cmd, "wrong number of arguments", v->usage);
-    if (!(sd = cli_reg_connect(&a.reg, a.cmd)))
-        return CLI_EXIT_USAGE;
-    rc = v->run(&a, sd);
     cairn_serdes_free(sd);
+    json_decref(a.refs);
     return rc;
 }
 

@@ -74,6 +74,22 @@ bool cli_parse_long(const char *s, long min, long max, long *out) {
     return true;
 }
 
+bool cli_reference_add(json_t *refs, const char *cmd, const char *arg) {
+    const char *eq = strchr(arg, '='), *colon = strrchr(arg, ':');
+    char name[1024], subject[1024];
+    long version;
+    if (!eq || eq == arg || !colon || colon < eq + 2 ||
+        !cli_parse_long(colon + 1, 1, INT32_MAX, &version) || (size_t)(eq - arg) >= sizeof(name) ||
+        (size_t)(colon - eq - 1) >= sizeof(subject)) {
+        cli_usage_error(cmd, "--reference wants NAME=SUBJECT:VERSION", arg);
+        return false;
+    }
+    snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+    snprintf(subject, sizeof(subject), "%.*s", (int)(colon - eq - 1), eq + 1);
+    return json_array_append_new(refs, json_pack("{s:s,s:s,s:i}", "name", name, "subject", subject,
+                                                 "version", (int)version)) == 0;
+}
+
 void cli_print_json(FILE *f, const json_t *v) {
     char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     if (s)

@@ -301,6 +301,60 @@ def check_online(c, url, d):
     c.true("online manifest: new subject flagged", lines[2]["new_subject"], lines[2])
 
 
+ADDR = {"type": "record", "name": "Address", "namespace": "ex", "fields": [{"name": "street", "type": "string"}]}
+U_OLD = {"type": "record", "name": "User", "namespace": "ex", "fields": [{"name": "a", "type": "ex.Address"}]}
+U_OK = {"type": "record", "name": "User", "namespace": "ex",
+        "fields": [{"name": "a", "type": "ex.Address"}, {"name": "c", "type": ["null", "int"], "default": None}]}
+U_BAD = {"type": "record", "name": "User", "namespace": "ex",
+         "fields": [{"name": "a", "type": "ex.Address"}, {"name": "b", "type": "int"}]}
+
+
+def references(c, url, d):
+    R = ["--registry", url]
+    addr, old = write(d, "r/addr.avsc", ADDR), write(d, "r/u_old.avsc", U_OLD)
+    ok, bad = write(d, "r/u_ok.avsc", U_OK), write(d, "r/u_bad.avsc", U_BAD)
+    run("schema", "register", "addr", addr, *R)
+    rc, out, err = run("schema", "register", "user", old, *R)
+    c.true("register without its reference: 42201", rc == 1 and "42201" in err, err)
+    rc, out, err = run("schema", "register", "user", old, "--reference", "ex.Address=addr:1", *R)
+    c.eq("register with --reference", rc, 0)
+    rc, out, _ = run("schema", "get", "user", "--json", *R)
+    c.eq("references stored", json.loads(out).get("references"),
+         [{"name": "ex.Address", "subject": "addr", "version": 1}])
+    rc, out, _ = run("schema", "lookup", "user", old, "--reference", "ex.Address=addr:1", *R)
+    c.eq("lookup with --reference", out.strip(), "subject user version 1 id %s" % json.loads(
+        run("schema", "get", "user", "--json", *R)[1])["id"])
+    rc, out, err = run("schema", "register", "user", old, "--reference", "nocolon", *R)
+    c.eq("malformed --reference", rc, 1)
+    ref = ["--reference", "ex.Address=addr:1"]
+    rc, out, _ = run("check", "--subject", "user", ok, *ref, *R)
+    c.eq("online check with references: compatible", rc, 0)
+    rc, out, _ = run("check", "--subject", "user", bad, "--format", "json", *ref, *R)
+    c.eq("online check with references: incompatible", (rc, json.loads(out)["violations"][0]["rule"]),
+         (100, "READER_FIELD_MISSING_DEFAULT_VALUE"))
+    rc, out, _ = run("check", "--subject", "user", ok, *R)
+    c.eq("online check without the reference: parse error", rc, 2)
+    rfile = ["--reference-file", "ex.Address=" + addr]
+    rc, out, _ = run("check", "--against", old, ok, *rfile)
+    c.eq("offline --reference-file: compatible", rc, 0)
+    rc, out, _ = run("check", "--against", old, bad, *rfile)
+    c.eq("offline --reference-file: incompatible", rc, 100)
+    rc, out, err = run("check", "--against", old, ok)
+    c.true("offline without the reference: parse error", rc == 2 and "ex.Address" in err, err)
+    man = write(d, "r/manifest.json", {"subjects": [
+        {"subject": "user", "file": "u_bad.avsc", "against": "u_old.avsc",
+         "references": [{"name": "ex.Address", "file": "addr.avsc"}]}]})
+    rc, out, _ = run("check", "--manifest", man)
+    c.eq("offline manifest with file references", rc, 100)
+    man = write(d, "r/manifest2.json", {"subjects": [
+        {"subject": "user", "file": "u_ok.avsc",
+         "references": [{"name": "ex.Address", "subject": "addr", "version": 1}]}]})
+    rc, out, _ = run("check", "--manifest", man, *R)
+    c.eq("online manifest with registry references", rc, 0)
+    rc, out, err = run("check", "--manifest", man, "--level", "FULL", *R)
+    c.true("explicit level with references: error", rc == 1 and "references" in err, err)
+
+
 def main():
     cairnd_available()
     if not os.access(CAIRN, os.X_OK):
@@ -314,6 +368,7 @@ def main():
         registry_commands(c, srv.url, d)
         check_offline(c, d)
         check_online(c, srv.url, d)
+        references(c, srv.url, d)
     finally:
         srv.cleanup()
         shutil.rmtree(d, ignore_errors=True)
