@@ -40,7 +40,8 @@ int cli_produce_main(int argc, char **argv);
 int cli_consume_main(int argc, char **argv);
 int cli_topic_main(int argc, char **argv);
 
-/** @brief Read a whole file (at most limit bytes) into a malloc'ed NUL-terminated buffer. */
+/** @brief Read a whole file (at most limit bytes; "-" is stdin) into a malloc'ed NUL-terminated
+ *  buffer. */
 cn_err_t cli_read_file(const char *path, size_t limit, char **out, size_t *len_out,
                        cn_error_t *err);
 

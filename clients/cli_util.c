@@ -14,7 +14,8 @@
 
 cn_err_t cli_read_file(const char *path, size_t limit, char **out, size_t *len_out,
                        cn_error_t *err) {
-    FILE *f = fopen(path, "rb");
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     char *buf = NULL;
     size_t len = 0, cap = 0;
     cn_err_t rc = CN_OK;
@@ -43,7 +44,8 @@ cn_err_t cli_read_file(const char *path, size_t limit, char **out, size_t *len_o
             break;
         }
     }
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (rc != CN_OK) {
         free(buf);
         return rc;

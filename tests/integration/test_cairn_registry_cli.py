@@ -52,6 +52,8 @@ def registry_commands(c, url, d):
     c.eq("register prints the id", out.strip(), "1")
     rc, out, _ = run("schema", "register", "users-value", v2, "--json", *R)
     c.eq("register v2 --json", json.loads(out), {"id": 2})
+    rc, out, _ = run("schema", "lookup", "users-value", "-", *R, stdin=json.dumps(V2))
+    c.eq("lookup reads the schema from stdin with -", out.strip(), "subject users-value version 2 id 2")
     rc, out, _ = run("schema", "get", "users-value", *R)
     c.eq("get latest prints the schema", json.loads(out), V2)
     rc, out, _ = run("schema", "get", "users-value", "1", "--json", *R)
