@@ -317,8 +317,6 @@ static int parse_opt(check_args_t *a, int c, const char *arg) {
         compat_type_t t;
         if (!compat_type_parse(arg, &t))
             return cli_usage_error(CHECK_CMD, "unknown --type", arg);
-        if (!compat_type_supported(t))
-            return cli_usage_error(CHECK_CMD, "type not supported by this build", arg);
         a->type = arg;
         return 0;
     }
@@ -420,6 +418,12 @@ static int parse_args(check_args_t *a, int argc, char **argv, bool *help) {
     if (a->o.reg.url && a->offline)
         return cli_usage_error(CHECK_CMD, "--registry and --offline exclude each other", NULL);
     a->online = !a->offline && (a->o.reg.url || (cli_reg_configured(&a->o.reg) && !a->n_against));
+    if (a->type && !a->online) {
+        compat_type_t t = COMPAT_AVRO;
+        compat_type_parse(a->type, &t);
+        if (!compat_type_supported(t))
+            return cli_usage_error(CHECK_CMD, "type not supported offline by this build", a->type);
+    }
     return 0;
 }
 
