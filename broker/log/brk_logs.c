@@ -300,6 +300,8 @@ cn_err_t brk_topic_delete(brk_logs_t *logs, const char *topic, cn_error_t *err) 
     }
     topic_free(t);
     if (rc == CN_OK)
+        rc = cn_fs_fsync_parent(path, err); /* topics/: the deletion is durable */
+    if (rc == CN_OK)
         rc = cn_fs_fsync_dir(logs->dir, err);
     pthread_mutex_unlock(&logs->mu);
     return rc;
