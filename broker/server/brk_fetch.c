@@ -27,6 +27,7 @@ typedef struct fetch_ctx {
     size_t *starts;   /* per response partition: offset into records */
     int64_t budget;   /* bytes left of max_bytes */
     size_t total;
+    bool errors; /* some partition has an error: answer at once */
 } fetch_ctx_t;
 
 static void read_part(fetch_ctx_t *fc, const char *topic, const kp_fetch_part_t *in,
@@ -40,9 +41,12 @@ static void read_part(fetch_ctx_t *fc, const char *topic, const kp_fetch_part_t 
     out->records_len = 0;
     if (!part) {
         out->error_code = brk_kerr(CN_ERR_UNKNOWN_TOPIC);
+        fc->errors = true;
         return;
     }
     max = in->partition_max_bytes > 0 ? (size_t)in->partition_max_bytes : 0;
+    if ((int64_t)max > BRK_MAX_FETCH)
+        max = (size_t)BRK_MAX_FETCH;
     if (fc->budget <= 0 && fc->total > 0)
         max = 0;
     else if ((int64_t)max > fc->budget && fc->total > 0)
@@ -59,6 +63,7 @@ static void read_part(fetch_ctx_t *fc, const char *topic, const kp_fetch_part_t 
     }
     brk_partition_put(part);
     out->error_code = brk_kerr(rc);
+    fc->errors |= rc != CN_OK;
     out->high_watermark = info.high_watermark;
     out->last_stable_offset = info.high_watermark;
     out->log_start_offset = info.log_start_offset;
@@ -82,6 +87,7 @@ static void read_topic(fetch_ctx_t *fc, kp_arena_t *arena, const kp_fetch_topic_
             out->parts[i].error_code = brk_kerr(CN_ERR_UNKNOWN_TOPIC);
             out->parts[i].high_watermark = out->parts[i].last_stable_offset = -1;
             out->parts[i].log_start_offset = -1;
+            fc->errors = true;
         }
         out->nparts++;
     }
@@ -119,12 +125,12 @@ static int fetch_run(brk_srv_t *srv, const uint8_t *body, size_t len, int16_t v,
     memset(&rs, 0, sizeof(rs));
     memset(&fc, 0, sizeof(fc));
     fc.srv = srv;
-    fc.budget = rq.max_bytes > 0 ? rq.max_bytes : INT32_MAX;
+    fc.budget = rq.max_bytes > 0 && rq.max_bytes < BRK_MAX_FETCH ? rq.max_bytes : BRK_MAX_FETCH;
     cn_buf_init(&fc.records, BRK_MAX_RESPONSE);
     rs.topics = kp_arena_calloc(&arena, (size_t)rq.ntopics + 1, sizeof(*rs.topics));
     for (i = 0; rs.topics && i < rq.ntopics; i++)
         read_topic(&fc, &arena, &rq.topics[i], &rs.topics[rs.ntopics++]);
-    if (!force && rq.max_wait_ms > 0 && (int64_t)fc.total < (int64_t)rq.min_bytes) {
+    if (!force && !fc.errors && rq.max_wait_ms > 0 && (int64_t)fc.total < (int64_t)rq.min_bytes) {
         ret = 0;
     } else {
         resolve_records(&fc, &rs);

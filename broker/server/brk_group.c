@@ -9,7 +9,7 @@
  * treated as dynamic membership. Group state lives in memory only: after a restart members
  * re-join (their heartbeats get UNKNOWN_MEMBER_ID) and resume from the committed offsets.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_group_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,53 +17,7 @@
 
 #include "common/cn_time.h"
 
-typedef enum gstate { G_EMPTY, G_PREPARING, G_COMPLETING, G_STABLE } gstate_t;
-
-typedef struct proto {
-    char *name;
-    uint8_t *meta;
-    int32_t len;
-} proto_t;
-
-typedef struct member {
-    struct member *next;
-    char *id;
-    char *instance_id;
-    char *client_id;
-    char *client_host;
-    int32_t session_timeout;
-    int32_t rebalance_timeout;
-    proto_t *protos;
-    int32_t nprotos;
-    int64_t last_seen; /* monotonic ms */
-    bool join_pending;
-    brk_pending_t join_p;
-    bool sync_pending;
-    brk_pending_t sync_p;
-    uint8_t *assignment;
-    int32_t assignment_len;
-} member_t;
-
-typedef struct group {
-    struct group *next;
-    char *id;
-    gstate_t state;
-    int32_t generation;
-    char *protocol_type;
-    char *protocol;
-    char *leader;
-    member_t *members;
-    int64_t deadline;   /* end of the join phase (monotonic ms) */
-    int64_t hold_until; /* a new group waits this long for more members */
-} group_t;
-
-struct brk_groups {
-    brk_srv_t *srv;
-    group_t *groups;
-    uint64_t seq;
-};
-
-static char *dup_str(kp_str_t s) {
+char *brk_grp_dup_str(kp_str_t s) {
     char *d = malloc(s.p && s.len > 0 ? (size_t)s.len + 1 : 1);
     if (!d)
         return NULL;
@@ -73,7 +27,7 @@ static char *dup_str(kp_str_t s) {
     return d;
 }
 
-static void protos_free(member_t *m) {
+void brk_grp_protos_free(member_t *m) {
     int32_t i;
     for (i = 0; i < m->nprotos; i++) {
         free(m->protos[i].name);
@@ -85,7 +39,7 @@ static void protos_free(member_t *m) {
 }
 
 static void member_free(member_t *m) {
-    protos_free(m);
+    brk_grp_protos_free(m);
     free(m->id);
     free(m->instance_id);
     free(m->client_id);
@@ -125,7 +79,7 @@ void brk_groups_free(brk_groups_t *gs) {
     free(gs);
 }
 
-static group_t *group_find(brk_groups_t *gs, kp_str_t id) {
+group_t *brk_grp_group_find(brk_groups_t *gs, kp_str_t id) {
     group_t *g;
     for (g = gs->groups; g; g = g->next)
         if (kp_str_eq(id, g->id))
@@ -133,12 +87,12 @@ static group_t *group_find(brk_groups_t *gs, kp_str_t id) {
     return NULL;
 }
 
-static group_t *group_get(brk_groups_t *gs, kp_str_t id) {
-    group_t *g = group_find(gs, id);
+group_t *brk_grp_group_get(brk_groups_t *gs, kp_str_t id) {
+    group_t *g = brk_grp_group_find(gs, id);
     if (g)
         return g;
     g = calloc(1, sizeof(*g));
-    if (!g || !(g->id = dup_str(id))) {
+    if (!g || !(g->id = brk_grp_dup_str(id))) {
         free(g);
         return NULL;
     }
@@ -147,7 +101,7 @@ static group_t *group_get(brk_groups_t *gs, kp_str_t id) {
     return g;
 }
 
-static member_t *member_find(group_t *g, kp_str_t id) {
+member_t *brk_grp_member_find(group_t *g, kp_str_t id) {
     member_t *m;
     if (!g)
         return NULL;
@@ -157,7 +111,7 @@ static member_t *member_find(group_t *g, kp_str_t id) {
     return NULL;
 }
 
-static size_t member_count(const group_t *g) {
+size_t brk_grp_member_count(const group_t *g) {
     size_t n = 0;
     const member_t *m;
     for (m = g->members; m; m = m->next)
@@ -167,7 +121,7 @@ static size_t member_count(const group_t *g) {
 
 /* ---- answers ---- */
 
-static void reply_error(brk_groups_t *gs, const brk_pending_t *p, int16_t code) {
+void brk_grp_reply_error(brk_groups_t *gs, const brk_pending_t *p, int16_t code) {
     cn_buf_t b;
     kp_wr_t w = {&b, p->flex};
     cn_buf_init(&b, BRK_MAX_RESPONSE);
@@ -188,7 +142,7 @@ static void reply_error(brk_groups_t *gs, const brk_pending_t *p, int16_t code) 
     cn_buf_fini(&b);
 }
 
-static const proto_t *member_proto(const member_t *m, const char *name) {
+const proto_t *brk_grp_member_proto(const member_t *m, const char *name) {
     int32_t i;
     for (i = 0; name && i < m->nprotos; i++)
         if (strcmp(m->protos[i].name, name) == 0)
@@ -206,10 +160,10 @@ static void reply_join(brk_groups_t *gs, group_t *g, member_t *m) {
     rs.protocol_name = kp_str_c(g->protocol);
     rs.leader = kp_str_c(g->leader);
     rs.member_id = kp_str_c(m->id);
-    if (strcmp(m->id, g->leader) == 0 && (list = calloc(member_count(g), sizeof(*list)))) {
+    if (strcmp(m->id, g->leader) == 0 && (list = calloc(brk_grp_member_count(g), sizeof(*list)))) {
         member_t *o;
         for (o = g->members; o; o = o->next) {
-            const proto_t *p = member_proto(o, g->protocol);
+            const proto_t *p = brk_grp_member_proto(o, g->protocol);
             list[rs.nmembers].member_id = kp_str_c(o->id);
             list[rs.nmembers].group_instance_id = kp_str_c(o->instance_id);
             list[rs.nmembers].metadata.p = p ? p->meta : NULL;
@@ -225,7 +179,7 @@ static void reply_join(brk_groups_t *gs, group_t *g, member_t *m) {
     m->join_pending = false;
 }
 
-static void reply_sync(brk_groups_t *gs, member_t *m) {
+void brk_grp_reply_sync(brk_groups_t *gs, member_t *m) {
     kp_SyncGroupResponse_t rs;
     cn_buf_t b;
     kp_wr_t w = {&b, m->sync_p.flex};
@@ -241,12 +195,12 @@ static void reply_sync(brk_groups_t *gs, member_t *m) {
 
 /* ---- rebalancing ---- */
 
-static void start_rebalance(brk_groups_t *gs, group_t *g, int64_t now) {
+void brk_grp_start_rebalance(brk_groups_t *gs, group_t *g, int64_t now) {
     int32_t max = 0;
     member_t *m;
     for (m = g->members; m; m = m->next) {
         if (m->sync_pending) {
-            reply_error(gs, &m->sync_p, brk_kerr(CN_ERR_REBALANCE_IN_PROGRESS));
+            brk_grp_reply_error(gs, &m->sync_p, brk_kerr(CN_ERR_REBALANCE_IN_PROGRESS));
             m->sync_pending = false;
         }
         if (m->rebalance_timeout > max)
@@ -271,7 +225,7 @@ static const char *choose_protocol(group_t *g) {
         int32_t votes = 0;
         bool all = true;
         for (m = g->members; m && all; m = m->next) {
-            all = member_proto(m, cand) != NULL;
+            all = brk_grp_member_proto(m, cand) != NULL;
             if (all && m->nprotos > 0 && strcmp(m->protos[0].name, cand) == 0)
                 votes++;
         }
@@ -283,7 +237,7 @@ static const char *choose_protocol(group_t *g) {
     return best;
 }
 
-static void drop_member(group_t *g, member_t *victim) {
+void brk_grp_drop_member(group_t *g, member_t *victim) {
     member_t **pp = &g->members;
     while (*pp && *pp != victim)
         pp = &(*pp)->next;
@@ -298,7 +252,7 @@ static void complete_join(brk_groups_t *gs, group_t *g, int64_t now) {
     for (m = g->members; m; m = next) {
         next = m->next;
         if (!m->join_pending)
-            drop_member(g, m);
+            brk_grp_drop_member(g, m);
     }
     g->generation++;
     free(g->protocol);
@@ -309,13 +263,13 @@ static void complete_join(brk_groups_t *gs, group_t *g, int64_t now) {
     }
     proto = choose_protocol(g);
     g->protocol = proto ? strdup(proto) : strdup("");
-    if (!g->leader || !member_find(g, kp_str_c(g->leader))) {
+    if (!g->leader || !brk_grp_member_find(g, kp_str_c(g->leader))) {
         free(g->leader);
         g->leader = strdup(g->members->id);
     }
     g->state = G_COMPLETING;
     cn_log_info(gs->srv->log, "kafka: group %s: generation %d with %zu members, protocol %s", g->id,
-                (int)g->generation, member_count(g), g->protocol);
+                (int)g->generation, brk_grp_member_count(g), g->protocol);
     for (m = g->members; m; m = m->next) {
         free(m->assignment);
         m->assignment = NULL;
@@ -326,7 +280,7 @@ static void complete_join(brk_groups_t *gs, group_t *g, int64_t now) {
 
 /* Complete the join phase once every member re-joined (after the initial delay of a new
  * group), or at the deadline. */
-static void try_complete_join(brk_groups_t *gs, group_t *g, int64_t now) {
+void brk_grp_try_complete_join(brk_groups_t *gs, group_t *g, int64_t now) {
     member_t *m;
     if (g->state != G_PREPARING)
         return;
@@ -350,288 +304,15 @@ void brk_groups_tick(brk_groups_t *gs, int64_t now) {
             if (!m->join_pending && now - m->last_seen > m->session_timeout) {
                 cn_log_info(gs->srv->log, "kafka: group %s: member %s timed out", g->id, m->id);
                 if (m->sync_pending)
-                    reply_error(gs, &m->sync_p, brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID));
-                drop_member(g, m);
+                    brk_grp_reply_error(gs, &m->sync_p, brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID));
+                brk_grp_drop_member(g, m);
                 lost = true;
             }
         }
         if (lost && g->state != G_PREPARING)
-            start_rebalance(gs, g, now);
-        try_complete_join(gs, g, now);
+            brk_grp_start_rebalance(gs, g, now);
+        brk_grp_try_complete_join(gs, g, now);
     }
-}
-
-/* ---- JoinGroup ---- */
-
-static bool set_protocols(member_t *m, const kp_JoinGroupRequest_t *rq) {
-    int32_t i;
-    protos_free(m);
-    m->protos = calloc((size_t)rq->nprotocols + 1, sizeof(*m->protos));
-    if (!m->protos)
-        return false;
-    for (i = 0; i < rq->nprotocols; i++, m->nprotos++) {
-        kp_bytes_t md = rq->protocols[i].metadata;
-        proto_t *p = &m->protos[i];
-        p->name = dup_str(rq->protocols[i].name);
-        p->len = md.p ? md.len : 0;
-        p->meta = malloc(p->len ? (size_t)p->len : 1);
-        if (!p->name || !p->meta)
-            return false;
-        if (p->len)
-            memcpy(p->meta, md.p, (size_t)p->len);
-    }
-    return true;
-}
-
-static bool protocols_compatible(const group_t *g, const kp_JoinGroupRequest_t *rq) {
-    const member_t *m;
-    int32_t i;
-    if (rq->nprotocols <= 0 || !rq->protocol_type.p || rq->protocol_type.len == 0)
-        return false;
-    if (!g->members)
-        return true;
-    if (!kp_str_eq(rq->protocol_type, g->protocol_type))
-        return false;
-    for (i = 0; i < rq->nprotocols; i++) {
-        bool all = true;
-        char name[256];
-        if (!kp_str_copy(rq->protocols[i].name, name, sizeof(name)))
-            continue;
-        for (m = g->members; m && all; m = m->next)
-            all = member_proto(m, name) != NULL;
-        if (all)
-            return true;
-    }
-    return false;
-}
-
-static member_t *new_member(brk_groups_t *gs, group_t *g, const char *client_id) {
-    member_t *m = calloc(1, sizeof(*m));
-    char id[256];
-    snprintf(id, sizeof(id), "%s-%08llx-%08llx", client_id,
-             (unsigned long long)(cn_wall_ms() & 0xffffffffULL), (unsigned long long)++gs->seq);
-    if (!m || !(m->id = strdup(id))) {
-        free(m);
-        return NULL;
-    }
-    m->next = g->members;
-    g->members = m;
-    return m;
-}
-
-static int16_t join_check(brk_req_t *req, const kp_JoinGroupRequest_t *rq) {
-    const brk_server_opts_t *o = &req->srv->opts;
-    if (!rq->group_id.p || rq->group_id.len == 0)
-        return brk_kerr(CN_ERR_INVALID_GROUP_ID);
-    if (rq->session_timeout_ms < o->group_min_session_timeout_ms ||
-        rq->session_timeout_ms > o->group_max_session_timeout_ms)
-        return brk_kerr(CN_ERR_INVALID_SESSION_TIMEOUT);
-    return 0;
-}
-
-static int16_t join(brk_req_t *req, const kp_JoinGroupRequest_t *rq) {
-    brk_groups_t *gs = req->srv->groups;
-    int64_t now = cn_mono_ms();
-    int16_t code = join_check(req, rq);
-    group_t *g = code ? NULL : group_get(gs, rq->group_id);
-    member_t *m;
-    if (code)
-        return code;
-    if (!g)
-        return brk_kerr(CN_ERR_NO_MEMORY);
-    if (!protocols_compatible(g, rq))
-        return brk_kerr(CN_ERR_INCONSISTENT_GROUP_PROTOCOL);
-    if (rq->member_id.p && rq->member_id.len > 0) {
-        if (!(m = member_find(g, rq->member_id)))
-            return brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID);
-    } else if (!(m = new_member(gs, g, req->client_id))) {
-        return brk_kerr(CN_ERR_NO_MEMORY);
-    }
-    if (!g->members->next || !g->protocol_type) {
-        free(g->protocol_type);
-        g->protocol_type = dup_str(rq->protocol_type);
-    }
-    if (!set_protocols(m, rq)) {
-        drop_member(g, m);
-        return brk_kerr(CN_ERR_NO_MEMORY);
-    }
-    free(m->instance_id);
-    m->instance_id = rq->group_instance_id.p ? dup_str(rq->group_instance_id) : NULL;
-    free(m->client_id);
-    m->client_id = strdup(req->client_id);
-    free(m->client_host);
-    m->client_host = strdup(req->client_host);
-    m->session_timeout = rq->session_timeout_ms;
-    m->rebalance_timeout = rq->rebalance_timeout_ms;
-    m->last_seen = now;
-    if (m->join_pending) /* a re-sent join replaces the older one */
-        reply_error(gs, &m->join_p, brk_kerr(CN_ERR_REBALANCE_IN_PROGRESS));
-    m->join_pending = true;
-    m->join_p = req->pending;
-    cn_log_info(gs->srv->log, "kafka: group %s: member %s joins (v%d)", g->id, m->id,
-                (int)req->hdr.api_version);
-    start_rebalance(gs, g, now);
-    try_complete_join(gs, g, now);
-    return 0;
-}
-
-brk_hres_t brk_join_group_handle(brk_req_t *req) {
-    kp_JoinGroupRequest_t rq;
-    kp_JoinGroupResponse_t rs;
-    int16_t code;
-    if (kp_JoinGroupRequest_decode(&req->rd, req->hdr.api_version, &rq, NULL) != CN_OK)
-        return BRK_CLOSE;
-    code = join(req, &rq);
-    if (code == 0)
-        return BRK_DEFER;
-    memset(&rs, 0, sizeof(rs));
-    rs.error_code = code;
-    rs.generation_id = -1;
-    rs.protocol_name = rs.leader = kp_str_c("");
-    rs.member_id = rq.member_id.p ? rq.member_id : kp_str_c("");
-    kp_JoinGroupResponse_encode(&req->w, req->hdr.api_version, &rs);
-    return BRK_REPLY;
-}
-
-/* ---- SyncGroup ---- */
-
-static void store_assignments(group_t *g, const kp_SyncGroupRequest_t *rq) {
-    int32_t i;
-    for (i = 0; i < rq->nassignments; i++) {
-        member_t *m = member_find(g, rq->assignments[i].member_id);
-        kp_bytes_t a = rq->assignments[i].assignment;
-        if (!m)
-            continue;
-        free(m->assignment);
-        m->assignment_len = a.p ? a.len : 0;
-        m->assignment = malloc(m->assignment_len ? (size_t)m->assignment_len : 1);
-        if (m->assignment && m->assignment_len)
-            memcpy(m->assignment, a.p, (size_t)m->assignment_len);
-    }
-}
-
-static int16_t sync_group(brk_req_t *req, const kp_SyncGroupRequest_t *rq) {
-    brk_groups_t *gs = req->srv->groups;
-    group_t *g = group_find(gs, rq->group_id);
-    member_t *m = member_find(g, rq->member_id), *o;
-    if (!m)
-        return brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID);
-    if (rq->generation_id != g->generation)
-        return brk_kerr(CN_ERR_ILLEGAL_GENERATION);
-    if (g->state == G_PREPARING)
-        return brk_kerr(CN_ERR_REBALANCE_IN_PROGRESS);
-    m->last_seen = cn_mono_ms();
-    m->sync_pending = true;
-    m->sync_p = req->pending;
-    if (g->state == G_STABLE) {
-        reply_sync(gs, m);
-        return 0;
-    }
-    if (strcmp(m->id, g->leader) != 0)
-        return 0; /* wait for the leader */
-    store_assignments(g, rq);
-    g->state = G_STABLE;
-    for (o = g->members; o; o = o->next)
-        if (o->sync_pending)
-            reply_sync(gs, o);
-    return 0;
-}
-
-brk_hres_t brk_sync_group_handle(brk_req_t *req) {
-    kp_SyncGroupRequest_t rq;
-    kp_SyncGroupResponse_t rs;
-    int16_t code;
-    if (kp_SyncGroupRequest_decode(&req->rd, req->hdr.api_version, &rq, NULL) != CN_OK)
-        return BRK_CLOSE;
-    code = sync_group(req, &rq);
-    if (code == 0)
-        return BRK_DEFER;
-    memset(&rs, 0, sizeof(rs));
-    rs.error_code = code;
-    kp_SyncGroupResponse_encode(&req->w, req->hdr.api_version, &rs);
-    return BRK_REPLY;
-}
-
-/* ---- Heartbeat, LeaveGroup, commits ---- */
-
-static int16_t member_check(group_t *g, member_t *m, int32_t generation) {
-    if (!m)
-        return brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID);
-    if (generation != g->generation)
-        return brk_kerr(CN_ERR_ILLEGAL_GENERATION);
-    if (g->state == G_PREPARING)
-        return brk_kerr(CN_ERR_REBALANCE_IN_PROGRESS);
-    return 0;
-}
-
-brk_hres_t brk_heartbeat_handle(brk_req_t *req) {
-    kp_HeartbeatRequest_t rq;
-    kp_ErrorResponse_t rs = {0, 0};
-    group_t *g;
-    member_t *m;
-    if (kp_HeartbeatRequest_decode(&req->rd, req->hdr.api_version, &rq, NULL) != CN_OK)
-        return BRK_CLOSE;
-    g = group_find(req->srv->groups, rq.group_id);
-    m = member_find(g, rq.member_id);
-    rs.error_code = member_check(g, m, rq.generation_id);
-    if (m)
-        m->last_seen = cn_mono_ms();
-    kp_HeartbeatResponse_encode(&req->w, req->hdr.api_version, &rs);
-    return BRK_REPLY;
-}
-
-brk_hres_t brk_leave_group_handle(brk_req_t *req) {
-    kp_LeaveGroupRequest_t rq;
-    kp_LeaveGroupResponse_t rs;
-    brk_groups_t *gs = req->srv->groups;
-    int64_t now = cn_mono_ms();
-    group_t *g;
-    int32_t i;
-    if (kp_LeaveGroupRequest_decode(&req->rd, req->hdr.api_version, &rq, NULL) != CN_OK)
-        return BRK_CLOSE;
-    memset(&rs, 0, sizeof(rs));
-    g = group_find(gs, rq.group_id);
-    for (i = 0; i < rq.nmembers; i++) {
-        member_t *m = member_find(g, rq.members[i].member_id);
-        rq.members[i].error_code = m ? 0 : brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID);
-        if (!m)
-            continue;
-        if (m->sync_pending)
-            reply_error(gs, &m->sync_p, brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID));
-        if (m->join_pending)
-            reply_error(gs, &m->join_p, brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID));
-        cn_log_info(gs->srv->log, "kafka: group %s: member %s leaves", g->id, m->id);
-        drop_member(g, m);
-        start_rebalance(gs, g, now);
-        try_complete_join(gs, g, now);
-    }
-    if (req->hdr.api_version < 3 && rq.nmembers == 1)
-        rs.error_code = rq.members[0].error_code;
-    rs.members = rq.members;
-    rs.nmembers = rq.nmembers;
-    kp_LeaveGroupResponse_encode(&req->w, req->hdr.api_version, &rs);
-    return BRK_REPLY;
-}
-
-/* As Kafka: assign()-only commits (generation < 0) need a group without members; members
- * commit with their current generation, also while a rebalance is being prepared (commits on
- * revocation), but not between JoinGroup and SyncGroup. */
-bool brk_group_commit_allowed(brk_groups_t *gs, kp_str_t group, int32_t generation, kp_str_t member,
-                              int16_t *error_code) {
-    group_t *g = group_find(gs, group);
-    member_t *m = member_find(g, member);
-    *error_code = 0;
-    if (!g || !g->members) {
-        if (generation >= 0)
-            *error_code = brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID);
-    } else if (g->state == G_COMPLETING) {
-        *error_code = brk_kerr(CN_ERR_REBALANCE_IN_PROGRESS);
-    } else if (!m) {
-        *error_code = brk_kerr(CN_ERR_UNKNOWN_MEMBER_ID);
-    } else if (generation != g->generation) {
-        *error_code = brk_kerr(CN_ERR_ILLEGAL_GENERATION);
-    }
-    return *error_code == 0;
 }
 
 /* ---- administration (ListGroups, DescribeGroups, DeleteGroups) ---- */
@@ -657,7 +338,7 @@ void brk_groups_each(brk_groups_t *gs, void (*fn)(void *arg, const char *group, 
 }
 
 static void describe_member(const group_t *g, const member_t *m, kp_dg_member_t *out) {
-    const proto_t *p = member_proto(m, g->protocol);
+    const proto_t *p = brk_grp_member_proto(m, g->protocol);
     out->member_id = kp_str_c(m->id);
     out->group_instance_id = kp_str_c(m->instance_id);
     out->client_id = kp_str_c(m->client_id ? m->client_id : "");
@@ -669,7 +350,7 @@ static void describe_member(const group_t *g, const member_t *m, kp_dg_member_t 
 }
 
 void brk_group_describe(brk_groups_t *gs, kp_str_t id, kp_arena_t *arena, kp_dg_group_t *out) {
-    group_t *g = group_find(gs, id);
+    group_t *g = brk_grp_group_find(gs, id);
     const member_t *m;
     memset(out, 0, sizeof(*out));
     out->group_id = id;
@@ -678,7 +359,7 @@ void brk_group_describe(brk_groups_t *gs, kp_str_t id, kp_arena_t *arena, kp_dg_
     out->protocol = kp_str_c(g && g->protocol && g->state == G_STABLE ? g->protocol : "");
     if (!g || !g->members)
         return;
-    out->members = kp_arena_calloc(arena, member_count(g), sizeof(*out->members));
+    out->members = kp_arena_calloc(arena, brk_grp_member_count(g), sizeof(*out->members));
     for (m = g->members; out->members && m; m = m->next)
         describe_member(g, m, &out->members[out->nmembers++]);
 }

@@ -39,7 +39,8 @@ struct brk_conn {
     size_t in_off;
     brk_slot_t *head, *tail;
     size_t nslots;
-    size_t out_off; /* bytes of head written */
+    size_t out_bytes; /* bytes of ready answers not yet written */
+    size_t out_off;   /* bytes of head written */
     uint64_t next_seq;
     bool want_out;
     bool reading;
@@ -85,7 +86,7 @@ static void slot_free(brk_slot_t *s) {
 static void conn_update_events(brk_srv_t *srv, brk_conn_t *c) {
     struct epoll_event ev;
     bool want_out = c->head && c->head->ready;
-    bool reading = c->nslots < BRK_MAX_PIPELINE;
+    bool reading = c->nslots < BRK_MAX_PIPELINE && c->out_bytes < BRK_MAX_QUEUED;
     if (want_out == c->want_out && reading == c->reading)
         return;
     c->want_out = want_out;
@@ -130,6 +131,7 @@ static bool conn_flush(brk_srv_t *srv, brk_conn_t *c) {
         if (!c->head)
             c->tail = NULL;
         c->nslots--;
+        c->out_bytes -= s->len;
         c->out_off = 0;
         slot_free(s);
     }
@@ -175,21 +177,9 @@ void brk_srv_reply(brk_srv_t *srv, const brk_pending_t *p, const cn_buf_t *body)
             return;
         slot_fill(s, p, body->data, body->len);
         s->ready = true; /* an answer too large to build is dropped, the client times out */
+        c->out_bytes += s->len;
         srv->replies_pending = true;
         return;
-    }
-}
-
-/* Flush connections whose deferred answers became ready (never from inside a handler). */
-static void flush_replies(brk_srv_t *srv) {
-    size_t fd;
-    if (!srv->replies_pending)
-        return;
-    srv->replies_pending = false;
-    for (fd = 0; fd < srv->conns_cap; fd++) {
-        brk_conn_t *c = srv->conns[fd];
-        if (c && c->head && c->head->ready && !conn_flush(srv, c))
-            conn_close(srv, c);
     }
 }
 
@@ -213,6 +203,7 @@ static bool conn_handle_frame(brk_srv_t *srv, brk_conn_t *c, uint8_t *frame, siz
     if (res == BRK_REPLY && !out.failed) {
         s->data = cn_buf_steal(&out, &s->len);
         s->ready = true;
+        c->out_bytes += s->len;
     } else if (res == BRK_NOREPLY) {
         s->ready = true;
     }
@@ -241,7 +232,7 @@ static bool conn_parse(brk_srv_t *srv, brk_conn_t *c) {
         if (!conn_handle_frame(srv, c, c->in.data + c->in_off + 4, (size_t)size))
             return false;
         c->in_off += 4 + (size_t)size;
-        if (c->nslots >= BRK_MAX_PIPELINE)
+        if (c->nslots >= BRK_MAX_PIPELINE || c->out_bytes >= BRK_MAX_QUEUED)
             break;
     }
     if (c->in_off == c->in.len) {
@@ -257,7 +248,7 @@ static bool conn_parse(brk_srv_t *srv, brk_conn_t *c) {
 static bool conn_read(brk_srv_t *srv, brk_conn_t *c) {
     for (;;) {
         ssize_t n;
-        if (c->nslots >= BRK_MAX_PIPELINE)
+        if (c->nslots >= BRK_MAX_PIPELINE || c->out_bytes >= BRK_MAX_QUEUED)
             return conn_parse(srv, c);
         if (cn_buf_reserve(&c->in, READ_CHUNK) != CN_OK)
             return false;
@@ -332,6 +323,35 @@ static void accept_all(brk_srv_t *srv) {
 
 /* ---- loop ---- */
 
+/* Write what is ready and, while reads are allowed again, handle frames already buffered.
+ * @returns false when the connection died. */
+static bool conn_pump(brk_srv_t *srv, brk_conn_t *c) {
+    for (;;) {
+        uint64_t seq = c->next_seq;
+        if (!conn_flush(srv, c))
+            return false;
+        if (!c->reading || c->in.len <= c->in_off)
+            return true;
+        if (!conn_parse(srv, c))
+            return false;
+        if (c->next_seq == seq)
+            return true; /* only an incomplete frame is left */
+    }
+}
+
+/* Flush connections whose deferred answers became ready (never from inside a handler). */
+static void flush_replies(brk_srv_t *srv) {
+    size_t fd;
+    if (!srv->replies_pending)
+        return;
+    srv->replies_pending = false;
+    for (fd = 0; fd < srv->conns_cap; fd++) {
+        brk_conn_t *c = srv->conns[fd];
+        if (c && c->head && c->head->ready && !conn_pump(srv, c))
+            conn_close(srv, c);
+    }
+}
+
 static void on_conn_event(brk_srv_t *srv, int fd, uint32_t events) {
     brk_conn_t *c = (size_t)fd < srv->conns_cap ? srv->conns[fd] : NULL;
     bool ok = true;
@@ -339,11 +359,7 @@ static void on_conn_event(brk_srv_t *srv, int fd, uint32_t events) {
         return;
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
         ok = conn_read(srv, c);
-    if (ok)
-        ok = conn_flush(srv, c);
-    if (ok && c->reading && c->in.len > c->in_off)
-        ok = conn_parse(srv, c) && conn_flush(srv, c);
-    if (!ok)
+    if (!ok || !conn_pump(srv, c))
         conn_close(srv, c);
 }
 

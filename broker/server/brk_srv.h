@@ -25,6 +25,8 @@
 #define BRK_PID_BLOCK     1000
 #define BRK_MAX_RESPONSE  ((size_t)128 << 20)
 #define BRK_MAX_PIPELINE  1024 /* unanswered requests per connection before reads pause */
+#define BRK_MAX_QUEUED    ((size_t)64 << 20)  /* answer bytes queued per connection, idem */
+#define BRK_MAX_FETCH     ((int64_t)64 << 20) /* cap on the records of one Fetch answer */
 #define BRK_TOPIC_MAX     250
 
 typedef struct brk_conn brk_conn_t;
