@@ -183,7 +183,9 @@ cn_err_t brk_partition_offset_for_time(brk_partition_t *part, int64_t ts, int64_
  *  @returns true when data is there. */
 bool brk_partition_wait(brk_partition_t *part, int64_t offset, int64_t timeout_ms);
 /** @brief Called after every append that made new data visible, from the appending thread.
- *  One hook per data directory (the Kafka server uses it to wake long polls). */
+ *  One hook per data directory (the Kafka server uses it to wake long polls). When this
+ *  returns, no append is still running the previous hook (safe to free its arg). The hook must
+ *  not call brk_logs_set_append_hook(). */
 void brk_logs_set_append_hook(brk_logs_t *logs,
                               void (*hook)(void *arg, const char *topic, int32_t partition),
                               void *arg);

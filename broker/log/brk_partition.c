@@ -395,8 +395,10 @@ static void notify(brk_partition_t *part) {
     pthread_mutex_lock(&part->wait_mu);
     pthread_cond_broadcast(&part->wait_cv);
     pthread_mutex_unlock(&part->wait_mu);
+    pthread_rwlock_rdlock(&logs->hook_rw);
     if (logs->hook)
         logs->hook(logs->hook_arg, part->topic, part->id);
+    pthread_rwlock_unlock(&logs->hook_rw);
 }
 
 static size_t count_batches(const uint8_t *data, size_t len) {
