@@ -150,4 +150,56 @@ size-report:
 	  | awk '{ print $$4 - $$3 + 1, $$2, $$1 }' | sort -n \
 	  | awk '{ a[NR] = $$1; print } END { print "functions:", NR, "median lines:", a[int((NR+1)/2)] }'
 
+# libcairn-serdes as a product (serdes/, DESIGN.md §1): a shared library exporting only cairn_*
+# (version script), a self-contained static archive (serdes, compat, common), a pkg-config
+# file, and `make install` honouring PREFIX and DESTDIR.
+SERDES_VERSION := 0.1.0
+SERDES_SOMAJOR := 0
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+SERDES_OBJ := $(call obj,$(SRC_serdes) $(SRC_compat) $(SRC_common))
+SERDES_PIC := $(patsubst $(O)/obj/%,$(O)/pic/%,$(SERDES_OBJ))
+SERDES_SO := $(O)/lib/libcairn-serdes.so
+SERDES_A := $(O)/lib/libcairn-serdes.a
+SERDES_PC := $(O)/lib/pkgconfig/cairn-serdes.pc
+
+all: $(SERDES_SO) $(SERDES_A) $(SERDES_PC)
+
+$(O)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC  $< (pic)"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -c $< -o $@
+
+$(SERDES_SO): $(SERDES_PIC) serdes/libcairn-serdes.map
+	@mkdir -p $(@D)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,libcairn-serdes.so.$(SERDES_SOMAJOR) \
+	  -Wl,--version-script=serdes/libcairn-serdes.map $(SERDES_PIC) \
+	  $(shell pkg-config --libs libcurl jansson avro-c 2>/dev/null) -o $@.$(SERDES_VERSION)
+	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $@.$(SERDES_SOMAJOR)
+	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $@
+
+$(SERDES_A): $(SERDES_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SERDES_PC): serdes/cairn-serdes.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(SERDES_VERSION)|g' $< > $@
+
+.PHONY: install
+install: $(SERDES_SO) $(SERDES_A) $(SERDES_PC)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/cairn
+	install -m 644 serdes/include/cairn/*.h $(DESTDIR)$(INCLUDEDIR)/cairn/
+	install -m 755 $(SERDES_SO).$(SERDES_VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $(DESTDIR)$(LIBDIR)/libcairn-serdes.so.$(SERDES_SOMAJOR)
+	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $(DESTDIR)$(LIBDIR)/libcairn-serdes.so
+	install -m 644 $(SERDES_A) $(DESTDIR)$(LIBDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	  -e 's|@VERSION@|$(SERDES_VERSION)|g' serdes/cairn-serdes.pc.in \
+	  > $(DESTDIR)$(LIBDIR)/pkgconfig/cairn-serdes.pc
+
+
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

@@ -24,6 +24,7 @@ typedef struct api_req {
     const char *method;
     char *segs[API_MAX_SEGS]; /* percent-decoded */
     size_t nsegs;
+    bool bad_path; /* more segments than any route has */
     cn_buf_t body;
     bool body_too_large;
     int64_t start_ms;
@@ -64,6 +65,8 @@ json_t *api_body_object(api_req_t *req, api_resp_t *resp);
 /** @brief The segment i (subject names are segment 1 mostly); validated subject. */
 bool api_subject(const api_req_t *req, size_t i, bool allow_global, api_resp_t *resp);
 bool api_version(const api_req_t *req, size_t i, int32_t *out, api_resp_t *resp);
+/** @brief The subject of /config/{s} or /mode/{s} (NULL: the top level, also for ":.:"). */
+bool api_scope(api_req_t *req, api_resp_t *resp, const char **subject);
 /** @brief Answer 500/50002 while the replay is running; true when ready. */
 bool api_require_ready(const api_req_t *req, api_resp_t *resp);
 

@@ -66,6 +66,9 @@ static bool path_matches(const char *pattern, const api_req_t *req) {
 
 api_handler_fn api_route_find(const api_req_t *req, int *status) {
     bool path_seen = false;
+    *status = 404;
+    if (req->bad_path)
+        return NULL;
     for (size_t i = 0; i < sizeof(api_routes) / sizeof(*api_routes); i++) {
         if (!path_matches(api_routes[i].pattern, req))
             continue;

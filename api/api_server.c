@@ -35,7 +35,7 @@ void api_config_defaults(api_config_t *cfg) {
     cfg->conn_limit = 512;
     cfg->per_ip_limit = 64;
     cfg->idle_timeout_s = 30;
-    cfg->conn_memory = 64 * 1024;
+    cfg->conn_memory = 32 * 1024;
     cfg->body_limit = 1024 * 1024;
     cfg->deadline_ms = 30000;
     cfg->search_limit = 1000;
@@ -116,8 +116,8 @@ static void pct_decode_inplace(char *s) {
     for (size_t r = 0; s[r]; r++) {
         int h = s[r] == '%' ? hexv(s[r + 1]) : -1;
         int l = h >= 0 ? hexv(s[r + 2]) : -1;
-        if (l >= 0) {
-            s[w++] = (char)(h * 16 + l);
+        if (l >= 0) { /* %00 would cut the name short: 0x7f keeps it invalid (42208) */
+            s[w++] = h * 16 + l ? (char)(h * 16 + l) : (char)0x7f;
             r += 2;
         } else {
             s[w++] = s[r];
@@ -128,7 +128,7 @@ static void pct_decode_inplace(char *s) {
 
 static void split_path(api_req_t *req, const char *url) {
     const char *p = url;
-    while (*p && req->nsegs <= API_MAX_SEGS) {
+    while (*p) {
         const char *end;
         size_t len;
         char *seg;
@@ -139,7 +139,7 @@ static void split_path(api_req_t *req, const char *url) {
         end = strchr(p, '/');
         len = end ? (size_t)(end - p) : strlen(p);
         if (req->nsegs == API_MAX_SEGS || !(seg = malloc(len + 1))) {
-            req->nsegs = API_MAX_SEGS + 1; /* too deep: matches no route */
+            req->bad_path = true; /* too deep: matches no route */
             return;
         }
         memcpy(seg, p, len);
@@ -148,6 +148,36 @@ static void split_path(api_req_t *req, const char *url) {
         req->segs[req->nsegs++] = seg;
         p += len;
     }
+}
+
+/* Confluent's ContextFilter (registry-api.md §2.8): /contexts/{ctx}/subjects/{s}/...,
+ * /contexts/{ctx}/compatibility/subjects/{s}/..., /contexts/{ctx}/config and /mode become the
+ * same paths on the qualified subject ":{ctx}:{s}" (or the context ":{ctx}:"). */
+static void context_prefix(api_req_t *req) {
+    size_t subj_at = 0, n = req->nsegs;
+    char *q;
+    if (n < 3 || req->bad_path || strcmp(req->segs[0], "contexts") != 0)
+        return;
+    if (strcmp(req->segs[2], "subjects") == 0 && n >= 4)
+        subj_at = 3;
+    else if (strcmp(req->segs[2], "compatibility") == 0 && n >= 5)
+        subj_at = 4;
+    else if ((strcmp(req->segs[2], "config") == 0 || strcmp(req->segs[2], "mode") == 0) && n == 3)
+        subj_at = 3;
+    else
+        return;
+    if (asprintf(&q, ":%s%s:%s", req->segs[1][0] == '.' ? "" : ".", req->segs[1],
+                 subj_at < n ? req->segs[subj_at] : "") < 0)
+        return;
+    if (subj_at < n)
+        free(req->segs[subj_at]);
+    else
+        req->nsegs++;
+    req->segs[subj_at] = q;
+    free(req->segs[0]);
+    free(req->segs[1]);
+    memmove(&req->segs[0], &req->segs[2], (req->nsegs - 2) * sizeof(*req->segs));
+    req->nsegs -= 2;
 }
 
 static enum MHD_Result send_resp(api_req_t *req, api_resp_t *resp, const char *ctype) {
@@ -204,6 +234,7 @@ static api_req_t *req_new(struct api_server *srv, struct MHD_Connection *conn, c
     req->start_ms = cn_mono_ms();
     cn_buf_init(&req->body, srv->cfg.body_limit);
     split_path(req, url);
+    context_prefix(req);
     return req;
 }
 

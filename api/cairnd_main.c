@@ -67,27 +67,6 @@ static int parse_args(cairnd_t *d, int argc, char **argv, const char **config) {
     return 0;
 }
 
-/* "http://host:port[,more]" or "host:port" -> host, port. */
-static cn_err_t parse_listener(const char *s, char *host, size_t cap, int *port, cn_error_t *err) {
-    const char *p = strstr(s, "://") ? strstr(s, "://") + 3 : s;
-    const char *colon = strrchr(p, ':'), *comma = strchr(p, ',');
-    char num[16];
-    int64_t v;
-    if (comma && colon > comma)
-        colon = memrchr(p, ':', (size_t)(comma - p));
-    if (!colon || (size_t)(colon - p) >= cap)
-        return cn_error_set(err, CN_ERR_INVALID_CONFIG, "listener '%s' is not HOST:PORT", s);
-    snprintf(host, cap, "%.*s", (int)(colon - p), p);
-    snprintf(num, sizeof(num), "%.*s", (int)(comma ? comma - colon - 1 : (long)strlen(colon + 1)),
-             colon + 1);
-    if (!cn_parse_i64(num, &v) || v < 0 || v > 65535)
-        return cn_error_set(err, CN_ERR_INVALID_CONFIG, "listener '%s': bad port", s);
-    if (strcmp(host, "localhost") == 0 || host[0] == '\0')
-        snprintf(host, cap, "%s", host[0] ? "127.0.0.1" : "0.0.0.0");
-    *port = (int)v;
-    return CN_OK;
-}
-
 typedef struct int_key {
     const char *key;
     int64_t dflt, min, max;
@@ -104,7 +83,7 @@ static cn_err_t http_config(cairnd_t *d, api_config_t *c, cn_error_t *err) {
         {"cairn.http.connection.limit", 512, 1, 65536},
         {"cairn.http.per.ip.connection.limit", 64, 0, 65536},
         {"cairn.http.idle.timeout.ms", 30000, 1000, 3600000},
-        {"cairn.http.connection.memory.bytes", 65536, 8192, 1048576},
+        {"cairn.http.connection.memory.bytes", 32768, 8192, 1048576},
         {"cairn.http.max.body.bytes", 1048576, 1024, 64 * 1048576},
         {"cairn.http.request.timeout.ms", 30000, 100, 3600000},
         {"schema.search.default.limit", 1000, 1, 1000000},
@@ -200,10 +179,12 @@ static void stop(cairnd_t *d) {
     cn_props_free(d->props);
 }
 
-/* Wait for SIGTERM/SIGINT; a fatal log failure (fsync) ends the process without the marker. */
+/* Wait for SIGTERM/SIGINT, following records others append to `_schemas` meanwhile; a fatal
+ * log failure (fsync) ends the process without the clean-shutdown marker. */
 static int wait_for_signal(cairnd_t *d, const sigset_t *set) {
-    struct timespec ts = {1, 0};
+    struct timespec ts = {0, 200 * 1000 * 1000};
     for (;;) {
+        cn_error_t err;
         int sig = sigtimedwait(set, NULL, &ts);
         if (sig == SIGTERM || sig == SIGINT) {
             cn_log_info(&d->log, "cairnd: signal %d, shutting down", sig);
@@ -211,6 +192,8 @@ static int wait_for_signal(cairnd_t *d, const sigset_t *set) {
         }
         if (sig < 0 && errno != EAGAIN && errno != EINTR)
             return 1;
+        if (reg_refresh(d->reg, &err) != CN_OK)
+            cn_log_warn(&d->log, "cairnd: following _schemas: %s", err.msg);
         if (brk_logs_failed(d->logs)) {
             cn_log_error(&d->log, "cairnd: the log failed to fsync: exiting for recovery");
             _exit(3);
@@ -238,8 +221,8 @@ static cn_err_t configure(cairnd_t *d, const char *config, cn_error_t *err) {
         rc = cn_error_set(err, CN_ERR_INVALID_CONFIG, "cairn.log.level: unknown level");
     cn_log_init(&d->log, lvl, 2, "cairnd");
     if (rc == CN_OK)
-        rc = parse_listener(cn_props_get_str(d->props, "listeners", "127.0.0.1:8081"), d->http_host,
-                            sizeof(d->http_host), &d->http_port, err);
+        rc = cn_parse_listener(cn_props_get_str(d->props, "listeners", "127.0.0.1:8081"),
+                               d->http_host, sizeof(d->http_host), &d->http_port, err);
     return rc;
 }
 

@@ -87,6 +87,14 @@ const compat_ref_t *compat_schema_refs(const compat_schema_t *sch, size_t *n_out
  *  (Confluent: a byte 1, then their fields) before cn_md5_final. */
 void compat_digest_update(cn_md5_t *md, const char *text, size_t len, const compat_ref_t *refs,
                           size_t nrefs);
+/** Flag of compat_schema_parse_ex: a schema already stored (replayed from _schemas, maybe written
+ *  by an older Confluent), parsed as Confluent parses stored schemas: names, defaults and decimal
+ *  parameters are not validated (structure, duplicates and unions still are). */
+#define COMPAT_PARSE_LENIENT 1u
+/** @brief compat_schema_parse with flags (COMPAT_PARSE_LENIENT). */
+compat_schema_t *compat_schema_parse_ex(const char *text, size_t len,
+                                        const compat_parse_opts_t *opts, unsigned flags,
+                                        cn_error_t *err);
 /** @brief The identity digest of a parsed schema (canonical text + references, no metadata). */
 void compat_schema_digest(const compat_schema_t *sch, uint8_t out[16]);
 struct compat_avro_schema;

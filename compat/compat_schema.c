@@ -113,7 +113,7 @@ static cn_err_t copy_refs(compat_schema_t *sch, const compat_parse_opts_t *o, cn
 }
 
 static cn_err_t parse_avro(compat_schema_t *sch, const char *text, size_t len,
-                           const compat_parse_opts_t *o, cn_error_t *err) {
+                           const compat_parse_opts_t *o, unsigned flags, cn_error_t *err) {
     const compat_avro_schema_t **imps = calloc(sch->nrefs ? sch->nrefs : 1, sizeof(*imps));
     cn_err_t rc = imps ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     for (size_t i = 0; rc == CN_OK && i < sch->nrefs; i++) {
@@ -126,7 +126,9 @@ static cn_err_t parse_avro(compat_schema_t *sch, const char *text, size_t len,
             imps[i] = dep->avro;
     }
     if (rc == CN_OK)
-        rc = compat_avro_parse(text, len, imps, sch->nrefs, &sch->avro, err);
+        rc = compat_avro_parse_ex(text, len, imps, sch->nrefs,
+                                  (flags & COMPAT_PARSE_LENIENT) ? COMPAT_AVRO_LENIENT : 0,
+                                  &sch->avro, err);
     free(imps);
     if (rc != CN_OK)
         return rc;
@@ -144,6 +146,12 @@ static cn_err_t parse_avro(compat_schema_t *sch, const char *text, size_t len,
 
 compat_schema_t *compat_schema_parse(const char *text, size_t len, const compat_parse_opts_t *opts,
                                      cn_error_t *err) {
+    return compat_schema_parse_ex(text, len, opts, 0, err);
+}
+
+compat_schema_t *compat_schema_parse_ex(const char *text, size_t len,
+                                        const compat_parse_opts_t *opts, unsigned flags,
+                                        cn_error_t *err) {
     compat_schema_t *sch;
     cn_err_t rc;
     if (!text || !opts) {
@@ -162,7 +170,7 @@ compat_schema_t *compat_schema_parse(const char *text, size_t len, const compat_
     sch->type = opts->type;
     rc = copy_refs(sch, opts, err);
     if (rc == CN_OK)
-        rc = parse_avro(sch, text, len, opts, err);
+        rc = parse_avro(sch, text, len, opts, flags, err);
     if (rc != CN_OK) {
         compat_schema_free(sch);
         return NULL;

@@ -76,6 +76,9 @@ cn_err_t reg_config_get(reg_registry_t *reg, const char *subject, bool default_t
         c = effective_config(reg, subject);
     *out = c ? json_deep_copy(c) : NULL;
     reg_unlock(reg);
+    if (*out && !subject && !json_object_get(*out, "compatibilityLevel"))
+        json_object_set_new(*out, "compatibilityLevel",
+                            json_string(reg_level_name(reg->opts.default_level)));
     if (c)
         return CN_OK;
     if (subject && !default_to_global)
@@ -200,6 +203,34 @@ cn_err_t reg_mode_get(reg_registry_t *reg, const char *subject, bool default_to_
     return CN_OK;
 }
 
+/* Entering IMPORT hard-deletes the soft-deleted versions in scope first (§2.7). */
+static cn_err_t purge_soft_deleted(reg_registry_t *reg, const char *subject, reg_batch_t *b,
+                                   cn_error_t *err) {
+    size_t n = 0;
+    int32_t ids[1];
+    cn_err_t rc = CN_OK;
+    reg_subject_t **all = reg_subjects_sorted(reg, &n);
+    for (size_t i = 0; all && i < n && rc == CN_OK; i++) {
+        if (subject && strcmp(all[i]->name, subject) != 0)
+            continue;
+        for (size_t k = 0; k < all[i]->n && rc == CN_OK; k++) {
+            reg_version_t *v = all[i]->v[k];
+            size_t at;
+            if (!v->deleted)
+                continue;
+            if (reg_referenced_by(reg, all[i]->name, v->version, true, ids, 1) > 0)
+                rc = cn_error_set(err, CN_ERR_REFERENCE_EXISTS,
+                                  "One or more references exist to the schema "
+                                  "{magic=1,keytype=SCHEMA,subject=%s,version=%d}.",
+                                  all[i]->name, (int)v->version);
+            else if ((at = reg_batch_add(b, true)) != SIZE_MAX)
+                reg_key_encode_schema(&b->keys[at], all[i]->name, v->version);
+        }
+    }
+    free(all);
+    return rc;
+}
+
 static bool live_subjects_in_scope(reg_registry_t *reg, const char *subject) {
     size_t n = 0;
     bool found = false;
@@ -225,6 +256,8 @@ cn_err_t reg_mode_set(reg_registry_t *reg, const char *subject, reg_mode_t mode,
              live_subjects_in_scope(reg, subject))
         rc = cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,
                           "Cannot import since found existing subjects");
+    if (rc == CN_OK && mode == REG_MODE_IMPORT && reg_effective_mode(reg, subject) != mode)
+        rc = purge_soft_deleted(reg, subject, &b, err);
     if (rc == CN_OK && (i = reg_batch_add(&b, false)) != SIZE_MAX) {
         reg_key_encode_mode(&b.keys[i], subject);
         reg_value_encode_mode(&b.vals[i], subject, reg_mode_name(mode));

@@ -54,7 +54,7 @@ static cn_err_t pin_refs(reg_registry_t *reg, const char *subject, const reg_ref
                             reg->opts.max_refs);
     if (!(p->refs = calloc(n, sizeof(*p->refs))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    for (size_t i = 0; i < n; i++, p->nrefs++) {
+    for (size_t i = 0; i < n; i++) {
         char q[600];
         reg_subject_t *s;
         reg_version_t *v;
@@ -65,6 +65,7 @@ static cn_err_t pin_refs(reg_registry_t *reg, const char *subject, const reg_ref
         p->refs[i].name = strdup(in[i].name);
         p->refs[i].subject = strdup(in[i].subject);
         p->refs[i].version = v ? v->version : in[i].version;
+        p->nrefs = i + 1;
         if (!v || v->deleted)
             return cn_error_set(err, CN_ERR_INVALID_SCHEMA,
                                 "Invalid schema: reference '%s' to subject '%s' version %d "
@@ -104,39 +105,53 @@ static bool config_normalize(reg_registry_t *reg, const char *subject) {
     return on;
 }
 
+/* The text, references, type, metadata and ruleSet to parse: the request's, with what it
+ * leaves out taken from the previous live version (§3.4 step 4; prev NULL: no fallback). */
+typedef struct source {
+    const char *text;
+    size_t len;
+    const reg_ref_t *refs;
+    size_t nrefs;
+} source_t;
+
+static cn_err_t prepare_source(const reg_schema_req_t *req, const reg_schema_t *prev, prepared_t *p,
+                               source_t *src, cn_error_t *err) {
+    *src = (source_t){req->schema, req->schema_len, req->refs, req->nrefs};
+    p->type = req->type;
+    p->metadata = req->metadata ? req->metadata : (prev ? prev->metadata : NULL);
+    p->ruleset = req->ruleset ? req->ruleset : (prev ? prev->ruleset : NULL);
+    if (src->text && src->len > 0)
+        return CN_OK;
+    if (!prev)
+        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Empty schema");
+    src->text = prev->text;
+    src->len = strlen(prev->text);
+    p->type = prev->type;
+    if (src->nrefs == 0) {
+        src->refs = prev->refs;
+        src->nrefs = prev->nrefs;
+    }
+    return CN_OK;
+}
+
 /* Parse the request (its text, or the fallback from prev) into p. */
 static cn_err_t prepare(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
                         const reg_schema_t *prev, prepared_t *p, cn_error_t *err) {
-    const char *text = req->schema;
-    size_t len = req->schema_len;
-    const reg_ref_t *refs = req->refs;
-    size_t nrefs = req->nrefs;
     compat_ref_t *crefs = NULL;
     req_resolve_t rr = {reg, subject};
     compat_parse_opts_t po;
+    source_t src;
     cn_err_t rc;
     memset(p, 0, sizeof(*p));
-    p->type = req->type;
-    p->metadata = req->metadata;
-    p->ruleset = req->ruleset;
-    if (!text || len == 0) {
-        if (!prev)
-            return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Empty schema");
-        text = prev->text;
-        len = strlen(text);
-        p->type = prev->type;
-        if (nrefs == 0) {
-            refs = prev->refs;
-            nrefs = prev->nrefs;
-        }
-    }
+    if ((rc = prepare_source(req, prev, p, &src, err)) != CN_OK)
+        return rc;
     if (!reg->opts.lang->supported(p->type))
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid schema type %s: not supported yet",
                             reg_type_name(p->type));
-    if (len > reg->opts.max_schema_bytes)
+    if (src.len > reg->opts.max_schema_bytes)
         return cn_error_set(err, CN_ERR_SCHEMA_TOO_LARGE,
                             "Register operation failed because schema is too large");
-    if ((rc = pin_refs(reg, subject, refs, nrefs, p, err)) != CN_OK)
+    if ((rc = pin_refs(reg, subject, src.refs, src.nrefs, p, err)) != CN_OK)
         return rc;
     if (p->nrefs && !(crefs = calloc(p->nrefs, sizeof(*crefs))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
@@ -145,7 +160,7 @@ static cn_err_t prepare(reg_registry_t *reg, const char *subject, const reg_sche
     po = (compat_parse_opts_t){p->type,  crefs,
                                p->nrefs, resolve_req_ref,
                                &rr,      req->normalize || config_normalize(reg, subject)};
-    p->parsed = reg->opts.lang->parse(text, len, &po, err);
+    p->parsed = reg->opts.lang->parse(src.text, src.len, &po, err);
     free(crefs);
     if (!p->parsed) {
         if (err && err->code != CN_ERR_INVALID_SCHEMA) {
@@ -259,6 +274,7 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
     prepared_t p;
     compat_level_t level;
     cn_err_t rc;
+    memset(&p, 0, sizeof(p));
     reg_rdlock(reg);
     s = reg_subject_get(reg, subject);
     level = reg_effective_level(reg, subject);
@@ -266,13 +282,11 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
         rc = cn_error_set(err, CN_ERR_VERSION_NOT_FOUND, "Version %d not found.", (int)version);
     else
         rc = prepare(reg, subject, req, NULL, &p, err);
-    if (rc == CN_ERR_INVALID_SCHEMA && verbose) {
+    if (rc == CN_ERR_INVALID_SCHEMA && verbose) { /* verbose: an answer, not an error */
         *compatible = false;
         json_array_append_new(messages, json_string(err ? err->msg : "Invalid schema"));
-        reg_unlock(reg);
-        return CN_OK;
-    }
-    if (rc == CN_OK) {
+        rc = CN_OK;
+    } else if (rc == CN_OK) {
         if (version == -1 && (one = reg_subject_latest(s, false)) == NULL)
             n = 0;
         else if (one)
@@ -280,8 +294,8 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
         else
             n = live_history(s, &hist);
         rc = run_check(reg, level, &p, one ? &one : hist, n, compatible, messages, err);
-        prepared_fini(reg, &p);
     }
+    prepared_fini(reg, &p);
     free(hist);
     reg_unlock(reg);
     return rc;
@@ -325,6 +339,9 @@ static cn_err_t choose_id(reg_registry_t *reg, const char *subject, const reg_sc
         return CN_OK;
     }
     reg_subject_context(subject, ctx, sizeof(ctx));
+    if (existing && existing->id != req->id) /* the same content keeps one id per context */
+        return cn_error_set(err, CN_ERR_ID_MISMATCH,
+                            "The ID of an imported schema does not match the existing ID");
     at = c ? cn_map_get(c->ids, &req->id, sizeof(req->id)) : NULL;
     if (at && strcmp(at->ident, p->ident) != 0)
         return cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,
@@ -407,9 +424,10 @@ static cn_err_t register_locked(reg_registry_t *reg, const char *subject,
     memset(&p, 0, sizeof(p));
     reg_batch_init(&b);
     if (rc == CN_OK)
-        rc = prepare(reg, subject, req, prev ? prev->schema : NULL, &p, err);
+        rc = prepare(reg, subject, req, prev && mode != REG_MODE_IMPORT ? prev->schema : NULL, &p,
+                     err);
     if (rc == CN_OK && (found = find_in_subject(reg, s, &p, false)) &&
-        (req->id < 0 || req->id == found->schema->id) && req->version <= 0) {
+        (req->id < 0 || req->id == found->schema->id)) { /* already a live version here */
         *id_out = found->schema->id;
         goto out;
     }
@@ -446,7 +464,7 @@ cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema
     cn_err_t rc = reg_subject_check(subject, false, err);
     if (rc != CN_OK)
         return rc;
-    if (req->schema && req->schema_len > 0 && req->version <= 0) { /* the fast path: a read */
+    if (req->schema && req->schema_len > 0) { /* the fast path: a read */
         reg_rdlock(reg);
         rc = reg_lookup(reg, subject, req, false, &v, NULL);
         if (rc == CN_OK && (req->id < 0 || req->id == v->schema->id))

@@ -83,6 +83,18 @@ cn_err_t reg_replay(reg_registry_t *reg, cn_error_t *err) {
     return rc;
 }
 
+cn_err_t reg_refresh(reg_registry_t *reg, cn_error_t *err) {
+    int64_t end = 0;
+    cn_err_t rc;
+    if (!reg_ready(reg) || pthread_mutex_trylock(&reg->writer) != 0)
+        return CN_OK;
+    rc = reg_store_end_offset(reg->opts.store, &end, err);
+    if (rc == CN_OK && end > reg->next_offset) /* next_offset changes only under the writer */
+        rc = reg_catch_up(reg, err);
+    pthread_mutex_unlock(&reg->writer);
+    return rc;
+}
+
 bool reg_ready(reg_registry_t *reg) {
     return atomic_load(&reg->ready);
 }
@@ -165,7 +177,9 @@ cn_err_t reg_write(reg_registry_t *reg, reg_batch_t *b, cn_error_t *err) {
                             "Register operation failed because schema is too large");
     if (rc != CN_OK) {
         cn_error_prefix(err, "Error while writing to the backend store");
-        return err ? (err->code = CN_ERR_STORE) : CN_ERR_STORE;
+        if (err)
+            err->code = CN_ERR_STORE;
+        return CN_ERR_STORE;
     }
     return reg_catch_up(reg, err);
 }
@@ -293,6 +307,17 @@ reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subj
 int32_t reg_max_id(reg_registry_t *reg, const char *subject) {
     reg_ctx_t *c = reg_ctx_of_subject(reg, subject ? subject : "", false);
     return c ? c->max_id : 0;
+}
+
+const char *reg_schema_wire(reg_schema_t *sch, char *(*build)(const reg_schema_t *sch)) {
+    char *cur = atomic_load(&sch->wire), *mine;
+    if (cur || !(mine = build(sch)))
+        return cur;
+    if (!atomic_compare_exchange_strong(&sch->wire, &cur, mine)) { /* another reader won */
+        free(mine);
+        return cur;
+    }
+    return mine;
 }
 
 static int cmp_subject(const void *a, const void *b) {

@@ -14,6 +14,7 @@
 #define REG_REGISTRY_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,7 @@ typedef struct reg_schema {
     size_t users;
     reg_ctx_t *ctx;
     compat_schema_t *parsed; /* lazily, under the parse mutex */
+    _Atomic(char *) wire;    /* a reader's cached rendering (e.g. the GET-by-id body), owned */
 } reg_schema_t;
 
 typedef struct reg_version {
@@ -78,6 +80,10 @@ void reg_free(reg_registry_t *reg);
 /** @brief Replay the store to its end; the registry is ready (ids may be handed out) after. */
 cn_err_t reg_replay(reg_registry_t *reg, cn_error_t *err);
 bool reg_ready(reg_registry_t *reg);
+/** @brief Apply records that others appended to the store since (a producer on the bundled
+ *  broker's Kafka listener, another instance): call it periodically. Does nothing while a
+ *  write runs (the writer catches up itself) or before the replay finished. */
+cn_err_t reg_refresh(reg_registry_t *reg, cn_error_t *err);
 /** @brief The language table the registry was made with (borrowed). */
 const reg_lang_ops_t *reg_lang_get(reg_registry_t *reg);
 /** @brief Records applied, skipped (garbage) and the next offset, for logs and health. */
@@ -119,6 +125,9 @@ cn_err_t reg_version_find(reg_registry_t *reg, const char *subject, int32_t vers
  *  default context then every other one. NULL when unknown. */
 reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subject);
 int32_t reg_max_id(reg_registry_t *reg, const char *subject);
+/** @brief The cached rendering of a schema, built once by build(sch) (malloc'ed string) and
+ *  owned by the schema afterwards; borrowed until reg_unlock. NULL when build fails. */
+const char *reg_schema_wire(reg_schema_t *sch, char *(*build)(const reg_schema_t *sch));
 /** @brief Every (subject, version) that uses schema, sorted by subject then version (malloc'ed
  *  array of borrowed pointers). */
 reg_version_t **reg_schema_versions(reg_registry_t *reg, const reg_schema_t *schema, size_t *n);

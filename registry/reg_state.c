@@ -19,6 +19,7 @@ static void schema_free(void *p) {
     json_decref(s->metadata);
     json_decref(s->ruleset);
     free(s->ident);
+    free(atomic_load(&s->wire));
     /* parsed is released by the registry that knows the language table */
     free(s);
 }

@@ -26,17 +26,25 @@ struct cairn_serdes {
 typedef struct serdes_ser_entry {
     atomic_int refcnt;
     int32_t id;
-    serdes_schema_t *writer; /* a reference */
+    serdes_schema_t *writer; /* a reference: the schema of the caller's values */
+    serdes_schema_t *target; /* a reference when the bytes must be in another schema (the
+                                registry's latest or pinned one), else NULL */
+    void *plan;              /* writer -> target resolution (Avro plan) when target is set */
 } serdes_ser_entry_t;
 
 struct cairn_serializer {
     cairn_serdes_t *sd;
     const serdes_format_t *fmt;
     cairn_role_t role;
-    serdes_schema_t *local; /* the caller's schema, or NULL */
-    pthread_mutex_t lock;   /* guards topics */
-    serdes_lru_t *topics;   /* topic -> serdes_ser_entry_t* (one reference) */
+    serdes_schema_t *local;   /* the caller's schema, or NULL */
+    pthread_mutex_t lock;     /* guards topics and pinned */
+    serdes_lru_t *topics;     /* topic -> serdes_ser_entry_t* (one reference) */
+    serdes_schema_t **pinned; /* writer schemas handed out (references), kept until free */
+    size_t n_pinned;
 };
+
+/** @brief Keep a reference to sch for the serializer's lifetime (schemas handed to callers). */
+cn_err_t serdes_ser_pin(cairn_serializer_t *ser, serdes_schema_t *sch);
 
 /** What a deserializer prepared for one writer id: the writer schema and the resolution plan. */
 typedef struct serdes_des_entry {

@@ -57,7 +57,7 @@ void serdes_avro_plan_free(serdes_avro_plan_t *plan);
 cn_err_t serdes_avro_decode(const serdes_avro_plan_t *plan, const uint8_t *data, size_t len,
                             avro_value_t *out, serdes_err_t *err);
 
-/* ---- encoding and JSON (serdes_avro_value.c) ---- */
+/* ---- encoding (serdes_avro_encode.c) and JSON (serdes_avro_json.c) ---- */
 
 /** @brief Encode value into dst[0..cap); *len_out is the full encoded size even when it does not
  *  fit (then CN_ERR_SERDES_BUFFER_SIZE and dst holds a prefix). */

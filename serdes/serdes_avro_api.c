@@ -29,7 +29,12 @@ cairn_err_t cairn_avro_serializer_schema(cairn_serializer_t *ser, const char *to
     }
     if (serdes_ser_resolve(ser, topic, &entry, &e) != CN_OK)
         return serdes_fail_edge(&e, err);
-    /* The writer stays alive: the serializer's own schema, or one cached in the handle. */
+    /* Pinned: the schema stays alive as long as the serializer, whatever the caches evict. */
+    if (serdes_ser_pin(ser, entry->writer) != CN_OK) {
+        serdes_ser_entry_decref(entry);
+        serdes_err_set(&e, CN_ERR_NO_MEMORY, NULL);
+        return serdes_fail_edge(&e, err);
+    }
     *schema_out = ((const serdes_avro_schema_t *)entry->writer->impl)->schema;
     serdes_ser_entry_decref(entry);
     serdes_edge_ok(err);
@@ -88,6 +93,49 @@ static cn_err_t serdes_encode_out(cairn_serializer_t *ser, int32_t id, avro_valu
     return rc;
 }
 
+/* Values of the writer schema whose bytes must be in the target schema: encode, resolve into a
+ * target value, and write that (use.latest.version / use.schema.id with a different schema). */
+static cn_err_t serdes_translate(const serdes_ser_entry_t *e, avro_value_t *value,
+                                 avro_value_t *out, serdes_err_t *err) {
+    uint8_t stack[SERDES_STACK_OUT], *buf = stack;
+    size_t n = 0;
+    const serdes_avro_schema_t *t = e->target->impl;
+    cn_err_t rc = serdes_avro_encode(value, stack, sizeof(stack), &n, err);
+    if (rc == CN_ERR_SERDES_BUFFER_SIZE) {
+        if (!(buf = malloc(n)))
+            return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
+        rc = serdes_avro_encode(value, buf, n, &n, err);
+    }
+    if (rc == CN_OK && avro_generic_value_new(t->iface, out) != 0) {
+        out->iface = NULL;
+        rc = serdes_err_set(err, CN_ERR_NO_MEMORY, "avro-c: %s", avro_strerror());
+    }
+    if (rc == CN_OK)
+        rc = serdes_avro_decode(e->plan, buf, n, out, err);
+    if (buf != stack)
+        free(buf);
+    return rc;
+}
+
+/* Write a value of the entry's writer schema, framed, in the schema the id names. */
+static cn_err_t serdes_avro_write(cairn_serializer_t *ser, const serdes_ser_entry_t *e,
+                                  avro_value_t *value, void **out, size_t *out_len,
+                                  serdes_err_t *err) {
+    avro_value_t tv = {0};
+    const serdes_avro_schema_t *w = (e->target ? e->target : e->writer)->impl;
+    cn_err_t rc = CN_OK;
+    if (e->target) {
+        rc = serdes_translate(e, value, &tv, err);
+        value = &tv;
+    }
+    if (rc == CN_OK)
+        rc = w->raw_bytes ? serdes_raw_bytes_out(ser, e->id, value, out, out_len, err)
+                          : serdes_encode_out(ser, e->id, value, out, out_len, err);
+    if (tv.iface)
+        avro_value_decref(&tv);
+    return rc;
+}
+
 static cn_err_t serdes_avro_ser(cairn_serializer_t *ser, const char *topic, avro_value_t *value,
                                 void **out, size_t *out_len, serdes_err_t *err) {
     serdes_ser_entry_t *entry;
@@ -102,10 +150,8 @@ static cn_err_t serdes_avro_ser(cairn_serializer_t *ser, const char *topic, avro
         rc = serdes_err_set(err, CN_ERR_PARSE,
                             "the value's schema is not the serializer's writer schema (id %d)",
                             (int)entry->id);
-    else if (w->raw_bytes)
-        rc = serdes_raw_bytes_out(ser, entry->id, value, out, out_len, err);
     else
-        rc = serdes_encode_out(ser, entry->id, value, out, out_len, err);
+        rc = serdes_avro_write(ser, entry, value, out, out_len, err);
     serdes_ser_entry_decref(entry);
     return rc;
 }
@@ -148,8 +194,7 @@ static cn_err_t serdes_avro_ser_json(cairn_serializer_t *ser, const char *topic,
     if (rc == CN_OK)
         rc = serdes_avro_from_json(w, w->schema, j, &v, false, err);
     if (rc == CN_OK)
-        rc = w->raw_bytes ? serdes_raw_bytes_out(ser, entry->id, &v, out, out_len, err)
-                          : serdes_encode_out(ser, entry->id, &v, out, out_len, err);
+        rc = serdes_avro_write(ser, entry, &v, out, out_len, err);
     if (v.iface)
         avro_value_decref(&v);
     json_decref(j);

@@ -206,7 +206,7 @@ static char *serdes_pct_decode(const char *s, size_t n) {
         return NULL;
     for (size_t i = 0; i < n; i++) {
         int hi, lo;
-        if (s[i] == '%' && i + 2 < n + 1 && (hi = serdes_hexval(s[i + 1])) >= 0 &&
+        if (s[i] == '%' && i + 2 < n && (hi = serdes_hexval(s[i + 1])) >= 0 &&
             (lo = serdes_hexval(s[i + 2])) >= 0) {
             out[j++] = (char)(hi * 16 + lo);
             i += 2;

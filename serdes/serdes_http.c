@@ -16,9 +16,8 @@
 #include <string.h>
 #include <time.h>
 
-#define SERDES_HTTP_POOL     8
-#define SERDES_HTTP_BODY_MAX (64u << 20)
-#define SERDES_USER_AGENT    "libcairn-serdes/" CAIRN_SERDES_VERSION_STR
+#define SERDES_HTTP_POOL  8
+#define SERDES_USER_AGENT "libcairn-serdes/" CAIRN_SERDES_VERSION_STR
 
 struct serdes_http {
     const serdes_settings_t *s;
@@ -183,15 +182,20 @@ typedef enum serdes_try { TRY_OK, TRY_FINAL, TRY_AGAIN } serdes_try_t;
 static serdes_try_t serdes_http_once(serdes_http_t *h, size_t u, const char *method,
                                      const char *path, const char *body, cn_buf_t *out,
                                      serdes_err_t *err) {
-    char url[4096];
-    CURL *c = serdes_http_take(h);
+    char url[8192];
+    CURL *c;
     CURLcode cc;
     long status = 0;
-    if (!c) {
+    int n = snprintf(url, sizeof(url), "%s%s", h->s->urls[u], path);
+    if (n < 0 || (size_t)n >= sizeof(url)) {
+        serdes_err_set(err, CN_ERR_INVALID_ARGUMENT, "request URL longer than %zu bytes",
+                       sizeof(url) - 1);
+        return TRY_FINAL;
+    }
+    if (!(c = serdes_http_take(h))) {
         serdes_err_set(err, CN_ERR_NO_MEMORY, "curl_easy_init failed");
         return TRY_FINAL;
     }
-    snprintf(url, sizeof(url), "%s%s", h->s->urls[u], path);
     cn_buf_reset(out);
     serdes_http_setup(h, c, method, url, body, out);
     atomic_fetch_add(&h->requests, 1);

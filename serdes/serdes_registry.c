@@ -21,13 +21,27 @@
 struct serdes_registry {
     const serdes_settings_t *s;
     serdes_http_t *http;
-    pthread_mutex_t lock;  /* guards the four caches; never held across HTTP */
-    serdes_lru_t *by_id;   /* int32 id -> serdes_schema_t* (one reference) */
-    serdes_lru_t *ids;     /* subject \0 text -> (intptr_t)id + 1 */
-    serdes_lru_t *latest;  /* subject -> serdes_schema_t* (one reference), TTL */
-    serdes_lru_t *missing; /* int32 id -> marker, TTL */
+    pthread_mutex_t lock;          /* guards the four caches; never held across HTTP */
+    serdes_lru_t *by_id;           /* int32 id -> serdes_schema_t* (one reference) */
+    serdes_lru_t *ids;             /* subject \0 text -> (intptr_t)id + 1 */
+    serdes_lru_t *latest;          /* subject -> serdes_schema_t* (one reference), TTL */
+    serdes_lru_t *missing;         /* int32 id -> marker, TTL */
+    struct serdes_flight *flights; /* id fetches in progress (single-flight), under lock */
     atomic_uint_fast64_t hits, misses;
 };
+
+/* One GET /schemas/ids/{id} in progress: later askers for the same id wait for its answer
+ * instead of sending their own request. Freed by the last of the fetcher and its waiters. */
+typedef struct serdes_flight {
+    int32_t id;
+    int waiters;
+    bool done;
+    cn_err_t rc;
+    serdes_err_t err;
+    serdes_schema_t *sch; /* a reference when rc is CN_OK */
+    pthread_cond_t cv;
+    struct serdes_flight *next;
+} serdes_flight_t;
 
 static void serdes_schema_release(void *v) {
     serdes_schema_decref(v);
@@ -187,36 +201,27 @@ static cn_err_t serdes_schema_from_answer(json_t *j, int32_t id, const serdes_fo
 
 /* ---- id -> schema ---- */
 
-static serdes_schema_t *serdes_cached_id(serdes_registry_t *r, int32_t id, bool *missing) {
-    serdes_schema_t *sch;
-    int64_t now = cn_mono_ms();
-    pthread_mutex_lock(&r->lock);
-    sch = serdes_lru_get(r->by_id, &id, sizeof(id), now);
-    if (sch)
-        serdes_schema_incref(sch);
-    *missing = !sch && serdes_lru_get(r->missing, &id, sizeof(id), now) != NULL;
-    pthread_mutex_unlock(&r->lock);
-    return sch;
-}
-
-/* Insert sch for id unless another thread did first; returns the cached one (a reference). */
-static serdes_schema_t *serdes_insert_id(serdes_registry_t *r, int32_t id, serdes_schema_t *sch) {
-    serdes_schema_t *have;
-    pthread_mutex_lock(&r->lock);
-    have = serdes_lru_get(r->by_id, &id, sizeof(id), cn_mono_ms());
+/* Insert sch for id unless another thread did first; returns the cached one (a reference).
+ * Called with the lock held. */
+static serdes_schema_t *serdes_insert_id_locked(serdes_registry_t *r, int32_t id,
+                                                serdes_schema_t *sch) {
+    serdes_schema_t *have = serdes_lru_get(r->by_id, &id, sizeof(id), cn_mono_ms());
     if (have) {
         serdes_schema_incref(have);
-    } else {
-        serdes_schema_incref(sch);
-        if (serdes_lru_put(r->by_id, &id, sizeof(id), sch, 0) != CN_OK)
-            serdes_schema_decref(sch);
-        serdes_lru_del(r->missing, &id, sizeof(id));
-    }
-    pthread_mutex_unlock(&r->lock);
-    if (have) {
         serdes_schema_decref(sch);
         return have;
     }
+    serdes_schema_incref(sch);
+    if (serdes_lru_put(r->by_id, &id, sizeof(id), sch, 0) != CN_OK)
+        serdes_schema_decref(sch);
+    serdes_lru_del(r->missing, &id, sizeof(id));
+    return sch;
+}
+
+static serdes_schema_t *serdes_insert_id(serdes_registry_t *r, int32_t id, serdes_schema_t *sch) {
+    pthread_mutex_lock(&r->lock);
+    sch = serdes_insert_id_locked(r, id, sch);
+    pthread_mutex_unlock(&r->lock);
     return sch;
 }
 
@@ -252,28 +257,115 @@ static cn_err_t serdes_fetch_id(serdes_registry_t *r, int32_t id, serdes_schema_
     return rc;
 }
 
+static void serdes_flight_free(serdes_flight_t *fl) {
+    serdes_schema_decref(fl->sch);
+    pthread_cond_destroy(&fl->cv);
+    free(fl);
+}
+
+/* Wait (lock held; released while waiting) for the fetch of fl and take its answer. */
+static cn_err_t serdes_flight_wait(serdes_flight_t *fl, serdes_schema_t **out, serdes_err_t *err,
+                                   pthread_mutex_t *lock) {
+    cn_err_t rc;
+    fl->waiters++;
+    while (!fl->done)
+        pthread_cond_wait(&fl->cv, lock);
+    rc = fl->rc;
+    if (rc == CN_OK) {
+        serdes_schema_incref(fl->sch);
+        *out = fl->sch;
+    } else {
+        *err = fl->err;
+    }
+    if (--fl->waiters == 0)
+        serdes_flight_free(fl);
+    return rc;
+}
+
+/* The fetcher publishes its answer (lock held) and wakes the waiters. */
+static void serdes_flight_land(serdes_registry_t *r, serdes_flight_t *fl, cn_err_t rc,
+                               serdes_schema_t *sch, const serdes_err_t *err) {
+    serdes_flight_t **pp = &r->flights;
+    while (*pp != fl)
+        pp = &(*pp)->next;
+    *pp = fl->next;
+    fl->rc = rc;
+    if (rc == CN_OK) {
+        serdes_schema_incref(sch);
+        fl->sch = sch;
+    } else {
+        fl->err = *err;
+    }
+    fl->done = true;
+    pthread_cond_broadcast(&fl->cv);
+    if (fl->waiters == 0)
+        serdes_flight_free(fl);
+}
+
+/* Under the lock: a cached schema, a cached miss, a flight to join, or a new flight to run. */
+typedef enum serdes_look { LOOK_HIT, LOOK_MISSING, LOOK_JOIN, LOOK_FETCH } serdes_look_t;
+
+static serdes_look_t serdes_look_id(serdes_registry_t *r, int32_t id, serdes_schema_t **sch,
+                                    serdes_flight_t **fl) {
+    int64_t now = cn_mono_ms();
+    if ((*sch = serdes_lru_get(r->by_id, &id, sizeof(id), now)) != NULL) {
+        serdes_schema_incref(*sch);
+        return LOOK_HIT;
+    }
+    if (serdes_lru_get(r->missing, &id, sizeof(id), now) != NULL)
+        return LOOK_MISSING;
+    for (*fl = r->flights; *fl; *fl = (*fl)->next)
+        if ((*fl)->id == id)
+            return LOOK_JOIN;
+    if ((*fl = calloc(1, sizeof(**fl))) != NULL) {
+        (*fl)->id = id;
+        pthread_cond_init(&(*fl)->cv, NULL);
+        (*fl)->next = r->flights;
+        r->flights = *fl;
+    }
+    return LOOK_FETCH;
+}
+
+static cn_err_t serdes_unknown_cached(int32_t id, serdes_err_t *err) {
+    serdes_err_set(err, CN_ERR_SERDES_UNKNOWN_ID,
+                   "schema id %d is not known to the registry (cached miss)", (int)id);
+    err->http_status = 404;
+    err->error_code = 40403;
+    return CN_ERR_SERDES_UNKNOWN_ID;
+}
+
 cn_err_t serdes_registry_by_id(serdes_registry_t *r, int32_t id, serdes_schema_t **out,
                                serdes_err_t *err) {
-    bool missing;
-    serdes_schema_t *sch = serdes_cached_id(r, id, &missing);
+    serdes_schema_t *sch = NULL;
+    serdes_flight_t *fl = NULL;
+    serdes_look_t look;
     cn_err_t rc;
-    serdes_registry_count(r, sch != NULL || missing);
-    if (sch) {
+    pthread_mutex_lock(&r->lock);
+    look = serdes_look_id(r, id, &sch, &fl);
+    if (look == LOOK_JOIN) {
+        rc = serdes_flight_wait(fl, out, err, &r->lock);
+        pthread_mutex_unlock(&r->lock);
+        serdes_registry_count(r, true);
+        return rc;
+    }
+    pthread_mutex_unlock(&r->lock);
+    serdes_registry_count(r, look != LOOK_FETCH);
+    if (look == LOOK_HIT) {
         *out = sch;
         return CN_OK;
     }
-    if (missing) {
-        serdes_err_set(err, CN_ERR_SERDES_UNKNOWN_ID,
-                       "schema id %d is not known to the registry (cached miss)", (int)id);
-        err->http_status = 404;
-        err->error_code = 40403;
-        return CN_ERR_SERDES_UNKNOWN_ID;
-    }
+    if (look == LOOK_MISSING)
+        return serdes_unknown_cached(id, err);
     rc = serdes_fetch_id(r, id, &sch, err);
-    if (rc != CN_OK)
-        return rc;
-    *out = serdes_insert_id(r, id, sch);
-    return CN_OK;
+    pthread_mutex_lock(&r->lock);
+    if (rc == CN_OK)
+        sch = serdes_insert_id_locked(r, id, sch);
+    if (fl)
+        serdes_flight_land(r, fl, rc, sch, err);
+    pthread_mutex_unlock(&r->lock);
+    if (rc == CN_OK)
+        *out = sch;
+    return rc;
 }
 
 /* ---- (subject, schema) -> id ---- */

@@ -7,6 +7,7 @@
  *   unknown id -> miss           (negative cache, TTL missing.id.cache.ttl.sec)
  * One mutex guards the caches and is never held across an HTTP call: a miss unlocks, asks the
  * registry, compiles the schema, and inserts (keeping the entry another thread inserted first).
+ * Concurrent misses for one id are single-flight: one request, the others wait for its answer.
  *
  * Schemas are reference-counted: a cache holds one reference, every caller that gets one holds
  * another and drops it with serdes_schema_decref, so eviction never frees a schema in use.

@@ -13,6 +13,7 @@
 
 #include "common/cn_buf.h"
 #include "common/cn_time.h"
+#include "compat/compat.h"
 #include "serdes/serdes_avro.h"
 #include "serdes/serdes_subject.h"
 
@@ -21,6 +22,8 @@
 void serdes_ser_entry_decref(serdes_ser_entry_t *e) {
     if (!e || atomic_fetch_sub(&e->refcnt, 1) != 1)
         return;
+    serdes_avro_plan_free(e->plan);
+    serdes_schema_decref(e->target);
     serdes_schema_decref(e->writer);
     free(e);
 }
@@ -71,35 +74,80 @@ void cairn_serializer_free(cairn_serializer_t *ser) {
     if (!ser)
         return;
     serdes_lru_free(ser->topics);
+    for (size_t i = 0; i < ser->n_pinned; i++)
+        serdes_schema_decref(ser->pinned[i]);
+    free(ser->pinned);
     serdes_schema_decref(ser->local);
     pthread_mutex_destroy(&ser->lock);
     free(ser);
 }
 
-/* The local schema must be the one the registry gives (strict), else the registry's wins. */
+cn_err_t serdes_ser_pin(cairn_serializer_t *ser, serdes_schema_t *sch) {
+    cn_err_t rc = CN_OK;
+    size_t i;
+    pthread_mutex_lock(&ser->lock);
+    for (i = 0; i < ser->n_pinned && ser->pinned[i] != sch; i++)
+        ;
+    if (i == ser->n_pinned) {
+        serdes_schema_t **grown = realloc(ser->pinned, (i + 1) * sizeof(*grown));
+        if (grown) {
+            ser->pinned = grown;
+            ser->pinned[ser->n_pinned++] = sch;
+            serdes_schema_incref(sch);
+        } else {
+            rc = CN_ERR_NO_MEMORY;
+        }
+    }
+    pthread_mutex_unlock(&ser->lock);
+    return rc;
+}
+
+/* Confluent's check (compat/): can the registry's schema read data of the local one? */
+static cn_err_t serdes_ser_backward(const serdes_schema_t *local, const serdes_schema_t *remote,
+                                    const char *key, serdes_err_t *err) {
+    compat_parse_opts_t opts = {.type = COMPAT_AVRO};
+    compat_schema_t *l = compat_schema_parse(local->text, local->len, &opts, &err->e);
+    compat_schema_t *r = l ? compat_schema_parse(remote->text, remote->len, &opts, &err->e) : NULL;
+    compat_report_t *rep = NULL;
+    compat_prev_t prev = {l, 0};
+    cn_err_t rc = r ? compat_check(COMPAT_BACKWARD, r, &prev, 1, &rep, &err->e) : err->e.code;
+    if (rc == CN_OK && !compat_report_is_compatible(rep))
+        rc = serdes_err_set(err, CN_ERR_INCOMPATIBLE,
+                            "schema %d cannot read data of the serializer's schema (%s=true): %s",
+                            (int)remote->id, key,
+                            compat_report_message_count(rep) ? compat_report_message(rep, 0) : "");
+    compat_report_free(rep);
+    compat_schema_free(l);
+    compat_schema_free(r);
+    return rc;
+}
+
+/* Values are of the local schema when there is one; when the registry's schema differs, the
+ * bytes are translated into it (after Confluent's backward check when strict). */
 static cn_err_t serdes_ser_pick(cairn_serializer_t *ser, serdes_schema_t *remote, bool strict,
-                                const char *what, const char *key, serdes_schema_t **writer,
-                                serdes_err_t *err) {
+                                const char *key, serdes_ser_entry_t *e, serdes_err_t *err) {
     const serdes_avro_schema_t *a, *b;
-    if (!ser->local) {
+    cn_err_t rc;
+    if (!ser->local || ser->fmt->format != CAIRN_FORMAT_AVRO) {
         serdes_schema_incref(remote);
-        *writer = remote;
+        e->writer = remote;
         return CN_OK;
     }
+    serdes_schema_incref(ser->local);
+    e->writer = ser->local;
     a = ser->local->impl;
     b = remote->impl;
-    if (ser->fmt->format == CAIRN_FORMAT_AVRO && avro_schema_equal(a->schema, b->schema)) {
-        serdes_schema_incref(ser->local);
-        *writer = ser->local;
+    if (avro_schema_equal(a->schema, b->schema))
         return CN_OK;
+    if (strict && (rc = serdes_ser_backward(ser->local, remote, key, err)) != CN_OK)
+        return rc;
+    rc = serdes_avro_plan_new(a, b, (serdes_avro_plan_t **)&e->plan, err);
+    if (rc != CN_OK) {
+        cn_error_prefix(&err->e, "schema %d cannot take the serializer's values", (int)remote->id);
+        return rc;
     }
-    if (strict)
-        return serdes_err_set(err, CN_ERR_INCOMPATIBLE,
-                              "the serializer's schema differs from %s (schema id %d); set "
-                              "%s=false to write with the registry's schema",
-                              what, (int)remote->id, key);
     serdes_schema_incref(remote);
-    *writer = remote;
+    e->target = remote;
     return CN_OK;
 }
 
@@ -114,16 +162,15 @@ static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, se
     if (s->use_schema_id >= 0) {
         rc = serdes_registry_by_id(ser->sd->reg, (int32_t)s->use_schema_id, &remote, err);
         if (rc == CN_OK)
-            rc = serdes_ser_pick(ser, remote, s->id_strict, "use.schema.id",
-                                 "id.compatibility.strict", &e->writer, err);
+            rc = serdes_ser_pick(ser, remote, s->id_strict, "id.compatibility.strict", e, err);
         e->id = (int32_t)s->use_schema_id;
     } else if (s->use_latest) {
         rc = serdes_subject(s, ser->role, topic, rname, subject, sizeof(subject), err);
         if (rc == CN_OK)
             rc = serdes_registry_latest(ser->sd->reg, subject, ser->fmt, &remote, err);
         if (rc == CN_OK) {
-            rc = serdes_ser_pick(ser, remote, s->latest_strict, "the subject's latest version",
-                                 "latest.compatibility.strict", &e->writer, err);
+            rc = serdes_ser_pick(ser, remote, s->latest_strict, "latest.compatibility.strict", e,
+                                 err);
             e->id = remote->id;
         }
         *expires = s->latest_ttl_sec < 0 ? 0 : cn_mono_ms() + s->latest_ttl_sec * 1000;
@@ -147,8 +194,10 @@ cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_s
     serdes_ser_entry_t *e;
     int64_t expires;
     cn_err_t rc;
+    /* Only latest-version entries expire: read the clock only then (the hot path). */
+    int64_t now = ser->sd->s.use_latest && ser->sd->s.latest_ttl_sec >= 0 ? cn_mono_ms() : 0;
     pthread_mutex_lock(&ser->lock);
-    e = serdes_lru_get(ser->topics, key, strlen(key), cn_mono_ms());
+    e = serdes_lru_get(ser->topics, key, strlen(key), now);
     if (e)
         atomic_fetch_add(&e->refcnt, 1);
     pthread_mutex_unlock(&ser->lock);

@@ -260,6 +260,31 @@ cn_err_t brk_batch_build(cn_buf_t *out, const brk_record_t *recs, size_t n,
     return CN_OK;
 }
 
+cn_err_t brk_batch_build_empty(cn_buf_t *out, int64_t base, int32_t last_offset_delta,
+                               int64_t timestamp, cn_error_t *err) {
+    size_t start = out->len;
+    cn_buf_put_be64(out, (uint64_t)base);
+    cn_buf_put_be32(out, BRK_BATCH_HEADER_SIZE - BRK_BATCH_LOG_OVERHEAD);
+    cn_buf_put_be32(out, 0);
+    cn_buf_put_u8(out, 2);
+    cn_buf_put_be32(out, 0);
+    cn_buf_put_be16(out, 0);
+    cn_buf_put_be32(out, (uint32_t)last_offset_delta);
+    cn_buf_put_be64(out, (uint64_t)timestamp);
+    cn_buf_put_be64(out, (uint64_t)timestamp);
+    cn_buf_put_be64(out, (uint64_t)-1);
+    cn_buf_put_be16(out, (uint16_t)-1);
+    cn_buf_put_be32(out, (uint32_t)-1);
+    cn_buf_put_be32(out, 0);
+    if (out->failed) {
+        out->len = start;
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    }
+    cn_buf_patch_be32(out, start + BRK_BATCH_CRC_OFFSET,
+                      brk_batch_crc(out->data + start, BRK_BATCH_HEADER_SIZE));
+    return CN_OK;
+}
+
 /* ---- iterate ---- */
 
 cn_err_t brk_batch_iter_init(brk_batch_iter_t *it, const uint8_t *batch, size_t len,

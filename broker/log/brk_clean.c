@@ -6,10 +6,8 @@
  * tombstone stamps its batch with horizon = now + delete.retention.ms; later cleanings drop it
  * once now is past it). Batches that lose nothing are copied byte for byte.
  *
- * Crash-safe swap, per segment: (1) write <base>.log.cleaned and fsync it, (2) rename it to
- * .log.swap and fsync the directory, (3) rename the old .log to .log.deleted, (4) rename .swap
- * to .log and fsync the directory, (5) unlink .deleted once no reader holds it. At load,
- * brk_clean_recover_dir() finishes a swap whose .swap exists and discards .cleaned leftovers.
+ * Consecutive segments are merged while their sizes add up to at most segment.bytes, so small
+ * cleaned segments do not pile up. The swap itself is in brk_swap.c.
  */
 #include "broker/log/brk_log_int.h"
 
@@ -23,68 +21,15 @@
 
 #include "common/cn_fs.h"
 
-/* ---- recovery of interrupted swaps ---- */
-
-static bool has_suffix(const char *name, const char *suffix, size_t *stem) {
-    size_t n = strlen(name), s = strlen(suffix);
-    if (n <= s || strcmp(name + n - s, suffix) != 0)
-        return false;
-    *stem = n - s;
-    return true;
-}
-
-static void finish_swap(const char *dir, const char *name, size_t stem) {
-    char from[BRK_PATH_MAX], to[BRK_PATH_MAX];
-    snprintf(from, sizeof(from), "%s/%s", dir, name);
-    snprintf(to, sizeof(to), "%s/%.*s.log.deleted", dir, (int)stem, name);
-    unlink(to);
-    snprintf(to, sizeof(to), "%s/%.*s.index", dir, (int)stem, name);
-    unlink(to);
-    snprintf(to, sizeof(to), "%s/%.*s.timeindex", dir, (int)stem, name);
-    unlink(to);
-    snprintf(to, sizeof(to), "%s/%.*s.log", dir, (int)stem, name);
-    rename(from, to); /* replaces the old .log when step 3 had not run */
-}
-
-static cn_err_t recover_pass(const char *dir, bool swaps, bool *changed, cn_error_t *err) {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    if (!d)
-        return cn_error_set(err, CN_ERR_IO, "opendir %s: %s", dir, strerror(errno));
-    while ((e = readdir(d)) != NULL) {
-        char p[BRK_PATH_MAX];
-        size_t stem;
-        if (swaps && has_suffix(e->d_name, ".log.swap", &stem)) {
-            finish_swap(dir, e->d_name, stem);
-            *changed = true;
-        } else if (!swaps && (has_suffix(e->d_name, ".cleaned", &stem) ||
-                              has_suffix(e->d_name, ".deleted", &stem))) {
-            snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-            unlink(p);
-            *changed = true;
-        }
-    }
-    closedir(d);
-    return CN_OK;
-}
-
-cn_err_t brk_clean_recover_dir(const char *dir, cn_error_t *err) {
-    bool changed = false;
-    cn_err_t rc = recover_pass(dir, true, &changed, err);
-    if (rc == CN_OK)
-        rc = recover_pass(dir, false, &changed, err);
-    if (rc == CN_OK && changed)
-        rc = cn_fs_fsync_dir(dir, err);
-    return rc;
-}
-
 /* ---- the key map ---- */
 
 typedef struct clean_ctx {
     brk_partition_t *part;
-    cn_map_t *latest; /* key -> offset + 1 */
+    brk_topic_config_t cfg; /* copied under mu when the cleaning starts */
+    cn_map_t *latest;       /* key -> offset + 1 */
     int64_t now_ms;
-    int fd; /* .cleaned output */
+    int fd;               /* .cleaned output */
+    int64_t written_next; /* offset after the last batch written to it */
     cn_buf_t out;
     brk_record_t *keep;
     size_t keep_cap;
@@ -154,7 +99,7 @@ static cn_err_t rebuild_batch(clean_ctx_t *c, const brk_batch_hdr_t *h, size_t n
     o.last_offset = h->base_offset + h->last_offset_delta;
     if (set_horizon) {
         o.extra_attributes |= BRK_ATTR_DELETE_HORIZON;
-        o.base_timestamp_override = c->now_ms + c->part->cfg.delete_retention_ms;
+        o.base_timestamp_override = c->now_ms + c->cfg.delete_retention_ms;
     } else if (h->attributes & BRK_ATTR_DELETE_HORIZON) {
         o.base_timestamp_override = h->base_timestamp;
     }
@@ -195,103 +140,88 @@ static int copy_cb(void *arg, const uint8_t *batch, size_t len, uint64_t pos) {
     (void)pos;
     c->out.len = 0;
     c->rc = clean_batch(c, batch, len);
-    if (c->rc == CN_OK && c->out.len > 0)
+    if (c->rc == CN_OK && c->out.len > 0) {
         c->rc = cn_fs_write_all(c->fd, c->out.data, c->out.len, c->err);
+        c->written_next = (int64_t)cn_be64_get(batch) + (int32_t)cn_be32_get(batch + 23) + 1;
+    }
     return c->rc != CN_OK;
 }
 
-/* ---- one segment: steps 1..4 ---- */
+/* ---- steps 1 and 2 for a group of consecutive segments ---- */
 
-static cn_err_t stop_here(const brk_partition_t *part, int step, cn_error_t *err) {
-    if (part->logs->opts.compact_stop_after == step)
-        return cn_error_set(err, CN_ERR_INTERNAL, "compaction stopped after step %d (test)", step);
-    return CN_OK;
+/* Close the output at the group's last offset with an empty batch when the records at the end
+ * were all dropped: the cleaned segment then covers exactly the range it replaces, which is
+ * what recovery relies on to finish an interrupted swap. */
+static cn_err_t close_group_range(clean_ctx_t *c, const brk_segment_t *last, cn_error_t *err) {
+    cn_err_t rc;
+    if (c->written_next >= last->next_offset)
+        return CN_OK;
+    c->out.len = 0;
+    rc = brk_batch_build_empty(&c->out, last->next_offset - 1, 0,
+                               last->max_ts >= 0 ? last->max_ts : 0, err);
+    return rc == CN_OK ? cn_fs_write_all(c->fd, c->out.data, c->out.len, err) : rc;
 }
 
-static cn_err_t write_cleaned(clean_ctx_t *c, brk_segment_t *seg, cn_error_t *err) {
+static cn_err_t write_cleaned(clean_ctx_t *c, brk_segment_t **group, size_t n, cn_error_t *err) {
     char cleaned[BRK_PATH_MAX], swap[BRK_PATH_MAX];
     uint64_t end;
-    cn_err_t rc;
-    brk_segment_path(seg, ".log.cleaned", cleaned, sizeof(cleaned));
-    brk_segment_path(seg, ".log.swap", swap, sizeof(swap));
+    cn_err_t rc = CN_OK;
+    brk_segment_path(group[0], ".log.cleaned", cleaned, sizeof(cleaned));
+    brk_segment_path(group[0], ".log.swap", swap, sizeof(swap));
     c->fd = open(cleaned, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (c->fd < 0)
         return cn_error_set(err, CN_ERR_IO, "create %s: %s", cleaned, strerror(errno));
-    c->rc = CN_OK;
-    rc = brk_segment_scan(seg, 0, false, copy_cb, c, &end, err);
+    c->written_next = group[0]->base;
+    for (size_t i = 0; rc == CN_OK && i < n; i++) {
+        c->rc = CN_OK;
+        rc = brk_segment_scan(group[i], 0, false, copy_cb, c, &end, err);
+        rc = rc ? rc : c->rc;
+    }
     if (rc == CN_OK)
-        rc = c->rc;
+        rc = close_group_range(c, group[n - 1], err);
     if (rc == CN_OK)
         rc = brk_partition_fsync(c->part, c->fd, err);
     close(c->fd);
     if (rc == CN_OK)
-        rc = stop_here(c->part, 1, err);
+        rc = brk_clean_stop(c->part, 1, err);
     if (rc == CN_OK && rename(cleaned, swap) != 0)
         rc = cn_error_set(err, CN_ERR_IO, "rename %s: %s", cleaned, strerror(errno));
     if (rc == CN_OK)
         rc = cn_fs_fsync_dir(c->part->dir, err);
     if (rc != CN_OK && !c->part->logs->opts.compact_stop_after)
         unlink(cleaned);
-    return rc == CN_OK ? stop_here(c->part, 2, err) : rc;
-}
-
-/* Steps 3 and 4 under mu and the list lock; the new segment replaces segs[i]. */
-static cn_err_t swap_in(brk_partition_t *part, brk_segment_t *old, cn_error_t *err) {
-    char log[BRK_PATH_MAX], del[BRK_PATH_MAX], swap[BRK_PATH_MAX];
-    brk_segment_t *seg;
-    cn_err_t rc = CN_OK;
-    size_t i;
-    brk_segment_path(old, ".log", log, sizeof(log));
-    brk_segment_path(old, ".log.deleted", del, sizeof(del));
-    brk_segment_path(old, ".log.swap", swap, sizeof(swap));
-    brk_segment_unlink_indexes(old);
-    if (rename(log, del) != 0)
-        return cn_error_set(err, CN_ERR_IO, "rename %s: %s", log, strerror(errno));
-    old->unlink_on_free = true;
-    if ((rc = stop_here(part, 3, err)) != CN_OK)
-        return rc;
-    if (rename(swap, log) != 0)
-        return cn_error_set(err, CN_ERR_IO, "rename %s: %s", swap, strerror(errno));
-    if ((rc = cn_fs_fsync_dir(part->dir, err)) != CN_OK || (rc = stop_here(part, 4, err)))
-        return rc;
-    seg = brk_segment_open(part->dir, old->base, err);
-    if (!seg)
-        return err ? err->code : CN_ERR_IO;
-    if ((rc = brk_segment_rebuild(seg, false, part->cfg.index_interval_bytes, err)) != CN_OK ||
-        (rc = brk_segment_write_indexes(seg, err)) != CN_OK) {
-        brk_segment_unref(seg);
-        return rc;
-    }
-    pthread_rwlock_wrlock(&part->rw);
-    for (i = 0; i < part->nsegs && part->segs[i] != old; i++)
-        ;
-    if (i < part->nsegs) {
-        if (seg->size == 0 && seg->next_offset < old->next_offset)
-            seg->next_offset = old->next_offset; /* keep the range of a segment now empty */
-        part->segs[i] = seg;
-        brk_segment_unref(old);
-    } else {
-        brk_segment_unref(seg);
-    }
-    pthread_rwlock_unlock(&part->rw);
-    return CN_OK;
+    return rc == CN_OK ? brk_clean_stop(c->part, 2, err) : rc;
 }
 
 /* ---- driving it ---- */
 
-static size_t pick_segments(brk_partition_t *part, int64_t now_ms, brk_segment_t ***out) {
+static size_t pick_segments(brk_partition_t *part, const brk_topic_config_t *cfg, int64_t now_ms,
+                            brk_segment_t ***out) {
     size_t n = 0;
     pthread_rwlock_rdlock(&part->rw);
     *out = calloc(part->nsegs ? part->nsegs : 1, sizeof(**out));
     for (size_t i = 0; *out && i + 1 < part->nsegs; i++) {
         brk_segment_t *s = part->segs[i];
-        if (s->max_ts > now_ms - part->cfg.min_compaction_lag_ms && s->max_ts >= 0)
+        if (s->max_ts > now_ms - cfg->min_compaction_lag_ms && s->max_ts >= 0)
             break;
         brk_segment_ref(s);
         (*out)[n++] = s;
     }
     pthread_rwlock_unlock(&part->rw);
     return n;
+}
+
+/* How many segments from segs[0] go into one cleaned segment: while their sizes add up to at
+ * most segment.bytes and the offsets stay within 32-bit relative offsets. */
+static size_t group_size(const clean_ctx_t *c, brk_segment_t **segs, size_t n) {
+    uint64_t bytes = segs[0]->size;
+    size_t k = 1;
+    while (k < n && bytes + segs[k]->size <= (uint64_t)c->cfg.segment_bytes &&
+           segs[k]->next_offset - segs[0]->base <= INT32_MAX) {
+        bytes += segs[k]->size;
+        k++;
+    }
+    return k;
 }
 
 static cn_err_t compact_segments(clean_ctx_t *c, brk_segment_t **segs, size_t n, cn_error_t *err) {
@@ -303,11 +233,12 @@ static cn_err_t compact_segments(clean_ctx_t *c, brk_segment_t **segs, size_t n,
         rc = brk_segment_scan(segs[i], 0, false, map_cb, c, &end, err);
         rc = rc ? rc : c->rc;
     }
-    for (size_t i = 0; rc == CN_OK && i < n; i++) {
-        rc = write_cleaned(c, segs[i], err);
+    for (size_t i = 0, k; rc == CN_OK && i < n; i += k) {
+        k = group_size(c, segs + i, n - i);
+        rc = write_cleaned(c, segs + i, k, err);
         if (rc == CN_OK) {
             pthread_mutex_lock(&part->mu);
-            rc = swap_in(part, segs[i], err);
+            rc = brk_clean_swap_in(part, segs + i, k, err);
             pthread_mutex_unlock(&part->mu);
         }
     }
@@ -332,10 +263,13 @@ cn_err_t brk_partition_compact(brk_partition_t *part, int64_t now_ms, cn_error_t
     c.err = err;
     c.latest = cn_map_new(NULL);
     cn_buf_init(&c.out, CN_BUF_NO_LIMIT);
-    n = pick_segments(part, now_ms, &segs);
+    pthread_mutex_lock(&part->mu);
+    c.cfg = part->cfg;
+    pthread_mutex_unlock(&part->mu);
+    n = pick_segments(part, &c.cfg, now_ms, &segs);
     if (!c.latest || !segs)
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    else if (n > 0 && part->cfg.compact)
+    else if (n > 0 && c.cfg.compact)
         rc = compact_segments(&c, segs, n, err);
     for (size_t i = 0; segs && i < n; i++)
         brk_segment_unref(segs[i]);
@@ -349,8 +283,12 @@ cn_err_t brk_partition_compact(brk_partition_t *part, int64_t now_ms, cn_error_t
 
 bool brk_partition_needs_compaction(brk_partition_t *part, int64_t now_ms) {
     uint64_t dirty = 0, total = 0;
+    brk_topic_config_t cfg;
     (void)now_ms;
-    if (!part->cfg.compact)
+    pthread_mutex_lock(&part->mu);
+    cfg = part->cfg;
+    pthread_mutex_unlock(&part->mu);
+    if (!cfg.compact)
         return false;
     pthread_rwlock_rdlock(&part->rw);
     for (size_t i = 0; i + 1 < part->nsegs; i++) {
@@ -359,6 +297,5 @@ bool brk_partition_needs_compaction(brk_partition_t *part, int64_t now_ms) {
             dirty += part->segs[i]->size;
     }
     pthread_rwlock_unlock(&part->rw);
-    return total > 0 && dirty > 0 &&
-           (double)dirty / (double)total >= part->cfg.min_cleanable_dirty_ratio;
+    return total > 0 && dirty > 0 && (double)dirty / (double)total >= cfg.min_cleanable_dirty_ratio;
 }

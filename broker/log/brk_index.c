@@ -88,6 +88,18 @@ uint64_t brk_segment_lookup(const brk_segment_t *seg, int64_t offset) {
     return lo == 0 ? 0 : seg->oidx[lo - 1].pos;
 }
 
+uint64_t brk_segment_pos_below(const brk_segment_t *seg, uint64_t limit) {
+    size_t lo = 0, hi = seg->n_oidx;
+    while (lo < hi) { /* first entry with pos > limit */
+        size_t mid = (lo + hi) / 2;
+        if (seg->oidx[mid].pos <= limit)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? 0 : seg->oidx[lo - 1].pos;
+}
+
 uint64_t brk_segment_time_lookup(const brk_segment_t *seg, int64_t ts) {
     size_t lo = 0, hi = seg->n_tidx;
     while (lo < hi) { /* first entry with ts >= target */

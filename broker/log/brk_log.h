@@ -156,6 +156,23 @@ typedef struct brk_read_info {
  *  start or above the high watermark: CN_ERR_OFFSET_OUT_OF_RANGE. info may be NULL. */
 cn_err_t brk_partition_read(brk_partition_t *part, int64_t offset, size_t max_bytes, cn_buf_t *out,
                             brk_read_info_t *info, cn_error_t *err);
+/** @brief Zero-copy form of a read: a byte range of one segment file, to hand to sendfile() or
+ *  pread(). The descriptor stays open until the span is released, even if retention or the
+ *  cleaner drops the segment meanwhile. */
+typedef struct brk_read_span {
+    int fd;       /* the segment's .log, read-only use */
+    uint64_t pos; /* where the first batch starts */
+    size_t len;   /* bytes of whole stored batches; 0 when there is nothing to send */
+    void *ref;    /* private: the segment reference */
+} brk_read_span_t;
+
+/** @brief Same semantics as brk_partition_read() (first batch whole, whole batches within
+ *  max_bytes, one segment at most, offset == high watermark gives len 0, out of range is
+ *  CN_ERR_OFFSET_OUT_OF_RANGE), but describes the bytes instead of copying them. Call
+ *  brk_read_span_release() after a CN_OK return, whatever len is. */
+cn_err_t brk_partition_read_span(brk_partition_t *part, int64_t offset, size_t max_bytes,
+                                 brk_read_span_t *span, brk_read_info_t *info, cn_error_t *err);
+void brk_read_span_release(brk_read_span_t *span);
 /** @brief Log start offset and high watermark. */
 void brk_partition_offsets(brk_partition_t *part, int64_t *log_start, int64_t *high_watermark);
 /** @brief The earliest offset whose timestamp is >= ts (ListOffsets by time), and that

@@ -34,6 +34,9 @@ cn_err_t brk_snappy_xerial_compress(const uint8_t *in, size_t len, size_t chunk,
                                     cn_error_t *err);
 /* ---- batch helpers (brk_batch.c) ---- */
 uint32_t brk_batch_crc(const uint8_t *p, size_t len);
+/** A batch with no records covering [base, base + last_offset_delta] (the cleaner's filler). */
+cn_err_t brk_batch_build_empty(cn_buf_t *out, int64_t base, int32_t last_offset_delta,
+                               int64_t timestamp, cn_error_t *err);
 
 /* ---- segments and their indexes (brk_segment.c, brk_index.c) ---- */
 
@@ -50,7 +53,8 @@ typedef struct brk_tidx {
 typedef struct brk_segment {
     int64_t base;
     int64_t next_offset; /* last offset + 1; base when empty */
-    uint64_t size;       /* bytes of whole batches */
+    uint64_t size;       /* bytes of whole batches written */
+    uint64_t vis_size;   /* of which readers may see (below the high watermark) */
     int64_t max_ts;      /* -1 when empty */
     int64_t max_ts_offset;
     int64_t first_ts; /* first batch's max timestamp (segment.ms), -1 when empty */
@@ -77,6 +81,8 @@ cn_err_t brk_segment_track(brk_segment_t *seg, uint64_t pos, const brk_batch_hdr
 void brk_segment_reset_index(brk_segment_t *seg);
 /** Position of the greatest indexed batch with base offset <= offset (0 when none). */
 uint64_t brk_segment_lookup(const brk_segment_t *seg, int64_t offset);
+/** Greatest indexed batch position <= limit (0 when none). */
+uint64_t brk_segment_pos_below(const brk_segment_t *seg, uint64_t limit);
 /** Greatest time-index entry with ts < target: position to start scanning from. */
 uint64_t brk_segment_time_lookup(const brk_segment_t *seg, int64_t ts);
 /** Write .index and .timeindex atomically (tmp + rename). */
@@ -148,11 +154,14 @@ struct brk_partition {
     brk_segment_t **segs;
     size_t nsegs, cap_segs;
     int64_t log_start;
-    atomic_llong hw; /* log end offset = high watermark (single node) */
+    int64_t leo;     /* log end offset: the next offset to assign (also under mu) */
+    atomic_llong hw; /* high watermark: readers see below it; a durable append becomes
+                        visible once fsynced, and what follows it only then */
 
     /* under mu */
     cn_map_t *producers;
-    int64_t synced_upto; /* everything below is durable */
+    int64_t synced_upto;       /* everything below is durable */
+    int64_t sync_pending_upto; /* end of the last durable (sync) append written */
     bool syncing;
     int64_t unflushed_msgs;
     int64_t last_flush_ms;
@@ -176,6 +185,8 @@ bool brk_partition_shutdown(brk_partition_t *part, bool clean);
 brk_segment_t *brk_partition_active(brk_partition_t *part);
 /** fsync fd through the injection hook; failure marks the data directory failed. */
 cn_err_t brk_partition_fsync(brk_partition_t *part, int fd, cn_error_t *err);
+/** Append seg to the segment list (under the rw write lock when others may look). */
+cn_err_t brk_partition_push_segment(brk_partition_t *part, brk_segment_t *seg, cn_error_t *err);
 /** Roll under mu. */
 cn_err_t brk_partition_roll_locked(brk_partition_t *part, cn_error_t *err);
 /** Remove segs[i] from the list (under rw write lock) and schedule its files for deletion. */
@@ -185,6 +196,13 @@ cn_err_t brk_partition_flush_due(brk_partition_t *part, int64_t now_ms, cn_error
 bool brk_partition_needs_compaction(brk_partition_t *part, int64_t now_ms);
 /** Finish or undo interrupted swaps in dir (recovery). */
 cn_err_t brk_clean_recover_dir(const char *dir, cn_error_t *err);
+/** Steps 3 and 4 of the swap: group[0..n) (consecutive, in the list) give way to the cleaned
+ *  segment in <group[0]>.log.swap. Under mu. */
+cn_err_t brk_clean_swap_in(brk_partition_t *part, brk_segment_t **group, size_t n, cn_error_t *err);
+/** Test hook: CN_ERR_INTERNAL when the options ask to stop after this step. */
+cn_err_t brk_clean_stop(const brk_partition_t *part, int step, cn_error_t *err);
+/** "<20 digits><suffix>" -> base offset. */
+bool brk_parse_segment_name(const char *name, const char *suffix, int64_t *base);
 
 /* ---- topics and the data directory (brk_logs.c, brk_topic_config.c) ---- */
 

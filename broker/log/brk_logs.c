@@ -471,8 +471,8 @@ static cn_err_t maintain(brk_logs_t *logs, int64_t now_ms, bool full, cn_error_t
     for (size_t i = 0; i < n; i++) {
         brk_partition_t *p = parts[i];
         r = brk_partition_flush_due(p, cn_mono_ms(), err);
-        if (full && r == CN_OK && p->cfg.delete_retention)
-            r = brk_partition_retain(p, now_ms, err);
+        if (full && r == CN_OK)
+            r = brk_partition_retain(p, now_ms, err); /* checks cleanup.policy itself */
         if (full && r == CN_OK && brk_partition_needs_compaction(p, now_ms))
             r = brk_partition_compact(p, now_ms, err);
         if (r != CN_OK && rc == CN_OK)

@@ -109,10 +109,26 @@ static void producer_snapshot(brk_partition_t *part) {
     char path[BRK_PATH_MAX];
     snprintf(path, sizeof(path), "%s/producer-state", part->dir);
     if (!atomic_load(&part->deleted))
-        brk_producers_save(part->producers, path, atomic_load(&part->hw), NULL);
+        brk_producers_save(part->producers, path, part->leo, NULL);
 }
 
 /* ---- group commit ---- */
+
+/* Readers may now see up to t (durable), at byte pos of seg; or everything written, when no
+ * durable append waits beyond t. Under mu. */
+static void publish_visible(brk_partition_t *part, int64_t t, brk_segment_t *seg, uint64_t pos) {
+    brk_segment_t *a = brk_partition_active(part);
+    pthread_rwlock_wrlock(&part->rw);
+    if (part->sync_pending_upto <= t) {
+        a->vis_size = a->size;
+        atomic_store(&part->hw, part->leo);
+    } else if (t > atomic_load(&part->hw)) {
+        if (pos > seg->vis_size)
+            seg->vis_size = pos;
+        atomic_store(&part->hw, t);
+    }
+    pthread_rwlock_unlock(&part->rw);
+}
 
 static cn_err_t sync_upto(brk_partition_t *part, int64_t target, cn_error_t *err) {
     while (part->synced_upto < target) {
@@ -120,20 +136,22 @@ static cn_err_t sync_upto(brk_partition_t *part, int64_t target, cn_error_t *err
             return cn_error_set(err, CN_ERR_FSYNC, "an earlier fsync failed");
         if (!part->syncing) {
             brk_segment_t *seg = brk_partition_active(part);
-            int64_t t = atomic_load(&part->hw);
+            int64_t t = part->leo;
+            uint64_t pos = seg->size;
             cn_err_t rc;
             part->syncing = true;
             brk_segment_ref(seg);
             pthread_mutex_unlock(&part->mu);
             rc = brk_partition_fsync(part, seg->fd, err);
             pthread_mutex_lock(&part->mu);
-            brk_segment_unref(seg);
             part->syncing = false;
             if (rc == CN_OK && t > part->synced_upto) {
                 part->synced_upto = t;
                 part->unflushed_msgs = 0;
                 part->last_flush_ms = cn_mono_ms();
+                publish_visible(part, t, seg, pos);
             }
+            brk_segment_unref(seg);
             pthread_cond_broadcast(&part->sync_cv);
             if (rc != CN_OK)
                 return rc;
@@ -150,13 +168,12 @@ cn_err_t brk_partition_roll_locked(brk_partition_t *part, cn_error_t *err) {
     brk_segment_t *old, *seg;
     int64_t base;
     cn_err_t rc;
-    void *grown;
     /* sync_upto drops mu while it fsyncs: other appends may land meanwhile (even a roll), so
      * look at the active segment only once everything in it is durable */
     do {
-        if ((rc = sync_upto(part, atomic_load(&part->hw), err)) != CN_OK)
+        if ((rc = sync_upto(part, part->leo, err)) != CN_OK)
             return rc;
-    } while (part->synced_upto < atomic_load(&part->hw));
+    } while (part->synced_upto < part->leo);
     old = brk_partition_active(part);
     base = old->next_offset;
     if (old->size == 0)
@@ -171,19 +188,11 @@ cn_err_t brk_partition_roll_locked(brk_partition_t *part, cn_error_t *err) {
         return rc;
     }
     pthread_rwlock_wrlock(&part->rw);
-    grown = part->nsegs < part->cap_segs
-                ? part->segs
-                : realloc(part->segs, (part->cap_segs * 2 + 4) * sizeof(*part->segs));
-    if (grown) {
-        if (grown != part->segs)
-            part->cap_segs = part->cap_segs * 2 + 4;
-        part->segs = grown;
-        part->segs[part->nsegs++] = seg;
-    }
+    rc = brk_partition_push_segment(part, seg, err);
     pthread_rwlock_unlock(&part->rw);
-    if (!grown) {
+    if (rc != CN_OK) {
         brk_segment_unref(seg);
-        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        return rc;
     }
     part->recovery_point = base;
     producer_snapshot(part);
@@ -292,7 +301,7 @@ static cn_err_t check_locked(brk_partition_t *part, const batch_ref_t *refs, siz
 
 static void assign_offsets(brk_partition_t *part, uint8_t *data, batch_ref_t *refs, size_t n,
                            int64_t now_ms) {
-    int64_t next = atomic_load(&part->hw);
+    int64_t next = part->leo;
     for (size_t i = 0; i < n; i++) {
         uint8_t *p = data + refs[i].off;
         brk_batch_set_base_offset(p, next);
@@ -325,7 +334,7 @@ static cn_err_t write_locked(brk_partition_t *part, const uint8_t *data, size_t 
     return CN_OK;
 }
 
-static void publish_locked(brk_partition_t *part, const batch_ref_t *refs, size_t n) {
+static void publish_locked(brk_partition_t *part, const batch_ref_t *refs, size_t n, bool sync) {
     brk_segment_t *a = brk_partition_active(part);
     uint64_t pos = a->size;
     pthread_rwlock_wrlock(&part->rw);
@@ -333,7 +342,13 @@ static void publish_locked(brk_partition_t *part, const batch_ref_t *refs, size_
         brk_segment_track(a, pos, &refs[i].h, refs[i].len, part->cfg.index_interval_bytes);
         pos += refs[i].len;
     }
-    atomic_store(&part->hw, a->next_offset);
+    part->leo = a->next_offset;
+    if (sync) {
+        part->sync_pending_upto = part->leo; /* visible once fsynced */
+    } else if (part->sync_pending_upto <= part->synced_upto) {
+        a->vis_size = a->size;
+        atomic_store(&part->hw, part->leo);
+    }
     pthread_rwlock_unlock(&part->rw);
     for (size_t i = 0; i < n; i++) {
         brk_producer_update(part->producers, &refs[i].h);
@@ -365,9 +380,9 @@ static cn_err_t append_locked(brk_partition_t *part, uint8_t *data, size_t len, 
     assign_offsets(part, data, refs, n, now);
     if ((rc = write_locked(part, data, len, err)) != CN_OK)
         return rc;
-    publish_locked(part, refs, n);
+    publish_locked(part, refs, n, opts->sync);
     res->base_offset = refs[0].h.base_offset;
-    res->last_offset = atomic_load(&part->hw) - 1;
+    res->last_offset = part->leo - 1;
     res->log_append_time = part->cfg.message_timestamp_type_log_append ? now : -1;
     res->log_start_offset = part->log_start;
     if (opts->sync || part->unflushed_msgs >= part->cfg.flush_messages)
@@ -432,9 +447,9 @@ cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
 cn_err_t brk_partition_flush(brk_partition_t *part, cn_error_t *err) {
     cn_err_t rc;
     pthread_mutex_lock(&part->mu);
-    rc = sync_upto(part, atomic_load(&part->hw), err);
-    if (rc == CN_OK && part->recovery_point != atomic_load(&part->hw)) {
-        part->recovery_point = atomic_load(&part->hw);
+    rc = sync_upto(part, part->leo, err);
+    if (rc == CN_OK && part->recovery_point != part->leo) {
+        part->recovery_point = part->leo;
         rc = brk_partition_checkpoint(part, err);
     }
     pthread_mutex_unlock(&part->mu);
@@ -444,9 +459,9 @@ cn_err_t brk_partition_flush(brk_partition_t *part, cn_error_t *err) {
 cn_err_t brk_partition_flush_due(brk_partition_t *part, int64_t now_mono_ms, cn_error_t *err) {
     cn_err_t rc = CN_OK;
     pthread_mutex_lock(&part->mu);
-    if (part->cfg.flush_ms != INT64_MAX && part->synced_upto < atomic_load(&part->hw) &&
+    if (part->cfg.flush_ms != INT64_MAX && part->synced_upto < part->leo &&
         now_mono_ms - part->last_flush_ms >= part->cfg.flush_ms)
-        rc = sync_upto(part, atomic_load(&part->hw), err);
+        rc = sync_upto(part, part->leo, err);
     pthread_mutex_unlock(&part->mu);
     return rc;
 }
@@ -504,7 +519,7 @@ bool brk_partition_shutdown(brk_partition_t *part, bool clean) {
         if (brk_partition_fsync(part, a->fd, NULL) == CN_OK &&
             brk_segment_write_indexes(a, NULL) == CN_OK) {
             producer_snapshot(part);
-            part->recovery_point = atomic_load(&part->hw);
+            part->recovery_point = part->leo;
             ok = brk_partition_checkpoint(part, NULL) == CN_OK;
         }
     }

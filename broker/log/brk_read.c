@@ -94,10 +94,74 @@ static cn_err_t copy_batches(const brk_segment_t *seg, uint64_t pos, uint64_t en
     return CN_OK;
 }
 
-cn_err_t brk_partition_read(brk_partition_t *part, int64_t offset, size_t max_bytes, cn_buf_t *out,
-                            brk_read_info_t *info, cn_error_t *err) {
+/* Whole batches from pos within max_bytes (the first always), walking 12-byte prefixes from
+ * hint, an indexed batch boundary known to fit. */
+static cn_err_t span_length(const brk_segment_t *seg, uint64_t pos, uint64_t end, uint64_t hint,
+                            size_t max_bytes, size_t *len_out, cn_error_t *err) {
+    uint64_t limit = end - pos < max_bytes ? end : pos + max_bytes, b = pos;
+    uint8_t h[BRK_BATCH_LOG_OVERHEAD];
+    if (hint > pos && hint <= limit)
+        b = hint;
+    while (b < end) {
+        cn_err_t rc = pread_full(seg, h, sizeof(h), b, err);
+        size_t sz = brk_batch_size(h, sizeof(h));
+        if (rc != CN_OK)
+            return rc;
+        if (sz == 0 || b + sz > end)
+            return cn_error_set(err, CN_ERR_CORRUPT_MESSAGE, "bad batch in %s.log", seg->path);
+        if (b + sz > limit && b > pos)
+            break;
+        b += sz;
+    }
+    *len_out = (size_t)(b - pos);
+    return CN_OK;
+}
+
+typedef struct read_target {
+    cn_buf_t *out;         /* copy here ... */
+    brk_read_span_t *span; /* ... or describe here */
+} read_target_t;
+
+static cn_err_t deliver(brk_segment_t *seg, uint64_t pos, uint64_t end, uint64_t hint,
+                        size_t max_bytes, const read_target_t *t, cn_error_t *err) {
+    cn_err_t rc;
+    if (t->out)
+        return copy_batches(seg, pos, end, max_bytes, t->out, err);
+    rc = span_length(seg, pos, end, hint, max_bytes, &t->span->len, err);
+    if (rc == CN_OK) {
+        brk_segment_ref(seg);
+        t->span->ref = seg;
+        t->span->fd = seg->fd;
+        t->span->pos = pos;
+    }
+    return rc;
+}
+
+/* Read from one segment (rw held shared on entry and on return, dropped meanwhile). *done
+ * unless the segment had nothing at or after *offset: then *offset moves to its end. */
+static cn_err_t read_segment(brk_partition_t *part, brk_segment_t *seg, int64_t *offset,
+                             size_t max_bytes, const read_target_t *t, bool *done,
+                             cn_error_t *err) {
+    uint64_t pos = brk_segment_lookup(seg, *offset), end = seg->vis_size;
+    uint64_t hint =
+        brk_segment_pos_below(seg, max_bytes > UINT64_MAX - pos ? UINT64_MAX : pos + max_bytes);
+    int64_t seg_next = seg->next_offset;
+    cn_err_t rc;
+    brk_segment_ref(seg);
+    pthread_rwlock_unlock(&part->rw);
+    rc = seek_batch(seg, pos, end, *offset, &pos, err);
+    if (rc == CN_OK && pos < end)
+        rc = deliver(seg, pos, end, hint, max_bytes, t, err);
+    brk_segment_unref(seg);
+    pthread_rwlock_rdlock(&part->rw);
+    *done = rc != CN_OK || pos < end || seg_next <= *offset;
+    *offset = seg_next;
+    return rc;
+}
+
+static cn_err_t read_any(brk_partition_t *part, int64_t offset, size_t max_bytes,
+                         const read_target_t *t, brk_read_info_t *info, cn_error_t *err) {
     brk_read_info_t local;
-    size_t i;
     cn_err_t rc = CN_OK;
     info = info ? info : &local;
     pthread_rwlock_rdlock(&part->rw);
@@ -111,29 +175,39 @@ cn_err_t brk_partition_read(brk_partition_t *part, int64_t offset, size_t max_by
                             (long long)info->high_watermark);
     }
     while (offset < info->high_watermark) {
-        brk_segment_t *seg;
-        uint64_t pos, end;
-        int64_t seg_next;
-        i = seg_find(part, offset);
+        bool done;
+        size_t i = seg_find(part, offset);
         if (part->segs[i]->next_offset <= offset && ++i >= part->nsegs)
             break; /* offset falls in a gap left by compaction at the end */
-        seg = part->segs[i];
-        pos = brk_segment_lookup(seg, offset);
-        end = seg->size;
-        seg_next = seg->next_offset;
-        brk_segment_ref(seg);
-        pthread_rwlock_unlock(&part->rw);
-        rc = seek_batch(seg, pos, end, offset, &pos, err);
-        if (rc == CN_OK && pos < end)
-            rc = copy_batches(seg, pos, end, max_bytes, out, err);
-        brk_segment_unref(seg);
-        pthread_rwlock_rdlock(&part->rw);
-        if (rc != CN_OK || pos < end || seg_next <= offset)
+        rc = read_segment(part, part->segs[i], &offset, max_bytes, t, &done, err);
+        if (rc != CN_OK || done)
             break;
-        offset = seg_next;
     }
     pthread_rwlock_unlock(&part->rw);
     return rc;
+}
+
+cn_err_t brk_partition_read(brk_partition_t *part, int64_t offset, size_t max_bytes, cn_buf_t *out,
+                            brk_read_info_t *info, cn_error_t *err) {
+    read_target_t t = {out, NULL};
+    return read_any(part, offset, max_bytes, &t, info, err);
+}
+
+cn_err_t brk_partition_read_span(brk_partition_t *part, int64_t offset, size_t max_bytes,
+                                 brk_read_span_t *span, brk_read_info_t *info, cn_error_t *err) {
+    read_target_t t = {NULL, span};
+    memset(span, 0, sizeof(*span));
+    span->fd = -1;
+    return read_any(part, offset, max_bytes, &t, info, err);
+}
+
+void brk_read_span_release(brk_read_span_t *span) {
+    if (span && span->ref) {
+        brk_segment_unref(span->ref);
+        span->ref = NULL;
+        span->fd = -1;
+        span->len = 0;
+    }
 }
 
 /* ---- offsets by time ---- */
@@ -161,10 +235,10 @@ static cn_err_t find_in_batch(const brk_segment_t *seg, uint64_t pos, size_t sz,
     return rc;
 }
 
-static cn_err_t time_in_segment(const brk_segment_t *seg, int64_t ts, int64_t *off_out,
-                                int64_t *ts_out, cn_error_t *err) {
+/* Scan [pos, end) (found under the list lock) for the first record with timestamp >= ts. */
+static cn_err_t time_in_segment(const brk_segment_t *seg, uint64_t pos, uint64_t end, int64_t ts,
+                                int64_t *off_out, int64_t *ts_out, cn_error_t *err) {
     uint8_t h[BRK_BATCH_HEADER_SIZE];
-    uint64_t pos = brk_segment_time_lookup(seg, ts), end = seg->size;
     while (pos < end && *off_out < 0) {
         cn_err_t rc = pread_full(seg, h, sizeof(h), pos, err);
         size_t sz = brk_batch_size(h, sizeof(h));
@@ -187,11 +261,14 @@ cn_err_t brk_partition_offset_for_time(brk_partition_t *part, int64_t ts, int64_
     pthread_rwlock_rdlock(&part->rw);
     for (size_t i = 0; i < part->nsegs && off < 0; i++) {
         brk_segment_t *seg = part->segs[i];
+        uint64_t pos, end;
         if (seg->max_ts < ts)
             continue;
+        pos = brk_segment_time_lookup(seg, ts);
+        end = seg->vis_size;
         brk_segment_ref(seg);
         pthread_rwlock_unlock(&part->rw);
-        rc = time_in_segment(seg, ts, &off, &found_ts, err);
+        rc = time_in_segment(seg, pos, end, ts, &off, &found_ts, err);
         brk_segment_unref(seg);
         pthread_rwlock_rdlock(&part->rw);
         if (rc != CN_OK)
@@ -199,6 +276,10 @@ cn_err_t brk_partition_offset_for_time(brk_partition_t *part, int64_t ts, int64_
     }
     if (off >= 0 && off < part->log_start)
         off = part->log_start;
+    if (off >= atomic_load(&part->hw)) { /* written, not visible yet */
+        off = -1;
+        found_ts = -1;
+    }
     pthread_rwlock_unlock(&part->rw);
     *offset_out = off;
     if (timestamp_out)

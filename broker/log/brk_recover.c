@@ -26,7 +26,7 @@ static int cmp_i64(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static bool parse_base(const char *name, const char *suffix, int64_t *base) {
+bool brk_parse_segment_name(const char *name, const char *suffix, int64_t *base) {
     size_t n = strlen(name), sl = strlen(suffix);
     char digits[21];
     if (n != 20 + sl || strcmp(name + 20, suffix) != 0)
@@ -44,7 +44,7 @@ static cn_err_t list_bases(const char *dir, int64_t **out, size_t *n_out, cn_err
     if (!d)
         return cn_error_set(err, CN_ERR_IO, "opendir %s: %s", dir, strerror(errno));
     while ((e = readdir(d)) != NULL) {
-        if (!parse_base(e->d_name, ".log", &base))
+        if (!brk_parse_segment_name(e->d_name, ".log", &base))
             continue;
         if (n == cap) {
             int64_t *nv = realloc(v, (cap = cap * 2 + 16) * sizeof(*v));
@@ -127,7 +127,7 @@ static cn_err_t truncate_tail(brk_partition_t *part, brk_segment_t *seg, uint64_
     return brk_partition_fsync(part, seg->fd, err);
 }
 
-static cn_err_t push_segment(brk_partition_t *part, brk_segment_t *seg, cn_error_t *err) {
+cn_err_t brk_partition_push_segment(brk_partition_t *part, brk_segment_t *seg, cn_error_t *err) {
     if (part->nsegs == part->cap_segs) {
         size_t cap = part->cap_segs * 2 + 8;
         brk_segment_t **v = realloc(part->segs, cap * sizeof(*v));
@@ -158,7 +158,7 @@ static cn_err_t load_one(brk_partition_t *part, int64_t base, bool recover, bool
     if (rc == CN_OK && recover && !*stop && !last) /* a closed segment keeps index files */
         rc = brk_segment_write_indexes(seg, err);
     if (rc == CN_OK)
-        rc = push_segment(part, seg, err);
+        rc = brk_partition_push_segment(part, seg, err);
     if (rc != CN_OK)
         brk_segment_unref(seg);
     return rc;
@@ -202,7 +202,7 @@ static cn_err_t load_segments(brk_partition_t *part, bool clean, cn_error_t *err
         brk_segment_t *seg = brk_segment_create(part->dir, part->log_start, err);
         if (!seg)
             return err ? err->code : CN_ERR_IO;
-        if ((rc = push_segment(part, seg, err)) != CN_OK) {
+        if ((rc = brk_partition_push_segment(part, seg, err)) != CN_OK) {
             brk_segment_unref(seg);
             return rc;
         }
@@ -259,7 +259,8 @@ cn_err_t brk_partition_load(brk_partition_t *part, bool clean, cn_error_t *err) 
     if ((rc = load_segments(part, clean, err)) != CN_OK)
         return rc;
     first = part->segs[0];
-    atomic_store(&part->hw, brk_partition_active(part)->next_offset);
+    part->leo = brk_partition_active(part)->next_offset;
+    atomic_store(&part->hw, part->leo);
     if (part->log_start < first->base)
         part->log_start = first->base;
     if (part->log_start > atomic_load(&part->hw))

@@ -15,7 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SCAN_CHUNK (1u << 20)
+#define SCAN_CHUNK     (1u << 20)
+#define SCAN_MAX_BATCH (256u << 20) /* a stored batch claiming more is corrupt */
 
 void brk_segment_name(const char *dir, int64_t base, const char *suffix, char *out, size_t cap) {
     snprintf(out, cap, "%s/%020lld%s", dir, (long long)base, suffix);
@@ -149,7 +150,7 @@ static size_t scan_chunk(const uint8_t *p, size_t got, uint64_t pos, bool verify
             *need = BRK_BATCH_HEADER_SIZE;
             return off;
         }
-        if (sz == 0 || (int8_t)p[off + 16] != 2) {
+        if (sz == 0 || sz > SCAN_MAX_BATCH || (int8_t)p[off + 16] != 2) {
             *stop = true;
             return off;
         }
@@ -221,10 +222,13 @@ cn_err_t brk_segment_walk(brk_segment_t *seg, uint64_t pos, bool verify, int64_t
                           cn_error_t *err) {
     rebuild_ctx_t c = {seg, interval};
     uint64_t end;
+    cn_err_t rc;
     seg->size = pos;
     /* a batch refused by rebuild_cb also ends the valid part: seg->size is the end of the
      * last batch tracked */
-    return brk_segment_scan(seg, pos, verify, rebuild_cb, &c, &end, err);
+    rc = brk_segment_scan(seg, pos, verify, rebuild_cb, &c, &end, err);
+    seg->vis_size = seg->size; /* loaded data is all visible */
+    return rc;
 }
 
 cn_err_t brk_segment_rebuild(brk_segment_t *seg, bool verify, int64_t interval, cn_error_t *err) {

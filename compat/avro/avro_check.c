@@ -14,19 +14,31 @@
 
 #include "compat/avro/avro_internal.h"
 
+/* A location token: a word ("fields") or an index (s NULL). */
 typedef struct tok {
-    char s[24];
+    const char *s;
+    size_t idx;
 } tok_t;
 
-typedef struct memo_ent {
-    bool done;
-    compat_avro_result_t res;
-} memo_ent_t;
+#define TOK_S(w) ((tok_t){.s = (w)})
+#define TOK_I(i) ((tok_t){.s = NULL, .idx = (i)})
+
+enum { MEMO_EMPTY, MEMO_BUSY, MEMO_DONE };
+
+/* Open-addressing memo of identity pairs; res is 1 + index into results (0: no issues). */
+typedef struct memo_slot {
+    const void *r, *w;
+    uint32_t state;
+    uint32_t res;
+} memo_slot_t;
 
 typedef struct ck {
     tok_t *stack;
     size_t top, cap, base; /* the location is stack[base..top) */
-    cn_map_t *memo;        /* (reader, writer) -> memo_ent_t */
+    memo_slot_t *memo;
+    size_t mcap, mcount; /* mcap a power of two */
+    compat_avro_result_t *results;
+    size_t nres, capres;
     int depth;
     cn_err_t rc;
     cn_error_t *err;
@@ -50,12 +62,6 @@ void compat_avro_result_fini(compat_avro_result_t *res) {
     free(res->issues);
     free(res->exception);
     memset(res, 0, sizeof(*res));
-}
-
-static void memo_free(void *v) {
-    memo_ent_t *e = v;
-    compat_avro_result_fini(&e->res);
-    free(e);
 }
 
 static bool ck_ok(const ck_t *c) {
@@ -98,7 +104,7 @@ static void res_merge(ck_t *c, compat_avro_result_t *dst, const compat_avro_resu
 
 /* ---- location stack ---- */
 
-static void push(ck_t *c, const char *tok) {
+static void push(ck_t *c, tok_t tok) {
     if (c->top == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 64;
         tok_t *v = realloc(c->stack, cap * sizeof(*v));
@@ -109,13 +115,7 @@ static void push(ck_t *c, const char *tok) {
         c->stack = v;
         c->cap = cap;
     }
-    snprintf(c->stack[c->top++].s, sizeof(tok_t), "%s", tok);
-}
-
-static void push_i(ck_t *c, size_t i) {
-    char t[24];
-    snprintf(t, sizeof(t), "%zu", i);
-    push(c, t);
+    c->stack[c->top++] = tok;
 }
 
 static void pop(ck_t *c, size_t top) {
@@ -127,8 +127,10 @@ static char *location(const ck_t *c) {
     cn_buf_t b;
     cn_buf_init(&b, CN_BUF_NO_LIMIT);
     for (size_t i = c->base + 1; i < c->top; i++) {
-        cn_buf_put_u8(&b, '/');
-        cn_buf_put_str(&b, c->stack[i].s);
+        if (c->stack[i].s)
+            cn_buf_printf(&b, "/%s", c->stack[i].s);
+        else
+            cn_buf_printf(&b, "/%zu", c->stack[i].idx);
     }
     if (b.len == 0)
         cn_buf_put_u8(&b, '/');
@@ -157,14 +159,14 @@ static void add(ck_t *c, compat_avro_result_t *r, compat_avro_incompat_t t, char
 
 /* ---- the walk ---- */
 
-static void check(ck_t *c, const char *tok, const compat_avro_node_t *r,
-                  const compat_avro_node_t *w, compat_avro_result_t *out);
+static void check(ck_t *c, tok_t tok, const compat_avro_node_t *r, const compat_avro_node_t *w,
+                  compat_avro_result_t *out);
 
 static bool yes_no(ck_t *c, const compat_avro_node_t *r, const compat_avro_node_t *w) {
     size_t base = c->base, top = c->top;
     compat_avro_result_t tmp = {0};
     c->base = c->top;
-    check(c, "", r, w, &tmp);
+    check(c, TOK_S(""), r, w, &tmp);
     bool ok = tmp.n == 0;
     compat_avro_result_fini(&tmp);
     c->base = base;
@@ -185,7 +187,7 @@ static void check_name(ck_t *c, const compat_avro_node_t *r, const compat_avro_n
     bool eq = strcmp(r->name, w->name) == 0;
     for (size_t i = 0; !eq && i < r->naliases; i++)
         eq = strcmp(r->aliases[i], w->fullname) == 0;
-    push(c, "name");
+    push(c, TOK_S("name"));
     if (!eq)
         add(c, out, COMPAT_AVRO_NAME_MISMATCH, fmt("expected: %s", w->fullname));
     pop(c, top);
@@ -228,7 +230,7 @@ static void check_symbols(ck_t *c, const compat_avro_node_t *r, const compat_avr
                           compat_avro_result_t *out) {
     size_t top = c->top;
     char *miss = missing_symbols(r, w);
-    push(c, "symbols");
+    push(c, TOK_S("symbols"));
     if (!miss)
         ck_fail(c, CN_ERR_NO_MEMORY);
     else if (miss[0] && !r->enum_default)
@@ -240,7 +242,7 @@ static void check_symbols(ck_t *c, const compat_avro_node_t *r, const compat_avr
 static void check_size(ck_t *c, const compat_avro_node_t *r, const compat_avro_node_t *w,
                        compat_avro_result_t *out) {
     size_t top = c->top;
-    push(c, "size");
+    push(c, TOK_S("size"));
     if (r->size != w->size)
         add(c, out, COMPAT_AVRO_FIXED_SIZE_MISMATCH,
             fmt("expected: %lld, found: %lld", (long long)w->size, (long long)r->size));
@@ -284,11 +286,11 @@ static void check_field(ck_t *c, const compat_avro_field_t *rf, size_t pos,
     if (matches > 1)
         multiple_matches(c, rf, pos, w);
     else if (wf)
-        check(c, "type", rf->type, wf->type, out);
+        check(c, TOK_S("type"), rf->type, wf->type, out);
     else if (rf->def)
         return;
     else if (rf->type->kind == COMPAT_AVRO_ENUM && rf->type->enum_default)
-        check(c, "type", rf->type, w, out);
+        check(c, TOK_S("type"), rf->type, w, out);
     else
         add(c, out, COMPAT_AVRO_READER_FIELD_MISSING_DEFAULT_VALUE, strdup(rf->name));
 }
@@ -296,10 +298,10 @@ static void check_field(ck_t *c, const compat_avro_field_t *rf, size_t pos,
 static void check_fields(ck_t *c, const compat_avro_node_t *r, const compat_avro_node_t *w,
                          compat_avro_result_t *out) {
     size_t top = c->top;
-    push(c, "fields");
+    push(c, TOK_S("fields"));
     for (size_t p = 0; p < r->nfields && ck_ok(c); p++) {
         size_t t2 = c->top;
-        push_i(c, p);
+        push(c, TOK_I(p));
         check_field(c, &r->fields[p], p, w, out);
         pop(c, t2);
     }
@@ -310,10 +312,10 @@ static void same_kind(ck_t *c, const compat_avro_node_t *r, const compat_avro_no
                       compat_avro_result_t *out) {
     switch (r->kind) {
     case COMPAT_AVRO_ARRAY:
-        check(c, "items", r->child, w->child, out);
+        check(c, TOK_S("items"), r->child, w->child, out);
         break;
     case COMPAT_AVRO_MAP:
-        check(c, "values", r->child, w->child, out);
+        check(c, TOK_S("values"), r->child, w->child, out);
         break;
     case COMPAT_AVRO_FIXED:
         check_name(c, r, w, out);
@@ -330,7 +332,7 @@ static void same_kind(ck_t *c, const compat_avro_node_t *r, const compat_avro_no
     case COMPAT_AVRO_UNION:
         for (size_t i = 0; i < w->nbranches && ck_ok(c); i++) {
             size_t top = c->top;
-            push_i(c, i);
+            push(c, TOK_I(i));
             if (!yes_no(c, r, w->branches[i]) && ck_ok(c))
                 add(c, out, COMPAT_AVRO_MISSING_UNION_BRANCH,
                     fmt("reader union lacking writer type: %s",
@@ -363,11 +365,8 @@ static bool promotes(compat_avro_kind_t r, compat_avro_kind_t w) {
 static void other_kind(ck_t *c, const compat_avro_node_t *r, const compat_avro_node_t *w,
                        compat_avro_result_t *out) {
     if (w->kind == COMPAT_AVRO_UNION) {
-        for (size_t i = 0; i < w->nbranches && ck_ok(c); i++) {
-            char t[24];
-            snprintf(t, sizeof(t), "%zu", i);
-            check(c, t, r, w->branches[i], out);
-        }
+        for (size_t i = 0; i < w->nbranches && ck_ok(c); i++)
+            check(c, TOK_I(i), r, w->branches[i], out);
     } else if (r->kind == COMPAT_AVRO_UNION) {
         for (size_t i = 0; i < r->nbranches; i++)
             if (yes_no(c, r->branches[i], w) || !ck_ok(c))
@@ -379,31 +378,91 @@ static void other_kind(ck_t *c, const compat_avro_node_t *r, const compat_avro_n
     }
 }
 
-static void check(ck_t *c, const char *tok, const compat_avro_node_t *r,
-                  const compat_avro_node_t *w, compat_avro_result_t *out) {
-    const void *key[2] = {r, w};
+/* ---- the memo ---- */
+
+static size_t memo_hash(const void *r, const void *w) {
+    uint64_t h = (uint64_t)(uintptr_t)r * 0x9E3779B97F4A7C15ULL ^ (uint64_t)(uintptr_t)w;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot of (r, w), or the empty slot where it would go. */
+static memo_slot_t *memo_find(ck_t *c, const void *r, const void *w) {
+    size_t mask = c->mcap - 1, i = memo_hash(r, w) & mask;
+    while (c->memo[i].state != MEMO_EMPTY && (c->memo[i].r != r || c->memo[i].w != w))
+        i = (i + 1) & mask;
+    return &c->memo[i];
+}
+
+static bool memo_grow(ck_t *c) {
+    size_t old = c->mcap;
+    memo_slot_t *prev = c->memo;
+    if (c->mcount * 2 < c->mcap)
+        return true;
+    c->mcap = old ? old * 2 : 256;
+    if (!(c->memo = calloc(c->mcap, sizeof(*c->memo)))) {
+        c->memo = prev;
+        c->mcap = old;
+        return false;
+    }
+    for (size_t i = 0; i < old; i++)
+        if (prev[i].state != MEMO_EMPTY)
+            *memo_find(c, prev[i].r, prev[i].w) = prev[i];
+    free(prev);
+    return true;
+}
+
+/* Keep a finished pair's issues (moved out of res) and mark it done. */
+static void memo_done(ck_t *c, const void *r, const void *w, compat_avro_result_t *res) {
+    memo_slot_t *m = memo_find(c, r, w);
+    m->state = MEMO_DONE;
+    if (res->n == 0 && !res->exception)
+        return;
+    if (c->nres == c->capres) {
+        size_t cap = c->capres ? c->capres * 2 : 16;
+        compat_avro_result_t *v = realloc(c->results, cap * sizeof(*v));
+        if (!v) {
+            ck_fail(c, CN_ERR_NO_MEMORY);
+            return;
+        }
+        c->results = v;
+        c->capres = cap;
+    }
+    c->results[c->nres++] = *res;
+    memset(res, 0, sizeof(*res));
+    m->res = (uint32_t)c->nres;
+}
+
+static void check(ck_t *c, tok_t tok, const compat_avro_node_t *r, const compat_avro_node_t *w,
+                  compat_avro_result_t *out) {
     size_t top = c->top;
-    memo_ent_t *e;
+    memo_slot_t *m = NULL;
     if (!ck_ok(c))
         return;
     if (++c->depth > COMPAT_AVRO_MAX_WALK)
         ck_fail(c, CN_ERR_TOO_DEEP);
+    if (c->mcount >= COMPAT_AVRO_MAX_PAIRS)
+        ck_fail(c, CN_ERR_TOO_LARGE);
     push(c, tok);
-    if (ck_ok(c) && (e = cn_map_get(c->memo, key, sizeof(key))) != NULL) {
-        if (e->done)
-            res_merge(c, out, &e->res);
-    } else if (ck_ok(c)) {
-        if (!(e = calloc(1, sizeof(*e))) || cn_map_put(c->memo, key, sizeof(key), e) != CN_OK) {
-            free(e);
-            ck_fail(c, CN_ERR_NO_MEMORY);
-        } else {
-            if (r->kind == w->kind)
-                same_kind(c, r, w, &e->res);
-            else
-                other_kind(c, r, w, &e->res);
-            e->done = true;
-            res_merge(c, out, &e->res);
-        }
+    if (ck_ok(c) && !memo_grow(c))
+        ck_fail(c, CN_ERR_NO_MEMORY);
+    if (ck_ok(c))
+        m = memo_find(c, r, w);
+    if (m && m->state != MEMO_EMPTY) {
+        if (m->state == MEMO_DONE && m->res)
+            res_merge(c, out, &c->results[m->res - 1]);
+    } else if (m) {
+        compat_avro_result_t res = {0};
+        *m = (memo_slot_t){.r = r, .w = w, .state = MEMO_BUSY};
+        c->mcount++;
+        if (r->kind == w->kind)
+            same_kind(c, r, w, &res);
+        else
+            other_kind(c, r, w, &res);
+        res_merge(c, out, &res);
+        memo_done(c, r, w, &res);
+        compat_avro_result_fini(&res);
     }
     pop(c, top);
     c->depth--;
@@ -412,16 +471,20 @@ static void check(ck_t *c, const char *tok, const compat_avro_node_t *r,
 cn_err_t compat_avro_check(const compat_avro_node_t *reader, const compat_avro_node_t *writer,
                            compat_avro_result_t *res, cn_error_t *err) {
     ck_t c = {.err = err};
-    if (!(c.memo = cn_map_new(memo_free)))
-        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    check(&c, "", reader, writer, res);
-    cn_map_free(c.memo);
+    check(&c, TOK_S(""), reader, writer, res);
+    for (size_t i = 0; i < c.nres; i++)
+        compat_avro_result_fini(&c.results[i]);
+    free(c.results);
+    free(c.memo);
     free(c.stack);
     res->exception = c.exception;
     if (c.rc != CN_OK) {
         compat_avro_result_fini(res);
-        return cn_error_set(err, c.rc,
-                            c.rc == CN_ERR_TOO_DEEP ? "schemas nested too deep to check" : NULL);
+        return cn_error_set(err, c.rc, "%s",
+                            c.rc == CN_ERR_TOO_DEEP    ? "schemas nested too deep to check"
+                            : c.rc == CN_ERR_TOO_LARGE ? "schemas too large to check (too many "
+                                                         "type pairs)"
+                                                       : "out of memory");
     }
     return CN_OK;
 }

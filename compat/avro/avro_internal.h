@@ -6,8 +6,22 @@
 #ifndef COMPAT_AVRO_INTERNAL_H
 #define COMPAT_AVRO_INTERNAL_H
 
+#include <locale.h>
+
 #include "common/cn_map.h"
 #include "compat/avro/compat_avro.h"
+
+/** Name validation state: the C.UTF-8 locale, created on the first non-ASCII name. */
+typedef struct compat_avro_names {
+    locale_t loc;
+    bool tried;
+} compat_avro_names_t;
+
+/** @brief One name part as Java accepts it (Unicode letters, digits, '_'; first not a digit). */
+bool compat_avro_valid_part(const char *s, size_t n, compat_avro_names_t *nm);
+/** @brief A dotted name: every part valid, none empty. */
+bool compat_avro_valid_dotted(const char *s, compat_avro_names_t *nm);
+void compat_avro_names_fini(compat_avro_names_t *nm);
 
 struct compat_avro_schema {
     compat_avro_node_t *root;
@@ -17,7 +31,7 @@ struct compat_avro_schema {
     cn_map_t *names; /* full name -> node (borrowed from nodes) */
 };
 
-/** @brief A zeroed node of kind appended to the schema's list (props = empty object). */
+/** @brief A zeroed node of kind appended to the schema's list. */
 compat_avro_node_t *compat_avro_node_new(compat_avro_schema_t *sch, compat_avro_kind_t kind);
 compat_avro_schema_t *compat_avro_schema_new(void);
 /** @brief Copy every node of imp into sch, marking named ones imported and registering their

@@ -58,11 +58,6 @@ compat_avro_node_t *compat_avro_node_new(compat_avro_schema_t *sch, compat_avro_
     compat_avro_node_t *n = calloc(1, sizeof(*n));
     if (!n)
         return NULL;
-    n->props = json_object();
-    if (!n->props) {
-        free(n);
-        return NULL;
-    }
     n->kind = kind;
     sch->nodes[sch->nnodes++] = n;
     return n;
@@ -155,10 +150,11 @@ static bool copy_fields(compat_avro_node_t *d, const compat_avro_node_t *s, cn_m
         df->type = remap(map, sf->type);
         df->order = sf->order;
         df->def = sf->def ? json_deep_copy(sf->def) : NULL;
-        df->props = json_deep_copy(sf->props);
+        df->props = sf->props ? json_deep_copy(sf->props) : NULL;
         df->naliases = sf->naliases;
-        if (!dup_str(&df->name, sf->name) || !dup_str(&df->doc, sf->doc) || !df->props ||
-            (sf->def && !df->def) || !dup_strv(&df->aliases, sf->aliases, sf->naliases))
+        if (!dup_str(&df->name, sf->name) || !dup_str(&df->doc, sf->doc) ||
+            (sf->props && !df->props) || (sf->def && !df->def) ||
+            !dup_strv(&df->aliases, sf->aliases, sf->naliases))
             return false;
     }
     return true;
@@ -169,11 +165,10 @@ static bool copy_node(compat_avro_node_t *d, const compat_avro_node_t *s, cn_map
     d->imported = compat_avro_is_named(s->kind);
     d->size = s->size;
     d->child = remap(map, s->child);
-    json_decref(d->props);
-    d->props = json_deep_copy(s->props);
+    d->props = s->props ? json_deep_copy(s->props) : NULL;
     d->naliases = s->naliases;
     d->nsymbols = s->nsymbols;
-    if (!d->props || !dup_str(&d->name, s->name) || !dup_str(&d->space, s->space) ||
+    if ((s->props && !d->props) || !dup_str(&d->name, s->name) || !dup_str(&d->space, s->space) ||
         !dup_str(&d->fullname, s->fullname) || !dup_str(&d->doc, s->doc) ||
         !dup_str(&d->enum_default, s->enum_default) ||
         !dup_strv(&d->aliases, s->aliases, s->naliases) ||

@@ -19,6 +19,8 @@ typedef struct pctx {
     char path[256];
     size_t plen;
     int depth;
+    bool lenient; /* stored schemas: no name, default or decimal validation */
+    compat_avro_names_t names;
     cn_error_t *err;
 } pctx_t;
 
@@ -44,11 +46,15 @@ static cn_err_t nomem(pctx_t *c) {
 }
 
 static size_t ppush(pctx_t *c, const char *tok) {
-    size_t saved = c->plen;
-    int n = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "/%s", tok);
-    if (n > 0)
-        c->plen +=
-            (size_t)n < sizeof(c->path) - c->plen ? (size_t)n : sizeof(c->path) - 1 - c->plen;
+    size_t saved = c->plen, n = strlen(tok), room = sizeof(c->path) - 1 - c->plen;
+    if (room > 0) {
+        c->path[c->plen++] = '/';
+        room--;
+    }
+    n = n < room ? n : room;
+    memcpy(c->path + c->plen, tok, n);
+    c->plen += n;
+    c->path[c->plen] = 0;
     return saved;
 }
 
@@ -72,12 +78,15 @@ static bool is_reserved(const char *key, const char *const *set, bool enum_defau
     return false;
 }
 
-static cn_err_t take_props(pctx_t *c, json_t *dst, json_t *obj, const char *const *reserved,
+/* Custom properties in order; *dst stays NULL when there are none. */
+static cn_err_t take_props(pctx_t *c, json_t **dst, json_t *obj, const char *const *reserved,
                            bool enum_default) {
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) {
-        if (!is_reserved(k, reserved, enum_default) && json_object_set(dst, k, v) != 0)
+        if (is_reserved(k, reserved, enum_default))
+            continue;
+        if ((!*dst && !(*dst = json_object())) || json_object_set(*dst, k, v) != 0)
             return nomem(c);
     }
     return CN_OK;
@@ -85,36 +94,12 @@ static cn_err_t take_props(pctx_t *c, json_t *dst, json_t *obj, const char *cons
 
 /* ---- names ---- */
 
-static bool valid_part(const char *s, size_t n) {
-    if (n == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-        return false;
-    for (size_t i = 1; i < n; i++) {
-        char ch = s[i];
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-              ch == '_'))
-            return false;
-    }
-    return true;
-}
-
-static bool valid_dotted(const char *s) {
-    const char *p = s;
-    for (;;) {
-        const char *dot = strchr(p, '.');
-        size_t n = dot ? (size_t)(dot - p) : strlen(p);
-        if (!valid_part(p, n))
-            return false;
-        if (!dot)
-            return true;
-        p = dot + 1;
-    }
-}
-
 static cn_err_t check_name(pctx_t *c, const char *what, const char *s, bool dotted) {
     size_t n = strlen(s);
     if (n > COMPAT_AVRO_MAX_NAME)
         return perr(c, "%s too long (%zu bytes, at most %d)", what, n, COMPAT_AVRO_MAX_NAME);
-    if (dotted ? !valid_dotted(s) : !valid_part(s, n))
+    if (!c->lenient && (dotted ? !compat_avro_valid_dotted(s, &c->names)
+                               : !compat_avro_valid_part(s, n, &c->names)))
         return perr(c, "invalid %s \"%.64s\"", what, s);
     return CN_OK;
 }
@@ -244,7 +229,7 @@ static cn_err_t field_default(pctx_t *c, compat_avro_field_t *f, json_t *obj) {
     json_t *d = json_object_get(obj, "default");
     if (!d)
         return CN_OK;
-    if (!compat_avro_default_ok(f->type, d, 0)) {
+    if (!c->lenient && !compat_avro_default_ok(f->type, d, 0)) {
         char *txt = json_dumps(d, JSON_ENCODE_ANY | JSON_COMPACT);
         size_t saved = ppush(c, "default");
         cn_err_t rc = perr(c, "Invalid default for field %.64s: %.64s not a %s", f->name,
@@ -273,7 +258,7 @@ static cn_err_t parse_field(pctx_t *c, compat_avro_node_t *rec, json_t *obj) {
                         rec->fullname);
     if (!jt)
         return perr(c, "No field type");
-    if (!(f->name = strdup(json_string_value(jn))) || !(f->props = json_object()))
+    if (!(f->name = strdup(json_string_value(jn))))
         return nomem(c);
     rec->nfields++;
     size_t saved = ppush(c, "type");
@@ -286,7 +271,7 @@ static cn_err_t parse_field(pctx_t *c, compat_avro_node_t *rec, json_t *obj) {
     if (rc == CN_OK)
         rc = parse_aliases(c, obj, NULL, false, &f->aliases, &f->naliases);
     if (rc == CN_OK)
-        rc = take_props(c, f->props, obj, field_reserved, false);
+        rc = take_props(c, &f->props, obj, field_reserved, false);
     return rc == CN_OK ? field_default(c, f, obj) : rc;
 }
 
@@ -444,8 +429,8 @@ static cn_err_t parse_object(pctx_t *c, json_t *obj, compat_avro_node_t **out) {
     else if (k == COMPAT_AVRO_MAP)
         rc = parse_child(c, n, obj, "values", "Map has no values type");
     if (rc == CN_OK)
-        rc = take_props(c, n->props, obj, schema_reserved, k == COMPAT_AVRO_ENUM);
-    if (rc == CN_OK && !compat_avro_decimal_ok(n, msg, sizeof(msg)))
+        rc = take_props(c, &n->props, obj, schema_reserved, k == COMPAT_AVRO_ENUM);
+    if (rc == CN_OK && !c->lenient && !compat_avro_decimal_ok(n, msg, sizeof(msg)))
         rc = perr(c, "%s", msg);
     return rc;
 }
@@ -503,8 +488,14 @@ static cn_err_t parse_type(pctx_t *c, json_t *j, compat_avro_node_t **out) {
 
 cn_err_t compat_avro_parse(const char *text, size_t len, const compat_avro_schema_t *const *imports,
                            size_t nimports, compat_avro_schema_t **out, cn_error_t *err) {
+    return compat_avro_parse_ex(text, len, imports, nimports, 0, out, err);
+}
+
+cn_err_t compat_avro_parse_ex(const char *text, size_t len,
+                              const compat_avro_schema_t *const *imports, size_t nimports,
+                              unsigned flags, compat_avro_schema_t **out, cn_error_t *err) {
     json_error_t jerr;
-    pctx_t c = {.err = err};
+    pctx_t c = {.err = err, .lenient = (flags & COMPAT_AVRO_LENIENT) != 0};
     cn_err_t rc = compat_avro_prescan(text, len, COMPAT_AVRO_MAX_DEPTH, err);
     *out = NULL;
     if (rc != CN_OK)
@@ -520,6 +511,7 @@ cn_err_t compat_avro_parse(const char *text, size_t len, const compat_avro_schem
     if (rc == CN_OK)
         rc = parse_type(&c, doc, &c.sch->root);
     json_decref(doc);
+    compat_avro_names_fini(&c.names);
     if (rc != CN_OK) {
         compat_avro_schema_free(c.sch);
         return rc;

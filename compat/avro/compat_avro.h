@@ -27,6 +27,9 @@
 #define COMPAT_AVRO_MAX_DEPTH 128
 /** Longest full name (namespace + name) accepted, in bytes. */
 #define COMPAT_AVRO_MAX_NAME 1024
+/** Bound on the (reader, writer) pairs one check visits: wide unions of records cost the square
+ *  of their width; past this a check fails with CN_ERR_TOO_LARGE instead of running long. */
+#define COMPAT_AVRO_MAX_PAIRS 1000000
 /** Bound on recursive walks over a resolved graph (imports can stack schemas). */
 #define COMPAT_AVRO_MAX_WALK 1000
 
@@ -63,7 +66,7 @@ typedef struct compat_avro_field {
     compat_avro_order_t order;
     char **aliases; /* plain names, de-duplicated, in order */
     size_t naliases;
-    json_t *props; /* object of custom properties in order (never NULL) */
+    json_t *props; /* object of custom properties in order; NULL when none */
 } compat_avro_field_t;
 
 struct compat_avro_node {
@@ -76,7 +79,7 @@ struct compat_avro_node {
     char *doc;
     char **aliases; /* named types: full names, de-duplicated, in order */
     size_t naliases;
-    json_t *props; /* custom properties in order, logicalType included (never NULL) */
+    json_t *props; /* custom properties in order, logicalType included; NULL when none */
     compat_avro_field_t *fields;
     size_t nfields;
     char **symbols;
@@ -105,6 +108,14 @@ cn_err_t compat_avro_prescan(const char *text, size_t len, int max_depth, cn_err
  *  path), CN_ERR_TOO_DEEP, CN_ERR_NO_MEMORY. */
 cn_err_t compat_avro_parse(const char *text, size_t len, const compat_avro_schema_t *const *imports,
                            size_t nimports, compat_avro_schema_t **out, cn_error_t *err);
+/** Parse flag: Confluent's lenient parse of already stored schemas (Java's Schema.Parser with
+ *  name and default validation off): names, defaults and decimal parameters are not validated;
+ *  structure, duplicates and unions still are. */
+#define COMPAT_AVRO_LENIENT 1u
+/** @brief compat_avro_parse with flags (COMPAT_AVRO_LENIENT). */
+cn_err_t compat_avro_parse_ex(const char *text, size_t len,
+                              const compat_avro_schema_t *const *imports, size_t nimports,
+                              unsigned flags, compat_avro_schema_t **out, cn_error_t *err);
 void compat_avro_schema_free(compat_avro_schema_t *sch);
 /** @brief The root node (borrowed). */
 const compat_avro_node_t *compat_avro_root(const compat_avro_schema_t *sch);
@@ -161,8 +172,8 @@ typedef struct compat_avro_result {
 } compat_avro_result_t;
 
 /** @brief Can reader read data written with writer? Fills res (zero it first; free with
- *  compat_avro_result_fini) with every incompatibility in Java's order. Errors: memory, or
- *  CN_ERR_TOO_DEEP past COMPAT_AVRO_MAX_WALK. */
+ *  compat_avro_result_fini) with every incompatibility in Java's order. Errors: memory,
+ *  CN_ERR_TOO_DEEP past COMPAT_AVRO_MAX_WALK, CN_ERR_TOO_LARGE past COMPAT_AVRO_MAX_PAIRS. */
 cn_err_t compat_avro_check(const compat_avro_node_t *reader, const compat_avro_node_t *writer,
                            compat_avro_result_t *res, cn_error_t *err);
 void compat_avro_result_fini(compat_avro_result_t *res);

@@ -5,9 +5,12 @@
 # (avro.compatibility.ReaderWriterCompatibilityChecker), reference/compatibility.md §6.1.
 # Generates a few thousand (reader, writer) schema pairs from a fixed seed: records with evolving
 # fields, defaults, unions, enums (with defaults), arrays, maps, fixed, nested records and type
-# promotions; no namespaces or aliases (python3-avro differs from Java there). Cairn's verdict
-# comes from `cairn check --level BACKWARD --against WRITER READER` (BACKWARD: the new schema
-# reads the old one), run in batches of subprocesses. Yes/no verdicts must agree on every pair.
+# promotions; no namespaces or aliases (python3-avro differs from Java there). Cairn's verdicts
+# come from one run of the helper tests/integration/avro_diff_check.c over a file of all pairs,
+# and a sample of pairs also goes through `cairn check` (BACKWARD: the new schema reads the old
+# one; exit 0 or 100). Yes/no verdicts must agree on every pair, and so must the Parsing
+# Canonical Form of every reader (python's canonical_form; our schemas carry no properties,
+# where python differs from the specification).
 import json
 import os
 import random
@@ -26,7 +29,10 @@ except ImportError:
 
 ROOT = os.environ.get("CAIRN_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.environ.get("CAIRN_BUILD", "build")
-CAIRN = os.path.join(ROOT, BUILD, "bin", "cairn") if not os.path.isabs(BUILD) else os.path.join(BUILD, "bin", "cairn")
+BDIR = BUILD if os.path.isabs(BUILD) else os.path.join(ROOT, BUILD)
+CAIRN = os.path.join(BDIR, "bin", "cairn")
+HELPER = os.path.join(BDIR, "tests", "integration", "avro_diff_check")
+CLI_SAMPLE = int(os.environ.get("CAIRN_DIFF_CLI", "64"))
 PAIRS = int(os.environ.get("CAIRN_DIFF_PAIRS", "3000"))
 SEED = int(os.environ.get("CAIRN_TEST_SEED", "20261122"))
 
@@ -313,10 +319,26 @@ def cairn_verdicts(pairs, tmp):
     return out
 
 
+def helper_verdicts(pairs, tmp):
+    pin, pout = os.path.join(tmp, "pairs.txt"), os.path.join(tmp, "verdicts.txt")
+    with open(pin, "w") as f:
+        for reader, writer, _ in pairs:
+            f.write(json.dumps(reader) + "\t" + json.dumps(writer) + "\n")
+    subprocess.run([HELPER, pin, pout], check=True)
+    with open(pout) as f:
+        return [line.rstrip("\n") for line in f]
+
+
+def report(diffs, what, reader, writer, detail):
+    if diffs <= 10:
+        print("%s\n  reader %s\n  writer %s\n  %s" % (what, json.dumps(reader), json.dumps(writer), detail))
+
+
 def main():
-    if not os.access(CAIRN, os.X_OK):
-        print("cairn binary not found at", CAIRN)
-        return 1
+    for exe in (CAIRN, HELPER):
+        if not os.access(exe, os.X_OK):
+            print("not built:", exe)
+            return 1
     print("CAIRN_TEST_SEED=%d pairs=%d" % (SEED, PAIRS))
     g = Gen(random.Random(SEED))
     pairs = []
@@ -327,22 +349,32 @@ def main():
         except Exception:  # python refuses the pair (rare): not a comparison
             continue
         pairs.append((reader, writer, verdict))
-    diffs, yes = 0, 0
+    diffs, yes, pcfs = 0, 0, 0
     with tempfile.TemporaryDirectory(prefix="cairn-avro-diff-") as tmp:
-        for start in range(0, len(pairs), 16):
-            batch = pairs[start:start + 16]
+        for (reader, writer, want), line in zip(pairs, helper_verdicts(pairs, tmp)):
+            got, _, pcf = line.partition("\t")
+            if got in ("0", "1"):
+                pcfs += 1
+                if pcf != parse(json.dumps(reader)).canonical_form:
+                    diffs += 1
+                    report(diffs, "PCF differs", reader, writer, pcf)
+            if got not in ("0", "1"):
+                diffs += 1
+                report(diffs, "cairn refused a schema", reader, writer, got)
+                continue
+            yes += got == "1"
+            if (got == "1") != want:
+                diffs += 1
+                report(diffs, "DIFF python=%s cairn=%s" % (want, got == "1"), reader, writer, "")
+        sample = pairs[:CLI_SAMPLE]
+        for start in range(0, len(sample), 16):
+            batch = sample[start:start + 16]
             for (reader, writer, want), (rc, so, se) in zip(batch, cairn_verdicts([(p[0], p[1]) for p in batch], tmp)):
-                if rc not in (0, 100):
+                if rc not in (0, 100) or (rc == 0) != want:
                     diffs += 1
-                    print("cairn failed (exit %d): %s\n  reader %s\n  writer %s" % (rc, se.strip(), json.dumps(reader), json.dumps(writer)))
-                    continue
-                got = rc == 0
-                yes += got
-                if got != want:
-                    diffs += 1
-                    if diffs <= 10:
-                        print("DIFF python=%s cairn=%s\n  reader %s\n  writer %s\n  %s" % (want, got, json.dumps(reader), json.dumps(writer), so.strip()))
-    print("%d pairs, %d compatible, %d incompatible, %d disagreements" % (len(pairs), yes, len(pairs) - yes, diffs))
+                    report(diffs, "cairn check exit %d, python %s" % (rc, want), reader, writer, so + se)
+    print("%d pairs, %d compatible, %d incompatible, %d canonical forms, %d through cairn check, "
+          "%d disagreements" % (len(pairs), yes, len(pairs) - yes, pcfs, min(CLI_SAMPLE, len(pairs)), diffs))
     return 1 if diffs else 0
 
 

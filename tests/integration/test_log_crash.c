@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "common/cn_map.h"
+#include "common/cn_props.h"
 #include "tests/unit/broker/brk_test_util.h"
 
 #define CYCLES 40
@@ -102,6 +103,17 @@ static int64_t verify_log(brk_partition_t *p, const acked_t *a) {
     assert_int_equal(found, cn_map_count(a->map));
     cn_buf_fini(&out);
     return hw;
+}
+
+/* "k<n>" -> n (keys of the fixtures). */
+static int atoi_key(const uint8_t *key, int32_t len) {
+    int64_t n = -1;
+    char buf[16];
+    assert_true(key && len > 1 && len < 15 && key[0] == 'k');
+    memcpy(buf, key + 1, (size_t)len - 1);
+    buf[len - 1] = '\0';
+    assert_true(cn_parse_i64(buf, &n));
+    return (int)n;
 }
 
 /* ---- the child ---- */
@@ -507,11 +519,328 @@ static void test_fsync_failure(void **state) {
     tu_tmpdir_free(dir);
 }
 
+/* ---- power loss: files cut back to what fsync made durable ---- */
+
+#define PL_FILES 256
+
+typedef struct synced_sizes {
+    pthread_mutex_t mu;
+    size_t n;
+    ino_t ino[PL_FILES];
+    off_t size[PL_FILES];
+} synced_sizes_t;
+
+/* The fsync hook: remember how much of each file an fsync made durable. */
+static int tracking_fsync(void *arg, int fd) {
+    synced_sizes_t *t = arg;
+    struct stat st;
+    size_t i;
+    if (fstat(fd, &st) != 0 || fdatasync(fd) != 0)
+        return -1;
+    pthread_mutex_lock(&t->mu);
+    for (i = 0; i < t->n && t->ino[i] != st.st_ino; i++)
+        ;
+    if (i == t->n && t->n < PL_FILES)
+        t->ino[t->n++] = st.st_ino;
+    if (i < PL_FILES && st.st_size > t->size[i])
+        t->size[i] = st.st_size;
+    pthread_mutex_unlock(&t->mu);
+    return 0;
+}
+
+typedef struct pl_worker {
+    brk_partition_t *p;
+    acked_t *a;
+    pthread_mutex_t *mu;
+    unsigned seed;
+} pl_worker_t;
+
+static void *pl_append(void *arg) {
+    pl_worker_t *w = arg;
+    for (int i = 0; i < 60; i++) {
+        bt_batch_spec_t s = bt_spec(1 + (int)(rand_r(&w->seed) % 4), 100, i);
+        brk_append_opts_t o = {rand_r(&w->seed) % 3 != 0 && i < 50, false}; /* 1/3 not durable */
+        brk_append_result_t res;
+        cn_buf_t b;
+        s.tag = rand_r(&w->seed);
+        cn_buf_init(&b, CN_BUF_NO_LIMIT);
+        bt_build(&b, &s);
+        if (brk_partition_append(w->p, b.data, b.len, &o, &res, NULL) == CN_OK && o.sync) {
+            pthread_mutex_lock(w->mu);
+            acked_add(w->a, res.base_offset, b.data, b.len);
+            pthread_mutex_unlock(w->mu);
+        }
+        cn_buf_fini(&b);
+    }
+    return NULL;
+}
+
+/* Every .log file loses a random part of what was never fsynced. */
+static void lose_unsynced(const char *dir, synced_sizes_t *t, unsigned *seed) {
+    char pdir[3900];
+    DIR *d;
+    struct dirent *e;
+    snprintf(pdir, sizeof(pdir), "%s/" TOPIC "-0", dir);
+    assert_non_null(d = opendir(pdir));
+    while ((e = readdir(d)) != NULL) {
+        char p[4200];
+        struct stat st;
+        off_t synced = 0, cut;
+        size_t l = strlen(e->d_name);
+        if (l < 4 || strcmp(e->d_name + l - 4, ".log") != 0)
+            continue;
+        snprintf(p, sizeof(p), "%s/%.255s", pdir, e->d_name);
+        assert_int_equal(stat(p, &st), 0);
+        for (size_t i = 0; i < t->n; i++)
+            if (t->ino[i] == st.st_ino)
+                synced = t->size[i];
+        assert_true(synced <= st.st_size);
+        cut = synced + (off_t)(rand_r(seed) % (unsigned)(st.st_size - synced + 1));
+        assert_int_equal(truncate(p, cut), 0);
+        for (size_t i = 0; i < t->n; i++) /* what survived is on disk after the reboot */
+            if (t->ino[i] == st.st_ino)
+                t->size[i] = cut;
+        if (t->n < PL_FILES && synced == 0) {
+            t->ino[t->n] = st.st_ino;
+            t->size[t->n++] = cut;
+        }
+    }
+    closedir(d);
+}
+
+static void test_power_loss(void **state) {
+    char *dir = tu_tmpdir("crash_power");
+    unsigned seed = tu_seed();
+    acked_t a = {cn_map_new(buf_free), 0};
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    synced_sizes_t t;
+    (void)state;
+    memset(&t, 0, sizeof(t));
+    pthread_mutex_init(&t.mu, NULL);
+    create_topic(dir);
+    for (int round = 0; round < 4; round++) {
+        brk_logs_options_t o;
+        brk_logs_t *logs;
+        brk_partition_t *p;
+        pl_worker_t w[4];
+        pthread_t th[4];
+        memset(&o, 0, sizeof(o));
+        o.dir = dir;
+        o.fsync_fn = tracking_fsync;
+        o.fsync_arg = &t;
+        logs = brk_logs_open(&o, NULL);
+        p = brk_partition_get(logs, TOPIC, 0, NULL);
+        verify_log(p, &a);
+        for (int i = 0; i < 4; i++) {
+            w[i] = (pl_worker_t){p, &a, &mu, seed + (unsigned)(round * 4 + i)};
+            pthread_create(&th[i], NULL, pl_append, &w[i]);
+        }
+        for (int i = 0; i < 4; i++)
+            pthread_join(th[i], NULL);
+        brk_partition_put(p);
+        brk_logs_abort(logs);          /* the machine goes down ... */
+        lose_unsynced(dir, &t, &seed); /* ... and the page cache with it */
+        logs = bt_open(dir);
+        p = brk_partition_get(logs, TOPIC, 0, NULL);
+        verify_log(p, &a); /* every acknowledged (fsynced) batch is there */
+        brk_partition_put(p);
+        brk_logs_abort(logs);
+    }
+    pthread_mutex_destroy(&t.mu);
+    cn_map_free(a.map);
+    tu_tmpdir_free(dir);
+}
+
+/* ---- SIGKILL while the cleaner runs ---- */
+
+#define CTOPIC "ckill"
+#define CKEYS  40
+
+static void create_compacted(const char *dir) {
+    static const char *const kv[] = {
+        "cleanup.policy", "compact", "segment.bytes", "8192", "min.cleanable.dirty.ratio", "0.01"};
+    brk_logs_t *logs = bt_open(dir);
+    brk_topic_config_t cfg;
+    brk_topic_config_defaults(&cfg);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(brk_topic_config_set(&cfg, kv[2 * i], kv[2 * i + 1], NULL), CN_OK);
+    assert_int_equal(brk_topic_create(logs, CTOPIC, &cfg, NULL), CN_OK);
+    brk_logs_close(logs);
+}
+
+static void *ckill_appender(void *arg) {
+    child_ctx_t *c = arg;
+    unsigned seed = c->seed ^ (unsigned)(uintptr_t)pthread_self();
+    for (unsigned i = 0;; i++) {
+        bt_batch_spec_t s = bt_spec(1 + (int)(rand_r(&seed) % 4), 16 + rand_r(&seed) % 100, i);
+        brk_append_opts_t o = {true, true};
+        brk_append_result_t res;
+        uint8_t msg[4096];
+        cn_buf_t b;
+        s.key_base = (int)(rand_r(&seed) % CKEYS);
+        s.tag = rand_r(&seed);
+        cn_buf_init(&b, CN_BUF_NO_LIMIT);
+        bt_build(&b, &s);
+        if (brk_partition_append(c->p, b.data, b.len, &o, &res, NULL) != CN_OK)
+            _exit(3);
+        cn_be64_put(msg, (uint64_t)res.base_offset);
+        cn_be32_put(msg + 8, (uint32_t)b.len);
+        memcpy(msg + 12, b.data, b.len);
+        if (write(c->fd, msg, 12 + b.len) != (ssize_t)(12 + b.len))
+            _exit(4);
+        cn_buf_fini(&b);
+    }
+    return NULL;
+}
+
+static void ckill_child(const char *dir, int fd, unsigned seed) {
+    brk_logs_options_t o;
+    brk_logs_t *logs;
+    child_ctx_t c;
+    pthread_t th[2];
+    memset(&o, 0, sizeof(o));
+    o.dir = dir;
+    o.background = true;
+    o.cleaner_interval_ms = 5;
+    if (!(logs = brk_logs_open(&o, NULL)) || !(c.p = brk_partition_get(logs, CTOPIC, 0, NULL)))
+        _exit(2);
+    c.fd = fd;
+    c.seed = seed;
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, ckill_appender, &c);
+    pthread_join(th[0], NULL);
+    _exit(5);
+}
+
+typedef struct kv_latest {
+    int64_t offset[CKEYS + 8];
+    char value[CKEYS + 8][160];
+} kv_latest_t;
+
+/* Record the newest acknowledged value per key from the acknowledged batches. */
+static void note_acked(kv_latest_t *l, const acked_t *a) {
+    cn_map_iter_t it = {0};
+    void *v;
+    while (cn_map_next(a->map, &it, NULL, NULL, &v)) {
+        const cn_buf_t *b = v;
+        brk_batch_iter_t bi;
+        brk_record_t r;
+        assert_int_equal(brk_batch_iter_init(&bi, b->data, b->len, NULL), CN_OK);
+        while (brk_batch_iter_next(&bi, &r, NULL) == 1) {
+            int k = atoi_key(r.key, r.key_len);
+            if (r.offset > l->offset[k]) {
+                l->offset[k] = r.offset;
+                snprintf(l->value[k], sizeof(l->value[k]), "%.*s", r.value_len,
+                         (const char *)r.value);
+            }
+        }
+        brk_batch_iter_fini(&bi);
+    }
+}
+
+/* Every key's last record in the log is its newest acknowledged one, or newer. Returns the
+ * number of records in the log. */
+static size_t verify_compacted(brk_partition_t *p, const kv_latest_t *l) {
+    kv_latest_t seen;
+    int64_t ls, hw, off, last = -1;
+    size_t records = 0;
+    cn_buf_t out;
+    memset(&seen, 0, sizeof(seen));
+    for (int k = 0; k < CKEYS + 8; k++)
+        seen.offset[k] = -1;
+    brk_partition_offsets(p, &ls, &hw);
+    cn_buf_init(&out, CN_BUF_NO_LIMIT);
+    for (off = ls; off < hw;) {
+        size_t pos = 0;
+        cn_buf_reset(&out);
+        assert_int_equal(brk_partition_read(p, off, 1 << 16, &out, NULL, NULL), CN_OK);
+        if (out.len == 0)
+            break;
+        while (pos < out.len) {
+            size_t sz = brk_batch_size(out.data + pos, out.len - pos);
+            brk_batch_iter_t bi;
+            brk_record_t r;
+            assert_int_equal(brk_batch_verify_stored(out.data + pos, sz, NULL), CN_OK);
+            assert_int_equal(brk_batch_iter_init(&bi, out.data + pos, sz, NULL), CN_OK);
+            while (brk_batch_iter_next(&bi, &r, NULL) == 1) {
+                int k = atoi_key(r.key, r.key_len);
+                assert_true(r.offset > last);
+                last = r.offset;
+                seen.offset[k] = r.offset;
+                records++;
+                snprintf(seen.value[k], sizeof(seen.value[k]), "%.*s", r.value_len,
+                         (const char *)r.value);
+            }
+            off = bi.hdr.base_offset + bi.hdr.last_offset_delta + 1;
+            brk_batch_iter_fini(&bi);
+            pos += sz;
+        }
+    }
+    cn_buf_fini(&out);
+    for (int k = 0; k < CKEYS + 8; k++) {
+        if (l->offset[k] < 0)
+            continue;
+        assert_true(seen.offset[k] >= l->offset[k]);
+        if (seen.offset[k] == l->offset[k])
+            assert_string_equal(seen.value[k], l->value[k]);
+    }
+    return records;
+}
+
+static void test_sigkill_compaction(void **state) {
+    char *dir = tu_tmpdir("crash_ckill");
+    unsigned seed = tu_seed();
+    kv_latest_t latest;
+    size_t acked = 0, records = 0;
+    int64_t hw = 0;
+    (void)state;
+    for (int k = 0; k < CKEYS + 8; k++)
+        latest.offset[k] = -1;
+    create_compacted(dir);
+    for (int cycle = 0; cycle < 25; cycle++) {
+        acked_t a = {cn_map_new(buf_free), 0};
+        int pfd[2], status;
+        pid_t pid;
+        brk_logs_t *logs;
+        brk_partition_t *p;
+        assert_int_equal(pipe(pfd), 0);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(pfd[0]);
+            ckill_child(dir, pfd[1], seed + (unsigned)cycle);
+        }
+        close(pfd[1]);
+        usleep(30000 + (useconds_t)(rand_r(&seed) % 120000));
+        kill(pid, SIGKILL);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status));
+        drain(pfd[0], &a);
+        close(pfd[0]);
+        note_acked(&latest, &a);
+        acked += cn_map_count(a.map);
+        cn_map_free(a.map);
+        logs = bt_open(dir);
+        p = brk_partition_get(logs, CTOPIC, 0, NULL);
+        assert_non_null(p);
+        records = verify_compacted(p, &latest);
+        brk_partition_offsets(p, NULL, &hw);
+        brk_partition_put(p);
+        brk_logs_abort(logs);
+    }
+    fprintf(stderr,
+            "25 kill cycles with the cleaner running: %zu acknowledged batches, %lld offsets, "
+            "%zu records left after compaction\n",
+            acked, (long long)hw, records);
+    tu_tmpdir_free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sigkill_cycles),      cmocka_unit_test(test_truncation_and_garbage),
         cmocka_unit_test(test_zero_length_segment), cmocka_unit_test(test_damaged_indexes),
-        cmocka_unit_test(test_fsync_failure),
+        cmocka_unit_test(test_fsync_failure),       cmocka_unit_test(test_sigkill_compaction),
+        cmocka_unit_test(test_power_loss),
     };
     return cmocka_run_group_tests_name("brk_log_crash", tests, NULL, NULL);
 }

@@ -220,6 +220,9 @@ def run(c, base):
     c.eq("import version kept", r("GET", "/subjects/imp/versions"), (200, [3]))
     err("import id clash", r("POST", "/subjects/imp2/versions",
                              {"schema": "\"long\"", "id": 500}), 422, 42205)
+    err("import id mismatch", r("POST", "/subjects/imp3/versions",
+                                {"schema": "\"int\"", "id": 600}), 422, 42207,
+        "The ID of an imported schema does not match the existing ID")
     c.eq("back to readwrite", r("PUT", "/mode", {"mode": "READWRITE"}), (200, {"mode": "READWRITE"}))
     err("id outside import", r("POST", "/subjects/imp/versions", {"schema": "\"long\"", "id": 9}),
         422, 42205)
@@ -236,6 +239,14 @@ def run(c, base):
     st, body = r("GET", "/schemas/ids/2?subject=:.stg:orders")
     c.true("id in context", st == 200 and "note" in body.get("schema", ""), body)
     err("context not empty", r("DELETE", "/contexts/.stg"), 422, 42211)
+    c.eq("context URL prefix", r("GET", "/contexts/.stg/subjects/orders/versions"), (200, [1, 2]))
+    c.eq("context URL prefix register", r("POST", "/contexts/stg/subjects/more/versions",
+                                          {"schema": "\"int\""}), (200, {"id": 3}))
+    c.eq("context URL prefix config", r("PUT", "/contexts/.stg/config", {"compatibility": "FULL"}),
+         (200, {"compatibility": "FULL"}))
+    c.eq("context config applies", r("GET", "/config/:.stg:orders?defaultToGlobal=true"),
+         (200, {"compatibilityLevel": "FULL"}))
+    err("too many segments", r("GET", "/a/b/c/d/e/f/g/h/i/j/k"), 404, 404)
 
     # protocol and bad input (§1, reliability-security §3.3)
     err("unknown route", r("GET", "/nothing/here"), 404, 404, "HTTP 404 Not Found")
@@ -254,6 +265,8 @@ def run(c, base):
     err("invalid version -2", r("GET", "/subjects/str/versions/-2"), 422, 42202)
     err("invalid version big", r("GET", "/subjects/str/versions/2147483648"), 422, 42202)
     err("invalid subject", r("POST", "/subjects/__EMPTY/versions", {"schema": "\"int\""}), 422, 42208)
+    err("NUL in subject", r("POST", "/subjects/a%00b/versions", {"schema": "\"int\""}), 422, 42208)
+    err("control char in subject", r("GET", "/subjects/a%0Ab/versions"), 422, 42208)
     err("protobuf not yet", r("POST", "/subjects/p/versions",
                               {"schema": "syntax = \"proto3\";", "schemaType": "PROTOBUF"}), 422, 42201)
     err("json not yet", r("POST", "/subjects/j/versions",
@@ -267,6 +280,17 @@ def run(c, base):
     err("wrong references", r("POST", "/subjects/a/versions", {"schema": "\"int\"", "references": 3}),
         422, 422)
     err("array body", r("POST", "/subjects/a/versions", raw=b"[]"), 422, 422)
+    err("bad ruleSet", r("POST", "/subjects/a/versions",
+                         {"schema": "\"int\"", "ruleSet": {"domainRules": [{"kind": "x"}]}}),
+        422, 42210)
+    st, body = r("POST", "/subjects/rules/versions", {
+        "schema": "\"int\"", "metadata": {"properties": {"owner": "team-a"}},
+        "ruleSet": {"domainRules": [{"name": "r1", "kind": "CONDITION", "mode": "WRITE",
+                                     "type": "CEL", "expr": "true"}]}})
+    c.eq("metadata and ruleSet accepted", st, 200)
+    st, body = r("GET", "/subjects/rules/versions/1")
+    c.eq("metadata returned", body.get("metadata"), {"properties": {"owner": "team-a"}})
+    c.eq("ruleSet returned", body.get("ruleSet", {}).get("domainRules", [{}])[0].get("name"), "r1")
     err("huge body", r("POST", "/subjects/a/versions", raw=b" " * (2 * 1024 * 1024)), 413, 413)
     err("deep nesting", r("POST", "/subjects/a/versions", raw=b"[" * 5000), 400, 400)
     deep_schema = "[" * 200 + "\"int\"" + "]" * 200
@@ -319,7 +343,7 @@ def restart(c, srv):
     after = request(srv.url, "GET", "/schemas?deleted=true")[1]
     c.eq("state after restart", after, before)
     c.eq("ids continue after restart", request(srv.url, "POST", "/subjects/r/versions",
-                                               {"schema": "\"double\""}), (200, {"id": 502}))
+                                               {"schema": "\"double\""}), (200, {"id": 503}))
 
 
 def main():

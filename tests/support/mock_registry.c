@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MR_MAX 4096
 
@@ -34,6 +35,7 @@ struct mock_registry {
     mr_subject_t subjects[64];
     int n_subjects;
     int fail_n, fail_status;
+    int delay_ms;
     char *auth;
     char watch[128];
     char last_header[1024];
@@ -239,7 +241,7 @@ static enum MHD_Result mr_handler(void *cls, struct MHD_Connection *c, const cha
                                   size_t *upload_size, void **con_cls) {
     mock_registry_t *mr = cls;
     mr_conn_t *conn = *con_cls;
-    int answered = 0;
+    int answered = 0, delay;
     enum MHD_Result rc;
     (void)version;
     if (!conn) {
@@ -257,6 +259,11 @@ static enum MHD_Result mr_handler(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    pthread_mutex_lock(&mr->lock);
+    delay = mr->delay_ms;
+    pthread_mutex_unlock(&mr->lock);
+    if (delay > 0)
+        usleep((useconds_t)delay * 1000);
     rc = mr_gate(mr, c, method, url, &answered);
     if (answered)
         return rc;
@@ -283,28 +290,44 @@ static size_t mr_no_unescape(void *cls, struct MHD_Connection *c, char *uri) {
     return strlen(uri);
 }
 
-mock_registry_t *mr_start(void) {
+static mock_registry_t *mr_launch(const char *cert, const char *key, const char *host) {
     mock_registry_t *mr = calloc(1, sizeof(*mr));
     struct sockaddr_in sa;
     const union MHD_DaemonInfo *info;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD; /* failed handshakes are expected: quiet */
     if (!mr)
         return NULL;
     pthread_mutex_init(&mr->lock, NULL);
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    mr->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-                             mr_handler, mr, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED,
-                             mr_done, NULL, MHD_OPTION_UNESCAPE_CALLBACK, mr_no_unescape, NULL,
-                             MHD_OPTION_END);
+    if (cert)
+        mr->d = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, mr_handler, mr,
+                                 MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, mr_done,
+                                 NULL, MHD_OPTION_UNESCAPE_CALLBACK, mr_no_unescape, NULL,
+                                 MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_HTTPS_MEM_CERT, cert,
+                                 MHD_OPTION_END);
+    else
+        mr->d =
+            MHD_start_daemon(flags, 0, NULL, NULL, mr_handler, mr, MHD_OPTION_SOCK_ADDR, &sa,
+                             MHD_OPTION_NOTIFY_COMPLETED, mr_done, NULL,
+                             MHD_OPTION_UNESCAPE_CALLBACK, mr_no_unescape, NULL, MHD_OPTION_END);
     info = mr->d ? MHD_get_daemon_info(mr->d, MHD_DAEMON_INFO_BIND_PORT) : NULL;
     if (!info) {
         mr_stop(mr);
         return NULL;
     }
     mr->port = info->port;
-    snprintf(mr->url, sizeof(mr->url), "http://127.0.0.1:%d", mr->port);
+    snprintf(mr->url, sizeof(mr->url), "%s://%s:%d", cert ? "https" : "http", host, mr->port);
     return mr;
+}
+
+mock_registry_t *mr_start(void) {
+    return mr_launch(NULL, NULL, "127.0.0.1");
+}
+
+mock_registry_t *mr_start_tls(const char *cert_pem, const char *key_pem, const char *host) {
+    return mr_launch(cert_pem, key_pem, host);
 }
 
 void mr_stop(mock_registry_t *mr) {
@@ -337,6 +360,12 @@ void mr_fail_next(mock_registry_t *mr, int n, int status) {
     pthread_mutex_lock(&mr->lock);
     mr->fail_n = n;
     mr->fail_status = status;
+    pthread_mutex_unlock(&mr->lock);
+}
+
+void mr_delay(mock_registry_t *mr, int ms) {
+    pthread_mutex_lock(&mr->lock);
+    mr->delay_ms = ms;
     pthread_mutex_unlock(&mr->lock);
 }
 

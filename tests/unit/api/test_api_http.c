@@ -172,6 +172,44 @@ static void test_config_and_mode(void **state) {
     expect(f, "GET", "/contexts", NULL, NULL, 200, "[\".\"]");
 }
 
+/* Mutated bodies and paths (seeded, bounded): every answer is a status we know with a JSON
+ * body, and the server keeps serving. */
+static void test_mutated_requests(void **state) {
+    static const char *const paths[] = {"/subjects/m/versions",
+                                        "/subjects/m",
+                                        "/compatibility/subjects/m/versions/latest",
+                                        "/config/m",
+                                        "/mode/m",
+                                        "/subjects/m%2F%zz/versions"};
+    static const char *const bodies[] = {
+        "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"r\\\","
+        "\\\"fields\\\":[]}\",\"references\":[{\"name\":\"a\",\"subject\":\"b\","
+        "\"version\":1}]}",
+        "{\"compatibility\":\"FULL\",\"normalize\":true}", "{\"mode\":\"READONLY\"}"};
+    static const char *const methods[] = {"POST", "PUT", "DELETE", "GET"};
+    fx_t *f = *state;
+    unsigned seed = tu_seed();
+    char body[512];
+    srand(seed);
+    ready(f);
+    for (int i = 0; i < 400; i++) {
+        tu_http_resp_t r;
+        size_t len;
+        const char *path = paths[rand() % 6], *method = methods[rand() % 4];
+        snprintf(body, sizeof(body), "%s", bodies[rand() % 3]);
+        len = strlen(body);
+        for (int m = rand() % 5; m > 0; m--)
+            body[rand() % len] = (char)(rand() % 256);
+        if (rand() % 4 == 0)
+            len = (size_t)rand() % len;
+        assert_int_equal(tu_http(f->port, method, path, CT, body, len, &r), 0);
+        if (r.status != 200 && (!strstr(r.body, "\"error_code\":") || r.status < 400))
+            fail_msg("%s %s %.*s -> %d %s", method, path, (int)len, body, r.status, r.body);
+        tu_http_resp_free(&r);
+    }
+    expect(f, "GET", "/", NULL, NULL, 200, "{}");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_readiness, setup, teardown),
@@ -179,6 +217,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_register_and_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_and_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mutated_requests, setup, teardown),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests_name("api over http", tests, NULL, NULL);

@@ -165,6 +165,23 @@ static void check_latest(brk_partition_t *p, const model_t *m, bool tombstones_v
     }
 }
 
+/* Every offset of the log, gaps included, reads back the next batch at or after it. */
+static void check_every_offset(brk_partition_t *p) {
+    int64_t ls, hw;
+    cn_buf_t out;
+    brk_partition_offsets(p, &ls, &hw);
+    cn_buf_init(&out, CN_BUF_NO_LIMIT);
+    for (int64_t o = ls; o < hw; o++) {
+        brk_batch_hdr_t h;
+        cn_buf_reset(&out);
+        assert_int_equal(brk_partition_read(p, o, 1, &out, NULL, NULL), CN_OK);
+        assert_true(out.len >= BRK_BATCH_HEADER_SIZE);
+        assert_int_equal(brk_batch_hdr_decode(out.data, out.len, &h, NULL), CN_OK);
+        assert_true(h.base_offset + h.last_offset_delta >= o);
+    }
+    cn_buf_fini(&out);
+}
+
 static size_t count_records(brk_partition_t *p) {
     seen_t seen[NKEYS];
     return read_all(p, seen);
@@ -199,6 +216,10 @@ static void test_compact_latest(void **state) {
     assert_true(count_records(p) <= n1);
     assert_int_equal(count_records(p), NKEYS);
     check_latest(p, &m, true);
+    /* the small cleaned segments were merged */
+    brk_partition_stats(p, &after);
+    assert_true(after.segments <= 3);
+    check_every_offset(p);
     brk_partition_put(p);
     brk_logs_close(logs);
     logs = bt_open(dir); /* and after a restart */
@@ -254,6 +275,8 @@ static size_t leftovers(const char *dir) {
     return n;
 }
 
+/* Steps 1..4 of a swap, each left behind as a crash would; the group merges several small
+ * cleaned segments (the first cleaning made them small), so recovery must retire them all. */
 static void test_crash_during_swap(void **state) {
     (void)state;
     for (int step = 1; step <= 4; step++) {
@@ -261,10 +284,20 @@ static void test_crash_during_swap(void **state) {
         brk_logs_options_t o;
         brk_logs_t *logs = bt_open(dir);
         brk_partition_t *p = open_part(logs, true);
+        brk_partition_stats_t st;
         model_t m;
         cn_error_t err;
+        int keys[NKEYS];
         write_history(p, &m, 80);
         assert_int_equal(brk_partition_roll(p, NULL), CN_OK);
+        assert_int_equal(brk_partition_compact(p, 5000, NULL), CN_OK);
+        for (int i = 0; i < NKEYS; i++)
+            keys[i] = i;
+        for (int v = 0; v < 10; v++) { /* more history, a few segments more */
+            put_keys(p, &m, keys + v % 5, 7, 500 + v, false);
+            assert_int_equal(brk_partition_roll(p, NULL), CN_OK);
+        }
+        brk_partition_stats(p, &st);
         brk_partition_put(p);
         brk_logs_close(logs);
         memset(&o, 0, sizeof(o));
@@ -280,9 +313,15 @@ static void test_crash_during_swap(void **state) {
         assert_int_equal(leftovers(dir), 0);
         p = open_part(logs, false);
         check_latest(p, &m, true);
+        check_every_offset(p);
         assert_int_equal(brk_partition_compact(p, 5000, NULL), CN_OK);
         check_latest(p, &m, true);
         assert_int_equal(count_records(p), NKEYS);
+        {
+            brk_partition_stats_t after;
+            brk_partition_stats(p, &after);
+            assert_true(after.segments < st.segments);
+        }
         brk_partition_put(p);
         brk_logs_close(logs);
         tu_tmpdir_free(dir);

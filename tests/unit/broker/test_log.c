@@ -596,6 +596,216 @@ static void test_wait_and_hook(void **state) {
     tu_tmpdir_free(dir);
 }
 
+/* ---- a durable append is visible only once fsynced ---- */
+
+typedef struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool closed; /* fsyncs wait while closed */
+    int entered; /* fsyncs that reached the gate */
+} gate_t;
+
+static int gated_fsync(void *arg, int fd) {
+    gate_t *g = arg;
+    pthread_mutex_lock(&g->mu);
+    g->entered++;
+    pthread_cond_broadcast(&g->cv);
+    while (g->closed)
+        pthread_cond_wait(&g->cv, &g->mu);
+    pthread_mutex_unlock(&g->mu);
+    return fdatasync(fd);
+}
+
+static void *sync_append(void *arg) {
+    bt_batch_spec_t s = bt_spec(3, 40, 7);
+    return (void *)(intptr_t)bt_append(arg, &s, true, NULL);
+}
+
+static void test_durable_visibility(void **state) {
+    char *dir = tu_tmpdir("log_vis");
+    gate_t g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0};
+    brk_logs_options_t o;
+    brk_logs_t *logs;
+    brk_partition_t *p;
+    bt_batch_spec_t plain = bt_spec(2, 40, 5);
+    pthread_t th;
+    int64_t hw, off, ts;
+    cn_buf_t out;
+    void *r;
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.dir = dir;
+    o.fsync_fn = gated_fsync;
+    o.fsync_arg = &g;
+    logs = brk_logs_open(&o, NULL);
+    p = make_topic(logs, "vis", NULL, 0);
+    assert_int_equal(bt_append(p, &plain, false, NULL), CN_OK); /* offsets 0-1, visible */
+    pthread_mutex_lock(&g.mu);
+    g.closed = true;
+    g.entered = 0;
+    pthread_mutex_unlock(&g.mu);
+    assert_int_equal(pthread_create(&th, NULL, sync_append, p), 0);
+    pthread_mutex_lock(&g.mu);
+    while (g.entered == 0)
+        pthread_cond_wait(&g.cv, &g.mu);
+    pthread_mutex_unlock(&g.mu);
+    /* written (offsets 2-4) but its fsync has not returned: readers do not see it, nor what
+     * comes after it */
+    assert_int_equal(bt_append(p, &plain, false, NULL), CN_OK); /* offsets 5-6 */
+    brk_partition_offsets(p, NULL, &hw);
+    assert_int_equal(hw, 2);
+    cn_buf_init(&out, CN_BUF_NO_LIMIT);
+    assert_int_equal(brk_partition_read(p, 2, 1 << 20, &out, NULL, NULL), CN_OK);
+    assert_int_equal(out.len, 0);
+    assert_int_equal(brk_partition_read(p, 3, 1 << 20, &out, NULL, NULL),
+                     CN_ERR_OFFSET_OUT_OF_RANGE);
+    assert_int_equal(brk_partition_offset_for_time(p, 7, &off, &ts, NULL), CN_OK);
+    assert_int_equal(off, -1);
+    assert_false(brk_partition_wait(p, 2, 10));
+    pthread_mutex_lock(&g.mu);
+    g.closed = false;
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+    pthread_join(th, &r);
+    assert_int_equal((intptr_t)r, CN_OK);
+    brk_partition_offsets(p, NULL, &hw);
+    assert_int_equal(hw, 7); /* the durable append and the one behind it */
+    assert_int_equal(brk_partition_read(p, 2, 1 << 20, &out, NULL, NULL), CN_OK);
+    {
+        int64_t first, next;
+        assert_int_equal(bt_walk(&out, &first, &next), 2);
+        assert_int_equal(first, 2);
+        assert_int_equal(next, 7);
+    }
+    cn_buf_fini(&out);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    tu_tmpdir_free(dir);
+}
+
+/* The zero-copy form describes exactly the bytes the copying read returns. */
+static void test_read_span(void **state) {
+    static const char *const kv[] = {"segment.bytes", "20000", "index.interval.bytes", "1500"};
+    static const size_t maxes[] = {0, 1, 700, 5000, 12345, 1 << 20};
+    char *dir = tu_tmpdir("log_span");
+    brk_logs_t *logs = bt_open(dir);
+    brk_partition_t *p = make_topic(logs, "span", kv, 2);
+    int64_t hw;
+    cn_buf_t out, got;
+    (void)state;
+    for (int i = 0; i < 80; i++) {
+        bt_batch_spec_t s = bt_spec(1 + i % 5, 50 + (size_t)(i * 37) % 400, 1000 + i);
+        assert_int_equal(bt_append(p, &s, false, NULL), CN_OK);
+    }
+    brk_partition_offsets(p, NULL, &hw);
+    cn_buf_init(&out, CN_BUF_NO_LIMIT);
+    cn_buf_init(&got, CN_BUF_NO_LIMIT);
+    for (int64_t o = 0; o <= hw; o += 3) {
+        for (size_t m = 0; m < sizeof(maxes) / sizeof(maxes[0]); m++) {
+            brk_read_span_t span;
+            brk_read_info_t info;
+            cn_buf_reset(&out);
+            cn_buf_reset(&got);
+            assert_int_equal(brk_partition_read(p, o, maxes[m], &out, NULL, NULL), CN_OK);
+            assert_int_equal(brk_partition_read_span(p, o, maxes[m], &span, &info, NULL), CN_OK);
+            assert_int_equal(info.high_watermark, hw);
+            assert_int_equal(span.len, out.len);
+            if (span.len) {
+                assert_int_equal(cn_buf_reserve(&got, span.len), CN_OK);
+                assert_int_equal(pread(span.fd, got.data, span.len, (off_t)span.pos),
+                                 (ssize_t)span.len);
+                assert_memory_equal(got.data, out.data, out.len);
+            }
+            brk_read_span_release(&span);
+        }
+    }
+    {
+        brk_read_span_t span;
+        assert_int_equal(brk_partition_read_span(p, hw + 1, 100, &span, NULL, NULL),
+                         CN_ERR_OFFSET_OUT_OF_RANGE);
+    }
+    cn_buf_fini(&out);
+    cn_buf_fini(&got);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    tu_tmpdir_free(dir);
+}
+
+static void test_flush_policy(void **state) {
+    static const char *const kv[] = {"flush.messages", "5"};
+    char *dir = tu_tmpdir("log_flush");
+    brk_logs_options_t o;
+    brk_logs_t *logs;
+    brk_partition_t *p;
+    brk_partition_stats_t st;
+    bt_batch_spec_t s = bt_spec(2, 20, 1);
+    brk_partition_stats_t before;
+    (void)state;
+    logs = bt_open(dir);
+    p = make_topic(logs, "fm", kv, 1);
+    brk_partition_stats(p, &before);
+    assert_int_equal(bt_append(p, &s, false, NULL), CN_OK); /* 2 unflushed */
+    assert_int_equal(bt_append(p, &s, false, NULL), CN_OK); /* 4 */
+    brk_partition_stats(p, &st);
+    assert_int_equal(st.fsyncs, before.fsyncs);
+    assert_int_equal(bt_append(p, &s, false, NULL), CN_OK); /* 6: over flush.messages */
+    brk_partition_stats(p, &st);
+    assert_int_equal(st.fsyncs, before.fsyncs + 1);
+    assert_int_equal(brk_partition_flush(p, NULL), CN_OK); /* nothing left to sync */
+    brk_partition_stats(p, &st);
+    assert_int_equal(st.fsyncs, before.fsyncs + 1);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    /* flush.ms: the background thread fsyncs data older than that */
+    memset(&o, 0, sizeof(o));
+    o.dir = dir;
+    o.background = true;
+    o.cleaner_interval_ms = 10;
+    logs = brk_logs_open(&o, NULL);
+    {
+        static const char *const kv2[] = {"flush.ms", "1"};
+        p = make_topic(logs, "fms", kv2, 1);
+    }
+    brk_partition_stats(p, &before);
+    assert_int_equal(bt_append(p, &s, false, NULL), CN_OK);
+    for (int i = 0; i < 500; i++) { /* bounded: at most ~5 s */
+        brk_partition_stats(p, &st);
+        if (st.fsyncs > before.fsyncs)
+            break;
+        usleep(10000);
+    }
+    assert_true(st.fsyncs > before.fsyncs);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    tu_tmpdir_free(dir);
+}
+
+static void test_delete_while_held(void **state) {
+    char *dir = tu_tmpdir("log_delheld");
+    brk_logs_t *logs = bt_open(dir);
+    brk_partition_t *p = make_topic(logs, "gone", NULL, 0);
+    bt_batch_spec_t s = bt_spec(2, 20, 1);
+    cn_buf_t out;
+    int64_t first, next;
+    (void)state;
+    assert_int_equal(bt_append(p, &s, true, NULL), CN_OK);
+    assert_int_equal(brk_topic_delete(logs, "gone", NULL), CN_OK);
+    assert_null(brk_partition_get(logs, "gone", 0, NULL));
+    cn_buf_init(&out, CN_BUF_NO_LIMIT); /* the held partition still reads */
+    assert_int_equal(brk_partition_read(p, 0, 100, &out, NULL, NULL), CN_OK);
+    assert_int_equal(bt_walk(&out, &first, &next), 1);
+    cn_buf_fini(&out);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    logs = bt_open(dir); /* a new topic of the same name starts empty */
+    p = make_topic(logs, "gone", NULL, 0);
+    brk_partition_offsets(p, &first, &next);
+    assert_int_equal(next, 0);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    tu_tmpdir_free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_read),    cmocka_unit_test(test_roll_and_index),
@@ -604,6 +814,8 @@ int main(void) {
         cmocka_unit_test(test_delete_records), cmocka_unit_test(test_idempotent),
         cmocka_unit_test(test_rejects),        cmocka_unit_test(test_log_append_time),
         cmocka_unit_test(test_group_commit),   cmocka_unit_test(test_wait_and_hook),
+        cmocka_unit_test(test_flush_policy),   cmocka_unit_test(test_delete_while_held),
+        cmocka_unit_test(test_read_span),      cmocka_unit_test(test_durable_visibility),
     };
     return cmocka_run_group_tests_name("brk_log", tests, NULL, NULL);
 }

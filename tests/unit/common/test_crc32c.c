@@ -52,12 +52,32 @@ static void test_crc32c_hw_matches_sw(void **state) {
     assert_int_equal(cn_crc32c_hw(0, buf, 4096), cn_crc32c_sw(0, buf, 4096));
 }
 
+/* Buffers long enough for the three-stream path, at odd lengths and offsets. */
+static void test_crc32c_long_buffers(void **state) {
+    size_t cap = 64 * 1024 + 64;
+    unsigned char *buf = malloc(cap);
+    unsigned seed = tu_seed();
+    (void)state;
+    assert_non_null(buf);
+    for (size_t i = 0; i < cap; i++)
+        buf[i] = (unsigned char)rand_r(&seed);
+    for (int t = 0; t < 200; t++) {
+        size_t off = (size_t)rand_r(&seed) % 64, len = (size_t)rand_r(&seed) % (cap - 64);
+        uint32_t sw = cn_crc32c_sw(0, buf + off, len);
+        assert_int_equal(cn_crc32c(0, buf + off, len), sw);
+        if (cn_crc32c_hw_available())
+            assert_int_equal(cn_crc32c_hw(0, buf + off, len), sw);
+    }
+    for (size_t len = 3 * 1024 - 8; len <= 3 * 1024 + 8; len++)
+        assert_int_equal(cn_crc32c(0, buf, len), cn_crc32c_sw(0, buf, len));
+    free(buf);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_crc32c_check_value),
-        cmocka_unit_test(test_crc32c_known_vectors),
-        cmocka_unit_test(test_crc32c_incremental),
-        cmocka_unit_test(test_crc32c_hw_matches_sw),
+        cmocka_unit_test(test_crc32c_check_value),  cmocka_unit_test(test_crc32c_known_vectors),
+        cmocka_unit_test(test_crc32c_incremental),  cmocka_unit_test(test_crc32c_hw_matches_sw),
+        cmocka_unit_test(test_crc32c_long_buffers),
     };
     return cmocka_run_group_tests_name("crc32c", tests, NULL, NULL);
 }

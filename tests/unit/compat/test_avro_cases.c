@@ -30,6 +30,8 @@ typedef struct tcase {
     kv_t kv[MAX_LINES];
     int n;
     char why[1024]; /* failure reason */
+    int roundtrips;
+    bool rt_fail; /* a schema's stored text did not parse back to an identical model */
 } tcase_t;
 
 static const char *get(const tcase_t *c, const char *key) {
@@ -85,6 +87,23 @@ static compat_schema_t *parse(env_t *e, const char *text, bool normalize, cn_err
     return compat_schema_parse(text, strlen(text), &po, err);
 }
 
+/* Parse, then check that the stored text parses back to an identical model. */
+static compat_schema_t *parse_rt(tcase_t *c, env_t *e, const char *text, cn_error_t *err) {
+    compat_schema_t *s = parse(e, text, false, err), *again;
+    cn_error_t err2;
+    if (!s)
+        return NULL;
+    again = parse(e, compat_schema_canonical(s), false, &err2);
+    c->roundtrips++;
+    if (!again || !compat_avro_identical(compat_schema_avro(s), compat_schema_avro(again))) {
+        c->rt_fail = true;
+        snprintf(c->why, sizeof(c->why), "round trip of %.200s failed: %s", text,
+                 again ? "models differ" : err2.msg);
+    }
+    compat_schema_free(again);
+    return s;
+}
+
 static bool load_imports(tcase_t *c, env_t *e) {
     cn_error_t err;
     for (int i = 0; i < c->n; i++) {
@@ -114,13 +133,13 @@ static const char *avro_issue_str(const compat_avro_issue_t *is, char *buf, size
 
 static bool run_rw(tcase_t *c, env_t *e) {
     cn_error_t err;
-    compat_schema_t *r = parse(e, get(c, "reader"), false, &err), *w = NULL;
+    compat_schema_t *r = parse_rt(c, e, get(c, "reader"), &err), *w = NULL;
     compat_avro_result_t res = {0};
     bool ok = true, want_ok = strcmp(get(c, "expect") ? get(c, "expect") : "", "compatible") == 0;
     char buf[2048];
     if (!r)
         return failf(c, "reader does not parse: %s", err.msg);
-    if (!(w = parse(e, get(c, "writer"), false, &err))) {
+    if (!(w = parse_rt(c, e, get(c, "writer"), &err))) {
         compat_schema_free(r);
         return failf(c, "writer does not parse: %s", err.msg);
     }
@@ -182,7 +201,7 @@ static bool run_level(tcase_t *c, env_t *e) {
         if (strcmp(c->kv[i].key, "old") != 0)
             continue;
         hist[n].version = (int32_t)n + 1;
-        if (!(hist[n++].schema = parse(e, c->kv[i].val, false, &err)))
+        if (!(hist[n++].schema = parse_rt(c, e, c->kv[i].val, &err)))
             ok = failf(c, "old version %zu does not parse: %s", n, err.msg);
     }
     if (get(c, "versions")) { /* explicit version numbers, e.g. "1 3 4" (gaps = deleted) */
@@ -190,7 +209,7 @@ static bool run_level(tcase_t *c, env_t *e) {
         for (size_t i = 0; i < n; i++)
             hist[i].version = (int32_t)strtol(p, &p, 10);
     }
-    if (ok && !(nw = parse(e, get(c, "new"), false, &err)))
+    if (ok && !(nw = parse_rt(c, e, get(c, "new"), &err)))
         ok = failf(c, "new does not parse: %s", err.msg);
     if (ok) {
         assert_int_equal(compat_check(level, nw, hist, n, &rep, &err), CN_OK);
@@ -284,7 +303,7 @@ static bool run_case(tcase_t *c) {
     else if (ok)
         ok = failf(c, "case has no reader, level, invalid or schema");
     env_fini(&e);
-    return ok;
+    return ok && !c->rt_fail;
 }
 
 /* ---- the file format ---- */
@@ -297,6 +316,7 @@ static void case_reset(tcase_t *c) {
     free(c->name);
     c->name = NULL;
     c->n = 0;
+    c->rt_fail = false;
 }
 
 static void flush(tcase_t *c, int *runs, int *fails) {
@@ -351,7 +371,7 @@ static void test_case_file(void **state) {
         }
     }
     flush(&c, &runs, &fails);
-    printf("%s: %d cases, %d failed\n", file, runs, fails);
+    printf("%s: %d cases, %d failed, %d extra round trips\n", file, runs, fails, c.roundtrips);
     free(text);
     assert_int_equal(fails, 0);
     assert_true(runs > 0);

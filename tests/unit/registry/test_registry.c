@@ -17,6 +17,8 @@ typedef struct fx {
     reg_registry_t *reg;
 } fx_t;
 
+static const cn_log_t quiet = {CN_LOG_ERROR, 2, "test"};
+
 static reg_registry_t *open_reg(reg_store_t *st) {
     reg_options_t o;
     cn_error_t err;
@@ -24,6 +26,7 @@ static reg_registry_t *open_reg(reg_store_t *st) {
     reg_options_defaults(&o);
     o.store = st;
     o.lang = reg_fake_lang();
+    o.log = &quiet;
     reg = reg_new(&o, &err);
     assert_non_null(reg);
     assert_int_equal(reg_replay(reg, &err), CN_OK);
@@ -238,9 +241,14 @@ static void test_modes(void **state) {
     assert_int_equal(reg_text(f->reg, "m", S1, &id, &err), CN_OK); /* lookups still work */
     assert_int_equal(reg_mode_delete(f->reg, "m", &m, &err), CN_OK);
     assert_int_equal(m, REG_MODE_READONLY);
+    must_reg(f->reg, "m", S2);
+    assert_int_equal(reg_delete_version(f->reg, "m", 2, false, &id, &err), CN_OK);
     assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, false, &err),
                      CN_ERR_OPERATION_NOT_PERMITTED);
     assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, true, &err), CN_OK);
+    reg_rdlock(f->reg); /* entering IMPORT purged the soft-deleted version */
+    assert_null(reg_subject_version(reg_subject_get(f->reg, "m"), 2));
+    reg_unlock(f->reg);
     assert_int_equal(reg_text(f->reg, "imp", S3, &id, &err), CN_ERR_OPERATION_NOT_PERMITTED);
     reg_schema_req_init(&req);
     req.schema = S3;
@@ -276,6 +284,34 @@ static void test_contexts(void **state) {
     assert_non_null(strstr(reg_schema_by_id(f->reg, 2, ":.stg:x")->text, "int"));
     assert_null(reg_schema_by_id(f->reg, 2, "x"));
     reg_unlock(f->reg);
+}
+
+static void test_metadata_identity_and_fallback(void **state) {
+    fx_t *f = *state;
+    reg_schema_req_t req;
+    cn_error_t err;
+    int32_t id = 0;
+    json_t *md = json_pack("{s:{s:s}}", "properties", "owner", "a");
+    json_t *md2 = json_pack("{s:{s:s}}", "properties", "owner", "b");
+    assert_int_equal(must_reg(f->reg, "plain", S1), 1);
+    reg_schema_req_init(&req);
+    req.schema = S1;
+    req.schema_len = strlen(S1);
+    req.metadata = md;
+    assert_int_equal(reg_register(f->reg, "meta", &req, &id, &err), CN_OK);
+    assert_int_equal(id, 2);                           /* metadata is part of identity */
+    assert_int_equal(must_reg(f->reg, "meta", S1), 2); /* metadata taken from the latest */
+    assert_int_equal(latest_version(f->reg, "meta"), 1);
+    req.schema = NULL; /* a metadata-only update reuses the latest schema text */
+    req.schema_len = 0;
+    req.metadata = md2;
+    assert_int_equal(reg_register(f->reg, "meta", &req, &id, &err), CN_OK);
+    assert_int_equal(id, 3);
+    assert_int_equal(latest_version(f->reg, "meta"), 2);
+    assert_int_equal(reg_register(f->reg, "nothing", &req, &id, &err), CN_ERR_INVALID_SCHEMA);
+    assert_string_equal(err.msg, "Empty schema");
+    json_decref(md);
+    json_decref(md2);
 }
 
 static void test_subject_and_version_rules(void **state) {
@@ -405,6 +441,55 @@ static void test_replay_variants(void **state) {
     reg_store_free(st);
 }
 
+/* Mutated records (bytes flipped, cut, spliced) never crash the reader; what survives is
+ * applied and the registry keeps working. Bounded and seeded. */
+static void test_replay_mutated_records(void **state) {
+    static const char *const keys[] = {
+        "{\"keytype\":\"SCHEMA\",\"subject\":\"m\",\"version\":1,\"magic\":1}",
+        "{\"keytype\":\"CONFIG\",\"subject\":\"m\",\"magic\":0}",
+        "{\"keytype\":\"DELETE_SUBJECT\",\"subject\":\"m\",\"magic\":0}",
+        "{\"keytype\":\"MODE\",\"magic\":0}"};
+    static const char *const vals[] = {
+        "{\"subject\":\"m\",\"version\":1,\"id\":4,\"schema\":\"\\\"int\\\"\","
+        "\"references\":[{\"name\":\"a\",\"subject\":\"b\",\"version\":1}]}",
+        "{\"compatibilityLevel\":\"FULL\"}", "{\"subject\":\"m\",\"version\":1}",
+        "{\"mode\":\"READONLY\"}"};
+    unsigned seed = tu_seed();
+    reg_store_t *st = reg_store_mem_new();
+    reg_registry_t *reg;
+    char k[256], v[256];
+    int32_t id;
+    (void)state;
+    srand(seed);
+    for (int i = 0; i < 3000; i++) {
+        size_t kl, vl;
+        int which = rand() % 4;
+        snprintf(k, sizeof(k), "%s", keys[which]);
+        snprintf(v, sizeof(v), "%s", vals[which]);
+        kl = strlen(k);
+        vl = strlen(v);
+        for (int m = rand() % 4; m > 0; m--) {
+            k[rand() % kl] = (char)(rand() % 256);
+            v[rand() % vl] = (char)(rand() % 256);
+        }
+        if (rand() % 5 == 0)
+            kl = (size_t)rand() % kl;
+        if (rand() % 5 == 0)
+            vl = (size_t)rand() % vl;
+        k[kl] = v[vl] = '\0';
+        put(st, memchr(k, 0, kl) ? "" : k, memchr(v, 0, vl) ? NULL : v);
+    }
+    reg = open_reg(st);
+    assert_int_equal(reg_mode_set(reg, NULL, REG_MODE_READWRITE, false, NULL), CN_OK);
+    id = must_reg(reg, "after", "\"string\"");
+    assert_int_equal(latest_version(reg, "after"), 1);
+    reg_rdlock(reg);
+    assert_string_equal(reg_schema_by_id(reg, id, NULL)->text, "\"string\"");
+    reg_unlock(reg);
+    reg_free(reg);
+    reg_store_free(st);
+}
+
 static void test_writes_refused_before_replay(void **state) {
     reg_store_t *st = reg_store_mem_new();
     reg_options_t o;
@@ -433,9 +518,11 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
         cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contexts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_metadata_identity_and_fallback, setup, teardown),
         cmocka_unit_test(test_subject_and_version_rules),
         cmocka_unit_test_setup_teardown(test_replay_rebuilds_state, setup, teardown),
         cmocka_unit_test(test_replay_variants),
+        cmocka_unit_test(test_replay_mutated_records),
         cmocka_unit_test(test_writes_refused_before_replay),
     };
     return cmocka_run_group_tests_name("registry domain", tests, NULL, NULL);

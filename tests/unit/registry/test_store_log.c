@@ -117,6 +117,33 @@ static void test_garbage_and_corrupt_tail(void **state) {
     tu_tmpdir_free(e.dir);
 }
 
+/* A record another producer appended to `_schemas` shows up after reg_refresh. */
+static void test_follow_external_writes(void **state) {
+    env_t e = {tu_tmpdir("store-follow"), NULL, NULL, NULL};
+    const char *key = "{\"keytype\":\"SCHEMA\",\"subject\":\"ext\",\"version\":1,\"magic\":1}";
+    const char *val = "{\"subject\":\"ext\",\"version\":1,\"id\":42,\"schema\":\"\\\"int\\\"\","
+                      "\"deleted\":false}";
+    reg_rec_t rec = {(const uint8_t *)key,
+                     (int32_t)strlen(key),
+                     (const uint8_t *)val,
+                     (int32_t)strlen(val),
+                     0,
+                     0};
+    (void)state;
+    env_open(&e);
+    assert_int_equal(reg_store_append(e.store, &rec, 1, NULL, NULL), CN_OK);
+    reg_rdlock(e.reg);
+    assert_null(reg_subject_get(e.reg, "ext"));
+    reg_unlock(e.reg);
+    assert_int_equal(reg_refresh(e.reg, NULL), CN_OK);
+    reg_rdlock(e.reg);
+    assert_non_null(reg_schema_by_id(e.reg, 42, NULL));
+    reg_unlock(e.reg);
+    assert_int_equal(reg_text(&e, "new", "\"string\""), 43);
+    env_close(&e);
+    tu_tmpdir_free(e.dir);
+}
+
 static void test_wrong_topic_refused(void **state) {
     char *dir = tu_tmpdir("store-wrong");
     brk_logs_options_t lo = {0};
@@ -146,6 +173,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay_after_reopen),
         cmocka_unit_test(test_garbage_and_corrupt_tail),
+        cmocka_unit_test(test_follow_external_writes),
         cmocka_unit_test(test_wrong_topic_refused),
     };
     return cmocka_run_group_tests_name("registry store on the log", tests, NULL, NULL);

@@ -16,6 +16,9 @@
 
 #include "tests/unit/serdes/serdes_test_util.h"
 
+#define PAY_STR                                                                                    \
+    "{\"type\":\"record\",\"name\":\"Pay\",\"namespace\":\"shop\",\"fields\":[{\"name\":"          \
+    "\"amt\",\"type\":\"string\"}]}"
 #define PAY                                                                                        \
     "{\"type\":\"record\",\"name\":\"Pay\",\"namespace\":\"shop\",\"fields\":[{\"name\":\"amt\","  \
     "\"type\":\"long\"}]}"
@@ -374,6 +377,9 @@ static void test_avro_use_schema_id_and_latest(void **state) {
         cairn_serializer_new(lat, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
     cairn_serializer_t *s3 =
         cairn_serializer_new(strict, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    cairn_serdes_t *lax = st_handle(mr_url(f->mr), "use.latest.version", "true",
+                                    "latest.compatibility.strict", "false", NULL);
+    cairn_serializer_t *s4, *s5;
     cairn_error_t err;
     void *buf;
     size_t len;
@@ -388,16 +394,126 @@ static void test_avro_use_schema_id_and_latest(void **state) {
                        "EUR",
                        5);
     cairn_free(buf);
+    /* The local schema differs from latest: checked (backward) and translated into latest. */
+    ser_json(s3, "lat", "{\"amt\":3}", &buf, &len);
+    assert_int_equal(((uint8_t *)buf)[4], v2);
+    assert_bytes_equal((char *)buf + 5, len - 5,
+                       "\x06\x06"
+                       "EUR",
+                       5);
+    cairn_free(buf);
     buf = NULL;
-    assert_int_equal(cairn_serialize_json(s3, "lat", "{\"amt\":3}", 9, &buf, &len, &err),
+    s4 = cairn_serializer_new(strict, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY_STR, NULL);
+    assert_int_equal(cairn_serialize_json(s4, "lat", "{\"amt\":\"3\"}", 11, &buf, &len, &err),
                      CAIRN_ERR_INCOMPATIBLE);
     assert_non_null(strstr(err.msg, "latest.compatibility.strict"));
+    s5 = cairn_serializer_new(lax, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY_STR, NULL);
+    assert_int_equal(cairn_serialize_json(s5, "lat", "{\"amt\":\"3\"}", 11, &buf, &len, &err),
+                     CAIRN_ERR_INCOMPATIBLE);
+    assert_non_null(strstr(err.msg, "cannot take the serializer's values"));
+    assert_null(buf);
+    cairn_serializer_free(s4);
+    cairn_serializer_free(s5);
+    cairn_serdes_free(lax);
     cairn_serializer_free(s1);
     cairn_serializer_free(s2);
     cairn_serializer_free(s3);
     cairn_serdes_free(pin);
     cairn_serdes_free(lat);
     cairn_serdes_free(strict);
+}
+
+static int cb_subject(void *opaque, const char *topic, cairn_role_t role, const char *record,
+                      char *out, size_t cap) {
+    snprintf(out, cap, "%s.%s.%s", (const char *)opaque, topic, role == CAIRN_ROLE_KEY ? "k" : "v");
+    (void)record;
+    return 0;
+}
+
+static void expect_subject(fx_t *f, cairn_serdes_t *sd, cairn_role_t role, const char *want) {
+    cairn_serializer_t *ser = cairn_serializer_new(sd, CAIRN_FORMAT_AVRO, role, PAY, NULL);
+    char req[256], path[256];
+    assert_int_equal(cairn_serializer_prepare(ser, "orders", NULL, NULL), CAIRN_OK);
+    mr_last_request(f->mr, req, sizeof(req));
+    snprintf(path, sizeof(path), "POST /subjects/%s/versions", want);
+    assert_string_equal(req, path);
+    cairn_serializer_free(ser);
+}
+
+static void test_avro_subject_strategies(void **state) {
+    fx_t *f = *state;
+    cairn_serdes_t *sd = st_handle(mr_url(f->mr), "key.subject.name.strategy", "RecordNameStrategy",
+                                   "value.subject.name.strategy", "TopicRecordNameStrategy", NULL);
+    cairn_conf_t *conf = cairn_conf_new();
+    cairn_serdes_t *cb;
+    expect_subject(f, f->sd, CAIRN_ROLE_KEY, "orders-key");
+    expect_subject(f, f->sd, CAIRN_ROLE_VALUE, "orders-value");
+    expect_subject(f, sd, CAIRN_ROLE_KEY, "shop.Pay");
+    expect_subject(f, sd, CAIRN_ROLE_VALUE, "orders-shop.Pay");
+    cairn_conf_set(conf, "schema.registry.url", mr_url(f->mr), NULL);
+    cairn_conf_set_subject_fn(conf, CAIRN_ROLE_VALUE, cb_subject, "ctx");
+    cb = cairn_serdes_new(conf, NULL);
+    expect_subject(f, cb, CAIRN_ROLE_VALUE, "ctx.orders.v");
+    expect_subject(f, cb, CAIRN_ROLE_KEY, "orders-key");
+    cairn_serdes_free(cb);
+    cairn_serdes_free(sd);
+}
+
+static void test_avro_primitive_keys(void **state) {
+    fx_t *f = *state;
+    static const struct {
+        const char *schema, *json, *payload;
+        size_t plen;
+    } cases[] = {
+        {"\"string\"", "\"k\\u00e9y\"", "\x08k\xc3\xa9y", 5},
+        {"{\"type\":\"long\"}", "-3", "\x05", 1},
+        {"\"null\"", "null", "", 0},
+        {"[\"null\",\"int\"]", "{\"int\":1}", "\x02\x02", 2},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cairn_serializer_t *ser =
+            cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_KEY, cases[i].schema, NULL);
+        cairn_deserializer_t *des =
+            cairn_deserializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_KEY, NULL, NULL);
+        void *buf;
+        size_t len;
+        char *json;
+        assert_non_null(ser);
+        ser_json(ser, "keys", cases[i].json, &buf, &len);
+        assert_bytes_equal((char *)buf + 5, len - 5, cases[i].payload, cases[i].plen);
+        json = des_json(des, buf, len);
+        st_assert_json(json, cases[i].json);
+        cairn_free(json);
+        cairn_free(buf);
+        cairn_deserializer_free(des);
+        cairn_serializer_free(ser);
+    }
+}
+
+static void test_avro_framing_none(void **state) {
+    fx_t *f = *state;
+    int32_t id = mr_add(f->mr, "raw-value", PAY);
+    char sid[16];
+    cairn_serdes_t *sd;
+    cairn_serializer_t *ser;
+    cairn_deserializer_t *des;
+    void *buf;
+    size_t len;
+    char *json;
+    snprintf(sid, sizeof(sid), "%d", (int)id);
+    sd = st_handle(mr_url(f->mr), "serializer.framing", "none", "deserializer.framing", "none",
+                   "use.schema.id", sid, NULL);
+    ser = cairn_serializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    des = cairn_deserializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
+    ser_json(ser, "raw", "{\"amt\":42}", &buf, &len);
+    assert_bytes_equal(buf, len, "\x54", 1); /* no prefix */
+    json = des_json(des, buf, len);
+    st_assert_json(json, "{\"amt\":42}");
+    cairn_free(json);
+    cairn_free(buf);
+    cairn_deserializer_free(des);
+    cairn_serializer_free(ser);
+    cairn_serdes_free(sd);
 }
 
 int main(void) {
@@ -412,6 +528,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_avro_bad_json_and_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_avro_auto_register_off, setup, teardown),
         cmocka_unit_test_setup_teardown(test_avro_use_schema_id_and_latest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_avro_subject_strategies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_avro_primitive_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_avro_framing_none, setup, teardown),
     };
     return cmocka_run_group_tests_name("serdes_avro", tests, NULL, NULL);
 }

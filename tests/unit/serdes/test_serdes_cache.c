@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cairn/serdes.h>
+#include <cairn/serdes_avro.h>
 
 #include "serdes/serdes_lru.h"
 #include "tests/unit/serdes/serdes_test_util.h"
@@ -160,6 +161,25 @@ static void test_latest_ttl(void **state) {
     assert_int_equal(id, 2);
     assert_int_equal(cairn_serializer_prepare(sf, "t", &id, NULL), CAIRN_OK);
     assert_int_equal(id, 1);
+    /* A schema handed out stays valid after the entry behind it is refreshed. */
+    {
+        avro_schema_t schema;
+        avro_value_iface_t *iface;
+        avro_value_t v;
+        void *buf = NULL;
+        size_t len;
+        assert_int_equal(cairn_avro_serializer_schema(sz, "t", &schema, NULL), CAIRN_OK);
+        assert_int_equal(cairn_serializer_prepare(sz, "t", &id, NULL), CAIRN_OK); /* refresh */
+        cairn_serdes_purge(zero);
+        iface = avro_generic_class_from_schema(schema);
+        assert_non_null(iface);
+        avro_generic_value_new(iface, &v);
+        assert_int_equal(cairn_avro_serialize(sz, "t", &v, &buf, &len, NULL), CAIRN_OK);
+        assert_int_equal(len, 5 + 2);
+        cairn_free(buf);
+        avro_value_decref(&v);
+        avro_value_iface_decref(iface);
+    }
     cairn_serializer_free(sz);
     cairn_serializer_free(sf);
     cairn_serdes_free(zero);
@@ -263,6 +283,48 @@ static void test_threads_with_eviction(void **state) {
     mr_stop(mr);
 }
 
+typedef struct flight_arg {
+    cairn_serdes_t *sd;
+    int32_t id;
+    cairn_err_t rc;
+} flight_arg_t;
+
+static void *fetch_one(void *arg) {
+    flight_arg_t *a = arg;
+    char *text = NULL;
+    a->rc = cairn_schema_by_id(a->sd, a->id, &text, NULL);
+    cairn_free(text);
+    return NULL;
+}
+
+/* Concurrent misses for one id make one request (single-flight); the answer, also an error,
+ * reaches every waiter. */
+static void test_single_flight(void **state) {
+    mock_registry_t *mr = mr_start();
+    cairn_serdes_t *sd = st_handle(mr_url(mr), "missing.id.cache.ttl.sec", "0", NULL);
+    flight_arg_t a[6];
+    pthread_t th[6];
+    (void)state;
+    mr_add(mr, "s", PAY);
+    mr_delay(mr, 150);
+    for (int32_t id = 1; id <= 2; id++) { /* 1 exists, 2 does not */
+        uint64_t before = mr_requests(mr);
+        for (int t = 0; t < 6; t++) {
+            a[t] = (flight_arg_t){sd, id, CAIRN_ERR_INTERNAL};
+            pthread_create(&th[t], NULL, fetch_one, &a[t]);
+        }
+        for (int t = 0; t < 6; t++) {
+            pthread_join(th[t], NULL);
+            assert_int_equal(a[t].rc, id == 1 ? CAIRN_OK : CAIRN_ERR_UNKNOWN_ID);
+        }
+        /* Threads that arrive after the answer ask again (no negative cache here), so allow a
+         * little slack but far fewer than one request per thread. */
+        assert_true(mr_requests(mr) - before <= 2);
+    }
+    cairn_serdes_free(sd);
+    mr_stop(mr);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lru_eviction_order),
@@ -272,6 +334,7 @@ int main(void) {
         cmocka_unit_test(test_latest_ttl),
         cmocka_unit_test(test_capacity_eviction),
         cmocka_unit_test(test_threads_with_eviction),
+        cmocka_unit_test(test_single_flight),
     };
     return cmocka_run_group_tests_name("serdes_cache", tests, NULL, NULL);
 }

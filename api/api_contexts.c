@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * The /contexts resource (registry-api.md §2.8): the context listing and the delete of an
+ * empty context. The /contexts/{ctx}/... URL prefix is rewritten in api_server.c.
+ */
+#include "api/api_http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void api_contexts_get(api_req_t *req, api_resp_t *resp) {
+    size_t n = 0;
+    const char **ctxs;
+    json_t *arr = json_array();
+    int64_t off = api_query_int(req, "offset", 0), lim = api_query_int(req, "limit", -1);
+    if (!api_require_ready(req, resp)) {
+        json_decref(arr);
+        return;
+    }
+    reg_rdlock(req->reg);
+    ctxs = reg_contexts(req->reg, &n);
+    for (size_t i = 0; ctxs && i < n; i++)
+        if ((int64_t)i >= off && (lim < 0 || (int64_t)json_array_size(arr) < lim))
+            json_array_append_new(arr, json_string(ctxs[i]));
+    free(ctxs);
+    reg_unlock(req->reg);
+    api_json(resp, 200, arr);
+}
+
+void api_contexts_delete(api_req_t *req, api_resp_t *resp) {
+    size_t n = 0;
+    reg_subject_t **subs;
+    bool empty = true;
+    char ctx[256];
+    if (!api_require_ready(req, resp))
+        return;
+    reg_rdlock(req->reg);
+    subs = reg_subjects_sorted(req->reg, &n);
+    for (size_t i = 0; subs && i < n && empty; i++) {
+        reg_subject_context(subs[i]->name, ctx, sizeof(ctx));
+        empty = strcmp(ctx, req->segs[1]) != 0;
+    }
+    free(subs);
+    reg_unlock(req->reg);
+    if (!empty) {
+        char msg[300];
+        snprintf(msg, sizeof(msg), "The specified context '%.200s' is not empty.", req->segs[1]);
+        api_error(resp, req, CN_ERR_CONTEXT_NOT_EMPTY, msg);
+        return;
+    }
+    api_text(resp, 204, "");
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * The /mode resource (registry-api.md §2.7, §3.9): READWRITE, READONLY, IMPORT per subject,
+ * context or globally; 40409 / 40401 for a subject without its own mode; FORWARD refused.
+ */
+#include "api/api_http.h"
+
+#include <string.h>
+#include <strings.h>
+
+void api_mode_get(api_req_t *req, api_resp_t *resp) {
+    const char *subject;
+    reg_mode_t m;
+    cn_error_t err;
+    if (!api_scope(req, resp, &subject))
+        return;
+    if (reg_mode_get(req->reg, subject, api_query_bool(req, "defaultToGlobal"), &m, &err) == CN_OK)
+        api_json(resp, 200, json_pack("{s:s}", "mode", reg_mode_name(m)));
+    else
+        api_error_from(resp, req, &err);
+}
+
+void api_mode_put(api_req_t *req, api_resp_t *resp) {
+    const char *subject;
+    json_t *body, *mode;
+    reg_mode_t m;
+    cn_error_t err;
+    if (!api_scope(req, resp, &subject) || !(body = api_body_object(req, resp)))
+        return;
+    mode = json_object_get(body, "mode");
+    if (json_is_string(mode) && strcasecmp(json_string_value(mode), "FORWARD") == 0)
+        api_error(resp, req, CN_ERR_INVALID_MODE,
+                  subject ? "Forward mode only supported on global level"
+                          : "Forward mode is not supported by this registry");
+    else if (!json_is_string(mode) || !reg_mode_parse(json_string_value(mode), &m))
+        api_error(resp, req, CN_ERR_INVALID_MODE, NULL);
+    else if (reg_mode_set(req->reg, subject, m, api_query_bool(req, "force"), &err) == CN_OK)
+        api_json(resp, 200, json_pack("{s:s}", "mode", reg_mode_name(m)));
+    else
+        api_error_from(resp, req, &err);
+    json_decref(body);
+}
+
+void api_mode_delete(api_req_t *req, api_resp_t *resp) {
+    const char *subject;
+    reg_mode_t old;
+    cn_error_t err;
+    if (!api_scope(req, resp, &subject))
+        return;
+    if (reg_mode_delete(req->reg, subject, &old, &err) == CN_OK)
+        api_json(resp, 200, json_pack("{s:s}", "mode", reg_mode_name(old)));
+    else
+        api_error_from(resp, req, &err);
+}
