@@ -53,7 +53,8 @@ LIB_$(1) := $$(if $$(SRC_$(1)),$(O)/lib/libcairn_$(1).a)
 $$(LIB_$(1)): $$(call obj,$$(SRC_$(1)))
 	@mkdir -p $$(@D)
 	@rm -f $$@
-	ar rcs $$@ $$^
+	@echo "  AR  $$@"
+	@ar rcs $$@ $$^
 endef
 $(foreach l,$(LAYERS),$(eval $(call layer_rules,$(l))))
 
@@ -88,17 +89,20 @@ $(O)/obj/%.o: %.c
 define main_rule
 $(O)/bin/$(patsubst %_main,%,$(basename $(notdir $(1)))): $(call obj,$(1)) $(LIBS)
 	@mkdir -p $$(@D)
-	$(CC) $(LDFLAGS) $$< $(LIBS) $(LDLIBS) -o $$@
+	@echo "  LD  $$@"
+	@$(CC) $(LDFLAGS) $$< $(LIBS) $(LDLIBS) -o $$@
 endef
 $(foreach m,$(MAIN_SRC),$(eval $(call main_rule,$(m))))
 
 $(O)/tests/%: $(O)/obj/tests/%.o $(SUPPORT_OBJ) $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $< $(SUPPORT_OBJ) $(LIBS) $(LDLIBS) $(TEST_LDLIBS) -o $@
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) $< $(SUPPORT_OBJ) $(LIBS) $(LDLIBS) $(TEST_LDLIBS) -o $@
 
 $(O)/examples/%: $(O)/obj/serdes/examples/%.o $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $< $(LIBS) $(LDLIBS) -o $@
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) $< $(LIBS) $(LDLIBS) -o $@
 
 deps:
 	@scripts/deps

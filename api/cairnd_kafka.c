@@ -30,8 +30,8 @@ bool cairnd_kafka_listener_enabled(const cn_props_t *props) {
     return *l && strcasecmp(l, "off") != 0 && strcasecmp(l, "none") != 0;
 }
 
-reg_store_t *cairnd_kafka_store_open(const cn_props_t *props, brk_logs_t *logs,
-                                     const cn_log_t *log, cn_error_t *err) {
+reg_store_t *cairnd_kafka_store_open(const cn_props_t *props, brk_logs_t *logs, const cn_log_t *log,
+                                     cn_error_t *err) {
     if (cairnd_kafka_external_store(props))
         return reg_store_kafka_new(props, log, err);
     return reg_store_log_new(logs, cn_props_get_str(props, "kafkastore.topic", "_schemas"), err);
@@ -78,8 +78,8 @@ static cn_err_t cairnd_kafka_opts(const cn_props_t *props, brk_server_opts_t *o,
     return CN_OK;
 }
 
-cn_err_t cairnd_kafka_listener_start(const cn_props_t *props, brk_logs_t *logs,
-                                     const cn_log_t *log, brk_server_t **out, cn_error_t *err) {
+cn_err_t cairnd_kafka_listener_start(const cn_props_t *props, brk_logs_t *logs, const cn_log_t *log,
+                                     brk_server_t **out, cn_error_t *err) {
     char host[256], adv_host[256];
     brk_server_opts_t o;
     brk_server_t *srv;

@@ -22,11 +22,11 @@ bool cairnd_kafka_external_store(const cn_props_t *props);
 bool cairnd_kafka_listener_enabled(const cn_props_t *props);
 /** @brief The `_schemas` store: a Kafka-cluster store when kafkastore.bootstrap.servers is set,
  *  else the topic on logs (which must then be open). Owned by the caller (reg_store_free). */
-reg_store_t *cairnd_kafka_store_open(const cn_props_t *props, brk_logs_t *logs,
-                                     const cn_log_t *log, cn_error_t *err);
+reg_store_t *cairnd_kafka_store_open(const cn_props_t *props, brk_logs_t *logs, const cn_log_t *log,
+                                     cn_error_t *err);
 /** @brief Start the Kafka listener on logs from the cairn.kafka.* / Kafka broker keys; *out is
  *  NULL when the listener is off. Owned by the caller (brk_server_stop, brk_server_free). */
-cn_err_t cairnd_kafka_listener_start(const cn_props_t *props, brk_logs_t *logs,
-                                     const cn_log_t *log, brk_server_t **out, cn_error_t *err);
+cn_err_t cairnd_kafka_listener_start(const cn_props_t *props, brk_logs_t *logs, const cn_log_t *log,
+                                     brk_server_t **out, cn_error_t *err);
 
 #endif

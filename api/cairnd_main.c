@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "api/api_server.h"
+#include "api/cairnd_kafka.h"
 #include "broker/log/brk_log.h"
 #include "common/cn_props.h"
 #include "common/cn_time.h"
@@ -28,23 +29,38 @@ typedef struct cairnd {
     cn_log_t log;
     char http_host[64];
     int http_port;
-    brk_logs_t *logs; /* the bundled broker's data directory: `_schemas` and user topics */
+    brk_logs_t *logs;    /* the bundled broker's data directory: `_schemas` and user topics */
+    brk_server_t *kafka; /* the bundled broker's Kafka listener; NULL when off */
     reg_store_t *store;
     reg_registry_t *reg;
     api_server_t *http;
 } cairnd_t;
 
 static const char usage[] =
-    "usage: cairnd [--config FILE] [--data-dir DIR] [--http HOST:PORT] [--help]\n"
+    "usage: cairnd [--config FILE] [--data-dir DIR] [--http HOST:PORT] [--kafka HOST:PORT|off]\n"
+    "              [--help]\n"
     "\n"
     "  --config FILE     Java-style properties file (keys in docs/configuration.md)\n"
     "  --data-dir DIR    data directory (cairn.data.dir, default ./cairn-data)\n"
     "  --http HOST:PORT  REST listener (listeners, default 127.0.0.1:8081)\n"
+    "  --kafka HOST:PORT Kafka protocol listener of the bundled broker (cairn.kafka.listeners,\n"
+    "                    default 127.0.0.1:9092); 'off' runs without one\n"
     "  --help            this text\n"
     "\n"
     "Every key can also be set from the environment: CAIRN_ + the key upper-cased with '.'\n"
     "written '_' (CAIRN_SCHEMA_COMPATIBILITY_LEVEL=full). Flags win over the environment,\n"
     "which wins over the file.\n";
+
+/* The flags that set a configuration key. */
+static const char *flag_key(const char *flag) {
+    static const char *const map[][2] = {{"--data-dir", "cairn.data.dir"},
+                                         {"--http", "listeners"},
+                                         {"--kafka", "cairn.kafka.listeners"}};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(flag, map[i][0]) == 0)
+            return map[i][1];
+    return NULL;
+}
 
 static int parse_args(cairnd_t *d, int argc, char **argv, const char **config) {
     for (int i = 1; i < argc; i++) {
@@ -53,15 +69,15 @@ static int parse_args(cairnd_t *d, int argc, char **argv, const char **config) {
             fputs(usage, stdout);
             return 1;
         }
-        if (!v || (strcmp(a, "--config") && strcmp(a, "--data-dir") && strcmp(a, "--http"))) {
+        const char *key = flag_key(a);
+        if (!v || (!key && strcmp(a, "--config") != 0)) {
             fprintf(stderr, "cairnd: unknown or incomplete option '%s'\n%s", a, usage);
             return 2;
         }
-        if (strcmp(a, "--config") == 0)
-            *config = v;
+        if (key)
+            cn_props_set(d->props, key, v);
         else
-            cn_props_set(d->props, strcmp(a, "--data-dir") == 0 ? "cairn.data.dir" : "listeners",
-                         v);
+            *config = v;
         i++;
     }
     return 0;
@@ -137,10 +153,12 @@ static cn_err_t open_storage(cairnd_t *d, cn_error_t *err) {
     lo.log = &d->log;
     lo.background = true;
     lo.cleaner_interval_ms = 15000;
-    if (!(d->logs = brk_logs_open(&lo, err)))
+    /* With `_schemas` on a Kafka cluster and no listener of our own, there is no local data. */
+    if (cairnd_kafka_external_store(d->props) && !cairnd_kafka_listener_enabled(d->props))
+        lo.dir = NULL;
+    if (lo.dir && !(d->logs = brk_logs_open(&lo, err)))
         return err ? err->code : CN_ERR_IO;
-    d->store =
-        reg_store_log_new(d->logs, cn_props_get_str(d->props, "kafkastore.topic", "_schemas"), err);
+    d->store = cairnd_kafka_store_open(d->props, d->logs, &d->log, err);
     return d->store ? CN_OK : (err ? err->code : CN_ERR_IO);
 }
 
@@ -155,7 +173,8 @@ static cn_err_t start(cairnd_t *d, cn_error_t *err) {
         rc = CN_ERR_NO_MEMORY;
     if (rc == CN_OK)
         rc = http_config(d, &hc, err);
-    /* The Kafka protocol listener, when wired, starts here on d->logs (same data directory). */
+    if (rc == CN_OK)
+        rc = cairnd_kafka_listener_start(d->props, d->logs, &d->log, &d->kafka, err);
     if (rc == CN_OK && !(d->http = api_server_start(&hc, d->reg, &d->log, err)))
         rc = err ? err->code : CN_ERR_IO;
     if (rc == CN_OK)
@@ -175,6 +194,8 @@ static void stop(cairnd_t *d) {
     api_server_stop(d->http);
     reg_free(d->reg);
     reg_store_free(d->store);
+    brk_server_stop(d->kafka);
+    brk_server_free(d->kafka);
     brk_logs_close(d->logs); /* fsync, checkpoints, clean-shutdown marker */
     cn_props_free(d->props);
 }
@@ -194,7 +215,7 @@ static int wait_for_signal(cairnd_t *d, const sigset_t *set) {
             return 1;
         if (reg_refresh(d->reg, &err) != CN_OK)
             cn_log_warn(&d->log, "cairnd: following _schemas: %s", err.msg);
-        if (brk_logs_failed(d->logs)) {
+        if (d->logs && brk_logs_failed(d->logs)) {
             cn_log_error(&d->log, "cairnd: the log failed to fsync: exiting for recovery");
             _exit(3);
         }

@@ -218,6 +218,7 @@ static const char *const kafka_producer_conf[][2] = {{"enable.idempotence", "tru
                                                      {"max.in.flight.requests.per.connection", "5"},
                                                      {NULL, NULL}};
 static const char *const kafka_consumer_conf[][2] = {
+    {"group.id", "cairn-schema-registry"}, /* required by assign(); no offsets are committed */
     {"enable.auto.commit", "false"},       {"enable.partition.eof", "true"},
     {"auto.offset.reset", "earliest"},     {"fetch.wait.max.ms", "20"},
     {"allow.auto.create.topics", "false"}, {NULL, NULL}};

@@ -40,6 +40,15 @@ class Cairnd:
         self.port = port or free_port()
         self.env = dict(os.environ)
         self.env.update(env or {})
+        # No Kafka listener unless a test asks for one: instances must not fight over 9092.
+        self.env.setdefault("CAIRN_CAIRN_KAFKA_LISTENERS", "off")
+        # CAIRN_TEST_KAFKASTORE=HOST:PORT runs the registry on that Kafka broker instead of the
+        # bundled log, one topic per instance (tests/integration/test_registry_on_kafka.py).
+        kafkastore = os.environ.get("CAIRN_TEST_KAFKASTORE")
+        if kafkastore and "CAIRN_KAFKASTORE_BOOTSTRAP_SERVERS" not in self.env:
+            self.env["CAIRN_KAFKASTORE_BOOTSTRAP_SERVERS"] = kafkastore
+            self.env["CAIRN_KAFKASTORE_TOPIC"] = "_schemas-" + os.path.basename(self.data_dir)
+            self.env.setdefault("CAIRN_KAFKASTORE_TIMEOUT_MS", "10000")
         self.proc = None
         self.log_path = os.path.join(tempfile.gettempdir(), "cairnd-%d.log" % self.port)
 

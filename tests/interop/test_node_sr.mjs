@@ -58,7 +58,7 @@ function freePort() {
 async function startCairnd() {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'cairn-node-'));
-    const proc = spawn(cairnd, [ '--data-dir', dir, '--http', `127.0.0.1:${port}` ],
+    const proc = spawn(cairnd, [ '--data-dir', dir, '--http', `127.0.0.1:${port}`, '--kafka', 'off' ],
                        {stdio : [ 'ignore', 'ignore', 'inherit' ]});
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 600; i++) {

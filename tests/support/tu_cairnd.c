@@ -25,7 +25,7 @@ int tu_cairnd_start(tu_cairnd_t *c, const char *dir, int64_t timeout_ms) {
     snprintf(http, sizeof(http), "127.0.0.1:%d", c->port);
     c->pid = fork();
     if (c->pid == 0) {
-        execl(bin, bin, "--data-dir", dir, "--http", http, (char *)NULL);
+        execl(bin, bin, "--data-dir", dir, "--http", http, "--kafka", "off", (char *)NULL);
         _exit(127);
     }
     while (c->pid > 0 && cn_mono_ms() - t0 < timeout_ms) {
