@@ -45,6 +45,7 @@ struct brk_conn {
     uint64_t next_seq;
     bool want_out;
     bool reading;
+    int64_t last_active; /* monotonic ms of the last bytes read */
     char peer[64];
 };
 
@@ -243,11 +244,8 @@ static bool conn_parse(brk_srv_t *srv, brk_conn_t *c) {
             cn_log_warn(srv->log, "kafka: closing connection: frame size %d", (int)size);
             return false;
         }
-        if (avail < 4 + (size_t)size) {
-            if (cn_buf_reserve(&c->in, 4 + (size_t)size - avail) != CN_OK)
-                return false;
-            break;
-        }
+        if (avail < 4 + (size_t)size)
+            break; /* the buffer grows with the bytes that actually arrive */
         if (!conn_handle_frame(srv, c, c->in.data + c->in_off + 4, (size_t)size))
             return false;
         c->in_off += 4 + (size_t)size;
@@ -279,6 +277,7 @@ static bool conn_read(brk_srv_t *srv, brk_conn_t *c) {
         if (n <= 0)
             return false;
         c->in.len += (size_t)n;
+        c->last_active = cn_mono_ms();
         if (!conn_parse(srv, c))
             return false;
     }
@@ -313,6 +312,7 @@ static void accept_one(brk_srv_t *srv, int fd) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->fd = fd;
     c->id = ++srv->next_conn_id;
+    c->last_active = cn_mono_ms();
     set_peer(c);
     c->reading = true;
     cn_buf_init(&c->in, srv->opts.max_request_bytes + 4 + READ_CHUNK);
@@ -382,6 +382,20 @@ static void on_conn_event(brk_srv_t *srv, int fd, uint32_t events) {
         conn_close(srv, c);
 }
 
+/* Close connections that sent nothing for BRK_IDLE_MS and wait for no answer (Kafka's
+ * connections.max.idle.ms), at most once a second. */
+static void close_idle(brk_srv_t *srv, int64_t now) {
+    size_t fd;
+    if (now - srv->last_idle_check < 1000)
+        return;
+    srv->last_idle_check = now;
+    for (fd = 0; fd < srv->conns_cap; fd++) {
+        brk_conn_t *c = srv->conns[fd];
+        if (c && !c->head && now - c->last_active > BRK_IDLE_MS)
+            conn_close(srv, c);
+    }
+}
+
 static void drain_eventfd(brk_srv_t *srv) {
     uint64_t v;
     while (read(srv->evfd, &v, sizeof(v)) == (ssize_t)sizeof(v))
@@ -409,6 +423,7 @@ static void loop_once(brk_srv_t *srv) {
     brk_groups_tick(srv->groups, now);
     brk_syncer_collect(srv->syncer);
     flush_replies(srv);
+    close_idle(srv, now);
 }
 
 static void *loop_main(void *arg) {

@@ -28,6 +28,7 @@
 #define BRK_MAX_QUEUED    ((size_t)64 << 20)  /* answer bytes queued per connection, idem */
 #define BRK_MAX_FETCH     ((int64_t)64 << 20) /* cap on the records of one Fetch answer */
 #define BRK_TOPIC_MAX     250
+#define BRK_IDLE_MS       600000 /* connections.max.idle.ms */
 
 typedef struct brk_conn brk_conn_t;
 typedef struct brk_groups brk_groups_t;
@@ -61,6 +62,7 @@ struct brk_server {
     size_t conns_cap;
     uint64_t next_conn_id;
     bool replies_pending; /* deferred answers were filled; flush after this pass */
+    int64_t last_idle_check;
     brk_fetch_wait_t *waits;
     brk_groups_t *groups;
     brk_offsets_t *offsets;
