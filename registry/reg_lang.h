@@ -25,6 +25,10 @@ typedef struct reg_lang_ops {
     cn_err_t (*check)(compat_level_t level, const compat_schema_t *new_schema,
                       const compat_prev_t *history, size_t n, bool *compatible, json_t *messages,
                       cn_error_t *err);
+    /** Parse a schema already stored in `_schemas` (maybe written by an older Confluent), as
+     *  leniently as Confluent reads stored schemas; NULL: use parse. */
+    compat_schema_t *(*parse_stored)(const char *text, size_t len, const compat_parse_opts_t *opts,
+                                     cn_error_t *err);
 } reg_lang_ops_t;
 
 /** @brief The table backed by compat/ (Avro now; Protobuf and JSON when they are built). */

@@ -18,9 +18,19 @@ static cn_err_t lang_check(compat_level_t level, const compat_schema_t *new_sche
     return CN_OK;
 }
 
+static compat_schema_t *lang_parse_stored(const char *text, size_t len,
+                                          const compat_parse_opts_t *opts, cn_error_t *err) {
+    return compat_schema_parse_ex(text, len, opts, COMPAT_PARSE_LENIENT, err);
+}
+
 static const reg_lang_ops_t lang_compat = {
-    compat_schema_parse,      compat_schema_free,    compat_schema_canonical,
-    compat_schema_equivalent, compat_type_supported, lang_check,
+    .parse = compat_schema_parse,
+    .free = compat_schema_free,
+    .canonical = compat_schema_canonical,
+    .equivalent = compat_schema_equivalent,
+    .supported = compat_type_supported,
+    .check = lang_check,
+    .parse_stored = lang_parse_stored,
 };
 
 const reg_lang_ops_t *reg_lang_compat(void) {

@@ -410,16 +410,31 @@ static void add_side_records(reg_registry_t *reg, reg_batch_t *b, reg_subject_t 
     }
 }
 
+/* Step 8: the live versions at the effective level; 409 with Confluent's details. */
+static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const char *subject,
+                                   const prepared_t *p, cn_error_t *err) {
+    reg_version_t **hist = NULL;
+    size_t n = live_history(s, &hist);
+    json_t *msgs = json_array();
+    bool ok = true;
+    cn_err_t rc = run_check(reg, reg_effective_level(reg, subject), p, hist, n, &ok, msgs, err);
+    if (rc == CN_OK && !ok) {
+        incompatible_msg(err, subject, msgs);
+        rc = CN_ERR_INCOMPATIBLE;
+    }
+    json_decref(msgs);
+    free(hist);
+    return rc;
+}
+
 static cn_err_t register_locked(reg_registry_t *reg, const char *subject,
                                 const reg_schema_req_t *req, int32_t *id_out, cn_error_t *err) {
     reg_subject_t *s = reg_subject_get(reg, subject);
-    reg_version_t *prev = reg_subject_latest(s, false), *found, **hist = NULL;
+    reg_version_t *prev = reg_subject_latest(s, false), *found;
     prepared_t p;
     reg_mode_t mode;
     reg_batch_t b;
     int32_t version = 0, id = 0;
-    bool ok = true;
-    json_t *msgs = json_array();
     cn_err_t rc = check_mode(reg, subject, req, &mode, err);
     memset(&p, 0, sizeof(p));
     reg_batch_init(&b);
@@ -431,14 +446,8 @@ static cn_err_t register_locked(reg_registry_t *reg, const char *subject,
         *id_out = found->schema->id;
         goto out;
     }
-    if (rc == CN_OK && mode != REG_MODE_IMPORT) {
-        size_t n = live_history(s, &hist);
-        rc = run_check(reg, reg_effective_level(reg, subject), &p, hist, n, &ok, msgs, err);
-        if (rc == CN_OK && !ok)
-            rc = CN_ERR_INCOMPATIBLE;
-        if (rc == CN_ERR_INCOMPATIBLE)
-            incompatible_msg(err, subject, msgs);
-    }
+    if (rc == CN_OK && mode != REG_MODE_IMPORT)
+        rc = check_for_register(reg, s, subject, &p, err);
     if (rc == CN_OK)
         rc = choose_version(s, req, mode, &version, err);
     if (rc == CN_OK)
@@ -451,8 +460,6 @@ static cn_err_t register_locked(reg_registry_t *reg, const char *subject,
     if (rc == CN_OK)
         *id_out = id;
 out:
-    free(hist);
-    json_decref(msgs);
     reg_batch_fini(&b);
     prepared_fini(reg, &p);
     return rc;

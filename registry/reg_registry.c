@@ -21,12 +21,16 @@ void reg_options_defaults(reg_options_t *opts) {
 reg_registry_t *reg_new(const reg_options_t *opts, cn_error_t *err) {
     reg_registry_t *reg = calloc(1, sizeof(*reg));
     pthread_mutexattr_t ma;
+    pthread_rwlockattr_t ra;
     if (!reg) {
         cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
         return NULL;
     }
     reg->opts = *opts;
-    pthread_rwlock_init(&reg->lock, NULL);
+    pthread_rwlockattr_init(&ra); /* a steady stream of readers must not starve the writer */
+    pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&reg->lock, &ra);
+    pthread_rwlockattr_destroy(&ra);
     pthread_mutex_init(&reg->writer, NULL);
     pthread_mutexattr_init(&ma);
     pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
@@ -233,6 +237,13 @@ static cn_err_t resolve_ref(void *arg, const compat_ref_t *ref, const compat_sch
     return reg_schema_parsed(rc->reg, v->schema, rc->depth + 1, out, err);
 }
 
+/* Stored schemas are parsed as Confluent reads them: names and defaults are not re-validated. */
+static compat_schema_t *reg_parse_stored(reg_registry_t *reg, const char *text,
+                                         const compat_parse_opts_t *po, cn_error_t *err) {
+    const reg_lang_ops_t *lang = reg->opts.lang;
+    return (lang->parse_stored ? lang->parse_stored : lang->parse)(text, strlen(text), po, err);
+}
+
 cn_err_t reg_schema_parsed(reg_registry_t *reg, reg_schema_t *sch, int depth,
                            const compat_schema_t **out, cn_error_t *err) {
     cn_err_t rc = CN_OK;
@@ -248,7 +259,7 @@ cn_err_t reg_schema_parsed(reg_registry_t *reg, reg_schema_t *sch, int depth,
             refs[i] = (compat_ref_t){sch->refs[i].name, sch->refs[i].subject, sch->refs[i].version};
         if (sch->nrefs && !refs)
             rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-        else if (!(sch->parsed = reg->opts.lang->parse(sch->text, strlen(sch->text), &po, err)))
+        else if (!(sch->parsed = reg_parse_stored(reg, sch->text, &po, err)))
             rc = err ? err->code : CN_ERR_INVALID_SCHEMA;
         free(refs);
     }

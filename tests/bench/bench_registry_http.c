@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/cn_time.h"
 #include "tests/support/http_client.h"
@@ -108,6 +109,19 @@ static void latency(int port, const char *what, int first_n) {
     free(us);
 }
 
+/* New registrations while wrk keeps every HTTP thread busy reading: writers must not starve. */
+static void under_load(int port) {
+    char cmd[256];
+    FILE *p;
+    snprintf(cmd, sizeof(cmd),
+             "wrk -t2 -c32 -d4s http://127.0.0.1:%d/schemas/ids/1 >/dev/null 2>&1", port);
+    if (!(p = popen(cmd, "r")))
+        return;
+    usleep(300 * 1000);
+    latency(port, "register new schema under GET load:", 100000);
+    pclose(p);
+}
+
 int main(void) {
     char *dir = tu_tmpdir("bench-http");
     tu_cairnd_t c;
@@ -155,6 +169,7 @@ int main(void) {
     MHD_stop_daemon(d);
     tu_http_resp_free(&r);
     latency_floor(c.port);
+    under_load(c.port);
     latency(c.port, "register new schema (fsynced):", 0);
     latency(c.port, "register existing schema (read):", 0);
     tu_cairnd_stop(&c, SIGTERM);

@@ -114,8 +114,8 @@ static cn_err_t fake_check(compat_level_t level, const compat_schema_t *new_sche
     return CN_OK;
 }
 
-static const reg_lang_ops_t fake_ops = {fake_parse,      fake_free,      fake_canonical,
-                                        fake_equivalent, fake_supported, fake_check};
+static const reg_lang_ops_t fake_ops = {
+    fake_parse, fake_free, fake_canonical, fake_equivalent, fake_supported, fake_check, NULL};
 
 const reg_lang_ops_t *reg_fake_lang(void) {
     return &fake_ops;

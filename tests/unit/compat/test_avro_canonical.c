@@ -15,14 +15,15 @@
 #include "compat/avro/avro_internal.h"
 #include "compat/compat.h"
 
-/* The shared corpus: $CAIRN_CORPUS, else ../shared/corpus beside the repository root. */
+/* The shared corpus: $CAIRN_CORPUS, else ../shared/corpus beside the checkout (/work/main) or
+ * beside the work trees (/work/wt/<name>), else /work/shared/corpus. */
 static char *read_corpus(const char *rel, size_t *len) {
     const char *env = getenv("CAIRN_CORPUS"), *root = getenv("CAIRN_ROOT");
-    const char *cands[3] = {env, NULL, "/work/shared/corpus"};
-    char p2[1024], path[1200];
-    snprintf(p2, sizeof(p2), "%s/../../shared/corpus", root ? root : ".");
-    cands[1] = p2;
-    for (int i = 0; i < 3; i++) {
+    char up1[1024], up2[1024], path[1200];
+    snprintf(up1, sizeof(up1), "%s/../shared/corpus", root ? root : ".");
+    snprintf(up2, sizeof(up2), "%s/../../shared/corpus", root ? root : ".");
+    const char *cands[4] = {env, up1, up2, "/work/shared/corpus"};
+    for (int i = 0; i < 4; i++) {
         if (!cands[i])
             continue;
         snprintf(path, sizeof(path), "%s/%s", cands[i], rel);
