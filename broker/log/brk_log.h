@@ -194,6 +194,10 @@ void brk_logs_set_append_hook(brk_logs_t *logs,
 
 /** @brief fsync the partition's active segment and record the recovery point. */
 cn_err_t brk_partition_flush(brk_partition_t *part, cn_error_t *err);
+/** @brief fsync everything appended so far (joining any fsync already running: group commit)
+ *  without rewriting the recovery checkpoint, which may lag (recovery re-validates from it). What
+ *  acks=-1 answers need; one fsync instead of flush's three. */
+cn_err_t brk_partition_sync(brk_partition_t *part, cn_error_t *err);
 /** @brief Move the log start offset forward (DeleteRecords); whole segments below it go. */
 cn_err_t brk_partition_delete_records(brk_partition_t *part, int64_t offset, cn_error_t *err);
 /** @brief Roll the active segment now (tests, and before compaction of small logs). */

@@ -458,6 +458,14 @@ cn_err_t brk_partition_flush(brk_partition_t *part, cn_error_t *err) {
     return rc;
 }
 
+cn_err_t brk_partition_sync(brk_partition_t *part, cn_error_t *err) {
+    cn_err_t rc;
+    pthread_mutex_lock(&part->mu);
+    rc = sync_upto(part, part->leo, err);
+    pthread_mutex_unlock(&part->mu);
+    return rc;
+}
+
 cn_err_t brk_partition_flush_due(brk_partition_t *part, int64_t now_mono_ms, cn_error_t *err) {
     cn_err_t rc = CN_OK;
     pthread_mutex_lock(&part->mu);

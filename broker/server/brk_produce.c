@@ -37,7 +37,7 @@ static int16_t append_part(brk_req_t *req, const char *topic, const brk_topic_co
         if (brk_syncer_mark(req->srv->syncer, part))
             *marked = true;
         else {
-            rc = brk_partition_flush(part, &err); /* no memory to defer: flush now */
+            rc = brk_partition_sync(part, &err); /* no memory to defer: sync now */
             brk_partition_put(part);
         }
     } else {

@@ -3,7 +3,7 @@
  * Group commit for acks=-1 produce (DESIGN.md §4): the loop thread appends without fsync (so
  * offsets stay in arrival order and the loop never waits on the disk), marks the partitions
  * dirty and parks the encoded answer here. One syncer thread takes everything marked so far,
- * flushes each dirty partition once (brk_partition_flush) and hands the parked answers back to
+ * syncs each dirty partition once (brk_partition_sync) and hands the parked answers back to
  * the loop, which sends them. Every flush starts after the appends of the answers it releases,
  * so an answer is never sent before its data is on disk. A failed flush is fatal for the log
  * engine; the answers it covered are never sent and their connections are closed.
@@ -52,7 +52,7 @@ static void round_run(brk_syncer_t *s, brk_partition_t **dirty, size_t n, sync_w
     uint64_t one = 1;
     for (i = 0; i < n; i++) {
         cn_error_t err;
-        if (brk_partition_flush(dirty[i], &err) != CN_OK) {
+        if (brk_partition_sync(dirty[i], &err) != CN_OK) {
             cn_log_error(s->srv->log, "kafka: flush failed: %s", err.msg);
             failed = true;
         }
