@@ -103,6 +103,9 @@ bool reg_mode_parse(const char *s, reg_mode_t *out);
 const char *reg_mode_name(reg_mode_t mode);
 /** @brief The context of a subject name: "." or ".ctx" (written into out). */
 void reg_subject_context(const char *subject, char *out, size_t cap);
+/** @brief Whether subject falls in scope: the subject itself, a context ":.ctx:" holding it, or
+ *  NULL (every subject), as a mode or CLEAR_SUBJECT scope. */
+bool reg_subject_in_scope(const char *subject, const char *scope);
 
 /* ---- reads (caller holds reg_rdlock) ---- */
 
