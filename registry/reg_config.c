@@ -260,7 +260,8 @@ cn_err_t reg_mode_set(reg_registry_t *reg, const char *subject, reg_mode_t mode,
              live_subjects_in_scope(reg, subject))
         rc = cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,
                           "Cannot import since found existing subjects");
-    if (rc == CN_OK && mode == REG_MODE_IMPORT && !force && reg_effective_mode(reg, subject) != mode)
+    if (rc == CN_OK && mode == REG_MODE_IMPORT && !force &&
+        reg_effective_mode(reg, subject) != mode)
         rc = purge_soft_deleted(reg, subject, &b, err);
     if (rc == CN_OK && (i = reg_batch_add(&b, false)) != SIZE_MAX) {
         reg_key_encode_mode(&b.keys[i], subject);

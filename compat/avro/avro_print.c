@@ -14,7 +14,7 @@
 typedef struct pr {
     cn_buf_t *out;
     const char *space; /* Java's Names.space while writing */
-    cn_map_t *seen;    /* named nodes already written */
+    cn_map_t *seen;    /* full names already written (as Java's Names: imports may hold copies) */
     bool norm;
     bool inline_imports;
     int depth;
@@ -227,11 +227,11 @@ static void put_enum_or_fixed(pr_t *p, const compat_avro_node_t *n) {
 }
 
 static bool named_ref(pr_t *p, const compat_avro_node_t *n) {
-    if ((n->imported && !p->inline_imports) || cn_map_get(p->seen, &n, sizeof(n))) {
+    if ((n->imported && !p->inline_imports) || cn_map_sget(p->seen, n->fullname)) {
         compat_avro_put_str(p->out, qualified(n->space, n->name, n->fullname, p->space));
         return true;
     }
-    if (cn_map_put(p->seen, &n, sizeof(n), (void *)n) != CN_OK)
+    if (cn_map_sput(p->seen, n->fullname, (void *)n) != CN_OK)
         p->out->failed = true;
     return false;
 }

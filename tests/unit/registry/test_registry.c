@@ -317,7 +317,8 @@ static void test_import_writes_clear_subject(void **state) {
     assert_int_equal(reg_mode_set(f->reg, "p", REG_MODE_IMPORT, false, &err), CN_OK);
     records_since(f->store, end, &l);
     assert_int_equal(l.n, 4);
-    assert_string_equal(l.keys[0], "{\"keytype\":\"SCHEMA\",\"subject\":\"p\",\"version\":1,\"magic\":1}");
+    assert_string_equal(l.keys[0],
+                        "{\"keytype\":\"SCHEMA\",\"subject\":\"p\",\"version\":1,\"magic\":1}");
     assert_string_equal(l.vals[0], "");
     assert_string_equal(l.keys[2], "{\"keytype\":\"CLEAR_SUBJECT\",\"subject\":\"p\",\"magic\":0}");
     assert_string_equal(l.vals[2], "{\"subject\":\"p\"}");
@@ -363,6 +364,35 @@ static void test_import_clear_scopes(void **state) {
     reg_rdlock(f->reg);
     assert_null(reg_subject_get(f->reg, "b"));
     reg_unlock(f->reg);
+}
+
+/* format (§2.2): "resolved" goes through the language's resolved printer, anything else is the
+ * stored text. */
+static void test_schema_format(void **state) {
+    fx_t *f = *state;
+    reg_schema_t *sch;
+    char *t;
+    cn_error_t err;
+    must_reg(f->reg, "fmt", S1);
+    reg_rdlock(f->reg);
+    sch = reg_subject_latest(reg_subject_get(f->reg, "fmt"), false)->schema;
+    t = reg_schema_format(f->reg, sch, "resolved", &err);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "{\"resolved\":"));
+    assert_non_null(strstr(t, sch->text));
+    free(t);
+    for (size_t i = 0; i < 4; i++) {
+        static const char *const others[] = {"default", "RESOLVED", "serialized", ""};
+        t = reg_schema_format(f->reg, sch, others[i], &err);
+        assert_string_equal(t, sch->text);
+        free(t);
+    }
+    t = reg_schema_format(f->reg, sch, NULL, &err);
+    assert_string_equal(t, sch->text);
+    free(t);
+    reg_unlock(f->reg);
+    assert_true(reg_format_is_resolved("resolved"));
+    assert_false(reg_format_is_resolved(NULL));
 }
 
 static void test_contexts(void **state) {
@@ -550,7 +580,8 @@ static void test_replay_clear_forms(void **state) {
     put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\"u\",\"version\":1,\"magic\":1}",
         "{\"subject\":\"u\",\"version\":1,\"id\":1,\"schema\":\"\\\"int\\\"\",\"deleted\":true}");
     put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\":.x:w\",\"version\":1,\"magic\":1}",
-        "{\"subject\":\":.x:w\",\"version\":1,\"id\":1,\"schema\":\"\\\"int\\\"\",\"deleted\":true}");
+        "{\"subject\":\":.x:w\",\"version\":1,\"id\":1,\"schema\":\"\\\"int\\\"\",\"deleted\":"
+        "true}");
     put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\":.x:w\",\"version\":2,\"magic\":1}",
         "{\"subject\":\":.x:w\",\"version\":2,\"id\":2,\"schema\":\"\\\"long\\\"\"}");
     put(st, "{\"keytype\":\"CLEAR_SUBJECT\",\"subject\":\":.x:\",\"magic\":0}",
@@ -712,6 +743,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_writes_clear_subject, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_clear_scopes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contexts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_metadata_identity_and_fallback, setup, teardown),
         cmocka_unit_test(test_subject_and_version_rules),
