@@ -83,13 +83,14 @@ static void test_nested_and_repeated(void **state) {
     text = compat_schema_resolved_text(order, NULL);
     assert_non_null(text);
     assert_string_equal(
-        text, "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":[{\"name\":"
-              "\"lines\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":"
-              "\"Line\",\"fields\":[{\"name\":\"price\",\"type\":{\"type\":\"record\",\"name\":"
-              "\"Money\",\"namespace\":\"fin\",\"fields\":[{\"name\":\"cur\",\"type\":{\"type\":"
-              "\"enum\",\"name\":\"Currency\",\"symbols\":[\"EUR\",\"USD\"]}},{\"name\":\"amt\","
-              "\"type\":\"long\"}]}},{\"name\":\"tax\",\"type\":\"fin.Money\"}]}}},{\"name\":"
-              "\"total\",\"type\":\"fin.Money\"},{\"name\":\"cur\",\"type\":\"fin.Currency\"}]}");
+        text,
+        "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":[{\"name\":"
+        "\"lines\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":"
+        "\"Line\",\"fields\":[{\"name\":\"price\",\"type\":{\"type\":\"record\",\"name\":"
+        "\"Money\",\"namespace\":\"fin\",\"fields\":[{\"name\":\"cur\",\"type\":{\"type\":"
+        "\"enum\",\"name\":\"Currency\",\"symbols\":[\"EUR\",\"USD\"]}},{\"name\":\"amt\","
+        "\"type\":\"long\"}]}},{\"name\":\"tax\",\"type\":\"fin.Money\"}]}}},{\"name\":"
+        "\"total\",\"type\":\"fin.Money\"},{\"name\":\"cur\",\"type\":\"fin.Currency\"}]}");
     flat = reparse_fixpoint(text);
     assert_true(compat_schema_equivalent(order, flat));
     assert_true(compat_schema_equivalent(flat, order));
