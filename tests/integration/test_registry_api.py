@@ -31,6 +31,11 @@ LINE = ('{"type":"record","name":"Line","namespace":"shop","fields":[{"name":"pr
 ORDER = ('{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"lines","type":'
          '{"type":"array","items":"Line"}},{"name":"total","type":"fin.Money"},{"name":"cur",'
          '"type":"fin.Currency"}]}')
+# ORDER as stored (Confluent's canonicalString): the references' roots by name, Currency (nested
+# in the referenced Money) in full at its first use
+ORDER_CANON = ('{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"lines","type":'
+               '{"type":"array","items":"Line"}},{"name":"total","type":"fin.Money"},{"name":"cur",'
+               '"type":{"type":"enum","name":"Currency","namespace":"fin","symbols":["EUR","USD"]}}]}')
 # ORDER with its references inlined: each named type in full at its first use, then by name
 ORDER_RESOLVED = (
     '{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"lines","type":'
@@ -60,21 +65,21 @@ def formats(c, base):
                         {"schema": ORDER, "references": order_refs}), (200, {"id": 3}))
     v = "/subjects/:.fmt:order/versions/1"
     st, body = r("GET", v)
-    c.eq("fmt default is by name", (st, body.get("schema")), (200, ORDER))
+    c.eq("fmt default names the references' roots", (st, body.get("schema")), (200, ORDER_CANON))
     st, body = r("GET", v + "?format=resolved")
     c.eq("fmt resolved version", (st, body.get("schema")), (200, ORDER_RESOLVED))
     c.eq("fmt resolved keeps references", body.get("references"),
          [{"name": "shop.Line", "subject": "line", "version": 1}])
     for f in ("default", "bogus", "RESOLVED", ""):
-        c.eq("fmt %r is default" % f, r("GET", v + "?format=" + f)[1].get("schema"), ORDER)
+        c.eq("fmt %r is default" % f, r("GET", v + "?format=" + f)[1].get("schema"), ORDER_CANON)
     c.eq("fmt resolved /schema", raw_get(base, v + "/schema?format=resolved"),
          (200, ORDER_RESOLVED))
     c.eq("fmt latest /schema", raw_get(base, "/subjects/:.fmt:order/versions/latest/schema"),
-         (200, ORDER))
+         (200, ORDER_CANON))
     ids = "/schemas/ids/3?subject=:.fmt:order"
     st, body = r("GET", ids + "&format=resolved")
     c.eq("fmt resolved by id", (st, body.get("schema")), (200, ORDER_RESOLVED))
-    c.eq("fmt by id cached body unchanged", r("GET", ids)[1].get("schema"), ORDER)
+    c.eq("fmt by id cached body unchanged", r("GET", ids)[1].get("schema"), ORDER_CANON)
     c.eq("fmt by id fetchMaxId resolved",
          r("GET", ids + "&format=resolved&fetchMaxId=true")[1].get("schema"), ORDER_RESOLVED)
     c.eq("fmt resolved by id /schema",
@@ -91,6 +96,9 @@ def formats(c, base):
                                 {"schema": ORDER_RESOLVED}), (200, {"id": 4}))
     c.eq("fmt flat text", raw_get(base, "/subjects/:.fmt:flat/versions/1/schema"),
          (200, ORDER_RESOLVED))
+    # the stored text parses back with its references: the same schema, found by lookup
+    st, body = r("POST", "/subjects/:.fmt:order", {"schema": ORDER_CANON, "references": order_refs})
+    c.eq("fmt canonical looks up", (st, body.get("id"), body.get("version")), (200, 3, 1))
 
 
 def import_clear(c, base):

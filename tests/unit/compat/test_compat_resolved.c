@@ -72,6 +72,24 @@ static compat_schema_t *reparse_fixpoint(const char *text) {
     return s;
 }
 
+#define ORDER_CANONICAL                                                                            \
+    "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":[{\"name\":"        \
+    "\"lines\",\"type\":{\"type\":\"array\",\"items\":\"Line\"}},{\"name\":\"total\",\"type\":"    \
+    "\"fin.Money\"},{\"name\":\"cur\",\"type\":{\"type\":\"enum\",\"name\":\"Currency\","          \
+    "\"namespace\":\"fin\",\"symbols\":[\"EUR\",\"USD\"]}}]}"
+
+/* The canonical text names the roots of the references (Line, and Money through Line) and
+ * inlines Currency, nested in Money, at its first use; it parses back with the references. */
+static void check_canonical(const compat_schema_t *order, const compat_ref_t *refs, size_t n,
+                            deps_t *d) {
+    compat_schema_t *again;
+    assert_string_equal(compat_schema_canonical(order), ORDER_CANONICAL);
+    again = parse_refs(ORDER_CANONICAL, refs, n, d);
+    assert_string_equal(compat_schema_canonical(again), ORDER_CANONICAL);
+    assert_true(compat_schema_equivalent(order, again));
+    compat_schema_free(again);
+}
+
 static void test_nested_and_repeated(void **state) {
     static const compat_ref_t refs[] = {{"shop.Line", "line", 1}};
     deps_t d;
@@ -94,6 +112,7 @@ static void test_nested_and_repeated(void **state) {
     flat = reparse_fixpoint(text);
     assert_true(compat_schema_equivalent(order, flat));
     assert_true(compat_schema_equivalent(flat, order));
+    check_canonical(order, refs, 1, &d);
     free(text);
     compat_schema_free(flat);
     /* a schema without references resolves to its canonical text */
