@@ -16,8 +16,8 @@ bool api_wants_resolved(const api_req_t *req) {
 /* The text in the request's format (owned), or NULL with the error answered. */
 static char *formatted(api_req_t *req, api_resp_t *resp, reg_schema_t *sch) {
     cn_error_t err = {0};
-    char *text = reg_schema_format(req->reg, sch, api_wants_resolved(req) ? "resolved" : NULL,
-                                   &err);
+    char *text =
+        reg_schema_format(req->reg, sch, api_wants_resolved(req) ? "resolved" : NULL, &err);
     if (!text)
         api_error_from(resp, req, &err);
     return text;

@@ -17,8 +17,7 @@ char *reg_schema_format(reg_registry_t *reg, reg_schema_t *sch, const char *form
                         cn_error_t *err) {
     const compat_schema_t *parsed = NULL;
     char *out;
-    if (!reg_format_is_resolved(format) || !reg->opts.lang->resolved ||
-        sch->type != COMPAT_AVRO) {
+    if (!reg_format_is_resolved(format) || !reg->opts.lang->resolved || sch->type != COMPAT_AVRO) {
         if (!(out = strdup(sch->text)))
             cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
         return out;
