@@ -117,6 +117,16 @@ def import_clear(c, base):
     c.eq("imp versions", r("GET", s + "/versions"), (200, [1]))
     c.eq("imp leave", r("PUT", "/mode/:.imp:gone", {"mode": "READWRITE"}),
          (200, {"mode": "READWRITE"}))
+    # context-wide: CLEAR_SUBJECT for ":.imp2:" purges every subject of that context only
+    c.eq("imp2 a", r("POST", "/subjects/:.imp2:a/versions", {"schema": "\"int\""}), (200, {"id": 1}))
+    c.eq("imp2 b", r("POST", "/subjects/:.imp2:b/versions", {"schema": "\"long\""}), (200, {"id": 2}))
+    c.eq("imp2 delete a", r("DELETE", "/subjects/:.imp2:a"), (200, [1]))
+    st, body = r("PUT", "/mode/:.imp2:", {"mode": "IMPORT"})
+    c.eq("imp2 live subject blocks", (st, body.get("error_code")), (422, 42205))
+    c.eq("imp2 delete b", r("DELETE", "/subjects/:.imp2:b"), (200, [1]))
+    c.eq("imp2 enter", r("PUT", "/mode/:.imp2:", {"mode": "IMPORT"}), (200, {"mode": "IMPORT"}))
+    c.eq("imp2 purged", r("GET", "/subjects?deleted=true&subjectPrefix=:.imp2:"), (200, []))
+    c.eq("imp2 leave", r("DELETE", "/mode/:.imp2:"), (200, {"mode": "IMPORT"}))
 
 
 def run(c, base):
