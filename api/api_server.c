@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/cn_text.h"
 #include "common/cn_time.h"
 
 struct api_server {
@@ -103,19 +104,11 @@ static void req_free(api_req_t *req) {
     free(req);
 }
 
-static int hexv(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if ((c | 32) >= 'a' && (c | 32) <= 'f')
-        return (c | 32) - 'a' + 10;
-    return -1;
-}
-
 static void pct_decode_inplace(char *s) {
     size_t w = 0;
     for (size_t r = 0; s[r]; r++) {
-        int h = s[r] == '%' ? hexv(s[r + 1]) : -1;
-        int l = h >= 0 ? hexv(s[r + 2]) : -1;
+        int h = s[r] == '%' ? cn_hex_digit(s[r + 1]) : -1;
+        int l = h >= 0 ? cn_hex_digit(s[r + 2]) : -1;
         if (l >= 0) { /* %00 would cut the name short: 0x7f keeps it invalid (42208) */
             s[w++] = h * 16 + l ? (char)(h * 16 + l) : (char)0x7f;
             r += 2;

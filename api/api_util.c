@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "common/cn_props.h"
+#include "common/cn_text.h"
 
 void api_json(api_resp_t *resp, int status, json_t *body) {
     free(resp->body);
@@ -48,35 +49,11 @@ void api_error_from(api_resp_t *resp, const api_req_t *req, const cn_error_t *er
     api_error(resp, req, err->code, err->msg);
 }
 
-static int hexval(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static void pct_decode(const char *in, char *out, size_t cap) {
-    size_t o = 0;
-    for (size_t i = 0; in[i] && o + 1 < cap; i++) {
-        int h, l;
-        if (in[i] == '%' && (h = hexval(in[i + 1])) >= 0 && (l = hexval(in[i + 2])) >= 0) {
-            out[o++] = (char)(h * 16 + l);
-            i += 2;
-        } else {
-            out[o++] = in[i];
-        }
-    }
-    out[o] = '\0';
-}
-
 bool api_query(const api_req_t *req, const char *name, char *out, size_t cap) {
     const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
     if (!v)
         return false;
-    pct_decode(v, out, cap);
+    cn_percent_decode(v, strlen(v), out, cap);
     return true;
 }
 
@@ -97,7 +74,7 @@ json_t *api_body_object(api_req_t *req, api_resp_t *resp) {
     const char *text = req->body.data ? (const char *)req->body.data : "";
     json_error_t jerr;
     json_t *j;
-    if (reg_json_depth(text, req->body.len, API_JSON_MAX_DEPTH) > API_JSON_MAX_DEPTH) {
+    if (cn_json_depth(text, req->body.len, API_JSON_MAX_DEPTH, NULL) > API_JSON_MAX_DEPTH) {
         api_error(resp, req, CN_ERR_TOO_DEEP, "JSON body nested deeper than 64 levels");
         return NULL;
     }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "broker/server/brk_server.h"
 
@@ -56,6 +57,20 @@ static bool parse_args(int argc, char **argv, brk_logs_options_t *lo, brk_server
     return lo->dir != NULL;
 }
 
+/* Until SIGINT/SIGTERM (0), or a failed fsync in the log engine (1: exit, recovery runs at the
+ * next start, DESIGN.md §4). */
+static int wait_for_signal(const sigset_t *ss, brk_logs_t *logs, const cn_log_t *lg) {
+    struct timespec tick = {1, 0};
+    for (;;) {
+        if (sigtimedwait(ss, NULL, &tick) >= 0)
+            return 0;
+        if (brk_logs_failed(logs)) {
+            cn_log_error(lg, "brokerd: the log engine failed (fsync); exiting");
+            return 1;
+        }
+    }
+}
+
 int main(int argc, char **argv) {
     brk_logs_options_t lo;
     brk_server_opts_t so;
@@ -64,7 +79,7 @@ int main(int argc, char **argv) {
     cn_error_t err;
     cn_log_t lg;
     sigset_t ss;
-    int sig, rc = 1;
+    int rc = 1;
     memset(&lo, 0, sizeof(lo));
     brk_server_opts_defaults(&so);
     so.listen_port = 0;
@@ -85,8 +100,7 @@ int main(int argc, char **argv) {
     }
     printf("%d\n", brk_server_port(srv));
     fflush(stdout);
-    sigwait(&ss, &sig);
-    rc = 0;
+    rc = wait_for_signal(&ss, logs, &lg);
 done:
     brk_server_free(srv);
     brk_logs_close(logs);

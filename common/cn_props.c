@@ -14,6 +14,7 @@
 
 #include "common/cn_buf.h"
 #include "common/cn_fs.h"
+#include "common/cn_text.h"
 
 typedef struct cn_prop {
     char *key;
@@ -172,13 +173,6 @@ typedef struct cn_props_lexer {
     int line;
 } cn_props_lexer_t;
 
-static int cn_hex_val(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static cn_err_t cn_props_put_utf8(cn_buf_t *out, uint32_t cp) {
     uint8_t b[3];
     if (cp < 0x80)
@@ -209,7 +203,7 @@ static cn_err_t cn_props_escape(cn_props_lexer_t *lx, cn_buf_t *out, cn_error_t 
         return cn_buf_put_u8(out, '\f');
     case 'u':
         for (int i = 0; i < 4; i++) {
-            int h = lx->p < lx->end ? cn_hex_val(*lx->p) : -1;
+            int h = lx->p < lx->end ? cn_hex_digit(*lx->p) : -1;
             if (h < 0)
                 return cn_error_set(err, CN_ERR_PARSE, "line %d: malformed \\uxxxx escape",
                                     lx->line);

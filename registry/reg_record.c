@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_text.h"
+
 static const char *const reg_keytype_names[] = {
     [REG_KEY_SCHEMA] = "SCHEMA",
     [REG_KEY_CONFIG] = "CONFIG",
@@ -229,34 +231,10 @@ cn_err_t reg_value_encode_context(cn_buf_t *out, const char *tenant, const char 
 
 /* ---- reader ---- */
 
-int reg_json_depth(const char *p, size_t len, int limit) {
-    int depth = 0, max = 0;
-    bool in_str = false;
-    for (size_t i = 0; i < len; i++) {
-        char c = p[i];
-        if (in_str) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_str = false;
-        } else if (c == '"') {
-            in_str = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > max)
-                max = depth;
-            if (max > limit)
-                return limit + 1;
-        } else if (c == '}' || c == ']') {
-            depth--;
-        }
-    }
-    return max;
-}
-
 static json_t *load_obj(const uint8_t *p, size_t len, cn_error_t *err) {
     json_error_t jerr;
     json_t *j;
-    if (reg_json_depth((const char *)p, len, REG_RECORD_MAX_DEPTH) > REG_RECORD_MAX_DEPTH) {
+    if (cn_json_depth((const char *)p, len, REG_RECORD_MAX_DEPTH, NULL) > REG_RECORD_MAX_DEPTH) {
         cn_error_set(err, CN_ERR_PARSE, "record nested too deeply");
         return NULL;
     }

@@ -108,8 +108,6 @@ cn_err_t reg_value_decode(const reg_key_t *key, const uint8_t *p, int32_t len, r
 void reg_value_fini(reg_value_t *val);
 void reg_refs_free(reg_ref_t *refs, size_t n);
 
-/** @brief Depth of JSON nesting in text (outside strings), capped at limit + 1. */
-int reg_json_depth(const char *p, size_t len, int limit);
 /** @brief Append s as a JSON string literal (quotes and escapes, UTF-8 kept). */
 cn_err_t reg_json_put_string(cn_buf_t *out, const char *s);
 

@@ -50,6 +50,9 @@ cn_err_t serdes_ser_pin(cairn_serializer_t *ser, serdes_schema_t *sch);
 typedef struct serdes_des_entry {
     atomic_int refcnt;
     serdes_schema_t *writer; /* a reference */
+    serdes_schema_t *reader; /* a reference: the schema values come out in (the deserializer's
+                                reader, the subject's latest with use.latest.version, or the
+                                writer) */
     void *plan;              /* format's plan (Avro: serdes_avro_plan_t) */
 } serdes_des_entry_t;
 
@@ -75,10 +78,11 @@ void serdes_ser_entry_decref(serdes_ser_entry_t *e);
 cn_err_t serdes_ser_output(cairn_serializer_t *ser, int32_t id, size_t payload_len, void **out,
                            size_t *out_len, uint8_t **payload_at, serdes_err_t *err);
 
-/** @brief Parse the framing of data (per deserializer.framing) and get the entry for its id. */
-cn_err_t serdes_des_prepare(cairn_deserializer_t *des, const void *data, size_t len,
-                            serdes_des_entry_t **out, const uint8_t **payload, size_t *plen,
-                            int32_t *id_out, serdes_err_t *err);
+/** @brief Parse the framing of data (per deserializer.framing) and get the entry for its id
+ *  (and, with use.latest.version, for topic's subject). */
+cn_err_t serdes_des_prepare(cairn_deserializer_t *des, const char *topic, const void *data,
+                            size_t len, serdes_des_entry_t **out, const uint8_t **payload,
+                            size_t *plen, int32_t *id_out, serdes_err_t *err);
 void serdes_des_entry_decref(serdes_des_entry_t *e);
 
 /** @brief Internal framing parse: id and payload. */

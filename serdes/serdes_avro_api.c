@@ -225,16 +225,17 @@ cairn_err_t cairn_serialize_json(cairn_serializer_t *ser, const char *topic, con
 
 /* ---- deserialize ---- */
 
-static cn_err_t serdes_avro_des(cairn_deserializer_t *des, const void *data, size_t len,
-                                avro_value_t *value, int32_t *id_out, serdes_err_t *err) {
+static cn_err_t serdes_avro_des(cairn_deserializer_t *des, const char *topic, const void *data,
+                                size_t len, avro_value_t *value, int32_t *id_out,
+                                serdes_err_t *err) {
     serdes_des_entry_t *entry;
     const serdes_avro_schema_t *target;
     const uint8_t *payload;
     size_t plen;
-    cn_err_t rc = serdes_des_prepare(des, data, len, &entry, &payload, &plen, id_out, err);
+    cn_err_t rc = serdes_des_prepare(des, topic, data, len, &entry, &payload, &plen, id_out, err);
     if (rc != CN_OK)
         return rc;
-    target = des->reader ? des->reader->impl : entry->writer->impl;
+    target = entry->reader->impl;
     if (value->iface && avro_value_get_schema(value) != target->schema) {
         avro_value_decref(value);
         value->iface = NULL;
@@ -253,7 +254,6 @@ cairn_err_t cairn_avro_deserialize(cairn_deserializer_t *des, const char *topic,
                                    size_t len, avro_value_t *value, int32_t *id_out,
                                    cairn_error_t *err) {
     serdes_err_t e = {0};
-    (void)topic;
     if (id_out)
         *id_out = -1;
     if (!des || !value || des->fmt->format != CAIRN_FORMAT_AVRO) {
@@ -265,17 +265,18 @@ cairn_err_t cairn_avro_deserialize(cairn_deserializer_t *des, const char *topic,
         serdes_edge_ok(err);
         return CAIRN_OK;
     }
-    if (serdes_avro_des(des, data, len, value, id_out, &e) != CN_OK)
+    if (serdes_avro_des(des, topic, data, len, value, id_out, &e) != CN_OK)
         return serdes_edge(&e, err);
     serdes_edge_ok(err);
     return CAIRN_OK;
 }
 
-static cn_err_t serdes_avro_des_json(cairn_deserializer_t *des, const void *data, size_t len,
-                                     char **json_out, int32_t *id_out, serdes_err_t *err) {
+static cn_err_t serdes_avro_des_json(cairn_deserializer_t *des, const char *topic, const void *data,
+                                     size_t len, char **json_out, int32_t *id_out,
+                                     serdes_err_t *err) {
     avro_value_t v = {0};
     json_t *j = NULL;
-    cn_err_t rc = serdes_avro_des(des, data, len, &v, id_out, err);
+    cn_err_t rc = serdes_avro_des(des, topic, data, len, &v, id_out, err);
     if (rc == CN_OK)
         rc = serdes_avro_to_json(&v, &j, err);
     if (rc == CN_OK &&
@@ -292,7 +293,6 @@ cairn_err_t cairn_deserialize_json(cairn_deserializer_t *des, const char *topic,
                                    cairn_error_t *err) {
     serdes_err_t e = {0};
     cn_err_t rc;
-    (void)topic;
     if (id_out)
         *id_out = -1;
     if (!des || !json_out) {
@@ -306,7 +306,7 @@ cairn_err_t cairn_deserialize_json(cairn_deserializer_t *des, const char *topic,
     }
     switch (des->fmt->format) {
     case CAIRN_FORMAT_AVRO:
-        rc = serdes_avro_des_json(des, data, len, json_out, id_out, &e);
+        rc = serdes_avro_des_json(des, topic, data, len, json_out, id_out, &e);
         break;
     default:
         rc = serdes_err_set(&e, CN_ERR_UNSUPPORTED, "format not built in");

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "common/cn_buf.h"
+#include "common/cn_text.h"
 
 typedef enum serdes_kind { K_STR, K_BOOL, K_INT, K_ENUM } serdes_kind_t;
 
@@ -188,36 +189,7 @@ static char *serdes_dup_opt(const char *v) {
     return v && *v ? strdup(v) : NULL;
 }
 
-static int serdes_hexval(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decode userinfo ("us%40er:p%3Ass" -> "us@er:p:ss"). */
-static char *serdes_pct_decode(const char *s, size_t n) {
-    char *out = malloc(n + 1);
-    size_t j = 0;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < n && (hi = serdes_hexval(s[i + 1])) >= 0 &&
-            (lo = serdes_hexval(s[i + 2])) >= 0) {
-            out[j++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            out[j++] = s[i];
-        }
-    }
-    out[j] = '\0';
-    return out;
-}
-
 /* One URL: trim blanks, strip trailing '/', split off "user:pass@". */
 static cn_err_t serdes_add_url(serdes_settings_t *s, const char *p, size_t n, char **userinfo,
                                cn_error_t *err) {
@@ -243,8 +215,9 @@ static cn_err_t serdes_add_url(serdes_settings_t *s, const char *p, size_t n, ch
     cn_buf_init(&b, 8192);
     cn_buf_put(&b, p, (size_t)(host - p));
     if (at) {
-        if (!*userinfo)
-            *userinfo = serdes_pct_decode(host, (size_t)(at - host));
+        size_t ulen = (size_t)(at - host);
+        if (!*userinfo && (*userinfo = malloc(ulen + 1)) != NULL) /* "us%40er" -> "us@er" */
+            cn_percent_decode(host, ulen, *userinfo, ulen + 1);
         host = at + 1;
     }
     cn_buf_put(&b, host, n - (size_t)(host - p));

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_time.h"
 #include "serdes/serdes_avro.h"
+#include "serdes/serdes_subject.h"
 
 static void serdes_plan_free(const serdes_format_t *fmt, void *plan) {
     if (fmt->format == CAIRN_FORMAT_AVRO)
@@ -22,6 +24,7 @@ void serdes_des_entry_decref(serdes_des_entry_t *e) {
         return;
     if (e->plan)
         serdes_plan_free(e->writer->fmt, e->plan);
+    serdes_schema_decref(e->reader);
     serdes_schema_decref(e->writer);
     free(e);
 }
@@ -74,8 +77,27 @@ void cairn_deserializer_free(cairn_deserializer_t *des) {
     free(des);
 }
 
-static cn_err_t serdes_des_build(cairn_deserializer_t *des, int32_t id, serdes_des_entry_t **out,
-                                 serdes_err_t *err) {
+/* The schema values come out in: the deserializer's reader, else with use.latest.version the
+ * latest version of the topic's subject (Java's deserializer does the same), else the writer. */
+static cn_err_t serdes_des_reader(cairn_deserializer_t *des, const char *topic,
+                                  serdes_des_entry_t *e, serdes_err_t *err) {
+    const serdes_settings_t *s = &des->sd->s;
+    char subject[1024];
+    cn_err_t rc;
+    if (des->reader || !s->use_latest) {
+        e->reader = des->reader ? des->reader : e->writer;
+        serdes_schema_incref(e->reader);
+        return CN_OK;
+    }
+    rc = serdes_subject(s, des->role, topic, des->fmt->record_name(e->writer->impl), subject,
+                        sizeof(subject), err);
+    if (rc == CN_OK)
+        rc = serdes_registry_latest(des->sd->reg, subject, des->fmt, &e->reader, err);
+    return rc;
+}
+
+static cn_err_t serdes_des_build(cairn_deserializer_t *des, const char *topic, int32_t id,
+                                 serdes_des_entry_t **out, serdes_err_t *err) {
     serdes_des_entry_t *e = calloc(1, sizeof(*e));
     cn_err_t rc;
     if (!e)
@@ -85,10 +107,11 @@ static cn_err_t serdes_des_build(cairn_deserializer_t *des, int32_t id, serdes_d
     if (rc == CN_OK && e->writer->fmt != des->fmt)
         rc = serdes_err_set(err, CN_ERR_UNSUPPORTED, "schema %d is %s, the deserializer reads %s",
                             (int)id, e->writer->fmt->type_name, des->fmt->type_name);
+    if (rc == CN_OK)
+        rc = serdes_des_reader(des, topic, e, err);
     if (rc == CN_OK && des->fmt->format == CAIRN_FORMAT_AVRO)
-        rc =
-            serdes_avro_plan_new(e->writer->impl, des->reader ? des->reader->impl : e->writer->impl,
-                                 (serdes_avro_plan_t **)&e->plan, err);
+        rc = serdes_avro_plan_new(e->writer->impl, e->reader->impl, (serdes_avro_plan_t **)&e->plan,
+                                  err);
     if (rc != CN_OK) {
         if (rc == CN_ERR_INCOMPATIBLE)
             cn_error_prefix(&err->e, "writer schema %d", (int)id);
@@ -99,12 +122,26 @@ static cn_err_t serdes_des_build(cairn_deserializer_t *des, int32_t id, serdes_d
     return CN_OK;
 }
 
-static cn_err_t serdes_des_entry(cairn_deserializer_t *des, int32_t id, serdes_des_entry_t **out,
-                                 serdes_err_t *err) {
+/* Entries are per id, and per (id, topic) when the reader is the topic's latest version (they
+ * then expire with cache.latest.ttl.sec). */
+static cn_err_t serdes_des_entry(cairn_deserializer_t *des, const char *topic, int32_t id,
+                                 serdes_des_entry_t **out, serdes_err_t *err) {
+    const serdes_settings_t *s = &des->sd->s;
+    bool by_topic = !des->reader && s->use_latest;
+    int64_t expires =
+        by_topic && s->latest_ttl_sec >= 0 ? cn_mono_ms() + s->latest_ttl_sec * 1000 : 0;
+    char key[1024 + sizeof(int32_t)];
+    size_t klen = sizeof(id);
     serdes_des_entry_t *e;
     cn_err_t rc;
+    memcpy(key, &id, sizeof(id));
+    if (by_topic && topic) {
+        size_t tl = strnlen(topic, sizeof(key) - sizeof(id));
+        memcpy(key + sizeof(id), topic, tl);
+        klen += tl;
+    }
     pthread_mutex_lock(&des->lock);
-    e = serdes_lru_get(des->ids, &id, sizeof(id), 0);
+    e = serdes_lru_get(des->ids, key, klen, by_topic ? cn_mono_ms() : 0);
     if (e)
         atomic_fetch_add(&e->refcnt, 1);
     pthread_mutex_unlock(&des->lock);
@@ -112,20 +149,20 @@ static cn_err_t serdes_des_entry(cairn_deserializer_t *des, int32_t id, serdes_d
         *out = e;
         return CN_OK;
     }
-    if ((rc = serdes_des_build(des, id, &e, err)) != CN_OK)
+    if ((rc = serdes_des_build(des, topic, id, &e, err)) != CN_OK)
         return rc;
     atomic_fetch_add(&e->refcnt, 1);
     pthread_mutex_lock(&des->lock);
-    if (serdes_lru_put(des->ids, &id, sizeof(id), e, 0) != CN_OK)
+    if (serdes_lru_put(des->ids, key, klen, e, expires) != CN_OK)
         atomic_fetch_sub(&e->refcnt, 1);
     pthread_mutex_unlock(&des->lock);
     *out = e;
     return CN_OK;
 }
 
-cn_err_t serdes_des_prepare(cairn_deserializer_t *des, const void *data, size_t len,
-                            serdes_des_entry_t **out, const uint8_t **payload, size_t *plen,
-                            int32_t *id_out, serdes_err_t *err) {
+cn_err_t serdes_des_prepare(cairn_deserializer_t *des, const char *topic, const void *data,
+                            size_t len, serdes_des_entry_t **out, const uint8_t **payload,
+                            size_t *plen, int32_t *id_out, serdes_err_t *err) {
     int32_t id;
     cn_err_t rc;
     if (des->sd->s.framing_des) {
@@ -139,5 +176,5 @@ cn_err_t serdes_des_prepare(cairn_deserializer_t *des, const void *data, size_t 
     }
     if (id_out)
         *id_out = id;
-    return serdes_des_entry(des, id, out, err);
+    return serdes_des_entry(des, topic, id, out, err);
 }

@@ -183,7 +183,9 @@ cn_err_t brk_partition_offset_for_time(brk_partition_t *part, int64_t ts, int64_
  *  @returns true when data is there. */
 bool brk_partition_wait(brk_partition_t *part, int64_t offset, int64_t timeout_ms);
 /** @brief Called after every append that made new data visible, from the appending thread.
- *  One hook per data directory (the Kafka server uses it to wake long polls). */
+ *  One hook per data directory (the Kafka server uses it to wake long polls). When this
+ *  returns, no append is still running the previous hook (safe to free its arg). The hook must
+ *  not call brk_logs_set_append_hook(). */
 void brk_logs_set_append_hook(brk_logs_t *logs,
                               void (*hook)(void *arg, const char *topic, int32_t partition),
                               void *arg);
@@ -192,6 +194,10 @@ void brk_logs_set_append_hook(brk_logs_t *logs,
 
 /** @brief fsync the partition's active segment and record the recovery point. */
 cn_err_t brk_partition_flush(brk_partition_t *part, cn_error_t *err);
+/** @brief fsync everything appended so far (joining any fsync already running: group commit)
+ *  without rewriting the recovery checkpoint, which may lag (recovery re-validates from it). What
+ *  acks=-1 answers need; one fsync instead of flush's three. */
+cn_err_t brk_partition_sync(brk_partition_t *part, cn_error_t *err);
 /** @brief Move the log start offset forward (DeleteRecords); whole segments below it go. */
 cn_err_t brk_partition_delete_records(brk_partition_t *part, int64_t offset, cn_error_t *err);
 /** @brief Roll the active segment now (tests, and before compaction of small logs). */

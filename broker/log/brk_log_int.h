@@ -220,6 +220,7 @@ struct brk_logs {
     pthread_mutex_t mu;
     cn_map_t *topics; /* name -> brk_topic_t */
     atomic_bool failed;
+    pthread_rwlock_t hook_rw; /* appends call the hook holding it shared */
     void (*hook)(void *arg, const char *topic, int32_t partition);
     void *hook_arg;
     pthread_t bg;

@@ -164,6 +164,7 @@ brk_logs_t *brk_logs_open(const brk_logs_options_t *opts, cn_error_t *err) {
     logs->log = opts->log;
     pthread_mutex_init(&logs->mu, NULL);
     pthread_cond_init(&logs->bg_cv, NULL);
+    pthread_rwlock_init(&logs->hook_rw, NULL);
     if (logs_start(logs, err) != CN_OK) {
         brk_logs_abort(logs);
         return NULL;
@@ -185,6 +186,7 @@ static void logs_free(brk_logs_t *logs) {
     cn_map_free(logs->topics);
     pthread_mutex_destroy(&logs->mu);
     pthread_cond_destroy(&logs->bg_cv);
+    pthread_rwlock_destroy(&logs->hook_rw);
     free(logs->dir);
     free(logs);
 }
@@ -237,13 +239,14 @@ bool brk_logs_failed(const brk_logs_t *logs) {
     return atomic_load(&((brk_logs_t *)logs)->failed);
 }
 
+/* Once this returns, no append is still inside the previous hook. */
 void brk_logs_set_append_hook(brk_logs_t *logs,
                               void (*hook)(void *arg, const char *topic, int32_t partition),
                               void *arg) {
-    pthread_mutex_lock(&logs->mu);
+    pthread_rwlock_wrlock(&logs->hook_rw);
     logs->hook = hook;
     logs->hook_arg = arg;
-    pthread_mutex_unlock(&logs->mu);
+    pthread_rwlock_unlock(&logs->hook_rw);
 }
 
 /* ---- topics ---- */
@@ -296,6 +299,8 @@ cn_err_t brk_topic_delete(brk_logs_t *logs, const char *topic, cn_error_t *err) 
             rc = cn_fs_rmtree(t->parts[i]->dir, err);
     }
     topic_free(t);
+    if (rc == CN_OK)
+        rc = cn_fs_fsync_parent(path, err); /* topics/: the deletion is durable */
     if (rc == CN_OK)
         rc = cn_fs_fsync_dir(logs->dir, err);
     pthread_mutex_unlock(&logs->mu);

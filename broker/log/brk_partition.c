@@ -395,8 +395,10 @@ static void notify(brk_partition_t *part) {
     pthread_mutex_lock(&part->wait_mu);
     pthread_cond_broadcast(&part->wait_cv);
     pthread_mutex_unlock(&part->wait_mu);
+    pthread_rwlock_rdlock(&logs->hook_rw);
     if (logs->hook)
         logs->hook(logs->hook_arg, part->topic, part->id);
+    pthread_rwlock_unlock(&logs->hook_rw);
 }
 
 static size_t count_batches(const uint8_t *data, size_t len) {
@@ -452,6 +454,14 @@ cn_err_t brk_partition_flush(brk_partition_t *part, cn_error_t *err) {
         part->recovery_point = part->leo;
         rc = brk_partition_checkpoint(part, err);
     }
+    pthread_mutex_unlock(&part->mu);
+    return rc;
+}
+
+cn_err_t brk_partition_sync(brk_partition_t *part, cn_error_t *err) {
+    cn_err_t rc;
+    pthread_mutex_lock(&part->mu);
+    rc = sync_upto(part, part->leo, err);
     pthread_mutex_unlock(&part->mu);
     return rc;
 }

@@ -9,7 +9,8 @@
  *   (4) rename .swap to <first>.log and fsync the directory; (5) each .deleted file is unlinked
  *   when no reader holds its segment any more.
  * At load, a .swap file is complete (it was fsynced before its rename): it replaces every .log
- * whose base lies in its range, whether step 3 ran or not. .cleaned and .deleted leftovers go.
+ * whose base lies in its range, whether step 3 ran or not. .cleaned and .deleted leftovers go,
+ * and so do .tmp files of atomic replacements a crash interrupted.
  */
 #include "broker/log/brk_log_int.h"
 
@@ -159,7 +160,8 @@ static cn_err_t recover_pass(const char *dir, bool swaps, bool *changed, cn_erro
             finish_swap(dir, base);
             *changed = true;
         } else if (!swaps && (has_suffix(e->d_name, ".cleaned", &stem) ||
-                              has_suffix(e->d_name, ".deleted", &stem))) {
+                              has_suffix(e->d_name, ".deleted", &stem) ||
+                              has_suffix(e->d_name, ".tmp", &stem))) {
             snprintf(p, sizeof(p), "%s/%.255s", dir, e->d_name);
             unlink(p);
             *changed = true;

@@ -80,6 +80,19 @@ static int16_t join_check(brk_req_t *req, const kp_JoinGroupRequest_t *rq) {
     return 0;
 }
 
+static void member_update(member_t *m, const brk_req_t *req, const kp_JoinGroupRequest_t *rq,
+                          int64_t now) {
+    free(m->instance_id);
+    m->instance_id = rq->group_instance_id.p ? brk_grp_dup_str(rq->group_instance_id) : NULL;
+    free(m->client_id);
+    m->client_id = strdup(req->client_id);
+    free(m->client_host);
+    m->client_host = strdup(req->client_host);
+    m->session_timeout = rq->session_timeout_ms;
+    m->rebalance_timeout = rq->rebalance_timeout_ms;
+    m->last_seen = now;
+}
+
 static int16_t join(brk_req_t *req, const kp_JoinGroupRequest_t *rq) {
     brk_groups_t *gs = req->srv->groups;
     int64_t now = cn_mono_ms();
@@ -106,15 +119,7 @@ static int16_t join(brk_req_t *req, const kp_JoinGroupRequest_t *rq) {
         brk_grp_drop_member(g, m);
         return brk_kerr(CN_ERR_NO_MEMORY);
     }
-    free(m->instance_id);
-    m->instance_id = rq->group_instance_id.p ? brk_grp_dup_str(rq->group_instance_id) : NULL;
-    free(m->client_id);
-    m->client_id = strdup(req->client_id);
-    free(m->client_host);
-    m->client_host = strdup(req->client_host);
-    m->session_timeout = rq->session_timeout_ms;
-    m->rebalance_timeout = rq->rebalance_timeout_ms;
-    m->last_seen = now;
+    member_update(m, req, rq, now);
     if (m->join_pending) /* a re-sent join replaces the older one */
         brk_grp_reply_error(gs, &m->join_p, brk_kerr(CN_ERR_REBALANCE_IN_PROGRESS));
     m->join_pending = true;

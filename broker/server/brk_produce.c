@@ -15,9 +15,11 @@ static bool internal_topic(const char *name) {
     return strcmp(name, BRK_OFFSETS_TOPIC) == 0 || strcmp(name, BRK_PIDS_TOPIC) == 0;
 }
 
+/* acks=-1: append without fsync and leave the partition to the group commit (brk_sync.c);
+ * *marked tells the caller to park the answer until the flush. */
 static int16_t append_part(brk_req_t *req, const char *topic, const brk_topic_config_t *cfg,
-                           int16_t acks, const kp_produce_part_t *in, kp_produce_part_resp_t *out) {
-    brk_append_opts_t opts = {acks == -1, cfg->compact};
+                           const kp_produce_part_t *in, kp_produce_part_resp_t *out, bool *marked) {
+    brk_append_opts_t opts = {false, cfg->compact};
     brk_append_result_t res;
     brk_partition_t *part;
     cn_error_t err;
@@ -31,7 +33,16 @@ static int16_t append_part(brk_req_t *req, const char *topic, const brk_topic_co
      * assigns offsets by rewriting baseOffset in place. */
     rc = brk_partition_append(part, (uint8_t *)(uintptr_t)in->records.p, (size_t)in->records.len,
                               &opts, &res, &err);
-    brk_partition_put(part);
+    if (marked && (rc == CN_OK || rc == CN_ERR_DUPLICATE_SEQUENCE)) {
+        if (brk_syncer_mark(req->srv->syncer, part))
+            *marked = true;
+        else {
+            rc = brk_partition_sync(part, &err); /* no memory to defer: sync now */
+            brk_partition_put(part);
+        }
+    } else {
+        brk_partition_put(part);
+    }
     if (rc == CN_OK || rc == CN_ERR_DUPLICATE_SEQUENCE) {
         out->base_offset = res.base_offset;
         out->log_append_time_ms = res.log_append_time;
@@ -45,7 +56,7 @@ static int16_t append_part(brk_req_t *req, const char *topic, const brk_topic_co
 }
 
 static void produce_topic(brk_req_t *req, const kp_ProduceRequest_t *rq,
-                          const kp_produce_topic_t *t, kp_produce_topic_resp_t *out) {
+                          const kp_produce_topic_t *t, kp_produce_topic_resp_t *out, bool *marked) {
     char name[BRK_TOPIC_MAX + 1];
     brk_topic_config_t cfg;
     int16_t topic_err = 0;
@@ -73,8 +84,9 @@ static void produce_topic(brk_req_t *req, const kp_ProduceRequest_t *rq,
         kp_produce_part_resp_t *p = &out->parts[i];
         p->index = t->parts[i].index;
         p->base_offset = p->log_append_time_ms = p->log_start_offset = -1;
-        p->error_code =
-            topic_err ? topic_err : append_part(req, name, &cfg, rq->acks, &t->parts[i], p);
+        p->error_code = topic_err ? topic_err
+                                  : append_part(req, name, &cfg, &t->parts[i], p,
+                                                rq->acks == -1 ? marked : NULL);
     }
     if (!out->parts)
         out->nparts = 0;
@@ -83,15 +95,23 @@ static void produce_topic(brk_req_t *req, const kp_ProduceRequest_t *rq,
 brk_hres_t brk_produce_handle(brk_req_t *req) {
     kp_ProduceRequest_t rq;
     kp_ProduceResponse_t rs;
+    size_t body_at = req->out->len;
+    bool marked = false;
     int32_t i;
     if (kp_ProduceRequest_decode(&req->rd, req->hdr.api_version, &rq, NULL) != CN_OK)
         return BRK_CLOSE;
     memset(&rs, 0, sizeof(rs));
     rs.topics = kp_arena_calloc(req->arena, (size_t)rq.ntopics + 1, sizeof(*rs.topics));
     for (i = 0; rs.topics && i < rq.ntopics; i++)
-        produce_topic(req, &rq, &rq.topics[i], &rs.topics[rs.ntopics++]);
+        produce_topic(req, &rq, &rq.topics[i], &rs.topics[rs.ntopics++], &marked);
     if (rq.acks == 0)
         return BRK_NOREPLY;
     kp_ProduceResponse_encode(&req->w, req->hdr.api_version, &rs);
-    return BRK_REPLY;
+    if (!marked)
+        return BRK_REPLY;
+    /* the answer waits for the group commit of the partitions it appended to */
+    if (req->out->failed || !brk_syncer_park(req->srv->syncer, &req->pending,
+                                             req->out->data + body_at, req->out->len - body_at))
+        return BRK_CLOSE;
+    return BRK_DEFER;
 }

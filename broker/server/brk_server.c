@@ -28,6 +28,7 @@ typedef struct brk_slot {
     struct brk_slot *next;
     uint64_t seq;
     bool ready;
+    bool close;    /* the answer was given up: close the connection when it is its turn */
     uint8_t *data; /* the response frame with its size prefix; NULL for no answer */
     size_t len;
 } brk_slot_t;
@@ -44,6 +45,7 @@ struct brk_conn {
     uint64_t next_seq;
     bool want_out;
     bool reading;
+    int64_t last_active; /* monotonic ms of the last bytes read */
     char peer[64];
 };
 
@@ -115,6 +117,8 @@ static void conn_close(brk_srv_t *srv, brk_conn_t *c) {
 static bool conn_flush(brk_srv_t *srv, brk_conn_t *c) {
     while (c->head && c->head->ready) {
         brk_slot_t *s = c->head;
+        if (s->close)
+            return false;
         while (c->out_off < s->len) {
             ssize_t n = send(c->fd, s->data + c->out_off, s->len - c->out_off, MSG_NOSIGNAL);
             if (n < 0 && errno == EINTR)
@@ -164,23 +168,39 @@ static void slot_fill(brk_slot_t *s, const brk_pending_t *p, const uint8_t *body
     s->ready = true;
 }
 
-void brk_srv_reply(brk_srv_t *srv, const brk_pending_t *p, const cn_buf_t *body) {
-    brk_conn_t *c;
-    brk_slot_t *s;
+static brk_slot_t *pending_slot(brk_srv_t *srv, const brk_pending_t *p, brk_conn_t **conn) {
     size_t fd;
     for (fd = 0; fd < srv->conns_cap; fd++) {
-        c = srv->conns[fd];
+        brk_conn_t *c = srv->conns[fd];
+        brk_slot_t *s;
         if (!c || c->id != p->conn_id)
             continue;
         s = slot_find(c, p->seq);
-        if (!s || s->ready)
-            return;
-        slot_fill(s, p, body->data, body->len);
-        s->ready = true; /* an answer too large to build is dropped, the client times out */
-        c->out_bytes += s->len;
-        srv->replies_pending = true;
-        return;
+        *conn = c;
+        return s && !s->ready ? s : NULL;
     }
+    return NULL;
+}
+
+void brk_srv_abort(brk_srv_t *srv, const brk_pending_t *p) {
+    brk_conn_t *c = NULL;
+    brk_slot_t *s = pending_slot(srv, p, &c);
+    if (s) {
+        s->ready = s->close = true;
+        srv->replies_pending = true;
+    }
+}
+
+void brk_srv_reply(brk_srv_t *srv, const brk_pending_t *p, const cn_buf_t *body) {
+    brk_conn_t *c = NULL;
+    brk_slot_t *s = pending_slot(srv, p, &c);
+    if (!s)
+        return;
+    slot_fill(s, p, body->data, body->len);
+    s->ready = true;
+    s->close = !s->data; /* an answer too large to build: close rather than stall */
+    c->out_bytes += s->len;
+    srv->replies_pending = true;
 }
 
 /* ---- reading and framing ---- */
@@ -224,11 +244,8 @@ static bool conn_parse(brk_srv_t *srv, brk_conn_t *c) {
             cn_log_warn(srv->log, "kafka: closing connection: frame size %d", (int)size);
             return false;
         }
-        if (avail < 4 + (size_t)size) {
-            if (cn_buf_reserve(&c->in, 4 + (size_t)size - avail) != CN_OK)
-                return false;
-            break;
-        }
+        if (avail < 4 + (size_t)size)
+            break; /* the buffer grows with the bytes that actually arrive */
         if (!conn_handle_frame(srv, c, c->in.data + c->in_off + 4, (size_t)size))
             return false;
         c->in_off += 4 + (size_t)size;
@@ -260,6 +277,7 @@ static bool conn_read(brk_srv_t *srv, brk_conn_t *c) {
         if (n <= 0)
             return false;
         c->in.len += (size_t)n;
+        c->last_active = cn_mono_ms();
         if (!conn_parse(srv, c))
             return false;
     }
@@ -294,6 +312,7 @@ static void accept_one(brk_srv_t *srv, int fd) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->fd = fd;
     c->id = ++srv->next_conn_id;
+    c->last_active = cn_mono_ms();
     set_peer(c);
     c->reading = true;
     cn_buf_init(&c->in, srv->opts.max_request_bytes + 4 + READ_CHUNK);
@@ -363,6 +382,20 @@ static void on_conn_event(brk_srv_t *srv, int fd, uint32_t events) {
         conn_close(srv, c);
 }
 
+/* Close connections that sent nothing for BRK_IDLE_MS and wait for no answer (Kafka's
+ * connections.max.idle.ms), at most once a second. */
+static void close_idle(brk_srv_t *srv, int64_t now) {
+    size_t fd;
+    if (now - srv->last_idle_check < 1000)
+        return;
+    srv->last_idle_check = now;
+    for (fd = 0; fd < srv->conns_cap; fd++) {
+        brk_conn_t *c = srv->conns[fd];
+        if (c && !c->head && now - c->last_active > BRK_IDLE_MS)
+            conn_close(srv, c);
+    }
+}
+
 static void drain_eventfd(brk_srv_t *srv) {
     uint64_t v;
     while (read(srv->evfd, &v, sizeof(v)) == (ssize_t)sizeof(v))
@@ -388,7 +421,9 @@ static void loop_once(brk_srv_t *srv) {
     now = cn_mono_ms();
     brk_fetch_waits_run(srv, now, atomic_exchange(&srv->data_arrived, false));
     brk_groups_tick(srv->groups, now);
+    brk_syncer_collect(srv->syncer);
     flush_replies(srv);
+    close_idle(srv, now);
 }
 
 static void *loop_main(void *arg) {
@@ -462,6 +497,8 @@ static cn_err_t srv_init(brk_srv_t *srv, cn_error_t *err) {
         rc = brk_pids_load(srv, err);
     if (rc == CN_OK && !(srv->groups = brk_groups_new(srv)))
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (rc == CN_OK && !(srv->syncer = brk_syncer_new(srv)))
+        rc = cn_error_set(err, CN_ERR_NO_MEMORY, "cannot start the flush thread");
     return rc;
 }
 
@@ -528,6 +565,7 @@ void brk_server_free(brk_server_t *srv) {
     brk_server_stop(srv);
     if (srv->logs)
         brk_logs_set_append_hook(srv->logs, NULL, NULL);
+    brk_syncer_free(srv->syncer);
     brk_fetch_waits_free(srv);
     brk_groups_free(srv->groups);
     brk_offsets_free(srv->offsets);

@@ -28,11 +28,13 @@
 #define BRK_MAX_QUEUED    ((size_t)64 << 20)  /* answer bytes queued per connection, idem */
 #define BRK_MAX_FETCH     ((int64_t)64 << 20) /* cap on the records of one Fetch answer */
 #define BRK_TOPIC_MAX     250
+#define BRK_IDLE_MS       600000 /* connections.max.idle.ms */
 
 typedef struct brk_conn brk_conn_t;
 typedef struct brk_groups brk_groups_t;
 typedef struct brk_offsets brk_offsets_t;
 typedef struct brk_fetch_wait brk_fetch_wait_t;
+typedef struct brk_syncer brk_syncer_t;
 
 /* Where a deferred answer goes once it is ready. */
 typedef struct brk_pending {
@@ -60,9 +62,11 @@ struct brk_server {
     size_t conns_cap;
     uint64_t next_conn_id;
     bool replies_pending; /* deferred answers were filled; flush after this pass */
+    int64_t last_idle_check;
     brk_fetch_wait_t *waits;
     brk_groups_t *groups;
     brk_offsets_t *offsets;
+    brk_syncer_t *syncer;
     int64_t pid_next, pid_end; /* producer ids handed out from a persisted block */
     const cn_log_t *log;
 };
@@ -112,6 +116,8 @@ brk_hres_t brk_api_dispatch(brk_srv_t *srv, brk_conn_t *conn, uint64_t seq, uint
 /** @brief Complete a deferred answer: body is the response body; the header is added here.
  *  A connection that went away meanwhile is ignored. */
 void brk_srv_reply(brk_srv_t *srv, const brk_pending_t *p, const cn_buf_t *body);
+/** @brief Give up on a deferred answer: the connection is closed when its turn comes. */
+void brk_srv_abort(brk_srv_t *srv, const brk_pending_t *p);
 uint64_t brk_conn_id(const brk_conn_t *conn);
 /** @brief "/1.2.3.4" of the peer, as Kafka shows client hosts. */
 const char *brk_conn_peer(const brk_conn_t *conn);
@@ -152,6 +158,16 @@ void brk_fetch_waits_run(brk_srv_t *srv, int64_t now_ms, bool data_arrived);
 /** @brief Milliseconds until the earliest waiting fetch expires, or -1 when none wait. */
 int64_t brk_fetch_waits_next(const brk_srv_t *srv, int64_t now_ms);
 void brk_fetch_waits_free(brk_srv_t *srv);
+
+/* brk_sync.c: group commit of acks=-1 produce. */
+brk_syncer_t *brk_syncer_new(brk_srv_t *srv);
+void brk_syncer_free(brk_syncer_t *s);
+/** @brief Mark a partition to flush in the next round; takes over the caller's reference. */
+bool brk_syncer_mark(brk_syncer_t *s, brk_partition_t *part);
+/** @brief Park an answer (body without header) until the next flush round completes. */
+bool brk_syncer_park(brk_syncer_t *s, const brk_pending_t *p, const uint8_t *body, size_t len);
+/** @brief Loop thread: send the answers whose flush round completed. */
+void brk_syncer_collect(brk_syncer_t *s);
 
 /* brk_coordinator.c */
 cn_err_t brk_pids_load(brk_srv_t *srv, cn_error_t *err);

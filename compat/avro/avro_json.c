@@ -11,29 +11,6 @@
 
 #include "compat/avro/avro_internal.h"
 
-cn_err_t compat_avro_prescan(const char *text, size_t len, int max_depth, cn_error_t *err) {
-    int depth = 0;
-    bool in_str = false;
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
-        if (in_str) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_str = false;
-        } else if (c == '"') {
-            in_str = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth)
-                return cn_error_set(err, CN_ERR_TOO_DEEP,
-                                    "schema nesting deeper than %d at byte %zu", max_depth, i);
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            depth--;
-        }
-    }
-    return CN_OK;
-}
-
 cn_err_t compat_avro_put_str(cn_buf_t *out, const char *s) {
     static const char hex[] = "0123456789ABCDEF";
     const char *run = s;

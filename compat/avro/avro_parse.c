@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_text.h"
 #include "compat/avro/avro_internal.h"
 
 typedef struct pctx {
@@ -527,10 +528,12 @@ cn_err_t compat_avro_parse_ex(const char *text, size_t len,
                               unsigned flags, compat_avro_schema_t **out, cn_error_t *err) {
     json_error_t jerr;
     pctx_t c = {.err = err, .lenient = (flags & COMPAT_AVRO_LENIENT) != 0};
-    cn_err_t rc = compat_avro_prescan(text, len, COMPAT_AVRO_MAX_DEPTH, err);
+    size_t at = 0;
+    cn_err_t rc = CN_OK;
     *out = NULL;
-    if (rc != CN_OK)
-        return rc;
+    if (cn_json_depth(text, len, COMPAT_AVRO_MAX_DEPTH, &at) > COMPAT_AVRO_MAX_DEPTH)
+        return cn_error_set(err, CN_ERR_TOO_DEEP, "schema nesting deeper than %d at byte %zu",
+                            COMPAT_AVRO_MAX_DEPTH, at);
     json_t *doc = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
     if (!doc)
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid JSON at line %d column %d: %s",

@@ -102,10 +102,6 @@ const char *compat_avro_kind_upper(compat_avro_kind_t kind);
 /** @brief Kind name as written in schemas ("int", "record", ...). */
 const char *compat_avro_kind_name(compat_avro_kind_t kind);
 
-/** @brief Refuse JSON nested deeper than max_depth without recursion (strings respected).
- *  @returns CN_OK or CN_ERR_TOO_DEEP. */
-cn_err_t compat_avro_prescan(const char *text, size_t len, int max_depth, cn_error_t *err);
-
 /** @brief Parse and validate text. imports are already parsed schemas whose named types
  *  (all of them, including their own imports) become visible, in order; they are copied, so
  *  they need only live during the call. Errors: CN_ERR_INVALID_SCHEMA (message with a JSON

@@ -386,6 +386,29 @@ static void test_metadata_no_auto_create(void **state) {
     assert_true(cn_rd_ok(&r.rd));
 }
 
+static void enc_join(kp_wr_t *w, int16_t v, const void *m) {
+    kp_JoinGroupRequest_encode(w, v, m);
+}
+
+static int16_t join_error(fx_t *f, const char *group, int32_t session_ms, const char *proto) {
+    kp_join_protocol_t p = {kp_str_c(proto), {(const uint8_t *)"m", 1}};
+    kp_JoinGroupRequest_t rq = {kp_str_c(group), session_ms,      10000, {"", 0},
+                                {NULL, -1},      {"consumer", 8}, &p,    1};
+    kp_rd_t r;
+    call(f, KP_JOIN_GROUP, 5, enc_join, &rq, &r);
+    (void)kp_r32(&r); /* throttle */
+    return kp_r16(&r);
+}
+
+/* JoinGroup refusals: no common protocol, session timeout out of range, empty group id. */
+static void test_join_refusals(void **state) {
+    fx_t *f = *state;
+    assert_int_equal(join_error(f, "mix", 10000, "range"), 0); /* alone: answered at once */
+    assert_int_equal(join_error(f, "mix", 10000, "RoundRobinAssigner"), 23);
+    assert_int_equal(join_error(f, "short", 1000, "range"), 26);
+    assert_int_equal(join_error(f, "", 10000, "range"), 24);
+}
+
 /* One batch with one record whose value is n bytes of 'x' (null key). */
 static void big_batch(cn_buf_t *b, size_t n) {
     cn_buf_t rec;
@@ -466,6 +489,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_producer_ids_and_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_metadata_no_auto_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backpressure_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_join_refusals, setup, teardown),
     };
     return cmocka_run_group_tests_name("kafka_protocol", tests, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/cn_fs.h"
 #include "common/cn_map.h"
 #include "common/cn_props.h"
 #include "tests/unit/broker/brk_test_util.h"
@@ -313,7 +314,7 @@ static int64_t offset_at_cut(const char *path, off_t cut, int64_t *next_out) {
 }
 
 static void append_junk(const char *path, size_t n, bool zeros, unsigned *seed) {
-    int fd = open(path, O_WRONLY | O_APPEND);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
     uint8_t junk[8192];
     assert_true(fd >= 0 && n <= sizeof(junk));
     for (size_t i = 0; i < n; i++)
@@ -434,6 +435,11 @@ static void test_damaged_indexes(void **state) {
     brk_partition_put(p);
     brk_logs_close(logs); /* clean: the indexes are trusted next time, unless suspect */
     damage_indexes(dir, &seed);
+    {
+        char tmp[4200];
+        snprintf(tmp, sizeof(tmp), "%s/" TOPIC "-0/checkpoint.tmp", dir);
+        append_junk(tmp, 10, false, &seed); /* an atomic replacement cut short */
+    }
     logs = bt_open(dir);
     p = brk_partition_get(logs, TOPIC, 0, NULL);
     assert_int_equal(verify_log(p, &a), hw);
@@ -448,6 +454,11 @@ static void test_damaged_indexes(void **state) {
     }
     assert_int_equal(brk_partition_offset_for_time(p, 0, &off, &ts, NULL), CN_OK);
     assert_int_equal(off, 0);
+    {
+        char tmp[4200];
+        snprintf(tmp, sizeof(tmp), "%s/" TOPIC "-0/checkpoint.tmp", dir);
+        assert_false(cn_fs_exists(tmp));
+    }
     brk_partition_put(p);
     brk_logs_close(logs);
     cn_map_free(a.map);

@@ -9,12 +9,16 @@
  */
 #include "tests/support/test_util.h"
 
+#include <arpa/inet.h>
 #include <librdkafka/rdkafka.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "broker/kafka/kp.h"
 #include "tests/support/tu_brokerd.h"
 
 typedef struct fx {
@@ -332,6 +336,59 @@ static void test_consumer_group(void **state) {
     rd_kafka_topic_partition_list_destroy(after);
 }
 
+/* A raw member that joins (with a valid consumer subscription) and then goes silent. */
+static int silent_member_join(fx_t *f, const char *group, const char *topic) {
+    uint8_t sub[64];
+    size_t tl = strlen(topic);
+    kp_join_protocol_t proto = {{"range", 5}, {sub, 0}};
+    kp_JoinGroupRequest_t rq = {kp_str_c(group), 6000,   6000, {"", 0}, {NULL, -1},
+                                {"consumer", 8}, &proto, 1};
+    kp_req_hdr_t h = {KP_JOIN_GROUP, 5, 1, {"silent", 6}};
+    struct sockaddr_in sa;
+    cn_buf_t b;
+    kp_wr_t w = {&b, false};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    /* ConsumerProtocolSubscription v0: version, [topic], user_data null */
+    cn_be16_put(sub, 0);
+    cn_be32_put(sub + 2, 1);
+    cn_be16_put(sub + 6, (uint16_t)tl);
+    memcpy(sub + 8, topic, tl);
+    cn_be32_put(sub + 8 + tl, UINT32_MAX);
+    proto.metadata.len = (int32_t)(12 + tl);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)f->b.port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    cn_buf_init(&b, CN_BUF_NO_LIMIT);
+    cn_buf_put_be32(&b, 0);
+    kp_req_hdr_encode(&b, &h, false);
+    kp_JoinGroupRequest_encode(&w, 5, &rq);
+    cn_buf_patch_be32(&b, 0, (uint32_t)(b.len - 4));
+    assert_int_equal(send(fd, b.data, b.len, MSG_NOSIGNAL), (ssize_t)b.len);
+    cn_buf_fini(&b);
+    return fd; /* the answer comes once the group rebalanced; it is never read */
+}
+
+/* A member that stops heartbeating is dropped after its session timeout and the group
+ * rebalances back to the live member. */
+static void test_session_timeout(void **state) {
+    fx_t *f = *state;
+    unsigned char seen[400] = {0};
+    rd_kafka_t *a;
+    int fd;
+    create_topic(f, "sess", 4, NULL, false, RD_KAFKA_RESP_ERR_NO_ERROR);
+    a = client(f, RD_KAFKA_CONSUMER, group_conf, NULL, NULL);
+    subscribe(a, "sess");
+    poll_until(a, 4, NULL, 0, seen);
+    fd = silent_member_join(f, "g2", "sess");
+    poll_until(a, 2, NULL, 0, seen); /* the silent member got the other half */
+    poll_until(a, 4, NULL, 0, seen); /* ... and lost it after 6 s without heartbeats */
+    close(fd);
+    rd_kafka_consumer_close(a);
+    rd_kafka_destroy(a);
+}
+
 /* ---- admin ---- */
 
 static rd_kafka_event_t *admin_wait(rd_kafka_queue_t *q) {
@@ -573,6 +630,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_acked_survive_sigkill, setup, teardown),
         cmocka_unit_test_setup_teardown(test_admin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_admin_more, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_timeout, setup, teardown),
     };
     return cmocka_run_group_tests_name("rdkafka", tests, NULL, NULL);
 }

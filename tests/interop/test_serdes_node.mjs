@@ -146,7 +146,12 @@ async function main() {
     assert.deepEqual(fromAvroJson(JSON.parse(evo[0])), { ...VALUES[0], currency: 'EUR' });
     console.log('ok: reader schema v2 over v1 data');
   } finally {
+    // Wait for cairnd to exit before removing its data directory.
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
     proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
+    if (proc.exitCode === null && proc.signalCode === null) await exited;
+    clearTimeout(timer);
     rmSync(tmp, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   }

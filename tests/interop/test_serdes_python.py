@@ -120,7 +120,11 @@ def main():
         print("ok: libcairn-serdes -> python3-confluent-kafka (same bytes)")
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(data, ignore_errors=True)
 

@@ -173,15 +173,18 @@ cairn_err_t cairn_serialize_json(cairn_serializer_t *ser, const char *topic, con
 
 typedef struct cairn_deserializer cairn_deserializer_t;
 
-/** @brief A deserializer for format and role. reader_schema (copied) may be NULL: values then
- *  come out in the writer schema. With a reader schema, data is resolved per the Avro spec. */
+/** @brief A deserializer for format and role. With a reader_schema (copied), data is resolved
+ *  to it per the Avro specification (schema evolution). Without one, values come out in the
+ *  writer schema, or with use.latest.version=true in the latest version of the topic's subject
+ *  (per the subject name strategy). No registry call yet. */
 cairn_deserializer_t *cairn_deserializer_new(cairn_serdes_t *sd, cairn_format_t format,
                                              cairn_role_t role, const char *reader_schema,
                                              cairn_error_t *err);
 void cairn_deserializer_free(cairn_deserializer_t *des);
 
-/** @brief Deserialize framed bytes to JSON text (malloc'ed, NUL-terminated; cairn_free()).
- *  len 0 (a tombstone) gives *json_out NULL and CAIRN_OK. *id_out (may be NULL) gets the id. */
+/** @brief Deserialize framed bytes to JSON text (malloc'ed, NUL-terminated; cairn_free()) in the
+ *  format's JSON encoding. len 0 (a tombstone) gives *json_out NULL and CAIRN_OK. *id_out (may
+ *  be NULL) gets the writer schema id. topic matters only with use.latest.version. */
 cairn_err_t cairn_deserialize_json(cairn_deserializer_t *des, const char *topic, const void *data,
                                    size_t len, char **json_out, int32_t *id_out,
                                    cairn_error_t *err);

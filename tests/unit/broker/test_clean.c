@@ -328,6 +328,38 @@ static void test_crash_during_swap(void **state) {
     }
 }
 
+/* min.compaction.lag.ms keeps recent segments out of the cleaner; compact,delete applies both. */
+static void test_lag_and_compact_delete(void **state) {
+    char *dir = tu_tmpdir("clean_lag");
+    brk_logs_t *logs = bt_open(dir);
+    brk_partition_t *p = open_part(logs, true);
+    const char *n[] = {"min.compaction.lag.ms", "cleanup.policy", "retention.ms"};
+    const char *v[] = {"100000", "compact,delete", "-1"};
+    model_t m;
+    size_t n0;
+    int64_t ls;
+    (void)state;
+    assert_int_equal(brk_topic_alter(logs, "c", n, v, 3, NULL), CN_OK);
+    write_history(p, &m, 60); /* timestamps 1000..1059 */
+    assert_int_equal(brk_partition_roll(p, NULL), CN_OK);
+    n0 = count_records(p);
+    assert_int_equal(brk_partition_compact(p, 50000, NULL), CN_OK); /* all within the lag */
+    assert_int_equal(count_records(p), n0);
+    assert_int_equal(brk_partition_compact(p, 200000, NULL), CN_OK);
+    assert_true(count_records(p) < n0);
+    check_latest(p, &m, true);
+    /* and retention by time removes what is left once it is old enough */
+    v[2] = "1000";
+    assert_int_equal(brk_topic_alter(logs, "c", n + 2, v + 2, 1, NULL), CN_OK);
+    assert_int_equal(brk_logs_maintain(logs, 200000, NULL), CN_OK);
+    brk_partition_offsets(p, &ls, NULL);
+    assert_true(ls > 0);
+    assert_int_equal(count_records(p), 0); /* only the empty active segment is left */
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    tu_tmpdir_free(dir);
+}
+
 static void test_background_cleaner(void **state) {
     char *dir = tu_tmpdir("clean_bg");
     brk_logs_options_t o;
@@ -356,9 +388,8 @@ static void test_background_cleaner(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_compact_latest),
-        cmocka_unit_test(test_tombstones),
-        cmocka_unit_test(test_crash_during_swap),
+        cmocka_unit_test(test_compact_latest),     cmocka_unit_test(test_tombstones),
+        cmocka_unit_test(test_crash_during_swap),  cmocka_unit_test(test_lag_and_compact_delete),
         cmocka_unit_test(test_background_cleaner),
     };
     return cmocka_run_group_tests_name("brk_clean", tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/cn_fs.h"
 #include "tests/unit/broker/brk_test_util.h"
 
 static brk_partition_t *make_topic(brk_logs_t *logs, const char *name, const char *const *kv,
@@ -683,6 +684,61 @@ static void test_durable_visibility(void **state) {
     tu_tmpdir_free(dir);
 }
 
+static int counting_fsync(void *arg, int fd) {
+    (*(int *)arg)++;
+    return fdatasync(fd);
+}
+
+static char *read_checkpoint(const char *dir) {
+    char path[4096], *data = NULL;
+    size_t len;
+    snprintf(path, sizeof(path), "%s/sy-0/checkpoint", dir);
+    if (cn_fs_read_all(path, 4096, &data, &len, NULL) != CN_OK)
+        return strdup("(none)");
+    return data;
+}
+
+/* brk_partition_sync: one fsync covers every append so far, nothing when all is synced, and the
+ * recovery checkpoint is left alone (flush moves it). */
+static void test_sync_without_checkpoint(void **state) {
+    char *dir = tu_tmpdir("log_sync");
+    int fsyncs = 0;
+    brk_logs_options_t o;
+    brk_logs_t *logs;
+    brk_partition_t *p;
+    char *before, *after;
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.dir = dir;
+    o.fsync_fn = counting_fsync;
+    o.fsync_arg = &fsyncs;
+    logs = brk_logs_open(&o, NULL);
+    p = make_topic(logs, "sy", NULL, 0);
+    assert_int_equal(brk_partition_flush(p, NULL), CN_OK);
+    before = read_checkpoint(dir);
+    fsyncs = 0;
+    for (int i = 0; i < 5; i++) {
+        bt_batch_spec_t s = bt_spec(4, 60, 100 + i);
+        assert_int_equal(bt_append(p, &s, false, NULL), CN_OK);
+    }
+    assert_int_equal(fsyncs, 0);
+    assert_int_equal(brk_partition_sync(p, NULL), CN_OK);
+    assert_int_equal(fsyncs, 1);
+    assert_int_equal(brk_partition_sync(p, NULL), CN_OK);
+    assert_int_equal(fsyncs, 1);
+    after = read_checkpoint(dir);
+    assert_string_equal(before, after);
+    free(after);
+    assert_int_equal(brk_partition_flush(p, NULL), CN_OK);
+    after = read_checkpoint(dir);
+    assert_string_not_equal(before, after);
+    free(before);
+    free(after);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    tu_tmpdir_free(dir);
+}
+
 /* The zero-copy form describes exactly the bytes the copying read returns. */
 static void test_read_span(void **state) {
     static const char *const kv[] = {"segment.bytes", "20000", "index.interval.bytes", "1500"};
@@ -808,14 +864,23 @@ static void test_delete_while_held(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_append_read),    cmocka_unit_test(test_roll_and_index),
-        cmocka_unit_test(test_roll_by_age),    cmocka_unit_test(test_offset_for_time),
-        cmocka_unit_test(test_topic_configs),  cmocka_unit_test(test_retention),
-        cmocka_unit_test(test_delete_records), cmocka_unit_test(test_idempotent),
-        cmocka_unit_test(test_rejects),        cmocka_unit_test(test_log_append_time),
-        cmocka_unit_test(test_group_commit),   cmocka_unit_test(test_wait_and_hook),
-        cmocka_unit_test(test_flush_policy),   cmocka_unit_test(test_delete_while_held),
-        cmocka_unit_test(test_read_span),      cmocka_unit_test(test_durable_visibility),
+        cmocka_unit_test(test_append_read),
+        cmocka_unit_test(test_roll_and_index),
+        cmocka_unit_test(test_roll_by_age),
+        cmocka_unit_test(test_offset_for_time),
+        cmocka_unit_test(test_topic_configs),
+        cmocka_unit_test(test_retention),
+        cmocka_unit_test(test_delete_records),
+        cmocka_unit_test(test_idempotent),
+        cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_log_append_time),
+        cmocka_unit_test(test_group_commit),
+        cmocka_unit_test(test_wait_and_hook),
+        cmocka_unit_test(test_flush_policy),
+        cmocka_unit_test(test_delete_while_held),
+        cmocka_unit_test(test_read_span),
+        cmocka_unit_test(test_durable_visibility),
+        cmocka_unit_test(test_sync_without_checkpoint),
     };
     return cmocka_run_group_tests_name("brk_log", tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include "common/cn_fs.h"
 #include "common/cn_log.h"
 #include "common/cn_map.h"
+#include "common/cn_text.h"
 
 static void test_err_table(void **state) {
     cn_error_t err;
@@ -112,12 +113,48 @@ static void test_log_levels(void **state) {
     assert_true(cn_log_enabled(NULL, CN_LOG_INFO));
 }
 
+static void test_text_json_depth_and_hex(void **state) {
+    static char deep[200001];
+    size_t at = 0;
+    (void)state;
+    memset(deep, '[', sizeof(deep) - 1);
+    assert_int_equal(cn_json_depth(deep, sizeof(deep) - 1, 128, &at), 129); /* no recursion */
+    assert_int_equal(at, 128);
+    assert_int_equal(cn_json_depth("{\"a\":[1,{\"b\":2}]}", 18, 64, NULL), 3);
+    assert_int_equal(cn_json_depth("\"[[[\\\"[[\"", 10, 1, NULL), 0); /* brackets in strings */
+    assert_int_equal(cn_json_depth("[]]]][", 6, 64, NULL),
+                     1); /* stray closers do not go negative */
+    assert_int_equal(cn_json_depth("", 0, 0, NULL), 0);
+    assert_int_equal(cn_hex_digit('0'), 0);
+    assert_int_equal(cn_hex_digit('f'), 15);
+    assert_int_equal(cn_hex_digit('F'), 15);
+    assert_int_equal(cn_hex_digit('g'), -1);
+    assert_int_equal(cn_hex_digit('\0'), -1);
+}
+
+static void test_text_percent_decode(void **state) {
+    char out[16];
+    (void)state;
+    assert_int_equal(cn_percent_decode("us%40er:p%3Ass", 14, out, sizeof(out)), 10);
+    assert_string_equal(out, "us@er:p:ss");
+    assert_int_equal(cn_percent_decode("a%2", 3, out, sizeof(out)), 3); /* cut escape stays */
+    assert_string_equal(out, "a%2");
+    assert_int_equal(cn_percent_decode("%zz%4", 5, out, sizeof(out)), 5);
+    assert_string_equal(out, "%zz%4");
+    assert_int_equal(cn_percent_decode("%41%42", 4, out, sizeof(out)), 2); /* len bounds the read */
+    assert_string_equal(out, "A%");
+    assert_int_equal(cn_percent_decode("abcdef", 6, out, 4), 3); /* cap includes the NUL */
+    assert_string_equal(out, "abc");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_err_table),
         cmocka_unit_test(test_map_basic_and_growth),
         cmocka_unit_test(test_fs_atomic_write_and_read),
         cmocka_unit_test(test_log_levels),
+        cmocka_unit_test(test_text_json_depth_and_hex),
+        cmocka_unit_test(test_text_percent_decode),
     };
     return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }

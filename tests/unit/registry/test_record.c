@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_text.h"
 #include "registry/reg_record.h"
 
 #define KEY_IS(call, expect)                                                                       \
@@ -165,8 +166,8 @@ static void test_depth_guard(void **state) {
     cn_error_t err;
     (void)state;
     memset(deep, '[', sizeof(deep));
-    assert_int_equal(reg_json_depth(deep, sizeof(deep), 64), 65);
-    assert_int_equal(reg_json_depth("{\"a\":\"[[[[\"}", 12, 64), 1);
+    assert_int_equal(cn_json_depth(deep, sizeof(deep), 64, NULL), 65);
+    assert_int_equal(cn_json_depth("{\"a\":\"[[[[\"}", 12, 64, NULL), 1);
     assert_int_equal(reg_key_decode((const uint8_t *)deep, sizeof(deep), &k, &err), CN_ERR_PARSE);
 }
 

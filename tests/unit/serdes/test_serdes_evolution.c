@@ -216,6 +216,35 @@ static void test_evo_recursive(void **state) {
            "{\"v\":1,\"tag\":\"t\",\"next\":{\"Node\":{\"v\":2,\"tag\":\"t\",\"next\":null}}}");
 }
 
+/* use.latest.version on a deserializer without a reader schema: values come out in the
+ * subject's latest version (as Java's deserializer does), per topic. */
+static void test_evo_latest_as_reader(void **state) {
+    fx_t *f = *state;
+    const char *v1 = REC("{\"name\":\"a\",\"type\":\"int\"}");
+    const char *v2 = REC("{\"name\":\"a\",\"type\":\"long\"},"
+                         "{\"name\":\"b\",\"type\":\"string\",\"default\":\"new\"}");
+    int32_t id1 = mr_add(f->mr, "lt-value", v1);
+    cairn_serdes_t *sd = st_handle(mr_url(f->mr), "use.latest.version", "true", NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, NULL);
+    uint8_t frame[6];
+    char *out = NULL;
+    cairn_error_t err;
+    cairn_frame_write(frame, id1);
+    frame[5] = 0x54; /* a = 42 */
+    mr_add(f->mr, "lt-value", v2);
+    if (cairn_deserialize_json(des, "lt", frame, 6, &out, NULL, &err) != CAIRN_OK)
+        fail_msg("%s", err.msg);
+    st_assert_json(out, "{\"a\":42,\"b\":\"new\"}");
+    cairn_free(out);
+    /* Another topic without that subject: the lookup of its latest version fails. */
+    assert_int_equal(cairn_deserialize_json(des, "other", frame, 6, &out, NULL, &err),
+                     CAIRN_ERR_REGISTRY);
+    assert_int_equal(err.error_code, 40401);
+    cairn_deserializer_free(des);
+    cairn_serdes_free(sd);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_evo_added_field_defaults, setup, teardown),
@@ -226,6 +255,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_evo_unions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evo_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evo_recursive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_evo_latest_as_reader, setup, teardown),
     };
     return cmocka_run_group_tests_name("serdes_evolution", tests, NULL, NULL);
 }
