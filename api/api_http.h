@@ -73,6 +73,15 @@ bool api_require_ready(const api_req_t *req, api_resp_t *resp);
 /* shapes */
 json_t *api_schema_object(const reg_version_t *v);
 void api_schema_fields(json_t *o, const reg_schema_t *sch);
+/** @brief Whether the request asks format=resolved (references inlined; api_format.c). */
+bool api_wants_resolved(const api_req_t *req);
+/** @brief Put the schema text in the request's format into o["schema"]; false with the error
+ *  answered in resp. Under the read lock. */
+bool api_format_schema(api_req_t *req, api_resp_t *resp, json_t *o, reg_schema_t *sch);
+/** @brief Answer the raw schema text in the request's format. Under the read lock. */
+void api_schema_text(api_req_t *req, api_resp_t *resp, reg_schema_t *sch);
+/** @brief Answer 200 with the version's schema object in the request's format. */
+void api_schema_reply(api_req_t *req, api_resp_t *resp, reg_version_t *v);
 /** @brief Parse a register/lookup/compat body into req (borrowing from body). */
 bool api_schema_req(const json_t *body, reg_schema_req_t *sreq, reg_ref_t **refs_out,
                     api_req_t *req, api_resp_t *resp);

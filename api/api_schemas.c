@@ -69,7 +69,8 @@ void api_schemas_by_id(api_req_t *req, api_resp_t *resp) {
     json_t *o;
     if (!sch)
         return;
-    if (!api_query_bool(req, "fetchMaxId") && (wire = reg_schema_wire(sch, by_id_body))) {
+    if (!api_query_bool(req, "fetchMaxId") && !api_wants_resolved(req) &&
+        (wire = reg_schema_wire(sch, by_id_body))) {
         api_text(resp, 200, wire); /* the consumer's hot path: a copy of the cached body */
         resp->raw = false;
         reg_unlock(req->reg);
@@ -79,8 +80,13 @@ void api_schemas_by_id(api_req_t *req, api_resp_t *resp) {
     api_schema_fields(o, sch);
     if (api_query_bool(req, "fetchMaxId"))
         json_object_set_new(o, "maxId", json_integer(reg_max_id(req->reg, subject)));
+    if (!api_format_schema(req, resp, o, sch)) {
+        json_decref(o);
+        o = NULL;
+    }
     reg_unlock(req->reg);
-    api_json(resp, 200, o);
+    if (o)
+        api_json(resp, 200, o);
 }
 
 void api_schemas_by_id_schema(api_req_t *req, api_resp_t *resp) {
@@ -88,7 +94,7 @@ void api_schemas_by_id_schema(api_req_t *req, api_resp_t *resp) {
     reg_schema_t *sch = schema_for(req, resp, subject, sizeof(subject));
     if (!sch)
         return;
-    api_text(resp, 200, sch->text);
+    api_schema_text(req, resp, sch);
     reg_unlock(req->reg);
 }
 

@@ -61,7 +61,7 @@ void api_subjects_lookup(api_req_t *req, api_resp_t *resp) {
         reg_rdlock(req->reg);
         if (reg_lookup(req->reg, req->segs[1], &sreq, api_query_bool(req, "deleted"), &v, &err) ==
             CN_OK)
-            api_json(resp, 200, api_schema_object(v));
+            api_schema_reply(req, resp, v);
         else
             api_error_from(resp, req, &err);
         reg_unlock(req->reg);

@@ -63,7 +63,7 @@ void api_versions_get(api_req_t *req, api_resp_t *resp) {
     reg_version_t *v;
     if (!version_of(req, resp, api_query_bool(req, "deleted"), &v))
         return;
-    api_json(resp, 200, api_schema_object(v));
+    api_schema_reply(req, resp, v);
     reg_unlock(req->reg);
 }
 
@@ -71,7 +71,7 @@ void api_versions_get_schema(api_req_t *req, api_resp_t *resp) {
     reg_version_t *v;
     if (!version_of(req, resp, api_query_bool(req, "deleted"), &v))
         return;
-    api_text(resp, 200, v->schema->text);
+    api_schema_text(req, resp, v->schema);
     reg_unlock(req->reg);
 }
 

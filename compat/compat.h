@@ -101,6 +101,12 @@ struct compat_avro_schema;
 /** @brief The Avro model of an AVRO schema (compat/avro/compat_avro.h), else NULL. Borrowed. */
 const struct compat_avro_schema *compat_schema_avro(const compat_schema_t *sch);
 
+/** @brief The schema with its references inlined (Confluent's format=resolved, registry-api.md
+ *  §2.2): for Avro, Java's Schema.toString, every named type written in full at its first use
+ *  (imports included) and by name after; the result parses without references. Owned (free);
+ *  NULL on error (memory, CN_ERR_TOO_DEEP). */
+char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err);
+
 /* ---- compatibility ---- */
 
 /** One previous version, in the order the registry lists them: oldest first. */

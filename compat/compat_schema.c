@@ -223,3 +223,17 @@ void compat_schema_digest(const compat_schema_t *sch, uint8_t out[16]) {
     compat_digest_update(&md, sch->canonical, strlen(sch->canonical), sch->refs, sch->nrefs);
     cn_md5_final(&md, out);
 }
+
+char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err) {
+    cn_buf_t b;
+    char *out = NULL;
+    cn_buf_init(&b, CN_BUF_NO_LIMIT);
+    if (compat_avro_print_node(compat_avro_root(sch->avro), &b, err) == CN_OK) {
+        if (cn_buf_cstr(&b))
+            out = (char *)cn_buf_steal(&b, NULL);
+        else
+            cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    }
+    cn_buf_fini(&b);
+    return out;
+}

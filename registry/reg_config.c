@@ -203,19 +203,20 @@ cn_err_t reg_mode_get(reg_registry_t *reg, const char *subject, bool default_to_
     return CN_OK;
 }
 
-/* Entering IMPORT hard-deletes the soft-deleted versions in scope first (§2.7). */
+/* Entering IMPORT without force, as Confluent does (§2.7, §3.9): hard-delete the soft-deleted
+ * versions in scope (42206 if one is referenced), then a CLEAR_SUBJECT record for the subject,
+ * the context (":.ctx:") or, when global (subject NULL), every subject. */
 static cn_err_t purge_soft_deleted(reg_registry_t *reg, const char *subject, reg_batch_t *b,
                                    cn_error_t *err) {
-    size_t n = 0;
+    size_t n = 0, at;
     int32_t ids[1];
     cn_err_t rc = CN_OK;
     reg_subject_t **all = reg_subjects_sorted(reg, &n);
     for (size_t i = 0; all && i < n && rc == CN_OK; i++) {
-        if (subject && strcmp(all[i]->name, subject) != 0)
+        if (!reg_subject_in_scope(all[i]->name, subject))
             continue;
         for (size_t k = 0; k < all[i]->n && rc == CN_OK; k++) {
             reg_version_t *v = all[i]->v[k];
-            size_t at;
             if (!v->deleted)
                 continue;
             if (reg_referenced_by(reg, all[i]->name, v->version, true, ids, 1) > 0)
@@ -228,6 +229,10 @@ static cn_err_t purge_soft_deleted(reg_registry_t *reg, const char *subject, reg
         }
     }
     free(all);
+    if (rc == CN_OK && (at = reg_batch_add(b, false)) != SIZE_MAX) {
+        reg_key_encode_clear_subject(&b->keys[at], subject);
+        reg_value_encode_clear_subject(&b->vals[at], subject);
+    }
     return rc;
 }
 
@@ -236,8 +241,7 @@ static bool live_subjects_in_scope(reg_registry_t *reg, const char *subject) {
     bool found = false;
     reg_subject_t **all = reg_subjects_sorted(reg, &n);
     for (size_t i = 0; all && i < n && !found; i++)
-        found =
-            (!subject || strcmp(all[i]->name, subject) == 0) && reg_subject_visible(all[i], false);
+        found = reg_subject_in_scope(all[i]->name, subject) && reg_subject_visible(all[i], false);
     free(all);
     return found;
 }
@@ -256,7 +260,8 @@ cn_err_t reg_mode_set(reg_registry_t *reg, const char *subject, reg_mode_t mode,
              live_subjects_in_scope(reg, subject))
         rc = cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,
                           "Cannot import since found existing subjects");
-    if (rc == CN_OK && mode == REG_MODE_IMPORT && reg_effective_mode(reg, subject) != mode)
+    if (rc == CN_OK && mode == REG_MODE_IMPORT && !force &&
+        reg_effective_mode(reg, subject) != mode)
         rc = purge_soft_deleted(reg, subject, &b, err);
     if (rc == CN_OK && (i = reg_batch_add(&b, false)) != SIZE_MAX) {
         reg_key_encode_mode(&b.keys[i], subject);

@@ -29,6 +29,8 @@ typedef struct reg_lang_ops {
      *  leniently as Confluent reads stored schemas; NULL: use parse. */
     compat_schema_t *(*parse_stored)(const char *text, size_t len, const compat_parse_opts_t *opts,
                                      cn_error_t *err);
+    /** The text of format=resolved (references inlined), owned; NULL: the canonical text. */
+    char *(*resolved)(const compat_schema_t *sch, cn_error_t *err);
 } reg_lang_ops_t;
 
 /** @brief The table backed by compat/ (Avro now; Protobuf and JSON when they are built). */

@@ -31,6 +31,7 @@ static const reg_lang_ops_t lang_compat = {
     .supported = compat_type_supported,
     .check = lang_check,
     .parse_stored = lang_parse_stored,
+    .resolved = compat_schema_resolved_text,
 };
 
 const reg_lang_ops_t *reg_lang_compat(void) {

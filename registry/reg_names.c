@@ -82,6 +82,20 @@ void reg_subject_context(const char *subject, char *out, size_t cap) {
     snprintf(out, cap, ".");
 }
 
+/* A scope is a subject, a context ":.ctx:" (empty bare name) or NULL for every subject. */
+bool reg_subject_in_scope(const char *subject, const char *scope) {
+    char a[256], b[256];
+    size_t len = scope ? strlen(scope) : 0;
+    if (!scope)
+        return true;
+    if (!(len >= 3 && scope[0] == ':' && scope[len - 1] == ':' &&
+          strchr(scope + 1, ':') == scope + len - 1))
+        return strcmp(subject, scope) == 0;
+    reg_subject_context(subject, a, sizeof(a));
+    reg_subject_context(scope, b, sizeof(b));
+    return strcmp(a, b) == 0;
+}
+
 static const char *bare_name(const char *subject) {
     const char *end;
     if (subject[0] == ':' && subject[1] == '.' && (end = strchr(subject + 1, ':')))

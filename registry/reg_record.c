@@ -216,7 +216,7 @@ cn_err_t reg_value_encode_delete_subject(cn_buf_t *out, const char *subject, int
 cn_err_t reg_value_encode_clear_subject(cn_buf_t *out, const char *subject) {
     json_t *o = json_object();
     if (o)
-        obj_set(o, "subject", json_string(subject));
+        obj_set(o, "subject", subject ? json_string(subject) : json_null());
     return dump_obj(out, o);
 }
 
@@ -280,8 +280,7 @@ static cn_err_t key_fields(const json_t *o, reg_key_t *key, cn_error_t *err) {
     key->subject = json_is_string(subj) ? strdup(json_string_value(subj)) : NULL;
     if (key->type == REG_KEY_SCHEMA && (!key->subject || !get_i32(o, "version", &key->version)))
         return cn_error_set(err, CN_ERR_PARSE, "SCHEMA key without subject or version");
-    if ((key->type == REG_KEY_DELETE_SUBJECT || key->type == REG_KEY_CLEAR_SUBJECT) &&
-        !key->subject)
+    if (key->type == REG_KEY_DELETE_SUBJECT && !key->subject)
         return cn_error_set(err, CN_ERR_PARSE, "%s key without subject",
                             reg_keytype_names[key->type]);
     if (json_is_integer(seq)) {
@@ -419,7 +418,7 @@ static cn_err_t value_fields(const reg_key_t *key, const json_t *o, reg_value_t 
         __attribute__((fallthrough)); /* and the subject */
     case REG_KEY_CLEAR_SUBJECT:
         val->subject = get_strdup(o, "subject");
-        if (!val->subject)
+        if (!val->subject && key->subject)
             val->subject = strdup(key->subject);
         return CN_OK;
     default:

@@ -103,6 +103,9 @@ bool reg_mode_parse(const char *s, reg_mode_t *out);
 const char *reg_mode_name(reg_mode_t mode);
 /** @brief The context of a subject name: "." or ".ctx" (written into out). */
 void reg_subject_context(const char *subject, char *out, size_t cap);
+/** @brief Whether subject falls in scope: the subject itself, a context ":.ctx:" holding it, or
+ *  NULL (every subject), as a mode or CLEAR_SUBJECT scope. */
+bool reg_subject_in_scope(const char *subject, const char *scope);
 
 /* ---- reads (caller holds reg_rdlock) ---- */
 
@@ -125,6 +128,12 @@ cn_err_t reg_version_find(reg_registry_t *reg, const char *subject, int32_t vers
  *  default context then every other one. NULL when unknown. */
 reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subject);
 int32_t reg_max_id(reg_registry_t *reg, const char *subject);
+/** @brief Whether a `format` query value asks for the resolved text ("resolved"). */
+bool reg_format_is_resolved(const char *format);
+/** @brief The schema's text in format (§2.2): "resolved" (Avro) inlines the references, any other
+ *  value or NULL gives the stored text. Owned (free); NULL on error. Call under the read lock. */
+char *reg_schema_format(reg_registry_t *reg, reg_schema_t *sch, const char *format,
+                        cn_error_t *err);
 /** @brief The cached rendering of a schema, built once by build(sch) (malloc'ed string) and
  *  owned by the schema afterwards; borrowed until reg_unlock. NULL when build fails. */
 const char *reg_schema_wire(reg_schema_t *sch, char *(*build)(const reg_schema_t *sch));

@@ -390,23 +390,13 @@ static void clear_one(reg_registry_t *reg, reg_subject_t *s) {
     }
 }
 
+/* CLEAR_SUBJECT: drop the soft-deleted versions of a subject, of every subject of a context
+ * (":.ctx:"), or of every subject when the record has no subject (global IMPORT). */
 static void apply_clear_subject(reg_registry_t *reg, const reg_value_t *val) {
-    char ctx[256];
     size_t n = 0;
-    reg_subject_t **all;
-    size_t len = strlen(val->subject);
-    bool is_ctx = len >= 3 && val->subject[0] == ':' && val->subject[len - 1] == ':' &&
-                  strchr(val->subject + 1, ':') == val->subject + len - 1;
-    if (!is_ctx) {
-        reg_subject_t *s = cn_map_sget(reg->subjects, val->subject);
-        if (s)
-            clear_one(reg, s);
-        return;
-    }
-    reg_subject_context(val->subject, ctx, sizeof(ctx));
-    all = reg_subjects_sorted(reg, &n);
+    reg_subject_t **all = reg_subjects_sorted(reg, &n);
     for (size_t i = 0; all && i < n; i++)
-        if (strcmp(all[i]->ctx->name, ctx) == 0)
+        if (reg_subject_in_scope(all[i]->name, val->subject))
             clear_one(reg, all[i]);
     free(all);
 }

@@ -2,7 +2,8 @@
  *
  * Validation the parser applies beyond structure: field defaults against their type (Java's
  * isValidDefault: a union's default matches its first branch; stricter for enums, whose default
- * must be a symbol), decimal parameters, and which logical types Java recognizes on a node.
+ * must be a symbol; float and double also take "NaN", "Infinity", "-Infinity"), decimal parameters,
+ * and which logical types Java recognizes on a node.
  */
 #include <math.h>
 #include <stdio.h>
@@ -51,6 +52,18 @@ static bool map_default_ok(const compat_avro_node_t *t, const json_t *v, int dep
     return true;
 }
 
+/* Java's isValidDefault also takes the strings "NaN", "Infinity" and "-Infinity" for float and
+ * double (kept as strings: the canonical text prints them quoted, as Jackson prints a TextNode). */
+static bool float_default_ok(const json_t *v) {
+    static const char *const special[] = {"NaN", "Infinity", "-Infinity"};
+    if (json_is_number(v))
+        return true;
+    for (size_t i = 0; json_is_string(v) && i < sizeof(special) / sizeof(special[0]); i++)
+        if (strcmp(json_string_value(v), special[i]) == 0)
+            return true;
+    return false;
+}
+
 bool compat_avro_default_ok(const compat_avro_node_t *t, const json_t *v, int depth) {
     if (depth > COMPAT_AVRO_MAX_DEPTH * 2)
         return false;
@@ -66,7 +79,7 @@ bool compat_avro_default_ok(const compat_avro_node_t *t, const json_t *v, int de
         return json_is_integer(v);
     case COMPAT_AVRO_FLOAT:
     case COMPAT_AVRO_DOUBLE:
-        return json_is_number(v);
+        return float_default_ok(v);
     case COMPAT_AVRO_BYTES:
     case COMPAT_AVRO_STRING:
     case COMPAT_AVRO_FIXED:

@@ -84,7 +84,7 @@ static bool named_eq(eq_t *e, const compat_avro_node_t *a, const compat_avro_nod
     if (!str_eq(a->fullname, b->fullname) || !str_eq(a->doc, b->doc) ||
         !strv_eq(a->aliases, a->naliases, b->aliases, b->naliases, e->strict))
         return false;
-    if (e->strict && (a->is_error != b->is_error || a->imported != b->imported))
+    if (e->strict && (a->is_error != b->is_error || a->ref_root != b->ref_root))
         return false;
     switch (a->kind) {
     case COMPAT_AVRO_FIXED:
@@ -137,20 +137,24 @@ static bool eq_node(eq_t *e, const compat_avro_node_t *a, const compat_avro_node
     return ok && !e->failed;
 }
 
-static bool compare(const compat_avro_schema_t *a, const compat_avro_schema_t *b, bool strict) {
+static bool compare(const compat_avro_node_t *a, const compat_avro_node_t *b, bool strict) {
     eq_t e = {.strict = strict};
     bool ok;
     if (!(e.memo = cn_map_new(NULL)))
         return false;
-    ok = eq_node(&e, a->root, b->root);
+    ok = eq_node(&e, a, b);
     cn_map_free(e.memo);
     return ok;
 }
 
-bool compat_avro_equivalent(const compat_avro_schema_t *a, const compat_avro_schema_t *b) {
+bool compat_avro_node_equivalent(const compat_avro_node_t *a, const compat_avro_node_t *b) {
     return compare(a, b, false);
 }
 
+bool compat_avro_equivalent(const compat_avro_schema_t *a, const compat_avro_schema_t *b) {
+    return compare(a->root, b->root, false);
+}
+
 bool compat_avro_identical(const compat_avro_schema_t *a, const compat_avro_schema_t *b) {
-    return compare(a, b, true);
+    return compare(a->root, b->root, true);
 }

@@ -57,6 +57,8 @@ const char *compat_avro_logical(const compat_avro_node_t *node);
 /** @brief Validate a decimal's precision/scale when the node declares logicalType decimal on
  *  bytes or fixed; msg gets the reason. */
 bool compat_avro_decimal_ok(const compat_avro_node_t *node, char *msg, size_t cap);
+/** @brief compat_avro_equivalent on two nodes (a redefined imported type must equal it). */
+bool compat_avro_node_equivalent(const compat_avro_node_t *a, const compat_avro_node_t *b);
 /** @brief Whether v is a valid default for type (Java's isValidDefault, stricter for enums). */
 bool compat_avro_default_ok(const compat_avro_node_t *type, const json_t *v, int depth);
 

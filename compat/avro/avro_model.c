@@ -163,6 +163,7 @@ static bool copy_fields(compat_avro_node_t *d, const compat_avro_node_t *s, cn_m
 static bool copy_node(compat_avro_node_t *d, const compat_avro_node_t *s, cn_map_t *map) {
     d->is_error = s->is_error;
     d->imported = compat_avro_is_named(s->kind);
+    d->ref_root = s->ref_root;
     d->size = s->size;
     d->child = remap(map, s->child);
     d->props = s->props ? json_deep_copy(s->props) : NULL;
@@ -205,6 +206,8 @@ cn_err_t compat_avro_import(compat_avro_schema_t *sch, const compat_avro_schema_
         else if (n->fullname && !cn_map_sget(sch->names, n->fullname))
             rc = cn_map_sput(sch->names, n->fullname, n);
     }
+    if (rc == CN_OK && imp->root && compat_avro_is_named(imp->root->kind))
+        ((compat_avro_node_t *)remap(map, imp->root))->ref_root = true;
     cn_map_free(map);
     return rc == CN_OK ? CN_OK : cn_error_set(err, rc, NULL);
 }

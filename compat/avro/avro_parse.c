@@ -22,6 +22,8 @@ typedef struct pctx {
     int depth;
     bool lenient; /* stored schemas: no name, default or decimal validation */
     compat_avro_names_t names;
+    compat_avro_node_t **redef; /* pairs (new, imported) of imported names defined again */
+    size_t nredef, credef;
     cn_error_t *err;
 } pctx_t;
 
@@ -118,6 +120,32 @@ static char *join_name(const char *space, const char *name) {
     return s;
 }
 
+/* An imported name defined again (a canonical text inlines the nested types of its references):
+ * accepted when the definitions are equivalent, as Avro 1.12's ParseContext accepts an equal
+ * redefinition (it compares a record before its fields are read, so Java rejects records; we
+ * accept them so that every canonical text we store parses back). Checked once parsed. */
+static cn_err_t note_redefinition(pctx_t *c, compat_avro_node_t *n, compat_avro_node_t *known) {
+    if (c->nredef + 2 > c->credef) {
+        size_t cap = c->credef ? c->credef * 2 : 8;
+        compat_avro_node_t **v = realloc(c->redef, cap * sizeof(*v));
+        if (!v)
+            return nomem(c);
+        c->redef = v;
+        c->credef = cap;
+    }
+    c->redef[c->nredef++] = n;
+    c->redef[c->nredef++] = known;
+    return CN_OK;
+}
+
+static cn_err_t check_redefinitions(pctx_t *c) {
+    for (size_t i = 0; i + 1 < c->nredef; i += 2)
+        if (!compat_avro_node_equivalent(c->redef[i], c->redef[i + 1]))
+            return cn_error_set(c->err, CN_ERR_INVALID_SCHEMA, "Can't redefine: %.64s",
+                                c->redef[i]->fullname);
+    return CN_OK;
+}
+
 /* Fill node->name/space/fullname from "name" (may be dotted) and an explicit namespace. */
 static cn_err_t set_name(pctx_t *c, compat_avro_node_t *n, json_t *obj) {
     json_t *jn = json_object_get(obj, "name"), *js = json_object_get(obj, "namespace");
@@ -141,7 +169,10 @@ static cn_err_t set_name(pctx_t *c, compat_avro_node_t *n, json_t *obj) {
         return nomem(c);
     if (strlen(n->fullname) > COMPAT_AVRO_MAX_NAME)
         return perr(c, "name too long");
-    if (compat_avro_primitive(n->fullname) >= 0 || cn_map_sget(c->sch->names, n->fullname))
+    compat_avro_node_t *known = cn_map_sget(c->sch->names, n->fullname);
+    if (known && known->imported)
+        return note_redefinition(c, n, known);
+    if (compat_avro_primitive(n->fullname) >= 0 || known)
         return perr(c, "Can't redefine: %.64s", n->fullname);
     return cn_map_sput(c->sch->names, n->fullname, n) == CN_OK ? CN_OK : nomem(c);
 }
@@ -513,7 +544,10 @@ cn_err_t compat_avro_parse_ex(const char *text, size_t len,
         rc = compat_avro_import(c.sch, imports[i], err);
     if (rc == CN_OK)
         rc = parse_type(&c, doc, &c.sch->root);
+    if (rc == CN_OK)
+        rc = check_redefinitions(&c);
     json_decref(doc);
+    free(c.redef);
     compat_avro_names_fini(&c.names);
     if (rc != CN_OK) {
         compat_avro_schema_free(c.sch);

@@ -2,7 +2,8 @@
  *
  * The stored text of an Avro schema: Confluent's canonicalString, i.e. Apache Avro Java's
  * compact Schema.toString (fixed key order per kind, namespace written only where it changes,
- * named types written once then referenced by name, imports by name), and the normalized form
+ * named types written once then referenced by name, the roots of referenced schemas by name and
+ * their nested named types in full at first use), and the normalized form
  * of normalize=true (the same layout with aliases and properties sorted, decimal scale 0
  * dropped; reference/compatibility.md §2.7).
  */
@@ -14,7 +15,7 @@
 typedef struct pr {
     cn_buf_t *out;
     const char *space; /* Java's Names.space while writing */
-    cn_map_t *seen;    /* named nodes already written */
+    cn_map_t *seen;    /* full names already written (as Java's Names: imports may hold copies) */
     bool norm;
     bool inline_imports;
     int depth;
@@ -227,11 +228,11 @@ static void put_enum_or_fixed(pr_t *p, const compat_avro_node_t *n) {
 }
 
 static bool named_ref(pr_t *p, const compat_avro_node_t *n) {
-    if ((n->imported && !p->inline_imports) || cn_map_get(p->seen, &n, sizeof(n))) {
+    if ((n->ref_root && !p->inline_imports) || cn_map_sget(p->seen, n->fullname)) {
         compat_avro_put_str(p->out, qualified(n->space, n->name, n->fullname, p->space));
         return true;
     }
-    if (cn_map_put(p->seen, &n, sizeof(n), (void *)n) != CN_OK)
+    if (cn_map_sput(p->seen, n->fullname, (void *)n) != CN_OK)
         p->out->failed = true;
     return false;
 }

@@ -72,7 +72,11 @@ typedef struct compat_avro_field {
 struct compat_avro_node {
     compat_avro_kind_t kind;
     bool is_error; /* a record declared as "error" */
-    bool imported; /* defined in a referenced schema: printed by name */
+    bool imported; /* defined in a referenced schema */
+    bool ref_root; /* the root of a referenced schema (or of one of its own references): the
+                      canonical text names it; other imported types are inlined at first use,
+                      as Confluent's canonicalString (Java toString with the references' roots
+                      as known names) */
     char *name;    /* named types: simple name */
     char *space;   /* namespace or NULL */
     char *fullname;
@@ -118,7 +122,8 @@ const compat_avro_node_t *compat_avro_root(const compat_avro_schema_t *sch);
 /** @brief A named type defined in or imported into the schema, by full name (borrowed). */
 const compat_avro_node_t *compat_avro_lookup(const compat_avro_schema_t *sch, const char *fullname);
 
-/** @brief Confluent's canonicalString (Java Schema.toString, imports by name), appended to out. */
+/** @brief Confluent's canonicalString (Java Schema.toString with the roots of the referenced
+ *  schemas written by name, other imported named types in full at first use), appended to out. */
 cn_err_t compat_avro_print_canonical(const compat_avro_schema_t *sch, cn_buf_t *out,
                                      cn_error_t *err);
 /** @brief The stored text under normalize=true (§2.7): canonical layout with aliases and

@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from regtest import Cairnd, Checks, cairnd_available, request  # noqa: E402
@@ -23,6 +24,109 @@ ADDR = json.dumps({"type": "record", "name": "Address", "namespace": "acme",
                    "fields": [{"name": "city", "type": "string"}]})
 USER = json.dumps({"type": "record", "name": "User", "namespace": "acme",
                    "fields": [{"name": "home", "type": "acme.Address"}]})
+MONEY = ('{"type":"record","name":"Money","namespace":"fin","fields":[{"name":"cur","type":'
+         '{"type":"enum","name":"Currency","symbols":["EUR","USD"]}},{"name":"amt","type":"long"}]}')
+LINE = ('{"type":"record","name":"Line","namespace":"shop","fields":[{"name":"price","type":'
+        '"fin.Money"},{"name":"tax","type":"fin.Money"}]}')
+ORDER = ('{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"lines","type":'
+         '{"type":"array","items":"Line"}},{"name":"total","type":"fin.Money"},{"name":"cur",'
+         '"type":"fin.Currency"}]}')
+# ORDER as stored (Confluent's canonicalString): the references' roots by name, Currency (nested
+# in the referenced Money) in full at its first use
+ORDER_CANON = ('{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"lines","type":'
+               '{"type":"array","items":"Line"}},{"name":"total","type":"fin.Money"},{"name":"cur",'
+               '"type":{"type":"enum","name":"Currency","namespace":"fin","symbols":["EUR","USD"]}}]}')
+# ORDER with its references inlined: each named type in full at its first use, then by name
+ORDER_RESOLVED = (
+    '{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"lines","type":'
+    '{"type":"array","items":{"type":"record","name":"Line","fields":[{"name":"price","type":'
+    '{"type":"record","name":"Money","namespace":"fin","fields":[{"name":"cur","type":'
+    '{"type":"enum","name":"Currency","symbols":["EUR","USD"]}},{"name":"amt","type":"long"}]}},'
+    '{"name":"tax","type":"fin.Money"}]}}},{"name":"total","type":"fin.Money"},{"name":"cur",'
+    '"type":"fin.Currency"}]}')
+
+
+def raw_get(base, path):
+    with urllib.request.urlopen(base + path, timeout=30) as resp:
+        return resp.status, resp.read().decode()
+
+
+def formats(c, base):
+    """format=resolved (§2.2, §2.4) on schemas referencing other subjects, in context .fmt."""
+    def r(method, path, body=None):
+        return request(base, method, path, body)
+    order_refs = [{"name": "shop.Line", "subject": "line", "version": 1}]
+    c.eq("fmt money", r("POST", "/subjects/:.fmt:money/versions", {"schema": MONEY}),
+         (200, {"id": 1}))
+    c.eq("fmt line", r("POST", "/subjects/:.fmt:line/versions", {
+        "schema": LINE, "references": [{"name": "fin.Money", "subject": "money", "version": 1}]}),
+        (200, {"id": 2}))
+    c.eq("fmt order", r("POST", "/subjects/:.fmt:order/versions",
+                        {"schema": ORDER, "references": order_refs}), (200, {"id": 3}))
+    v = "/subjects/:.fmt:order/versions/1"
+    st, body = r("GET", v)
+    c.eq("fmt default names the references' roots", (st, body.get("schema")), (200, ORDER_CANON))
+    st, body = r("GET", v + "?format=resolved")
+    c.eq("fmt resolved version", (st, body.get("schema")), (200, ORDER_RESOLVED))
+    c.eq("fmt resolved keeps references", body.get("references"),
+         [{"name": "shop.Line", "subject": "line", "version": 1}])
+    for f in ("default", "bogus", "RESOLVED", ""):
+        c.eq("fmt %r is default" % f, r("GET", v + "?format=" + f)[1].get("schema"), ORDER_CANON)
+    c.eq("fmt resolved /schema", raw_get(base, v + "/schema?format=resolved"),
+         (200, ORDER_RESOLVED))
+    c.eq("fmt latest /schema", raw_get(base, "/subjects/:.fmt:order/versions/latest/schema"),
+         (200, ORDER_CANON))
+    ids = "/schemas/ids/3?subject=:.fmt:order"
+    st, body = r("GET", ids + "&format=resolved")
+    c.eq("fmt resolved by id", (st, body.get("schema")), (200, ORDER_RESOLVED))
+    c.eq("fmt by id cached body unchanged", r("GET", ids)[1].get("schema"), ORDER_CANON)
+    c.eq("fmt by id fetchMaxId resolved",
+         r("GET", ids + "&format=resolved&fetchMaxId=true")[1].get("schema"), ORDER_RESOLVED)
+    c.eq("fmt resolved by id /schema",
+         raw_get(base, "/schemas/ids/3/schema?subject=:.fmt:order&format=resolved"),
+         (200, ORDER_RESOLVED))
+    st, body = r("POST", "/subjects/:.fmt:order?format=resolved",
+                 {"schema": ORDER, "references": order_refs})
+    c.eq("fmt lookup resolved", (st, body.get("schema"), body.get("id")), (200, ORDER_RESOLVED, 3))
+    st, body = r("GET", "/subjects/:.fmt:line/versions/1?format=resolved")
+    c.true("fmt line resolved inlines Money once",
+           st == 200 and body["schema"].count('"name":"Money"') == 1, body)
+    # round trip: the resolved text registers without references, as itself
+    c.eq("fmt flat register", r("POST", "/subjects/:.fmt:flat/versions",
+                                {"schema": ORDER_RESOLVED}), (200, {"id": 4}))
+    c.eq("fmt flat text", raw_get(base, "/subjects/:.fmt:flat/versions/1/schema"),
+         (200, ORDER_RESOLVED))
+    # the stored text parses back with its references: the same schema, found by lookup
+    st, body = r("POST", "/subjects/:.fmt:order", {"schema": ORDER_CANON, "references": order_refs})
+    c.eq("fmt canonical looks up", (st, body.get("id"), body.get("version")), (200, 3, 1))
+
+
+def import_clear(c, base):
+    """Entering IMPORT purges soft-deleted versions (tombstones + CLEAR_SUBJECT, §2.7, §3.9)."""
+    def r(method, path, body=None):
+        return request(base, method, path, body)
+    s = "/subjects/:.imp:gone"
+    c.eq("imp register", r("POST", s + "/versions", {"schema": "\"int\""}), (200, {"id": 1}))
+    c.eq("imp soft delete", r("DELETE", s), (200, [1]))
+    c.eq("imp deleted listed", r("GET", s + "/versions?deleted=true"), (200, [1]))
+    c.eq("imp enter", r("PUT", "/mode/:.imp:gone", {"mode": "IMPORT"}), (200, {"mode": "IMPORT"}))
+    st, body = r("GET", s + "/versions?deleted=true")
+    c.eq("imp purged", (st, body.get("error_code")), (404, 40401))
+    c.eq("imp register with id", r("POST", s + "/versions",
+                                   {"schema": "\"long\"", "id": 7, "version": 1}), (200, {"id": 7}))
+    c.eq("imp versions", r("GET", s + "/versions"), (200, [1]))
+    c.eq("imp leave", r("PUT", "/mode/:.imp:gone", {"mode": "READWRITE"}),
+         (200, {"mode": "READWRITE"}))
+    # context-wide: CLEAR_SUBJECT for ":.imp2:" purges every subject of that context only
+    c.eq("imp2 a", r("POST", "/subjects/:.imp2:a/versions", {"schema": "\"int\""}), (200, {"id": 1}))
+    c.eq("imp2 b", r("POST", "/subjects/:.imp2:b/versions", {"schema": "\"long\""}), (200, {"id": 2}))
+    c.eq("imp2 delete a", r("DELETE", "/subjects/:.imp2:a"), (200, [1]))
+    st, body = r("PUT", "/mode/:.imp2:", {"mode": "IMPORT"})
+    c.eq("imp2 live subject blocks", (st, body.get("error_code")), (422, 42205))
+    c.eq("imp2 delete b", r("DELETE", "/subjects/:.imp2:b"), (200, [1]))
+    c.eq("imp2 enter", r("PUT", "/mode/:.imp2:", {"mode": "IMPORT"}), (200, {"mode": "IMPORT"}))
+    c.eq("imp2 purged", r("GET", "/subjects?deleted=true&subjectPrefix=:.imp2:"), (200, []))
+    c.eq("imp2 leave", r("DELETE", "/mode/:.imp2:"), (200, {"mode": "IMPORT"}))
 
 
 def run(c, base):
@@ -354,6 +458,8 @@ def main():
     try:
         srv.start()
         run(c, srv.url)
+        formats(c, srv.url)
+        import_clear(c, srv.url)
         slow_client(c, srv)
         restart(c, srv)
     except Exception as e:  # a crash of the test itself is a failure, with the server log

@@ -163,11 +163,37 @@ async function confluentClient(url) {
         (e) => eq('csr 40401', e.errorCode, 40401));
 }
 
+// format=resolved through the client's format argument: a schema with a reference, inlined
+async function confluentResolved(url) {
+    const c = new csr.SchemaRegistryClient({baseURLs : [ url ]});
+    const money = '{"type":"record","name":"Money","namespace":"fin","fields":[{"name":"amt",' +
+                  '"type":"long"}]}';
+    const line = '{"type":"record","name":"Line","namespace":"shop","fields":[{"name":"price",' +
+                 '"type":"fin.Money"},{"name":"tax","type":"fin.Money"}]}';
+    const inlined = '{"type":"record","name":"Line","namespace":"shop","fields":[{"name":"price",' +
+                    '"type":{"type":"record","name":"Money","namespace":"fin","fields":[{"name":' +
+                    '"amt","type":"long"}]}},{"name":"tax","type":"fin.Money"}]}';
+    await c.register('money-value', {schemaType : 'AVRO', schema : money}, false);
+    const refs = [ {name : 'fin.Money', subject : 'money-value', version : 1} ];
+    const id = await c.register('line-value', {schemaType : 'AVRO', schema : line, references : refs},
+                                false);
+    const plain = await c.getSchemaMetadata('line-value', 1, false);
+    eq('csr stored text by name', plain.schema, line);
+    // a fresh client: its cache key leaves the format out
+    const res = await new csr.SchemaRegistryClient({baseURLs : [ url ]})
+                    .getSchemaMetadata('line-value', 1, false, 'resolved');
+    eq('csr version resolved', res.schema, inlined);
+    const byId = await new csr.SchemaRegistryClient({baseURLs : [ url ]})
+                     .getBySubjectAndId('line-value', id, 'resolved');
+    eq('csr by id resolved', byId.schema, inlined);
+}
+
 const srv = await startCairnd();
 let code = 0;
 try {
     await kafkajsClient(srv.url);
     await confluentClient(srv.url);
+    await confluentResolved(srv.url);
 } catch (e) {
     failed.push('exception: ' + (e.stack || e));
     console.log('FAIL', e);

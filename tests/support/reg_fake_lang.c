@@ -4,6 +4,7 @@
  */
 #include "tests/support/reg_fake_lang.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,8 +115,19 @@ static cn_err_t fake_check(compat_level_t level, const compat_schema_t *new_sche
     return CN_OK;
 }
 
-static const reg_lang_ops_t fake_ops = {
-    fake_parse, fake_free, fake_canonical, fake_equivalent, fake_supported, fake_check, NULL};
+/* format=resolved: the canonical text wrapped so that tests see which text they got. */
+static char *fake_resolved(const compat_schema_t *s, cn_error_t *err) {
+    size_t n = strlen(s->canonical) + 32;
+    char *out = malloc(n);
+    if (!out)
+        cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    else
+        snprintf(out, n, "{\"resolved\":%s}", s->canonical);
+    return out;
+}
+
+static const reg_lang_ops_t fake_ops = {fake_parse,     fake_free,  fake_canonical, fake_equivalent,
+                                        fake_supported, fake_check, NULL,           fake_resolved};
 
 const reg_lang_ops_t *reg_fake_lang(void) {
     return &fake_ops;

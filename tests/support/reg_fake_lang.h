@@ -4,7 +4,8 @@
  * is any JSON text; the canonical form is compact JSON (sorted keys with normalize); two
  * schemas are equivalent when their canonical texts are equal; compatibility compares record
  * "fields": a reader missing a writer field or adding one without "default" is incompatible.
- * It exercises the registry's algorithms, not a real language.
+ * format=resolved gives {"resolved":<canonical>}. It exercises the registry's algorithms, not
+ * a real language.
  */
 #ifndef REG_FAKE_LANG_H
 #define REG_FAKE_LANG_H

@@ -248,8 +248,8 @@ static void test_modes(void **state) {
     assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, false, &err),
                      CN_ERR_OPERATION_NOT_PERMITTED);
     assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, true, &err), CN_OK);
-    reg_rdlock(f->reg); /* entering IMPORT purged the soft-deleted version */
-    assert_null(reg_subject_version(reg_subject_get(f->reg, "m"), 2));
+    reg_rdlock(f->reg); /* with force Confluent purges nothing */
+    assert_true(reg_subject_version(reg_subject_get(f->reg, "m"), 2)->deleted);
     reg_unlock(f->reg);
     assert_int_equal(reg_text(f->reg, "imp", S3, &id, &err), CN_ERR_OPERATION_NOT_PERMITTED);
     reg_schema_req_init(&req);
@@ -260,13 +260,139 @@ static void test_modes(void **state) {
     assert_int_equal(reg_register(f->reg, "imp", &req, &id, &err), CN_OK);
     assert_int_equal(id, 100);
     assert_int_equal(latest_version(f->reg, "imp"), 5);
-    req.schema = S2;
-    req.schema_len = strlen(S2);
+    req.schema = "\"double\"";
+    req.schema_len = strlen(req.schema);
     req.version = 6;
     assert_int_equal(reg_register(f->reg, "imp", &req, &id, &err),
                      CN_ERR_OPERATION_NOT_PERMITTED); /* id 100 holds another schema */
     assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_READWRITE, false, &err), CN_OK);
     assert_int_equal(must_reg(f->reg, "new", "\"string\""), 101);
+}
+
+typedef struct rec_list {
+    char keys[16][160];
+    char vals[16][160];
+    size_t n;
+} rec_list_t;
+
+static cn_err_t collect(void *arg, const reg_rec_t *rec, cn_error_t *err) {
+    rec_list_t *l = arg;
+    (void)err;
+    if (l->n < 16) {
+        snprintf(l->keys[l->n], 160, "%.*s", (int)rec->key_len, (const char *)rec->key);
+        snprintf(l->vals[l->n], 160, "%.*s", rec->value_len < 0 ? 0 : (int)rec->value_len,
+                 rec->value ? (const char *)rec->value : "");
+        l->n++;
+    }
+    return CN_OK;
+}
+
+/* The records written from offset from on, as text. */
+static void records_since(reg_store_t *st, int64_t from, rec_list_t *l) {
+    int64_t next;
+    memset(l, 0, sizeof(*l));
+    assert_int_equal(reg_store_read(st, from, collect, l, &next, NULL), CN_OK);
+}
+
+static void soft_delete(reg_registry_t *reg, const char *subject) {
+    json_t *out = json_array();
+    cn_error_t err;
+    assert_int_equal(reg_delete_subject(reg, subject, false, out, &err), CN_OK);
+    json_decref(out);
+}
+
+/* Entering IMPORT (no force) writes tombstones for the soft-deleted versions, then CLEAR_SUBJECT
+ * (Confluent's setMode); replay of those records gives the same state. */
+static void test_import_writes_clear_subject(void **state) {
+    fx_t *f = *state;
+    cn_error_t err;
+    int64_t end;
+    rec_list_t l;
+    reg_registry_t *again;
+    must_reg(f->reg, "p", S1);
+    must_reg(f->reg, "p", S2);
+    must_reg(f->reg, "other", S3);
+    soft_delete(f->reg, "p");
+    assert_int_equal(reg_store_end_offset(f->store, &end, NULL), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, "p", REG_MODE_IMPORT, false, &err), CN_OK);
+    records_since(f->store, end, &l);
+    assert_int_equal(l.n, 4);
+    assert_string_equal(l.keys[0],
+                        "{\"keytype\":\"SCHEMA\",\"subject\":\"p\",\"version\":1,\"magic\":1}");
+    assert_string_equal(l.vals[0], "");
+    assert_string_equal(l.keys[2], "{\"keytype\":\"CLEAR_SUBJECT\",\"subject\":\"p\",\"magic\":0}");
+    assert_string_equal(l.vals[2], "{\"subject\":\"p\"}");
+    assert_string_equal(l.keys[3], "{\"keytype\":\"MODE\",\"subject\":\"p\",\"magic\":0}");
+    reg_rdlock(f->reg);
+    assert_null(reg_subject_get(f->reg, "p"));
+    reg_unlock(f->reg);
+    /* a second PUT IMPORT writes only the mode */
+    assert_int_equal(reg_store_end_offset(f->store, &end, NULL), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, "p", REG_MODE_IMPORT, false, &err), CN_OK);
+    records_since(f->store, end, &l);
+    assert_int_equal(l.n, 1);
+    again = open_reg(f->store);
+    reg_rdlock(again);
+    assert_null(reg_subject_get(again, "p"));
+    assert_non_null(reg_subject_version(reg_subject_get(again, "other"), 1));
+    reg_unlock(again);
+    reg_free(again);
+}
+
+/* Global and context scopes: CLEAR_SUBJECT without subject (all) or with ":.ctx:". */
+static void test_import_clear_scopes(void **state) {
+    fx_t *f = *state;
+    cn_error_t err;
+    int64_t end;
+    rec_list_t l;
+    must_reg(f->reg, ":.c:a", S1);
+    must_reg(f->reg, "b", S2);
+    soft_delete(f->reg, ":.c:a");
+    assert_int_equal(reg_mode_set(f->reg, ":.c:", REG_MODE_IMPORT, false, &err), CN_OK);
+    reg_rdlock(f->reg);
+    assert_null(reg_subject_get(f->reg, ":.c:a"));
+    reg_unlock(f->reg);
+    assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, false, &err),
+                     CN_ERR_OPERATION_NOT_PERMITTED); /* "b" is live */
+    soft_delete(f->reg, "b");
+    assert_int_equal(reg_store_end_offset(f->store, &end, NULL), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, false, &err), CN_OK);
+    records_since(f->store, end, &l);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.keys[1], "{\"keytype\":\"CLEAR_SUBJECT\",\"magic\":0}");
+    assert_string_equal(l.vals[1], "{\"subject\":null}");
+    reg_rdlock(f->reg);
+    assert_null(reg_subject_get(f->reg, "b"));
+    reg_unlock(f->reg);
+}
+
+/* format (§2.2): "resolved" goes through the language's resolved printer, anything else is the
+ * stored text. */
+static void test_schema_format(void **state) {
+    fx_t *f = *state;
+    reg_schema_t *sch;
+    char *t;
+    cn_error_t err;
+    must_reg(f->reg, "fmt", S1);
+    reg_rdlock(f->reg);
+    sch = reg_subject_latest(reg_subject_get(f->reg, "fmt"), false)->schema;
+    t = reg_schema_format(f->reg, sch, "resolved", &err);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "{\"resolved\":"));
+    assert_non_null(strstr(t, sch->text));
+    free(t);
+    for (size_t i = 0; i < 4; i++) {
+        static const char *const others[] = {"default", "RESOLVED", "serialized", ""};
+        t = reg_schema_format(f->reg, sch, others[i], &err);
+        assert_string_equal(t, sch->text);
+        free(t);
+    }
+    t = reg_schema_format(f->reg, sch, NULL, &err);
+    assert_string_equal(t, sch->text);
+    free(t);
+    reg_unlock(f->reg);
+    assert_true(reg_format_is_resolved("resolved"));
+    assert_false(reg_format_is_resolved(NULL));
 }
 
 static void test_contexts(void **state) {
@@ -445,6 +571,38 @@ static void test_replay_variants(void **state) {
 
 /* Mutated records (bytes flipped, cut, spliced) never crash the reader; what survives is
  * applied and the registry keeps working. Bounded and seeded. */
+/* CLEAR_SUBJECT alone (no tombstones, as older Confluent wrote it): for a context, then
+ * without subject (global), each purging only soft-deleted versions in its scope. */
+static void test_replay_clear_forms(void **state) {
+    reg_store_t *st = reg_store_mem_new();
+    reg_registry_t *reg;
+    (void)state;
+    put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\"u\",\"version\":1,\"magic\":1}",
+        "{\"subject\":\"u\",\"version\":1,\"id\":1,\"schema\":\"\\\"int\\\"\",\"deleted\":true}");
+    put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\":.x:w\",\"version\":1,\"magic\":1}",
+        "{\"subject\":\":.x:w\",\"version\":1,\"id\":1,\"schema\":\"\\\"int\\\"\",\"deleted\":"
+        "true}");
+    put(st, "{\"keytype\":\"SCHEMA\",\"subject\":\":.x:w\",\"version\":2,\"magic\":1}",
+        "{\"subject\":\":.x:w\",\"version\":2,\"id\":2,\"schema\":\"\\\"long\\\"\"}");
+    put(st, "{\"keytype\":\"CLEAR_SUBJECT\",\"subject\":\":.x:\",\"magic\":0}",
+        "{\"subject\":\":.x:\"}");
+    reg = open_reg(st);
+    reg_rdlock(reg);
+    assert_non_null(reg_subject_version(reg_subject_get(reg, "u"), 1));
+    assert_null(reg_subject_version(reg_subject_get(reg, ":.x:w"), 1));
+    assert_non_null(reg_subject_version(reg_subject_get(reg, ":.x:w"), 2));
+    reg_unlock(reg);
+    reg_free(reg);
+    put(st, "{\"keytype\":\"CLEAR_SUBJECT\",\"magic\":0}", "{\"subject\":null}");
+    reg = open_reg(st);
+    reg_rdlock(reg);
+    assert_null(reg_subject_get(reg, "u"));
+    assert_non_null(reg_subject_version(reg_subject_get(reg, ":.x:w"), 2));
+    reg_unlock(reg);
+    reg_free(reg);
+    reg_store_free(st);
+}
+
 static void test_replay_mutated_records(void **state) {
     static const char *const keys[] = {
         "{\"keytype\":\"SCHEMA\",\"subject\":\"m\",\"version\":1,\"magic\":1}",
@@ -583,11 +741,15 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_deletes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
         cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_writes_clear_subject, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_clear_scopes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contexts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_metadata_identity_and_fallback, setup, teardown),
         cmocka_unit_test(test_subject_and_version_rules),
         cmocka_unit_test_setup_teardown(test_replay_rebuilds_state, setup, teardown),
         cmocka_unit_test(test_replay_variants),
+        cmocka_unit_test(test_replay_clear_forms),
         cmocka_unit_test(test_replay_mutated_records),
         cmocka_unit_test_setup_teardown(test_concurrent_writers_and_readers, setup, teardown),
         cmocka_unit_test(test_writes_refused_before_replay),
