@@ -122,4 +122,12 @@ void cli_print_json(FILE *f, const json_t *v);
 /** @brief Print a usage error "cmd: msg[: arg]" and return CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *msg, const char *arg);
 
+/** A command's handler of one parsed option (getopt's c and optarg): 0, or an exit code. */
+typedef int (*cli_opt_fn)(void *args, int c, const char *arg);
+/** @brief getopt_long over argv (argv[0] is the command or verb) with opts, handing each option
+ *  to fn(args, ...). @returns 0 with *help set on --help / -h, or *first_pos the index of the
+ *  first positional argument; a usage exit code for an unknown or incomplete option, or fn's. */
+int cli_getopt(const char *cmd, int argc, char **argv, const struct option *opts, cli_opt_fn fn,
+               void *args, bool *help, int *first_pos);
+
 #endif

@@ -311,7 +311,8 @@ static int load_manifest(check_args_t *a) {
 
 /* ---- arguments ---- */
 
-static int parse_opt(check_args_t *a, int c, const char *arg) {
+static int parse_opt(void *args, int c, const char *arg) {
+    check_args_t *a = args;
     switch (c) {
     case OPT_TYPE: {
         compat_type_t t;
@@ -397,21 +398,12 @@ static int parse_args(check_args_t *a, int argc, char **argv, bool *help) {
         {"reference-file", required_argument, NULL, OPT_REFERENCE_FILE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            *help = true;
-            return 0;
-        }
-        if (c == '?')
-            return cli_usage_error(CHECK_CMD, "unknown or incomplete option", argv[optind - 1]);
-        if ((rc = parse_opt(a, c, optarg)) != 0)
-            return rc;
-    }
-    a->files = argv + optind;
-    a->n_files = argc - optind;
+    int pos = 0;
+    int rc = cli_getopt(CHECK_CMD, argc, argv, opts, parse_opt, a, help, &pos);
+    if (rc != 0 || *help)
+        return rc;
+    a->files = argv + pos;
+    a->n_files = argc - pos;
     if (a->manifest ? a->n_files != 0 : a->n_files != 1)
         return cli_usage_error(
             CHECK_CMD, "exactly one new schema file (or --manifest and no file) is required", NULL);

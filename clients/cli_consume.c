@@ -79,7 +79,8 @@ static int parse_offset(consume_args_t *a, const char *arg) {
     return 0;
 }
 
-static int parse_opt(consume_args_t *a, int c, const char *arg) {
+static int parse_opt(void *args, int c, const char *arg) {
+    consume_args_t *a = args;
     switch (c) {
     case OPT_TOPIC:
         a->topic = arg;
@@ -151,21 +152,12 @@ static int parse_args(consume_args_t *a, int argc, char **argv, bool *help) {
         {"envelope", no_argument, NULL, OPT_ENVELOPE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            *help = true;
-            return 0;
-        }
-        if (c == '?')
-            return cli_usage_error(CONSUME_CMD, "unknown or incomplete option", argv[optind - 1]);
-        if ((rc = parse_opt(a, c, optarg)) != 0)
-            return rc;
-    }
-    if (optind != argc)
-        return cli_usage_error(CONSUME_CMD, "unexpected argument", argv[optind]);
+    int pos = 0;
+    int rc = cli_getopt(CONSUME_CMD, argc, argv, opts, parse_opt, a, help, &pos);
+    if (rc != 0 || *help)
+        return rc;
+    if (pos != argc)
+        return cli_usage_error(CONSUME_CMD, "unexpected argument", argv[pos]);
     if (!a->topic)
         return cli_usage_error(CONSUME_CMD, "--topic is required", NULL);
     if (a->group && a->partition >= 0)

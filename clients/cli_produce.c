@@ -59,7 +59,8 @@ static void produce_usage(FILE *f) {
             "\nexit status: 0 all messages delivered, 1 otherwise (message on stderr).\n");
 }
 
-static int parse_opt(produce_args_t *a, int c, const char *arg) {
+static int parse_opt(void *args, int c, const char *arg) {
+    produce_args_t *a = args;
     switch (c) {
     case OPT_TOPIC:
         a->topic = arg;
@@ -121,21 +122,12 @@ static int parse_args(produce_args_t *a, int argc, char **argv, bool *help) {
                                          {"latest", no_argument, NULL, OPT_LATEST},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    int c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            *help = true;
-            return 0;
-        }
-        if (c == '?')
-            return cli_usage_error(PRODUCE_CMD, "unknown or incomplete option", argv[optind - 1]);
-        if ((rc = parse_opt(a, c, optarg)) != 0)
-            return rc;
-    }
-    if (optind != argc)
-        return cli_usage_error(PRODUCE_CMD, "unexpected argument", argv[optind]);
+    int pos = 0;
+    int rc = cli_getopt(PRODUCE_CMD, argc, argv, opts, parse_opt, a, help, &pos);
+    if (rc != 0 || *help)
+        return rc;
+    if (pos != argc)
+        return cli_usage_error(PRODUCE_CMD, "unexpected argument", argv[pos]);
     if (!a->topic)
         return cli_usage_error(PRODUCE_CMD, "--topic is required", NULL);
     if (!!a->vschema + (a->vid >= 0) + a->use_latest != 1)

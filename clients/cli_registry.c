@@ -304,7 +304,8 @@ static void group_usage(FILE *f, const char *group) {
         "\nexit status: 0 success, 1 usage, network or registry error (message on stderr).\n");
 }
 
-static int parse_opt(reg_args_t *a, int c, const char *arg) {
+static int parse_opt(void *args, int c, const char *arg) {
+    reg_args_t *a = args;
     switch (c) {
     case OPT_JSON:
         a->json = true;
@@ -359,21 +360,12 @@ static int parse_args(reg_args_t *a, int argc, char **argv, bool *help) {
                                          {"reference", required_argument, NULL, OPT_REFERENCE},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    int c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            *help = true;
-            return 0;
-        }
-        if (c == '?')
-            return cli_usage_error(a->cmd, "unknown or incomplete option", argv[optind - 1]);
-        if ((rc = parse_opt(a, c, optarg)) != 0)
-            return rc;
-    }
-    a->pos = argv + optind;
-    a->npos = argc - optind;
+    int pos = 0;
+    int rc = cli_getopt(a->cmd, argc, argv, opts, parse_opt, a, help, &pos);
+    if (rc != 0 || *help)
+        return rc;
+    a->pos = argv + pos;
+    a->npos = argc - pos;
     return 0;
 }
 

@@ -271,7 +271,8 @@ static const struct {
     {"delete", 1, topic_delete},
 };
 
-static int parse_opt(topic_args_t *a, int c, const char *arg) {
+static int parse_opt(void *args, int c, const char *arg) {
+    topic_args_t *a = args;
     switch (c) {
     case OPT_PARTITIONS:
     case OPT_RF:
@@ -307,21 +308,12 @@ static int parse_args(topic_args_t *a, int argc, char **argv, bool *help) {
                                          {"all", no_argument, NULL, OPT_ALL},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    int c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            *help = true;
-            return 0;
-        }
-        if (c == '?')
-            return cli_usage_error(a->cmd, "unknown or incomplete option", argv[optind - 1]);
-        if ((rc = parse_opt(a, c, optarg)) != 0)
-            return rc;
-    }
-    a->pos = argv + optind;
-    a->npos = argc - optind;
+    int pos = 0;
+    int rc = cli_getopt(a->cmd, argc, argv, opts, parse_opt, a, help, &pos);
+    if (rc != 0 || *help)
+        return rc;
+    a->pos = argv + pos;
+    a->npos = argc - pos;
     return 0;
 }
 

@@ -57,6 +57,25 @@ cn_err_t cli_read_file(const char *path, size_t limit, char **out, size_t *len_o
     return CN_OK;
 }
 
+int cli_getopt(const char *cmd, int argc, char **argv, const struct option *opts, cli_opt_fn fn,
+               void *args, bool *help, int *first_pos) {
+    int c, rc;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            *help = true;
+            return 0;
+        }
+        if (c == '?')
+            return cli_usage_error(cmd, "unknown or incomplete option", argv[optind - 1]);
+        if ((rc = fn(args, c, optarg)) != 0)
+            return rc;
+    }
+    *first_pos = optind;
+    return 0;
+}
+
 int cli_usage_error(const char *cmd, const char *msg, const char *arg) {
     fprintf(stderr, "%s: %s%s%s\n", cmd, msg, arg ? ": " : "", arg ? arg : "");
     fprintf(stderr, "(`%s --help` prints the usage)\n", cmd);
