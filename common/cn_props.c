@@ -205,7 +205,8 @@ static cn_err_t cn_props_escape(cn_props_lexer_t *lx, cn_buf_t *out, cn_error_t 
         for (int i = 0; i < 4; i++) {
             int h = lx->p < lx->end ? cn_hex_digit(*lx->p) : -1;
             if (h < 0)
-                return cn_error_set(err, CN_ERR_PARSE, "line %d: malformed \\uxxxx escape",
+                return cn_error_set(err, CN_ERR_PARSE,
+                                    "line %d: malformed \\u escape (four hex digits expected)",
                                     lx->line);
             cp = cp << 4 | (uint32_t)h;
             lx->p++;

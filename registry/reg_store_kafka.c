@@ -80,28 +80,38 @@ static cn_err_t kafka_await(kafka_store_t *ks, kafka_dr_t *drs, size_t n, int64_
     return CN_OK;
 }
 
+/* After a failed append no delivery report of it may still be pending: the reports point into
+ * the caller's drs. Wait for them, and when the broker does not answer, purge what is left (the
+ * purged reports are served by the polls that follow). The outcome of a purged in-flight record
+ * is unknown, as after any timeout; the reader applies it if it was written. */
+static void kafka_drain(kafka_store_t *ks) {
+    int64_t deadline = cn_mono_ms() + ks->cfg.init_timeout_ms;
+    if (rd_kafka_flush(ks->producer, (int)ks->cfg.timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR)
+        return;
+    rd_kafka_purge(ks->producer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    while (rd_kafka_outq_len(ks->producer) > 0 && cn_mono_ms() < deadline)
+        rd_kafka_poll(ks->producer, 10);
+}
+
 static cn_err_t kafka_append(void *impl, const reg_rec_t *recs, size_t n, int64_t *last_out,
                              cn_error_t *err) {
     kafka_store_t *ks = impl;
     kafka_dr_t *drs = calloc(n ? n : 1, sizeof(*drs));
     int64_t last = -1;
     cn_err_t rc = drs ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    size_t sent = 0;
     pthread_mutex_lock(&ks->append_mu);
-    for (; rc == CN_OK && sent < n; sent++) {
-        rd_kafka_resp_err_t e = kafka_produce_one(ks, &recs[sent], &drs[sent]);
+    for (size_t i = 0; rc == CN_OK && i < n; i++) {
+        rd_kafka_resp_err_t e = kafka_produce_one(ks, &recs[i], &drs[i]);
         if (e)
             rc = kafka_map_err(e, err);
     }
     if (rc == CN_OK)
         rc = kafka_await(ks, drs, n, &last, err);
-    else
-        rd_kafka_flush(ks->producer, (int)ks->cfg.timeout_ms); /* drs must outlive the reports */
+    if (rc != CN_OK && drs)
+        kafka_drain(ks);
     pthread_mutex_unlock(&ks->append_mu);
     if (rc == CN_OK && last_out)
         *last_out = last;
-    if (rc == CN_ERR_STORE_TIMEOUT)
-        rd_kafka_flush(ks->producer, (int)ks->cfg.init_timeout_ms);
     free(drs);
     return rc;
 }
