@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/avro/compat_avro.h"
 #include "compat/compat.h"
+#include "compat/compat_lang.h"
 
 #define OLD_SCHEMA_LOG_MAX 10240 /* Confluent's MAX_SCHEMA_SIZE_FOR_LOGGING (UTF-16 units) */
 
@@ -95,34 +95,6 @@ static void add_issue(run_t *r, const char *type, char *path, char *desc, char *
                                                    .old_version = r->prev->version};
 }
 
-/* Confluent's Difference description with the role words (§2.5). */
-static char *describe(const compat_avro_issue_t *is, const char *rw, const char *ww) {
-    const char *p = is->location;
-    switch (is->type) {
-    case COMPAT_AVRO_FIXED_SIZE_MISMATCH:
-        return fmt("The size of FIXED type field at path '%s' in the %s schema does not match with "
-                   "the %s schema",
-                   p, rw, ww);
-    case COMPAT_AVRO_TYPE_MISMATCH:
-        return fmt("The type (path '%s') of a field in the %s schema does not match with the %s "
-                   "schema",
-                   p, rw, ww);
-    case COMPAT_AVRO_NAME_MISMATCH:
-        return fmt("The name of the schema has changed (path '%s')", p);
-    case COMPAT_AVRO_MISSING_ENUM_SYMBOLS:
-        return fmt("The %s schema is missing enum symbols '%s' at path '%s' in the %s schema", rw,
-                   is->message, p, ww);
-    case COMPAT_AVRO_MISSING_UNION_BRANCH:
-        return fmt("The %s schema is missing a type inside a union field at path '%s' in the %s "
-                   "schema",
-                   rw, p, ww);
-    default:
-        return fmt("The field '%s' at path '%s' in the %s schema has no default value and is "
-                   "missing in the %s schema",
-                   is->message, p, rw, ww);
-    }
-}
-
 /* Prefix of s holding at most max UTF-16 code units, cut on a character boundary. */
 static size_t utf16_prefix(const char *s, size_t max) {
     size_t units = 0, i = 0;
@@ -150,21 +122,13 @@ static void append_old(run_t *r) {
         add_msg(r, fmt("{oldSchema: <truncated> '%.*s...'}", (int)cut, old));
 }
 
-static size_t add_result(run_t *r, const compat_avro_result_t *res, const char *rw,
-                         const char *ww) {
-    if (res->exception) {
-        add_msg(r, fmt("Unexpected exception during compatibility check: %s", res->exception));
-        add_issue(r, "UNEXPECTED_EXCEPTION", strdup("/"), strdup(res->exception), strdup(""));
-        return 1;
-    }
-    for (size_t i = 0; i < res->n && r->rc == CN_OK; i++) {
-        const compat_avro_issue_t *is = &res->issues[i];
-        const char *type = compat_avro_incompat_name(is->type);
-        char *desc = describe(is, rw, ww);
-        if (desc)
-            add_msg(r, fmt("{errorType:'%s', description:'%s', additionalInfo:'%s'}", type, desc,
-                           is->message));
-        add_issue(r, type, strdup(is->location), desc, strdup(is->message));
+/* Takes each issue's strings into the report (the result is emptied). */
+static size_t add_result(run_t *r, compat_lang_result_t *res) {
+    for (size_t i = 0; i < res->n; i++) {
+        compat_lang_issue_t *is = &res->issues[i];
+        add_msg(r, is->message);
+        add_issue(r, is->error_type, is->path, is->description, is->additional);
+        *is = (compat_lang_issue_t){0};
     }
     return res->n;
 }
@@ -172,19 +136,17 @@ static size_t add_result(run_t *r, const compat_avro_result_t *res, const char *
 /* reader.isBackwardCompatible(writer) with role words; append adds the old-schema entries. */
 static void run_pair(run_t *r, const compat_schema_t *reader, const compat_schema_t *writer,
                      const char *rw, const char *ww, bool append, cn_error_t *err) {
-    compat_avro_result_t res = {0};
-    const compat_avro_schema_t *ra = compat_schema_avro(reader), *wa = compat_schema_avro(writer);
+    compat_lang_result_t res = {0};
+    const compat_lang_t *lang = compat_schema_lang(reader);
     cn_err_t rc;
     if (r->rc != CN_OK)
         return;
-    rc = compat_avro_check(compat_avro_root(ra), compat_avro_root(wa), &res, err);
-    if (rc != CN_OK) {
+    rc = lang->check(compat_schema_model(reader), compat_schema_model(writer), rw, ww, &res, err);
+    if (rc != CN_OK)
         fail(r, rc);
-        return;
-    }
-    if (add_result(r, &res, rw, ww) > 0 && append)
+    else if (add_result(r, &res) > 0 && append)
         append_old(r);
-    compat_avro_result_fini(&res);
+    compat_lang_result_fini(&res);
 }
 
 static void check_one(run_t *r, compat_level_t level, const compat_schema_t *nw, cn_error_t *err) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * The language-neutral schema handle of compat.h: level and type names, parsing with reference
- * resolution dispatched by type (only Avro is built so far), the stored canonical text,
- * equivalence, and the identity digest of reference/registry-api.md §3.1.
+ * resolution dispatched to the language table (compat_lang.h), the stored canonical text,
+ * equivalence, and Confluent's identity digest (the MD5 of the canonical text and references
+ * that keys "same schema, same id").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +11,22 @@
 
 #include "compat/avro/compat_avro.h"
 #include "compat/compat.h"
+#include "compat/compat_lang.h"
 
 struct compat_schema {
     compat_type_t type;
     compat_ref_t *refs; /* owned copies */
     size_t nrefs;
     char *canonical;
-    compat_avro_schema_t *avro;
+    const compat_lang_t *lang;
+    void *model; /* owned, freed by lang->free */
+};
+
+/* One row per compat_type_t; NULL: not built yet. */
+static const compat_lang_t *const langs[] = {
+    [COMPAT_AVRO] = &compat_lang_avro,
+    [COMPAT_PROTOBUF] = NULL,
+    [COMPAT_JSON] = NULL,
 };
 
 static const char *const level_names[] = {
@@ -51,8 +61,12 @@ const char *compat_type_name(compat_type_t type) {
     return (unsigned)type < 3 ? type_names[type] : "UNKNOWN";
 }
 
+static const compat_lang_t *lang_of(compat_type_t type) {
+    return (unsigned)type < sizeof(langs) / sizeof(langs[0]) ? langs[type] : NULL;
+}
+
 bool compat_type_supported(compat_type_t type) {
-    return type == COMPAT_AVRO;
+    return lang_of(type) != NULL;
 }
 
 void compat_schema_free(compat_schema_t *sch) {
@@ -64,7 +78,8 @@ void compat_schema_free(compat_schema_t *sch) {
     }
     free(sch->refs);
     free(sch->canonical);
-    compat_avro_schema_free(sch->avro);
+    if (sch->model)
+        sch->lang->free(sch->model);
     free(sch);
 }
 
@@ -112,35 +127,30 @@ static cn_err_t copy_refs(compat_schema_t *sch, const compat_parse_opts_t *o, cn
     return CN_OK;
 }
 
-static cn_err_t parse_avro(compat_schema_t *sch, const char *text, size_t len,
-                           const compat_parse_opts_t *o, unsigned flags, cn_error_t *err) {
-    const compat_avro_schema_t **imps = calloc(sch->nrefs ? sch->nrefs : 1, sizeof(*imps));
+/* Resolve every reference to a model of the same language, then let the language parse. */
+static cn_err_t parse_model(compat_schema_t *sch, const char *text, size_t len,
+                            const compat_parse_opts_t *o, unsigned flags, cn_error_t *err) {
+    const void **imps = calloc(sch->nrefs ? sch->nrefs : 1, sizeof(*imps));
     cn_err_t rc = imps ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     for (size_t i = 0; rc == CN_OK && i < sch->nrefs; i++) {
         const compat_schema_t *dep = NULL;
         rc = o->resolve(o->resolve_arg, &sch->refs[i], &dep, err);
-        if (rc == CN_OK && (!dep || dep->type != COMPAT_AVRO))
-            rc = cn_error_set(err, CN_ERR_INVALID_SCHEMA, "reference %.64s is not an Avro schema",
-                              sch->refs[i].name);
+        if (rc == CN_OK && (!dep || dep->type != sch->type))
+            rc = cn_error_set(err, CN_ERR_INVALID_SCHEMA, "reference %.64s is not a %s schema",
+                              sch->refs[i].name, compat_type_name(sch->type));
         if (rc == CN_OK)
-            imps[i] = dep->avro;
+            imps[i] = dep->model;
     }
+    compat_lang_input_t in = {.text = text,
+                              .len = len,
+                              .refs = sch->refs,
+                              .imports = imps,
+                              .nrefs = sch->nrefs,
+                              .normalize = o->normalize,
+                              .lenient = (flags & COMPAT_PARSE_LENIENT) != 0};
     if (rc == CN_OK)
-        rc = compat_avro_parse_ex(text, len, imps, sch->nrefs,
-                                  (flags & COMPAT_PARSE_LENIENT) ? COMPAT_AVRO_LENIENT : 0,
-                                  &sch->avro, err);
+        rc = sch->lang->parse(&in, &sch->model, &sch->canonical, err);
     free(imps);
-    if (rc != CN_OK)
-        return rc;
-    cn_buf_t b;
-    cn_buf_init(&b, CN_BUF_NO_LIMIT);
-    rc = o->normalize ? compat_avro_print_normalized(sch->avro, &b, err)
-                      : compat_avro_print_canonical(sch->avro, &b, err);
-    if (rc == CN_OK && !cn_buf_cstr(&b))
-        rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    if (rc == CN_OK)
-        sch->canonical = (char *)cn_buf_steal(&b, NULL);
-    cn_buf_fini(&b);
     return rc;
 }
 
@@ -168,9 +178,10 @@ compat_schema_t *compat_schema_parse_ex(const char *text, size_t len,
         return NULL;
     }
     sch->type = opts->type;
+    sch->lang = lang_of(opts->type);
     rc = copy_refs(sch, opts, err);
     if (rc == CN_OK)
-        rc = parse_avro(sch, text, len, opts, flags, err);
+        rc = parse_model(sch, text, len, opts, flags, err);
     if (rc != CN_OK) {
         compat_schema_free(sch);
         return NULL;
@@ -187,9 +198,7 @@ const char *compat_schema_canonical(const compat_schema_t *sch) {
 }
 
 bool compat_schema_equivalent(const compat_schema_t *a, const compat_schema_t *b) {
-    if (a->type != b->type)
-        return false;
-    return compat_avro_equivalent(a->avro, b->avro);
+    return a->type == b->type && a->lang->equivalent(a->model, b->model);
 }
 
 const compat_ref_t *compat_schema_refs(const compat_schema_t *sch, size_t *n_out) {
@@ -198,7 +207,15 @@ const compat_ref_t *compat_schema_refs(const compat_schema_t *sch, size_t *n_out
 }
 
 const struct compat_avro_schema *compat_schema_avro(const compat_schema_t *sch) {
-    return sch->type == COMPAT_AVRO ? sch->avro : NULL;
+    return sch->type == COMPAT_AVRO ? sch->model : NULL;
+}
+
+const compat_lang_t *compat_schema_lang(const compat_schema_t *sch) {
+    return sch->lang;
+}
+
+const void *compat_schema_model(const compat_schema_t *sch) {
+    return sch->model;
 }
 
 void compat_digest_update(cn_md5_t *md, const char *text, size_t len, const compat_ref_t *refs,
@@ -225,15 +242,47 @@ void compat_schema_digest(const compat_schema_t *sch, uint8_t out[16]) {
 }
 
 char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err) {
-    cn_buf_t b;
-    char *out = NULL;
-    cn_buf_init(&b, CN_BUF_NO_LIMIT);
-    if (compat_avro_print_node(compat_avro_root(sch->avro), &b, err) == CN_OK) {
-        if (cn_buf_cstr(&b))
-            out = (char *)cn_buf_steal(&b, NULL);
-        else
-            cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    }
-    cn_buf_fini(&b);
+    char *out;
+    if (sch->lang->resolved)
+        return sch->lang->resolved(sch->model, err);
+    if (!(out = strdup(sch->canonical)))
+        cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     return out;
+}
+
+cn_err_t compat_lang_result_add(compat_lang_result_t *res, const char *error_type, char *path,
+                                char *description, char *additional, char *message) {
+    if (!path || !description || !additional || !message)
+        goto oom;
+    if (res->n == res->cap) {
+        size_t cap = res->cap ? res->cap * 2 : 8;
+        compat_lang_issue_t *v = realloc(res->issues, cap * sizeof(*v));
+        if (!v)
+            goto oom;
+        res->issues = v;
+        res->cap = cap;
+    }
+    res->issues[res->n++] = (compat_lang_issue_t){.error_type = error_type,
+                                                  .path = path,
+                                                  .description = description,
+                                                  .additional = additional,
+                                                  .message = message};
+    return CN_OK;
+oom:
+    free(path);
+    free(description);
+    free(additional);
+    free(message);
+    return CN_ERR_NO_MEMORY;
+}
+
+void compat_lang_result_fini(compat_lang_result_t *res) {
+    for (size_t i = 0; i < res->n; i++) {
+        free(res->issues[i].path);
+        free(res->issues[i].description);
+        free(res->issues[i].additional);
+        free(res->issues[i].message);
+    }
+    free(res->issues);
+    *res = (compat_lang_result_t){0};
 }
