@@ -113,9 +113,10 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@tests/run $(O)
 
-# Only the unit programs whose path matches T (a shell glob), e.g. make unit T='*broker*'.
+# Only the unit programs whose path matches T (a shell glob), e.g. make unit T='*broker*', and in
+# them only the cmocka tests whose name matches F (cmocka's glob), e.g. F='test_produce_acks'.
 unit: all
-	@tests/run --unit-only $(O) '$(T)'
+	@tests/run --unit-only $(O) '$(T)' '$(F)'
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=asan test
