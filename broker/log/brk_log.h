@@ -29,8 +29,7 @@
 typedef struct brk_logs brk_logs_t;
 typedef struct brk_partition brk_partition_t;
 
-/* ---- topic configuration (Kafka's names and defaults,
- * kafka.apache.org/documentation/#topicconfigs) ---- */
+/* ---- topic configuration: Kafka's names and defaults (see brk_topic_config.c) ---- */
 
 typedef struct brk_topic_config {
     int32_t partitions;                        /* >= 1 */
