@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 #
-# cairnd's configuration (DESIGN.md §6, docs/configuration.md): --help, a properties file, the
+# cairnd's configuration (docs/configuration.md): --help, a properties file, the
 # CAIRN_* environment over the file, flags over both, bad values refused at start, SIGINT as a
 # clean stop.
 import os
