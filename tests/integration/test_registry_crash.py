@@ -2,8 +2,8 @@
 #
 # Restart and crash (issue 4; the invariants of Confluent's HardBounce test): writers register
 # thousands of schemas across subjects while cairnd is SIGKILLed at random moments; after each
-# restart every acknowledged registration is there with the same id and version, ids are unique per schema,
-# and numbering continues. Then a corrupt tail is appended to the `_schemas` segment and cairnd
+# restart every acknowledged registration is there with the same id and version, ids are unique
+# per schema, and numbering continues. Then a corrupt tail is appended to the `_schemas` segment and cairnd
 # must still start with everything acknowledged. Bounded in count and time; prints its seed.
 import json
 import os
