@@ -1,4 +1,4 @@
-# Cairn: one non-recursive GNU Makefile (DESIGN.md §1, style-anchors.md §2.8).
+# Cairn: one non-recursive GNU Makefile (the layout it builds: docs/internals.md).
 #
 # Flavours: BUILD=debug (default, into build/), BUILD=asan (build/asan/), BUILD=release
 # (build/release/). O=DIR overrides the output folder (parallel work trees use their own).
@@ -148,14 +148,14 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(FORMAT_SRC)
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)[[:space:]]*\(' $(FORMAT_SRC) \
-	  || (echo "unbounded or unchecked libc call (see style-anchors.md §2.10)"; exit 1)
+	  || (echo "unbounded or unchecked libc call (see docs/internals.md, Style)"; exit 1)
 
 size-report:
 	@ctags -x --_xformat='%N %F %n %{end}' --kinds-C=f $$(git ls-files '*.c') \
 	  | awk '{ print $$4 - $$3 + 1, $$2, $$1 }' | sort -n \
 	  | awk '{ a[NR] = $$1; print } END { print "functions:", NR, "median lines:", a[int((NR+1)/2)] }'
 
-# libcairn-serdes as a product (serdes/, DESIGN.md §1): a shared library exporting only cairn_*
+# libcairn-serdes as a product (serdes/, docs/serdes.md): a shared library exporting only cairn_*
 # (version script), a self-contained static archive (serdes, compat, common), a pkg-config
 # file, and `make install` honouring PREFIX and DESTDIR.
 SERDES_VERSION := 0.1.0
