@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * Reader/writer compatibility exactly as Apache Avro Java's SchemaCompatibility (1.12):
- * identity-pair memo (a pair in progress counts as compatible, so recursive types end), union
- * rules in both positions with yes/no sub-checks on a fresh location stack, promotions, enum
- * symbols and enum defaults, fixed sizes, unqualified names with the reader's aliases, and the
- * six incompatibility types with Java's messages and JSON-pointer locations
- * (reference/compatibility.md §2.1-2.3). A writer union read by a non-union reader keeps the
+ * identity-pair memo (a pair in progress counts as compatible, so recursive types end), union rules
+ * in both positions with yes/no sub-checks on a fresh location stack, promotions, enum symbols and
+ * enum defaults, fixed sizes, unqualified names with the reader's aliases, and the six
+ * incompatibility types with Java's messages and JSON-pointer locations (Avro Java's
+ * SchemaCompatibility.ReaderWriterCompatibilityChecker, after the "Schema Resolution" rules of
+ * avro.apache.org/docs/1.11.1/specification/). A writer union read by a non-union reader keeps the
  * path and pushes the branch index (Avro 1.12, AVRO-3612).
  */
 #include <stdio.h>
