@@ -50,6 +50,7 @@ struct reg_registry {
     int global_mode;   /* -1: none */
     cn_map_t *modes;   /* subject -> int (owned, malloc'ed) */
     int64_t next_offset;
+    int64_t own_first, own_last; /* the writer's last append, verified to decode (-1: none) */
     int64_t applied, skipped;
     atomic_bool ready;
 };
@@ -95,7 +96,9 @@ char *reg_ident_new(const char *text, compat_type_t type, const reg_ref_t *refs,
                     const json_t *metadata, const json_t *ruleset);
 /** Apply one record read from the store; garbage is logged, counted and skipped, never fatal.
  *  A record that could not be applied for lack of memory stops the read (CN_ERR_NO_MEMORY)
- *  before it, so that the next catch-up applies it. */
+ *  before it, so that the next catch-up applies it. So does one of the writer's own records
+ *  (reg->own_first..own_last) that fails to decode: it decoded before it was appended, and the
+ *  JSON parser does not tell a lack of memory from a syntax error. */
 cn_err_t reg_state_apply(void *arg, const reg_rec_t *rec, cn_error_t *err);
 
 /* ---- reg_parse_cache.c ---- */

@@ -100,6 +100,7 @@ cn_err_t reg_state_init(reg_registry_t *reg) {
     reg->configs = cn_map_new(config_free);
     reg->modes = cn_map_new(free);
     reg->global_mode = -1;
+    reg->own_first = reg->own_last = -1;
     if (!reg->ctxs || !reg->subjects || !reg->configs || !reg->modes)
         return CN_ERR_NO_MEMORY;
     return ctx_get(reg, ".", 1, true) ? CN_OK : CN_ERR_NO_MEMORY;
@@ -415,6 +416,16 @@ static void skip(reg_registry_t *reg, const reg_rec_t *rec, const cn_error_t *wh
                 why->msg);
 }
 
+/* A decode failure (rc) of one of the writer's own records is a lack of memory. */
+static cn_err_t own_record(reg_registry_t *reg, const reg_rec_t *rec, cn_err_t rc,
+                           cn_error_t *why) {
+    if (rc == CN_OK || rc == CN_ERR_NO_MEMORY || rec->offset < reg->own_first ||
+        rec->offset > reg->own_last)
+        return rc;
+    return cn_error_set(why, CN_ERR_NO_MEMORY, "no memory to decode _schemas offset %lld",
+                        (long long)rec->offset);
+}
+
 /* Decode and apply one record; the error (in why) says whether it is garbage. Keys of
  * types that carry nothing to apply (NOOP, unknown) are not counted (*counted false). */
 static cn_err_t apply_rec(reg_registry_t *reg, const reg_rec_t *rec, bool *counted,
@@ -424,13 +435,13 @@ static cn_err_t apply_rec(reg_registry_t *reg, const reg_rec_t *rec, bool *count
     cn_err_t rc;
     rc = reg_key_decode(rec->key, rec->key_len < 0 ? 0 : (size_t)rec->key_len, &key, why);
     if (rc != CN_OK)
-        return rc;
+        return own_record(reg, rec, rc, why);
     *counted = key.type != REG_KEY_UNKNOWN && key.type != REG_KEY_NOOP;
     if (!*counted) {
         reg_key_fini(&key);
         return CN_OK;
     }
-    rc = reg_value_decode(&key, rec->value, rec->value_len, &val, why);
+    rc = own_record(reg, rec, reg_value_decode(&key, rec->value, rec->value_len, &val, why), why);
     if (rc == CN_OK && key.has_seq && !val.tombstone && key.seq != rec->offset)
         rc = cn_error_set(why, CN_ERR_PARSE, "seq %lld is a lost write race", (long long)key.seq);
     if (rc == CN_OK && (rc = apply(reg, &key, &val, rec->timestamp, why)) == CN_ERR_NO_MEMORY)

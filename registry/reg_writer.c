@@ -137,6 +137,24 @@ cn_err_t reg_catch_up(reg_registry_t *reg, cn_error_t *err) {
     return rc;
 }
 
+/* Each record decodes (the encoders and jansson under memory pressure are trusted no further). */
+static cn_err_t batch_verify(const reg_rec_t *recs, size_t n, cn_error_t *err) {
+    cn_err_t rc = CN_OK;
+    for (size_t i = 0; rc == CN_OK && i < n; i++) {
+        reg_key_t key;
+        reg_value_t val;
+        rc = reg_key_decode(recs[i].key, (size_t)recs[i].key_len, &key, err);
+        if (rc == CN_OK)
+            rc = reg_value_decode(&key, recs[i].value, recs[i].value_len, &val, err);
+        if (rc == CN_OK)
+            reg_value_fini(&val);
+        reg_key_fini(&key);
+    }
+    if (rc != CN_OK && rc != CN_ERR_NO_MEMORY)
+        rc = cn_error_set(err, CN_ERR_NO_MEMORY, "record encoding failed");
+    return rc;
+}
+
 /* The records of the batch, borrowed from it (malloc'ed array). */
 static reg_rec_t *batch_records(const reg_batch_t *b) {
     reg_rec_t *recs = calloc(b->n, sizeof(*recs));
@@ -161,8 +179,12 @@ cn_err_t reg_write(reg_registry_t *reg, reg_batch_t *b, cn_error_t *err) {
         return CN_OK;
     if (!(recs = batch_records(b)))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    rc = reg_store_append(reg->opts.store, recs, b->n, &last, err);
+    rc = batch_verify(recs, b->n, err);
+    if (rc == CN_OK)
+        rc = reg_store_append(reg->opts.store, recs, b->n, &last, err);
     free(recs);
+    if (rc == CN_ERR_NO_MEMORY)
+        return rc;
     if (rc == CN_ERR_MESSAGE_TOO_LARGE || rc == CN_ERR_RECORD_LIST_TOO_LARGE)
         return cn_error_set(err, CN_ERR_SCHEMA_TOO_LARGE,
                             "Register operation failed because schema is too large");
@@ -172,7 +194,11 @@ cn_err_t reg_write(reg_registry_t *reg, reg_batch_t *b, cn_error_t *err) {
             err->code = CN_ERR_STORE;
         return CN_ERR_STORE;
     }
-    return reg_catch_up(reg, err);
+    reg->own_first = last - (int64_t)b->n + 1;
+    reg->own_last = last;
+    rc = reg_catch_up(reg, err);
+    reg->own_first = reg->own_last = -1;
+    return rc;
 }
 
 void reg_writer_lock(reg_registry_t *reg) {
