@@ -31,7 +31,7 @@ static void *(*real_realloc)(void *, size_t);
 static void (*real_free)(void *);
 static _Alignas(16) char boot[8192]; /* for dlsym's own allocations while resolving */
 static size_t boot_used;
-static _Thread_local bool armed;       /* count (and maybe fail) on this thread */
+static _Thread_local bool armed;         /* count (and maybe fail) on this thread */
 static _Thread_local long seen, fail_at; /* fail_at 0: never */
 
 static void *boot_alloc(size_t n) {
@@ -87,11 +87,10 @@ void *realloc(void *p, size_t n) {
     if (!real_realloc)
         resolve();
     if (in_boot(p)) { /* never happens after start-up; keep it simple */
+        size_t avail = (size_t)(boot + sizeof(boot) - (char *)p);
         void *q = malloc(n);
         if (q)
-            memcpy(q, p, n < (size_t)(boot + sizeof(boot) - (char *)p)
-                             ? n
-                             : (size_t)(boot + sizeof(boot) - (char *)p));
+            memcpy(q, p, n < avail ? n : avail);
         return q;
     }
     return inject() ? NULL : real_realloc(p, n);
