@@ -106,14 +106,39 @@ cn_err_t reg_config_get(reg_registry_t *reg, const char *subject, bool default_t
 }
 
 /* Request shape ("compatibility") from the stored shape ("compatibilityLevel"). */
+/* Request shape ("compatibility") from the stored shape ("compatibilityLevel"); NULL without
+ * memory. */
 static json_t *request_shape(const json_t *stored) {
     json_t *o = json_object();
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)stored, k, v) {
-        json_object_set(o, strcmp(k, "compatibilityLevel") == 0 ? "compatibility" : k, v);
+        if (o && json_object_set(o, strcmp(k, "compatibilityLevel") == 0 ? "compatibility" : k,
+                                 v) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
     }
     return o;
+}
+
+/* One member of the merge: null clears, the level is checked and spelled as stored. */
+static cn_err_t merge_one(json_t *merged, const char *k, json_t *v, cn_error_t *err) {
+    const char *key = strcmp(k, "compatibility") == 0 ? "compatibilityLevel" : k;
+    compat_level_t l;
+    if (strcmp(k, "compatibilityLevel") == 0 || strcmp(k, "subject") == 0)
+        return CN_OK;
+    if (json_is_null(v)) {
+        json_object_del(merged, key);
+        return CN_OK;
+    }
+    if (strcmp(key, "compatibilityLevel") != 0)
+        return json_object_set(merged, key, v) ? cn_error_set(err, CN_ERR_NO_MEMORY, NULL) : CN_OK;
+    if (!json_is_string(v) || !reg_level_parse(json_string_value(v), &l))
+        return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL, NULL);
+    if (json_object_set_new(merged, key, json_string(reg_level_name(l))))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    return CN_OK;
 }
 
 static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **out,
@@ -121,27 +146,15 @@ static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **o
     json_t *merged = old ? json_deep_copy(old) : json_object();
     const char *k;
     json_t *v;
-    compat_level_t l;
-    if (!merged)
-        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    cn_err_t rc = merged ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     json_object_foreach((json_t *)update, k, v) {
-        const char *key = strcmp(k, "compatibility") == 0 ? "compatibilityLevel" : k;
-        if (strcmp(k, "compatibilityLevel") == 0 || strcmp(k, "subject") == 0)
-            continue;
-        if (json_is_null(v)) {
-            json_object_del(merged, key);
-        } else if (strcmp(key, "compatibilityLevel") == 0) {
-            if (!json_is_string(v) || !reg_level_parse(json_string_value(v), &l)) {
-                json_decref(merged);
-                return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL, NULL);
-            }
-            json_object_set_new(merged, key, json_string(reg_level_name(l)));
-        } else {
-            json_object_set(merged, key, v);
-        }
+        if (rc == CN_OK)
+            rc = merge_one(merged, k, v, err);
     }
-    *out = merged;
-    return CN_OK;
+    if (rc != CN_OK)
+        json_decref(merged);
+    *out = rc == CN_OK ? merged : NULL;
+    return rc;
 }
 
 cn_err_t reg_config_set(reg_registry_t *reg, const char *subject, const json_t *update,
@@ -149,19 +162,24 @@ cn_err_t reg_config_set(reg_registry_t *reg, const char *subject, const json_t *
     reg_name_t name = reg_name(subject);
     json_t *merged = NULL;
     reg_batch_t b;
-    cn_err_t rc = reg_writer_begin(reg, err);
-    if (rc != CN_OK)
+    cn_err_t rc;
+    *out = NULL;
+    if ((rc = reg_writer_begin(reg, err)) != CN_OK)
         return rc;
     reg_batch_init(&b);
     rc = reg_check_writable(reg, &name, err);
     if (rc == CN_OK)
         rc = merge_config(reg_config_stored(reg, subject), update, &merged, err);
+    if (rc == CN_OK && !(*out = request_shape(merged))) /* the answer before the write */
+        rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK) {
         reg_batch_config(&b, subject, merged);
         rc = reg_write(reg, &b, err);
     }
-    if (rc == CN_OK && !(*out = request_shape(merged)))
-        rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (rc != CN_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
     json_decref(merged);
     reg_batch_fini(&b);
     reg_writer_end(reg);

@@ -29,8 +29,8 @@ static cn_err_t soft_delete_subject(reg_registry_t *reg, reg_subject_t *s, reg_b
             return refs_error(err, s->name, s->v[k]->version);
     reg_batch_delete_subject(b, s->name, latest->version);
     for (size_t k = 0; k < s->n; k++)
-        if (!s->v[k]->deleted)
-            json_array_append_new(out, json_integer(s->v[k]->version));
+        if (!s->v[k]->deleted && json_array_append_new(out, json_integer(s->v[k]->version)))
+            return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     return CN_OK;
 }
 
@@ -48,7 +48,8 @@ static cn_err_t hard_delete_subject(reg_registry_t *reg, reg_subject_t *s, reg_b
         reg_batch_schema_tombstone(b, s->name, s->v[k - 1]->version);
     reg_batch_subject_meta_tombstones(reg, b, s->name);
     for (size_t k = 0; k < s->n; k++)
-        json_array_append_new(out, json_integer(s->v[k]->version));
+        if (json_array_append_new(out, json_integer(s->v[k]->version)))
+            return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     return CN_OK;
 }
 

@@ -184,52 +184,58 @@ cn_err_t reg_value_encode_schema(cn_buf_t *out, const reg_schema_value_t *v) {
     return dump_obj(out, o);
 }
 
+/* Set k in *o, taking v; on failure *o is released and NULL, so that the dump fails. */
+static void put(json_t **o, const char *k, json_t *v) {
+    if (!*o) {
+        json_decref(v);
+        return;
+    }
+    if (json_object_set_new(*o, k, v) != 0) {
+        json_decref(*o);
+        *o = NULL;
+    }
+}
+
 cn_err_t reg_value_encode_config(cn_buf_t *out, const char *subject, const json_t *config) {
-    json_t *o = json_object();
+    json_t *o = json_object(), *level = json_object_get(config, "compatibilityLevel");
     const char *k;
     json_t *v;
-    if (o && subject)
-        obj_set(o, "subject", json_string(subject));
-    if (o && json_object_get(config, "compatibilityLevel"))
-        json_object_set(o, "compatibilityLevel", json_object_get(config, "compatibilityLevel"));
+    if (subject)
+        put(&o, "subject", json_string(subject));
+    if (level)
+        put(&o, "compatibilityLevel", json_incref(level));
     json_object_foreach((json_t *)config, k, v) {
-        if (o && strcmp(k, "subject") != 0 && strcmp(k, "compatibilityLevel") != 0)
-            json_object_set(o, k, v);
+        if (strcmp(k, "subject") != 0 && strcmp(k, "compatibilityLevel") != 0)
+            put(&o, k, json_incref(v));
     }
     return dump_obj(out, o);
 }
 
 cn_err_t reg_value_encode_mode(cn_buf_t *out, const char *subject, const char *mode) {
     json_t *o = json_object();
-    if (o && subject)
-        obj_set(o, "subject", json_string(subject));
-    if (o)
-        obj_set(o, "mode", json_string(mode));
+    if (subject)
+        put(&o, "subject", json_string(subject));
+    put(&o, "mode", json_string(mode));
     return dump_obj(out, o);
 }
 
 cn_err_t reg_value_encode_delete_subject(cn_buf_t *out, const char *subject, int32_t version) {
     json_t *o = json_object();
-    if (o) {
-        obj_set(o, "subject", json_string(subject));
-        obj_set(o, "version", json_integer(version));
-    }
+    put(&o, "subject", json_string(subject));
+    put(&o, "version", json_integer(version));
     return dump_obj(out, o);
 }
 
 cn_err_t reg_value_encode_clear_subject(cn_buf_t *out, const char *subject) {
     json_t *o = json_object();
-    if (o)
-        obj_set(o, "subject", subject ? json_string(subject) : json_null());
+    put(&o, "subject", subject ? json_string(subject) : json_null());
     return dump_obj(out, o);
 }
 
 cn_err_t reg_value_encode_context(cn_buf_t *out, const char *tenant, const char *context) {
     json_t *o = json_object();
-    if (o) {
-        obj_set(o, "tenant", json_string(tenant));
-        obj_set(o, "context", json_string(context));
-    }
+    put(&o, "tenant", json_string(tenant));
+    put(&o, "context", json_string(context));
     return dump_obj(out, o);
 }
 

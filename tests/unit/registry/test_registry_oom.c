@@ -164,27 +164,79 @@ static cn_err_t reg_text(env_t *e, const char *subject, const char *text, int32_
     return reg_register(e->reg, subject, &req, id, err);
 }
 
-/* One case: the state made by base (registered without failures), then subject <- text. */
-typedef struct oom_case {
-    const char *base_subject, *base_text; /* may be NULL */
-    const char *subject, *text;
-} oom_case_t;
-
 #define REC_A "{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}"
 #define REC_B                                                                                      \
     "{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"},"           \
     "{\"name\":\"b\",\"type\":\"string\",\"default\":\"x\"}]}"
 
-/* The latest live (version, id) of subject, or (0, 0). */
-static void latest(reg_registry_t *reg, const char *subject, int32_t *version, int32_t *id) {
+/* One case: a base state (made without failures), then one operation on subject whose answer
+ * (id, level, ...) is written into answer. */
+typedef struct oom_case {
+    const char *subject;
+    bool base; /* subject starts with REC_A as version 1 */
+    cn_err_t (*op)(env_t *e, const char *subject, char *answer, size_t cap);
+} oom_case_t;
+
+static cn_err_t op_register_b(env_t *e, const char *subject, char *answer, size_t cap) {
+    int32_t id = 0;
+    cn_err_t rc = reg_text(e, subject, REC_B, &id, NULL);
+    snprintf(answer, cap, "id %d", (int)id);
+    return rc;
+}
+
+static cn_err_t op_register_a(env_t *e, const char *subject, char *answer, size_t cap) {
+    int32_t id = 0;
+    cn_err_t rc = reg_text(e, subject, REC_A, &id, NULL);
+    snprintf(answer, cap, "id %d", (int)id);
+    return rc;
+}
+
+static cn_err_t op_config(env_t *e, const char *subject, char *answer, size_t cap) {
+    bool was = armed;
+    json_t *upd, *out = NULL;
+    cn_err_t rc;
+    armed = false; /* the request is not part of the operation */
+    upd = json_pack("{s:s}", "compatibility", "FULL");
+    assert_non_null(upd);
+    armed = was;
+    rc = reg_config_set(e->reg, subject, upd, &out, NULL);
+    snprintf(answer, cap, "%s",
+             rc == CN_OK ? json_string_value(json_object_get(out, "compatibility")) : "");
+    json_decref(out);
+    json_decref(upd);
+    return rc;
+}
+
+static cn_err_t op_mode(env_t *e, const char *subject, char *answer, size_t cap) {
+    snprintf(answer, cap, "READONLY");
+    return reg_mode_set(e->reg, subject, REG_MODE_READONLY, false, NULL);
+}
+
+static cn_err_t op_soft_delete(env_t *e, const char *subject, char *answer, size_t cap) {
+    int32_t deleted = 0;
+    cn_err_t rc = reg_delete_version(e->reg, subject, 1, false, &deleted, NULL);
+    snprintf(answer, cap, "deleted %d", (int)deleted);
+    return rc;
+}
+
+/* What the read API shows of subject: latest live version and id, stored config and mode. */
+static void snapshot(reg_registry_t *reg, const char *subject, char *out, size_t cap) {
     reg_version_t *v = NULL;
-    *version = *id = 0;
+    json_t *cfg = NULL;
+    reg_mode_t mode = REG_MODE_READWRITE;
+    int32_t version = 0, id = 0;
     reg_rdlock(reg);
     if (reg_version_find(reg, subject, -1, false, &v, NULL) == CN_OK) {
-        *version = v->version;
-        *id = v->schema->id;
+        version = v->version;
+        id = v->schema->id;
     }
     reg_unlock(reg);
+    reg_config_get(reg, subject, false, &cfg, NULL);
+    if (reg_mode_get(reg, subject, false, &mode, NULL) != CN_OK)
+        mode = (reg_mode_t)-1;
+    snprintf(out, cap, "version %d id %d level %s mode %d", (int)version, (int)id,
+             cfg ? json_string_value(json_object_get(cfg, "compatibilityLevel")) : "-", (int)mode);
+    json_decref(cfg);
 }
 
 static int64_t end_offset(env_t *e) {
@@ -198,65 +250,62 @@ static void env_base(env_t *e, const oom_case_t *c) {
     cn_error_t err;
     e->dir = tu_tmpdir("reg-oom");
     env_open(e);
-    if (c->base_subject && reg_text(e, c->base_subject, c->base_text, &id, &err) != CN_OK)
+    if (c->base && reg_text(e, c->subject, REC_A, &id, &err) != CN_OK)
         fail_msg("base: %s", err.msg);
 }
 
-/* Register with the fail_at-th allocation failing (0: none); the allocations seen. */
-static long attempt(env_t *e, const oom_case_t *c, long fail, int32_t *id, cn_err_t *rc) {
-    cn_error_t err;
+/* The operation with the fail-th allocation failing (0: none); the allocations seen. */
+static long attempt(env_t *e, const oom_case_t *c, long fail, char *answer, size_t cap,
+                    cn_err_t *rc) {
     seen = 0;
     fail_at = fail;
     armed = true;
-    *rc = reg_text(e, c->subject, c->text, id, &err);
+    *rc = c->op(e, c->subject, answer, cap);
     armed = false;
     return seen;
 }
 
-/* The subject's latest (version, id) must be want_v/want_id, now and after reopening. */
-static void expect_state(env_t *e, const char *subject, int32_t want_v, int32_t want_id,
-                         long fail) {
-    int32_t v, id;
-    latest(e->reg, subject, &v, &id);
-    if (v != want_v || id != want_id)
-        fail_msg("allocation %ld: live state has version %d id %d, want %d %d", fail, (int)v,
-                 (int)id, (int)want_v, (int)want_id);
+/* The snapshot must be want, now and after reopening the store. */
+static void expect_state(env_t *e, const char *subject, const char *want, long fail) {
+    char got[256];
+    snapshot(e->reg, subject, got, sizeof(got));
+    if (strcmp(got, want) != 0)
+        fail_msg("allocation %ld: live state is '%s', want '%s'", fail, got, want);
     env_close(e);
     env_open(e);
-    latest(e->reg, subject, &v, &id);
-    if (v != want_v || id != want_id)
-        fail_msg("allocation %ld: reopened store has version %d id %d, want %d %d", fail, (int)v,
-                 (int)id, (int)want_v, (int)want_id);
+    snapshot(e->reg, subject, got, sizeof(got));
+    if (strcmp(got, want) != 0)
+        fail_msg("allocation %ld: reopened store is '%s', want '%s'", fail, got, want);
 }
 
 static void run_case(const oom_case_t *c) {
     env_t e = {0};
-    int32_t v0, id0, v1, id1, id = 0;
+    char before[256], after[256], answer[64], want[64];
     int64_t end0;
     long total, errors = 0;
     cn_err_t rc;
     env_base(&e, c);
-    latest(e.reg, c->subject, &v0, &id0);
-    total = attempt(&e, c, 0, &id, &rc);
+    snapshot(e.reg, c->subject, before, sizeof(before));
+    total = attempt(&e, c, 0, want, sizeof(want), &rc);
     assert_int_equal(rc, CN_OK);
-    latest(e.reg, c->subject, &v1, &id1);
-    assert_int_equal(id1, id);
+    snapshot(e.reg, c->subject, after, sizeof(after));
+    assert_string_not_equal(before, after);
     assert_true(total > 10);
     env_close(&e);
     tu_tmpdir_free(e.dir);
     for (long k = 1; k <= total; k++) {
         env_base(&e, c);
         end0 = end_offset(&e);
-        attempt(&e, c, k, &id, &rc);
+        attempt(&e, c, k, answer, sizeof(answer), &rc);
         if (rc == CN_OK) {
-            assert_int_equal(id, id1);
-            expect_state(&e, c->subject, v1, id1, k);
+            assert_string_equal(answer, want);
+            expect_state(&e, c->subject, after, k);
         } else {
             errors++;
             assert_int_equal(end_offset(&e), end0); /* nothing appended */
-            expect_state(&e, c->subject, v0, id0, k);
-            assert_int_equal(reg_text(&e, c->subject, c->text, &id, NULL), CN_OK);
-            assert_int_equal(id, id1); /* and the registry still works */
+            expect_state(&e, c->subject, before, k);
+            assert_int_equal(c->op(&e, c->subject, answer, sizeof(answer)), CN_OK);
+            assert_string_equal(answer, want); /* and the registry still works */
         }
         env_close(&e);
         tu_tmpdir_free(e.dir);
@@ -266,21 +315,40 @@ static void run_case(const oom_case_t *c) {
 }
 
 static void test_oom_new_version(void **state) {
-    static const oom_case_t c = {"a", REC_A, "a", REC_B};
+    static const oom_case_t c = {"a", true, op_register_b};
     (void)state;
     run_case(&c);
 }
 
 static void test_oom_new_context(void **state) {
-    static const oom_case_t c = {NULL, NULL, ":.c1:x", REC_A};
+    static const oom_case_t c = {":.c1:x", false, op_register_a};
+    (void)state;
+    run_case(&c);
+}
+
+static void test_oom_config(void **state) {
+    static const oom_case_t c = {"a", true, op_config};
+    (void)state;
+    run_case(&c);
+}
+
+static void test_oom_mode(void **state) {
+    static const oom_case_t c = {"a", true, op_mode};
+    (void)state;
+    run_case(&c);
+}
+
+static void test_oom_soft_delete(void **state) {
+    static const oom_case_t c = {"a", true, op_soft_delete};
     (void)state;
     run_case(&c);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_oom_new_version),
-        cmocka_unit_test(test_oom_new_context),
+        cmocka_unit_test(test_oom_new_version), cmocka_unit_test(test_oom_new_context),
+        cmocka_unit_test(test_oom_config),      cmocka_unit_test(test_oom_mode),
+        cmocka_unit_test(test_oom_soft_delete),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
