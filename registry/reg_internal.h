@@ -10,8 +10,10 @@
  *   reg_writer.c                  the writer: batches, append durably, catch up (apply)
  *   reg_parse_cache.c             the parsed form of stored schemas
  *   reg_state.c                   state mutation and applying records
- *   reg_view.c                    read views of the state (lookups, listings)
+ *   reg_view.c                    the state lock and read views (lookups, listings)
  *   reg_names.c                   names, qualified subjects and their rules
+ *   reg_record.c                  the `_schemas` record codec (reg_record.h)
+ *   reg_store_*.c                 the store backends (reg_store.h)
  */
 #ifndef REG_INTERNAL_H
 #define REG_INTERNAL_H
