@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The state lock and the read views of the registry's state (registry-api.md §2): subjects and
- * their versions, schemas by id per context, listings, references, contexts, stored configs and
- * modes. Pure reads: the caller holds the state lock (read or write); results are borrowed
- * until it is released.
+ * The state lock and the read views of the registry's state (what the GET endpoints of Confluent's
+ * API reference read): subjects and their versions, schemas by id per context, listings,
+ * references, contexts, stored configs and modes. Pure reads: the caller holds the state lock (read
+ * or write); results are borrowed until it is released.
  */
 #include "registry/reg_internal.h"
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The write path (registry-api.md §4.4): one writer at a time builds a batch of records,
- * appends it durably to the store, then applies everything the store holds beyond what was
- * applied (its own records and any that others appended) before it answers. A batch remembers
- * its first failure, as cn_buf does, so that a record that could not be encoded is never
- * silently left out of a write that answers success.
+ * The write path (docs/registry.md, The write path): one writer at a time builds a batch of
+ * records, appends it durably to the store, then applies everything the store holds beyond what was
+ * applied (its own records and any that others appended) before it answers. A batch remembers its
+ * first failure, as cn_buf does, so that a record that could not be encoded is never silently left
+ * out of a write that answers success.
  */
 #include "registry/reg_internal.h"
 
