@@ -147,10 +147,10 @@ static void put_name(pr_t *p, const compat_avro_node_t *n) {
     }
 }
 
-static void put_doc(pr_t *p, const char *doc) {
+static void put_doc(pr_t *p, const json_t *doc) {
     if (doc) {
         put_key(p, "doc");
-        compat_avro_put_str(p->out, doc);
+        compat_avro_put_json(p->out, doc, false);
     }
 }
 
