@@ -60,6 +60,9 @@ bool api_query(const api_req_t *req, const char *name, char *out, size_t cap);
 bool api_query_bool(const api_req_t *req, const char *name);
 /** @brief An integer parameter; dflt when absent or not a number. */
 int64_t api_query_int(const api_req_t *req, const char *name, int64_t dflt);
+/** @brief The text of a JSON string that holds no U+0000, else NULL (bodies are read with
+ *  JSON_ALLOW_NUL: a keyword or name with a NUL in it must not match its prefix). */
+const char *api_json_text(const json_t *v);
 /** @brief The body as a JSON object (depth-checked); on failure the error is in resp. */
 json_t *api_body_object(api_req_t *req, api_resp_t *resp);
 /** @brief The segment i (subject names are segment 1 mostly); validated subject. */

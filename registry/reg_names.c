@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "common/cn_props.h"
+#include "common/cn_text.h"
 
 static const char *const level_names[] = {
     [COMPAT_NONE] = "NONE",
@@ -106,7 +107,7 @@ static const char *bare_name(const char *subject) {
 cn_err_t reg_subject_check(const char *subject, bool allow_global_ctx, cn_error_t *err) {
     size_t len = subject ? strlen(subject) : 0;
     const char *bare;
-    bool bad = len == 0 || len > 255;
+    bool bad = len == 0 || len > 255 || !cn_utf8_valid(subject, len); /* %C0%AF, %FF%FE */
     for (size_t i = 0; !bad && i < len; i++)
         bad = (unsigned char)subject[i] < 0x20 || subject[i] == 0x7f;
     if (!bad) {
