@@ -27,6 +27,7 @@ typedef struct api_req {
     bool bad_path; /* more segments than any route has */
     cn_buf_t body;
     bool body_too_large;
+    bool must_close; /* answer with Connection: close (ambiguous framing) */
     int64_t start_ms;
 } api_req_t;
 

@@ -10,6 +10,7 @@
 # - duplicate or conflicting Content-Length headers (RFC 9112 §6.3) over a raw socket.
 import json
 import os
+import re
 import socket
 import sys
 import time
@@ -149,7 +150,7 @@ def raw_exchange(port, data, wait=3.0):
 
 
 def statuses(data):
-    return [int(line.split(b" ")[1]) for line in data.split(b"\r\n") if line.startswith(b"HTTP/1.")]
+    return [int(m) for m in re.findall(rb"HTTP/1\.[01] (\d{3}) ", data)]
 
 
 def content_length(c, port):
@@ -170,9 +171,12 @@ def content_length(c, port):
     c.eq("repeated Content-Length: 400", statuses(got), [400])
     c.true("repeated Content-Length: closed", closed)
     req = head + b"Content-Length: %d, %d\r\n\r\n" % (len(body), len(body) + 5) + body
-    got, closed = raw_exchange(port, req)
-    c.eq("Content-Length list: 400", statuses(got), [400])
+    got, closed = raw_exchange(port, req)  # libmicrohttpd answers this one itself
+    c.true("Content-Length list: 400 only", statuses(got) and set(statuses(got)) == {400}, got)
     c.true("Content-Length list: closed", closed)
+    c.eq("refused requests registered nothing",
+         err_code(request("http://127.0.0.1:%d" % port, "GET", "/subjects/cl/versions")),
+         (404, 40401))
     # Content-Length with Transfer-Encoding: the chunked body wins, then the connection closes
     chunked = b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
     req = (head + b"Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked + smuggled)
@@ -180,8 +184,6 @@ def content_length(c, port):
     st = statuses(got)
     c.true("CL + TE: one answer only", len(st) == 1, st)
     c.true("CL + TE: connection closed", closed)
-    c.true("nothing registered under cl by the smuggling attempts",
-           request("http://127.0.0.1:%d" % port, "GET", "/subjects/cl/versions")[0] in (200, 404))
     # a good request on a kept-alive connection still gets two answers
     ok = (b"GET /subjects HTTP/1.1\r\nHost: x\r\n\r\n" + smuggled)
     got, _ = raw_exchange(port, ok, wait=1.5)
