@@ -25,6 +25,7 @@ static void test_err_table(void **state) {
     assert_int_equal(cn_err_rest_code(CN_ERR_INVALID_SCHEMA), 42201);
     assert_int_equal(cn_err_kafka_code(CN_ERR_CORRUPT_MESSAGE), 2);
     assert_int_equal(cn_err_kafka_code(CN_ERR_UNSUPPORTED_VERSION), 35);
+    assert_int_equal(cn_err_kafka_code(CN_ERR_TRANSACTIONS_UNSUPPORTED), 53);
     assert_int_equal(cn_err_http_status((cn_err_t)9999), 500); /* out of range is INTERNAL */
     for (int c = 0; c < CN_ERR__COUNT; c++) {
         int http = cn_err_http_status((cn_err_t)c), rest = cn_err_rest_code((cn_err_t)c);
