@@ -6,7 +6,7 @@
  * dispatched; ApiVersions newer than ours gets the v0-layout fallback of §2.3), then the
  * handler, then the response header. Also the small helpers every handler shares.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * forever. Producer ids come from blocks whose end is persisted in BRK_PIDS_TOPIC before any id
  * of the block is handed out, so ids are never reused after a restart.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * idempotent producers' sequences and assigns offsets in place. A duplicate batch is answered
  * with its original offset and no error. Transactional produce is refused (no transactions).
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdint.h>
 #include <string.h>

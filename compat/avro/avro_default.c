@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 static bool record_default_ok(const compat_avro_node_t *t, const json_t *v, int depth) {
     if (!json_is_object(v))

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 const char *compat_avro_jstr(const json_t *v) {
     const char *s = json_string_value(v);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "common/cn_text.h"
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 typedef struct pctx {
     compat_avro_schema_t *sch;

@@ -3,8 +3,8 @@
  * Shared inside compat/avro/ only: the schema container (node list and name table), node
  * allocation, JSON text helpers used by every printer, and the validators the parser calls.
  */
-#ifndef COMPAT_AVRO_INTERNAL_H
-#define COMPAT_AVRO_INTERNAL_H
+#ifndef COMPAT_AVRO_INT_H
+#define COMPAT_AVRO_INT_H
 
 #include <locale.h>
 
