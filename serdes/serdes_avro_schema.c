@@ -41,6 +41,11 @@ void serdes_avro_full_name(avro_schema_t s, char *out, size_t cap) {
         snprintf(out, cap, "%s", name ? name : "");
 }
 
+const char *serdes_json_text(const json_t *v) {
+    const char *s = json_string_value(v);
+    return s && strlen(s) == json_string_length(v) ? s : NULL;
+}
+
 json_t *serdes_avro_named_json(const serdes_avro_schema_t *sch, const char *full_name) {
     return cn_map_sget(sch->named, full_name);
 }
