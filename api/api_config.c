@@ -4,7 +4,7 @@
  * echoes compatibility (a merge; null clears); subject-level entries with their 40408 / 40401
  * answers; ":.:" means the top level.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * The /contexts resource (registry-api.md §2.8): the context listing and the delete of an
  * empty context. The /contexts/{ctx}/... URL prefix is rewritten in api_server.c.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * The /mode resource (registry-api.md §2.7, §3.9): READWRITE, READONLY, IMPORT per subject,
  * context or globally; 40409 / 40401 for a subject without its own mode; FORWARD refused.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <string.h>
 #include <strings.h>

@@ -5,7 +5,7 @@
  * negotiation (registry-api.md §1.2), dispatch through the route table, and the response.
  * Owns the daemon and the request contexts.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

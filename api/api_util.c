@@ -4,7 +4,7 @@
  * and rest columns of cn_err.def), query parameters, bounded JSON bodies, subject and version
  * segments, and the schema object shapes of §2 (empty fields and AVRO schemaType omitted).
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
  * segments, query, body), the response being built, JSON and error helpers, and the route
  * table entry. Not a public header.
  */
-#ifndef API_HTTP_H
-#define API_HTTP_H
+#ifndef API_INT_H
+#define API_INT_H
 
 #include <jansson.h>
 #include <microhttpd.h>
