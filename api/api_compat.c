@@ -4,7 +4,7 @@
  * docs.confluent.io/platform/current/schema-registry/develop/api.html): check a schema against one
  * version, the latest, or (without a version) as registration would.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdlib.h>
 

@@ -4,7 +4,7 @@
  * reference (docs.confluent.io/platform/current/schema-registry/develop/api.html); /status/ready is
  * ours (docs/rest-api.md).
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * docs.confluent.io/platform/current/schema-registry/develop/api.html) with its handler, and the
  * matcher (404 for an unknown path, 405 for a known path with another method).
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * docs.confluent.io/platform/current/schema-registry/develop/api.html): types, the listing, and
  * lookups by id (the consumer's critical path: a read-locked map lookup and one JSON dump).
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

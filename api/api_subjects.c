@@ -4,7 +4,7 @@
  * docs.confluent.io/platform/current/schema-registry/develop/api.html): listing, lookup, register,
  * versions, deletes and references.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

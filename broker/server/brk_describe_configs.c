@@ -5,7 +5,7 @@
  * or topic override by comparing with the defaults; the broker resource shows the listener's own
  * settings.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/cn_buf.h"
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 #include "compat/compat.h"
 
 static compat_avro_schema_t *parse_ok(const char *text) {
