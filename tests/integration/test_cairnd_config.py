@@ -40,10 +40,12 @@ def main():
         c.eq("unknown flag", subprocess.run([CAIRND, "--nope"], capture_output=True,
                                             timeout=10).returncode, 2)
 
-        file_port, flag_port = free_port(), free_port()
+        file_port, flag_port, kafka_port = free_port(), free_port(), free_port()
         cfg = os.path.join(tmp, "cairnd.properties")
         with open(cfg, "w") as f:
             f.write("# test\nlisteners=http://127.0.0.1:%d\n" % file_port)
+            # not the default 9092, which another cairnd on the machine may hold
+            f.write("cairn.kafka.listeners=127.0.0.1:%d\n" % kafka_port)
             f.write("cairn.data.dir=%s\n" % os.path.join(tmp, "data"))
             f.write("schema.compatibility.level=full\nmode.mutability : false\n")
         env = dict(os.environ)
@@ -75,6 +77,7 @@ def main():
         for key, val in [("CAIRN_SCHEMA_COMPATIBILITY_LEVEL", "sideways"),
                          ("CAIRN_CAIRN_HTTP_THREADS", "0"), ("CAIRN_LISTENERS", "nowhere")]:
             bad = dict(os.environ)
+            bad["CAIRN_CAIRN_KAFKA_LISTENERS"] = "off"  # refused for the bad value, not the port
             bad[key] = val
             r = subprocess.run([CAIRND, "--data-dir", os.path.join(tmp, "bad")], env=bad,
                                capture_output=True, text=True, timeout=30)
