@@ -24,5 +24,7 @@ char *reg_schema_format(reg_registry_t *reg, reg_schema_t *sch, const char *form
     }
     if (reg_schema_parsed(reg, sch, 0, &parsed, err) != CN_OK)
         return NULL;
-    return reg->opts.lang->resolved(parsed, err);
+    out = reg->opts.lang->resolved(parsed, err);
+    reg_schema_unpin(reg, sch);
+    return out;
 }

@@ -36,17 +36,28 @@ struct reg_ctx {
     bool announced; /* a CONTEXT record exists */
 };
 
+/** Key of reg_registry.uses: a subject and a schema. */
+typedef struct reg_use_key {
+    const reg_subject_t *subject;
+    const reg_schema_t *schema;
+} reg_use_key_t;
+
 struct reg_registry {
     reg_options_t opts;
     pthread_rwlock_t lock;
     pthread_mutex_t writer;
-    pthread_mutex_t parse_mu; /* recursive: the lazily parsed schemas */
-    pthread_t writer_tid;     /* valid while writing: the thread holding the writer mutex */
+    pthread_mutex_t parse_mu;          /* recursive: the parse cache (reg_parse_cache.c) */
+    reg_schema_t *lru_head, *lru_tail; /* parsed schemas, most recently used first */
+    size_t nparsed;
+    uint64_t parses;
+    pthread_t writer_tid; /* valid while writing: the thread holding the writer mutex */
     atomic_bool writing;
     pthread_t wrlock_tid; /* valid while wrlocked: the thread holding the write lock */
     atomic_bool wrlocked;
     cn_map_t *ctxs;     /* name -> reg_ctx_t (owned) */
     cn_map_t *subjects; /* name -> reg_subject_t (owned) */
+    cn_map_t *uses;     /* reg_use_key_t -> the newest reg_version_t of the subject holding the
+                           schema (borrowed): the identity lookup under a subject */
     json_t *global_config;
     cn_map_t *configs; /* subject -> json_t (owned) */
     int global_mode;   /* -1: none */
@@ -79,6 +90,9 @@ reg_subject_t *reg_subject_find(reg_registry_t *reg, const reg_name_t *name);
 /** The subject that ref (a reference's subject, as written) names from within name's context. */
 reg_subject_t *reg_ref_subject(reg_registry_t *reg, const reg_name_t *name, const char *ref);
 int32_t reg_subject_max_version(const reg_subject_t *s);
+/** The newest version of s holding sch, live only unless deleted (an index lookup). */
+reg_version_t *reg_subject_version_of(reg_registry_t *reg, const reg_subject_t *s,
+                                      const reg_schema_t *sch, bool deleted);
 /** The config or mode stored for a scope of len bytes (a subject, ":.ctx:"; NULL: global). */
 const json_t *reg_config_at(reg_registry_t *reg, const char *scope, size_t len);
 int reg_mode_at(reg_registry_t *reg, const char *scope, size_t len);
@@ -105,9 +119,15 @@ cn_err_t reg_state_apply(void *arg, const reg_rec_t *rec, cn_error_t *err);
 
 /* ---- reg_parse_cache.c ---- */
 
-/** The parsed form of a stored schema (cached). */
+/** The parsed form of a stored schema, from the cache or parsed now (its references resolved
+ *  in its context down to REG_REF_DEPTH_MAX). The result is pinned: the caller borrows it until
+ *  reg_schema_unpin(sch); at most opts.parse_cache_size unpinned ones stay cached (LRU). */
 cn_err_t reg_schema_parsed(reg_registry_t *reg, reg_schema_t *sch, int depth,
                            const compat_schema_t **out, cn_error_t *err);
+void reg_schema_unpin(reg_registry_t *reg, reg_schema_t *sch);
+/** Drop the parsed form of a schema about to be freed (not pinned; caller holds the write
+ *  lock), or of every schema (sch NULL, at reg_free). */
+void reg_parse_forget(reg_registry_t *reg, reg_schema_t *sch);
 
 /* ---- reg_writer.c: the write path ---- */
 

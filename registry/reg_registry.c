@@ -16,6 +16,7 @@ void reg_options_defaults(reg_options_t *opts) {
     opts->mode_mutable = true;
     opts->max_schema_bytes = 1024 * 1024 - 4096;
     opts->max_refs = 100;
+    opts->parse_cache_size = REG_PARSE_CACHE_DEFAULT;
 }
 
 static void locks_init(reg_registry_t *reg) {

@@ -42,8 +42,11 @@ typedef struct reg_schema {
     char *ident;      /* identity key (text + refs + metadata + ruleSet) */
     size_t users;
     reg_ctx_t *ctx;
-    compat_schema_t *parsed; /* lazily, under the parse mutex */
-    _Atomic(char *) wire;    /* a reader's cached rendering (e.g. the GET-by-id body), owned */
+    _Atomic(char *) wire; /* a reader's cached rendering (e.g. the GET-by-id body), owned */
+    /* the parse cache (reg_parse_cache.c), under the parse mutex */
+    compat_schema_t *parsed;                /* NULL: not parsed, or evicted */
+    struct reg_schema *lru_prev, *lru_next; /* most recently used first */
+    uint32_t pins;                          /* borrowers of parsed (never evicted while > 0) */
 } reg_schema_t;
 
 typedef struct reg_version {
@@ -63,6 +66,9 @@ struct reg_subject {
 
 typedef enum reg_mode { REG_MODE_READWRITE, REG_MODE_READONLY, REG_MODE_IMPORT } reg_mode_t;
 
+/** Default of reg_options_t.parse_cache_size (`cairn.registry.parse.cache.size`). */
+#define REG_PARSE_CACHE_DEFAULT 1000
+
 typedef struct reg_options {
     reg_store_t *store;           /* borrowed */
     const reg_lang_ops_t *lang;   /* borrowed */
@@ -72,6 +78,7 @@ typedef struct reg_options {
     bool incompatible_40901;      /* answer 40901 instead of 409 */
     size_t max_schema_bytes;      /* schema text limit, 42209 beyond */
     int max_refs;                 /* references per schema */
+    size_t parse_cache_size;      /* stored schemas kept parsed (LRU by id); at least 1 */
 } reg_options_t;
 
 void reg_options_defaults(reg_options_t *opts);
@@ -88,6 +95,9 @@ cn_err_t reg_refresh(reg_registry_t *reg, cn_error_t *err);
 const reg_lang_ops_t *reg_lang_get(reg_registry_t *reg);
 /** @brief Records applied, skipped (garbage) and the next offset, for logs and health. */
 void reg_stats(reg_registry_t *reg, int64_t *applied, int64_t *skipped, int64_t *next_offset);
+/** @brief Stored schemas held parsed now, and how many parses of stored schemas ran since start
+ *  (tests and benchmarks of the parse cache). */
+void reg_parse_stats(reg_registry_t *reg, size_t *cached, uint64_t *parses);
 
 /* ---- names ---- */
 

@@ -106,6 +106,19 @@ reg_version_t *reg_subject_latest(const reg_subject_t *s, bool deleted) {
     return NULL;
 }
 
+reg_version_t *reg_subject_version_of(reg_registry_t *reg, const reg_subject_t *s,
+                                      const reg_schema_t *sch, bool deleted) {
+    reg_use_key_t k = {s, sch};
+    reg_version_t *v = s && sch ? cn_map_get(reg->uses, &k, sizeof(k)) : NULL;
+    assert(reg_may_read(reg));
+    if (!v || deleted || !v->deleted)
+        return v;
+    for (size_t i = s->n; i > 0; i--) /* the newest is soft-deleted: an older live one (rare) */
+        if (s->v[i - 1]->schema == sch && !s->v[i - 1]->deleted)
+            return s->v[i - 1];
+    return NULL;
+}
+
 int32_t reg_subject_max_version(const reg_subject_t *s) {
     return s && s->n ? s->v[s->n - 1]->version : 0;
 }
