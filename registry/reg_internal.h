@@ -59,10 +59,13 @@ struct reg_registry {
     cn_map_t *uses;     /* reg_use_key_t -> the newest reg_version_t of the subject holding the
                            schema (borrowed): the identity lookup under a subject */
     json_t *global_config;
-    cn_map_t *configs; /* subject -> json_t (owned) */
-    int global_mode;   /* -1: none */
-    cn_map_t *modes;   /* subject -> int (owned, malloc'ed) */
-    int64_t next_offset;
+    cn_map_t *configs;       /* subject -> json_t (owned) */
+    int global_mode;         /* -1: none */
+    cn_map_t *modes;         /* subject -> int (owned, malloc'ed) */
+    int64_t next_offset;     /* applied below it (changes under the writer and the write lock) */
+    _Atomic int64_t durable; /* pipelined stores: everything below it is known durable */
+    pthread_mutex_t lost_mu; /* with lost_cv: where threads wait for ever after a failed sync */
+    pthread_cond_t lost_cv;
     int64_t own_first, own_last; /* the writer's last append, verified to decode (-1: none) */
     int64_t applied, skipped;
     atomic_bool ready;
@@ -163,8 +166,13 @@ void reg_writer_lock(reg_registry_t *reg);
 bool reg_writer_trylock(reg_registry_t *reg);
 /** Writer entry: take the writer mutex, refuse when not ready, catch up. */
 cn_err_t reg_writer_begin(reg_registry_t *reg, cn_error_t *err);
-/** Release the writer mutex (after reg_writer_begin or reg_writer_lock). */
+/** Release the writer mutex (after reg_writer_begin or reg_writer_lock), then wait until the
+ *  state the writer saw (what it appended included) is durable: the caller answers after. */
 void reg_writer_end(reg_registry_t *reg);
+/** Wait until every record below end is durable (pipelined stores; at once otherwise). A failed
+ *  sync is fatal: the thread never returns, so that nothing read from a record that may be lost
+ *  is ever answered (the owner exits when the log failed). */
+void reg_settle(reg_registry_t *reg, int64_t end);
 
 /* ---- reg_config.c: config and mode resolution ---- */
 

@@ -31,6 +31,9 @@ static void locks_init(reg_registry_t *reg) {
     pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&reg->parse_mu, &ma);
     pthread_mutexattr_destroy(&ma);
+    pthread_mutex_init(&reg->lost_mu, NULL);
+    pthread_cond_init(&reg->lost_cv, NULL);
+    atomic_init(&reg->durable, 0);
     atomic_init(&reg->ready, false);
     atomic_init(&reg->writing, false);
     atomic_init(&reg->wrlocked, false);
@@ -59,6 +62,8 @@ void reg_free(reg_registry_t *reg) {
     pthread_rwlock_destroy(&reg->lock);
     pthread_mutex_destroy(&reg->writer);
     pthread_mutex_destroy(&reg->parse_mu);
+    pthread_mutex_destroy(&reg->lost_mu);
+    pthread_cond_destroy(&reg->lost_cv);
     free(reg);
 }
 

@@ -50,8 +50,10 @@ void reg_rdlock(reg_registry_t *reg) {
 }
 
 void reg_unlock(reg_registry_t *reg) {
-    assert(!reg_wrlock_held(reg)); /* the write lock is released by reg_wrunlock */
+    int64_t seen = reg->next_offset; /* the records this reader may have seen */
+    assert(!reg_wrlock_held(reg));   /* the write lock is released by reg_wrunlock */
     pthread_rwlock_unlock(&reg->lock);
+    reg_settle(reg, seen);
 }
 
 reg_ctx_t *reg_ctx_find(reg_registry_t *reg, const reg_name_t *name) {
