@@ -83,6 +83,9 @@ bool reg_wrlock_held(reg_registry_t *reg);
 /** Whether this thread is the writer (holds the writer mutex). */
 bool reg_writer_held(reg_registry_t *reg);
 void reg_wrlock(reg_registry_t *reg);
+/** Release the read lock without waiting until what was read is durable (reg_unlock waits);
+ *  returns the applied offset seen, to reg_settle() before anything read is answered. */
+int64_t reg_unlock_nowait(reg_registry_t *reg);
 void reg_wrunlock(reg_registry_t *reg);
 
 /* ---- reg_view.c: lookups that only read the state (caller holds the lock) ---- */

@@ -498,13 +498,17 @@ cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema
     if (rc != CN_OK)
         return rc;
     if (req->schema && req->schema_len > 0) { /* the fast path: a read */
+        bool hit;
+        int64_t seen;
         reg_rdlock(reg);
         rc = reg_lookup(reg, subject, req, false, &v, NULL);
-        if (rc == CN_OK && (req->id < 0 || req->id == v->schema->id))
+        if ((hit = rc == CN_OK && (req->id < 0 || req->id == v->schema->id)))
             *id_out = v->schema->id;
-        reg_unlock(reg);
-        if (rc == CN_OK && (req->id < 0 || req->id == *id_out) && reg_ready(reg))
+        seen = reg_unlock_nowait(reg); /* a miss answers nothing: no wait for the fsync */
+        if (hit && reg_ready(reg)) {
+            reg_settle(reg, seen);
             return CN_OK;
+        }
     }
     if ((rc = reg_writer_begin(reg, err)) != CN_OK)
         return rc;

@@ -49,11 +49,15 @@ void reg_rdlock(reg_registry_t *reg) {
     pthread_rwlock_rdlock(&reg->lock);
 }
 
-void reg_unlock(reg_registry_t *reg) {
-    int64_t seen = reg->next_offset; /* the records this reader may have seen */
-    assert(!reg_wrlock_held(reg));   /* the write lock is released by reg_wrunlock */
+int64_t reg_unlock_nowait(reg_registry_t *reg) {
+    int64_t seen = reg->next_offset;
+    assert(!reg_wrlock_held(reg));
     pthread_rwlock_unlock(&reg->lock);
-    reg_settle(reg, seen);
+    return seen;
+}
+
+void reg_unlock(reg_registry_t *reg) {
+    reg_settle(reg, reg_unlock_nowait(reg)); /* what this reader may have seen is durable */
 }
 
 reg_ctx_t *reg_ctx_find(reg_registry_t *reg, const reg_name_t *name) {

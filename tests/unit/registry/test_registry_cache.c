@@ -203,12 +203,11 @@ static void test_references_after_eviction(void **state) {
     assert_non_null(after);
     assert_string_equal(after, before);
     /* a new version with the reference, checked against the (re-parsed) version 1 */
-    assert_int_equal(
-        reg_req(f->reg, "user",
-                "{\"type\":\"record\",\"name\":\"u\",\"fields\":[{\"name\":\"a\"},"
-                "{\"name\":\"c\",\"default\":2}]}",
-                &ref, 1, &id2, &err),
-        CN_OK);
+    assert_int_equal(reg_req(f->reg, "user",
+                             "{\"type\":\"record\",\"name\":\"u\",\"fields\":[{\"name\":\"a\"},"
+                             "{\"name\":\"c\",\"default\":2}]}",
+                             &ref, 1, &id2, &err),
+                     CN_OK);
     assert_int_equal(latest_version(f->reg, "user"), 2);
     /* the same content again is found by identity: same id, no new version */
     assert_int_equal(reg_req(f->reg, "user", user, &ref, 1, &id2, &err), CN_OK);
