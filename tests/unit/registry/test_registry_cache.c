@@ -56,12 +56,13 @@ static int teardown(void **state) {
 /* Version n of a record: fields f0..f(n-1), the newer ones with defaults (BACKWARD-compatible
  * with every earlier one, as the fake language checks). */
 static char *schema_v(int n, bool drop_default) {
-    char *s = malloc(64 + (size_t)n * 48);
-    size_t at = (size_t)sprintf(s, "{\"type\":\"record\",\"name\":\"r\",\"fields\":[");
+    size_t cap = 64 + (size_t)n * 48;
+    char *s = malloc(cap);
+    int at = snprintf(s, cap, "{\"type\":\"record\",\"name\":\"r\",\"fields\":[");
     for (int i = 0; i < n; i++)
-        at += (size_t)sprintf(s + at, "%s{\"name\":\"f%d\"%s}", i ? "," : "", i,
-                              i == 0 || (drop_default && i == n - 1) ? "" : ",\"default\":0");
-    sprintf(s + at, "]}");
+        at += snprintf(s + at, cap - (size_t)at, "%s{\"name\":\"f%d\"%s}", i ? "," : "", i,
+                       i == 0 || (drop_default && i == n - 1) ? "" : ",\"default\":0");
+    snprintf(s + at, cap - (size_t)at, "]}");
     return s;
 }
 
