@@ -7,10 +7,10 @@
  *   reg_register.c reg_delete.c   commands (registration, lookup, compatibility, deletes)
  *   reg_config.c reg_format.c     config and mode (resolution, records); the `format` reads
  *   reg_registry.c                lifecycle: new/free, replay, refresh, stats
- *   reg_writer.c                  the writer: batches, append durably, catch up (apply)
- *   reg_parse_cache.c             the parsed form of stored schemas
+ *   reg_writer.c                  the writer: batches, append (pipelined), apply, catch up
  *   reg_state.c                   state mutation and applying records
- *   reg_view.c                    the state lock and read views (lookups, listings)
+ *   reg_parse_cache.c             the parsed form of stored schemas (a bounded LRU)
+ *   reg_view.c                    the state lock, read views (lookups, listings), durability
  *   reg_names.c                   names, qualified subjects and their rules
  *   reg_record.c                  the `_schemas` record codec (reg_record.h)
  *   reg_store_*.c                 the store backends (reg_store.h)
@@ -86,6 +86,10 @@ void reg_wrlock(reg_registry_t *reg);
 /** Release the read lock without waiting until what was read is durable (reg_unlock waits);
  *  returns the applied offset seen, to reg_settle() before anything read is answered. */
 int64_t reg_unlock_nowait(reg_registry_t *reg);
+/** Wait until every record below end is durable (pipelined stores; at once otherwise). A failed
+ *  sync is fatal: the thread never returns, so that nothing read from a record that may be lost
+ *  is ever answered (the owner exits when the log failed). */
+void reg_settle(reg_registry_t *reg, int64_t end);
 void reg_wrunlock(reg_registry_t *reg);
 
 /* ---- reg_view.c: lookups that only read the state (caller holds the lock) ---- */
@@ -172,10 +176,6 @@ cn_err_t reg_writer_begin(reg_registry_t *reg, cn_error_t *err);
 /** Release the writer mutex (after reg_writer_begin or reg_writer_lock), then wait until the
  *  state the writer saw (what it appended included) is durable: the caller answers after. */
 void reg_writer_end(reg_registry_t *reg);
-/** Wait until every record below end is durable (pipelined stores; at once otherwise). A failed
- *  sync is fatal: the thread never returns, so that nothing read from a record that may be lost
- *  is ever answered (the owner exits when the log failed). */
-void reg_settle(reg_registry_t *reg, int64_t end);
 
 /* ---- reg_config.c: config and mode resolution ---- */
 

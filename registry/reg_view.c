@@ -3,7 +3,9 @@
  * The state lock and the read views of the registry's state (registry-api.md §2): subjects and
  * their versions, schemas by id per context, listings, references, contexts, stored configs and
  * modes. Pure reads: the caller holds the state lock (read or write); results are borrowed
- * until it is released.
+ * until it is released. Releasing the read lock waits until every record the reader may have
+ * seen is durable (reg_settle: the pipelined commit of reg_writer.c applies records before their
+ * fsync).
  */
 #include "registry/reg_internal.h"
 
@@ -47,6 +49,24 @@ bool reg_ready(reg_registry_t *reg) {
 
 void reg_rdlock(reg_registry_t *reg) {
     pthread_rwlock_rdlock(&reg->lock);
+}
+
+void reg_settle(reg_registry_t *reg, int64_t end) {
+    int64_t cur = atomic_load(&reg->durable);
+    cn_error_t err;
+    if (end <= cur || !reg_store_pipelined(reg->opts.store))
+        return;
+    if (reg_store_sync(reg->opts.store, end, &err) != CN_OK) {
+        cn_log_error(reg->opts.log,
+                     "_schemas: records up to offset %lld may be lost (%s): "
+                     "nothing read from them is answered",
+                     (long long)end - 1, err.msg);
+        pthread_mutex_lock(&reg->lost_mu);
+        for (;;) /* never signalled: the process exits for recovery */
+            pthread_cond_wait(&reg->lost_cv, &reg->lost_mu);
+    }
+    while (cur < end && !atomic_compare_exchange_weak(&reg->durable, &cur, end))
+        ;
 }
 
 int64_t reg_unlock_nowait(reg_registry_t *reg) {

@@ -247,24 +247,6 @@ cn_err_t reg_write(reg_registry_t *reg, reg_batch_t *b, cn_error_t *err) {
     return rc;
 }
 
-void reg_settle(reg_registry_t *reg, int64_t end) {
-    int64_t cur = atomic_load(&reg->durable);
-    cn_error_t err;
-    if (end <= cur || !reg_store_pipelined(reg->opts.store))
-        return;
-    if (reg_store_sync(reg->opts.store, end, &err) != CN_OK) {
-        cn_log_error(reg->opts.log,
-                     "_schemas: records up to offset %lld may be lost (%s): "
-                     "nothing read from them is answered",
-                     (long long)end - 1, err.msg);
-        pthread_mutex_lock(&reg->lost_mu);
-        for (;;) /* never signalled: the process exits for recovery */
-            pthread_cond_wait(&reg->lost_cv, &reg->lost_mu);
-    }
-    while (cur < end && !atomic_compare_exchange_weak(&reg->durable, &cur, end))
-        ;
-}
-
 void reg_writer_lock(reg_registry_t *reg) {
     pthread_mutex_lock(&reg->writer);
     reg->writer_tid = pthread_self();
