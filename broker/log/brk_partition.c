@@ -484,6 +484,8 @@ cn_err_t brk_partition_sync_to(brk_partition_t *part, int64_t end, cn_error_t *e
     cn_err_t rc;
     pthread_mutex_lock(&part->mu);
     before = part->synced_upto;
+    if (end > part->leo) /* nothing there to wait for (fsyncing would not get it closer) */
+        end = part->leo;
     rc = sync_upto(part, end, err);
     pthread_mutex_unlock(&part->mu);
     if (rc == CN_OK && end > before)
