@@ -252,12 +252,12 @@ static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, const prepa
     *ok = true;
     if (n > from && !prev)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    for (; rc == CN_OK && from + k < n; k++) {
+    for (; from + k < n; k++) { /* k: how many are pinned */
         prev[k].version = hist[from + k]->version;
         rc = reg_schema_parsed(reg, hist[from + k]->schema, 0, &prev[k].schema, err);
+        if (rc != CN_OK)
+            break;
     }
-    if (rc != CN_OK)
-        k--; /* the last one failed: nothing to unpin */
     if (rc == CN_OK && k > 0)
         rc = reg->opts.lang->check(level, p->parsed, prev, k, ok, messages, err);
     for (size_t i = 0; i < k; i++)
