@@ -176,6 +176,9 @@ cn_err_t reg_writer_begin(reg_registry_t *reg, cn_error_t *err);
 /** Release the writer mutex (after reg_writer_begin or reg_writer_lock), then wait until the
  *  state the writer saw (what it appended included) is durable: the caller answers after. */
 void reg_writer_end(reg_registry_t *reg);
+/** Release the writer mutex without waiting (the caller answers nothing from the state);
+ *  returns the applied offset the writer saw. */
+int64_t reg_writer_release(reg_registry_t *reg);
 
 /* ---- reg_config.c: config and mode resolution ---- */
 

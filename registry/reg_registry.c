@@ -76,7 +76,7 @@ cn_err_t reg_replay(reg_registry_t *reg, cn_error_t *err) {
         rc = reg_catch_up(reg, err);
     if (rc == CN_OK)
         atomic_store(&reg->ready, true);
-    reg_writer_end(reg);
+    reg_writer_release(reg); /* everything replayed was durable */
     return rc;
 }
 
@@ -88,7 +88,8 @@ cn_err_t reg_refresh(reg_registry_t *reg, cn_error_t *err) {
     rc = reg_store_end_offset(reg->opts.store, &end, err);
     if (rc == CN_OK && end > reg->next_offset) /* next_offset changes only under the writer */
         rc = reg_catch_up(reg, err);
-    reg_writer_end(reg);
+    reg_writer_release(reg); /* answers nothing: never waits for an fsync (nor hangs after one
+                                failed, so that its caller can see the log failed and exit) */
     return rc;
 }
 

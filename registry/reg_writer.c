@@ -265,20 +265,24 @@ cn_err_t reg_writer_begin(reg_registry_t *reg, cn_error_t *err) {
     cn_err_t rc;
     reg_writer_lock(reg);
     if (!reg_ready(reg)) {
-        reg_writer_end(reg);
+        reg_writer_release(reg);
         return cn_error_set(err, CN_ERR_STORE_TIMEOUT,
                             "The registry is still replaying the _schemas topic");
     }
     rc = reg_catch_up(reg, err);
     if (rc != CN_OK)
-        reg_writer_end(reg);
+        reg_writer_release(reg);
     return rc;
 }
 
-void reg_writer_end(reg_registry_t *reg) {
+int64_t reg_writer_release(reg_registry_t *reg) {
     int64_t seen = reg->next_offset; /* own records included */
     assert(reg_writer_held(reg));
     atomic_store(&reg->writing, false);
     pthread_mutex_unlock(&reg->writer);
-    reg_settle(reg, seen);
+    return seen;
+}
+
+void reg_writer_end(reg_registry_t *reg) {
+    reg_settle(reg, reg_writer_release(reg));
 }
