@@ -2,13 +2,15 @@
  *
  * The registry domain (DESIGN.md §2, registry-api.md §3): subjects, versions, ids per context,
  * configs, modes, references, soft and hard deletes, rebuilt by replaying the store and changed
- * only by appending records to it (append -> durable -> apply -> answer). Knows nothing about
- * HTTP.
+ * only by appending records to it (append -> apply -> answer once durable; on the bundled log
+ * the fsync is shared by the writes that queue meanwhile). Knows nothing about HTTP.
  *
  * Threading: the state is behind a read-write lock; writes are serialized by one writer mutex.
  * Readers call reg_rdlock()/reg_unlock() around the view functions (reg_subject_get,
- * reg_version_find, reg_schema_by_id, ...), whose results are borrowed until reg_unlock. Write
- * functions (reg_register, reg_delete_*, reg_config_set, ...) lock by themselves.
+ * reg_version_find, reg_schema_by_id, ...), whose results are borrowed until reg_unlock;
+ * reg_unlock returns once every record the reader may have seen is durable, so build the answer
+ * under the lock and send it after. Write functions (reg_register, reg_delete_*, reg_config_set,
+ * ...) lock by themselves and return once their records are durable.
  */
 #ifndef REG_REGISTRY_H
 #define REG_REGISTRY_H
