@@ -291,10 +291,48 @@ static void test_nothing_answered_before_durable(void **state) {
     env_fini(&e);
 }
 
+/* Someone else's records written (not yet durable) before the writer's own: the writer cannot
+ * apply its own first; it waits for both and reads them back in log order. */
+static void test_foreign_records_first(void **state) {
+    env_t e;
+    const char *key = "{\"keytype\":\"SCHEMA\",\"subject\":\"ext\",\"version\":1,\"magic\":1}";
+    const char *val = "{\"subject\":\"ext\",\"version\":1,\"id\":42,\"schema\":\"\\\"int\\\"\","
+                      "\"deleted\":false}";
+    reg_rec_t rec = {(const uint8_t *)key,
+                     (int32_t)strlen(key),
+                     (const uint8_t *)val,
+                     (int32_t)strlen(val),
+                     0,
+                     0};
+    reg_schema_req_t req;
+    int32_t id = 0;
+    cn_error_t err;
+    (void)state;
+    env_init(&e, "group-foreign");
+    assert_int_equal(reg_store_append_pending(e.store, &rec, 1, &err), CN_OK);
+    assert_int_equal(rec.offset, 0);
+    reg_schema_req_init(&req);
+    req.schema = "\"long\"";
+    req.schema_len = strlen(req.schema);
+    assert_int_equal(reg_register(e.reg, "own", &req, &id, &err), CN_OK);
+    assert_int_equal(id, 1); /* decided before the foreign record was readable */
+    reg_rdlock(e.reg);
+    assert_non_null(reg_schema_by_id(e.reg, 42, NULL)); /* applied, in log order */
+    assert_non_null(reg_subject_get(e.reg, "ext"));
+    assert_string_equal(reg_schema_by_id(e.reg, 1, NULL)->text, "\"long\"");
+    reg_unlock(e.reg);
+    req.schema = "\"string\"";
+    req.schema_len = strlen(req.schema);
+    assert_int_equal(reg_register(e.reg, "own", &req, &id, &err), CN_OK);
+    assert_int_equal(id, 43); /* max + 1 now that 42 is known */
+    env_fini(&e);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_concurrent_registrations_share_fsyncs),
         cmocka_unit_test(test_nothing_answered_before_durable),
+        cmocka_unit_test(test_foreign_records_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
