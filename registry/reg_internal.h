@@ -50,9 +50,9 @@ struct reg_registry {
     reg_schema_t *lru_head, *lru_tail; /* parsed schemas, most recently used first */
     size_t nparsed;
     uint64_t parses;
-    pthread_t writer_tid; /* valid while writing: the thread holding the writer mutex */
+    _Atomic(pthread_t) writer_tid; /* valid while writing: the thread holding the writer mutex */
     atomic_bool writing;
-    pthread_t wrlock_tid; /* valid while wrlocked: the thread holding the write lock */
+    _Atomic(pthread_t) wrlock_tid; /* valid while wrlocked: the thread holding the write lock */
     atomic_bool wrlocked;
     cn_map_t *ctxs;     /* name -> reg_ctx_t (owned) */
     cn_map_t *subjects; /* name -> reg_subject_t (owned) */

@@ -24,16 +24,18 @@ bool reg_may_read(reg_registry_t *reg) {
 }
 
 bool reg_wrlock_held(reg_registry_t *reg) {
-    return atomic_load(&reg->wrlocked) && pthread_equal(reg->wrlock_tid, pthread_self());
+    return atomic_load(&reg->wrlocked) &&
+           pthread_equal(atomic_load(&reg->wrlock_tid), pthread_self());
 }
 
 bool reg_writer_held(reg_registry_t *reg) {
-    return atomic_load(&reg->writing) && pthread_equal(reg->writer_tid, pthread_self());
+    return atomic_load(&reg->writing) &&
+           pthread_equal(atomic_load(&reg->writer_tid), pthread_self());
 }
 
 void reg_wrlock(reg_registry_t *reg) {
     pthread_rwlock_wrlock(&reg->lock);
-    reg->wrlock_tid = pthread_self();
+    atomic_store(&reg->wrlock_tid, pthread_self());
     atomic_store(&reg->wrlocked, true);
 }
 

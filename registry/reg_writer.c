@@ -249,14 +249,14 @@ cn_err_t reg_write(reg_registry_t *reg, reg_batch_t *b, cn_error_t *err) {
 
 void reg_writer_lock(reg_registry_t *reg) {
     pthread_mutex_lock(&reg->writer);
-    reg->writer_tid = pthread_self();
+    atomic_store(&reg->writer_tid, pthread_self());
     atomic_store(&reg->writing, true);
 }
 
 bool reg_writer_trylock(reg_registry_t *reg) {
     if (pthread_mutex_trylock(&reg->writer) != 0)
         return false;
-    reg->writer_tid = pthread_self();
+    atomic_store(&reg->writer_tid, pthread_self());
     atomic_store(&reg->writing, true);
     return true;
 }
