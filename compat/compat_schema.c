@@ -25,7 +25,7 @@ struct compat_schema {
 /* One row per compat_type_t; NULL: not built yet. */
 static const compat_lang_t *const langs[] = {
     [COMPAT_AVRO] = &compat_lang_avro,
-    [COMPAT_PROTOBUF] = NULL,
+    [COMPAT_PROTOBUF] = &compat_lang_protobuf,
     [COMPAT_JSON] = NULL,
 };
 

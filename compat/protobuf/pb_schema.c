@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * One Protobuf schema: its parsed file, its imports (schema references by import path, then the
+ * built-in well-known files for imports no reference names), the symbol table over all of them,
+ * and its canonical and normalized texts. A schema owns private copies of its imports (parsed
+ * again from their texts), so the caller's import models are borrowed only for the call; the
+ * number of files one schema reaches and the depth of its import chain are bounded.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat/protobuf/pb_internal.h"
+
+typedef struct build {
+    int files; /* files parsed for this schema so far */
+    cn_error_t *err;
+} build_t;
+
+static cn_err_t parse_at(const char *text, size_t len, const compat_pb_import_t *imps, size_t n,
+                         int depth, build_t *b, compat_pb_schema_t **out);
+
+void compat_pb_schema_free(compat_pb_schema_t *s) {
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->ndeps; i++) {
+        free(s->deps[i].name);
+        free(s->deps[i].subject);
+        compat_pb_schema_free(s->deps[i].schema);
+    }
+    free(s->deps);
+    cn_map_free(s->syms);
+    pb_file_free(s->file);
+    free(s->src);
+    free(s->canonical);
+    free(s->normalized);
+    free(s);
+}
+
+/* A private copy of an import: its text parsed again with copies of its own imports. */
+static cn_err_t clone(const compat_pb_schema_t *src, int depth, build_t *b,
+                      compat_pb_schema_t **out) {
+    size_t n = 0;
+    compat_pb_import_t *imps = calloc(src->ndeps ? src->ndeps : 1, sizeof(*imps));
+    if (!imps)
+        return cn_error_set(b->err, CN_ERR_NO_MEMORY, NULL);
+    for (size_t i = 0; i < src->ndeps; i++)
+        if (!src->deps[i].builtin)
+            imps[n++] = (compat_pb_import_t){.name = src->deps[i].name,
+                                             .subject = src->deps[i].subject,
+                                             .version = src->deps[i].version,
+                                             .schema = src->deps[i].schema};
+    cn_err_t rc = parse_at(src->src, src->srclen, imps, n, depth, b, out);
+    free(imps);
+    return rc;
+}
+
+static cn_err_t add_dep(compat_pb_schema_t *s, const char *name, const char *subject,
+                        int32_t version, bool builtin, compat_pb_schema_t *dep, cn_error_t *err) {
+    pb_dep_t *d = &s->deps[s->ndeps];
+    d->name = strdup(name);
+    d->subject = strdup(subject);
+    d->version = version;
+    d->builtin = builtin;
+    d->schema = dep;
+    s->ndeps++;
+    if (!d->name || !d->subject)
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    dep->file->ref_subject = d->subject;
+    dep->file->ref_version = version;
+    return CN_OK;
+}
+
+static bool have_dep(const compat_pb_schema_t *s, const char *path) {
+    for (size_t i = 0; i < s->ndeps; i++)
+        if (strcmp(s->deps[i].name, path) == 0)
+            return true;
+    return false;
+}
+
+/* Each import statement: a reference of that name, else a built-in, else an error. */
+static cn_err_t load_imports(compat_pb_schema_t *s, const compat_pb_import_t *imps, size_t n,
+                             int depth, build_t *b) {
+    const pb_file_t *f = s->file;
+    cn_err_t rc = CN_OK;
+    if (!(s->deps = calloc(n + f->nimports + 1, sizeof(*s->deps))))
+        return cn_error_set(b->err, CN_ERR_NO_MEMORY, NULL);
+    for (size_t i = 0; rc == CN_OK && i < n; i++) {
+        compat_pb_schema_t *dep = NULL;
+        if (!imps[i].schema || !imps[i].name)
+            return cn_error_set(b->err, CN_ERR_INVALID_SCHEMA, "reference %zu has no schema", i);
+        rc = clone(imps[i].schema, depth + 1, b, &dep);
+        if (rc == CN_OK)
+            rc = add_dep(s, imps[i].name, imps[i].subject ? imps[i].subject : "", imps[i].version,
+                         false, dep, b->err);
+    }
+    for (size_t i = 0; rc == CN_OK && i < f->nimports; i++) {
+        const pb_import_t *im = &f->imports[i];
+        const char *text;
+        compat_pb_schema_t *dep = NULL;
+        if (have_dep(s, im->path))
+            continue;
+        if (!(text = pb_wellknown(im->path)))
+            return cn_error_set(b->err, CN_ERR_INVALID_SCHEMA,
+                                "line %d:%d: import \"%s\" is neither a schema reference nor a "
+                                "well-known file",
+                                im->line, im->col, im->path);
+        rc = parse_at(text, strlen(text), NULL, 0, depth + 1, b, &dep);
+        if (rc == CN_OK)
+            rc = add_dep(s, im->path, im->path, 0, true, dep, b->err);
+    }
+    return rc;
+}
+
+static cn_err_t print_texts(compat_pb_schema_t *s, cn_error_t *err) {
+    cn_buf_t b;
+    for (int norm = 0; norm < 2; norm++) {
+        cn_buf_init(&b, CN_BUF_NO_LIMIT);
+        if (pb_print(s, norm, &b) != CN_OK || !cn_buf_cstr(&b)) {
+            cn_buf_fini(&b);
+            return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        }
+        char *t = (char *)cn_buf_steal(&b, NULL);
+        cn_buf_fini(&b);
+        if (norm)
+            s->normalized = t;
+        else
+            s->canonical = t;
+    }
+    return CN_OK;
+}
+
+static cn_err_t parse_at(const char *text, size_t len, const compat_pb_import_t *imps, size_t n,
+                         int depth, build_t *b, compat_pb_schema_t **out) {
+    compat_pb_schema_t *s;
+    cn_err_t rc;
+    if (depth > PB_MAX_IMPORTS)
+        return cn_error_set(b->err, CN_ERR_TOO_DEEP, "imports nested deeper than %d",
+                            PB_MAX_IMPORTS);
+    if (++b->files > PB_MAX_FILES)
+        return cn_error_set(b->err, CN_ERR_TOO_LARGE, "more than %d files imported",
+                            PB_MAX_FILES);
+    if (!(s = calloc(1, sizeof(*s))) || !(s->src = malloc(len + 1))) {
+        free(s);
+        return cn_error_set(b->err, CN_ERR_NO_MEMORY, NULL);
+    }
+    memcpy(s->src, text, len);
+    s->src[len] = '\0';
+    s->srclen = len;
+    rc = pb_parse_file(text, len, &s->file, b->err);
+    if (rc == CN_OK)
+        rc = load_imports(s, imps, n, depth, b);
+    if (rc == CN_OK)
+        rc = pb_resolve_all(s, b->err);
+    if (rc == CN_OK)
+        rc = print_texts(s, b->err);
+    if (rc != CN_OK) {
+        compat_pb_schema_free(s);
+        return rc;
+    }
+    *out = s;
+    return CN_OK;
+}
+
+cn_err_t compat_pb_parse(const char *text, size_t len, const compat_pb_import_t *imports,
+                         size_t nimports, compat_pb_schema_t **out, cn_error_t *err) {
+    build_t b = {.err = err};
+    if (!text || !out || (nimports && !imports))
+        return cn_error_set(err, CN_ERR_INVALID_ARGUMENT, NULL);
+    return parse_at(text, len, imports, nimports, 0, &b, out);
+}
+
+const char *compat_pb_canonical(const compat_pb_schema_t *s) {
+    return s->canonical;
+}
+
+const char *compat_pb_normalized(const compat_pb_schema_t *s) {
+    return s->normalized;
+}
