@@ -303,7 +303,7 @@ static void compare_field(dctx_t *d, const pb_field_t *o, const pb_field_t *u) {
 typedef struct fref {
     int32_t tag;
     const pb_field_t *f;
-    int oneof; /* index in the message's oneofs, -1 at top level */
+    int oneof;  /* index in the message's oneofs, -1 at top level */
     bool moved; /* original top-level field now in an update oneof */
 } fref_t;
 
@@ -478,25 +478,53 @@ static void compare_message(dctx_t *d, const pb_type_t *o, const pb_type_t *u) {
     d->depth--;
 }
 
+typedef struct cref {
+    int32_t value;
+    size_t index; /* declaration order: the first of a value is its name */
+    const char *name;
+} cref_t;
+
+static int cref_cmp(const void *x, const void *y) {
+    const cref_t *a = x, *b = y;
+    if (a->value != b->value)
+        return (a->value > b->value) - (a->value < b->value);
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Constants sorted by value, one per value (the first declared). */
+static cref_t *consts_of(const pb_type_t *e, size_t *n) {
+    cref_t *v = calloc(e->nconsts ? e->nconsts : 1, sizeof(*v));
+    size_t k = 0;
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < e->nconsts; i++)
+        v[i] = (cref_t){e->consts[i].value, i, e->consts[i].name};
+    qsort(v, e->nconsts, sizeof(*v), cref_cmp);
+    for (size_t i = 0; i < e->nconsts; i++)
+        if (k == 0 || v[k - 1].value != v[i].value)
+            v[k++] = v[i];
+    *n = k;
+    return v;
+}
+
 static void compare_enum(dctx_t *d, const pb_type_t *o, const pb_type_t *u) {
-    /* by value: the first constant of each value (aliases share it) */
-    for (size_t i = 0; i < u->nconsts; i++) {
-        const pb_const_t *oc = NULL;
-        for (size_t k = 0; k < o->nconsts && !oc; k++)
-            if (o->consts[k].value == u->consts[i].value)
-                oc = &o->consts[k];
-        if (!oc)
-            add_num(d, ENUM_CONST_ADDED, u->consts[i].value);
-        else if (strcmp(oc->name, u->consts[i].name) != 0)
-            add_num(d, ENUM_CONST_CHANGED, u->consts[i].value);
+    size_t on = 0, un = 0, i = 0, k = 0;
+    cref_t *ov = consts_of(o, &on), *uv = consts_of(u, &un);
+    while (ov && uv && (i < on || k < un)) {
+        if (k >= un || (i < on && ov[i].value < uv[k].value)) {
+            add_num(d, ENUM_CONST_REMOVED, ov[i++].value);
+        } else if (i >= on || uv[k].value < ov[i].value) {
+            add_num(d, ENUM_CONST_ADDED, uv[k++].value);
+        } else {
+            if (strcmp(ov[i].name, uv[k].name) != 0)
+                add_num(d, ENUM_CONST_CHANGED, uv[k].value);
+            i++, k++;
+        }
     }
-    for (size_t k = 0; k < o->nconsts; k++) {
-        bool kept = false;
-        for (size_t i = 0; i < u->nconsts && !kept; i++)
-            kept = u->consts[i].value == o->consts[k].value;
-        if (!kept)
-            add_num(d, ENUM_CONST_REMOVED, o->consts[k].value);
-    }
+    if (!ov || !uv)
+        d->rc = CN_ERR_NO_MEMORY;
+    free(ov);
+    free(uv);
 }
 
 /* ---- type lists ---- */

@@ -59,7 +59,7 @@ struct pb_val {
     pb_val_kind_t kind;
     char *text; /* string bytes (unescaped) or the token as written */
     size_t len;
-    pb_kv_t *kv; /* MAP */
+    pb_kv_t *kv;      /* MAP */
     pb_val_t **items; /* LIST */
     size_t n;
 };
@@ -154,9 +154,9 @@ typedef struct pb_type {
     int line, col;
     struct pb_type *parent;
     struct pb_file *file;
-    bool map_entry;     /* option map_entry = true (descriptor-made) */
-    bool is_group;      /* the message a proto2 group declares (printed as the group) */
-    int32_t msg_index;  /* ordinal among the messages of its scope */
+    bool map_entry;    /* option map_entry = true (descriptor-made) */
+    bool is_group;     /* the message a proto2 group declares (printed as the group) */
+    int32_t msg_index; /* ordinal among the messages of its scope */
     /* message */
     pb_field_t **fields; /* not in a oneof, declaration order */
     size_t nfields;
@@ -241,7 +241,7 @@ typedef struct pb_lex {
     const char *src, *end, *cur;
     int line;
     const char *line_start;
-    pb_tok_t tok;  /* the current token */
+    pb_tok_t tok; /* the current token */
     cn_error_t *err;
     cn_err_t rc;
 } pb_lex_t;

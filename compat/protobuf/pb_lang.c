@@ -14,8 +14,8 @@
 #include "compat/compat_lang.h"
 #include "compat/protobuf/compat_protobuf.h"
 
-static cn_err_t pb_lang_parse(const compat_lang_input_t *in, void **model_out,
-                              char **canonical_out, cn_error_t *err) {
+static cn_err_t pb_lang_parse(const compat_lang_input_t *in, void **model_out, char **canonical_out,
+                              cn_error_t *err) {
     compat_pb_import_t *imps = calloc(in->nrefs ? in->nrefs : 1, sizeof(*imps));
     compat_pb_schema_t *s = NULL;
     cn_err_t rc;

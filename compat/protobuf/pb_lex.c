@@ -14,8 +14,8 @@
 #include "compat/protobuf/pb_internal.h"
 
 void pb_lex_init(pb_lex_t *lx, const char *src, size_t len, cn_error_t *err) {
-    *lx = (pb_lex_t){.src = src, .end = src + len, .cur = src, .line = 1, .line_start = src,
-                     .err = err};
+    *lx = (pb_lex_t){
+        .src = src, .end = src + len, .cur = src, .line = 1, .line_start = src, .err = err};
 }
 
 static int col_of(const pb_lex_t *lx, const char *p) {
@@ -29,8 +29,8 @@ cn_err_t pb_lex_fail(pb_lex_t *lx, const pb_tok_t *t, const char *fmt, ...) {
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (lx->rc == CN_OK)
-        lx->rc = cn_error_set(lx->err, CN_ERR_INVALID_SCHEMA, "line %d:%d: %s", t ? t->line : lx->line,
-                              t ? t->col : col_of(lx, lx->cur), msg);
+        lx->rc = cn_error_set(lx->err, CN_ERR_INVALID_SCHEMA, "line %d:%d: %s",
+                              t ? t->line : lx->line, t ? t->col : col_of(lx, lx->cur), msg);
     return lx->rc;
 }
 
@@ -52,7 +52,8 @@ static bool skip_space(pb_lex_t *lx) {
             while (p < lx->end && *p != '\n')
                 p++;
         } else if (p + 1 < lx->end && p[0] == '/' && p[1] == '*') {
-            const char *start = p;
+            const char *start = p, *start_line = lx->line_start;
+            int line = lx->line;
             p += 2;
             while (p + 1 < lx->end && !(p[0] == '*' && p[1] == '/')) {
                 if (*p == '\n')
@@ -61,6 +62,8 @@ static bool skip_space(pb_lex_t *lx) {
             }
             if (p + 1 >= lx->end) {
                 lx->cur = start;
+                lx->line = line;
+                lx->line_start = start_line;
                 pb_lex_fail(lx, NULL, "unterminated comment");
                 return false;
             }

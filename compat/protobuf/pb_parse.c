@@ -15,8 +15,8 @@
 
 static bool p_message_body(pb_parser_t *p, pb_type_t *m);
 static bool p_enum(pb_parser_t *p, pb_type_t *parent, pb_type_t ***vec, size_t *n);
-static bool p_field(pb_parser_t *p, pb_type_t *m, pb_field_t ***vec, size_t *n,
-                    pb_group_t **groups, size_t *ngroups, bool in_oneof);
+static bool p_field(pb_parser_t *p, pb_type_t *m, pb_field_t ***vec, size_t *n, pb_group_t **groups,
+                    size_t *ngroups, bool in_oneof);
 
 #define OOM(p) pb_p_fail((p), "out of memory")
 
@@ -138,9 +138,9 @@ static bool p_oneof(pb_parser_t *p, pb_type_t *m) {
         if (p->lx.rc != CN_OK || p->lx.tok.kind == PB_T_EOF)
             return p->lx.rc == CN_OK ? pb_p_fail(p, "expected '}'") : false;
         bool ok = pb_p_accept(p, ";") ||
-                  (pb_p_accept(p, "option") ? pb_p_option_stmt(p, &o->opts)
-                                            : p_field(p, m, &o->fields, &o->nfields, &o->groups,
-                                                      &o->ngroups, true));
+                  (pb_p_accept(p, "option")
+                       ? pb_p_option_stmt(p, &o->opts)
+                       : p_field(p, m, &o->fields, &o->nfields, &o->groups, &o->ngroups, true));
         if (!ok)
             return false;
     }
@@ -182,8 +182,8 @@ static bool p_group_body(pb_parser_t *p, pb_type_t *m, pb_group_t *g) {
     return ok && push_type(p, &m->nested, &m->nnested, gm);
 }
 
-static bool p_field(pb_parser_t *p, pb_type_t *m, pb_field_t ***vec, size_t *n,
-                    pb_group_t **groups, size_t *ngroups, bool in_oneof) {
+static bool p_field(pb_parser_t *p, pb_type_t *m, pb_field_t ***vec, size_t *n, pb_group_t **groups,
+                    size_t *ngroups, bool in_oneof) {
     pb_field_t *f = pb_alloc(&p->f->arena, sizeof(*f));
     int64_t tag;
     (void)in_oneof;
@@ -422,8 +422,11 @@ static size_t utf8_bad(const unsigned char *s, size_t n) {
     size_t i = 0;
     while (i < n) {
         unsigned c = s[i];
-        size_t k = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-                              : (c & 0xF8) == 0xF0 ? 3 : 9;
+        size_t k = c < 0x80             ? 0
+                   : (c & 0xE0) == 0xC0 ? 1
+                   : (c & 0xF0) == 0xE0 ? 2
+                   : (c & 0xF8) == 0xF0 ? 3
+                                        : 9;
         if (k == 9 || (k == 1 && c < 0xC2) || i + k >= n + (k == 0))
             return i + 1;
         uint32_t cp = k == 0 ? c : c & (0x3F >> k);
@@ -450,8 +453,8 @@ static cn_err_t check_utf8(const char *text, size_t len, cn_error_t *err) {
     for (size_t i = 0; i + 1 < bad; i++, col++)
         if (text[i] == '\n')
             line++, col = 0;
-    return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "line %d:%d: invalid UTF-8 (or NUL) byte",
-                        line, col);
+    return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "line %d:%d: invalid UTF-8 (or NUL) byte", line,
+                        col);
 }
 
 void pb_file_free(pb_file_t *f) {
@@ -476,6 +479,9 @@ cn_err_t pb_parse_file(const char *text, size_t len, pb_file_t **out, cn_error_t
     if (pb_lex_next(&p.lx))
         while (p.lx.tok.kind != PB_T_EOF && p_top_item(&p))
             ;
+    if (p.lx.rc == CN_OK && p.lx.tok.kind != PB_T_EOF) /* a rule that gave up without saying */
+        pb_p_fail(&p, "unexpected '%.*s'", (int)(p.lx.tok.len > 40 ? 40 : p.lx.tok.len),
+                  p.lx.tok.p);
     if (p.lx.rc == CN_OK && p.f->arena.failed)
         p.lx.rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (p.lx.rc != CN_OK) {

@@ -78,7 +78,7 @@ static bool int_value(const char *s, size_t n, uint64_t *out) {
         base = 8, i = 1;
     for (; i < n; i++) {
         char c = s[i];
-        unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
                      : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
                                             : (unsigned)(c - 'A' + 10);
         if (d >= base || v > (UINT64_MAX - d) / base)
@@ -269,8 +269,9 @@ static pb_val_t *p_list(pb_parser_t *p) {
 static pb_val_t *p_value(pb_parser_t *p) {
     pb_val_t *v = NULL;
     if (++p->depth > PB_MAX_DEPTH) {
-        p->lx.rc = cn_error_set(p->lx.err, CN_ERR_TOO_DEEP, "line %d:%d: option value nested too deep",
-                                p->lx.tok.line, p->lx.tok.col);
+        p->lx.rc =
+            cn_error_set(p->lx.err, CN_ERR_TOO_DEEP, "line %d:%d: option value nested too deep",
+                         p->lx.tok.line, p->lx.tok.col);
         return NULL;
     }
     if (p->lx.tok.kind == PB_T_STRING) {
@@ -296,7 +297,7 @@ static bool p_option_name(pb_parser_t *p, pb_opt_t *o) {
     while (ok) {
         const pb_tok_t *t = &p->lx.tok;
         if (pb_p_is(p, "(")) {
-            ok = pb_lex_next(&p->lx) && t->kind == PB_T_IDENT;
+            ok = pb_lex_next(&p->lx) && (t->kind == PB_T_IDENT || fail_found(p, "a name"));
             if (ok && first)
                 o->sort = pb_strndup(&p->f->arena, t->p[0] == '.' ? t->p + 1 : t->p,
                                      t->len - (t->p[0] == '.'));

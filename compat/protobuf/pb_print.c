@@ -56,7 +56,10 @@ static void escape(cn_buf_t *b, const char *s, size_t n) {
         } else if (c < 0x80) {
             cn_buf_put(b, &s[i], 1);
         } else {
-            size_t k2 = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
+            size_t k2 = (c & 0xE0) == 0xC0   ? 1
+                        : (c & 0xF0) == 0xE0 ? 2
+                        : (c & 0xF8) == 0xF0 ? 3
+                                             : 9;
             bool ok = k2 != 9 && i + k2 < n;
             for (size_t j = 1; ok && j <= k2; j++)
                 ok = ((unsigned char)s[i + j] & 0xC0) == 0x80;
@@ -159,8 +162,8 @@ static int opt_cmp(const void *x, const void *y) {
 }
 
 /* Pointers to the options, sorted by name when normalizing (owned array). */
-static const pb_opt_t **opt_order(const pb_opt_t *v, size_t n, const pb_opt_t *extra,
-                                  size_t nextra, bool norm) {
+static const pb_opt_t **opt_order(const pb_opt_t *v, size_t n, const pb_opt_t *extra, size_t nextra,
+                                  bool norm) {
     const pb_opt_t **o = malloc((n + nextra + 1) * sizeof(*o));
     if (!o)
         return NULL;
@@ -196,7 +199,7 @@ static void option_list(cn_buf_t *b, const pb_opt_t **o, size_t n, bool norm) {
 }
 
 void pb_pr_opts_inline(cn_buf_t *b, const pb_opts_t *opts, const pb_opt_t *extra, size_t nextra,
-                        bool norm) {
+                       bool norm) {
     size_t n = opts->n + nextra;
     const pb_opt_t **o;
     if (n == 0)

@@ -72,6 +72,14 @@ static cn_err_t add_type(compat_pb_schema_t *s, pb_type_t *t, const char *prefix
     return rc;
 }
 
+/* Only the files the file imports are visible (a reference without an import is not). */
+static bool imported(const pb_file_t *f, const char *path) {
+    for (size_t i = 0; i < f->nimports; i++)
+        if (strcmp(f->imports[i].path, path) == 0)
+            return true;
+    return false;
+}
+
 /* The main file's own types (they shadow imported ones), then every import's table. */
 static cn_err_t build_table(compat_pb_schema_t *s, cn_error_t *err) {
     pb_file_t *f = s->file;
@@ -86,11 +94,13 @@ static cn_err_t build_table(compat_pb_schema_t *s, cn_error_t *err) {
     }
     for (size_t d = 0; rc == CN_OK && d < s->ndeps; d++) {
         cn_map_iter_t it = {0};
+        if (!imported(f, s->deps[d].name))
+            continue;
         const void *key;
         size_t klen;
         void *val;
-        while (rc == CN_OK && cn_map_next(s->ndeps ? s->deps[d].schema->syms : NULL, &it, &key,
-                                          &klen, &val)) {
+        while (rc == CN_OK &&
+               cn_map_next(s->ndeps ? s->deps[d].schema->syms : NULL, &it, &key, &klen, &val)) {
             const pb_sym_t *o = val;
             pb_sym_t *sym;
             if (cn_map_get(s->syms, key, klen))
@@ -125,8 +135,7 @@ const pb_sym_t *pb_resolve(const compat_pb_schema_t *s, const pb_file_t *f, cons
     if (f->package) {
         size_t n = strlen(f->package);
         for (;;) {
-            if (snprintf(buf, sizeof(buf), "%.*s.%s", (int)n, f->package, name) >=
-                (int)sizeof(buf))
+            if (snprintf(buf, sizeof(buf), "%.*s.%s", (int)n, f->package, name) >= (int)sizeof(buf))
                 return NULL;
             const pb_sym_t *sym = cn_map_sget(s->syms, buf);
             if (sym)
@@ -141,9 +150,9 @@ const pb_sym_t *pb_resolve(const compat_pb_schema_t *s, const pb_file_t *f, cons
     return cn_map_sget(s->syms, name);
 }
 
-static const char *const scalars[] = {"double", "float",   "int32",    "int64",    "uint32",
-                                      "uint64", "sint32",  "sint64",   "fixed32",  "fixed64",
-                                      "sfixed32", "sfixed64", "bool", "string", "bytes"};
+static const char *const scalars[] = {"double",   "float",    "int32",  "int64",   "uint32",
+                                      "uint64",   "sint32",   "sint64", "fixed32", "fixed64",
+                                      "sfixed32", "sfixed64", "bool",   "string",  "bytes"};
 /* Confluent's FieldSchemaDiff groups, in the order of scalars[]. */
 static const int scalar_groups[] = {6, 5, 0, 0, 0, 0, 1, 1, 3, 4, 3, 4, 0, 2, 2};
 
@@ -174,8 +183,8 @@ static cn_err_t resolve_name(ctx_t *c, const pb_type_t *scope, const char *name,
 static cn_err_t check_field(ctx_t *c, const pb_type_t *scope, pb_field_t *f) {
     const char *syntax = c->s->file->syntax;
     if (syntax && strcmp(syntax, "proto3") == 0 && f->label && strcmp(f->label, "required") == 0)
-        return fail_at(c->err, f->line, f->col, "field %s: required fields are not allowed in proto3%s",
-                       f->name, NULL);
+        return fail_at(c->err, f->line, f->col,
+                       "field %s: required fields are not allowed in proto3%s", f->name, NULL);
     if (f->map_key) {
         int g = pb_scalar_group(f->map_key);
         if (g < 0 || g == 5 || g == 6 || strcmp(f->map_key, "bytes") == 0)
@@ -298,8 +307,8 @@ static cn_err_t check_extends(ctx_t *c, const pb_type_t *scope, pb_extend_t *v, 
     for (size_t i = 0; rc == CN_OK && i < n; i++) {
         rc = resolve_name(c, scope, v[i].name, v[i].line, v[i].col, &v[i].rsym);
         if (rc == CN_OK && v[i].rsym->type->is_enum)
-            rc = fail_at(c->err, v[i].line, v[i].col, "extend %s: not a message%s", v[i].name,
-                         NULL);
+            rc =
+                fail_at(c->err, v[i].line, v[i].col, "extend %s: not a message%s", v[i].name, NULL);
         for (size_t k = 0; rc == CN_OK && k < v[i].nfields; k++)
             rc = check_field(c, scope, v[i].fields[k]);
     }

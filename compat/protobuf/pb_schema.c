@@ -137,8 +137,7 @@ static cn_err_t parse_at(const char *text, size_t len, const compat_pb_import_t 
         return cn_error_set(b->err, CN_ERR_TOO_DEEP, "imports nested deeper than %d",
                             PB_MAX_IMPORTS);
     if (++b->files > PB_MAX_FILES)
-        return cn_error_set(b->err, CN_ERR_TOO_LARGE, "more than %d files imported",
-                            PB_MAX_FILES);
+        return cn_error_set(b->err, CN_ERR_TOO_LARGE, "more than %d files imported", PB_MAX_FILES);
     if (!(s = calloc(1, sizeof(*s))) || !(s->src = malloc(len + 1))) {
         free(s);
         return cn_error_set(b->err, CN_ERR_NO_MEMORY, NULL);

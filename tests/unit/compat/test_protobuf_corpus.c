@@ -62,10 +62,9 @@ static compat_pb_schema_t *parse_side(json_t *c, const char *which, char *why, s
                     snprintf(why, cap, "dependency %s: %s", name, err.msg);
                     return NULL;
                 }
-                imps[n] = (compat_pb_import_t){name, str(dep, "subject"),
-                                               (int32_t)json_integer_value(
-                                                   json_object_get(dep, "version")),
-                                               deps[n]};
+                imps[n] = (compat_pb_import_t){
+                    name, str(dep, "subject"),
+                    (int32_t)json_integer_value(json_object_get(dep, "version")), deps[n]};
                 n++;
             }
         }
