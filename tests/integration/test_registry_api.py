@@ -371,8 +371,9 @@ def run(c, base):
     err("invalid subject", r("POST", "/subjects/__EMPTY/versions", {"schema": "\"int\""}), 422, 42208)
     err("NUL in subject", r("POST", "/subjects/a%00b/versions", {"schema": "\"int\""}), 422, 42208)
     err("control char in subject", r("GET", "/subjects/a%0Ab/versions"), 422, 42208)
-    err("protobuf not yet", r("POST", "/subjects/p/versions",
-                              {"schema": "syntax = \"proto3\";", "schemaType": "PROTOBUF"}), 422, 42201)
+    err("protobuf invalid", r("POST", "/subjects/p/versions",
+                              {"schema": "syntax = \"proto3\"; message {", "schemaType": "PROTOBUF"}),
+        422, 42201)
     err("json not yet", r("POST", "/subjects/j/versions",
                           {"schema": "{}", "schemaType": "JSON"}), 422, 42201)
     err("unknown type", r("POST", "/subjects/j/versions", {"schema": "{}", "schemaType": "XML"}),

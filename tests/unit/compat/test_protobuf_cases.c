@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Runs the Protobuf case files the .cases files of tests/data/compat/protobuf/ (format: that folder's
- * README.md): diffs with their exact set of differences and BACKWARD verdict, levels over
+ * Runs the Protobuf case files the .cases files of tests/data/compat/protobuf/ (format: that
+ * folder's README.md): diffs with their exact set of differences and BACKWARD verdict, levels over
  * histories with Confluent's exact message lists (through compat.h, as the registry calls it),
  * invalid schemas with their error text, and stored / normalized texts (which must parse back
  * to the same text). One cmocka test per file; failing cases are listed with file and line.
@@ -167,8 +167,7 @@ static bool run_level(tcase_t *c, env_t *e) {
     bool want = strcmp(get(c, "expect"), "compatible") == 0;
     if (compat_report_is_compatible(rep) != want) {
         ok = failf(c, "verdict %d, want %d (first message: %s)", compat_report_is_compatible(rep),
-                   want,
-                   compat_report_message_count(rep) ? compat_report_message(rep, 0) : "none");
+                   want, compat_report_message_count(rep) ? compat_report_message(rep, 0) : "none");
         goto out;
     }
     size_t k = 0;

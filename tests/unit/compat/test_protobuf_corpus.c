@@ -117,8 +117,9 @@ static bool run_case(json_t *c, char *why, size_t cap) {
         render(want, json_array_size(ch), ws, sizeof(ws));
         ok = strcmp(gs, ws) == 0 && compatible == json_is_true(json_object_get(c, "compatible"));
         if (!ok)
-            snprintf(why, cap, "got [%s] %s, want [%s] %s", gs, compatible ? "compatible" : "not",
-                     ws, json_is_true(json_object_get(c, "compatible")) ? "compatible" : "not");
+            snprintf(why, cap, "got [%.1000s] %s, want [%.1000s] %s", gs,
+                     compatible ? "compatible" : "not", ws,
+                     json_is_true(json_object_get(c, "compatible")) ? "compatible" : "not");
         for (size_t i = 0; i < d.n; i++)
             free(got[i]);
         for (size_t i = 0; i < json_array_size(ch); i++)
@@ -146,7 +147,7 @@ static void test_confluent_diff_corpus(void **state) {
     }
     assert_int_equal(json_array_size(all), 43);
     json_array_foreach(all, i, c) {
-        char why[4096] = "";
+        char why[8192] = "";
         if (!run_case(c, why, sizeof(why))) {
             print_message("case %zu (%s): %s\n", i, str(c, "description"), why);
             failed++;

@@ -34,7 +34,8 @@ static cn_error_t parse_err(const char *text, size_t len) {
 static char *big(size_t n, int kind, const char *extra) {
     cn_buf_t b;
     cn_buf_init(&b, CN_BUF_NO_LIMIT);
-    cn_buf_put_str(&b, kind == 1 ? "syntax = \"proto3\";\nenum E {\n" : "syntax = \"proto3\";\nmessage M {\n");
+    cn_buf_put_str(&b, kind == 1 ? "syntax = \"proto3\";\nenum E {\n"
+                                 : "syntax = \"proto3\";\nmessage M {\n");
     if (kind == 2)
         cn_buf_put_str(&b, "oneof o {\n");
     for (size_t i = 0; i < n; i++) {
@@ -62,7 +63,8 @@ static void test_hundred_thousand(void **state) {
     (void)state;
     for (int kind = 0; kind < 3; kind++) {
         time_t t0 = time(NULL);
-        char *a = big(100000, kind, ""), *b = big(100000, kind, kind == 1 ? "  W = 100000;\n" : "  int32 extra = 100001;\n");
+        char *a = big(100000, kind, ""),
+             *b = big(100000, kind, kind == 1 ? "  W = 100000;\n" : "  int32 extra = 100001;\n");
         compat_pb_schema_t *sa = parse_ok(a, strlen(a)), *sb = parse_ok(b, strlen(b));
         assert_true(strlen(compat_pb_canonical(sa)) > 100000 * 10);
         diff_count(sa, sb, 1);
@@ -127,8 +129,9 @@ static void test_import_chain(void **state) {
     for (i = 1; i < 100; i++) {
         char text[200], name[32];
         snprintf(name, sizeof(name), "s%d.proto", i - 1);
-        snprintf(text, sizeof(text), "syntax = \"proto3\";\nimport \"%s\";\nmessage M%d { M%d p = 1; }\n",
-                 name, i, i - 1);
+        snprintf(text, sizeof(text),
+                 "syntax = \"proto3\";\nimport \"%s\";\nmessage M%d { M%d p = 1; }\n", name, i,
+                 i - 1);
         compat_pb_import_t imp = {name, name, 1, prev};
         compat_pb_schema_t *s = NULL;
         cn_err_t rc = compat_pb_parse(text, strlen(text), &imp, 1, &s, &err);
