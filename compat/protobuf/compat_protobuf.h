@@ -37,6 +37,10 @@ const char *compat_pb_canonical(const compat_pb_schema_t *s);
 /** @brief The normalize=true form. Borrowed. */
 const char *compat_pb_normalized(const compat_pb_schema_t *s);
 
+/** @brief format=serialized: the schema as a base64 FileDescriptorProto (owned; NULL on memory).
+ *  A base64 descriptor is also accepted by compat_pb_parse, for the same canonical text. */
+char *compat_pb_serialized(const compat_pb_schema_t *s, cn_error_t *err);
+
 /** One difference of Confluent's SchemaDiff. */
 typedef struct compat_pb_diff {
     const char *type; /* static, e.g. "FIELD_ADDED" */

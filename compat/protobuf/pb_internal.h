@@ -303,6 +303,15 @@ const pb_sym_t *pb_resolve(const compat_pb_schema_t *s, const pb_file_t *f, cons
                            const char *name);
 cn_err_t pb_resolve_all(compat_pb_schema_t *s, cn_error_t *err);
 
+/* ---- FileDescriptorProto (pb_desc_decode.c, pb_desc_encode.c) ---- */
+/** Whether the text looks like base64 (then it is tried as a FileDescriptorProto). */
+bool pb_is_base64(const char *s, size_t n);
+/** The .proto text of a base64 FileDescriptorProto (owned). */
+cn_err_t pb_desc_to_text(const char *b64, size_t len, char **out, cn_error_t *err);
+
+/** Fully-qualified type names replaced by the shortest that resolves the same (pb_shorten.c). */
+void pb_shorten_names(compat_pb_schema_t *s);
+
 /** The built-in text of a well-known import path, or NULL. */
 const char *pb_wellknown(const char *path);
 

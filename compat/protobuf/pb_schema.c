@@ -160,11 +160,49 @@ static cn_err_t parse_at(const char *text, size_t len, const compat_pb_import_t 
     return CN_OK;
 }
 
+/* A base64 FileDescriptorProto: its .proto text with names as a person writes them, parsed
+ * again so that the model, its stored text and its clones all come from that text. */
+static cn_err_t parse_descriptor(const char *text, size_t len, const compat_pb_import_t *imports,
+                                 size_t nimports, compat_pb_schema_t **out, cn_error_t *err) {
+    char *t1 = NULL, *t2 = NULL;
+    compat_pb_schema_t *s1 = NULL;
+    build_t b = {.err = err};
+    cn_err_t rc = pb_desc_to_text(text, len, &t1, err);
+    if (rc == CN_OK)
+        rc = parse_at(t1, strlen(t1), imports, nimports, 0, &b, &s1);
+    if (rc == CN_OK) {
+        cn_buf_t buf;
+        pb_shorten_names(s1);
+        cn_buf_init(&buf, CN_BUF_NO_LIMIT);
+        rc = pb_print(s1, false, &buf);
+        t2 = rc == CN_OK && cn_buf_cstr(&buf) ? (char *)cn_buf_steal(&buf, NULL) : NULL;
+        cn_buf_fini(&buf);
+        if (!t2)
+            rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    }
+    if (rc == CN_OK) {
+        b.files = 0;
+        rc = parse_at(t2, strlen(t2), imports, nimports, 0, &b, out);
+    }
+    compat_pb_schema_free(s1);
+    free(t1);
+    free(t2);
+    return rc;
+}
+
 cn_err_t compat_pb_parse(const char *text, size_t len, const compat_pb_import_t *imports,
                          size_t nimports, compat_pb_schema_t **out, cn_error_t *err) {
     build_t b = {.err = err};
     if (!text || !out || (nimports && !imports))
         return cn_error_set(err, CN_ERR_INVALID_ARGUMENT, NULL);
+    size_t a = 0, z = len; /* a descriptor may come with surrounding blanks */
+    while (a < z && (text[a] == ' ' || text[a] == '\n' || text[a] == '\r' || text[a] == '\t'))
+        a++;
+    while (z > a && (text[z - 1] == ' ' || text[z - 1] == '\n' || text[z - 1] == '\r' ||
+                     text[z - 1] == '\t'))
+        z--;
+    if (pb_is_base64(text + a, z - a))
+        return parse_descriptor(text + a, z - a, imports, nimports, out, err);
     return parse_at(text, len, imports, nimports, 0, &b, out);
 }
 
