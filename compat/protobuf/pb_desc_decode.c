@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "compat/protobuf/pb_internal.h"
-#include "google/protobuf/descriptor.pb-c.h"
+#include <google/protobuf/descriptor.pb-c.h> /* generated into build/gen */
 
 typedef Google__Protobuf__FileDescriptorProto file_d;
 typedef Google__Protobuf__DescriptorProto msg_d;
@@ -73,7 +73,8 @@ static uint8_t *b64_decode(const char *s, size_t n, size_t *out_len) {
         int v[4];
         for (int j = 0; j < 4; j++)
             v[j] = s[i + j] == '=' ? 0 : b64_val((unsigned char)s[i + j]);
-        uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+        uint32_t w =
+            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
         out[k++] = (uint8_t)(w >> 16);
         if (s[i + 2] != '=')
             out[k++] = (uint8_t)(w >> 8);
@@ -198,8 +199,9 @@ static void field_opts(rd_t *r, const field_d *f) {
     OPT(o && o->has_deprecated, "deprecated = %s", o->deprecated ? "true" : "false");
     OPT(o && o->has_lazy, "lazy = %s", o->lazy ? "true" : "false");
     if (f->default_value) {
-        bool quote = f->has_type && (f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_STRING ||
-                                     f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_BYTES);
+        bool quote = f->has_type &&
+                     (f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_STRING ||
+                      f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_BYTES);
         cn_buf_put_str(&r->b, sep);
         cn_buf_put_str(&r->b, "default = ");
         if (!quote)
@@ -223,7 +225,8 @@ static void field_opts(rd_t *r, const field_d *f) {
 }
 
 static const char *label_text(const rd_t *r, const field_d *f) {
-    switch (f->has_label ? f->label : GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_OPTIONAL) {
+    switch (f->has_label ? f->label
+                         : GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_OPTIONAL) {
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REQUIRED:
         return "required ";
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED:
@@ -243,8 +246,8 @@ static void field(rd_t *r, const msg_d *owner, const field_d *f, int level, bool
         is_map_entry(nt) && nt->n_field == 2) {
         cn_buf_printf(&r->b, "map<%s, %s> %s = %d", type_text(r, nt->field[0]),
                       type_text(r, nt->field[1]), nm(r, f->name), (int)f->number);
-    } else if (f->has_type && f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_GROUP &&
-               nt) {
+    } else if (f->has_type &&
+               f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_GROUP && nt) {
         cn_buf_printf(&r->b, "%sgroup %s = %d {\n", in_oneof ? "" : label_text(r, f),
                       nm(r, nt->name), (int)f->number);
         for (size_t i = 0; i < nt->n_field; i++)
@@ -282,11 +285,13 @@ static void enumeration(rd_t *r, const enum_d *e, int level) {
     cn_buf_printf(&r->b, "enum %s {\n", nm(r, e->name));
     if (e->options && e->options->has_allow_alias) {
         ind(r, level + 1);
-        cn_buf_printf(&r->b, "option allow_alias = %s;\n", e->options->allow_alias ? "true" : "false");
+        cn_buf_printf(&r->b, "option allow_alias = %s;\n",
+                      e->options->allow_alias ? "true" : "false");
     }
     if (e->options && e->options->has_deprecated) {
         ind(r, level + 1);
-        cn_buf_printf(&r->b, "option deprecated = %s;\n", e->options->deprecated ? "true" : "false");
+        cn_buf_printf(&r->b, "option deprecated = %s;\n",
+                      e->options->deprecated ? "true" : "false");
     }
     for (size_t i = 0; i < e->n_value; i++) {
         const Google__Protobuf__EnumValueDescriptorProto *v = e->value[i];
@@ -460,8 +465,7 @@ static void service(rd_t *r, const Google__Protobuf__ServiceDescriptorProto *s) 
 }
 
 static void file(rd_t *r, const file_d *f) {
-    if (f->syntax && *f->syntax)
-    {
+    if (f->syntax && *f->syntax) {
         cn_buf_put_str(&r->b, "syntax = ");
         qstr(r, f->syntax);
         cn_buf_put_str(&r->b, ";\n");
@@ -503,8 +507,9 @@ cn_err_t pb_desc_to_text(const char *b64, size_t len, char **out, cn_error_t *er
     google__protobuf__file_descriptor_proto__free_unpacked(f, NULL);
     if (r.bad_name) {
         cn_buf_fini(&r.b);
-        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "descriptor with a name that is not an "
-                                                         "identifier");
+        return cn_error_set(err, CN_ERR_INVALID_SCHEMA,
+                            "descriptor with a name that is not an "
+                            "identifier");
     }
     if (r.too_deep || !cn_buf_cstr(&r.b)) {
         cn_buf_fini(&r.b);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "compat/protobuf/pb_internal.h"
-#include "google/protobuf/descriptor.pb-c.h"
+#include <google/protobuf/descriptor.pb-c.h> /* generated into build/gen */
 
 typedef Google__Protobuf__FileDescriptorProto file_d;
 typedef Google__Protobuf__DescriptorProto msg_d;
@@ -40,11 +40,11 @@ static void *new_obj(en_t *e, size_t n, const void *init) {
 static const struct {
     const char *name;
     int type;
-} scalar_types[] = {{"double", T(DOUBLE)},     {"float", T(FLOAT)},       {"int64", T(INT64)},
-                    {"uint64", T(UINT64)},     {"int32", T(INT32)},       {"fixed64", T(FIXED64)},
-                    {"fixed32", T(FIXED32)},   {"bool", T(BOOL)},         {"string", T(STRING)},
-                    {"bytes", T(BYTES)},       {"uint32", T(UINT32)},     {"sfixed32", T(SFIXED32)},
-                    {"sfixed64", T(SFIXED64)}, {"sint32", T(SINT32)},     {"sint64", T(SINT64)}};
+} scalar_types[] = {{"double", T(DOUBLE)},     {"float", T(FLOAT)},   {"int64", T(INT64)},
+                    {"uint64", T(UINT64)},     {"int32", T(INT32)},   {"fixed64", T(FIXED64)},
+                    {"fixed32", T(FIXED32)},   {"bool", T(BOOL)},     {"string", T(STRING)},
+                    {"bytes", T(BYTES)},       {"uint32", T(UINT32)}, {"sfixed32", T(SFIXED32)},
+                    {"sfixed64", T(SFIXED64)}, {"sint32", T(SINT32)}, {"sint64", T(SINT64)}};
 
 static char *dotted(en_t *e, const char *fqn) {
     size_t n = strlen(fqn) + 2;
@@ -84,8 +84,8 @@ static const char *opt_str(const pb_opts_t *o, const char *name) {
 }
 
 static Google__Protobuf__FieldOptions *field_options(en_t *e, const pb_opts_t *o) {
-    Google__Protobuf__FieldOptions *fo = NEW(e, Google__Protobuf__FieldOptions,
-                                             GOOGLE__PROTOBUF__FIELD_OPTIONS__INIT);
+    Google__Protobuf__FieldOptions *fo =
+        NEW(e, Google__Protobuf__FieldOptions, GOOGLE__PROTOBUF__FIELD_OPTIONS__INIT);
     bool any = false;
     if (!fo)
         return NULL;
@@ -103,7 +103,7 @@ static field_d *field(en_t *e, const pb_field_t *f) {
     d->has_number = true;
     d->number = f->tag;
     d->has_label = true;
-    d->label = !f->label ? L(OPTIONAL)
+    d->label = !f->label                           ? L(OPTIONAL)
                : strcmp(f->label, "required") == 0 ? L(REQUIRED)
                : strcmp(f->label, "repeated") == 0 ? L(REPEATED)
                                                    : L(OPTIONAL);
@@ -148,8 +148,8 @@ static field_d *map_field(en_t *e, const pb_type_t *m, const pb_field_t *f, msg_
     msg_d *entry = NEW(e, msg_d, GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__INIT);
     field_d *d = field(e, f), *k = NEW(e, field_d, GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__INIT),
             *v = NEW(e, field_d, GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__INIT);
-    Google__Protobuf__MessageOptions *mo = NEW(e, Google__Protobuf__MessageOptions,
-                                               GOOGLE__PROTOBUF__MESSAGE_OPTIONS__INIT);
+    Google__Protobuf__MessageOptions *mo =
+        NEW(e, Google__Protobuf__MessageOptions, GOOGLE__PROTOBUF__MESSAGE_OPTIONS__INIT);
     if (!entry || !d || !k || !v || !mo)
         return NULL;
     entry->name = entry_name(e, f->name);
@@ -250,8 +250,9 @@ static msg_d *message(en_t *e, const pb_type_t *m);
 
 static void oneofs(en_t *e, const pb_type_t *m, msg_d *md) {
     for (size_t o = 0; o < m->noneofs; o++) {
-        Google__Protobuf__OneofDescriptorProto *od = NEW(
-            e, Google__Protobuf__OneofDescriptorProto, GOOGLE__PROTOBUF__ONEOF_DESCRIPTOR_PROTO__INIT);
+        Google__Protobuf__OneofDescriptorProto *od =
+            NEW(e, Google__Protobuf__OneofDescriptorProto,
+                GOOGLE__PROTOBUF__ONEOF_DESCRIPTOR_PROTO__INIT);
         if (!od)
             return;
         od->name = m->oneofs[o].name;
@@ -272,8 +273,9 @@ static void synthetic_oneofs(en_t *e, msg_d *md) {
     for (size_t i = 0; i < md->n_field; i++) {
         if (!md->field[i]->proto3_optional)
             continue;
-        Google__Protobuf__OneofDescriptorProto *od = NEW(
-            e, Google__Protobuf__OneofDescriptorProto, GOOGLE__PROTOBUF__ONEOF_DESCRIPTOR_PROTO__INIT);
+        Google__Protobuf__OneofDescriptorProto *od =
+            NEW(e, Google__Protobuf__OneofDescriptorProto,
+                GOOGLE__PROTOBUF__ONEOF_DESCRIPTOR_PROTO__INIT);
         size_t n = strlen(md->field[i]->name) + 2;
         if (!od || !(od->name = pb_alloc(&e->a, n)))
             return;
@@ -366,8 +368,9 @@ static Google__Protobuf__FileOptions *file_options(en_t *e, const pb_opts_t *o) 
 }
 
 static Google__Protobuf__ServiceDescriptorProto *service(en_t *e, const pb_service_t *s) {
-    Google__Protobuf__ServiceDescriptorProto *d = NEW(
-        e, Google__Protobuf__ServiceDescriptorProto, GOOGLE__PROTOBUF__SERVICE_DESCRIPTOR_PROTO__INIT);
+    Google__Protobuf__ServiceDescriptorProto *d =
+        NEW(e, Google__Protobuf__ServiceDescriptorProto,
+            GOOGLE__PROTOBUF__SERVICE_DESCRIPTOR_PROTO__INIT);
     if (!d)
         return NULL;
     d->name = s->name;
