@@ -60,6 +60,14 @@ bool api_query(const api_req_t *req, const char *name, char *out, size_t cap);
 bool api_query_bool(const api_req_t *req, const char *name);
 /** @brief An integer parameter; dflt when absent or not a number. */
 int64_t api_query_int(const api_req_t *req, const char *name, int64_t dflt);
+/** A page of a listing: the offset and limit query parameters (limit -1: no limit). */
+typedef struct api_page {
+    int64_t off, lim, seen;
+} api_page_t;
+
+api_page_t api_page(const api_req_t *req, int64_t default_limit);
+/** @brief Count one more listed item; whether it goes on the page (taken: items on it so far). */
+bool api_page_take(api_page_t *page, size_t taken);
 /** @brief The body as a JSON object (depth-checked); on failure the error is in resp. */
 json_t *api_body_object(api_req_t *req, api_resp_t *resp);
 /** @brief The segment i (subject names are segment 1 mostly); validated subject. */

@@ -70,6 +70,16 @@ int64_t api_query_int(const api_req_t *req, const char *name, int64_t dflt) {
     return out;
 }
 
+api_page_t api_page(const api_req_t *req, int64_t default_limit) {
+    api_page_t page = {api_query_int(req, "offset", 0), api_query_int(req, "limit", default_limit),
+                       0};
+    return page;
+}
+
+bool api_page_take(api_page_t *page, size_t taken) {
+    return page->seen++ >= page->off && (page->lim < 0 || (int64_t)taken < page->lim);
+}
+
 json_t *api_body_object(api_req_t *req, api_resp_t *resp) {
     const char *text = req->body.data ? (const char *)req->body.data : "";
     json_error_t jerr;
