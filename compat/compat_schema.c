@@ -250,6 +250,15 @@ char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err) {
     return out;
 }
 
+char *compat_schema_serialized(const compat_schema_t *sch, cn_error_t *err) {
+    if (!sch->lang->serialized) {
+        cn_error_set(err, CN_ERR_UNSUPPORTED, "no serialized form for %s",
+                     compat_type_name(sch->type));
+        return NULL;
+    }
+    return sch->lang->serialized(sch->model, err);
+}
+
 cn_err_t compat_lang_result_add(compat_lang_result_t *res, const char *error_type, char *path,
                                 char *description, char *additional, char *message) {
     if (!path || !description || !additional || !message)

@@ -49,6 +49,10 @@ static bool pb_lang_equivalent(const void *a, const void *b) {
     return strcmp(compat_pb_canonical(a), compat_pb_canonical(b)) == 0;
 }
 
+static char *pb_lang_serialized(const void *model, cn_error_t *err) {
+    return compat_pb_serialized(model, err);
+}
+
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 
 static char *fmt(const char *f, ...) {
@@ -93,5 +97,6 @@ const compat_lang_t compat_lang_protobuf = {
     .free = pb_lang_free,
     .equivalent = pb_lang_equivalent,
     .resolved = NULL,
+    .serialized = pb_lang_serialized,
     .check = pb_lang_check,
 };

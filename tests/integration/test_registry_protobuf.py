@@ -147,6 +147,22 @@ def references(c, r):
              "path '#/Pay/1' in the new schema does not match its type in the old schema\"}"]))
 
 
+def descriptors(c, r):
+    """A base64 FileDescriptorProto is the same schema as its .proto text; format=serialized."""
+    st, ser = r("GET", "/schemas/ids/1?format=serialized")
+    c.eq("serialized by id", (st, ser.get("schemaType")), (200, PB))
+    text = ser.get("schema", "")
+    c.true("serialized is base64", len(text) % 4 == 0 and "message" not in text, text)
+    c.eq("descriptor registers as the same schema",
+         r("POST", "/subjects/orders-value/versions", pb(text)), (200, {"id": 1}))
+    c.eq("descriptor lookup", r("POST", "/subjects/orders-value", pb(text))[1].get("version"), 1)
+    st, v = r("GET", "/subjects/orders-value/versions/1?format=serialized")
+    c.eq("serialized by version", (st, v.get("schema")), (200, text))
+    st, raw = r("GET", "/subjects/orders-value/versions/1/schema?format=serialized")
+    c.eq("serialized raw", (st, raw), (200, text))
+    c.eq("damaged descriptor", r("POST", "/subjects/d/versions", pb("AAAAAAAA"))[0], 422)
+
+
 def errors(c, r):
     st, body = r("POST", "/subjects/e/versions", pb('syntax = "proto3";\nmessage A {\n  B b = 1;\n}'))
     c.eq("unknown type", (st, body), (422, {"error_code": 42201,
@@ -181,6 +197,7 @@ def main():
         compatibility(c, r)
         normalize(c, r)
         references(c, r)
+        descriptors(c, r)
         errors(c, r)
         restart(c, srv)
     except Exception as e:  # a crash of the test itself is a failure, with the server log
