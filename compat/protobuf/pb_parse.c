@@ -179,6 +179,8 @@ static bool p_group_body(pb_parser_t *p, pb_type_t *m, pb_group_t *g) {
     g->fields = gm->fields;
     g->nfields = gm->nfields;
     p->depth--;
+    if (!m) /* a group in a top-level extend declares a top-level message */
+        return ok && push_type(p, &p->f->types, &p->f->ntypes, gm);
     return ok && push_type(p, &m->nested, &m->nnested, gm);
 }
 

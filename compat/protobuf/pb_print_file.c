@@ -26,16 +26,6 @@ typedef struct pr {
         cn_buf_fini(&t);                                                                           \
     } while (0)
 
-static bool ident_like(const char *s) {
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!(*s == '_' || *s == '.' || *s == '-' || *s == '+' || (*s >= '0' && *s <= '9') ||
-              (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
-            return false;
-    return true;
-}
-
 /* Map value type V (and key K) of a map field or of a map-entry message type, normalized. */
 static void map_type(cn_buf_t *b, const char *key, const char *val, const pb_sym_t *vsym) {
     if (vsym)
@@ -77,10 +67,10 @@ static void field_type(const pr_t *p, const pb_field_t *f, cn_buf_t *b, bool *is
 static pb_val_t default_val(const pb_field_t *f, const char *type) {
     pb_val_t v = *f->def;
     bool str = strcmp(type, "string") == 0;
-    if (str)
+    /* Confluent prints bytes defaults unquoted (toKind: NUMBER), which does not parse back;
+     * they stay quoted here */
+    if (str || strcmp(type, "bytes") == 0)
         v.kind = PB_VAL_STRING;
-    else if (v.kind == PB_VAL_STRING && ident_like(v.text))
-        v.kind = PB_VAL_NUMBER;
     return v;
 }
 

@@ -172,6 +172,8 @@ typedef struct ctx {
     cn_error_t *err;
 } ctx_t;
 
+static cn_err_t check_field_type(struct ctx *c, const pb_type_t *scope, pb_field_t *f);
+
 static cn_err_t resolve_name(ctx_t *c, const pb_type_t *scope, const char *name, int line, int col,
                              const pb_sym_t **out) {
     *out = pb_resolve(c->s, c->s->file, scope, name);
@@ -180,7 +182,38 @@ static cn_err_t resolve_name(ctx_t *c, const pb_type_t *scope, const char *name,
     return CN_OK;
 }
 
+/* [default = v] must suit the field's type, as protoc requires. */
+static bool default_ok(const pb_field_t *f) {
+    const pb_val_t *v = f->def;
+    int g = pb_scalar_group(f->type);
+    if (!v)
+        return true;
+    if (f->map_key || (f->label && strcmp(f->label, "repeated") == 0))
+        return false;
+    if (f->rsym)
+        return f->rsym->type->is_enum && v->kind == PB_VAL_ENUM;
+    if (g == 2) /* string, bytes */
+        return v->kind == PB_VAL_STRING;
+    if (strcmp(f->type, "bool") == 0)
+        return v->kind == PB_VAL_BOOL;
+    if (g == 5 || g == 6) { /* float, double: numbers, inf, nan */
+        const char *t = v->text + (v->text[0] == '-' || v->text[0] == '+');
+        return v->kind == PB_VAL_NUMBER ||
+               (v->kind == PB_VAL_ENUM && (strcmp(t, "inf") == 0 || strcmp(t, "nan") == 0));
+    }
+    bool hex = strstr(v->text, "0x") || strstr(v->text, "0X");
+    return v->kind == PB_VAL_NUMBER && (hex || !strpbrk(v->text, ".eE"));
+}
+
 static cn_err_t check_field(ctx_t *c, const pb_type_t *scope, pb_field_t *f) {
+    cn_err_t rc = check_field_type(c, scope, f);
+    if (rc == CN_OK && !default_ok(f))
+        rc = fail_at(c->err, f->line, f->col, "field %s: the default value does not suit type %s",
+                     f->name, f->type);
+    return rc;
+}
+
+static cn_err_t check_field_type(ctx_t *c, const pb_type_t *scope, pb_field_t *f) {
     const char *syntax = c->s->file->syntax;
     if (syntax && strcmp(syntax, "proto3") == 0 && f->label && strcmp(f->label, "required") == 0)
         return fail_at(c->err, f->line, f->col,
