@@ -41,6 +41,12 @@ const char *compat_pb_normalized(const compat_pb_schema_t *s);
  *  A base64 descriptor is also accepted by compat_pb_parse, for the same canonical text. */
 char *compat_pb_serialized(const compat_pb_schema_t *s, cn_error_t *err);
 
+/** @brief The import paths of a .proto text, in order, without resolving anything (for tools
+ *  that find the imported files, like protoc's -I). *out is owned: free each and the array. */
+cn_err_t compat_pb_imports(const char *text, size_t len, char ***out, size_t *n, cn_error_t *err);
+/** @brief Whether an import path is one of the built-in well-known files. */
+bool compat_pb_is_wellknown(const char *path);
+
 /** One difference of Confluent's SchemaDiff. */
 typedef struct compat_pb_diff {
     const char *type; /* static, e.g. "FIELD_ADDED" */

@@ -206,6 +206,31 @@ cn_err_t compat_pb_parse(const char *text, size_t len, const compat_pb_import_t 
     return parse_at(text, len, imports, nimports, 0, &b, out);
 }
 
+cn_err_t compat_pb_imports(const char *text, size_t len, char ***out, size_t *n, cn_error_t *err) {
+    pb_file_t *f = NULL;
+    cn_err_t rc = pb_parse_file(text, len, &f, err);
+    char **v = NULL;
+    if (rc == CN_OK && !(v = calloc(f->nimports + 1, sizeof(*v))))
+        rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    for (size_t i = 0; rc == CN_OK && i < f->nimports; i++)
+        if (!(v[i] = strdup(f->imports[i].path)))
+            rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (rc == CN_OK) {
+        *out = v;
+        *n = f->nimports;
+    } else if (v) {
+        for (size_t i = 0; i < f->nimports; i++)
+            free(v[i]);
+        free(v);
+    }
+    pb_file_free(f);
+    return rc;
+}
+
+bool compat_pb_is_wellknown(const char *path) {
+    return pb_wellknown(path) != NULL;
+}
+
 const char *compat_pb_canonical(const compat_pb_schema_t *s) {
     return s->canonical;
 }
