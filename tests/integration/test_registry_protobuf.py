@@ -174,6 +174,41 @@ def errors(c, r):
     c.eq("empty subject stays absent", r("GET", "/subjects/x-value/versions")[0], 404)
 
 
+def cli(c, srv):
+    """cairn check online and cairn schema register/lookup with .proto files."""
+    import subprocess
+    import tempfile
+    from regtest import BUILD
+    cairn = os.path.join(BUILD, "bin", "cairn")
+    if not os.access(cairn, os.X_OK):
+        return
+    d = tempfile.mkdtemp(prefix="cairn-pb-cli-")
+    bad, good = os.path.join(d, "bad.proto"), os.path.join(d, "good.proto")
+    with open(bad, "w") as f:
+        f.write(ORDER_BAD)
+    with open(good, "w") as f:
+        f.write(ORDER2 + "message Note {\n  string text = 1;\n}\n")
+
+    def run(*args):
+        p = subprocess.run([cairn] + list(args), capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stdout + p.stderr
+    rc, out = run("check", "--registry", srv.url, "--type", "protobuf", "--subject",
+                  "orders-value", bad)
+    c.eq("cairn check online: incompatible", rc, 100)
+    c.true("cairn check online: rule and path", "FIELD_SCALAR_KIND_CHANGED at #/Order/1" in out, out)
+    rc, out = run("check", "--registry", srv.url, "--type", "protobuf", "--subject",
+                  "orders-value", good)
+    c.eq("cairn check online: compatible", rc, 0)
+    rc, out = run("schema", "register", "orders-value", good, "--type", "PROTOBUF",
+                  "--registry", srv.url)
+    c.eq("cairn schema register .proto", rc, 0)
+    rc, out = run("schema", "lookup", "orders-value", good, "--type", "PROTOBUF",
+                  "--registry", srv.url)
+    c.true("cairn schema lookup .proto", rc == 0 and "subject orders-value" in out, out)
+    import shutil
+    shutil.rmtree(d, ignore_errors=True)
+
+
 def restart(c, srv):
     before = request(srv.url, "GET", "/schemas?deleted=true")[1]
     c.eq("clean stop", srv.stop(), 0)
@@ -199,6 +234,7 @@ def main():
         references(c, r)
         descriptors(c, r)
         errors(c, r)
+        cli(c, srv)
         restart(c, srv)
     except Exception as e:  # a crash of the test itself is a failure, with the server log
         c.failed.append("exception: %r" % e)
