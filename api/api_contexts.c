@@ -3,7 +3,7 @@
  * The /contexts resource (registry-api.md §2.8): the context listing and the delete of an
  * empty context. The /contexts/{ctx}/... URL prefix is rewritten in api_server.c.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +32,16 @@ void api_contexts_delete(api_req_t *req, api_resp_t *resp) {
     size_t n = 0;
     reg_subject_t **subs;
     bool empty = true;
+    char qualified[300];
+    cn_error_t err;
     if (!api_require_ready(req, resp))
         return;
+    snprintf(qualified, sizeof(qualified), ":%s%.256s:", req->segs[1][0] == '.' ? "" : ".",
+             req->segs[1]); /* a context name follows the subject rules (42208) */
+    if (reg_subject_check(qualified, true, &err) != CN_OK) {
+        api_error_from(resp, req, &err);
+        return;
+    }
     reg_rdlock(req->reg);
     subs = reg_subjects_sorted(req->reg, &n);
     for (size_t i = 0; subs && i < n && empty; i++) {

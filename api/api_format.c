@@ -5,7 +5,7 @@
  * "serialized" a Protobuf schema as its base64 FileDescriptorProto, any other value the stored
  * text, as Confluent does.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdlib.h>
 

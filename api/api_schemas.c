@@ -3,7 +3,7 @@
  * The /schemas resource group (registry-api.md §2.2): types, the listing, and lookups by id
  * (the consumer's critical path: a read-locked map lookup and one JSON dump).
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * The /subjects resource group (registry-api.md §2.3, §2.4): listing, lookup, register,
  * versions, deletes and references.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

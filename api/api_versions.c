@@ -4,7 +4,7 @@
  * the raw schema, referencedby and version deletes. Registration is in api_subjects.c with the
  * other schema-body endpoints.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "common/cn_props.h"
+#include "common/cn_text.h"
 
 static const char *const level_names[] = {
     [COMPAT_NONE] = "NONE",
@@ -117,12 +118,18 @@ bool reg_subject_in_scope(const char *subject, const char *scope) {
     return same_ctx(&a, &b);
 }
 
+/* Confluent refuses subjects with control characters, Java's Character.isISOControl: U+0000-U+001F
+ * and U+007F-U+009F (confluentinc/schema-registry#2090); names that are not UTF-8 are refused
+ * here too (%C0%AF, %FF%FE), before anything is written. */
 cn_err_t reg_subject_check(const char *subject, bool allow_global_ctx, cn_error_t *err) {
     size_t len = subject ? strlen(subject) : 0;
     const char *bare;
-    bool bad = len == 0 || len > 255;
-    for (size_t i = 0; !bad && i < len; i++)
-        bad = (unsigned char)subject[i] < 0x20 || subject[i] == 0x7f;
+    bool bad = len == 0 || len > 255 || !cn_utf8_valid(subject, len);
+    for (size_t i = 0; !bad && i < len; i++) {
+        unsigned char c = (unsigned char)subject[i];
+        bad = c < 0x20 || c == 0x7f ||
+              (c == 0xc2 && (unsigned char)subject[i + 1] <= 0x9f); /* U+0080-U+009F */
+    }
     if (!bad) {
         bare = reg_name(subject).bare;
         bad = strcmp(bare, "__GLOBAL") == 0 || strcmp(bare, "__EMPTY") == 0;

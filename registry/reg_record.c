@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * The `_schemas` record codec: writes Confluent's canonical key/value bytes and reads every
- * variant of registry-api.md §4.2. Owns no state.
+ * variant of registry-api.md §4.2. Owns no state. Records are read with JSON_ALLOW_NUL: U+0000
+ * may sit in metadata and config values, but a subject, name, keyword or schema text holding it
+ * makes the record unreadable (skipped and logged by the reader) rather than cut short.
  */
 #include "registry/reg_record.h"
 
@@ -248,7 +250,7 @@ static json_t *load_obj(const uint8_t *p, size_t len, cn_error_t *err) {
         cn_error_set(err, CN_ERR_PARSE, "record nested too deeply");
         return NULL;
     }
-    j = json_loadb((const char *)p, len, JSON_REJECT_DUPLICATES, &jerr);
+    j = json_loadb((const char *)p, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     /* jansson says out_of_memory in most places, and nothing at all where its lexer's first
      * buffer could not be allocated: every syntax error comes with a message. */
     if (!j && (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')) {
@@ -276,12 +278,23 @@ static bool get_i32(const json_t *o, const char *k, int32_t *out) {
     return true;
 }
 
-/* A copy of the string member k into *out (NULL when absent or not a string); false only
- * when there was no memory for the copy. */
+/* Whether o[k] is a string with U+0000 in it. */
+static bool nul_in(const json_t *o, const char *k) {
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) && strlen(json_string_value(v)) != json_string_length(v);
+}
+
+/* A copy of the string member k into *out (NULL when absent, not a string or holding U+0000,
+ * which is never cut short); false only when there was no memory for the copy. */
 static bool get_strdup(const json_t *o, const char *k, char **out) {
     json_t *v = json_object_get(o, k);
-    *out = json_is_string(v) ? strdup(json_string_value(v)) : NULL;
-    return !json_is_string(v) || *out;
+    bool text = json_is_string(v) && !nul_in(o, k);
+    *out = text ? strdup(json_string_value(v)) : NULL;
+    return !text || *out;
+}
+
+static cn_err_t nul_error(cn_error_t *err, const char *k) {
+    return cn_error_set(err, CN_ERR_PARSE, "record %s contains U+0000", k);
 }
 
 static cn_err_t no_memory(cn_error_t *err) {
@@ -300,6 +313,8 @@ static cn_err_t key_fields(const json_t *o, reg_key_t *key, cn_error_t *err) {
     json_t *seq = json_object_get(o, "seq");
     if (subj && !json_is_null(subj) && !json_is_string(subj))
         return cn_error_set(err, CN_ERR_PARSE, "key subject is not a string");
+    if (nul_in(o, "subject"))
+        return nul_error(err, "key subject");
     if (!get_strdup(o, "subject", &key->subject))
         return no_memory(err);
     if (key->type == REG_KEY_SCHEMA && (!key->subject || !get_i32(o, "version", &key->version)))
@@ -332,6 +347,8 @@ cn_err_t reg_key_decode(const uint8_t *p, size_t len, reg_key_t *key, cn_error_t
     kt = json_object_get(o, "keytype");
     if (!json_is_string(kt))
         rc = cn_error_set(err, CN_ERR_PARSE, "key without keytype");
+    else if (nul_in(o, "keytype"))
+        rc = nul_error(err, "keytype");
     else if ((key->type = keytype_of(json_string_value(kt))) == REG_KEY_UNKNOWN)
         rc = CN_OK;
     else if (!get_i32(o, "magic", &key->magic))
@@ -398,6 +415,8 @@ static cn_err_t schema_value_decode(const reg_key_t *key, const json_t *o, reg_s
                                     cn_error_t *err) {
     json_t *type = json_object_get(o, "schemaType");
     json_t *del = json_object_get(o, "deleted");
+    if (nul_in(o, "subject") || nul_in(o, "schema") || nul_in(o, "schemaType"))
+        return nul_error(err, "subject, schema or schemaType");
     if (!get_strdup(o, "subject", &sv->subject) ||
         (!sv->subject && !(sv->subject = strdup(key->subject))))
         return no_memory(err);
@@ -429,12 +448,16 @@ static cn_err_t value_fields(const reg_key_t *key, const json_t *o, reg_value_t 
     case REG_KEY_SCHEMA:
         return schema_value_decode(key, o, &val->schema, err);
     case REG_KEY_CONFIG:
+        if (nul_in(o, "compatibilityLevel"))
+            return nul_error(err, "compatibilityLevel");
         if (!(val->config = json_deep_copy(o)))
             return no_memory(err);
         json_object_del(val->config, "subject");
         return CN_OK;
     case REG_KEY_MODE:
         mode = json_object_get(o, "mode");
+        if (nul_in(o, "mode"))
+            return nul_error(err, "mode");
         if (!json_is_string(mode) || json_string_length(mode) >= sizeof(val->mode))
             return cn_error_set(err, CN_ERR_PARSE, "MODE value without mode");
         snprintf(val->mode, sizeof(val->mode), "%s", json_string_value(mode));
@@ -444,6 +467,8 @@ static cn_err_t value_fields(const reg_key_t *key, const json_t *o, reg_value_t 
             return cn_error_set(err, CN_ERR_PARSE, "DELETE_SUBJECT value without version");
         __attribute__((fallthrough)); /* and the subject */
     case REG_KEY_CLEAR_SUBJECT:
+        if (nul_in(o, "subject"))
+            return nul_error(err, "subject");
         if (!get_strdup(o, "subject", &val->subject) ||
             (!val->subject && key->subject && !(val->subject = strdup(key->subject))))
             return no_memory(err);
