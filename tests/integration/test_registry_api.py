@@ -148,7 +148,7 @@ def run(c, base):
     c.true("metadata version", st == 200 and "version" in body, body)
     st, body = r("GET", "/v1/metadata/id")
     c.true("metadata id", st == 200 and "scope" in body, body)
-    c.eq("types", r("GET", "/schemas/types"), (200, ["AVRO"]))
+    c.eq("types", r("GET", "/schemas/types"), (200, ["PROTOBUF", "AVRO"]))
 
     # register, identity, canonical text (§3.1, §9.2, §9.4)
     c.eq("register", r("POST", "/subjects/orders-value/versions?normalize=false",
