@@ -105,9 +105,10 @@ static void bench_parse(void) {
         free(copy);
     }
     stamp_t base = since(t0, iters);
-    printf("protobuf parse+resolve+canonicalize %d-line .proto (%zu KB): %.3f ms wall, %.3f ms cpu; "
-           "baseline read+tokenize (%zu tokens) %.3f ms wall, %.3f ms cpu; ratio %.2f\n",
-           lines, len / 1024, ours.wall, ours.cpu, ntok, base.wall, base.cpu, ours.cpu / base.cpu);
+    printf(
+        "protobuf parse+resolve+canonicalize %d-line .proto (%zu KB): %.3f ms wall, %.3f ms cpu; "
+        "baseline read+tokenize (%zu tokens) %.3f ms wall, %.3f ms cpu; ratio %.2f\n",
+        lines, len / 1024, ours.wall, ours.cpu, ntok, base.wall, base.cpu, ours.cpu / base.cpu);
     free(text);
 }
 

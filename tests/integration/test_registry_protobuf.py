@@ -205,6 +205,34 @@ def cli(c, srv):
     rc, out = run("schema", "lookup", "orders-value", good, "--type", "PROTOBUF",
                   "--registry", srv.url)
     c.true("cairn schema lookup .proto", rc == 0 and "subject orders-value" in out, out)
+    # -I: the imports registered first, under their import paths, then the file with references
+    os.makedirs(os.path.join(d, "inc", "geo"))
+    with open(os.path.join(d, "inc", "geo", "point.proto"), "w") as f:
+        f.write('syntax = "proto3";\npackage geo;\nmessage Point {\n  double lat = 1;\n}\n')
+    with open(os.path.join(d, "inc", "geo", "area.proto"), "w") as f:
+        f.write('syntax = "proto3";\npackage geo;\nimport "geo/point.proto";\n'
+                'message Area {\n  repeated Point corners = 1;\n}\n')
+    shop = os.path.join(d, "shop.proto")
+    with open(shop, "w") as f:
+        f.write('syntax = "proto3";\nimport "geo/area.proto";\nimport "google/protobuf/any.proto";\n'
+                'message Shop {\n  geo.Area area = 1;\n  google.protobuf.Any extra = 2;\n}\n')
+    rc, first = run("schema", "register", "shop-value", shop, "--type", "PROTOBUF", "-I",
+                    os.path.join(d, "inc"), "--registry", srv.url)
+    c.eq("register with -I", rc, 0)
+    st, body = request(srv.url, "GET", "/subjects/shop-value/versions/1")
+    c.eq("references of the registered file", body.get("references"),
+         [{"name": "geo/area.proto", "subject": "geo/area.proto", "version": 1}])
+    st, body = request(srv.url, "GET", "/subjects/geo%2Farea.proto/versions/1")
+    c.eq("imports registered depth first", body.get("references"),
+         [{"name": "geo/point.proto", "subject": "geo/point.proto", "version": 1}])
+    c.eq("well-known imports not registered",
+         request(srv.url, "GET", "/subjects/google%2Fprotobuf%2Fany.proto/versions")[0], 404)
+    rc, out = run("schema", "register", "shop-value", shop, "--type", "PROTOBUF", "-I",
+                  os.path.join(d, "inc"), "--registry", srv.url)
+    c.eq("register with -I again: same id", (rc, out.strip()), (0, first.strip()))
+    rc, out = run("schema", "register", "shop-value", shop, "--type", "PROTOBUF", "-I",
+                  os.path.join(d, "nowhere"), "--registry", srv.url)
+    c.true("missing import with -I", rc == 1 and "geo/area.proto" in out, out)
     import shutil
     shutil.rmtree(d, ignore_errors=True)
 
