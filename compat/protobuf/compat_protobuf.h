@@ -31,6 +31,13 @@ typedef struct compat_pb_import {
  *  "line L:C: what", CN_ERR_TOO_DEEP, CN_ERR_NO_MEMORY. */
 cn_err_t compat_pb_parse(const char *text, size_t len, const compat_pb_import_t *imports,
                          size_t nimports, compat_pb_schema_t **out, cn_error_t *err);
+/** Flag of compat_pb_parse_ex: a stored schema (replayed, maybe written by an older Confluent):
+ *  names must still resolve, but protoc's other rules (defaults, enum values, proto3 labels,
+ *  map keys, duplicate numbers) are not enforced. */
+#define COMPAT_PB_LENIENT 1u
+cn_err_t compat_pb_parse_ex(const char *text, size_t len, const compat_pb_import_t *imports,
+                            size_t nimports, unsigned flags, compat_pb_schema_t **out,
+                            cn_error_t *err);
 void compat_pb_schema_free(compat_pb_schema_t *s);
 /** @brief Confluent's canonicalString (ProtobufSchemaUtils.toString). Borrowed. */
 const char *compat_pb_canonical(const compat_pb_schema_t *s);

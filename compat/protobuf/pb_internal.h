@@ -294,6 +294,7 @@ struct compat_pb_schema {
     pb_dep_t *deps; /* owned: references in their order, then the built-ins used */
     size_t ndeps;
     cn_map_t *syms; /* fqn -> pb_sym_t (owned by the map) over the file and every import */
+    bool lenient;   /* COMPAT_PB_LENIENT: resolution only */
     char *canonical;
     char *normalized;
 };

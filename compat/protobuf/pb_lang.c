@@ -26,7 +26,8 @@ static cn_err_t pb_lang_parse(const compat_lang_input_t *in, void **model_out, c
                                        .subject = in->refs[i].subject,
                                        .version = in->refs[i].version,
                                        .schema = in->imports[i]};
-    rc = compat_pb_parse(in->text, in->len, imps, in->nrefs, &s, err);
+    rc = compat_pb_parse_ex(in->text, in->len, imps, in->nrefs, in->lenient ? COMPAT_PB_LENIENT : 0,
+                            &s, err);
     free(imps);
     if (rc != CN_OK)
         return rc;

@@ -207,20 +207,20 @@ static bool default_ok(const pb_field_t *f) {
 
 static cn_err_t check_field(ctx_t *c, const pb_type_t *scope, pb_field_t *f) {
     cn_err_t rc = check_field_type(c, scope, f);
-    if (rc == CN_OK && !default_ok(f))
+    if (rc == CN_OK && !c->s->lenient && !default_ok(f))
         rc = fail_at(c->err, f->line, f->col, "field %s: the default value does not suit type %s",
                      f->name, f->type);
     return rc;
 }
 
 static cn_err_t check_field_type(ctx_t *c, const pb_type_t *scope, pb_field_t *f) {
-    const char *syntax = c->s->file->syntax;
+    const char *syntax = c->s->lenient ? NULL : c->s->file->syntax;
     if (syntax && strcmp(syntax, "proto3") == 0 && f->label && strcmp(f->label, "required") == 0)
         return fail_at(c->err, f->line, f->col,
                        "field %s: required fields are not allowed in proto3%s", f->name, NULL);
     if (f->map_key) {
         int g = pb_scalar_group(f->map_key);
-        if (g < 0 || g == 5 || g == 6 || strcmp(f->map_key, "bytes") == 0)
+        if (!c->s->lenient && (g < 0 || g == 5 || g == 6 || strcmp(f->map_key, "bytes") == 0))
             return fail_at(c->err, f->line, f->col, "map field %s: key type %s is not allowed",
                            f->name, f->map_key);
         if (f->label)
@@ -315,6 +315,8 @@ static int const_cmp(const void *x, const void *y) {
 static cn_err_t check_enum(ctx_t *c, const pb_type_t *e) {
     const char *syntax = c->s->file->syntax;
     cn_err_t rc = CN_OK;
+    if (c->s->lenient)
+        return CN_OK;
     if (syntax && strcmp(syntax, "proto3") == 0 && e->consts[0].value != 0)
         return fail_at(c->err, e->line, e->col, "enum %s: the first value must be zero in proto3%s",
                        e->fqn, NULL);
@@ -352,7 +354,7 @@ static cn_err_t check_type(ctx_t *c, pb_type_t *m) {
     cn_err_t rc;
     if (m->is_enum)
         return check_enum(c, m);
-    rc = check_unique(c, m);
+    rc = c->s->lenient ? CN_OK : check_unique(c, m);
     for (size_t i = 0; rc == CN_OK && i < m->nfields; i++)
         rc = check_field(c, m, m->fields[i]);
     for (size_t o = 0; rc == CN_OK && o < m->noneofs; o++)

@@ -13,6 +13,7 @@
 
 typedef struct build {
     int files; /* files parsed for this schema so far */
+    bool lenient;
     cn_error_t *err;
 } build_t;
 
@@ -144,6 +145,7 @@ static cn_err_t parse_at(const char *text, size_t len, const compat_pb_import_t 
     }
     memcpy(s->src, text, len);
     s->src[len] = '\0';
+    s->lenient = b->lenient;
     s->srclen = len;
     rc = pb_parse_file(text, len, &s->file, b->err);
     if (rc == CN_OK)
@@ -163,10 +165,11 @@ static cn_err_t parse_at(const char *text, size_t len, const compat_pb_import_t 
 /* A base64 FileDescriptorProto: its .proto text with names as a person writes them, parsed
  * again so that the model, its stored text and its clones all come from that text. */
 static cn_err_t parse_descriptor(const char *text, size_t len, const compat_pb_import_t *imports,
-                                 size_t nimports, compat_pb_schema_t **out, cn_error_t *err) {
+                                 size_t nimports, bool lenient, compat_pb_schema_t **out,
+                                 cn_error_t *err) {
     char *t1 = NULL, *t2 = NULL;
     compat_pb_schema_t *s1 = NULL;
-    build_t b = {.err = err};
+    build_t b = {.err = err, .lenient = lenient};
     cn_err_t rc = pb_desc_to_text(text, len, &t1, err);
     if (rc == CN_OK)
         rc = parse_at(t1, strlen(t1), imports, nimports, 0, &b, &s1);
@@ -192,7 +195,13 @@ static cn_err_t parse_descriptor(const char *text, size_t len, const compat_pb_i
 
 cn_err_t compat_pb_parse(const char *text, size_t len, const compat_pb_import_t *imports,
                          size_t nimports, compat_pb_schema_t **out, cn_error_t *err) {
-    build_t b = {.err = err};
+    return compat_pb_parse_ex(text, len, imports, nimports, 0, out, err);
+}
+
+cn_err_t compat_pb_parse_ex(const char *text, size_t len, const compat_pb_import_t *imports,
+                            size_t nimports, unsigned flags, compat_pb_schema_t **out,
+                            cn_error_t *err) {
+    build_t b = {.err = err, .lenient = (flags & COMPAT_PB_LENIENT) != 0};
     if (!text || !out || (nimports && !imports))
         return cn_error_set(err, CN_ERR_INVALID_ARGUMENT, NULL);
     size_t a = 0, z = len; /* a descriptor may come with surrounding blanks */
@@ -202,7 +211,7 @@ cn_err_t compat_pb_parse(const char *text, size_t len, const compat_pb_import_t 
                      text[z - 1] == '\t'))
         z--;
     if (pb_is_base64(text + a, z - a))
-        return parse_descriptor(text + a, z - a, imports, nimports, out, err);
+        return parse_descriptor(text + a, z - a, imports, nimports, b.lenient, out, err);
     return parse_at(text, len, imports, nimports, 0, &b, out);
 }
 

@@ -189,11 +189,30 @@ static void test_damaged(void **state) {
     }
 }
 
+/* A stored schema (replay) is read leniently: only names must resolve. */
+static void test_lenient(void **state) {
+    static const char text[] =
+        "syntax = \"proto3\";\nenum E { ONE = 1; }\n"
+        "message M { required int32 a = 1; int64 b = 1 [default = \"x\"]; }\n";
+    compat_pb_schema_t *s = NULL;
+    cn_error_t err = {0};
+    (void)state;
+    assert_int_not_equal(compat_pb_parse(text, sizeof(text) - 1, NULL, 0, &s, &err), CN_OK);
+    assert_int_equal(
+        compat_pb_parse_ex(text, sizeof(text) - 1, NULL, 0, COMPAT_PB_LENIENT, &s, &err), CN_OK);
+    compat_pb_schema_free(s);
+    static const char unresolved[] = "syntax = \"proto3\";\nmessage M { Nope n = 1; }\n";
+    assert_int_not_equal(compat_pb_parse_ex(unresolved, sizeof(unresolved) - 1, NULL, 0,
+                                            COMPAT_PB_LENIENT, &s, &err),
+                         CN_OK);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hundred_thousand), cmocka_unit_test(test_ten_megabytes),
         cmocka_unit_test(test_bad_bytes),        cmocka_unit_test(test_deep),
         cmocka_unit_test(test_import_chain),     cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_lenient),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
