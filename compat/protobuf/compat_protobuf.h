@@ -41,8 +41,9 @@ cn_err_t compat_pb_parse_ex(const char *text, size_t len, const compat_pb_import
 void compat_pb_schema_free(compat_pb_schema_t *s);
 /** @brief Confluent's canonicalString (ProtobufSchemaUtils.toString). Borrowed. */
 const char *compat_pb_canonical(const compat_pb_schema_t *s);
-/** @brief The normalize=true form. Borrowed. */
-const char *compat_pb_normalized(const compat_pb_schema_t *s);
+/** @brief The normalize=true form (ProtobufSchema.normalize: the normalized print, parsed
+ *  again and printed), computed on first use; NULL on error (err). Borrowed. */
+const char *compat_pb_normalized(compat_pb_schema_t *s, cn_error_t *err);
 
 /** @brief format=serialized: the schema as a base64 FileDescriptorProto (owned; NULL on memory).
  *  A base64 descriptor is also accepted by compat_pb_parse, for the same canonical text. */

@@ -322,6 +322,13 @@ static msg_d *message(en_t *e, const pb_type_t *m) {
     mo->has_map_entry = opt_true(&m->opts, "map_entry", &mo->map_entry);
     if (mo->has_deprecated || mo->has_map_entry)
         md->options = mo;
+    /* declared nested types first: map entries come after them, as Confluent builds them */
+    for (size_t i = 0; i < m->nnested; i++) {
+        if (m->nested[i]->is_enum)
+            PUSHP(e, md->enum_type, md->n_enum_type, enumeration(e, m->nested[i]));
+        else
+            PUSHP(e, md->nested_type, md->n_nested_type, message(e, m->nested[i]));
+    }
     for (size_t i = 0; i < m->nfields; i++)
         PUSHP(e, md->field, md->n_field, any_field(e, m, m->fields[i], md));
     groups(e, m, m->groups, m->ngroups, md, -1);
@@ -329,12 +336,6 @@ static msg_d *message(en_t *e, const pb_type_t *m) {
     for (size_t o = 0; o < m->noneofs; o++)
         groups(e, m, m->oneofs[o].groups, m->oneofs[o].ngroups, md, (int)o);
     synthetic_oneofs(e, md);
-    for (size_t i = 0; i < m->nnested; i++) {
-        if (m->nested[i]->is_enum)
-            PUSHP(e, md->enum_type, md->n_enum_type, enumeration(e, m->nested[i]));
-        else
-            PUSHP(e, md->nested_type, md->n_nested_type, message(e, m->nested[i]));
-    }
     ranges(e, m, md);
     add_extends(e, m->extends, m->nextends, &md->extension, &md->n_extension);
     return md;

@@ -31,10 +31,10 @@ static cn_err_t pb_lang_parse(const compat_lang_input_t *in, void **model_out, c
     free(imps);
     if (rc != CN_OK)
         return rc;
-    *canonical_out = strdup(in->normalize ? compat_pb_normalized(s) : compat_pb_canonical(s));
-    if (!*canonical_out) {
+    const char *text = in->normalize ? compat_pb_normalized(s, err) : compat_pb_canonical(s);
+    if (!text || !(*canonical_out = strdup(text))) {
         compat_pb_schema_free(s);
-        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        return text || !err ? cn_error_set(err, CN_ERR_NO_MEMORY, NULL) : err->code;
     }
     *model_out = s;
     return CN_OK;

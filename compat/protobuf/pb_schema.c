@@ -38,18 +38,14 @@ void compat_pb_schema_free(compat_pb_schema_t *s) {
 }
 
 /* A private copy of an import: its text parsed again with copies of its own imports. */
+static compat_pb_import_t *refs_of(const compat_pb_schema_t *s, size_t *n);
+
 static cn_err_t clone(const compat_pb_schema_t *src, int depth, build_t *b,
                       compat_pb_schema_t **out) {
     size_t n = 0;
-    compat_pb_import_t *imps = calloc(src->ndeps ? src->ndeps : 1, sizeof(*imps));
+    compat_pb_import_t *imps = refs_of(src, &n);
     if (!imps)
         return cn_error_set(b->err, CN_ERR_NO_MEMORY, NULL);
-    for (size_t i = 0; i < src->ndeps; i++)
-        if (!src->deps[i].builtin)
-            imps[n++] = (compat_pb_import_t){.name = src->deps[i].name,
-                                             .subject = src->deps[i].subject,
-                                             .version = src->deps[i].version,
-                                             .schema = src->deps[i].schema};
     cn_err_t rc = parse_at(src->src, src->srclen, imps, n, depth, b, out);
     free(imps);
     return rc;
@@ -112,21 +108,19 @@ static cn_err_t load_imports(compat_pb_schema_t *s, const compat_pb_import_t *im
     return rc;
 }
 
-static cn_err_t print_texts(compat_pb_schema_t *s, cn_error_t *err) {
+static char *print_text(const compat_pb_schema_t *s, bool normalize) {
     cn_buf_t b;
-    for (int norm = 0; norm < 2; norm++) {
-        cn_buf_init(&b, CN_BUF_NO_LIMIT);
-        if (pb_print(s, norm, &b) != CN_OK || !cn_buf_cstr(&b)) {
-            cn_buf_fini(&b);
-            return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-        }
-        char *t = (char *)cn_buf_steal(&b, NULL);
-        cn_buf_fini(&b);
-        if (norm)
-            s->normalized = t;
-        else
-            s->canonical = t;
-    }
+    char *t = NULL;
+    cn_buf_init(&b, CN_BUF_NO_LIMIT);
+    if (pb_print(s, normalize, &b) == CN_OK && cn_buf_cstr(&b))
+        t = (char *)cn_buf_steal(&b, NULL);
+    cn_buf_fini(&b);
+    return t;
+}
+
+static cn_err_t print_texts(compat_pb_schema_t *s, cn_error_t *err) {
+    if (!(s->canonical = print_text(s, false)))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     return CN_OK;
 }
 
@@ -244,6 +238,38 @@ const char *compat_pb_canonical(const compat_pb_schema_t *s) {
     return s->canonical;
 }
 
-const char *compat_pb_normalized(const compat_pb_schema_t *s) {
+/* The schema's references again, for parsing a text of it (builtins come back by themselves). */
+static compat_pb_import_t *refs_of(const compat_pb_schema_t *s, size_t *n) {
+    compat_pb_import_t *imps = calloc(s->ndeps + 1, sizeof(*imps));
+    *n = 0;
+    for (size_t i = 0; imps && i < s->ndeps; i++)
+        if (!s->deps[i].builtin)
+            imps[(*n)++] = (compat_pb_import_t){.name = s->deps[i].name,
+                                                .subject = s->deps[i].subject,
+                                                .version = s->deps[i].version,
+                                                .schema = s->deps[i].schema};
+    return imps;
+}
+
+const char *compat_pb_normalized(compat_pb_schema_t *s, cn_error_t *err) {
+    char *text;
+    size_t n;
+    compat_pb_import_t *imps;
+    compat_pb_schema_t *again = NULL;
+    build_t b = {.err = err, .lenient = s->lenient};
+    if (s->normalized)
+        return s->normalized;
+    if (!(text = print_text(s, true)) || !(imps = refs_of(s, &n))) {
+        free(text);
+        cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        return NULL;
+    }
+    if (parse_at(text, strlen(text), imps, n, 0, &b, &again) == CN_OK) {
+        s->normalized = again->canonical;
+        again->canonical = NULL;
+    }
+    compat_pb_schema_free(again);
+    free(imps);
+    free(text);
     return s->normalized;
 }

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cn_error_t err;
     if (compat_pb_parse((const char *)data, size, NULL, 0, &s, &err) != CN_OK)
         return 0;
-    n = again(compat_pb_normalized(s));
+    n = again(compat_pb_normalized(s, &err));
     char *ser = compat_pb_serialized(s, &err);
     d = again(ser);
     if (compat_pb_compare(s, s, &diffs, &err) == CN_OK && diffs.n != 0)
