@@ -108,9 +108,8 @@ static int walk_import(walk_t *w, const char *name, json_t *refs_out, int depth)
         json_object_set_new(w->done, name, json_integer(version));
     }
     version = (int)json_integer_value(json_object_get(w->done, name));
-    json_array_append_new(refs_out,
-                          json_pack("{s:s,s:s,s:i}", "name", name, "subject", name, "version",
-                                    version));
+    json_array_append_new(
+        refs_out, json_pack("{s:s,s:s,s:i}", "name", name, "subject", name, "version", version));
     return 0;
 }
 
