@@ -297,6 +297,8 @@ struct compat_pb_schema {
     bool lenient;   /* COMPAT_PB_LENIENT: resolution only */
     char *canonical;
     char *normalized;
+    char *as_subject; /* the reference subject it is imported as (ref_subject of its file) */
+    int shared;       /* further owners within one schema's import graph (a diamond) */
 };
 
 /** The symbol a type name used in scope (a message, or NULL for file level) resolves to. */

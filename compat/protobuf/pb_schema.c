@@ -3,19 +3,55 @@
  * One Protobuf schema: its parsed file, its imports (schema references by import path, then the
  * built-in well-known files for imports no reference names), the symbol table over all of them,
  * and its canonical and normalized texts. A schema owns private copies of its imports (parsed
- * again from their texts), so the caller's import models are borrowed only for the call; the
- * number of files one schema reaches and the depth of its import chain are bounded.
+ * again from their texts), so the caller's import models are borrowed only for the call. A
+ * file imported along several paths (a diamond) is copied once per schema and shared within
+ * it; the number of files one schema reaches and the depth of its import chain are bounded.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "compat/protobuf/pb_internal.h"
 
+/* One import already copied for this schema: the schema it was copied from (NULL for a
+ * built-in) and how it is referenced. */
+typedef struct memo {
+    const compat_pb_schema_t *orig;
+    const char *subject;
+    int32_t version;
+    compat_pb_schema_t *copy;
+} memo_t;
+
 typedef struct build {
     int files; /* files parsed for this schema so far */
     bool lenient;
     cn_error_t *err;
+    memo_t memo[PB_MAX_FILES];
+    size_t nmemo;
 } build_t;
+
+/* The same import: one reference (subject, version) to one text (copies of one schema made
+ * along different paths are different objects with the same text). */
+static bool same_text(const compat_pb_schema_t *a, const compat_pb_schema_t *b) {
+    if (!a || !b)
+        return a == b;
+    return a->srclen == b->srclen && memcmp(a->src, b->src, a->srclen) == 0;
+}
+
+static compat_pb_schema_t *memo_get(build_t *b, const compat_pb_schema_t *orig, const char *subject,
+                                    int32_t version) {
+    for (size_t i = 0; i < b->nmemo; i++)
+        if (b->memo[i].version == version && strcmp(b->memo[i].subject, subject) == 0 &&
+            same_text(b->memo[i].orig, orig)) {
+            b->memo[i].copy->shared++;
+            return b->memo[i].copy;
+        }
+    return NULL;
+}
+
+static void memo_put(build_t *b, const compat_pb_schema_t *orig, compat_pb_schema_t *copy) {
+    if (b->nmemo < PB_MAX_FILES)
+        b->memo[b->nmemo++] = (memo_t){orig, copy->as_subject, copy->file->ref_version, copy};
+}
 
 static cn_err_t parse_at(const char *text, size_t len, const compat_pb_import_t *imps, size_t n,
                          int depth, build_t *b, compat_pb_schema_t **out);
@@ -23,6 +59,10 @@ static cn_err_t parse_at(const char *text, size_t len, const compat_pb_import_t 
 void compat_pb_schema_free(compat_pb_schema_t *s) {
     if (!s)
         return;
+    if (s->shared > 0) {
+        s->shared--;
+        return;
+    }
     for (size_t i = 0; i < s->ndeps; i++) {
         free(s->deps[i].name);
         free(s->deps[i].subject);
@@ -34,6 +74,7 @@ void compat_pb_schema_free(compat_pb_schema_t *s) {
     free(s->src);
     free(s->canonical);
     free(s->normalized);
+    free(s->as_subject);
     free(s);
 }
 
@@ -62,8 +103,12 @@ static cn_err_t add_dep(compat_pb_schema_t *s, const char *name, const char *sub
     s->ndeps++;
     if (!d->name || !d->subject)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    dep->file->ref_subject = d->subject;
-    dep->file->ref_version = version;
+    if (!dep->as_subject) { /* a shared copy keeps the reference it was made for */
+        if (!(dep->as_subject = strdup(subject)))
+            return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        dep->file->ref_subject = dep->as_subject;
+        dep->file->ref_version = version;
+    }
     return CN_OK;
 }
 
@@ -83,12 +128,16 @@ static cn_err_t load_imports(compat_pb_schema_t *s, const compat_pb_import_t *im
         return cn_error_set(b->err, CN_ERR_NO_MEMORY, NULL);
     for (size_t i = 0; rc == CN_OK && i < n; i++) {
         compat_pb_schema_t *dep = NULL;
+        const char *subject = imps[i].subject ? imps[i].subject : "";
         if (!imps[i].schema || !imps[i].name)
             return cn_error_set(b->err, CN_ERR_INVALID_SCHEMA, "reference %zu has no schema", i);
-        rc = clone(imps[i].schema, depth + 1, b, &dep);
+        if (!(dep = memo_get(b, imps[i].schema, subject, imps[i].version)))
+            rc = clone(imps[i].schema, depth + 1, b, &dep);
+        bool fresh = rc == CN_OK && !dep->as_subject;
         if (rc == CN_OK)
-            rc = add_dep(s, imps[i].name, imps[i].subject ? imps[i].subject : "", imps[i].version,
-                         false, dep, b->err);
+            rc = add_dep(s, imps[i].name, subject, imps[i].version, false, dep, b->err);
+        if (rc == CN_OK && fresh)
+            memo_put(b, imps[i].schema, dep);
     }
     for (size_t i = 0; rc == CN_OK && i < f->nimports; i++) {
         const pb_import_t *im = &f->imports[i];
@@ -101,9 +150,13 @@ static cn_err_t load_imports(compat_pb_schema_t *s, const compat_pb_import_t *im
                                 "line %d:%d: import \"%s\" is neither a schema reference nor a "
                                 "well-known file",
                                 im->line, im->col, im->path);
-        rc = parse_at(text, strlen(text), NULL, 0, depth + 1, b, &dep);
+        if (!(dep = memo_get(b, NULL, im->path, 0)))
+            rc = parse_at(text, strlen(text), NULL, 0, depth + 1, b, &dep);
+        bool fresh = rc == CN_OK && !dep->as_subject;
         if (rc == CN_OK)
             rc = add_dep(s, im->path, im->path, 0, true, dep, b->err);
+        if (rc == CN_OK && fresh)
+            memo_put(b, NULL, dep);
     }
     return rc;
 }
@@ -179,6 +232,7 @@ static cn_err_t parse_descriptor(const char *text, size_t len, const compat_pb_i
     }
     if (rc == CN_OK) {
         b.files = 0;
+        b.nmemo = 0;
         rc = parse_at(t2, strlen(t2), imports, nimports, 0, &b, out);
     }
     compat_pb_schema_free(s1);

@@ -189,6 +189,45 @@ static void test_damaged(void **state) {
     }
 }
 
+/* A lattice of imports: each layer's two files import both files of the layer below. Copies
+ * are shared within a schema, so 2^20 paths cost 40 files, and freeing frees each once. */
+static void test_import_lattice(void **state) {
+    enum { LAYERS = 20 };
+    compat_pb_schema_t *layer[LAYERS][2] = {{0}};
+    char names[LAYERS][2][32];
+    cn_error_t err = {0};
+    (void)state;
+    for (int k = 0; k < LAYERS; k++)
+        for (int j = 0; j < 2; j++) {
+            char text[512];
+            compat_pb_import_t imps[2];
+            size_t n = 0;
+            snprintf(names[k][j], sizeof(names[k][j]), "l%d_%d.proto", k, j);
+            if (k == 0) {
+                snprintf(text, sizeof(text), "syntax = \"proto3\";\npackage p;\nmessage L0_%d {}\n",
+                         j);
+            } else {
+                snprintf(text, sizeof(text),
+                         "syntax = \"proto3\";\npackage p;\nimport \"%s\";\nimport \"%s\";\n"
+                         "message L%d_%d { L%d_0 a = 1; L%d_1 b = 2; }\n",
+                         names[k - 1][0], names[k - 1][1], k, j, k - 1, k - 1);
+                for (int i = 0; i < 2; i++)
+                    imps[n++] =
+                        (compat_pb_import_t){names[k - 1][i], names[k - 1][i], 1, layer[k - 1][i]};
+            }
+            if (compat_pb_parse(text, strlen(text), imps, n, &layer[k][j], &err) != CN_OK)
+                fail_msg("layer %d: %s", k, err.msg);
+        }
+    compat_pb_diffs_t d = {0};
+    assert_int_equal(compat_pb_compare(layer[LAYERS - 1][0], layer[LAYERS - 1][1], &d, &err),
+                     CN_OK);
+    assert_int_equal(d.n, 2); /* L19_0 removed, L19_1 added */
+    compat_pb_diffs_fini(&d);
+    for (int k = 0; k < LAYERS; k++)
+        for (int j = 0; j < 2; j++)
+            compat_pb_schema_free(layer[k][j]);
+}
+
 /* A stored schema (replay) is read leniently: only names must resolve. */
 static void test_lenient(void **state) {
     static const char text[] =
@@ -212,7 +251,7 @@ int main(void) {
         cmocka_unit_test(test_hundred_thousand), cmocka_unit_test(test_ten_megabytes),
         cmocka_unit_test(test_bad_bytes),        cmocka_unit_test(test_deep),
         cmocka_unit_test(test_import_chain),     cmocka_unit_test(test_damaged),
-        cmocka_unit_test(test_lenient),
+        cmocka_unit_test(test_lenient),          cmocka_unit_test(test_import_lattice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
