@@ -4,7 +4,8 @@
  * Registry's protobuf-provider, which re-prints Square Wire's ProtoFileElement): syntax,
  * package, imports, file options, messages then enums, extends, services; two-space
  * indentation, every section of a block after a blank line, comments dropped, default and
- * json_name printed as the last field options. With normalize (ProtobufSchema.normalize):
+ * json_name printed as the last field options. With normalize (ProtobufSchema.normalize, the
+ * same printer with its normalize flag):
  * imports and options sorted, fields by number, oneofs by first member, enum constants by
  * value, reserved ranges one per statement, type names fully qualified, map entries as maps.
  * Message order never changes: Confluent's message indexes refer to it.

@@ -428,7 +428,7 @@ cn_err_t pb_print(const compat_pb_schema_t *s, bool normalize, cn_buf_t *b) {
     pr_t p = {.s = s, .norm = normalize};
     if (f->edition)
         cn_buf_printf(b, "edition = \"%s\";\n", f->edition);
-    else if (f->syntax && !(normalize && strcmp(f->syntax, "proto2") == 0))
+    else if (f->syntax)
         cn_buf_printf(b, "syntax = \"%s\";\n", f->syntax);
     if (f->package)
         cn_buf_printf(b, "package %s;\n", f->package);
