@@ -298,6 +298,7 @@ struct compat_pb_schema {
     char *canonical;
     char *normalized;
     char *as_subject; /* the reference subject it is imported as (ref_subject of its file) */
+    bool src_static;  /* src is a built-in's static text, not owned */
     int shared;       /* further owners within one schema's import graph (a diamond) */
 };
 
@@ -317,6 +318,8 @@ void pb_shorten_names(compat_pb_schema_t *s);
 
 /** The built-in text of a well-known import path, or NULL. */
 const char *pb_wellknown(const char *path);
+/** text itself when it is one of the built-in texts (static storage), else NULL. */
+const char *pb_wellknown_text_of(const char *text);
 
 cn_err_t pb_print(const compat_pb_schema_t *s, bool normalize, cn_buf_t *b);
 /* pb_print.c: the pieces pb_print_file.c assembles. */

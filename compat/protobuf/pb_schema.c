@@ -71,7 +71,8 @@ void compat_pb_schema_free(compat_pb_schema_t *s) {
     free(s->deps);
     cn_map_free(s->syms);
     pb_file_free(s->file);
-    free(s->src);
+    if (!s->src_static)
+        free(s->src);
     free(s->canonical);
     free(s->normalized);
     free(s->as_subject);
@@ -186,12 +187,16 @@ static cn_err_t parse_at(const char *text, size_t len, const compat_pb_import_t 
                             PB_MAX_IMPORTS);
     if (++b->files > PB_MAX_FILES)
         return cn_error_set(b->err, CN_ERR_TOO_LARGE, "more than %d files imported", PB_MAX_FILES);
-    if (!(s = calloc(1, sizeof(*s))) || !(s->src = malloc(len + 1))) {
+    bool builtin = depth > 0 && !imps && text == pb_wellknown_text_of(text);
+    if (!(s = calloc(1, sizeof(*s))) || !(s->src = builtin ? (char *)text : malloc(len + 1))) {
         free(s);
         return cn_error_set(b->err, CN_ERR_NO_MEMORY, NULL);
     }
-    memcpy(s->src, text, len);
-    s->src[len] = '\0';
+    s->src_static = builtin;
+    if (!builtin) {
+        memcpy(s->src, text, len);
+        s->src[len] = '\0';
+    }
     s->lenient = b->lenient;
     s->srclen = len;
     rc = pb_parse_file(text, len, &s->file, b->err);
@@ -199,7 +204,7 @@ static cn_err_t parse_at(const char *text, size_t len, const compat_pb_import_t 
         rc = load_imports(s, imps, n, depth, b);
     if (rc == CN_OK)
         rc = pb_resolve_all(s, b->err);
-    if (rc == CN_OK)
+    if (rc == CN_OK && depth == 0) /* an import's text is never asked for */
         rc = print_texts(s, b->err);
     if (rc != CN_OK) {
         compat_pb_schema_free(s);

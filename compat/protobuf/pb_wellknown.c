@@ -644,3 +644,10 @@ const char *pb_wellknown(const char *path) {
             return files[i].text;
     return NULL;
 }
+
+const char *pb_wellknown_text_of(const char *text) {
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        if (files[i].text == text)
+            return text;
+    return NULL;
+}
