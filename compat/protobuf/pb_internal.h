@@ -177,7 +177,12 @@ typedef struct pb_type {
     size_t nconsts;
 } pb_type_t;
 
-typedef enum pb_import_kind { PB_IMPORT, PB_IMPORT_PUBLIC, PB_IMPORT_WEAK } pb_import_kind_t;
+typedef enum pb_import_kind {
+    PB_IMPORT,
+    PB_IMPORT_PUBLIC,
+    PB_IMPORT_WEAK,
+    PB_IMPORT_OPTION /* edition 2024: the file is needed for options only */
+} pb_import_kind_t;
 typedef struct pb_import {
     char *path;
     pb_import_kind_t kind;

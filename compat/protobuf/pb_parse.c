@@ -217,9 +217,21 @@ static bool p_field(pb_parser_t *p, pb_type_t *m, pb_field_t ***vec, size_t *n, 
     return pb_p_expect(p, ";");
 }
 
+/* Edition 2024's symbol visibility (export, local) before a message or enum: accepted and not
+ * kept, as it only concerns code generation. */
+static void p_visibility(pb_parser_t *p) {
+    if ((pb_p_is(p, "export") || pb_p_is(p, "local")) && p->lx.cur < p->lx.end) {
+        pb_lex_t save = p->lx;
+        if (pb_lex_next(&p->lx) && (pb_p_is(p, "message") || pb_p_is(p, "enum")))
+            return;
+        p->lx = save;
+    }
+}
+
 static bool p_message_item(pb_parser_t *p, pb_type_t *m) {
     if (pb_p_accept(p, ";"))
         return true;
+    p_visibility(p);
     if (pb_p_accept(p, "message"))
         return p_message(p, m, &m->nested, &m->nnested);
     if (pb_p_accept(p, "enum"))
@@ -385,6 +397,8 @@ static bool p_import(pb_parser_t *p) {
         im->kind = PB_IMPORT_PUBLIC;
     else if (pb_p_accept(p, "weak"))
         im->kind = PB_IMPORT_WEAK;
+    else if (pb_p_accept(p, "option"))
+        im->kind = PB_IMPORT_OPTION;
     return p->lx.rc == CN_OK && pb_p_string(p, &im->path, &n) && pb_p_expect(p, ";");
 }
 
@@ -392,6 +406,7 @@ static bool p_top_item(pb_parser_t *p) {
     pb_file_t *f = p->f;
     if (pb_p_accept(p, ";"))
         return true;
+    p_visibility(p);
     if (pb_p_accept(p, "syntax"))
         return p_syntax(p, false);
     if (pb_p_accept(p, "edition"))

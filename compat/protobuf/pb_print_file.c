@@ -395,6 +395,13 @@ static void service(const pr_t *p, cn_buf_t *b, const pb_service_t *s) {
     cn_buf_put_str(b, "}\n");
 }
 
+static bool is_option_import(const pb_file_t *f, const char *path) {
+    for (size_t i = 0; i < f->nimports; i++)
+        if (f->imports[i].kind == PB_IMPORT_OPTION && strcmp(f->imports[i].path, path) == 0)
+            return true;
+    return false;
+}
+
 static int str_cmp(const void *x, const void *y) {
     return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
@@ -417,6 +424,8 @@ static void imports(const pr_t *p, cn_buf_t *b, bool public) {
         if (p->norm && i && strcmp(v[i], v[i - 1]) == 0)
             continue;
         cn_buf_put_str(b, public ? "import public " : "import ");
+        if (!public && is_option_import(p->s->file, v[i]))
+            cn_buf_put_str(b, "option ");
         pb_pr_quoted(b, v[i], strlen(v[i]));
         cn_buf_put_str(b, ";\n");
     }
