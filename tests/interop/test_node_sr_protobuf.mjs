@@ -4,7 +4,8 @@
 // cairnd: the serializer registers a file and its local import as base64 FileDescriptorProtos
 // (the import under its own subject, google/protobuf ones left to the registry's built-ins),
 // frames messages with message indexes, and the deserializer reads them back through
-// format=serialized. The same schema registered as .proto text gets the descriptor's id.
+// format=serialized. The same schema registered as .proto text gets the descriptor's id. And
+// @kafkajs/confluent-schema-registry registers .proto text and reads the stored text back.
 // Message types come from a descriptor set protoc writes here. Starts its own cairnd.
 import {spawn, execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync, existsSync, writeFileSync, readFileSync, mkdirSync} from 'node:fs';
@@ -31,6 +32,7 @@ try {
     process.exit(77);
 }
 const csr = require('@confluentinc/schemaregistry');
+const kjs = require('@kafkajs/confluent-schema-registry');
 const pb = require('@bufbuild/protobuf');
 const wkt = require('@bufbuild/protobuf/wkt');
 
@@ -129,10 +131,36 @@ async function serde(url, dir) {
     eq('second message read back', [ legBack.$typeName, legBack.n ], [ 'travel.Leg', 7 ]);
 }
 
+// @kafkajs/confluent-schema-registry registers .proto text with a reference, and parses the
+// stored (canonical) text with protobufjs to encode and decode.
+async function kafkajs(url) {
+    const reg = new kjs.SchemaRegistry({host : url});
+    const point = await reg.register({type : kjs.SchemaType.PROTOBUF, schema : UNIT},
+                                     {subject : 'geo/point.proto'});
+    const pointVersion = (await (await fetch(url + '/subjects/geo%2Fpoint.proto/versions/latest')).json()).version;
+    // (protobufjs as kafkajs uses it does not know the well-known types: no Timestamp here)
+    const route = 'syntax = "proto3";\npackage travel;\n\nimport "geo/point.proto";\n\n' +
+                  'message Route {\n  string id = 1;\n  repeated geo.Point stops = 2;\n}\n';
+    const {id} = await reg.register({
+        type : kjs.SchemaType.PROTOBUF,
+        schema : route,
+        references : [ {name : 'geo/point.proto', subject : 'geo/point.proto', version : pointVersion} ]
+    },
+                                    {subject : 'kjs-trips-value'});
+    eq('kafkajs register id', typeof id, 'number');
+    eq('kafkajs import id differs', point.id !== id, true);
+    const buf = await reg.encode(id, {id : 'k1', stops : [ {lat : 3, lon : 4} ]});
+    eq('kafkajs wire prefix', buf[0], 0);
+    const fresh = new kjs.SchemaRegistry({host : url});
+    const back = await fresh.decode(buf);
+    eq('kafkajs decode via the registry', [ back.id, back.stops[0].lat ], [ 'k1', 3 ]);
+}
+
 const srv = await startCairnd();
 const dir = mkdtempSync(join(tmpdir(), 'cairn-node-pb-files-'));
 try {
     await serde(srv.url, dir);
+    await kafkajs(srv.url);
 } catch (e) {
     failed.push('exception: ' + (e.stack || e));
     console.log('FAIL', e);
