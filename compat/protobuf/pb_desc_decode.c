@@ -465,7 +465,10 @@ static void service(rd_t *r, const Google__Protobuf__ServiceDescriptorProto *s) 
 }
 
 static void file(rd_t *r, const file_d *f) {
-    if (f->syntax && *f->syntax) {
+    if (f->syntax && strcmp(f->syntax, "editions") == 0) {
+        /* the edition number is a field newer than the descriptor.proto this build knows */
+        cn_buf_put_str(&r->b, "edition = \"2023\";\n");
+    } else if (f->syntax && *f->syntax) {
         cn_buf_put_str(&r->b, "syntax = ");
         qstr(r, f->syntax);
         cn_buf_put_str(&r->b, ";\n");
