@@ -286,6 +286,28 @@ static int manifest_entry(check_args_t *a, const char *base, json_t *e, const ch
     return manifest_against(j, base, json_object_get(e, "against"));
 }
 
+/* "protoPaths": ["dir", ...] (relative to the manifest) join the -I directories. */
+static int manifest_proto_paths(check_args_t *a, const char *base, const json_t *dirs) {
+    size_t i;
+    json_t *d;
+    if (!dirs)
+        return 0;
+    if (!json_is_array(dirs))
+        return cli_usage_error(CHECK_CMD, "manifest: \"protoPaths\" must be a list", NULL);
+    json_array_foreach(dirs, i, d) {
+        const char *s = json_string_value(d);
+        char *p = NULL;
+        if (!s)
+            return cli_usage_error(CHECK_CMD, "manifest: \"protoPaths\" holds strings", NULL);
+        if (asprintf(&p, "%s%s%s", s[0] == '/' || !*base ? "" : base,
+                     s[0] == '/' || !*base ? "" : "/", s) < 0)
+            return cli_usage_error(CHECK_CMD, "out of memory", NULL);
+        json_array_append_new(a->proto_paths, json_string(p));
+        free(p);
+    }
+    return 0;
+}
+
 static int load_manifest(check_args_t *a) {
     json_error_t jerr;
     json_t *m = json_load_file(a->manifest, 0, &jerr), *subs, *e;
@@ -301,6 +323,8 @@ static int load_manifest(check_args_t *a) {
     }
     subs = json_object_get(m, "subjects");
     dlevel = json_string_value(json_object_get(m, "level"));
+    rc = manifest_proto_paths(a, strcmp(base, ".") == 0 ? "" : base,
+                              json_object_get(m, "protoPaths"));
     if (!json_is_array(subs) || json_array_size(subs) > CHECK_MAX_JOBS)
         rc = cli_usage_error(CHECK_CMD, "manifest: \"subjects\" must be a list", NULL);
     json_array_foreach(subs, i, e) {

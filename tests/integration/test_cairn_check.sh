@@ -125,6 +125,12 @@ printf 'syntax = "proto3";\npackage c;\nimport "cyc_a.proto";\nmessage B { int32
 printf 'syntax = "proto3";\nimport "cyc_a.proto";\nmessage M { c.A a = 1; }\n' >"$T/cyc.proto"
 expect 2 "protobuf: import cycle" -- "$CAIRN" check --type protobuf -I "$T/inc" --against "$T/cyc.proto" "$T/cyc.proto"
 contains err "import cycle" "protobuf: cycle named"
+cat >"$T/pb_manifest.json" <<J
+{"protoPaths": ["inc"], "subjects": [
+  {"subject": "orders-value", "type": "PROTOBUF", "file": "o2_bad.proto", "against": ["o1.proto"]}]}
+J
+expect 100 "protobuf: manifest with protoPaths" -- "$CAIRN" check --manifest "$T/pb_manifest.json"
+contains out "FIELD_SCALAR_KIND_CHANGED" "protobuf: manifest reports the rule"
 printf 'syntax = "proto3";\nmessage M {\n  B b = 1;\n}\n' >"$T/broken.proto"
 expect 2 "protobuf: unresolved type" -- "$CAIRN" check --type protobuf "$T/broken.proto"
 contains err "line 3:3: type B is not defined" "protobuf: error with line and column"
