@@ -158,8 +158,12 @@ reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subj
 int32_t reg_max_id(reg_registry_t *reg, const char *subject);
 /** @brief Whether a `format` query value asks for the resolved text ("resolved"). */
 bool reg_format_is_resolved(const char *format);
-/** @brief The schema's text in format (§2.2): "resolved" (Avro) inlines the references, any other
- *  value or NULL gives the stored text. Owned (free); NULL on error. Call under the read lock. */
+/** @brief Whether a `format` query value asks for another text than the stored one
+ *  ("resolved", or "serialized" for Protobuf's base64 descriptor). */
+bool reg_format_is_known(const char *format);
+/** @brief The schema's text in format (§2.2): "resolved" (Avro) inlines the references,
+ *  "serialized" (Protobuf) is the base64 FileDescriptorProto, any other value or NULL gives the
+ *  stored text. Owned (free); NULL on error. Call under the read lock. */
 char *reg_schema_format(reg_registry_t *reg, reg_schema_t *sch, const char *format,
                         cn_error_t *err);
 /** @brief The cached rendering of a schema, built once by build(sch) (malloc'ed string) and
