@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * Compatibility levels over an ordered history, exactly as Confluent's CompatibilityChecker
- * (reference/compatibility.md §1.2-1.3, §2.5): which previous versions (latest non-deleted or
- * all, newest first, stopping at the first that fails), the strategy per level (can read, can be
- * read, mutual), role words, the Difference strings, the appended {oldSchemaVersion},
- * {oldSchema} and {validateFields, compatibility} entries. Owns the report.
+ * (confluentinc/schema-registry client/.../CompatibilityChecker.java, the levels of
+ * docs.confluent.io/platform/current/schema-registry/fundamentals/schema-evolution.html, and its
+ * client/.../avro/Difference.java): which previous versions (latest non-deleted or all, newest
+ * first, stopping at the first that fails), the strategy per level (can read, can be read, mutual),
+ * role words, the Difference strings, the appended {oldSchemaVersion}, {oldSchema} and
+ * {validateFields, compatibility} entries. Owns the report.
  */
 #include <stdio.h>
 #include <stdlib.h>
