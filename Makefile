@@ -17,7 +17,7 @@ endif
 
 CC ?= cc
 PKGS := jansson libmicrohttpd libsodium rdkafka libcurl zlib liblz4 libzstd snappy avro-c \
-        libprotobuf-c
+        libprotobuf-c libpcre2-8
 DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2

@@ -22,11 +22,11 @@
 typedef struct compat_lang_input {
     const char *text;
     size_t len;
-    const compat_ref_t *refs;    /* name = import path / $ref URL / Avro type name source */
-    const void *const *imports;  /* imports[i] is the model of refs[i] */
+    const compat_ref_t *refs;   /* name = import path / $ref URL / Avro type name source */
+    const void *const *imports; /* imports[i] is the model of refs[i] */
     size_t nrefs;
-    bool normalize;              /* canonical text is the normalized form */
-    bool lenient;                /* COMPAT_PARSE_LENIENT: a stored schema (replay) */
+    bool normalize; /* canonical text is the normalized form */
+    bool lenient;   /* COMPAT_PARSE_LENIENT: a stored schema (replay) */
 } compat_lang_input_t;
 
 /** One incompatibility found by a language's pair check, with Confluent's strings already
@@ -35,8 +35,8 @@ typedef struct compat_lang_issue {
     const char *error_type; /* static, e.g. "FIELD_KIND_CHANGED" */
     char *path;             /* e.g. "#/Msg/3" (Protobuf), "#/properties/a" (JSON), "/fields/0" */
     char *description;
-    char *additional;       /* "" when the language has none */
-    char *message;          /* the full string Confluent lists, e.g. {errorType:"..", ..} */
+    char *additional; /* "" when the language has none */
+    char *message;    /* the full string Confluent lists, e.g. {errorType:"..", ..} */
 } compat_lang_issue_t;
 
 typedef struct compat_lang_result {

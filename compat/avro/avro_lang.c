@@ -24,9 +24,9 @@ static cn_err_t avro_lang_parse(const compat_lang_input_t *in, void **model_out,
                                 char **canonical_out, cn_error_t *err) {
     compat_avro_schema_t *sch = NULL;
     cn_buf_t b;
-    cn_err_t rc = compat_avro_parse_ex(in->text, in->len,
-                                       (const compat_avro_schema_t *const *)in->imports, in->nrefs,
-                                       in->lenient ? COMPAT_AVRO_LENIENT : 0, &sch, err);
+    cn_err_t rc =
+        compat_avro_parse_ex(in->text, in->len, (const compat_avro_schema_t *const *)in->imports,
+                             in->nrefs, in->lenient ? COMPAT_AVRO_LENIENT : 0, &sch, err);
     if (rc != CN_OK)
         return rc;
     cn_buf_init(&b, CN_BUF_NO_LIMIT);

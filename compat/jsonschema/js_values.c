@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Instance values as JSON Schema sees them (Core 2020-12 §4.2.2): numbers equal by value
+ * whatever their lexical form, strings measured in code points, objects equal regardless of
+ * member order.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "compat/jsonschema/js_internal.h"
+
+bool js_is_number(const json_t *v) {
+    return json_is_integer(v) || json_is_real(v);
+}
+
+double js_number(const json_t *v) {
+    return json_is_integer(v) ? (double)json_integer_value(v) : json_real_value(v);
+}
+
+static bool num_equal(const json_t *a, const json_t *b) {
+    if (json_is_integer(a) && json_is_integer(b))
+        return json_integer_value(a) == json_integer_value(b);
+    return js_number(a) == js_number(b);
+}
+
+static bool obj_equal(const json_t *a, const json_t *b) {
+    const char *k;
+    json_t *v;
+    if (json_object_size(a) != json_object_size(b))
+        return false;
+    json_object_foreach((json_t *)a, k, v) {
+        json_t *w = json_object_get(b, k);
+        if (!w || !js_equal(v, w))
+            return false;
+    }
+    return true;
+}
+
+bool js_equal(const json_t *a, const json_t *b) {
+    if (js_is_number(a) && js_is_number(b))
+        return num_equal(a, b);
+    if (json_typeof(a) != json_typeof(b))
+        return false;
+    switch (json_typeof(a)) {
+    case JSON_OBJECT:
+        return obj_equal(a, b);
+    case JSON_ARRAY:
+        if (json_array_size(a) != json_array_size(b))
+            return false;
+        for (size_t i = 0; i < json_array_size(a); i++)
+            if (!js_equal(json_array_get(a, i), json_array_get(b, i)))
+                return false;
+        return true;
+    case JSON_STRING:
+        return json_string_length(a) == json_string_length(b) &&
+               memcmp(json_string_value(a), json_string_value(b), json_string_length(a)) == 0;
+    default:
+        return true; /* true, false, null: same type */
+    }
+}
+
+size_t js_utf8_len(const char *s, size_t n) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
