@@ -231,7 +231,10 @@ static void enum_diff(jd_t *d, const jm_t *o, const jm_t *u) {
     bool up = contains_all(b, a), down = contains_all(a, b);
     if (up && down)
         return;
-    jd_add(d, up ? "ENUM_ARRAY_EXTENDED" : down ? "ENUM_ARRAY_NARROWED" : "ENUM_ARRAY_CHANGED",
+    jd_add(d,
+           up     ? "ENUM_ARRAY_EXTENDED"
+           : down ? "ENUM_ARRAY_NARROWED"
+                  : "ENUM_ARRAY_CHANGED",
            "enum");
 }
 

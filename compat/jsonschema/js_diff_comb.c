@@ -18,8 +18,7 @@ static bool criteria(jd_t *d, const jm_t *o, const jm_t *u) {
     if (o->crit == u->crit)
         return true;
     bool os = o->nsubs == 1, us = u->nsubs == 1;
-    if (u->crit == JM_ANY || (os && us) || (os && u->crit == JM_ONE) ||
-        (us && o->crit == JM_ALL)) {
+    if (u->crit == JM_ANY || (os && us) || (os && u->crit == JM_ONE) || (us && o->crit == JM_ALL)) {
         jd_add(d, "COMBINED_TYPE_EXTENDED", NULL);
         return true;
     }

@@ -224,8 +224,8 @@ static void dependency(jd_t *d, jm_t *o, jm_t *u, const json_t *a, const json_t 
 static void dependencies_kw(jd_t *d, jm_t *o, jm_t *u, const char *k) {
     const json_t *a = obj_kw(o, k), *b = obj_kw(u, k), *v;
     const char *name;
-    json_object_foreach((json_t *)a, name, v) dependency(d, o, u, v, json_object_get(b, name),
-                                                         name);
+    json_object_foreach((json_t *)a, name, v)
+        dependency(d, o, u, v, json_object_get(b, name), name);
     json_object_foreach((json_t *)b, name, v) if (!json_object_get(a, name))
         dependency(d, o, u, NULL, v, name);
 }

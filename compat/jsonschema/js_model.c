@@ -13,25 +13,16 @@
 #include "compat/jsonschema/js_model.h"
 
 #define JM_MAX_REF_HOPS 64
-#define JM_MAX_PARTS 16
+#define JM_MAX_PARTS    16
 
-static const char *const array_kw[] = {"items",    "additionalItems",  "minItems",
-                                       "maxItems", "uniqueItems",      "contains",
-                                       "prefixItems", "unevaluatedItems", "minContains",
-                                       "maxContains", NULL};
-static const char *const object_kw[] = {"properties",
-                                        "required",
-                                        "minProperties",
-                                        "maxProperties",
-                                        "dependencies",
-                                        "patternProperties",
-                                        "additionalProperties",
-                                        "propertyNames",
-                                        "dependentRequired",
-                                        "dependentSchemas",
-                                        "unevaluatedProperties",
-                                        NULL};
-static const char *const number_kw[] = {"minimum", "maximum", "exclusiveMinimum",
+static const char *const array_kw[] = {
+    "items",       "additionalItems",  "minItems",    "maxItems",    "uniqueItems", "contains",
+    "prefixItems", "unevaluatedItems", "minContains", "maxContains", NULL};
+static const char *const object_kw[] = {
+    "properties",        "required",          "minProperties",         "maxProperties",
+    "dependencies",      "patternProperties", "additionalProperties",  "propertyNames",
+    "dependentRequired", "dependentSchemas",  "unevaluatedProperties", NULL};
+static const char *const number_kw[] = {"minimum",          "maximum",    "exclusiveMinimum",
                                         "exclusiveMaximum", "multipleOf", NULL};
 static const char *const string_kw[] = {"minLength", "maxLength", "pattern", "format", NULL};
 
@@ -101,8 +92,8 @@ static jm_kind_t type_kind(const char *t, bool *integer) {
     static const struct {
         const char *name;
         jm_kind_t kind;
-    } rows[] = {{"string", JM_STRING}, {"integer", JM_NUMBER}, {"number", JM_NUMBER},
-                {"boolean", JM_BOOLEAN}, {"null", JM_NULL},     {"array", JM_ARRAY},
+    } rows[] = {{"string", JM_STRING},   {"integer", JM_NUMBER}, {"number", JM_NUMBER},
+                {"boolean", JM_BOOLEAN}, {"null", JM_NULL},      {"array", JM_ARRAY},
                 {"object", JM_OBJECT}};
     *integer = strcmp(t, "integer") == 0;
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
@@ -132,8 +123,8 @@ static jm_t *type_part(jm_builder_t *b, const json_t *o, const json_t *t, const 
         m = jm_new(b, JM_COMBINED, o, base, draft);
         if (m)
             m->crit = JM_ANY;
-        json_array_foreach(t, i, e) if (m && json_is_string(e)) add_sub(
-            b, m, typed(b, o, json_string_value(e), base, draft));
+        json_array_foreach(t, i, e) if (m && json_is_string(e))
+            add_sub(b, m, typed(b, o, json_string_value(e), base, draft));
     }
     for (size_t g = 0; g < 4; g++) {
         if (json_is_string(t))

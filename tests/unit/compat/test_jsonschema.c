@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * JSON Schema through compat.h and compat_jsonschema.h: stored and normalized text, identity
+ * digest and equivalence, references between registered schemas, invalid schemas, levels with
+ * Confluent's exact message strings, the validator's JSON-pointer messages, and the bounds
+ * (a runaway regex, nesting too deep, a $ref loop).
+ */
+#include "tests/support/test_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cn_buf.h"
+#include "compat/compat.h"
+#include "compat/jsonschema/compat_jsonschema.h"
+
+typedef struct env {
+    compat_schema_t *dep;
+    const char *name;
+} env_t;
+
+static cn_err_t resolve(void *arg, const compat_ref_t *ref, const compat_schema_t **out,
+                        cn_error_t *err) {
+    env_t *e = arg;
+    if (e && e->dep && strcmp(ref->name, e->name) == 0) {
+        *out = e->dep;
+        return CN_OK;
+    }
+    return cn_error_set(err, CN_ERR_NOT_FOUND, "reference %s not found", ref->name);
+}
+
+static compat_schema_t *parse_ex(const char *text, bool normalize, const compat_ref_t *refs,
+                                 size_t nrefs, env_t *env, cn_error_t *err) {
+    compat_parse_opts_t po = {.type = COMPAT_JSON,
+                              .normalize = normalize,
+                              .refs = refs,
+                              .nrefs = nrefs,
+                              .resolve = resolve,
+                              .resolve_arg = env};
+    return compat_schema_parse(text, strlen(text), &po, err);
+}
+
+static compat_schema_t *parse(const char *text) {
+    cn_error_t err = {0};
+    compat_schema_t *s = parse_ex(text, false, NULL, 0, NULL, &err);
+    if (!s)
+        fail_msg("parse: %s", err.msg);
+    return s;
+}
+
+static void test_texts(void **state) {
+    (void)state;
+    const char *text = "{ \"type\" : \"object\",\n \"properties\": {\"b\": {\"type\":\"number\", "
+                       "\"maximum\": 1.50}, \"a\": {\"const\": \"x\\/y\\u00e9\\n\"}}}";
+    compat_schema_t *s = parse(text);
+    assert_true(compat_type_supported(COMPAT_JSON));
+    assert_string_equal(compat_schema_canonical(s),
+                        "{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"number\","
+                        "\"maximum\":1.50},\"a\":{\"const\":\"x/y\xc3\xa9\\n\"}}}");
+    cn_error_t err;
+    compat_schema_t *n = parse_ex(text, true, NULL, 0, NULL, &err);
+    assert_non_null(n);
+    assert_string_equal(compat_schema_canonical(n),
+                        "{\"properties\":{\"a\":{\"const\":\"x/y\xc3\xa9\\n\"},\"b\":{\"maximum\":"
+                        "1.50,\"type\":\"number\"}},\"type\":\"object\"}");
+    /* equivalent (member order aside), but not the same identity */
+    assert_true(compat_schema_equivalent(s, n));
+    uint8_t d1[16], d2[16];
+    compat_schema_digest(s, d1);
+    compat_schema_digest(n, d2);
+    assert_memory_not_equal(d1, d2, 16);
+    compat_schema_t *o = parse("{\"type\":\"string\"}");
+    assert_false(compat_schema_equivalent(s, o));
+    compat_schema_free(o);
+    compat_schema_free(n);
+    compat_schema_free(s);
+}
+
+static void test_invalid(void **state) {
+    (void)state;
+    static const struct {
+        const char *text, *needle;
+    } bad[] = {
+        {"{\"type\":", "Invalid JSON"},
+        {"[1,2]", "object or a boolean"},
+        {"{\"$ref\":\"#/definitions/missing\"}", "does not resolve"},
+        {"{\"pattern\":\"(\"}", "invalid regex"},
+        {"{\"pattern\":\"\\\\Z\"}", "invalid escape"},
+        {"{\"$ref\":\"http://example.com/remote.json\"}", "does not resolve"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cn_error_t err = {0};
+        assert_null(parse_ex(bad[i].text, false, NULL, 0, NULL, &err));
+        assert_int_equal(err.code, CN_ERR_INVALID_SCHEMA);
+        if (!strstr(err.msg, bad[i].needle))
+            fail_msg("%s: %s", bad[i].text, err.msg);
+    }
+    /* nesting beyond the bound is refused before recursion */
+    cn_buf_t b;
+    cn_buf_init(&b, CN_BUF_NO_LIMIT);
+    for (int i = 0; i < 400; i++)
+        cn_buf_put_str(&b, "{\"not\":");
+    cn_buf_put_str(&b, "true");
+    for (int i = 0; i < 400; i++)
+        cn_buf_put_str(&b, "}");
+    cn_error_t err;
+    assert_null(parse_ex(cn_buf_cstr(&b), false, NULL, 0, NULL, &err));
+    assert_int_equal(err.code, CN_ERR_TOO_DEEP);
+    cn_buf_fini(&b);
+}
+
+static void test_references(void **state) {
+    (void)state;
+    env_t env = {.dep = parse("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}}}"),
+                 .name = "other.json"};
+    compat_ref_t ref = {.name = "other.json", .subject = "other", .version = 1};
+    cn_error_t err = {0};
+    const char *text = "{\"type\":\"object\",\"properties\":{\"o\":{\"$ref\":\"other.json\"}}}";
+    compat_schema_t *s = parse_ex(text, false, &ref, 1, &env, &err);
+    assert_non_null(s);
+    const char *text2 =
+        "{\"type\":\"object\",\"properties\":{\"o\":{\"$ref\":\"other.json#/properties/n\"}}}";
+    compat_schema_t *s2 = parse_ex(text2, false, &ref, 1, &env, &err);
+    assert_non_null(s2);
+    /* a ref through the other document changes the type of o: incompatible */
+    compat_prev_t prev = {.schema = s, .version = 1};
+    compat_report_t *rep = NULL;
+    assert_int_equal(compat_check(COMPAT_BACKWARD, s2, &prev, 1, &rep, &err), CN_OK);
+    assert_false(compat_report_is_compatible(rep));
+    assert_string_equal(compat_report_message(rep, 0),
+                        "{errorType:\"TYPE_CHANGED\", description:\"A type at path "
+                        "'#/properties/o' is different between the new schema and the old "
+                        "schema'}");
+    compat_report_free(rep);
+    compat_schema_free(s2);
+    /* without the reference it does not resolve */
+    assert_null(parse_ex(text, false, NULL, 0, NULL, &err));
+    compat_schema_free(s);
+    compat_schema_free(env.dep);
+}
+
+static void test_levels(void **state) {
+    (void)state;
+    compat_schema_t *v1 = parse("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\","
+                                "\"maxLength\":10}},\"additionalProperties\":false}");
+    compat_schema_t *v2 = parse("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\","
+                                "\"maxLength\":5}},\"additionalProperties\":false}");
+    compat_prev_t prev = {.schema = v1, .version = 1};
+    compat_report_t *rep = NULL;
+    cn_error_t err;
+    assert_int_equal(compat_check(COMPAT_BACKWARD, v2, &prev, 1, &rep, &err), CN_OK);
+    assert_false(compat_report_is_compatible(rep));
+    assert_int_equal(compat_report_message_count(rep), 4);
+    assert_string_equal(compat_report_message(rep, 0),
+                        "{errorType:\"MAX_LENGTH_DECREASED\", description:\"The value at path "
+                        "'#/properties/a/maxLength' in the new schema is less than its value in "
+                        "the old schema'}");
+    assert_string_equal(compat_report_message(rep, 1), "{oldSchemaVersion: 1}");
+    assert_string_equal(compat_report_message(rep, 3),
+                        "{validateFields: 'false', compatibility: 'BACKWARD'}");
+    compat_report_free(rep);
+    /* FORWARD: the old schema reads the new one; narrowing the new is fine */
+    assert_int_equal(compat_check(COMPAT_FORWARD, v2, &prev, 1, &rep, &err), CN_OK);
+    assert_true(compat_report_is_compatible(rep));
+    compat_report_free(rep);
+    assert_int_equal(compat_check(COMPAT_FULL, v2, &prev, 1, &rep, &err), CN_OK);
+    assert_false(compat_report_is_compatible(rep));
+    compat_report_free(rep);
+    compat_schema_free(v1);
+    compat_schema_free(v2);
+}
+
+/* ---- the validator ---- */
+
+static compat_js_schema_t *load(const char *text) {
+    json_t *j = json_loads(text, 0, NULL);
+    cn_error_t err = {0};
+    compat_js_schema_t *s = compat_js_schema_load(j, NULL, &err);
+    json_decref(j);
+    if (!s)
+        fail_msg("load: %s", err.msg);
+    return s;
+}
+
+static bool valid(const compat_js_schema_t *s, const char *inst, char *msg, size_t n) {
+    json_t *j = json_loads(inst, JSON_DECODE_ANY, NULL);
+    cn_buf_t b;
+    cn_buf_init(&b, 4096);
+    bool ok = compat_js_validate(s, j, &b);
+    snprintf(msg, n, "%s", cn_buf_cstr(&b) ? cn_buf_cstr(&b) : "");
+    cn_buf_fini(&b);
+    json_decref(j);
+    return ok;
+}
+
+static void test_validate_messages(void **state) {
+    (void)state;
+    char msg[512];
+    compat_js_schema_t *s =
+        load("{\"type\":\"object\",\"properties\":{\"a/b\":{\"type\":\"array\",\"items\":"
+             "{\"type\":\"integer\",\"maximum\":3}}},\"required\":[\"a/b\"]}");
+    assert_true(valid(s, "{\"a/b\":[1,2,3]}", msg, sizeof(msg)));
+    assert_false(valid(s, "{\"a/b\":[1,2,4]}", msg, sizeof(msg)));
+    assert_string_equal(msg, "/a~1b/2: 4 is above maximum 3");
+    assert_false(valid(s, "{}", msg, sizeof(msg)));
+    assert_string_equal(msg, "(root): required property 'a/b' is missing");
+    compat_js_schema_free(s);
+}
+
+static void test_validate_bounds(void **state) {
+    (void)state;
+    char msg[512];
+    /* catastrophic backtracking stops at the step limit and rejects the instance */
+    compat_js_schema_t *s = load("{\"pattern\":\"^(a+)+$\"}");
+    char inst[80];
+    memset(inst, 'a', sizeof(inst));
+    inst[0] = '"';
+    memcpy(inst + sizeof(inst) - 4, "!\"", 3);
+    assert_false(valid(s, inst, msg, sizeof(msg)));
+    assert_non_null(strstr(msg, "exceeded the regex limits"));
+    compat_js_schema_free(s);
+    /* a $ref loop that consumes nothing ends at the depth bound */
+    s = load("{\"$ref\":\"#/definitions/a\",\"definitions\":{\"a\":{\"$ref\":\"#/definitions/b\"},"
+             "\"b\":{\"$ref\":\"#/definitions/a\"}}}");
+    assert_false(valid(s, "1", msg, sizeof(msg)));
+    assert_non_null(strstr(msg, "deeper than"));
+    compat_js_schema_free(s);
+    /* ECMA-262: \\d is ASCII only, $ does not match before a final newline */
+    s = load("{\"pattern\":\"^\\\\d+$\"}");
+    assert_true(valid(s, "\"123\"", msg, sizeof(msg)));
+    assert_false(valid(s, "\"\xd9\xa3\"", msg, sizeof(msg)));
+    assert_false(valid(s, "\"123\\n\"", msg, sizeof(msg)));
+    compat_js_schema_free(s);
+}
+
+static void test_format_assertion(void **state) {
+    (void)state;
+    json_t *j = json_loads("{\"format\":\"date\"}", 0, NULL);
+    compat_js_opts_t o = {.format_assert = true};
+    compat_js_schema_t *a = compat_js_schema_load(j, &o, NULL);
+    compat_js_schema_t *n = compat_js_schema_load(j, NULL, NULL);
+    json_t *bad = json_string("2021-02-30");
+    assert_false(compat_js_validate(a, bad, NULL));
+    assert_true(compat_js_validate(n, bad, NULL)); /* an annotation by default */
+    json_decref(bad);
+    compat_js_schema_free(a);
+    compat_js_schema_free(n);
+    json_decref(j);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_texts),
+        cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_references),
+        cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_validate_messages),
+        cmocka_unit_test(test_validate_bounds),
+        cmocka_unit_test(test_format_assertion),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
