@@ -61,22 +61,24 @@ static cn_err_t gather_docs(js_model_t *m, const compat_lang_input_t *in, cn_err
     return CN_OK;
 }
 
-static cn_err_t js_lang_parse(const compat_lang_input_t *in, void **model_out,
-                              char **canonical_out, cn_error_t *err) {
+static cn_err_t js_lang_parse(const compat_lang_input_t *in, void **model_out, char **canonical_out,
+                              cn_error_t *err) {
     json_error_t jerr;
     js_model_t *m = calloc(1, sizeof(*m));
     if (!m)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     cn_err_t rc = CN_OK;
-    m->root = json_loadb(in->text, in->len, 0, &jerr);
-    if (!m->root)
+    m->root = memchr(in->text, '\0', in->len) ? NULL : json_loadb(in->text, in->len, 0, &jerr);
+    if (!m->root && memchr(in->text, '\0', in->len))
+        rc = cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid JSON: a NUL byte in the text");
+    else if (!m->root)
         rc = cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid JSON at line %d, column %d: %s",
                           jerr.line, jerr.column, jerr.text);
     if (rc == CN_OK)
         rc = gather_docs(m, in, err);
     if (rc == CN_OK) {
-        compat_js_opts_t o = {.default_draft = COMPAT_JS_DRAFT7, .docs = m->docs,
-                              .ndocs = m->ndocs};
+        compat_js_opts_t o = {
+            .default_draft = COMPAT_JS_DRAFT7, .docs = m->docs, .ndocs = m->ndocs};
         if (!(m->schema = compat_js_schema_load(m->root, &o, err)))
             rc = err && err->code != CN_OK ? err->code : CN_ERR_INVALID_SCHEMA;
     }
@@ -123,8 +125,7 @@ static cn_err_t js_lang_check(const void *reader, const void *writer, const char
         /* Upstream's message opens the description with a double quote and closes it with a
          * single one; clients compare these strings, so the quirk is kept. */
         char *msg = desc ? fmt("{errorType:\"%s\", description:\"%s'}", ch.v[i].type, desc) : NULL;
-        rc = compat_lang_result_add(res, ch.v[i].type, strdup(ch.v[i].path), desc, strdup(""),
-                                    msg);
+        rc = compat_lang_result_add(res, ch.v[i].type, strdup(ch.v[i].path), desc, strdup(""), msg);
     }
     compat_js_changes_fini(&ch);
     return rc == CN_OK || (err && err->code == rc) ? rc : cn_error_set(err, rc, NULL);

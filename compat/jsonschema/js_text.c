@@ -216,7 +216,7 @@ static cn_err_t sorted_object(tx_t *t) {
     size_t n;
     cn_err_t rc = members(t, &m, &n);
     const char *end = t->p;
-    if (rc == CN_OK)
+    if (rc == CN_OK && n > 1)
         qsort(m, n, sizeof(*m), member_cmp);
     for (size_t i = 0; rc == CN_OK && i < n; i++) {
         if (i)
@@ -276,8 +276,10 @@ static cn_err_t value(tx_t *t) {
         copy_string(t);
     else {
         const char *s = t->p;
-        while (t->p < t->end && !strchr(",}] \t\r\n", *t->p))
+        while (t->p < t->end && *t->p && !strchr(",}] \t\r\n", *t->p))
             t->p++;
+        if (t->p == s) /* not JSON the caller parsed: stop rather than loop */
+            rc = CN_ERR_INVALID_SCHEMA;
         cn_buf_put(t->out, s, (size_t)(t->p - s));
     }
     t->depth--;

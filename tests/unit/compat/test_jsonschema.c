@@ -111,7 +111,8 @@ static void test_invalid(void **state) {
 
 static void test_references(void **state) {
     (void)state;
-    env_t env = {.dep = parse("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}}}"),
+    env_t env = {.dep =
+                     parse("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}}}"),
                  .name = "other.json"};
     compat_ref_t ref = {.name = "other.json", .subject = "other", .version = 1};
     cn_error_t err = {0};
