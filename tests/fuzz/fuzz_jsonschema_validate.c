@@ -23,9 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *nul = memchr(text, '\0', size);
     size_t slen = nul ? (size_t)(nul - text) : size;
     json_t *schema = json_loadb(text, slen, JSON_DECODE_ANY, NULL);
-    json_t *inst = nul ? json_loadb(nul + 1, size - slen - 1, JSON_DECODE_ANY | JSON_ALLOW_NUL,
-                                    NULL)
-                       : json_incref(schema);
+    json_t *inst =
+        nul ? json_loadb(nul + 1, size - slen - 1, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
+            : json_incref(schema);
     compat_js_opts_t o = {.format_assert = fmt};
     compat_js_schema_t *s = schema ? compat_js_schema_load(schema, &o, NULL) : NULL;
     if (s && inst) {
