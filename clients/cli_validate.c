@@ -13,7 +13,7 @@
 #include "clients/cli.h"
 #include "compat/jsonschema/compat_jsonschema.h"
 
-#define VALIDATE_CMD "cairn validate"
+#define VALIDATE_CMD      "cairn validate"
 #define VALIDATE_MAX_REFS 64
 
 enum { OPT_SCHEMA = 0x2000, OPT_REFERENCE, OPT_FORMAT_ASSERT, OPT_DRAFT, OPT_QUIET };
@@ -42,8 +42,10 @@ static int parse_draft(validate_args_t *a, const char *arg) {
     static const struct {
         const char *name;
         compat_js_draft_t d;
-    } rows[] = {{"4", COMPAT_JS_DRAFT4},          {"6", COMPAT_JS_DRAFT6},
-                {"7", COMPAT_JS_DRAFT7},          {"2019-09", COMPAT_JS_DRAFT2019},
+    } rows[] = {{"4", COMPAT_JS_DRAFT4},
+                {"6", COMPAT_JS_DRAFT6},
+                {"7", COMPAT_JS_DRAFT7},
+                {"2019-09", COMPAT_JS_DRAFT2019},
                 {"2020-12", COMPAT_JS_DRAFT2020}};
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         if (strcmp(rows[i].name, arg) == 0) {

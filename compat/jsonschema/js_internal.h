@@ -13,12 +13,31 @@
 #include "common/cn_map.h"
 #include "compat/jsonschema/compat_jsonschema.h"
 
+/* Keyword groups present in a schema object (js_node_t.groups): the validator skips the
+ * lookups of absent groups. */
+enum {
+    JG_REF = 1u << 0,   /* $ref, $dynamicRef, $recursiveRef */
+    JG_TYPE = 1u << 1,  /* type */
+    JG_ENUM = 1u << 2,  /* enum, const */
+    JG_APPLY = 1u << 3, /* allOf, anyOf, oneOf, not, if */
+    JG_NUM = 1u << 4,   /* multipleOf, maximum, minimum, exclusiveMaximum, exclusiveMinimum */
+    JG_STR = 1u << 5,   /* maxLength, minLength, pattern, format */
+    JG_OBJ = 1u << 6,   /* the object keywords */
+    JG_ARR = 1u << 7,   /* the array keywords */
+    JG_UNEV = 1u << 8,  /* unevaluatedProperties, unevaluatedItems */
+    JG_ALL = 0x1FFu
+};
+
 /* What the index knows of one schema object or boolean schema. */
 typedef struct js_node {
     const char *base; /* interned absolute base URI (no fragment) */
     int draft;        /* compat_js_draft_t */
     bool rec_anchor;  /* 2019-09 "$recursiveAnchor": true on a resource root */
+    unsigned groups;  /* JG_* */
 } js_node_t;
+
+/** @brief The JG_* group of a keyword, 0 for annotations and unknown keywords. */
+unsigned js_keyword_group(const char *kw);
 
 struct compat_js_schema {
     json_t *root;

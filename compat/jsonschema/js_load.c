@@ -234,6 +234,9 @@ static cn_err_t walk(walk_t *w, json_t *node, const char *base, int draft, unsig
         return cn_error_set(w->err, CN_ERR_NO_MEMORY, NULL);
     json_t *ra = json_object_get(node, "$recursiveAnchor");
     *info = (js_node_t){.base = base, .draft = draft, .rec_anchor = ra && json_is_true(ra)};
+    const char *k;
+    json_t *v;
+    json_object_foreach(node, k, v) info->groups |= js_keyword_group(k);
     if (cn_map_put(w->s->nodes, &node, sizeof(node), info) != CN_OK) {
         free(info);
         return cn_error_set(w->err, CN_ERR_NO_MEMORY, NULL);
@@ -254,6 +257,55 @@ static cn_err_t index_doc(walk_t *w, json_t *doc, const char *uri) {
     int dflt = w->s->opts.default_draft ? (int)w->s->opts.default_draft : COMPAT_JS_DRAFT7;
     w->path[0] = '#', w->path[1] = '\0';
     return walk(w, doc, base, dflt, 0);
+}
+
+unsigned js_keyword_group(const char *kw) {
+    static const struct {
+        const char *kw;
+        unsigned g;
+    } rows[] = {{"$ref", JG_REF},
+                {"$dynamicRef", JG_REF},
+                {"$recursiveRef", JG_REF},
+                {"type", JG_TYPE},
+                {"enum", JG_ENUM},
+                {"const", JG_ENUM},
+                {"allOf", JG_APPLY},
+                {"anyOf", JG_APPLY},
+                {"oneOf", JG_APPLY},
+                {"not", JG_APPLY},
+                {"if", JG_APPLY},
+                {"multipleOf", JG_NUM},
+                {"maximum", JG_NUM},
+                {"minimum", JG_NUM},
+                {"exclusiveMaximum", JG_NUM},
+                {"exclusiveMinimum", JG_NUM},
+                {"maxLength", JG_STR},
+                {"minLength", JG_STR},
+                {"pattern", JG_STR},
+                {"format", JG_STR},
+                {"maxProperties", JG_OBJ},
+                {"minProperties", JG_OBJ},
+                {"required", JG_OBJ},
+                {"properties", JG_OBJ},
+                {"patternProperties", JG_OBJ},
+                {"additionalProperties", JG_OBJ},
+                {"dependencies", JG_OBJ},
+                {"dependentRequired", JG_OBJ},
+                {"dependentSchemas", JG_OBJ},
+                {"propertyNames", JG_OBJ},
+                {"maxItems", JG_ARR},
+                {"minItems", JG_ARR},
+                {"uniqueItems", JG_ARR},
+                {"items", JG_ARR},
+                {"prefixItems", JG_ARR},
+                {"additionalItems", JG_ARR},
+                {"contains", JG_ARR},
+                {"unevaluatedProperties", JG_UNEV},
+                {"unevaluatedItems", JG_UNEV}};
+    for (size_t i = 0; i < N(rows); i++)
+        if (strcmp(rows[i].kw, kw) == 0)
+            return rows[i].g;
+    return 0;
 }
 
 const js_node_t *js_node_get(const compat_js_schema_t *s, const json_t *node) {

@@ -285,7 +285,8 @@ static bool v_target(js_vctx_t *c, const js_at_t *at, const json_t *target, cons
                      const json_t *inst, js_eval_t *ev) {
     if (!target)
         return js_vfail(c, "unresolved reference");
-    js_at_t from = {.sch = at->sch, .base = base ? base : at->base, .draft = at->draft};
+    js_at_t from = {
+        .sch = at->sch, .base = base ? base : at->base, .draft = at->draft, .groups = JG_ALL};
     return v_sub(c, &from, target, inst, ev);
 }
 
@@ -349,12 +350,16 @@ static bool v_refs(js_vctx_t *c, const js_at_t *at, const json_t *inst, js_eval_
 
 static bool v_generic(js_vctx_t *c, const js_at_t *at, const json_t *inst, js_eval_t *ev) {
     const json_t *k;
-    if ((k = js_kw(at, "type")) && !v_type(c, at, k, inst))
+    if ((at->groups & JG_TYPE) && (k = js_kw(at, "type")) && !v_type(c, at, k, inst))
         return false;
-    if ((k = js_kw(at, "enum")) && json_is_array(k) && !v_enum(c, k, inst))
+    if ((at->groups & JG_ENUM) && (k = js_kw(at, "enum")) && json_is_array(k) &&
+        !v_enum(c, k, inst))
         return false;
-    if (at->draft >= COMPAT_JS_DRAFT6 && (k = js_kw(at, "const")) && !js_equal(k, inst))
+    if ((at->groups & JG_ENUM) && at->draft >= COMPAT_JS_DRAFT6 && (k = js_kw(at, "const")) &&
+        !js_equal(k, inst))
         return js_vfail(c, "value is not the const value");
+    if (!(at->groups & JG_APPLY))
+        return true;
     if ((k = js_kw(at, "allOf")) && json_is_array(k) && !v_allof(c, at, k, inst, ev))
         return false;
     if ((k = js_kw(at, "anyOf")) && json_is_array(k) && !v_anyof(c, at, k, inst, ev))
@@ -368,22 +373,23 @@ static bool v_generic(js_vctx_t *c, const js_at_t *at, const json_t *inst, js_ev
 
 static bool v_typed(js_vctx_t *c, const js_at_t *at, const json_t *inst, js_eval_t *ev) {
     if (js_is_number(inst))
-        return v_number(c, at, inst);
+        return !(at->groups & JG_NUM) || v_number(c, at, inst);
     if (json_is_string(inst))
-        return v_string(c, at, inst) && v_format(c, at, inst);
+        return !(at->groups & JG_STR) || (v_string(c, at, inst) && v_format(c, at, inst));
     if (json_is_object(inst))
-        return js_v_object(c, at, inst, ev);
+        return !(at->groups & JG_OBJ) || js_v_object(c, at, inst, ev);
     if (json_is_array(inst))
-        return js_v_array(c, at, inst, ev);
+        return !(at->groups & JG_ARR) || js_v_array(c, at, inst, ev);
     return true;
 }
 
 static bool v_object_schema(js_vctx_t *c, const js_at_t *at, const json_t *inst, js_eval_t *ev) {
-    if (at->draft <= COMPAT_JS_DRAFT7 && js_kw(at, "$ref"))
+    if ((at->groups & JG_REF) && at->draft <= COMPAT_JS_DRAFT7 && js_kw(at, "$ref"))
         return v_refs(c, at, inst, ev); /* "$ref" overrides its siblings before 2019-09 */
-    if (!v_refs(c, at, inst, ev) || !v_generic(c, at, inst, ev) || !v_typed(c, at, inst, ev))
+    if (((at->groups & JG_REF) && !v_refs(c, at, inst, ev)) || !v_generic(c, at, inst, ev) ||
+        !v_typed(c, at, inst, ev))
         return false;
-    if (at->draft >= COMPAT_JS_DRAFT2019)
+    if (at->draft >= COMPAT_JS_DRAFT2019 && (at->groups & JG_UNEV))
         return js_v_unevaluated(c, at, inst, ev);
     return true;
 }
@@ -400,8 +406,10 @@ bool js_v(js_vctx_t *c, const json_t *sch, const js_at_t *parent, const json_t *
         return js_vfail(c, "validation nested deeper than %d", COMPAT_JS_MAX_VALIDATE_DEPTH);
     }
     const js_node_t *n = js_node_get(c->s, sch);
-    js_at_t at = {
-        .sch = sch, .base = n ? n->base : parent->base, .draft = n ? n->draft : parent->draft};
+    js_at_t at = {.sch = sch,
+                  .base = n ? n->base : parent->base,
+                  .draft = n ? n->draft : parent->draft,
+                  .groups = n ? n->groups : JG_ALL};
     bool pushed = c->nscope == 0 || strcmp(c->scope[c->nscope - 1], at.base) != 0;
     if (pushed)
         c->scope[c->nscope++] = at.base;
@@ -426,7 +434,8 @@ bool compat_js_validate(const compat_js_schema_t *s, const json_t *instance, cn_
         pcre2_set_match_limit(c->mc, 1000000u);
         pcre2_set_depth_limit(c->mc, 10000u);
         pcre2_set_heap_limit(c->mc, 16384u);
-        js_at_t top = {.sch = s->root, .base = "", .draft = compat_js_schema_draft(s)};
+        js_at_t top = {
+            .sch = s->root, .base = "", .draft = compat_js_schema_draft(s), .groups = JG_ALL};
         js_eval_t ev = {0};
         ok = js_v(c, s->root, &top, instance, s->unevaluated ? &ev : NULL);
         js_eval_fini(&ev);

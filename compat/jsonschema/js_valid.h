@@ -39,6 +39,7 @@ typedef struct js_at {
     const json_t *sch;
     const char *base;
     int draft;
+    unsigned groups; /* JG_* present (JG_ALL when the node is not indexed) */
 } js_at_t;
 
 bool js_v(js_vctx_t *c, const json_t *sch, const js_at_t *parent, const json_t *inst,
