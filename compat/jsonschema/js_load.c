@@ -161,6 +161,69 @@ static cn_err_t take_patterns(walk_t *w, json_t *node) {
 
 static cn_err_t walk(walk_t *w, json_t *node, const char *base, int draft, unsigned depth);
 
+static bool type_name_ok(const json_t *t) {
+    static const char *const names[] = {"string", "number", "integer", "boolean",
+                                        "object", "array",  "null"};
+    if (!json_is_string(t))
+        return false;
+    for (size_t i = 0; i < N(names); i++)
+        if (strcmp(names[i], json_string_value(t)) == 0)
+            return true;
+    return false;
+}
+
+static bool strings_only(const json_t *a) {
+    size_t i;
+    json_t *e;
+    json_array_foreach(a, i, e) if (!json_is_string(e)) return false;
+    return json_is_array(a);
+}
+
+/* The shape of the keywords whose value everit checks when it loads a schema; a malformed one
+ * is an invalid schema, with its keyword path. */
+static cn_err_t check_shapes(walk_t *w, const json_t *node) {
+    static const char *const nonneg[] = {"maxLength",   "minLength",     "maxItems",
+                                         "minItems",    "maxProperties", "minProperties",
+                                         "maxContains", "minContains"};
+    static const char *const numbers[] = {"maximum", "minimum", "multipleOf"};
+    const json_t *v;
+    size_t i;
+    json_t *e;
+    for (i = 0; i < N(nonneg); i++)
+        if ((v = json_object_get(node, nonneg[i])) &&
+            !(json_is_integer(v) && json_integer_value(v) >= 0) &&
+            !(json_is_real(v) && json_real_value(v) >= 0 &&
+              json_real_value(v) == (double)(json_int_t)json_real_value(v)))
+            return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA,
+                                "%s at %.200s must be a non-negative integer", nonneg[i], w->path);
+    for (i = 0; i < N(numbers); i++)
+        if ((v = json_object_get(node, numbers[i])) && !json_is_number(v))
+            return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA, "%s at %.200s must be a number",
+                                numbers[i], w->path);
+    if ((v = json_object_get(node, "multipleOf")) && js_number(v) <= 0)
+        return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA,
+                            "multipleOf at %.200s must be greater than 0", w->path);
+    if ((v = json_object_get(node, "type")) && !type_name_ok(v)) {
+        bool ok = json_is_array(v);
+        json_array_foreach(v, i, e) ok = ok && type_name_ok(e);
+        if (!ok)
+            return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA, "unknown type at %.200s", w->path);
+    }
+    if ((v = json_object_get(node, "required")) && !json_is_boolean(v) && !strings_only(v))
+        return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA,
+                            "required at %.200s must be an array of strings", w->path);
+    if ((v = json_object_get(node, "enum")) && !json_is_array(v))
+        return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA, "enum at %.200s must be an array",
+                            w->path);
+    if ((v = json_object_get(node, "pattern")) && !json_is_string(v))
+        return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA, "pattern at %.200s must be a string",
+                            w->path);
+    if ((v = json_object_get(node, "properties")) && !json_is_object(v))
+        return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA, "properties at %.200s must be an object",
+                            w->path);
+    return CN_OK;
+}
+
 static cn_err_t remember_ref(walk_t *w, const json_t *node) {
     if (!json_object_get(node, "$ref") && !json_object_get(node, "$dynamicRef") &&
         !json_object_get(node, "$recursiveRef"))
@@ -196,9 +259,12 @@ static cn_err_t walk_keywords(walk_t *w, json_t *node, const char *base, int dra
         if (rc != CN_OK)
             break;
         if (in_list(map_kw, N(map_kw), k) && json_is_object(v)) {
-            json_object_foreach(v, k2,
-                                v2) if (rc == CN_OK && (json_is_object(v2) || json_is_boolean(v2)))
-                rc = walk_child(w, v2, k2, base, draft, depth);
+            json_object_foreach(v, k2, v2) {
+                char seg[300];
+                snprintf(seg, sizeof(seg), "%s/%s", k, k2);
+                if (rc == CN_OK && (json_is_object(v2) || json_is_boolean(v2)))
+                    rc = walk_child(w, v2, seg, base, draft, depth);
+            }
         } else if (in_list(one_kw, N(one_kw), k) && (json_is_object(v) || json_is_boolean(v))) {
             rc = walk_child(w, v, k, base, draft, depth);
         } else if (in_list(arr_kw, N(arr_kw), k) && json_is_array(v)) {
@@ -222,7 +288,9 @@ static cn_err_t walk(walk_t *w, json_t *node, const char *base, int draft, unsig
     json_t *sv = json_object_get(node, "$schema");
     if (sv && json_is_string(sv) && (depth == 0 || json_object_get(node, "$id")))
         draft = js_draft_of(json_string_value(sv), draft);
-    cn_err_t rc = take_id(w, node, &base, draft);
+    cn_err_t rc = check_shapes(w, node);
+    if (rc == CN_OK)
+        rc = take_id(w, node, &base, draft);
     if (rc == CN_OK)
         rc = take_anchors(w, node, base, draft);
     if (rc == CN_OK)

@@ -15,7 +15,7 @@
 #include "common/cn_buf.h"
 #include "compat/jsonschema/compat_jsonschema.h"
 
-#define N_INST 100000
+#define N_INST  100000
 #define N_PROPS 50
 
 static double clock_ms(clockid_t id) {
@@ -40,15 +40,19 @@ static stamp_t since(stamp_t t0) {
 static void put_kind(cn_buf_t *b, int k, int n) {
     switch (k) {
     case 0:
-        cn_buf_printf(b, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":%d,"
-                         "\"pattern\":\"^[a-z]+[0-9]*$\"}", n);
+        cn_buf_printf(b,
+                      "{\"type\":\"string\",\"minLength\":1,\"maxLength\":%d,"
+                      "\"pattern\":\"^[a-z]+[0-9]*$\"}",
+                      n);
         break;
     case 1:
         cn_buf_printf(b, "{\"type\":\"integer\",\"minimum\":0,\"maximum\":%d}", n);
         break;
     case 2:
-        cn_buf_printf(b, "{\"type\":\"number\",\"exclusiveMinimum\":-1,\"multipleOf\":0.5,"
-                         "\"maximum\":%d}", n);
+        cn_buf_printf(b,
+                      "{\"type\":\"number\",\"exclusiveMinimum\":-1,\"multipleOf\":0.5,"
+                      "\"maximum\":%d}",
+                      n);
         break;
     case 3:
         cn_buf_printf(b, "{\"type\":\"boolean\",\"description\":\"flag %d\"}", n);
@@ -60,8 +64,10 @@ static void put_kind(cn_buf_t *b, int k, int n) {
         cn_buf_printf(b, "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":%d}", n);
         break;
     default:
-        cn_buf_printf(b, "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"},"
-                         "\"y\":{\"type\":\"integer\"}},\"required\":[\"x\"],\"maxProperties\":%d}", n);
+        cn_buf_printf(b,
+                      "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"},"
+                      "\"y\":{\"type\":\"integer\"}},\"required\":[\"x\"],\"maxProperties\":%d}",
+                      n);
     }
 }
 

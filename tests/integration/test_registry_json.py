@@ -152,6 +152,24 @@ def python_client(c, url):
          sr.test_compatibility("py-json-value", Schema(narrower, "JSON")), False)
 
 
+def restart(c, d):
+    """The stored JSON schemas (with their references) come back from _schemas on restart."""
+    st, before = request(d.url, "GET", "/schemas/ids/1")
+    d.stop()
+    d.start()
+    st, after = request(d.url, "GET", "/schemas/ids/1")
+    c.eq("by id after restart", (st, after), (200, before))
+    st, r = request(d.url, "POST", "/subjects/pay-value", body(V1))
+    c.eq("lookup after restart", (st, r.get("id")), (200, 1))
+    st, r = request(d.url, "GET", "/subjects/cust-value/versions/1")
+    c.eq("referencing schema after restart", (st, r.get("schemaType")), (200, "JSON"))
+    wide = {"type": "object", "properties": {"id": {"type": "string"},
+                                             "amount": {"type": "number", "maximum": 10 ** 6}},
+            "required": ["id"]}
+    st, r = request(d.url, "POST", "/subjects/pay-value/versions", body(wide))
+    c.eq("the subject's FORWARD level still applies after restart", st, 409)
+
+
 def main():
     cairnd_available()
     c = Checks("test_registry_json")
@@ -162,6 +180,7 @@ def main():
         normalize(c, d.url)
         references(c, d.url)
         python_client(c, d.url)
+        restart(c, d)
     finally:
         d.cleanup()
     return c.done()

@@ -87,6 +87,10 @@ static void test_invalid(void **state) {
         {"{\"pattern\":\"(\"}", "invalid regex"},
         {"{\"pattern\":\"\\\\Z\"}", "invalid escape"},
         {"{\"$ref\":\"http://example.com/remote.json\"}", "does not resolve"},
+        {"{\"properties\":{\"a\":{\"type\":\"strnig\"}}}", "unknown type at #/properties/a"},
+        {"{\"minLength\":-1}", "minLength at # must be a non-negative integer"},
+        {"{\"required\":\"a\"}", "array of strings"},
+        {"{\"multipleOf\":0}", "greater than 0"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         cn_error_t err = {0};
