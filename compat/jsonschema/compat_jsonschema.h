@@ -42,6 +42,7 @@ typedef struct compat_js_opts {
     const compat_js_doc_t *docs;
     size_t ndocs;
     bool format_assert; /* "format" asserts the common formats; an annotation otherwise */
+    bool lenient;       /* a stored schema: keyword shapes are not checked */
 } compat_js_opts_t;
 
 typedef struct compat_js_schema compat_js_schema_t;

@@ -77,8 +77,10 @@ static cn_err_t js_lang_parse(const compat_lang_input_t *in, void **model_out, c
     if (rc == CN_OK)
         rc = gather_docs(m, in, err);
     if (rc == CN_OK) {
-        compat_js_opts_t o = {
-            .default_draft = COMPAT_JS_DRAFT7, .docs = m->docs, .ndocs = m->ndocs};
+        compat_js_opts_t o = {.default_draft = COMPAT_JS_DRAFT7,
+                              .docs = m->docs,
+                              .ndocs = m->ndocs,
+                              .lenient = in->lenient};
         if (!(m->schema = compat_js_schema_load(m->root, &o, err)))
             rc = err && err->code != CN_OK ? err->code : CN_ERR_INVALID_SCHEMA;
     }

@@ -288,7 +288,7 @@ static cn_err_t walk(walk_t *w, json_t *node, const char *base, int draft, unsig
     json_t *sv = json_object_get(node, "$schema");
     if (sv && json_is_string(sv) && (depth == 0 || json_object_get(node, "$id")))
         draft = js_draft_of(json_string_value(sv), draft);
-    cn_err_t rc = check_shapes(w, node);
+    cn_err_t rc = w->s->opts.lenient ? CN_OK : check_shapes(w, node);
     if (rc == CN_OK)
         rc = take_id(w, node, &base, draft);
     if (rc == CN_OK)
