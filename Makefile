@@ -148,6 +148,9 @@ format-check:
 	@clang-format --dry-run --Werror $(FORMAT_SRC)
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)[[:space:]]*\(' $(FORMAT_SRC) \
 	  || (echo "unbounded or unchecked libc call (see style-anchors.md §2.10)"; exit 1)
+	@! grep -nE '(error_code|_err)[[:space:]]*=[[:space:]]*-?[1-9]|kp_w16\(&w, [1-9][0-9]*\)' \
+	  $$(git ls-files 'broker/*.c') \
+	  || (echo "a literal Kafka error code in broker/: use brk_kerr(CN_ERR_...) (cn_err.def)"; exit 1)
 
 size-report:
 	@ctags -x --_xformat='%N %F %n %{end}' --kinds-C=f $$(git ls-files '*.c') \

@@ -3,7 +3,7 @@
  * The /compatibility resource (registry-api.md §2.5): check a schema against one version, the
  * latest, or (without a version) as registration would.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdlib.h>
 

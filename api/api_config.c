@@ -4,7 +4,7 @@
  * echoes compatibility (a merge; null clears); subject-level entries with their 40408 / 40401
  * answers; ":.:" means the top level.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +29,7 @@ void api_config_put(api_req_t *req, api_resp_t *resp) {
     if (!api_scope(req, resp, &subject) || !(body = api_body_object(req, resp)))
         return;
     level = json_object_get(body, "compatibility");
-    if (level && !json_is_null(level) && !json_is_string(level)) {
+    if (level && !json_is_null(level) && !api_json_text(level)) { /* "FULL\u0000x" too */
         api_error(resp, req, CN_ERR_INVALID_COMPAT_LEVEL, NULL);
     } else if (reg_config_set(req->reg, subject, body, &out, &err) == CN_OK) {
         api_json(resp, 200, out);

@@ -3,7 +3,7 @@
  * The /contexts resource (registry-api.md §2.8): the context listing and the delete of an
  * empty context. The /contexts/{ctx}/... URL prefix is rewritten in api_server.c.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@ void api_contexts_get(api_req_t *req, api_resp_t *resp) {
     size_t n = 0;
     const char **ctxs;
     json_t *arr = json_array();
-    int64_t off = api_query_int(req, "offset", 0), lim = api_query_int(req, "limit", -1);
+    api_page_t page = api_page(req, -1);
     if (!api_require_ready(req, resp)) {
         json_decref(arr);
         return;
@@ -21,7 +21,7 @@ void api_contexts_get(api_req_t *req, api_resp_t *resp) {
     reg_rdlock(req->reg);
     ctxs = reg_contexts(req->reg, &n);
     for (size_t i = 0; ctxs && i < n; i++)
-        if ((int64_t)i >= off && (lim < 0 || (int64_t)json_array_size(arr) < lim))
+        if (api_page_take(&page, json_array_size(arr)))
             json_array_append_new(arr, json_string(ctxs[i]));
     free(ctxs);
     reg_unlock(req->reg);
@@ -32,14 +32,21 @@ void api_contexts_delete(api_req_t *req, api_resp_t *resp) {
     size_t n = 0;
     reg_subject_t **subs;
     bool empty = true;
-    char ctx[256];
+    char qualified[300];
+    cn_error_t err;
     if (!api_require_ready(req, resp))
         return;
+    snprintf(qualified, sizeof(qualified), ":%s%.256s:", req->segs[1][0] == '.' ? "" : ".",
+             req->segs[1]); /* a context name follows the subject rules (42208) */
+    if (reg_subject_check(qualified, true, &err) != CN_OK) {
+        api_error_from(resp, req, &err);
+        return;
+    }
     reg_rdlock(req->reg);
     subs = reg_subjects_sorted(req->reg, &n);
     for (size_t i = 0; subs && i < n && empty; i++) {
-        reg_subject_context(subs[i]->name, ctx, sizeof(ctx));
-        empty = strcmp(ctx, req->segs[1]) != 0;
+        reg_name_t name = reg_name(subs[i]->name);
+        empty = !reg_name_in_ctx(&name, req->segs[1]);
     }
     free(subs);
     reg_unlock(req->reg);

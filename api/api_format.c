@@ -4,7 +4,7 @@
  * §2.4 versions and lookup): "resolved" answers the schema with its references inlined, any
  * other value the stored text, as Confluent does for Avro.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdlib.h>
 

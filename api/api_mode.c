@@ -3,7 +3,7 @@
  * The /mode resource (registry-api.md §2.7, §3.9): READWRITE, READONLY, IMPORT per subject,
  * context or globally; 40409 / 40401 for a subject without its own mode; FORWARD refused.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <string.h>
 #include <strings.h>
@@ -28,11 +28,11 @@ void api_mode_put(api_req_t *req, api_resp_t *resp) {
     if (!api_scope(req, resp, &subject) || !(body = api_body_object(req, resp)))
         return;
     mode = json_object_get(body, "mode");
-    if (json_is_string(mode) && strcasecmp(json_string_value(mode), "FORWARD") == 0)
+    if (api_json_text(mode) && strcasecmp(api_json_text(mode), "FORWARD") == 0)
         api_error(resp, req, CN_ERR_INVALID_MODE,
                   subject ? "Forward mode only supported on global level"
                           : "Forward mode is not supported by this registry");
-    else if (!json_is_string(mode) || !reg_mode_parse(json_string_value(mode), &m))
+    else if (!api_json_text(mode) || !reg_mode_parse(api_json_text(mode), &m))
         api_error(resp, req, CN_ERR_INVALID_MODE, NULL);
     else if (reg_mode_set(req->reg, subject, m, api_query_bool(req, "force"), &err) == CN_OK)
         api_json(resp, 200, json_pack("{s:s}", "mode", reg_mode_name(m)));

@@ -2,7 +2,7 @@
  *
  * Root, server metadata and readiness (registry-api.md §2.1, §2.9).
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * The route table: every endpoint of registry-api.md §2 with its handler, and the matcher
  * (404 for an unknown path, 405 for a known path with another method).
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <string.h>
 

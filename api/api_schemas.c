@@ -3,7 +3,7 @@
  * The /schemas resource group (registry-api.md §2.2): types, the listing, and lookups by id
  * (the consumer's critical path: a read-locked map lookup and one JSON dump).
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,26 +31,26 @@ static bool id_segment(api_req_t *req, int32_t *id, api_resp_t *resp) {
     return api_require_ready(req, resp);
 }
 
-/* The schema for the id under the read lock, or an error in resp (lock released). */
-static reg_schema_t *schema_for(api_req_t *req, api_resp_t *resp, char *subject, size_t cap) {
-    int32_t id;
-    reg_schema_t *sch;
-    bool has_subject = api_query(req, "subject", subject, cap) && subject[0];
-    if (!id_segment(req, &id, resp))
-        return NULL;
-    reg_rdlock(req->reg);
-    sch = reg_schema_by_id(req->reg, id, has_subject ? subject : NULL);
-    if (!sch && has_subject) /* an unknown subject context: try everywhere (§2.2) */
-        sch = reg_schema_by_id(req->reg, id, NULL);
-    if (!sch) {
-        char msg[64];
-        reg_unlock(req->reg);
-        snprintf(msg, sizeof(msg), "Schema %d not found", (int)id);
-        api_error(resp, req, CN_ERR_SCHEMA_NOT_FOUND, msg);
-    }
-    if (!has_subject)
+/* The {id} segment and the subject query parameter ("" when absent); false with the error
+ * answered. */
+static bool id_args(api_req_t *req, api_resp_t *resp, int32_t *id, char *subject, size_t cap) {
+    if (!api_query(req, "subject", subject, cap))
         subject[0] = '\0';
-    return sch;
+    return id_segment(req, id, resp);
+}
+
+/* The schema for the id (caller holds the read lock), or NULL with the error answered. */
+static reg_schema_t *schema_find(api_req_t *req, api_resp_t *resp, int32_t id,
+                                 const char *subject) {
+    reg_schema_t *sch = reg_schema_by_id(req->reg, id, subject[0] ? subject : NULL);
+    char msg[64];
+    if (!sch && subject[0]) /* an unknown subject context: try everywhere (§2.2) */
+        sch = reg_schema_by_id(req->reg, id, NULL);
+    if (sch)
+        return sch;
+    snprintf(msg, sizeof(msg), "Schema %d not found", (int)id);
+    api_error(resp, req, CN_ERR_SCHEMA_NOT_FOUND, msg);
+    return NULL;
 }
 
 static char *by_id_body(const reg_schema_t *sch) {
@@ -62,57 +62,59 @@ static char *by_id_body(const reg_schema_t *sch) {
     return out;
 }
 
-void api_schemas_by_id(api_req_t *req, api_resp_t *resp) {
-    char subject[512];
-    reg_schema_t *sch = schema_for(req, resp, subject, sizeof(subject));
+/* The body of GET /schemas/ids/{id} (caller holds the read lock). */
+static void by_id_reply(api_req_t *req, api_resp_t *resp, reg_schema_t *sch, const char *subject) {
     const char *wire;
     json_t *o;
-    if (!sch)
-        return;
     if (!api_query_bool(req, "fetchMaxId") && !api_wants_resolved(req) &&
         (wire = reg_schema_wire(sch, by_id_body))) {
         api_text(resp, 200, wire); /* the consumer's hot path: a copy of the cached body */
         resp->raw = false;
-        reg_unlock(req->reg);
         return;
     }
     o = json_object();
     api_schema_fields(o, sch);
     if (api_query_bool(req, "fetchMaxId"))
         json_object_set_new(o, "maxId", json_integer(reg_max_id(req->reg, subject)));
-    if (!api_format_schema(req, resp, o, sch)) {
-        json_decref(o);
-        o = NULL;
-    }
-    reg_unlock(req->reg);
-    if (o)
+    if (api_format_schema(req, resp, o, sch))
         api_json(resp, 200, o);
+    else
+        json_decref(o);
+}
+
+void api_schemas_by_id(api_req_t *req, api_resp_t *resp) {
+    char subject[512];
+    reg_schema_t *sch;
+    int32_t id;
+    if (!id_args(req, resp, &id, subject, sizeof(subject)))
+        return;
+    reg_rdlock(req->reg);
+    if ((sch = schema_find(req, resp, id, subject)))
+        by_id_reply(req, resp, sch, subject);
+    reg_unlock(req->reg);
 }
 
 void api_schemas_by_id_schema(api_req_t *req, api_resp_t *resp) {
     char subject[512];
-    reg_schema_t *sch = schema_for(req, resp, subject, sizeof(subject));
-    if (!sch)
+    reg_schema_t *sch;
+    int32_t id;
+    if (!id_args(req, resp, &id, subject, sizeof(subject)))
         return;
-    api_schema_text(req, resp, sch);
+    reg_rdlock(req->reg);
+    if ((sch = schema_find(req, resp, id, subject)))
+        api_schema_text(req, resp, sch);
     reg_unlock(req->reg);
 }
 
-static void by_id_list(api_req_t *req, api_resp_t *resp, bool with_versions) {
-    char subject[512], filter[512];
-    reg_schema_t *sch = schema_for(req, resp, subject, sizeof(subject));
+/* The (subject, version) pairs or the subjects of a schema (caller holds the read lock). */
+static json_t *by_id_list(api_req_t *req, reg_schema_t *sch, const char *filter,
+                          bool with_versions) {
     bool deleted = api_query_bool(req, "deleted");
-    int64_t off = api_query_int(req, "offset", 0), lim = api_query_int(req, "limit", -1);
-    reg_version_t **vs;
+    api_page_t page = api_page(req, -1);
     size_t n = 0;
-    int64_t seen = 0;
-    json_t *arr;
+    reg_version_t **vs = reg_schema_versions(req->reg, sch, &n);
+    json_t *arr = json_array();
     const char *last = NULL;
-    if (!sch)
-        return;
-    snprintf(filter, sizeof(filter), "%s", subject);
-    arr = json_array();
-    vs = reg_schema_versions(req->reg, sch, &n);
     for (size_t i = 0; vs && i < n; i++) {
         reg_version_t *v = vs[i];
         if ((v->deleted && !deleted) || (filter[0] && strcmp(filter, v->subject->name) != 0))
@@ -120,7 +122,7 @@ static void by_id_list(api_req_t *req, api_resp_t *resp, bool with_versions) {
         if (!with_versions && last && strcmp(last, v->subject->name) == 0)
             continue;
         last = v->subject->name;
-        if (seen++ < off || (lim >= 0 && (int64_t)json_array_size(arr) >= lim))
+        if (!api_page_take(&page, json_array_size(arr)))
             continue;
         json_array_append_new(arr, with_versions
                                        ? json_pack("{s:s,s:i}", "subject", v->subject->name,
@@ -128,23 +130,36 @@ static void by_id_list(api_req_t *req, api_resp_t *resp, bool with_versions) {
                                        : json_string(v->subject->name));
     }
     free(vs);
+    return arr;
+}
+
+static void by_id_listing(api_req_t *req, api_resp_t *resp, bool with_versions) {
+    char subject[512];
+    reg_schema_t *sch;
+    json_t *arr = NULL;
+    int32_t id;
+    if (!id_args(req, resp, &id, subject, sizeof(subject)))
+        return;
+    reg_rdlock(req->reg);
+    if ((sch = schema_find(req, resp, id, subject)))
+        arr = by_id_list(req, sch, subject, with_versions);
     reg_unlock(req->reg);
-    api_json(resp, 200, arr);
+    if (sch)
+        api_json(resp, 200, arr);
 }
 
 void api_schemas_by_id_subjects(api_req_t *req, api_resp_t *resp) {
-    by_id_list(req, resp, false);
+    by_id_listing(req, resp, false);
 }
 
 void api_schemas_by_id_versions(api_req_t *req, api_resp_t *resp) {
-    by_id_list(req, resp, true);
+    by_id_listing(req, resp, true);
 }
 
 void api_schemas_list(api_req_t *req, api_resp_t *resp) {
     char prefix[512] = "";
     bool deleted = api_query_bool(req, "deleted"), latest = api_query_bool(req, "latestOnly");
-    int64_t off = api_query_int(req, "offset", 0);
-    int64_t lim = api_query_int(req, "limit", req->cfg->search_limit), seen = 0;
+    api_page_t page = api_page(req, req->cfg->search_limit);
     size_t n = 0, plen;
     reg_subject_t **subs;
     json_t *arr = json_array();
@@ -152,8 +167,8 @@ void api_schemas_list(api_req_t *req, api_resp_t *resp) {
         json_decref(arr);
         return;
     }
-    if (lim < 0 || lim > req->cfg->search_limit)
-        lim = req->cfg->search_limit;
+    if (page.lim < 0 || page.lim > req->cfg->search_limit)
+        page.lim = req->cfg->search_limit;
     api_query(req, "subjectPrefix", prefix, sizeof(prefix));
     plen = strlen(prefix);
     reg_rdlock(req->reg);
@@ -167,9 +182,8 @@ void api_schemas_list(api_req_t *req, api_resp_t *resp) {
             reg_version_t *v = s->v[j];
             if ((v->deleted && !deleted) || (latest && v != lv))
                 continue;
-            if (seen++ < off || (int64_t)json_array_size(arr) >= lim)
-                continue;
-            json_array_append_new(arr, api_schema_object(v));
+            if (api_page_take(&page, json_array_size(arr)))
+                json_array_append_new(arr, api_schema_object(v));
         }
     }
     free(subs);

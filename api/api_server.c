@@ -5,7 +5,7 @@
  * negotiation (registry-api.md §1.2), dispatch through the route table, and the response.
  * Owns the daemon and the request contexts.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -173,6 +173,37 @@ static void context_prefix(api_req_t *req) {
     req->nsegs -= 2;
 }
 
+/* ---- message framing (RFC 9112 §6.3) ---- */
+
+typedef struct api_framing {
+    int content_lengths; /* Content-Length fields */
+    bool length_list;    /* one of them is a list ("5, 5") */
+    bool chunked;        /* a Transfer-Encoding field */
+} api_framing_t;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value) {
+    api_framing_t *f = cls;
+    (void)kind;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        f->content_lengths++;
+        f->length_list |= value && strchr(value, ',') != NULL;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->chunked = true;
+    }
+    return MHD_YES;
+}
+
+/* Several Content-Length fields (or a list) leave the body length to whoever reads which one
+ * (request smuggling): answer 400 and close. With Transfer-Encoding the chunked body wins, as
+ * the RFC says, and the connection closes after the answer. */
+static bool framing_bad(struct MHD_Connection *conn, bool *must_close) {
+    api_framing_t f = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+    *must_close = f.chunked && f.content_lengths > 0;
+    return f.content_lengths > 1 || f.length_list;
+}
+
 static enum MHD_Result send_resp(api_req_t *req, api_resp_t *resp, const char *ctype) {
     struct MHD_Response *r;
     enum MHD_Result ret;
@@ -185,6 +216,8 @@ static enum MHD_Result send_resp(api_req_t *req, api_resp_t *resp, const char *c
     }
     resp->body = NULL;
     MHD_add_response_header(r, "Content-Type", ctype);
+    if (req->must_close)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     ret = MHD_queue_response(req->conn, (unsigned)resp->status, r);
     MHD_destroy_response(r);
     return ret;
@@ -241,6 +274,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!(req = req_new(srv, conn, url, method)))
             return MHD_NO;
         *con_cls = req;
+        if (framing_bad(conn, &req->must_close)) { /* answered before any body is read */
+            api_resp_t resp = {0};
+            req->must_close = true;
+            api_error(&resp, req, CN_ERR_HTTP_BAD_REQUEST,
+                      "Conflicting Content-Length header fields (RFC 9112 section 6.3)");
+            return send_resp(req, &resp, api_types[0]);
+        }
         return MHD_YES;
     }
     if (*upload_data_size > 0) {

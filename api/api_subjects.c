@@ -3,7 +3,7 @@
  * The /subjects resource group (registry-api.md §2.3, §2.4): listing, lookup, register,
  * versions, deletes and references.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +12,7 @@
 void api_subjects_list(api_req_t *req, api_resp_t *resp) {
     char prefix[512] = "";
     bool deleted = api_query_bool(req, "deleted"), only = api_query_bool(req, "deletedOnly");
-    int64_t off = api_query_int(req, "offset", 0), lim = api_query_int(req, "limit", -1);
-    int64_t seen = 0;
+    api_page_t page = api_page(req, -1);
     size_t n = 0, plen;
     reg_subject_t **subs;
     json_t *arr;
@@ -31,9 +30,8 @@ void api_subjects_list(api_req_t *req, api_resp_t *resp) {
         bool show = only ? all_deleted : (deleted || !all_deleted);
         if (!show || strncmp(subs[i]->name, prefix, plen) != 0)
             continue;
-        if (seen++ < off || (lim >= 0 && (int64_t)json_array_size(arr) >= lim))
-            continue;
-        json_array_append_new(arr, json_string(subs[i]->name));
+        if (api_page_take(&page, json_array_size(arr)))
+            json_array_append_new(arr, json_string(subs[i]->name));
     }
     free(subs);
     reg_unlock(req->reg);

@@ -4,7 +4,7 @@
  * and rest columns of cn_err.def), query parameters, bounded JSON bodies, subject and version
  * segments, and the schema object shapes of §2 (empty fields and AVRO schemaType omitted).
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +38,11 @@ void api_text(api_resp_t *resp, int status, const char *text) {
 
 void api_error(api_resp_t *resp, const api_req_t *req, cn_err_t code, const char *msg) {
     int rest = cn_err_rest_code(code);
+    char clean[CN_ERROR_MSG_MAX];
+    if (msg && !cn_utf8_valid(msg, strlen(msg))) { /* echoes a name that is not UTF-8 */
+        cn_utf8_scrub(msg, clean, sizeof(clean));
+        msg = clean;
+    }
     if (code == CN_ERR_INCOMPATIBLE && req && req->cfg->incompatible_40901)
         rest = 40901;
     api_json(resp, cn_err_http_status(code),
@@ -70,6 +75,16 @@ int64_t api_query_int(const api_req_t *req, const char *name, int64_t dflt) {
     return out;
 }
 
+api_page_t api_page(const api_req_t *req, int64_t default_limit) {
+    api_page_t page = {api_query_int(req, "offset", 0), api_query_int(req, "limit", default_limit),
+                       0};
+    return page;
+}
+
+bool api_page_take(api_page_t *page, size_t taken) {
+    return page->seen++ >= page->off && (page->lim < 0 || (int64_t)taken < page->lim);
+}
+
 json_t *api_body_object(api_req_t *req, api_resp_t *resp) {
     const char *text = req->body.data ? (const char *)req->body.data : "";
     json_error_t jerr;
@@ -78,7 +93,9 @@ json_t *api_body_object(api_req_t *req, api_resp_t *resp) {
         api_error(resp, req, CN_ERR_TOO_DEEP, "JSON body nested deeper than 64 levels");
         return NULL;
     }
-    j = json_loadb(text, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
+    /* \u0000 is text like any other (Confluent accepts it): strings read from the body go
+     * through api_json_text or carry their json_string_length. */
+    j = json_loadb(text, req->body.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (!j) {
         char msg[256];
         snprintf(msg, sizeof(msg), "Malformed JSON: %s (line %d, column %d)", jerr.text, jerr.line,
@@ -92,6 +109,11 @@ json_t *api_body_object(api_req_t *req, api_resp_t *resp) {
         return NULL;
     }
     return j;
+}
+
+const char *api_json_text(const json_t *v) {
+    const char *s = json_string_value(v);
+    return s && strlen(s) == json_string_length(v) ? s : NULL;
 }
 
 bool api_subject(const api_req_t *req, size_t i, bool allow_global, api_resp_t *resp) {
@@ -178,6 +200,13 @@ static bool parse_refs(const json_t *arr, reg_ref_t **out, size_t *n, api_req_t 
         json_t *ver = json_object_get(r, "version");
         if (!json_is_string(name) || !json_is_string(subj) || (ver && !json_is_integer(ver)))
             return bad_entity(req, resp, "a reference needs name, subject and version");
+        if (!api_json_text(name))
+            return bad_entity(req, resp, "a reference name cannot contain U+0000");
+        if (!api_json_text(subj)) { /* control characters make a subject invalid */
+            api_error(resp, req, CN_ERR_INVALID_SUBJECT,
+                      "The specified subject is not a valid: it contains U+0000.");
+            return false;
+        }
         (*out)[i].name = (char *)json_string_value(name);
         (*out)[i].subject = (char *)json_string_value(subj);
         (*out)[i].version = ver ? (int32_t)json_integer_value(ver) : -1;
@@ -231,7 +260,7 @@ bool api_schema_req(const json_t *body, reg_schema_req_t *sreq, reg_ref_t **refs
         sreq->schema_len = json_string_length(schema);
     }
     if (type && !json_is_null(type) &&
-        (!json_is_string(type) || !reg_type_parse(json_string_value(type), &sreq->type))) {
+        (!json_is_string(type) || !reg_type_parse(api_json_text(type), &sreq->type))) {
         char msg[160];
         snprintf(msg, sizeof(msg), "Invalid schema type %.100s",
                  json_is_string(type) ? json_string_value(type) : "(not a string)");

@@ -4,7 +4,7 @@
  * the raw schema, referencedby and version deletes. Registration is in api_subjects.c with the
  * other schema-body endpoints.
  */
-#include "api/api_http.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +18,7 @@ static void subject_not_found(api_req_t *req, api_resp_t *resp) {
 
 void api_versions_list(api_req_t *req, api_resp_t *resp) {
     bool deleted = api_query_bool(req, "deleted"), only = api_query_bool(req, "deletedOnly");
-    int64_t off = api_query_int(req, "offset", 0), lim = api_query_int(req, "limit", -1);
-    int64_t seen = 0;
+    api_page_t page = api_page(req, -1);
     reg_subject_t *s;
     json_t *arr;
     if (!api_subject(req, 1, false, resp) || !api_require_ready(req, resp))
@@ -31,12 +30,11 @@ void api_versions_list(api_req_t *req, api_resp_t *resp) {
         bool d = s->v[i]->deleted;
         if ((only && !d) || (!only && d && !deleted))
             continue;
-        if (seen++ < off || (lim >= 0 && (int64_t)json_array_size(arr) >= lim))
-            continue;
-        json_array_append_new(arr, json_integer(s->v[i]->version));
+        if (api_page_take(&page, json_array_size(arr)))
+            json_array_append_new(arr, json_integer(s->v[i]->version));
     }
     reg_unlock(req->reg);
-    if (seen == 0) {
+    if (page.seen == 0) {
         json_decref(arr);
         subject_not_found(req, resp);
         return;
@@ -44,51 +42,63 @@ void api_versions_list(api_req_t *req, api_resp_t *resp) {
     api_json(resp, 200, arr);
 }
 
-/* Resolve {subject}/versions/{version} under the read lock; false (unlocked) on error. */
-static bool version_of(api_req_t *req, api_resp_t *resp, bool deleted, reg_version_t **v) {
-    int32_t version;
+/* The {subject} and {version} segments; false with the error answered. */
+static bool version_args(api_req_t *req, api_resp_t *resp, int32_t *version) {
+    return api_version(req, 3, version, resp) && api_subject(req, 1, false, resp) &&
+           api_require_ready(req, resp);
+}
+
+/* The version (caller holds the read lock), or NULL with the error answered. */
+static reg_version_t *version_find(api_req_t *req, api_resp_t *resp, int32_t version,
+                                   bool deleted) {
+    reg_version_t *v = NULL;
     cn_error_t err;
-    if (!api_version(req, 3, &version, resp) || !api_subject(req, 1, false, resp) ||
-        !api_require_ready(req, resp))
-        return false;
-    reg_rdlock(req->reg);
-    if (reg_version_find(req->reg, req->segs[1], version, deleted, v, &err) == CN_OK)
-        return true;
-    reg_unlock(req->reg);
+    if (reg_version_find(req->reg, req->segs[1], version, deleted, &v, &err) == CN_OK)
+        return v;
     api_error_from(resp, req, &err);
-    return false;
+    return NULL;
 }
 
 void api_versions_get(api_req_t *req, api_resp_t *resp) {
     reg_version_t *v;
-    if (!version_of(req, resp, api_query_bool(req, "deleted"), &v))
+    int32_t version;
+    if (!version_args(req, resp, &version))
         return;
-    api_schema_reply(req, resp, v);
+    reg_rdlock(req->reg);
+    if ((v = version_find(req, resp, version, api_query_bool(req, "deleted"))))
+        api_schema_reply(req, resp, v);
     reg_unlock(req->reg);
 }
 
 void api_versions_get_schema(api_req_t *req, api_resp_t *resp) {
     reg_version_t *v;
-    if (!version_of(req, resp, api_query_bool(req, "deleted"), &v))
+    int32_t version;
+    if (!version_args(req, resp, &version))
         return;
-    api_schema_text(req, resp, v->schema);
+    reg_rdlock(req->reg);
+    if ((v = version_find(req, resp, version, api_query_bool(req, "deleted"))))
+        api_schema_text(req, resp, v->schema);
     reg_unlock(req->reg);
 }
 
 void api_versions_referenced_by(api_req_t *req, api_resp_t *resp) {
     reg_version_t *v;
-    int32_t ids[4096];
-    size_t n;
+    int32_t ids[4096], version;
+    size_t n = 0;
     json_t *arr;
-    int64_t off = api_query_int(req, "offset", 0), lim = api_query_int(req, "limit", -1);
-    if (!version_of(req, resp, true, &v))
+    api_page_t page = api_page(req, -1);
+    if (!version_args(req, resp, &version))
         return;
-    n = reg_referenced_by(req->reg, v->subject->name, v->version, api_query_bool(req, "deleted"),
-                          ids, sizeof(ids) / sizeof(*ids));
+    reg_rdlock(req->reg);
+    if ((v = version_find(req, resp, version, true)))
+        n = reg_referenced_by(req->reg, v->subject->name, v->version,
+                              api_query_bool(req, "deleted"), ids, sizeof(ids) / sizeof(*ids));
     reg_unlock(req->reg);
+    if (!v)
+        return;
     arr = json_array();
     for (size_t i = 0; i < n && i < sizeof(ids) / sizeof(*ids); i++)
-        if ((int64_t)i >= off && (lim < 0 || (int64_t)json_array_size(arr) < lim))
+        if (api_page_take(&page, json_array_size(arr)))
             json_array_append_new(arr, json_integer(ids[i]));
     api_json(resp, 200, arr);
 }

@@ -261,7 +261,7 @@ static json_t *key_json(consume_ctx_t *x, const rd_kafka_message_t *m, int *rc) 
         *rc = CLI_EXIT_USAGE;
         return NULL;
     }
-    j = text ? json_loads(text, JSON_DECODE_ANY, NULL) : json_null();
+    j = text ? json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL) : json_null();
     cairn_free(text);
     return j;
 }
@@ -273,14 +273,15 @@ static void print_line(consume_ctx_t *x, const rd_kafka_message_t *m, json_t *ke
                               (int)m->partition, "offset", (json_int_t)m->offset, "timestamp",
                               (json_int_t)rd_kafka_message_timestamp(m, NULL), "key",
                               key ? key : json_null(), "value",
-                              value ? json_loads(value, JSON_DECODE_ANY, NULL) : json_null(),
+                              value ? json_loads(value, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
+                                    : json_null(),
                               "schema_id", value ? json_integer(id) : json_null());
         cli_print_json(stdout, o);
         json_decref(o);
     } else {
         if (x->a->print_key) {
             if (json_is_string(key))
-                fputs(json_string_value(key), stdout);
+                fwrite(json_string_value(key), 1, json_string_length(key), stdout);
             else if (key) {
                 char *s = json_dumps(key, JSON_COMPACT | JSON_ENCODE_ANY);
                 fputs(s ? s : "", stdout);

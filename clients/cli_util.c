@@ -251,7 +251,7 @@ cairn_err_t cli_reg_call(cairn_serdes_t *sd, const char *method, const char *pat
     free(text);
     if (rc != CAIRN_OK)
         return rc;
-    *out = json_loads(answer, JSON_DECODE_ANY, &jerr);
+    *out = json_loads(answer, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
     if (!*out)
         *out = json_string(answer);
     cairn_free(answer);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * JSON depth pre-scan and hex digits (see cn_text.h). Owns nothing.
+ * JSON depth pre-scan, hex digits, percent-decoding and UTF-8 checks (see cn_text.h). Owns
+ * nothing.
  */
 #include "common/cn_text.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 int cn_json_depth(const char *text, size_t len, int limit, size_t *at) {
     int depth = 0, max = 0;
@@ -62,4 +64,58 @@ int cn_hex_digit(char c) {
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
+}
+
+/* Length of the well-formed UTF-8 sequence at s[0..len), 0 when there is none (RFC 3629 §4). */
+static size_t cn_utf8_seq(const unsigned char *s, size_t len) {
+    unsigned char c = s[0];
+    size_t n = c < 0x80                 ? 1
+               : c >= 0xc2 && c <= 0xdf ? 2
+               : c >= 0xe0 && c <= 0xef ? 3
+               : c >= 0xf0 && c <= 0xf4 ? 4
+                                        : 0;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (n == 0 || n > len)
+        return 0;
+    if (c == 0xe0)
+        lo = 0xa0; /* overlong */
+    else if (c == 0xed)
+        hi = 0x9f; /* surrogates */
+    else if (c == 0xf0)
+        lo = 0x90; /* overlong */
+    else if (c == 0xf4)
+        hi = 0x8f; /* above U+10FFFF */
+    for (size_t i = 1; i < n; i++) {
+        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xbf))
+            return 0;
+    }
+    return n;
+}
+
+bool cn_utf8_valid(const char *s, size_t len) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0, n; i < len; i += n)
+        if ((n = cn_utf8_seq(p + i, len - i)) == 0)
+            return false;
+    return true;
+}
+
+size_t cn_utf8_scrub(const char *s, char *out, size_t cap) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s), o = 0;
+    if (cap == 0)
+        return 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = cn_utf8_seq(p + i, len - i);
+        if (o + (n ? n : 1) + 1 > cap)
+            break;
+        if (n)
+            memcpy(out + o, s + i, n);
+        else
+            out[o] = '?';
+        o += n ? n : 1;
+        i += n ? n : 1;
+    }
+    out[o] = '\0';
+    return o;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * Small text scanners shared by the parsers: the nesting depth of JSON text, measured without
- * recursion before any recursive parser (Jansson) sees it, and hex digits.
+ * recursion before any recursive parser (Jansson) sees it, hex digits, percent-decoding, and
+ * UTF-8 well-formedness (names that arrive percent-encoded are bytes, not yet text).
  */
 #ifndef CN_TEXT_H
 #define CN_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /** @brief Deepest nesting of `[` and `{` in JSON text, not counting brackets inside strings.
@@ -19,5 +21,12 @@ int cn_hex_digit(char c);
  *  after the text; longer output is cut). A `%` not followed by two hex digits stays as it is.
  *  @returns the length written. */
 size_t cn_percent_decode(const char *in, size_t len, char *out, size_t cap);
+/** @brief Whether s[0..len) is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
+ *  nothing above U+10FFFF). NUL bytes are well-formed. */
+bool cn_utf8_valid(const char *s, size_t len);
+/** @brief Copy the NUL-terminated s into out (cap bytes including the final NUL; longer text is
+ *  cut on a character boundary), each byte that is not part of well-formed UTF-8 replaced by
+ *  '?', so that the copy can go into JSON. @returns the length written. */
+size_t cn_utf8_scrub(const char *s, char *out, size_t cap);
 
 #endif

@@ -10,57 +10,72 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The scopes that apply to a subject, most specific first. */
-static size_t scopes(const char *subject, char out[4][300], const char *names[4]) {
-    char ctx[256];
+/* The scopes that apply to a subject, most specific first: the subject, its context
+ * (":.ctx:", a prefix of the subject), the global scope (NULL) and ":.__GLOBAL:". */
+typedef struct scope {
+    const char *key;
+    size_t len;
+} scope_t;
+
+static size_t scopes(const reg_name_t *name, scope_t out[4]) {
+    const char *subject = name->subject;
     size_t n = 0;
     if (subject) {
-        snprintf(out[n], 300, "%s", subject);
-        names[n] = out[n];
-        n++;
-        reg_subject_context(subject, ctx, sizeof(ctx));
-        if (strcmp(ctx, ".") != 0 && subject[strlen(subject) - 1] != ':') {
-            snprintf(out[n], 300, ":%s:", ctx);
-            names[n] = out[n];
-            n++;
-        }
+        out[n++] = (scope_t){subject, strlen(subject)};
+        if (!reg_name_default_ctx(name) && subject[out[0].len - 1] != ':')
+            out[n++] = (scope_t){subject, name->ctx_len + 2};
     }
-    names[n++] = NULL;
-    snprintf(out[n], 300, ":.__GLOBAL:");
-    names[n] = out[n];
-    return n + 1;
+    out[n++] = (scope_t){NULL, 0};
+    out[n++] = (scope_t){":.__GLOBAL:", 11};
+    return n;
 }
 
-static const json_t *effective_config(reg_registry_t *reg, const char *subject) {
-    char buf[4][300];
-    const char *names[4];
-    size_t n = scopes(subject, buf, names);
+static const json_t *effective_config(reg_registry_t *reg, const reg_name_t *name) {
+    scope_t sc[4];
+    size_t n = scopes(name, sc);
     for (size_t i = 0; i < n; i++) {
-        const json_t *c = reg_config_stored(reg, names[i]);
+        const json_t *c = reg_config_at(reg, sc[i].key, sc[i].len);
         if (c && json_is_string(json_object_get(c, "compatibilityLevel")))
             return c;
     }
     return NULL;
 }
 
-compat_level_t reg_effective_level(reg_registry_t *reg, const char *subject) {
-    const json_t *c = effective_config(reg, subject);
+compat_level_t reg_effective_level_of(reg_registry_t *reg, const reg_name_t *name) {
+    const json_t *c = effective_config(reg, name);
     compat_level_t l;
     if (c && reg_level_parse(json_string_value(json_object_get(c, "compatibilityLevel")), &l))
         return l;
     return reg->opts.default_level;
 }
 
-reg_mode_t reg_effective_mode(reg_registry_t *reg, const char *subject) {
-    char buf[4][300];
-    const char *names[4];
-    size_t n = scopes(subject, buf, names);
+compat_level_t reg_effective_level(reg_registry_t *reg, const char *subject) {
+    reg_name_t name = reg_name(subject);
+    return reg_effective_level_of(reg, &name);
+}
+
+reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name) {
+    scope_t sc[4];
+    size_t n = scopes(name, sc);
     for (size_t i = 0; i < n; i++) {
-        int m = reg_mode_stored(reg, names[i]);
+        int m = reg_mode_at(reg, sc[i].key, sc[i].len);
         if (m >= 0)
             return (reg_mode_t)m;
     }
     return REG_MODE_READWRITE;
+}
+
+cn_err_t reg_mode_error(cn_error_t *err, const reg_name_t *name, const char *what) {
+    bool dflt = reg_name_default_ctx(name);
+    return cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED, "Subject %s in context %.*s %s",
+                        name->subject ? name->subject : "", dflt ? 0 : (int)name->ctx_len,
+                        name->ctx, what);
+}
+
+cn_err_t reg_check_writable(reg_registry_t *reg, const reg_name_t *name, cn_error_t *err) {
+    if (reg_effective_mode_of(reg, name) != REG_MODE_READONLY)
+        return CN_OK;
+    return reg_mode_error(err, name, "is in read-only mode");
 }
 
 static json_t *default_config(reg_registry_t *reg) {
@@ -70,10 +85,11 @@ static json_t *default_config(reg_registry_t *reg) {
 cn_err_t reg_config_get(reg_registry_t *reg, const char *subject, bool default_to_global,
                         json_t **out, cn_error_t *err) {
     const json_t *c;
+    reg_name_t name = reg_name(subject);
     reg_rdlock(reg);
     c = reg_config_stored(reg, subject);
     if (!c && (default_to_global || !subject))
-        c = effective_config(reg, subject);
+        c = effective_config(reg, &name);
     *out = c ? json_deep_copy(c) : NULL;
     reg_unlock(reg);
     if (*out && !subject && !json_object_get(*out, "compatibilityLevel"))
@@ -90,14 +106,39 @@ cn_err_t reg_config_get(reg_registry_t *reg, const char *subject, bool default_t
 }
 
 /* Request shape ("compatibility") from the stored shape ("compatibilityLevel"). */
+/* Request shape ("compatibility") from the stored shape ("compatibilityLevel"); NULL without
+ * memory. */
 static json_t *request_shape(const json_t *stored) {
     json_t *o = json_object();
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)stored, k, v) {
-        json_object_set(o, strcmp(k, "compatibilityLevel") == 0 ? "compatibility" : k, v);
+        if (o && json_object_set(o, strcmp(k, "compatibilityLevel") == 0 ? "compatibility" : k,
+                                 v) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
     }
     return o;
+}
+
+/* One member of the merge: null clears, the level is checked and spelled as stored. */
+static cn_err_t merge_one(json_t *merged, const char *k, json_t *v, cn_error_t *err) {
+    const char *key = strcmp(k, "compatibility") == 0 ? "compatibilityLevel" : k;
+    compat_level_t l;
+    if (strcmp(k, "compatibilityLevel") == 0 || strcmp(k, "subject") == 0)
+        return CN_OK;
+    if (json_is_null(v)) {
+        json_object_del(merged, key);
+        return CN_OK;
+    }
+    if (strcmp(key, "compatibilityLevel") != 0)
+        return json_object_set(merged, key, v) ? cn_error_set(err, CN_ERR_NO_MEMORY, NULL) : CN_OK;
+    if (!json_is_string(v) || !reg_level_parse(json_string_value(v), &l))
+        return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL, NULL);
+    if (json_object_set_new(merged, key, json_string(reg_level_name(l))))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    return CN_OK;
 }
 
 static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **out,
@@ -105,56 +146,40 @@ static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **o
     json_t *merged = old ? json_deep_copy(old) : json_object();
     const char *k;
     json_t *v;
-    compat_level_t l;
+    cn_err_t rc = merged ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     json_object_foreach((json_t *)update, k, v) {
-        const char *key = strcmp(k, "compatibility") == 0 ? "compatibilityLevel" : k;
-        if (strcmp(k, "compatibilityLevel") == 0 || strcmp(k, "subject") == 0)
-            continue;
-        if (json_is_null(v)) {
-            json_object_del(merged, key);
-        } else if (strcmp(key, "compatibilityLevel") == 0) {
-            if (!json_is_string(v) || !reg_level_parse(json_string_value(v), &l)) {
-                json_decref(merged);
-                return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL, NULL);
-            }
-            json_object_set_new(merged, key, json_string(reg_level_name(l)));
-        } else {
-            json_object_set(merged, key, v);
-        }
+        if (rc == CN_OK)
+            rc = merge_one(merged, k, v, err);
     }
-    *out = merged;
-    return CN_OK;
-}
-
-static cn_err_t check_writable(reg_registry_t *reg, const char *subject, cn_error_t *err) {
-    char ctx[256];
-    if (reg_effective_mode(reg, subject) != REG_MODE_READONLY)
-        return CN_OK;
-    reg_subject_context(subject ? subject : "", ctx, sizeof(ctx));
-    return cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,
-                        "Subject %s in context %s is in read-only mode", subject ? subject : "",
-                        strcmp(ctx, ".") == 0 ? "" : ctx);
+    if (rc != CN_OK)
+        json_decref(merged);
+    *out = rc == CN_OK ? merged : NULL;
+    return rc;
 }
 
 cn_err_t reg_config_set(reg_registry_t *reg, const char *subject, const json_t *update,
                         json_t **out, cn_error_t *err) {
+    reg_name_t name = reg_name(subject);
     json_t *merged = NULL;
     reg_batch_t b;
-    size_t i;
-    cn_err_t rc = reg_writer_begin(reg, err);
-    if (rc != CN_OK)
+    cn_err_t rc;
+    *out = NULL;
+    if ((rc = reg_writer_begin(reg, err)) != CN_OK)
         return rc;
     reg_batch_init(&b);
-    rc = check_writable(reg, subject, err);
+    rc = reg_check_writable(reg, &name, err);
     if (rc == CN_OK)
         rc = merge_config(reg_config_stored(reg, subject), update, &merged, err);
-    if (rc == CN_OK && (i = reg_batch_add(&b, false)) != SIZE_MAX) {
-        reg_key_encode_config(&b.keys[i], subject);
-        reg_value_encode_config(&b.vals[i], subject, merged);
+    if (rc == CN_OK && !(*out = request_shape(merged))) /* the answer before the write */
+        rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (rc == CN_OK) {
+        reg_batch_config(&b, subject, merged);
         rc = reg_write(reg, &b, err);
     }
-    if (rc == CN_OK)
-        *out = request_shape(merged);
+    if (rc != CN_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
     json_decref(merged);
     reg_batch_fini(&b);
     reg_writer_end(reg);
@@ -163,20 +188,22 @@ cn_err_t reg_config_set(reg_registry_t *reg, const char *subject, const json_t *
 
 cn_err_t reg_config_delete(reg_registry_t *reg, const char *subject, json_t **out,
                            cn_error_t *err) {
+    reg_name_t name = reg_name(subject);
     const json_t *old;
     reg_batch_t b;
-    size_t i;
     cn_err_t rc = reg_writer_begin(reg, err);
     if (rc != CN_OK)
         return rc;
     reg_batch_init(&b);
-    rc = check_writable(reg, subject, err);
+    rc = reg_check_writable(reg, &name, err);
     old = reg_config_stored(reg, subject);
     if (rc == CN_OK && !old && subject)
         rc = cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.", subject);
     *out = old ? json_deep_copy(old) : default_config(reg);
-    if (rc == CN_OK && old && (i = reg_batch_add(&b, true)) != SIZE_MAX) {
-        reg_key_encode_config(&b.keys[i], subject);
+    if (rc == CN_OK && !*out)
+        rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (rc == CN_OK && old) {
+        reg_batch_config(&b, subject, NULL);
         rc = reg_write(reg, &b, err);
     }
     if (rc != CN_OK) {
@@ -190,11 +217,12 @@ cn_err_t reg_config_delete(reg_registry_t *reg, const char *subject, json_t **ou
 
 cn_err_t reg_mode_get(reg_registry_t *reg, const char *subject, bool default_to_global,
                       reg_mode_t *out, cn_error_t *err) {
+    reg_name_t name = reg_name(subject);
     int m;
     reg_rdlock(reg);
     m = reg_mode_stored(reg, subject);
     if (m < 0 && (default_to_global || !subject))
-        m = (int)reg_effective_mode(reg, subject);
+        m = (int)reg_effective_mode_of(reg, &name);
     reg_unlock(reg);
     if (m < 0)
         return cn_error_set(err, CN_ERR_SUBJECT_MODE_NOT_CONFIGURED,
@@ -208,10 +236,12 @@ cn_err_t reg_mode_get(reg_registry_t *reg, const char *subject, bool default_to_
  * the context (":.ctx:") or, when global (subject NULL), every subject. */
 static cn_err_t purge_soft_deleted(reg_registry_t *reg, const char *subject, reg_batch_t *b,
                                    cn_error_t *err) {
-    size_t n = 0, at;
+    size_t n = 0;
     int32_t ids[1];
     cn_err_t rc = CN_OK;
     reg_subject_t **all = reg_subjects_sorted(reg, &n);
+    if (!all)
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     for (size_t i = 0; all && i < n && rc == CN_OK; i++) {
         if (!reg_subject_in_scope(all[i]->name, subject))
             continue;
@@ -224,15 +254,13 @@ static cn_err_t purge_soft_deleted(reg_registry_t *reg, const char *subject, reg
                                   "One or more references exist to the schema "
                                   "{magic=1,keytype=SCHEMA,subject=%s,version=%d}.",
                                   all[i]->name, (int)v->version);
-            else if ((at = reg_batch_add(b, true)) != SIZE_MAX)
-                reg_key_encode_schema(&b->keys[at], all[i]->name, v->version);
+            else
+                reg_batch_schema_tombstone(b, all[i]->name, v->version);
         }
     }
     free(all);
-    if (rc == CN_OK && (at = reg_batch_add(b, false)) != SIZE_MAX) {
-        reg_key_encode_clear_subject(&b->keys[at], subject);
-        reg_value_encode_clear_subject(&b->vals[at], subject);
-    }
+    if (rc == CN_OK)
+        reg_batch_clear_subject(b, subject);
     return rc;
 }
 
@@ -243,29 +271,29 @@ static bool live_subjects_in_scope(reg_registry_t *reg, const char *subject) {
     for (size_t i = 0; all && i < n && !found; i++)
         found = reg_subject_in_scope(all[i]->name, subject) && reg_subject_visible(all[i], false);
     free(all);
-    return found;
+    return found || !all; /* without memory to look: as if found (refuses, changes nothing) */
 }
 
 cn_err_t reg_mode_set(reg_registry_t *reg, const char *subject, reg_mode_t mode, bool force,
                       cn_error_t *err) {
+    reg_name_t name = reg_name(subject);
     reg_batch_t b;
-    size_t i;
+    bool entering_import;
     cn_err_t rc = reg_writer_begin(reg, err);
     if (rc != CN_OK)
         return rc;
     reg_batch_init(&b);
+    entering_import =
+        mode == REG_MODE_IMPORT && !force && reg_effective_mode_of(reg, &name) != mode;
     if (!reg->opts.mode_mutable)
         rc = cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED, "Mode changes are not allowed");
-    else if (mode == REG_MODE_IMPORT && !force && reg_effective_mode(reg, subject) != mode &&
-             live_subjects_in_scope(reg, subject))
+    else if (entering_import && live_subjects_in_scope(reg, subject))
         rc = cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,
                           "Cannot import since found existing subjects");
-    if (rc == CN_OK && mode == REG_MODE_IMPORT && !force &&
-        reg_effective_mode(reg, subject) != mode)
+    if (rc == CN_OK && entering_import)
         rc = purge_soft_deleted(reg, subject, &b, err);
-    if (rc == CN_OK && (i = reg_batch_add(&b, false)) != SIZE_MAX) {
-        reg_key_encode_mode(&b.keys[i], subject);
-        reg_value_encode_mode(&b.vals[i], subject, reg_mode_name(mode));
+    if (rc == CN_OK) {
+        reg_batch_mode(&b, subject, reg_mode_name(mode));
         rc = reg_write(reg, &b, err);
     }
     reg_batch_fini(&b);
@@ -276,7 +304,6 @@ cn_err_t reg_mode_set(reg_registry_t *reg, const char *subject, reg_mode_t mode,
 cn_err_t reg_mode_delete(reg_registry_t *reg, const char *subject, reg_mode_t *old_out,
                          cn_error_t *err) {
     reg_batch_t b;
-    size_t i;
     int old;
     cn_err_t rc = reg_writer_begin(reg, err);
     if (rc != CN_OK)
@@ -288,8 +315,8 @@ cn_err_t reg_mode_delete(reg_registry_t *reg, const char *subject, reg_mode_t *o
         rc = cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED, "Mode changes are not allowed");
     else if (old < 0 && subject)
         rc = cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.", subject);
-    if (rc == CN_OK && old >= 0 && (i = reg_batch_add(&b, true)) != SIZE_MAX) {
-        reg_key_encode_mode(&b.keys[i], subject);
+    if (rc == CN_OK && old >= 0) {
+        reg_batch_mode(&b, subject, NULL);
         rc = reg_write(reg, &b, err);
     }
     reg_batch_fini(&b);
@@ -298,9 +325,8 @@ cn_err_t reg_mode_delete(reg_registry_t *reg, const char *subject, reg_mode_t *o
 }
 
 void reg_batch_subject_meta_tombstones(reg_registry_t *reg, reg_batch_t *b, const char *subject) {
-    size_t i;
-    if (reg_mode_stored(reg, subject) >= 0 && (i = reg_batch_add(b, true)) != SIZE_MAX)
-        reg_key_encode_mode(&b->keys[i], subject);
-    if (reg_config_stored(reg, subject) && (i = reg_batch_add(b, true)) != SIZE_MAX)
-        reg_key_encode_config(&b->keys[i], subject);
+    if (reg_mode_stored(reg, subject) >= 0)
+        reg_batch_mode(b, subject, NULL);
+    if (reg_config_stored(reg, subject))
+        reg_batch_config(b, subject, NULL);
 }

@@ -1,11 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * Internals shared by the registry's files (not a public header): the registry and context
- * structs, state mutation (reg_state.c), the write path and the parse cache (reg_registry.c).
+ * structs and the functions each file offers the others. The files call one another in one
+ * direction only, from top to bottom:
+ *
+ *   reg_register.c reg_delete.c   commands (registration, lookup, compatibility, deletes)
+ *   reg_config.c reg_format.c     config and mode (resolution, records); the `format` reads
+ *   reg_registry.c                lifecycle: new/free, replay, refresh, stats
+ *   reg_writer.c                  the writer: batches, append durably, catch up (apply)
+ *   reg_parse_cache.c             the parsed form of stored schemas
+ *   reg_state.c                   state mutation and applying records
+ *   reg_view.c                    the state lock and read views (lookups, listings)
+ *   reg_names.c                   names, qualified subjects and their rules
+ *   reg_record.c                  the `_schemas` record codec (reg_record.h)
+ *   reg_store_*.c                 the store backends (reg_store.h)
  */
 #ifndef REG_INTERNAL_H
 #define REG_INTERNAL_H
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -28,55 +41,120 @@ struct reg_registry {
     pthread_rwlock_t lock;
     pthread_mutex_t writer;
     pthread_mutex_t parse_mu; /* recursive: the lazily parsed schemas */
-    cn_map_t *ctxs;           /* name -> reg_ctx_t (owned) */
-    cn_map_t *subjects;       /* name -> reg_subject_t (owned) */
+    pthread_t writer_tid;     /* valid while writing: the thread holding the writer mutex */
+    atomic_bool writing;
+    pthread_t wrlock_tid; /* valid while wrlocked: the thread holding the write lock */
+    atomic_bool wrlocked;
+    cn_map_t *ctxs;     /* name -> reg_ctx_t (owned) */
+    cn_map_t *subjects; /* name -> reg_subject_t (owned) */
     json_t *global_config;
     cn_map_t *configs; /* subject -> json_t (owned) */
     int global_mode;   /* -1: none */
     cn_map_t *modes;   /* subject -> int (owned, malloc'ed) */
     int64_t next_offset;
+    int64_t own_first, own_last; /* the writer's last append, verified to decode (-1: none) */
     int64_t applied, skipped;
     atomic_bool ready;
 };
 
-/* reg_state.c: the in-memory state and applying records (caller holds the write lock). */
+/* ---- lock invariants (assert()ed in debug and asan builds) ---- */
+
+/** Whether some thread holds the state lock (read or write). A debugging aid for assert(). */
+bool reg_lock_held(reg_registry_t *reg);
+/** Whether this thread may read the state: it holds the lock, or it is the writer (the state
+ *  changes only under the writer). */
+bool reg_may_read(reg_registry_t *reg);
+/** Whether this thread holds the state's write lock. */
+bool reg_wrlock_held(reg_registry_t *reg);
+/** Whether this thread is the writer (holds the writer mutex). */
+bool reg_writer_held(reg_registry_t *reg);
+void reg_wrlock(reg_registry_t *reg);
+void reg_wrunlock(reg_registry_t *reg);
+
+/* ---- reg_view.c: lookups that only read the state (caller holds the lock) ---- */
+
+/** The context of a name (NULL when it has none yet). */
+reg_ctx_t *reg_ctx_find(reg_registry_t *reg, const reg_name_t *name);
+reg_subject_t *reg_subject_find(reg_registry_t *reg, const reg_name_t *name);
+/** The subject that ref (a reference's subject, as written) names from within name's context. */
+reg_subject_t *reg_ref_subject(reg_registry_t *reg, const reg_name_t *name, const char *ref);
+int32_t reg_subject_max_version(const reg_subject_t *s);
+/** The config or mode stored for a scope of len bytes (a subject, ":.ctx:"; NULL: global). */
+const json_t *reg_config_at(reg_registry_t *reg, const char *scope, size_t len);
+int reg_mode_at(reg_registry_t *reg, const char *scope, size_t len);
+const json_t *reg_config_stored(reg_registry_t *reg, const char *subject);
+int reg_mode_stored(reg_registry_t *reg, const char *subject);
+/** Whether (subject, version) is referenced by a live (or, with deleted, any) version of a
+ *  subject other than except (NULL: any subject). */
+bool reg_is_referenced(reg_registry_t *reg, const char *subject, int32_t version, bool deleted,
+                       const char *except);
+
+/* ---- reg_state.c: the in-memory state and applying records (caller holds the write lock) ---- */
+
 cn_err_t reg_state_init(reg_registry_t *reg);
 void reg_state_fini(reg_registry_t *reg);
-reg_ctx_t *reg_ctx_get(reg_registry_t *reg, const char *name, bool create);
-reg_ctx_t *reg_ctx_of_subject(reg_registry_t *reg, const char *subject, bool create);
 /** Identity key of a schema: canonical text, type, references, metadata, ruleSet. */
 char *reg_ident_new(const char *text, compat_type_t type, const reg_ref_t *refs, size_t nrefs,
                     const json_t *metadata, const json_t *ruleset);
-/** Apply one record read from the store; garbage is logged and counted, never fatal. */
+/** Apply one record read from the store; garbage is logged, counted and skipped, never fatal.
+ *  A record that could not be applied for lack of memory stops the read (CN_ERR_NO_MEMORY)
+ *  before it, so that the next catch-up applies it. So does one of the writer's own records
+ *  (reg->own_first..own_last) that fails to decode: it decoded before it was appended, and the
+ *  JSON parser does not tell a lack of memory from a syntax error. */
 cn_err_t reg_state_apply(void *arg, const reg_rec_t *rec, cn_error_t *err);
-int32_t reg_subject_max_version(const reg_subject_t *s);
-const json_t *reg_config_stored(reg_registry_t *reg, const char *subject);
-int reg_mode_stored(reg_registry_t *reg, const char *subject);
 
-/* reg_registry.c: the write path. */
+/* ---- reg_parse_cache.c ---- */
+
+/** The parsed form of a stored schema (cached). */
+cn_err_t reg_schema_parsed(reg_registry_t *reg, reg_schema_t *sch, int depth,
+                           const compat_schema_t **out, cn_error_t *err);
+
+/* ---- reg_writer.c: the write path ---- */
+
+/** The records of one write. Adding never fails: the first failure (no memory for a slot or
+ *  its encoding) is remembered, and reg_write reports it without appending anything. */
 typedef struct reg_batch {
     cn_buf_t *keys;
     cn_buf_t *vals;
     bool *tomb;
     size_t n, cap;
+    bool failed;
 } reg_batch_t;
 
 void reg_batch_init(reg_batch_t *b);
 void reg_batch_fini(reg_batch_t *b);
-/** Next slot (key and value buffers): its index, SIZE_MAX without memory. */
-size_t reg_batch_add(reg_batch_t *b, bool tombstone);
-/** Append the batch durably, then apply it (caller holds the writer mutex). */
+/** A SCHEMA record (key from sv->subject and sv->version). */
+void reg_batch_schema(reg_batch_t *b, const reg_schema_value_t *sv);
+void reg_batch_schema_tombstone(reg_batch_t *b, const char *subject, int32_t version);
+/** A CONFIG record; config NULL: its tombstone. subject NULL: global. */
+void reg_batch_config(reg_batch_t *b, const char *subject, const json_t *config);
+/** A MODE record; mode NULL: its tombstone. subject NULL: global. */
+void reg_batch_mode(reg_batch_t *b, const char *subject, const char *mode);
+void reg_batch_delete_subject(reg_batch_t *b, const char *subject, int32_t version);
+void reg_batch_clear_subject(reg_batch_t *b, const char *subject);
+void reg_batch_context(reg_batch_t *b, const char *tenant, const char *context);
+/** Append the batch durably, then apply it (caller is the writer). Nothing is appended when
+ *  the batch failed. */
 cn_err_t reg_write(reg_registry_t *reg, reg_batch_t *b, cn_error_t *err);
-/** Read and apply everything the store holds beyond what was applied. */
+/** Read and apply everything the store holds beyond what was applied (caller is the writer). */
 cn_err_t reg_catch_up(reg_registry_t *reg, cn_error_t *err);
+/** Take the writer mutex (trylock: false when another thread writes). */
+void reg_writer_lock(reg_registry_t *reg);
+bool reg_writer_trylock(reg_registry_t *reg);
 /** Writer entry: take the writer mutex, refuse when not ready, catch up. */
 cn_err_t reg_writer_begin(reg_registry_t *reg, cn_error_t *err);
+/** Release the writer mutex (after reg_writer_begin or reg_writer_lock). */
 void reg_writer_end(reg_registry_t *reg);
-/** The parsed form of a stored schema (cached). */
-cn_err_t reg_schema_parsed(reg_registry_t *reg, reg_schema_t *sch, int depth,
-                           const compat_schema_t **out, cn_error_t *err);
+
+/* ---- reg_config.c: config and mode resolution ---- */
+
 /** Mode that applies to a subject (subject, context, global, default). */
-reg_mode_t reg_effective_mode(reg_registry_t *reg, const char *subject);
+reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name);
+compat_level_t reg_effective_level_of(reg_registry_t *reg, const reg_name_t *name);
+/** 42205 "... is in read-only mode" when the effective mode is READONLY. */
+cn_err_t reg_check_writable(reg_registry_t *reg, const reg_name_t *name, cn_error_t *err);
+/** 42205 with Confluent's message: "Subject S in context C <what>". */
+cn_err_t reg_mode_error(cn_error_t *err, const reg_name_t *name, const char *what);
 /** The tombstones that go with removing a subject entirely (config and mode). */
 void reg_batch_subject_meta_tombstones(reg_registry_t *reg, reg_batch_t *b, const char *subject);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * Names and their rules: subjects (42208), versions (42202), compatibility levels, schema
- * types and modes, and the context part of qualified subjects (registry-api.md §1.1, §3.10).
+ * types and modes, and qualified subjects ":.ctx:name" parsed into a reg_name_t
+ * (registry-api.md §1.1, §3.10).
  */
 #include "registry/reg_registry.h"
 
@@ -11,6 +12,7 @@
 #include <strings.h>
 
 #include "common/cn_props.h"
+#include "common/cn_text.h"
 
 static const char *const level_names[] = {
     [COMPAT_NONE] = "NONE",
@@ -69,48 +71,67 @@ const char *reg_mode_name(reg_mode_t mode) {
     return (unsigned)mode <= REG_MODE_IMPORT ? mode_names[mode] : "READWRITE";
 }
 
-void reg_subject_context(const char *subject, char *out, size_t cap) {
+reg_name_t reg_name(const char *subject) {
+    reg_name_t n = {subject, ".", 1, subject ? subject : ""};
     const char *end;
     if (subject && subject[0] == ':' && subject[1] == '.' && (end = strchr(subject + 1, ':'))) {
-        size_t len = (size_t)(end - subject - 1);
-        if (len == 1 || len >= cap) /* ":.:" is the default context */
-            snprintf(out, cap, ".");
-        else
-            snprintf(out, cap, "%.*s", (int)len, subject + 1);
-        return;
+        n.bare = end + 1;
+        if (end - subject - 1 > 1) { /* ":.:" is the default context */
+            n.ctx = subject + 1;
+            n.ctx_len = (size_t)(end - subject - 1);
+        }
     }
-    snprintf(out, cap, ".");
+    return n;
+}
+
+bool reg_name_default_ctx(const reg_name_t *n) {
+    return n->ctx_len == 1 && n->ctx[0] == '.';
+}
+
+static bool same_ctx(const reg_name_t *a, const reg_name_t *b) {
+    return a->ctx_len == b->ctx_len && memcmp(a->ctx, b->ctx, a->ctx_len) == 0;
+}
+
+bool reg_name_in_ctx(const reg_name_t *n, const char *ctx) {
+    return strlen(ctx) == n->ctx_len && memcmp(ctx, n->ctx, n->ctx_len) == 0;
+}
+
+bool reg_name_ref_is(const reg_name_t *n, const char *ref, const char *target) {
+    size_t len = n->ctx_len;
+    if (reg_name_default_ctx(n) || ref[0] == ':')
+        return strcmp(ref, target) == 0;
+    return target[0] == ':' && strncmp(target + 1, n->ctx, len) == 0 && target[1 + len] == ':' &&
+           strcmp(target + 2 + len, ref) == 0;
 }
 
 /* A scope is a subject, a context ":.ctx:" (empty bare name) or NULL for every subject. */
 bool reg_subject_in_scope(const char *subject, const char *scope) {
-    char a[256], b[256];
     size_t len = scope ? strlen(scope) : 0;
+    reg_name_t a, b;
     if (!scope)
         return true;
     if (!(len >= 3 && scope[0] == ':' && scope[len - 1] == ':' &&
           strchr(scope + 1, ':') == scope + len - 1))
         return strcmp(subject, scope) == 0;
-    reg_subject_context(subject, a, sizeof(a));
-    reg_subject_context(scope, b, sizeof(b));
-    return strcmp(a, b) == 0;
+    a = reg_name(subject);
+    b = reg_name(scope);
+    return same_ctx(&a, &b);
 }
 
-static const char *bare_name(const char *subject) {
-    const char *end;
-    if (subject[0] == ':' && subject[1] == '.' && (end = strchr(subject + 1, ':')))
-        return end + 1;
-    return subject;
-}
-
+/* Confluent refuses subjects with control characters, Java's Character.isISOControl: U+0000-U+001F
+ * and U+007F-U+009F (confluentinc/schema-registry#2090); names that are not UTF-8 are refused
+ * here too (%C0%AF, %FF%FE), before anything is written. */
 cn_err_t reg_subject_check(const char *subject, bool allow_global_ctx, cn_error_t *err) {
     size_t len = subject ? strlen(subject) : 0;
     const char *bare;
-    bool bad = len == 0 || len > 255;
-    for (size_t i = 0; !bad && i < len; i++)
-        bad = (unsigned char)subject[i] < 0x20 || subject[i] == 0x7f;
+    bool bad = len == 0 || len > 255 || !cn_utf8_valid(subject, len);
+    for (size_t i = 0; !bad && i < len; i++) {
+        unsigned char c = (unsigned char)subject[i];
+        bad = c < 0x20 || c == 0x7f ||
+              (c == 0xc2 && (unsigned char)subject[i + 1] <= 0x9f); /* U+0080-U+009F */
+    }
     if (!bad) {
-        bare = bare_name(subject);
+        bare = reg_name(subject).bare;
         bad = strcmp(bare, "__GLOBAL") == 0 || strcmp(bare, "__EMPTY") == 0;
         if (!allow_global_ctx && strncmp(subject, ":.__GLOBAL:", 11) == 0)
             bad = true;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * The `_schemas` record codec: writes Confluent's canonical key/value bytes and reads every
- * variant of registry-api.md §4.2. Owns no state.
+ * variant of registry-api.md §4.2. Owns no state. Records are read with JSON_ALLOW_NUL: U+0000
+ * may sit in metadata and config values, but a subject, name, keyword or schema text holding it
+ * makes the record unreadable (skipped and logged by the reader) rather than cut short.
  */
 #include "registry/reg_record.h"
 
@@ -110,19 +112,23 @@ cn_err_t reg_key_encode_context(cn_buf_t *out, const char *tenant, const char *c
     return cn_buf_put_str(out, ",\"magic\":0}");
 }
 
-/* Values are built with jansson in insertion order and dumped compact. */
+static int dump_cb(const char *piece, size_t size, void *data) {
+    return cn_buf_put(data, piece, size) == CN_OK ? 0 : -1;
+}
+
+/* Values are built with jansson in insertion order and dumped compact, straight into out:
+ * jansson does not check every write while it dumps an object (a key that failed to be written
+ * leaves ",:" behind), but out's failure is sticky, so a short write is never taken for a
+ * record. */
 static cn_err_t dump_obj(cn_buf_t *out, json_t *obj) {
-    char *s;
-    cn_err_t rc;
+    int bad;
     if (!obj)
         return CN_ERR_NO_MEMORY;
-    s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    bad = json_dump_callback(obj, dump_cb, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(obj);
-    if (!s)
-        return CN_ERR_INVALID_ARGUMENT; /* e.g. a string that is not UTF-8 */
-    rc = cn_buf_put_str(out, s);
-    free(s);
-    return rc;
+    if (out->failed)
+        return CN_ERR_NO_MEMORY;
+    return bad ? CN_ERR_INVALID_ARGUMENT : CN_OK; /* e.g. a string that is not UTF-8 */
 }
 
 static int obj_set(json_t *obj, const char *k, json_t *v) {
@@ -180,52 +186,58 @@ cn_err_t reg_value_encode_schema(cn_buf_t *out, const reg_schema_value_t *v) {
     return dump_obj(out, o);
 }
 
+/* Set k in *o, taking v; on failure *o is released and NULL, so that the dump fails. */
+static void put(json_t **o, const char *k, json_t *v) {
+    if (!*o) {
+        json_decref(v);
+        return;
+    }
+    if (json_object_set_new(*o, k, v) != 0) {
+        json_decref(*o);
+        *o = NULL;
+    }
+}
+
 cn_err_t reg_value_encode_config(cn_buf_t *out, const char *subject, const json_t *config) {
-    json_t *o = json_object();
+    json_t *o = json_object(), *level = json_object_get(config, "compatibilityLevel");
     const char *k;
     json_t *v;
-    if (o && subject)
-        obj_set(o, "subject", json_string(subject));
-    if (o && json_object_get(config, "compatibilityLevel"))
-        json_object_set(o, "compatibilityLevel", json_object_get(config, "compatibilityLevel"));
+    if (subject)
+        put(&o, "subject", json_string(subject));
+    if (level)
+        put(&o, "compatibilityLevel", json_incref(level));
     json_object_foreach((json_t *)config, k, v) {
-        if (o && strcmp(k, "subject") != 0 && strcmp(k, "compatibilityLevel") != 0)
-            json_object_set(o, k, v);
+        if (strcmp(k, "subject") != 0 && strcmp(k, "compatibilityLevel") != 0)
+            put(&o, k, json_incref(v));
     }
     return dump_obj(out, o);
 }
 
 cn_err_t reg_value_encode_mode(cn_buf_t *out, const char *subject, const char *mode) {
     json_t *o = json_object();
-    if (o && subject)
-        obj_set(o, "subject", json_string(subject));
-    if (o)
-        obj_set(o, "mode", json_string(mode));
+    if (subject)
+        put(&o, "subject", json_string(subject));
+    put(&o, "mode", json_string(mode));
     return dump_obj(out, o);
 }
 
 cn_err_t reg_value_encode_delete_subject(cn_buf_t *out, const char *subject, int32_t version) {
     json_t *o = json_object();
-    if (o) {
-        obj_set(o, "subject", json_string(subject));
-        obj_set(o, "version", json_integer(version));
-    }
+    put(&o, "subject", json_string(subject));
+    put(&o, "version", json_integer(version));
     return dump_obj(out, o);
 }
 
 cn_err_t reg_value_encode_clear_subject(cn_buf_t *out, const char *subject) {
     json_t *o = json_object();
-    if (o)
-        obj_set(o, "subject", subject ? json_string(subject) : json_null());
+    put(&o, "subject", subject ? json_string(subject) : json_null());
     return dump_obj(out, o);
 }
 
 cn_err_t reg_value_encode_context(cn_buf_t *out, const char *tenant, const char *context) {
     json_t *o = json_object();
-    if (o) {
-        obj_set(o, "tenant", json_string(tenant));
-        obj_set(o, "context", json_string(context));
-    }
+    put(&o, "tenant", json_string(tenant));
+    put(&o, "context", json_string(context));
     return dump_obj(out, o);
 }
 
@@ -238,7 +250,13 @@ static json_t *load_obj(const uint8_t *p, size_t len, cn_error_t *err) {
         cn_error_set(err, CN_ERR_PARSE, "record nested too deeply");
         return NULL;
     }
-    j = json_loadb((const char *)p, len, JSON_REJECT_DUPLICATES, &jerr);
+    j = json_loadb((const char *)p, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    /* jansson says out_of_memory in most places, and nothing at all where its lexer's first
+     * buffer could not be allocated: every syntax error comes with a message. */
+    if (!j && (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')) {
+        cn_error_set(err, CN_ERR_NO_MEMORY, "no memory to decode a record");
+        return NULL;
+    }
     if (!j) {
         cn_error_set(err, CN_ERR_PARSE, "record is not JSON: %s", jerr.text);
         return NULL;
@@ -260,9 +278,27 @@ static bool get_i32(const json_t *o, const char *k, int32_t *out) {
     return true;
 }
 
-static char *get_strdup(const json_t *o, const char *k) {
+/* Whether o[k] is a string with U+0000 in it. */
+static bool nul_in(const json_t *o, const char *k) {
     json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+    return json_is_string(v) && strlen(json_string_value(v)) != json_string_length(v);
+}
+
+/* A copy of the string member k into *out (NULL when absent, not a string or holding U+0000,
+ * which is never cut short); false only when there was no memory for the copy. */
+static bool get_strdup(const json_t *o, const char *k, char **out) {
+    json_t *v = json_object_get(o, k);
+    bool text = json_is_string(v) && !nul_in(o, k);
+    *out = text ? strdup(json_string_value(v)) : NULL;
+    return !text || *out;
+}
+
+static cn_err_t nul_error(cn_error_t *err, const char *k) {
+    return cn_error_set(err, CN_ERR_PARSE, "record %s contains U+0000", k);
+}
+
+static cn_err_t no_memory(cn_error_t *err) {
+    return cn_error_set(err, CN_ERR_NO_MEMORY, "no memory to decode a record");
 }
 
 static reg_keytype_t keytype_of(const char *s) {
@@ -277,7 +313,10 @@ static cn_err_t key_fields(const json_t *o, reg_key_t *key, cn_error_t *err) {
     json_t *seq = json_object_get(o, "seq");
     if (subj && !json_is_null(subj) && !json_is_string(subj))
         return cn_error_set(err, CN_ERR_PARSE, "key subject is not a string");
-    key->subject = json_is_string(subj) ? strdup(json_string_value(subj)) : NULL;
+    if (nul_in(o, "subject"))
+        return nul_error(err, "key subject");
+    if (!get_strdup(o, "subject", &key->subject))
+        return no_memory(err);
     if (key->type == REG_KEY_SCHEMA && (!key->subject || !get_i32(o, "version", &key->version)))
         return cn_error_set(err, CN_ERR_PARSE, "SCHEMA key without subject or version");
     if (key->type == REG_KEY_DELETE_SUBJECT && !key->subject)
@@ -289,8 +328,8 @@ static cn_err_t key_fields(const json_t *o, reg_key_t *key, cn_error_t *err) {
         get_i32(o, "node", &key->node);
     }
     if (key->type == REG_KEY_CONTEXT) {
-        key->tenant = get_strdup(o, "tenant");
-        key->context = get_strdup(o, "context");
+        if (!get_strdup(o, "tenant", &key->tenant) || !get_strdup(o, "context", &key->context))
+            return no_memory(err);
         if (!key->context)
             return cn_error_set(err, CN_ERR_PARSE, "CONTEXT key without context");
     }
@@ -304,10 +343,12 @@ cn_err_t reg_key_decode(const uint8_t *p, size_t len, reg_key_t *key, cn_error_t
     if (!p || len == 0)
         return cn_error_set(err, CN_ERR_PARSE, "empty key");
     if (!(o = load_obj(p, len, err)))
-        return CN_ERR_PARSE;
+        return err ? err->code : CN_ERR_PARSE;
     kt = json_object_get(o, "keytype");
     if (!json_is_string(kt))
         rc = cn_error_set(err, CN_ERR_PARSE, "key without keytype");
+    else if (nul_in(o, "keytype"))
+        rc = nul_error(err, "keytype");
     else if ((key->type = keytype_of(json_string_value(kt))) == REG_KEY_UNKNOWN)
         rc = CN_OK;
     else if (!get_i32(o, "magic", &key->magic))
@@ -355,9 +396,10 @@ static cn_err_t refs_decode(const json_t *arr, reg_schema_value_t *sv, cn_error_
     for (size_t i = 0; i < n; i++) {
         json_t *r = json_array_get(arr, i);
         reg_ref_t *ref = &sv->refs[sv->nrefs];
-        ref->name = get_strdup(r, "name");
-        ref->subject = get_strdup(r, "subject");
+        bool copied = get_strdup(r, "name", &ref->name) && get_strdup(r, "subject", &ref->subject);
         sv->nrefs++;
+        if (!copied)
+            return no_memory(err);
         if (!ref->name || !ref->subject || !get_i32(r, "version", &ref->version))
             return cn_error_set(err, CN_ERR_PARSE, "bad reference %zu", i);
     }
@@ -373,15 +415,18 @@ static cn_err_t schema_value_decode(const reg_key_t *key, const json_t *o, reg_s
                                     cn_error_t *err) {
     json_t *type = json_object_get(o, "schemaType");
     json_t *del = json_object_get(o, "deleted");
-    sv->subject = get_strdup(o, "subject");
-    if (!sv->subject)
-        sv->subject = strdup(key->subject);
+    if (nul_in(o, "subject") || nul_in(o, "schema") || nul_in(o, "schemaType"))
+        return nul_error(err, "subject, schema or schemaType");
+    if (!get_strdup(o, "subject", &sv->subject) ||
+        (!sv->subject && !(sv->subject = strdup(key->subject))))
+        return no_memory(err);
     if (!get_i32(o, "version", &sv->version))
         sv->version = key->version;
     if (!get_i32(o, "id", &sv->id) || sv->id < 0)
         return cn_error_set(err, CN_ERR_PARSE, "SCHEMA value without a valid id");
-    sv->schema = get_strdup(o, "schema");
-    if (!sv->schema || !sv->subject)
+    if (!get_strdup(o, "schema", &sv->schema))
+        return no_memory(err);
+    if (!sv->schema)
         return cn_error_set(err, CN_ERR_PARSE, "SCHEMA value without schema");
     if (type && !json_is_null(type)) {
         if (!json_is_string(type) || json_string_length(type) >= sizeof(sv->type))
@@ -403,11 +448,16 @@ static cn_err_t value_fields(const reg_key_t *key, const json_t *o, reg_value_t 
     case REG_KEY_SCHEMA:
         return schema_value_decode(key, o, &val->schema, err);
     case REG_KEY_CONFIG:
-        val->config = json_deep_copy(o);
+        if (nul_in(o, "compatibilityLevel"))
+            return nul_error(err, "compatibilityLevel");
+        if (!(val->config = json_deep_copy(o)))
+            return no_memory(err);
         json_object_del(val->config, "subject");
         return CN_OK;
     case REG_KEY_MODE:
         mode = json_object_get(o, "mode");
+        if (nul_in(o, "mode"))
+            return nul_error(err, "mode");
         if (!json_is_string(mode) || json_string_length(mode) >= sizeof(val->mode))
             return cn_error_set(err, CN_ERR_PARSE, "MODE value without mode");
         snprintf(val->mode, sizeof(val->mode), "%s", json_string_value(mode));
@@ -417,9 +467,11 @@ static cn_err_t value_fields(const reg_key_t *key, const json_t *o, reg_value_t 
             return cn_error_set(err, CN_ERR_PARSE, "DELETE_SUBJECT value without version");
         __attribute__((fallthrough)); /* and the subject */
     case REG_KEY_CLEAR_SUBJECT:
-        val->subject = get_strdup(o, "subject");
-        if (!val->subject && key->subject)
-            val->subject = strdup(key->subject);
+        if (nul_in(o, "subject"))
+            return nul_error(err, "subject");
+        if (!get_strdup(o, "subject", &val->subject) ||
+            (!val->subject && key->subject && !(val->subject = strdup(key->subject))))
+            return no_memory(err);
         return CN_OK;
     default:
         return CN_OK;
@@ -438,7 +490,7 @@ cn_err_t reg_value_decode(const reg_key_t *key, const uint8_t *p, int32_t len, r
     if (key->type == REG_KEY_NOOP || key->type == REG_KEY_CONTEXT || key->type == REG_KEY_UNKNOWN)
         return CN_OK;
     if (!(o = load_obj(p, (size_t)len, err)))
-        return CN_ERR_PARSE;
+        return err ? err->code : CN_ERR_PARSE;
     rc = value_fields(key, o, val, err);
     json_decref(o);
     if (rc != CN_OK)

@@ -35,17 +35,8 @@ static void prepared_fini(reg_registry_t *reg, prepared_t *p) {
     memset(p, 0, sizeof(*p));
 }
 
-static void ctx_qualify(const char *subject, const char *ref_subject, char *out, size_t cap) {
-    char ctx[256];
-    reg_subject_context(subject, ctx, sizeof(ctx));
-    if (strcmp(ctx, ".") == 0 || ref_subject[0] == ':')
-        snprintf(out, cap, "%s", ref_subject);
-    else
-        snprintf(out, cap, ":%s:%s", ctx, ref_subject);
-}
-
 /* Pin each reference to a concrete, live version (version -1 = latest). */
-static cn_err_t pin_refs(reg_registry_t *reg, const char *subject, const reg_ref_t *in, size_t n,
+static cn_err_t pin_refs(reg_registry_t *reg, const reg_name_t *name, const reg_ref_t *in, size_t n,
                          prepared_t *p, cn_error_t *err) {
     if (n == 0)
         return CN_OK;
@@ -55,17 +46,15 @@ static cn_err_t pin_refs(reg_registry_t *reg, const char *subject, const reg_ref
     if (!(p->refs = calloc(n, sizeof(*p->refs))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     for (size_t i = 0; i < n; i++) {
-        char q[600];
-        reg_subject_t *s;
-        reg_version_t *v;
-        ctx_qualify(subject, in[i].subject, q, sizeof(q));
-        s = reg_subject_get(reg, q);
-        v = in[i].version == -1 ? reg_subject_latest(s, false)
-                                : reg_subject_version(s, in[i].version);
+        reg_subject_t *s = reg_ref_subject(reg, name, in[i].subject);
+        reg_version_t *v = in[i].version == -1 ? reg_subject_latest(s, false)
+                                               : reg_subject_version(s, in[i].version);
         p->refs[i].name = strdup(in[i].name);
         p->refs[i].subject = strdup(in[i].subject);
         p->refs[i].version = v ? v->version : in[i].version;
         p->nrefs = i + 1;
+        if (!p->refs[i].name || !p->refs[i].subject)
+            return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
         if (!v || v->deleted)
             return cn_error_set(err, CN_ERR_INVALID_SCHEMA,
                                 "Invalid schema: reference '%s' to subject '%s' version %d "
@@ -77,32 +66,27 @@ static cn_err_t pin_refs(reg_registry_t *reg, const char *subject, const reg_ref
 
 typedef struct req_resolve {
     reg_registry_t *reg;
-    const char *subject;
+    const reg_name_t *name;
 } req_resolve_t;
 
 static cn_err_t resolve_req_ref(void *arg, const compat_ref_t *ref, const compat_schema_t **out,
                                 cn_error_t *err) {
     req_resolve_t *rr = arg;
-    char q[600];
-    reg_version_t *v;
-    ctx_qualify(rr->subject, ref->subject, q, sizeof(q));
-    v = reg_subject_version(reg_subject_get(rr->reg, q), ref->version);
+    reg_version_t *v =
+        reg_subject_version(reg_ref_subject(rr->reg, rr->name, ref->subject), ref->version);
     if (!v)
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid schema: reference %s not found",
                             ref->name);
     return reg_schema_parsed(rr->reg, v->schema, 1, out, err);
 }
 
-static bool config_normalize(reg_registry_t *reg, const char *subject) {
-    json_t *c = NULL;
-    bool on = false;
-    const json_t *sc = reg_config_stored(reg, subject);
+static bool config_normalize(reg_registry_t *reg, const reg_name_t *name) {
+    const json_t *sc = reg_config_stored(reg, name->subject);
     const json_t *gc = reg_config_stored(reg, NULL);
-    c = sc ? json_object_get(sc, "normalize") : NULL;
+    json_t *c = sc ? json_object_get(sc, "normalize") : NULL;
     if (!c && gc)
         c = json_object_get(gc, "normalize");
-    on = json_is_true(c);
-    return on;
+    return json_is_true(c);
 }
 
 /* The text, references, type, metadata and ruleSet to parse: the request's, with what it
@@ -135,10 +119,10 @@ static cn_err_t prepare_source(const reg_schema_req_t *req, const reg_schema_t *
 }
 
 /* Parse the request (its text, or the fallback from prev) into p. */
-static cn_err_t prepare(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+static cn_err_t prepare(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
                         const reg_schema_t *prev, prepared_t *p, cn_error_t *err) {
     compat_ref_t *crefs = NULL;
-    req_resolve_t rr = {reg, subject};
+    req_resolve_t rr = {reg, name};
     compat_parse_opts_t po;
     source_t src;
     cn_err_t rc;
@@ -151,7 +135,7 @@ static cn_err_t prepare(reg_registry_t *reg, const char *subject, const reg_sche
     if (src.len > reg->opts.max_schema_bytes)
         return cn_error_set(err, CN_ERR_SCHEMA_TOO_LARGE,
                             "Register operation failed because schema is too large");
-    if ((rc = pin_refs(reg, subject, src.refs, src.nrefs, p, err)) != CN_OK)
+    if ((rc = pin_refs(reg, name, src.refs, src.nrefs, p, err)) != CN_OK)
         return rc;
     if (p->nrefs && !(crefs = calloc(p->nrefs, sizeof(*crefs))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
@@ -159,7 +143,7 @@ static cn_err_t prepare(reg_registry_t *reg, const char *subject, const reg_sche
         crefs[i] = (compat_ref_t){p->refs[i].name, p->refs[i].subject, p->refs[i].version};
     po = (compat_parse_opts_t){p->type,  crefs,
                                p->nrefs, resolve_req_ref,
-                               &rr,      req->normalize || config_normalize(reg, subject)};
+                               &rr,      req->normalize || config_normalize(reg, name)};
     p->parsed = reg->opts.lang->parse(src.text, src.len, &po, err);
     free(crefs);
     if (!p->parsed) {
@@ -169,7 +153,8 @@ static cn_err_t prepare(reg_registry_t *reg, const char *subject, const reg_sche
         }
         return CN_ERR_INVALID_SCHEMA;
     }
-    p->text = reg->opts.lang->canonical(p->parsed);
+    if (!(p->text = reg->opts.lang->canonical(p->parsed)))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     p->ident = reg_ident_new(p->text, p->type, p->refs, p->nrefs, p->metadata, p->ruleset);
     return p->ident ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
 }
@@ -215,12 +200,13 @@ static reg_version_t *find_in_subject(reg_registry_t *reg, reg_subject_t *s, con
 
 cn_err_t reg_lookup(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
                     bool deleted, reg_version_t **out, cn_error_t *err) {
+    reg_name_t name = reg_name(subject);
     reg_subject_t *s = reg_subject_get(reg, subject);
     prepared_t p;
     cn_err_t rc;
     if (!reg_subject_visible(s, deleted))
         return cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.", subject);
-    rc = prepare(reg, subject, req, NULL, &p, err);
+    rc = prepare(reg, &name, req, NULL, &p, err);
     if (rc == CN_OK && !(*out = find_in_subject(reg, s, &p, deleted)))
         rc = cn_error_set(err, CN_ERR_SCHEMA_NOT_FOUND, "Schema not found");
     prepared_fini(reg, &p);
@@ -268,6 +254,7 @@ static void incompatible_msg(cn_error_t *err, const char *subject, const json_t 
 cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t version,
                           const reg_schema_req_t *req, bool verbose, bool *compatible,
                           json_t *messages, cn_error_t *err) {
+    reg_name_t name = reg_name(subject);
     reg_subject_t *s;
     reg_version_t **hist = NULL, *one = NULL;
     size_t n = 0;
@@ -277,11 +264,11 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
     memset(&p, 0, sizeof(p));
     reg_rdlock(reg);
     s = reg_subject_get(reg, subject);
-    level = reg_effective_level(reg, subject);
+    level = reg_effective_level_of(reg, &name);
     if (version > 0 && (!(one = reg_subject_version(s, version)) || one->deleted))
         rc = cn_error_set(err, CN_ERR_VERSION_NOT_FOUND, "Version %d not found.", (int)version);
     else
-        rc = prepare(reg, subject, req, NULL, &p, err);
+        rc = prepare(reg, &name, req, NULL, &p, err);
     if (rc == CN_ERR_INVALID_SCHEMA && verbose) { /* verbose: an answer, not an error */
         *compatible = false;
         json_array_append_new(messages, json_string(err ? err->msg : "Invalid schema"));
@@ -303,22 +290,17 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
 
 /* ---- register ---- */
 
-static cn_err_t check_mode(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+static cn_err_t check_mode(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
                            reg_mode_t *mode, cn_error_t *err) {
-    char ctx[256];
     const char *what = NULL;
-    *mode = reg_effective_mode(reg, subject);
-    reg_subject_context(subject, ctx, sizeof(ctx));
+    *mode = reg_effective_mode_of(reg, name);
     if (*mode == REG_MODE_READONLY)
         what = "is in read-only mode";
     else if (req->id >= 0 && *mode != REG_MODE_IMPORT)
         what = "is not in import mode";
     else if (req->id < 0 && *mode != REG_MODE_READWRITE)
         what = "is not in read-write mode";
-    if (!what)
-        return CN_OK;
-    return cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED, "Subject %s in context %s %s", subject,
-                        strcmp(ctx, ".") == 0 ? "" : ctx, what);
+    return what ? reg_mode_error(err, name, what) : CN_OK;
 }
 
 static int32_t next_id(reg_ctx_t *c) {
@@ -328,25 +310,23 @@ static int32_t next_id(reg_ctx_t *c) {
     return id;
 }
 
-static cn_err_t choose_id(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+static cn_err_t choose_id(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
                           const prepared_t *p, int32_t *id, cn_error_t *err) {
-    char ctx[256];
-    reg_ctx_t *c = reg_ctx_of_subject(reg, subject, false);
+    reg_ctx_t *c = reg_ctx_find(reg, name);
     reg_schema_t *existing = c ? cn_map_sget(c->idents, p->ident) : NULL;
     reg_schema_t *at;
     if (req->id < 0) {
         *id = existing ? existing->id : next_id(c);
         return CN_OK;
     }
-    reg_subject_context(subject, ctx, sizeof(ctx));
     if (existing && existing->id != req->id) /* the same content keeps one id per context */
         return cn_error_set(err, CN_ERR_ID_MISMATCH,
                             "The ID of an imported schema does not match the existing ID");
     at = c ? cn_map_get(c->ids, &req->id, sizeof(req->id)) : NULL;
     if (at && strcmp(at->ident, p->ident) != 0)
         return cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,
-                            "Overwrite new schema with id %d in context %s is not permitted.",
-                            (int)req->id, ctx);
+                            "Overwrite new schema with id %d in context %.*s is not permitted.",
+                            (int)req->id, (int)name->ctx_len, name->ctx);
     *id = req->id;
     return CN_OK;
 }
@@ -370,10 +350,7 @@ static cn_err_t choose_version(const reg_subject_t *s, const reg_schema_req_t *r
 
 static void add_schema_record(reg_batch_t *b, const char *subject, int32_t version, int32_t id,
                               const prepared_t *p) {
-    size_t i = reg_batch_add(b, false);
     reg_schema_value_t sv = {0};
-    if (i == SIZE_MAX)
-        return;
     sv.subject = (char *)subject;
     sv.version = version;
     sv.id = id;
@@ -383,43 +360,43 @@ static void add_schema_record(reg_batch_t *b, const char *subject, int32_t versi
     sv.metadata = (json_t *)p->metadata;
     sv.ruleset = (json_t *)p->ruleset;
     sv.schema = (char *)p->text;
-    reg_key_encode_schema(&b->keys[i], subject, version);
-    if (reg_value_encode_schema(&b->vals[i], &sv) != CN_OK)
-        b->vals[i].failed = true;
+    reg_batch_schema(b, &sv);
 }
 
 /* Context announcement and tombstones of soft-deleted versions with the same id (§3.3). */
 static void add_side_records(reg_registry_t *reg, reg_batch_t *b, reg_subject_t *s,
-                             const char *subject, int32_t id) {
-    char ctx[256];
-    size_t i;
-    reg_ctx_t *c = reg_ctx_of_subject(reg, subject, false);
-    reg_subject_context(subject, ctx, sizeof(ctx));
-    if ((!c || !c->announced) && (i = reg_batch_add(b, false)) != SIZE_MAX) {
-        reg_key_encode_context(&b->keys[i], "default", ctx);
-        reg_value_encode_context(&b->vals[i], "default", ctx);
+                             const reg_name_t *name, int32_t id) {
+    reg_ctx_t *c = reg_ctx_find(reg, name);
+    char *ctx;
+    if (!c || !c->announced) {
+        if (!(ctx = strndup(name->ctx, name->ctx_len)))
+            b->failed = true;
+        else
+            reg_batch_context(b, "default", ctx);
+        free(ctx);
     }
     for (size_t k = 0; s && k < s->n; k++) {
         reg_version_t *v = s->v[k];
-        int32_t ref_ids[1];
-        if (!v->deleted || v->schema->id != id ||
-            reg_referenced_by(reg, s->name, v->version, true, ref_ids, 1) > 0)
-            continue;
-        if ((i = reg_batch_add(b, true)) != SIZE_MAX)
-            reg_key_encode_schema(&b->keys[i], s->name, v->version);
+        if (v->deleted && v->schema->id == id &&
+            !reg_is_referenced(reg, s->name, v->version, true, NULL))
+            reg_batch_schema_tombstone(b, s->name, v->version);
     }
 }
 
 /* Step 8: the live versions at the effective level; 409 with Confluent's details. */
-static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const char *subject,
+static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const reg_name_t *name,
                                    const prepared_t *p, cn_error_t *err) {
     reg_version_t **hist = NULL;
     size_t n = live_history(s, &hist);
     json_t *msgs = json_array();
     bool ok = true;
-    cn_err_t rc = run_check(reg, reg_effective_level(reg, subject), p, hist, n, &ok, msgs, err);
+    cn_err_t rc = CN_OK;
+    if (!msgs || (s && s->n && !hist))
+        rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (rc == CN_OK)
+        rc = run_check(reg, reg_effective_level_of(reg, name), p, hist, n, &ok, msgs, err);
     if (rc == CN_OK && !ok) {
-        incompatible_msg(err, subject, msgs);
+        incompatible_msg(err, name->subject, msgs);
         rc = CN_ERR_INCOMPATIBLE;
     }
     json_decref(msgs);
@@ -427,34 +404,36 @@ static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const 
     return rc;
 }
 
-static cn_err_t register_locked(reg_registry_t *reg, const char *subject,
+/* Registration as the writer (caller holds the writer mutex). */
+static cn_err_t register_locked(reg_registry_t *reg, const reg_name_t *name,
                                 const reg_schema_req_t *req, int32_t *id_out, cn_error_t *err) {
-    reg_subject_t *s = reg_subject_get(reg, subject);
+    reg_subject_t *s = reg_subject_find(reg, name);
     reg_version_t *prev = reg_subject_latest(s, false), *found;
     prepared_t p;
     reg_mode_t mode;
     reg_batch_t b;
     int32_t version = 0, id = 0;
-    cn_err_t rc = check_mode(reg, subject, req, &mode, err);
+    cn_err_t rc = check_mode(reg, name, req, &mode, err);
+    assert(reg_writer_held(reg));
     memset(&p, 0, sizeof(p));
     reg_batch_init(&b);
     if (rc == CN_OK)
-        rc = prepare(reg, subject, req, prev && mode != REG_MODE_IMPORT ? prev->schema : NULL, &p,
-                     err);
+        rc =
+            prepare(reg, name, req, prev && mode != REG_MODE_IMPORT ? prev->schema : NULL, &p, err);
     if (rc == CN_OK && (found = find_in_subject(reg, s, &p, false)) &&
         (req->id < 0 || req->id == found->schema->id)) { /* already a live version here */
         *id_out = found->schema->id;
         goto out;
     }
     if (rc == CN_OK && mode != REG_MODE_IMPORT)
-        rc = check_for_register(reg, s, subject, &p, err);
+        rc = check_for_register(reg, s, name, &p, err);
     if (rc == CN_OK)
         rc = choose_version(s, req, mode, &version, err);
     if (rc == CN_OK)
-        rc = choose_id(reg, subject, req, &p, &id, err);
+        rc = choose_id(reg, name, req, &p, &id, err);
     if (rc == CN_OK) {
-        add_side_records(reg, &b, s, subject, id);
-        add_schema_record(&b, subject, version, id, &p);
+        add_side_records(reg, &b, s, name, id);
+        add_schema_record(&b, name->subject, version, id, &p);
         rc = reg_write(reg, &b, err);
     }
     if (rc == CN_OK)
@@ -467,6 +446,7 @@ out:
 
 cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
                       int32_t *id_out, cn_error_t *err) {
+    reg_name_t name = reg_name(subject);
     reg_version_t *v = NULL;
     cn_err_t rc = reg_subject_check(subject, false, err);
     if (rc != CN_OK)
@@ -482,7 +462,7 @@ cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema
     }
     if ((rc = reg_writer_begin(reg, err)) != CN_OK)
         return rc;
-    rc = register_locked(reg, subject, req, id_out, err);
+    rc = register_locked(reg, &name, req, id_out, err);
     reg_writer_end(reg);
     return rc;
 }

@@ -101,8 +101,24 @@ bool reg_type_parse(const char *s, compat_type_t *out);
 const char *reg_type_name(compat_type_t type);
 bool reg_mode_parse(const char *s, reg_mode_t *out);
 const char *reg_mode_name(reg_mode_t mode);
-/** @brief The context of a subject name: "." or ".ctx" (written into out). */
-void reg_subject_context(const char *subject, char *out, size_t cap);
+/** A subject name parsed once into its context and its name inside the context; it borrows
+ *  the string it was parsed from. ":.ctx:name" is (".ctx", "name"); "name" and ":.:name" are in
+ *  the default context "."; a context scope ":.ctx:" has an empty bare name; NULL (the global
+ *  scope) is (".", ""). */
+typedef struct reg_name {
+    const char *subject; /* as given (and stored); NULL: the global scope */
+    const char *ctx;     /* the context's name, ctx_len bytes, not NUL-terminated */
+    size_t ctx_len;
+    const char *bare; /* the name inside the context */
+} reg_name_t;
+
+reg_name_t reg_name(const char *subject);
+bool reg_name_default_ctx(const reg_name_t *n);
+/** @brief Whether n is in the context named ctx ("." or ".ctx"). */
+bool reg_name_in_ctx(const reg_name_t *n, const char *ctx);
+/** @brief Whether ref (a reference's subject as written in a schema of n's context) names
+ *  target (a subject as stored): an unqualified ref is in n's context. */
+bool reg_name_ref_is(const reg_name_t *n, const char *ref, const char *target);
 /** @brief Whether subject falls in scope: the subject itself, a context ":.ctx:" holding it, or
  *  NULL (every subject), as a mode or CLEAR_SUBJECT scope. */
 bool reg_subject_in_scope(const char *subject, const char *scope);

@@ -3,6 +3,8 @@
  * The registry's in-memory state and the record reader (registry-api.md §4.3): contexts with
  * their id and identity indexes, subjects with sorted versions, configs and modes. Owns every
  * reg_ctx_t, reg_subject_t, reg_version_t and reg_schema_t. Callers hold the write lock.
+ * Applying a record is idempotent, so that a record that ran out of memory half-way can be
+ * applied again by the next catch-up.
  */
 #include "registry/reg_internal.h"
 
@@ -49,17 +51,6 @@ static void config_free(void *p) {
     json_decref(p);
 }
 
-cn_err_t reg_state_init(reg_registry_t *reg) {
-    reg->ctxs = cn_map_new(ctx_free);
-    reg->subjects = cn_map_new(subject_free);
-    reg->configs = cn_map_new(config_free);
-    reg->modes = cn_map_new(free);
-    reg->global_mode = -1;
-    if (!reg->ctxs || !reg->subjects || !reg->configs || !reg->modes)
-        return CN_ERR_NO_MEMORY;
-    return reg_ctx_get(reg, ".", true) ? CN_OK : CN_ERR_NO_MEMORY;
-}
-
 static void release_parsed(reg_registry_t *reg) {
     cn_map_iter_t it = {0};
     reg_ctx_t *c;
@@ -84,28 +75,35 @@ void reg_state_fini(reg_registry_t *reg) {
     json_decref(reg->global_config);
 }
 
-reg_ctx_t *reg_ctx_get(reg_registry_t *reg, const char *name, bool create) {
-    reg_ctx_t *c = cn_map_sget(reg->ctxs, name);
+/* The context named ctx (len bytes), created when asked to. */
+static reg_ctx_t *ctx_get(reg_registry_t *reg, const char *ctx, size_t len, bool create) {
+    reg_ctx_t *c = cn_map_get(reg->ctxs, ctx, len);
     if (c || !create)
         return c;
     c = calloc(1, sizeof(*c));
     if (!c)
         return NULL;
-    c->name = strdup(name);
+    c->name = strndup(ctx, len);
     c->ids = cn_map_new(schema_free);
     c->idents = cn_map_new(NULL);
-    c->announced = strcmp(name, ".") == 0;
-    if (!c->name || !c->ids || !c->idents || cn_map_sput(reg->ctxs, name, c) != CN_OK) {
+    c->announced = len == 1 && ctx[0] == '.';
+    if (!c->name || !c->ids || !c->idents || cn_map_put(reg->ctxs, ctx, len, c) != CN_OK) {
         ctx_free(c);
         return NULL;
     }
     return c;
 }
 
-reg_ctx_t *reg_ctx_of_subject(reg_registry_t *reg, const char *subject, bool create) {
-    char name[256];
-    reg_subject_context(subject, name, sizeof(name));
-    return reg_ctx_get(reg, name, create);
+cn_err_t reg_state_init(reg_registry_t *reg) {
+    reg->ctxs = cn_map_new(ctx_free);
+    reg->subjects = cn_map_new(subject_free);
+    reg->configs = cn_map_new(config_free);
+    reg->modes = cn_map_new(free);
+    reg->global_mode = -1;
+    reg->own_first = reg->own_last = -1;
+    if (!reg->ctxs || !reg->subjects || !reg->configs || !reg->modes)
+        return CN_ERR_NO_MEMORY;
+    return ctx_get(reg, ".", 1, true) ? CN_OK : CN_ERR_NO_MEMORY;
 }
 
 static void put_json(cn_buf_t *b, const json_t *j) {
@@ -141,42 +139,17 @@ char *reg_ident_new(const char *text, compat_type_t type, const reg_ref_t *refs,
 
 /* ---- subjects and versions ---- */
 
-reg_version_t *reg_subject_version(const reg_subject_t *s, int32_t version) {
-    size_t lo = 0, hi = s ? s->n : 0;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (s->v[mid]->version == version)
-            return s->v[mid];
-        if (s->v[mid]->version < version)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
-reg_version_t *reg_subject_latest(const reg_subject_t *s, bool deleted) {
-    for (size_t i = s ? s->n : 0; i > 0; i--)
-        if (deleted || !s->v[i - 1]->deleted)
-            return s->v[i - 1];
-    return NULL;
-}
-
-int32_t reg_subject_max_version(const reg_subject_t *s) {
-    return s && s->n ? s->v[s->n - 1]->version : 0;
-}
-
-static reg_subject_t *subject_get_or_create(reg_registry_t *reg, const char *name) {
-    reg_subject_t *s = cn_map_sget(reg->subjects, name);
+static reg_subject_t *subject_get_or_create(reg_registry_t *reg, const reg_name_t *name) {
+    reg_subject_t *s = reg_subject_find(reg, name);
     if (s)
         return s;
     s = calloc(1, sizeof(*s));
-    if (!s || !(s->name = strdup(name))) {
+    if (!s || !(s->name = strdup(name->subject))) {
         free(s);
         return NULL;
     }
-    s->ctx = reg_ctx_of_subject(reg, name, true);
-    if (!s->ctx || cn_map_sput(reg->subjects, name, s) != CN_OK) {
+    s->ctx = ctx_get(reg, name->ctx, name->ctx_len, true);
+    if (!s->ctx || cn_map_sput(reg->subjects, name->subject, s) != CN_OK) {
         subject_free(s);
         return NULL;
     }
@@ -203,6 +176,8 @@ static reg_version_t *version_insert(reg_subject_t *s, int32_t version) {
     s->n++;
     v->version = version;
     v->subject = s;
+    assert(at == 0 || s->v[at - 1]->version < version);
+    assert(at + 1 == s->n || s->v[at + 1]->version > version);
     return v;
 }
 
@@ -236,11 +211,14 @@ static void version_remove(reg_registry_t *reg, reg_subject_t *s, reg_version_t 
 
 /* ---- applying records ---- */
 
+/* A schema taking sv's text, references and JSON, and ident (freed on failure too). */
 static reg_schema_t *schema_new(reg_ctx_t *c, reg_schema_value_t *sv, compat_type_t type,
                                 char *ident) {
     reg_schema_t *sch = calloc(1, sizeof(*sch));
-    if (!sch)
+    if (!sch) {
+        free(ident);
         return NULL;
+    }
     sch->id = sv->id;
     sch->type = type;
     sch->ctx = c;
@@ -258,8 +236,10 @@ static reg_schema_t *schema_new(reg_ctx_t *c, reg_schema_value_t *sv, compat_typ
         schema_free(sch);
         return NULL;
     }
-    if (!cn_map_sget(c->idents, ident))
-        cn_map_sput(c->idents, ident, sch);
+    if (!cn_map_sget(c->idents, ident) && cn_map_sput(c->idents, ident, sch) != CN_OK) {
+        cn_map_del(c->ids, &sch->id, sizeof(sch->id)); /* frees sch and ident */
+        return NULL;
+    }
     if (sch->id > c->max_id)
         c->max_id = sch->id;
     return sch;
@@ -289,16 +269,13 @@ static cn_err_t schema_for_value(reg_registry_t *reg, reg_ctx_t *c, reg_schema_v
         return CN_OK;
     }
     *out = schema_new(c, sv, type, ident);
-    if (!*out) {
-        free(ident);
-        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    }
-    return CN_OK;
+    return *out ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
 }
 
 static cn_err_t apply_schema(reg_registry_t *reg, const reg_key_t *key, reg_value_t *val,
                              int64_t ts, cn_error_t *err) {
-    reg_subject_t *s = cn_map_sget(reg->subjects, key->subject);
+    reg_name_t name = reg_name(key->subject);
+    reg_subject_t *s = reg_subject_find(reg, &name);
     reg_version_t *v = reg_subject_version(s, key->version);
     reg_schema_t *sch;
     reg_ctx_t *c;
@@ -311,12 +288,11 @@ static cn_err_t apply_schema(reg_registry_t *reg, const reg_key_t *key, reg_valu
     if (strcmp(val->schema.subject, key->subject) != 0 || val->schema.version != key->version ||
         key->version < 1)
         return cn_error_set(err, CN_ERR_PARSE, "SCHEMA key and value disagree");
-    if (!(c = reg_ctx_of_subject(reg, key->subject, true)))
+    if (!(c = ctx_get(reg, name.ctx, name.ctx_len, true)))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if ((rc = schema_for_value(reg, c, &val->schema, &sch, err)) != CN_OK)
         return rc;
-    if (!v &&
-        (!(s = subject_get_or_create(reg, key->subject)) || !(v = version_insert(s, key->version))))
+    if (!v && (!(s = subject_get_or_create(reg, &name)) || !(v = version_insert(s, key->version))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (v->schema != sch) {
         sch->users++;
@@ -392,19 +368,22 @@ static void clear_one(reg_registry_t *reg, reg_subject_t *s) {
 
 /* CLEAR_SUBJECT: drop the soft-deleted versions of a subject, of every subject of a context
  * (":.ctx:"), or of every subject when the record has no subject (global IMPORT). */
-static void apply_clear_subject(reg_registry_t *reg, const reg_value_t *val) {
+static cn_err_t apply_clear_subject(reg_registry_t *reg, const reg_value_t *val) {
     size_t n = 0;
     reg_subject_t **all = reg_subjects_sorted(reg, &n);
-    for (size_t i = 0; all && i < n; i++)
+    if (!all)
+        return CN_ERR_NO_MEMORY;
+    for (size_t i = 0; i < n; i++)
         if (reg_subject_in_scope(all[i]->name, val->subject))
             clear_one(reg, all[i]);
     free(all);
+    return CN_OK;
 }
 
 static cn_err_t apply_context(reg_registry_t *reg, const reg_key_t *key, const reg_value_t *val) {
-    reg_ctx_t *c = reg_ctx_get(reg, key->context, !val->tombstone);
+    reg_ctx_t *c = ctx_get(reg, key->context, strlen(key->context), !val->tombstone);
     if (!c)
-        return CN_OK;
+        return val->tombstone ? CN_OK : CN_ERR_NO_MEMORY;
     c->announced = !val->tombstone || strcmp(c->name, ".") == 0;
     return CN_OK;
 }
@@ -423,9 +402,7 @@ static cn_err_t apply(reg_registry_t *reg, const reg_key_t *key, reg_value_t *va
             apply_delete_subject(reg, val);
         return CN_OK;
     case REG_KEY_CLEAR_SUBJECT:
-        if (!val->tombstone)
-            apply_clear_subject(reg, val);
-        return CN_OK;
+        return val->tombstone ? CN_OK : apply_clear_subject(reg, val);
     case REG_KEY_CONTEXT:
         return apply_context(reg, key, val);
     default:
@@ -439,48 +416,60 @@ static void skip(reg_registry_t *reg, const reg_rec_t *rec, const cn_error_t *wh
                 why->msg);
 }
 
-cn_err_t reg_state_apply(void *arg, const reg_rec_t *rec, cn_error_t *err) {
-    reg_registry_t *reg = arg;
+/* A decode failure (rc) of one of the writer's own records is a lack of memory. */
+static cn_err_t own_record(reg_registry_t *reg, const reg_rec_t *rec, cn_err_t rc,
+                           cn_error_t *why) {
+    if (rc == CN_OK || rc == CN_ERR_NO_MEMORY || rec->offset < reg->own_first ||
+        rec->offset > reg->own_last)
+        return rc;
+    return cn_error_set(why, CN_ERR_NO_MEMORY, "no memory to decode _schemas offset %lld",
+                        (long long)rec->offset);
+}
+
+/* Decode and apply one record; the error (in why) says whether it is garbage. Keys of
+ * types that carry nothing to apply (NOOP, unknown) are not counted (*counted false). */
+static cn_err_t apply_rec(reg_registry_t *reg, const reg_rec_t *rec, bool *counted,
+                          cn_error_t *why) {
     reg_key_t key;
     reg_value_t val;
-    cn_error_t why;
     cn_err_t rc;
-    (void)err;
-    reg->next_offset = rec->offset + 1;
-    if ((rec->key_len <= 0) && (rec->value_len <= 0))
-        return CN_OK; /* empty key and value: control leftovers (Karapace skips them too) */
-    if (reg_key_decode(rec->key, rec->key_len < 0 ? 0 : (size_t)rec->key_len, &key, &why) !=
-        CN_OK) {
-        skip(reg, rec, &why);
-        return CN_OK;
-    }
-    if (key.type == REG_KEY_UNKNOWN || key.type == REG_KEY_NOOP) {
+    rc = reg_key_decode(rec->key, rec->key_len < 0 ? 0 : (size_t)rec->key_len, &key, why);
+    if (rc != CN_OK)
+        return own_record(reg, rec, rc, why);
+    *counted = key.type != REG_KEY_UNKNOWN && key.type != REG_KEY_NOOP;
+    if (!*counted) {
         reg_key_fini(&key);
         return CN_OK;
     }
-    rc = reg_value_decode(&key, rec->value, rec->value_len, &val, &why);
-    if (rc == CN_OK && key.has_seq && !val.tombstone && key.seq != rec->offset) {
-        rc = cn_error_set(&why, CN_ERR_PARSE, "seq %lld is a lost write race", (long long)key.seq);
-    }
-    if (rc == CN_OK)
-        rc = apply(reg, &key, &val, rec->timestamp, &why);
-    if (rc == CN_OK)
-        reg->applied++;
-    else
-        skip(reg, rec, &why);
+    rc = own_record(reg, rec, reg_value_decode(&key, rec->value, rec->value_len, &val, why), why);
+    if (rc == CN_OK && key.has_seq && !val.tombstone && key.seq != rec->offset)
+        rc = cn_error_set(why, CN_ERR_PARSE, "seq %lld is a lost write race", (long long)key.seq);
+    if (rc == CN_OK && (rc = apply(reg, &key, &val, rec->timestamp, why)) == CN_ERR_NO_MEMORY)
+        cn_error_set(why, CN_ERR_NO_MEMORY, "no memory to apply _schemas offset %lld",
+                     (long long)rec->offset);
     reg_value_fini(&val);
     reg_key_fini(&key);
+    return rc;
+}
+
+cn_err_t reg_state_apply(void *arg, const reg_rec_t *rec, cn_error_t *err) {
+    reg_registry_t *reg = arg;
+    cn_error_t why = {0};
+    cn_err_t rc = CN_OK;
+    bool counted = false;
+    assert(reg_wrlock_held(reg));
+    assert(rec->offset >= reg->next_offset);
+    if (rec->key_len > 0 || rec->value_len > 0) /* else control leftovers (Karapace skips) */
+        rc = apply_rec(reg, rec, &counted, &why);
+    if (rc == CN_ERR_NO_MEMORY) { /* not garbage: stop before it, the next catch-up retries */
+        if (err)
+            *err = why;
+        return rc;
+    }
+    reg->next_offset = rec->offset + 1;
+    if (rc != CN_OK)
+        skip(reg, rec, &why);
+    else if (counted)
+        reg->applied++;
     return CN_OK;
-}
-
-const json_t *reg_config_stored(reg_registry_t *reg, const char *subject) {
-    return subject ? cn_map_sget(reg->configs, subject) : reg->global_config;
-}
-
-int reg_mode_stored(reg_registry_t *reg, const char *subject) {
-    int *m;
-    if (!subject)
-        return reg->global_mode;
-    m = cn_map_sget(reg->modes, subject);
-    return m ? *m : -1;
 }

@@ -41,6 +41,9 @@ void serdes_avro_release(void *impl);
 void serdes_avro_full_name(avro_schema_t s, char *out, size_t cap);
 /** @brief The JSON definition of the named type full_name (borrowed), or NULL. */
 json_t *serdes_avro_named_json(const serdes_avro_schema_t *sch, const char *full_name);
+/** @brief The text of a JSON string without U+0000, else NULL: a symbol, alias or name holding
+ *  one matches nothing (schemas and data are read with JSON_ALLOW_NUL). */
+const char *serdes_json_text(const json_t *v);
 
 /* ---- resolution plans and decoding (serdes_avro_plan.c, serdes_avro_decode.c) ---- */
 

@@ -239,7 +239,7 @@ static cn_err_t serdes_json_scalar(serdes_json_ctx_t *c, avro_schema_t s, json_t
         avro_value_set_string_len(v, json_string_value(j), json_string_length(j) + 1);
         return CN_OK;
     case AVRO_ENUM: {
-        int idx = json_is_string(j) ? avro_schema_enum_get_by_name(s, json_string_value(j)) : -1;
+        int idx = serdes_json_text(j) ? avro_schema_enum_get_by_name(s, serdes_json_text(j)) : -1;
         if (idx < 0)
             return serdes_json_bad(c, path, "a symbol of the enum");
         avro_value_set_enum(v, idx);

@@ -80,7 +80,7 @@ static bool serdes_in_aliases(json_t *aliases, const char *a, const char *b) {
     size_t i;
     json_t *x;
     json_array_foreach(aliases, i, x) {
-        const char *s = json_string_value(x);
+        const char *s = serdes_json_text(x);
         if (s && ((a && strcmp(s, a) == 0) || (b && strcmp(s, b) == 0)))
             return true;
     }
@@ -185,7 +185,7 @@ static cn_err_t serdes_compile_record(serdes_pc_t *pc, serdes_node_t *n, avro_sc
 static cn_err_t serdes_compile_enum(serdes_pc_t *pc, serdes_node_t *n, avro_schema_t w,
                                     avro_schema_t r) {
     json_t *rdef = serdes_reader_def(pc, r);
-    const char *dflt = rdef ? json_string_value(json_object_get(rdef, "default")) : NULL;
+    const char *dflt = rdef ? serdes_json_text(json_object_get(rdef, "default")) : NULL;
     int dflt_idx = dflt ? avro_schema_enum_get_by_name(r, dflt) : -1;
     n->enum_n = (size_t)avro_schema_enum_number_of_symbols(w);
     n->enum_map = calloc(n->enum_n ? n->enum_n : 1, sizeof(int32_t));

@@ -3,7 +3,8 @@
  * Compiling an Avro schema text for the serdes: avro-c's schema and generic value class, the
  * JSON tree with an index of named types by full name (for defaults, aliases and enum defaults,
  * which avro-c drops), the top-level record name for the subject strategies, and the Avro entry
- * of the format table. Owns serdes_avro_schema_t.
+ * of the format table. Defaults, docs and properties may hold U+0000 (avro-c never sees them).
+ * Owns serdes_avro_schema_t.
  */
 #include "serdes/serdes_avro.h"
 
@@ -38,6 +39,11 @@ void serdes_avro_full_name(avro_schema_t s, char *out, size_t cap) {
         snprintf(out, cap, "%s.%s", ns, name ? name : "");
     else
         snprintf(out, cap, "%s", name ? name : "");
+}
+
+const char *serdes_json_text(const json_t *v) {
+    const char *s = json_string_value(v);
+    return s && strlen(s) == json_string_length(v) ? s : NULL;
 }
 
 json_t *serdes_avro_named_json(const serdes_avro_schema_t *sch, const char *full_name) {
@@ -114,12 +120,74 @@ static cn_err_t serdes_avro_index(serdes_avro_schema_t *sch, json_t *j, const ch
     return CN_OK;
 }
 
+/* ---- U+0000 ---- */
+
+static bool serdes_avro_has_nul(const json_t *j, int depth) {
+    const char *k;
+    json_t *v;
+    size_t i;
+    if (json_is_string(j))
+        return strlen(json_string_value(j)) != json_string_length(j);
+    if (depth > SERDES_AVRO_MAX_DEPTH)
+        return false;
+    json_object_foreach((json_t *)j, k, v) if (serdes_avro_has_nul(v, depth + 1)) return true;
+    json_array_foreach(j, i, v) if (serdes_avro_has_nul(v, depth + 1)) return true;
+    return false;
+}
+
+static bool serdes_avro_structural(const char *k) {
+    static const char *const keys[] = {"type",   "name",    "namespace", "fields",  "items",
+                                       "values", "symbols", "size",      "aliases", NULL};
+    for (size_t i = 0; keys[i]; i++)
+        if (strcmp(k, keys[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Drop, in place, the members that hold U+0000 outside the structure (defaults, docs,
+ * properties: avro-c ignores them, we read them from sch->json). A name holding one stays, and
+ * avro-c refuses it. */
+static void serdes_avro_drop_nul(json_t *j, int depth) {
+    const char *k;
+    json_t *v;
+    void *tmp;
+    size_t i;
+    if (depth > SERDES_AVRO_MAX_DEPTH)
+        return;
+    json_object_foreach_safe(j, tmp, k, v) {
+        if (!serdes_avro_structural(k) && serdes_avro_has_nul(v, depth + 1))
+            json_object_del(j, k);
+        else
+            serdes_avro_drop_nul(v, depth + 1);
+    }
+    json_array_foreach(j, i, v) serdes_avro_drop_nul(v, depth + 1);
+}
+
+/* avro-c reads schema text with Jansson without JSON_ALLOW_NUL: a "\u0000" default (which
+ * Confluent accepts) would fail there. It gets the text without those members instead. */
+static int serdes_avro_c_parse(const json_t *doc, const char *text, size_t len,
+                               avro_schema_t *out) {
+    json_t *copy;
+    char *stripped;
+    int rc;
+    if (!serdes_avro_has_nul(doc, 0))
+        return avro_schema_from_json_length(text, len, out);
+    copy = json_deep_copy(doc);
+    if (copy)
+        serdes_avro_drop_nul(copy, 0);
+    stripped = copy ? json_dumps(copy, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(copy);
+    rc = stripped ? avro_schema_from_json_length(stripped, strlen(stripped), out) : -1;
+    free(stripped);
+    return rc;
+}
+
 /* ---- compile ---- */
 
 static cn_err_t serdes_avro_parse(serdes_avro_schema_t *sch, const char *text, size_t len,
                                   serdes_err_t *err) {
     json_error_t jerr;
-    sch->json = json_loadb(text, len, JSON_DECODE_ANY, &jerr);
+    sch->json = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
     if (!sch->json)
         return serdes_err_set(err, CN_ERR_INVALID_SCHEMA, "schema is not JSON: %s (line %d)",
                               jerr.text, jerr.line);
@@ -137,7 +205,7 @@ static cn_err_t serdes_avro_parse(serdes_avro_schema_t *sch, const char *text, s
                                   avro_strerror());
         return CN_OK;
     }
-    if (avro_schema_from_json_length(text, len, &sch->schema) != 0)
+    if (serdes_avro_c_parse(sch->json, text, len, &sch->schema) != 0)
         return serdes_err_set(err, CN_ERR_INVALID_SCHEMA, "invalid Avro schema: %s",
                               avro_strerror());
     return CN_OK;

@@ -162,7 +162,8 @@ static void serdes_http_setup(serdes_http_t *h, CURL *c, const char *method, con
 static cn_err_t serdes_http_answer_error(long status, cn_buf_t *body, const char *url,
                                          serdes_err_t *err) {
     json_error_t jerr;
-    json_t *j = body->len ? json_loadb((const char *)body->data, body->len, 0, &jerr) : NULL;
+    json_t *j =
+        body->len ? json_loadb((const char *)body->data, body->len, JSON_ALLOW_NUL, &jerr) : NULL;
     json_t *code = j ? json_object_get(j, "error_code") : NULL;
     json_t *msg = j ? json_object_get(j, "message") : NULL;
     const char *text = cn_buf_cstr(body);

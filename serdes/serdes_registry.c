@@ -147,7 +147,7 @@ static int64_t serdes_expiry(int64_t ttl_sec) {
 
 static cn_err_t serdes_parse_body(const cn_buf_t *body, json_t **out, serdes_err_t *err) {
     json_error_t jerr;
-    *out = json_loadb((const char *)body->data, body->len, 0, &jerr);
+    *out = json_loadb((const char *)body->data, body->len, JSON_ALLOW_NUL, &jerr);
     if (!*out || !json_is_object(*out)) {
         json_decref(*out);
         *out = NULL;

@@ -6,7 +6,7 @@
  * dispatched; ApiVersions newer than ours gets the v0-layout fallback of §2.3), then the
  * handler, then the response header. Also the small helpers every handler shares.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -117,13 +117,13 @@ static brk_hres_t answer_unsupported(const kp_req_hdr_t *h, cn_buf_t *out) {
     kp_resp_hdr_encode(out, h->correlation_id, false);
     if (h->api_key == KP_API_VERSIONS) {
         const brk_api_t *api = &api_table[KP_API_VERSIONS];
-        kp_w16(&w, 35);
+        kp_w16(&w, brk_kerr(CN_ERR_UNSUPPORTED_VERSION));
         kp_warray(&w, 1);
         kp_w16(&w, KP_API_VERSIONS);
         kp_w16(&w, api->min_version);
         kp_w16(&w, api->max_version);
     } else {
-        kp_w16(&w, 35);
+        kp_w16(&w, brk_kerr(CN_ERR_UNSUPPORTED_VERSION));
     }
     cn_buf_patch_be32(out, 0, (uint32_t)(out->len - 4));
     return BRK_REPLY;

@@ -3,7 +3,7 @@
  * ApiVersions handler (broker-protocol.md §2.3): the answer is built from the API table.
  * Newer-than-supported versions never get here (brk_api.c answers them with the v0 fallback).
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 brk_hres_t brk_api_versions_handle(brk_req_t *req) {
     kp_ApiVersionsRequest_t rq;

@@ -2,16 +2,14 @@
  *
  * FindCoordinator and InitProducerId handlers (broker-protocol.md §2.8, §2.11). This node
  * coordinates every group. Transactions are not supported: transaction coordinator lookups and
- * InitProducerId with a transactional id get TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53), which
- * clients treat as fatal instead of retrying forever. Producer ids come from blocks whose end
- * is persisted in BRK_PIDS_TOPIC before any id of the block is handed out, so ids are never
- * reused after a restart.
+ * InitProducerId with a transactional id get TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53, the
+ * TRANSACTIONS_UNSUPPORTED row of cn_err.def), which clients treat as fatal instead of retrying
+ * forever. Producer ids come from blocks whose end is persisted in BRK_PIDS_TOPIC before any id
+ * of the block is handed out, so ids are never reused after a restart.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <string.h>
-
-#define ERR_TXN_AUTH 53
 
 brk_hres_t brk_find_coordinator_handle(brk_req_t *req) {
     kp_FindCoordinatorRequest_t rq;
@@ -23,7 +21,7 @@ brk_hres_t brk_find_coordinator_handle(brk_req_t *req) {
     rs.host = req->srv->adv_host;
     rs.port = req->srv->adv_port;
     if (rq.key_type != 0) {
-        rs.error_code = ERR_TXN_AUTH;
+        rs.error_code = brk_kerr(CN_ERR_TRANSACTIONS_UNSUPPORTED);
         rs.error_message = "transactions are not supported by this broker";
         rs.node_id = -1;
         rs.host = "";
@@ -81,7 +79,7 @@ brk_hres_t brk_init_producer_id_handle(brk_req_t *req) {
     rs.producer_id = -1;
     rs.producer_epoch = -1;
     if (rq.transactional_id.p) {
-        rs.error_code = ERR_TXN_AUTH;
+        rs.error_code = brk_kerr(CN_ERR_TRANSACTIONS_UNSUPPORTED);
     } else if ((rc = next_pid(req->srv, &rs.producer_id, &err)) != CN_OK) {
         cn_log_error(req->srv->log, "kafka: cannot persist producer ids: %s", err.msg);
         rs.error_code = brk_kerr(CN_ERR_COORDINATOR_NOT_AVAILABLE);

@@ -4,7 +4,7 @@
  * engine knows (plus compression.type=producer), marked default or topic override by comparing
  * with the defaults; the broker resource shows the listener's own settings.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * min_bytes are there, the request waits (a copy of its body) until data arrives (the log's
  * append hook wakes the loop) or max_wait_ms passes, then runs again and answers.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdlib.h>
 #include <string.h>

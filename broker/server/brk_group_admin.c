@@ -5,7 +5,7 @@
  * those, as Kafka shows offset-only groups). DeleteGroups refuses groups with live members
  * (GROUP_NOT_EMPTY) and removes the offsets of the others with tombstones.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
 #ifndef BRK_GROUP_INT_H
 #define BRK_GROUP_INT_H
 
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 typedef enum gstate { G_EMPTY, G_PREPARING, G_COMPLETING, G_STABLE } gstate_t;
 

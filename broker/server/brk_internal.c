@@ -4,7 +4,7 @@
  * when missing, append one keyed record durably (fsync before returning), and replay every
  * record from the log start at load time.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * last stable offset without transactions), -2 earliest (log start), t >= 0 the first offset
  * whose timestamp is >= t through the log's time index (-1/-1 when there is none).
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <string.h>
 

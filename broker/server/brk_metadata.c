@@ -4,7 +4,7 @@
  * every partition's leader. Unknown topics are created on the spot when auto.create.topics.enable
  * and the request allow it; otherwise UNKNOWN_TOPIC_OR_PARTITION. Bad names: INVALID_TOPIC.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdlib.h>
 #include <string.h>

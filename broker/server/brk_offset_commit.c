@@ -5,7 +5,7 @@
  * assign()-only consumers (generation -1, empty member id, no live members) are accepted. All
  * partitions of one request are made durable with one append to `__consumer_offsets`.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,7 @@
  * and replayed at start. Group metadata records (key version 2) are skipped. The topic has one
  * partition here (Kafka has 50; a single node needs no spreading).
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdlib.h>
 #include <string.h>

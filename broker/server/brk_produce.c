@@ -6,7 +6,7 @@
  * idempotent producers' sequences and assigns offsets in place. A duplicate batch is answered
  * with its original offset and no error. Transactional produce is refused (no transactions).
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -75,7 +75,7 @@ static void produce_topic(brk_req_t *req, const kp_ProduceRequest_t *rq,
             rc = brk_topic_describe(req->srv->logs, name, &cfg, NULL);
     }
     if (rq->transactional_id.p)
-        topic_err = 53;
+        topic_err = brk_kerr(CN_ERR_TRANSACTIONS_UNSUPPORTED);
     else if (rq->acks != 0 && rq->acks != 1 && rq->acks != -1)
         topic_err = brk_kerr(CN_ERR_INVALID_REQUIRED_ACKS);
     else if (rc != CN_OK)

@@ -5,7 +5,7 @@
  * before anything is allocated), and per-connection response slots so that pipelined requests
  * are answered strictly in order even when some answers are deferred.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -8,7 +8,7 @@
  * so an answer is never sent before its data is on disk. A failed flush is fatal for the log
  * engine; the answers it covered are never sent and their connections are closed.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <stdlib.h>
 #include <string.h>

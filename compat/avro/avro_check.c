@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 /* A location token: a word ("fields") or an index (s NULL). */
 typedef struct tok {

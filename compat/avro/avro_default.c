@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 static bool record_default_ok(const compat_avro_node_t *t, const json_t *v, int depth) {
     if (!json_is_object(v))
@@ -24,7 +24,7 @@ static bool record_default_ok(const compat_avro_node_t *t, const json_t *v, int 
 }
 
 static bool enum_default_ok(const compat_avro_node_t *t, const json_t *v) {
-    if (!json_is_string(v))
+    if (!compat_avro_jstr(v))
         return false;
     for (size_t i = 0; i < t->nsymbols; i++)
         if (strcmp(t->symbols[i], json_string_value(v)) == 0)
@@ -58,7 +58,7 @@ static bool float_default_ok(const json_t *v) {
     static const char *const special[] = {"NaN", "Infinity", "-Infinity"};
     if (json_is_number(v))
         return true;
-    for (size_t i = 0; json_is_string(v) && i < sizeof(special) / sizeof(special[0]); i++)
+    for (size_t i = 0; compat_avro_jstr(v) && i < sizeof(special) / sizeof(special[0]); i++)
         if (strcmp(json_string_value(v), special[i]) == 0)
             return true;
     return false;
@@ -108,7 +108,7 @@ static int max_precision(int64_t size) {
 
 static const char *logical_name(const compat_avro_node_t *n) {
     const json_t *lt = json_object_get(n->props, "logicalType");
-    return json_is_string(lt) ? json_string_value(lt) : NULL;
+    return compat_avro_jstr(lt); /* "decimal\u0000" is no logical type: a plain property */
 }
 
 bool compat_avro_decimal_ok(const compat_avro_node_t *n, char *msg, size_t cap) {

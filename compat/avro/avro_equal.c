@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 typedef struct eq {
     cn_map_t *memo;
@@ -75,13 +75,13 @@ static bool json_opt_eq(const json_t *a, const json_t *b) {
 
 static bool field_eq(eq_t *e, const compat_avro_field_t *a, const compat_avro_field_t *b) {
     return strcmp(a->name, b->name) == 0 && a->order == b->order && json_opt_eq(a->def, b->def) &&
-           props_eq(e, a->props, b->props) && str_eq(a->doc, b->doc) &&
+           props_eq(e, a->props, b->props) && json_opt_eq(a->doc, b->doc) &&
            strv_eq(a->aliases, a->naliases, b->aliases, b->naliases, e->strict) &&
            eq_node(e, a->type, b->type);
 }
 
 static bool named_eq(eq_t *e, const compat_avro_node_t *a, const compat_avro_node_t *b) {
-    if (!str_eq(a->fullname, b->fullname) || !str_eq(a->doc, b->doc) ||
+    if (!str_eq(a->fullname, b->fullname) || !json_opt_eq(a->doc, b->doc) ||
         !strv_eq(a->aliases, a->naliases, b->aliases, b->naliases, e->strict))
         return false;
     if (e->strict && (a->is_error != b->is_error || a->ref_root != b->ref_root))

@@ -1,21 +1,31 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * JSON text helpers of the Avro printers: the non-recursive depth pre-scan that runs before
- * Jansson, string escaping as Jackson writes it, compact value output, and Java's rendering
- * of doubles (so stored defaults and properties print as Confluent prints them).
+ * Jansson, string escaping as Jackson writes it (U+0000 included: a bytes default "\u0000"
+ * prints as Confluent prints it), compact value output, and Java's rendering of doubles (so
+ * stored defaults and properties print as Confluent prints them).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
+
+const char *compat_avro_jstr(const json_t *v) {
+    const char *s = json_string_value(v);
+    return s && strlen(s) == json_string_length(v) ? s : NULL;
+}
 
 cn_err_t compat_avro_put_str(cn_buf_t *out, const char *s) {
+    return compat_avro_put_strn(out, s, strlen(s));
+}
+
+cn_err_t compat_avro_put_strn(cn_buf_t *out, const char *s, size_t len) {
     static const char hex[] = "0123456789ABCDEF";
-    const char *run = s;
+    const char *run = s, *end = s + len;
     cn_buf_put_u8(out, '"');
-    for (; *s; s++) {
+    for (; s < end; s++) {
         unsigned char c = (unsigned char)*s;
         const char *esc = NULL;
         char u[7];
@@ -157,7 +167,7 @@ cn_err_t compat_avro_put_json(cn_buf_t *out, const json_t *v, bool sort_keys) {
         }
         return cn_buf_put_u8(out, ']');
     case JSON_STRING:
-        return compat_avro_put_str(out, json_string_value(v));
+        return compat_avro_put_strn(out, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
         return cn_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
     case JSON_REAL:

@@ -37,6 +37,7 @@ static cn_err_t avro_lang_parse(const compat_lang_input_t *in, void **model_out,
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc != CN_OK) {
         free(*canonical_out);
+        *canonical_out = NULL; /* the caller frees what it finds there */
         compat_avro_schema_free(sch);
         return rc;
     }

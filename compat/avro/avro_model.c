@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 static const char *const kind_lower[] = {"null",   "boolean", "int",    "long",   "float",
                                          "double", "bytes",   "string", "record", "enum",
@@ -71,7 +71,7 @@ static void free_strv(char **v, size_t n) {
 
 static void field_fini(compat_avro_field_t *f) {
     free(f->name);
-    free(f->doc);
+    json_decref(f->doc);
     json_decref(f->def);
     free_strv(f->aliases, f->naliases);
     json_decref(f->props);
@@ -81,7 +81,7 @@ static void node_free(compat_avro_node_t *n) {
     free(n->name);
     free(n->space);
     free(n->fullname);
-    free(n->doc);
+    json_decref(n->doc);
     free_strv(n->aliases, n->naliases);
     json_decref(n->props);
     for (size_t i = 0; i < n->nfields; i++)
@@ -121,6 +121,11 @@ static bool dup_str(char **dst, const char *src) {
     return *dst != NULL;
 }
 
+static bool dup_json(json_t **dst, const json_t *src) {
+    *dst = src ? json_deep_copy(src) : NULL;
+    return !src || *dst;
+}
+
 static bool dup_strv(char ***dst, char *const *src, size_t n) {
     if (n == 0)
         return true;
@@ -152,7 +157,7 @@ static bool copy_fields(compat_avro_node_t *d, const compat_avro_node_t *s, cn_m
         df->def = sf->def ? json_deep_copy(sf->def) : NULL;
         df->props = sf->props ? json_deep_copy(sf->props) : NULL;
         df->naliases = sf->naliases;
-        if (!dup_str(&df->name, sf->name) || !dup_str(&df->doc, sf->doc) ||
+        if (!dup_str(&df->name, sf->name) || !dup_json(&df->doc, sf->doc) ||
             (sf->props && !df->props) || (sf->def && !df->def) ||
             !dup_strv(&df->aliases, sf->aliases, sf->naliases))
             return false;
@@ -170,7 +175,7 @@ static bool copy_node(compat_avro_node_t *d, const compat_avro_node_t *s, cn_map
     d->naliases = s->naliases;
     d->nsymbols = s->nsymbols;
     if ((s->props && !d->props) || !dup_str(&d->name, s->name) || !dup_str(&d->space, s->space) ||
-        !dup_str(&d->fullname, s->fullname) || !dup_str(&d->doc, s->doc) ||
+        !dup_str(&d->fullname, s->fullname) || !dup_json(&d->doc, s->doc) ||
         !dup_str(&d->enum_default, s->enum_default) ||
         !dup_strv(&d->aliases, s->aliases, s->naliases) ||
         !dup_strv(&d->symbols, s->symbols, s->nsymbols))

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <wctype.h>
 
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 static bool ascii_ok(unsigned char ch, bool first) {
     return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_' ||

@@ -4,7 +4,8 @@
  * inheritance, aliases, properties kept in order), with strict validation: bad or duplicate
  * names, unknown or redefined types, nested or duplicate union branches, bad decimals and
  * defaults that do not match their type. Every error names a JSON path. The text is pre-scanned
- * for depth before Jansson (which recurses) sees it.
+ * for depth before Jansson (which recurses) sees it. U+0000 (\u0000) is accepted where Java
+ * keeps any string (defaults, docs, properties) and refused in names, symbols and type names.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 #include <string.h>
 
 #include "common/cn_text.h"
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 typedef struct pctx {
     compat_avro_schema_t *sch;
@@ -97,8 +98,11 @@ static cn_err_t take_props(pctx_t *c, json_t **dst, json_t *obj, const char *con
 
 /* ---- names ---- */
 
-static cn_err_t check_name(pctx_t *c, const char *what, const char *s, bool dotted) {
+/* s holds len bytes: a name with U+0000 in it is refused (stored schemas too) rather than cut. */
+static cn_err_t check_name(pctx_t *c, const char *what, const char *s, size_t len, bool dotted) {
     size_t n = strlen(s);
+    if (n != len)
+        return perr(c, "%s \"%.64s\\u0000...\" contains U+0000, which no Avro name can", what, s);
     if (n > COMPAT_AVRO_MAX_NAME)
         return perr(c, "%s too long (%zu bytes, at most %d)", what, n, COMPAT_AVRO_MAX_NAME);
     if (!c->lenient && (dotted ? !compat_avro_valid_dotted(s, &c->names)
@@ -155,13 +159,15 @@ static cn_err_t set_name(pctx_t *c, compat_avro_node_t *n, json_t *obj) {
     name = json_string_value(jn);
     if (js && !json_is_string(js))
         return perr(c, "namespace must be a string");
-    if (js)
-        space = json_string_value(js)[0] ? json_string_value(js) : NULL;
-    cn_err_t rc = check_name(c, "name", name, true);
+    cn_err_t rc = check_name(c, "name", name, json_string_length(jn), true);
+    if (rc == CN_OK && js && strlen(json_string_value(js)) != json_string_length(js))
+        rc = check_name(c, "namespace", json_string_value(js), json_string_length(js), true);
     if (rc != CN_OK)
         return rc;
+    if (js)
+        space = json_string_value(js)[0] ? json_string_value(js) : NULL;
     dot = strrchr(name, '.');
-    if (!dot && space && (rc = check_name(c, "namespace", space, true)) != CN_OK)
+    if (!dot && space && (rc = check_name(c, "namespace", space, strlen(space), true)) != CN_OK)
         return rc;
     n->space = dot ? strndup(name, (size_t)(dot - name)) : space ? strdup(space) : NULL;
     n->name = strdup(dot ? dot + 1 : name);
@@ -206,7 +212,7 @@ static cn_err_t parse_aliases(pctx_t *c, json_t *obj, const char *space, bool qu
             break;
         }
         const char *a = json_string_value(v);
-        if ((rc = check_name(c, "alias", a, qualify)) != CN_OK)
+        if ((rc = check_name(c, "alias", a, json_string_length(v), qualify)) != CN_OK)
             break;
         char *full = qualify && !strchr(a, '.') ? join_name(space, a) : strdup(a);
         if (!full) {
@@ -225,15 +231,12 @@ static cn_err_t parse_aliases(pctx_t *c, json_t *obj, const char *space, bool qu
     return rc;
 }
 
-static const char *opt_str(json_t *obj, const char *key) {
-    json_t *v = json_object_get(obj, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static cn_err_t set_doc(pctx_t *c, char **dst, json_t *obj) {
-    const char *d = opt_str(obj, "doc");
-    if (d && !(*dst = strdup(d)))
-        return nomem(c);
+/* The doc is kept as a JSON string: it may hold U+0000 and prints back as \u0000. */
+static cn_err_t set_doc(pctx_t *c, json_t **dst, json_t *obj) {
+    json_t *d = json_object_get(obj, "doc");
+    (void)c;
+    if (json_is_string(d))
+        *dst = json_incref(d);
     return CN_OK;
 }
 
@@ -243,7 +246,7 @@ static cn_err_t parse_type(pctx_t *c, json_t *j, compat_avro_node_t **out);
 
 static cn_err_t field_order(pctx_t *c, compat_avro_field_t *f, json_t *obj) {
     json_t *o = json_object_get(obj, "order");
-    const char *s = json_is_string(o) ? json_string_value(o) : NULL;
+    const char *s = compat_avro_jstr(o);
     if (!o)
         return CN_OK;
     if (s && strcmp(s, "ascending") == 0)
@@ -282,7 +285,8 @@ static cn_err_t parse_field(pctx_t *c, compat_avro_node_t *rec, json_t *obj) {
         return perr(c, "field must be an object");
     if (!json_is_string(jn))
         return perr(c, "No field name");
-    if ((rc = check_name(c, "field name", json_string_value(jn), false)) != CN_OK)
+    if ((rc = check_name(c, "field name", json_string_value(jn), json_string_length(jn), false)) !=
+        CN_OK)
         return rc;
     for (size_t i = 0; i < rec->nfields; i++)
         if (strcmp(rec->fields[i].name, json_string_value(jn)) == 0)
@@ -347,7 +351,7 @@ static cn_err_t enum_symbols(pctx_t *c, compat_avro_node_t *n, json_t *obj) {
             rc = perr(c, "enum symbol not a string");
             break;
         }
-        if ((rc = check_name(c, "enum symbol", s, false)) != CN_OK)
+        if ((rc = check_name(c, "enum symbol", s, json_string_length(v), false)) != CN_OK)
             break;
         for (size_t k = 0; k < n->nsymbols && rc == CN_OK; k++)
             if (strcmp(n->symbols[k], s) == 0)
@@ -367,7 +371,7 @@ static cn_err_t enum_default(pctx_t *c, compat_avro_node_t *n, json_t *obj) {
         rc = perr(c, "enum default must be a string");
     } else if (d) {
         bool found = false;
-        for (size_t k = 0; k < n->nsymbols && !found; k++)
+        for (size_t k = 0; k < n->nsymbols && !found && compat_avro_jstr(d); k++)
             found = strcmp(n->symbols[k], json_string_value(d)) == 0;
         if (!found)
             rc = perr(c, "The Enum Default: %.64s is not in the enum symbol set",
@@ -441,6 +445,9 @@ static cn_err_t parse_object(pctx_t *c, json_t *obj, compat_avro_node_t **out) {
     char msg[200];
     if (!json_is_string(jt))
         return perr(c, jt ? "\"type\" must be a string" : "No type");
+    if (!compat_avro_jstr(jt))
+        return perr(c, "Type not supported: \"%.64s\\u0000...\" (U+0000 in a type name)",
+                    json_string_value(jt));
     int k = complex_kind(json_string_value(jt), &is_error);
     if (k < 0) {
         compat_avro_node_t *ref = resolve(c, json_string_value(jt));
@@ -502,7 +509,10 @@ static cn_err_t parse_type(pctx_t *c, json_t *j, compat_avro_node_t **out) {
         c->depth--;
         return cn_error_set(c->err, CN_ERR_TOO_DEEP, "schema nesting too deep at %s", c->path);
     }
-    if (json_is_string(j)) {
+    if (json_is_string(j) && !compat_avro_jstr(j)) {
+        rc = perr(c, "Undefined name: \"%.64s\\u0000...\" (U+0000 in a type name)",
+                  json_string_value(j));
+    } else if (json_is_string(j)) {
         const char *s = json_string_value(j);
         int k = compat_avro_primitive(s);
         *out = k >= 0 ? compat_avro_node_new(c->sch, (compat_avro_kind_t)k) : resolve(c, s);
@@ -534,7 +544,8 @@ cn_err_t compat_avro_parse_ex(const char *text, size_t len,
     if (cn_json_depth(text, len, COMPAT_AVRO_MAX_DEPTH, &at) > COMPAT_AVRO_MAX_DEPTH)
         return cn_error_set(err, CN_ERR_TOO_DEEP, "schema nesting deeper than %d at byte %zu",
                             COMPAT_AVRO_MAX_DEPTH, at);
-    json_t *doc = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+    json_t *doc =
+        json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (!doc)
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid JSON at line %d column %d: %s",
                             jerr.line, jerr.column, jerr.text);

@@ -4,7 +4,7 @@
  * items/values/size, in that order, primitives as bare names, a named type written once then
  * referenced by full name; imports are inlined) and the CRC-64-AVRO (Rabin) fingerprint.
  */
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 #define CRC64_AVRO_EMPTY 0xc15d213aa4d7a795ULL
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 
 typedef struct pr {
     cn_buf_t *out;
@@ -147,10 +147,10 @@ static void put_name(pr_t *p, const compat_avro_node_t *n) {
     }
 }
 
-static void put_doc(pr_t *p, const char *doc) {
+static void put_doc(pr_t *p, const json_t *doc) {
     if (doc) {
         put_key(p, "doc");
-        compat_avro_put_str(p->out, doc);
+        compat_avro_put_json(p->out, doc, false);
     }
 }
 

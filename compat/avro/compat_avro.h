@@ -60,7 +60,7 @@ typedef struct compat_avro_node compat_avro_node_t;
 
 typedef struct compat_avro_field {
     char *name;
-    char *doc;                /* NULL when absent */
+    json_t *doc;              /* a JSON string (may hold U+0000); NULL when absent */
     compat_avro_node_t *type; /* borrowed from the schema's node list */
     json_t *def;              /* default value (a JSON null is a default); NULL when absent */
     compat_avro_order_t order;
@@ -80,7 +80,7 @@ struct compat_avro_node {
     char *name;    /* named types: simple name */
     char *space;   /* namespace or NULL */
     char *fullname;
-    char *doc;
+    json_t *doc;    /* a JSON string (may hold U+0000); NULL when absent */
     char **aliases; /* named types: full names, de-duplicated, in order */
     size_t naliases;
     json_t *props; /* custom properties in order, logicalType included; NULL when none */

@@ -163,6 +163,28 @@ def keys_and_groups(c, e):
     c.true("incompatible reader schema: exit 1", rc == 1 and err, err)
 
 
+def nul_defaults(c, e):
+    """A reader schema with U+0000 defaults, and a writer schema with one and NUL data."""
+    w = {"type": "record", "name": "Blob", "fields": [{"name": "a", "type": "int"},
+                                                       {"name": "b", "type": "bytes", "default": "\x00"}]}
+    r = {"type": "record", "name": "Blob", "fields": w["fields"] + [
+        {"name": "f", "type": {"type": "fixed", "name": "F", "size": 1}, "default": "\x00"},
+        {"name": "s", "type": "string", "default": "x\x00y", "doc": "\x00"}]}
+    fw, fr = e.file("blob-w.avsc", w), e.file("blob-r.avsc", r)
+    rc, out, err = e.run("produce", "--topic", "blobs", "--value-schema", fw, *e.boot, *e.reg,
+                         stdin=json.dumps({"a": 1, "b": "\x00\x01"}) + "\n")
+    c.eq("produce with a NUL default and NUL data", (rc, err), (0, ""))
+    want = {"a": 1, "b": "\x00\x01", "f": "\x00", "s": "x\x00y"}
+    rc, out, err = e.run("consume", "--topic", "blobs", "--from-beginning", "--max-messages", "1",
+                         "--timeout-ms", "10000", "--reader-schema", fr, *e.boot, *e.reg)
+    c.eq("consume: NUL defaults filled", [json.loads(x) for x in out.splitlines()], [want])
+    rc, out, err = e.run("consume", "--topic", "blobs", "--from-beginning", "--max-messages", "1",
+                         "--timeout-ms", "10000", "--reader-schema", fr, "--envelope", *e.boot,
+                         *e.reg)
+    c.eq("consume --envelope keeps U+0000", [json.loads(x)["value"] for x in out.splitlines()],
+         [want])
+
+
 def main():
     cairnd_available()
     if not os.access(CAIRN, os.X_OK) or not shutil.which("kcat"):
@@ -178,6 +200,7 @@ def main():
         topics(c, e)
         evolution(c, e)
         keys_and_groups(c, e)
+        nul_defaults(c, e)
     finally:
         srv.cleanup()
         shutil.rmtree(d, ignore_errors=True)

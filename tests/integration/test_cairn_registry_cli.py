@@ -357,6 +357,34 @@ def references(c, url, d):
     c.true("explicit level with references: error", rc == 1 and "references" in err, err)
 
 
+def nul_default(c, url, d):
+    """A bytes default of U+0000 (written \\u0000, as Confluent stores it) through every path."""
+    R = ["--registry", url]
+    old = {"type": "record", "name": "Blob", "fields": [{"name": "a", "type": "int"}]}
+    new = {"type": "record", "name": "Blob",
+           "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": "bytes", "default": "\x00"}]}
+    canon = ('{"type":"record","name":"Blob","fields":[{"name":"a","type":"int"},'
+             '{"name":"b","type":"bytes","default":"\\u0000"}]}')
+    f_old, f_new = write(d, "nul/v1.avsc", old), write(d, "nul/v2.avsc", new)
+    c.true("the file holds the escape", "\\u0000" in open(f_new).read())
+    rc, out, err = run("check", f_new, "--against", f_old, "--level", "FULL")
+    c.eq("offline check with a NUL default", (rc, err), (0, ""))
+    rc, out, err = run("schema", "register", "nul-value", f_old, *R)
+    c.eq("register v1", rc, 0)
+    rc, out, err = run("check", f_new, "--subject", "nul-value", *R)
+    c.eq("online check with a NUL default", (rc, err), (0, ""))
+    rc, out, err = run("schema", "register", "nul-value", f_new, "--json", *R)
+    c.eq("register the NUL default", rc, 0)
+    sid = json.loads(out).get("id") if rc == 0 else None
+    rc, out, _ = run("schema", "lookup", "nul-value", f_new, *R)
+    c.eq("lookup finds it", out.strip(), "subject nul-value version 2 id %s" % sid)
+    rc, out, _ = run("schema", "get", "nul-value", *R)
+    c.eq("get prints Confluent's text", out.strip(), canon)
+    c.eq("the default is U+0000", json.loads(out)["fields"][1]["default"], "\x00")
+    rc, out, _ = run("schema", "get", "nul-value", "2", "--json", *R)
+    c.eq("get --json", json.loads(out).get("schema") if rc == 0 else rc, canon)
+
+
 def main():
     cairnd_available()
     if not os.access(CAIRN, os.X_OK):
@@ -371,6 +399,7 @@ def main():
         check_offline(c, d)
         check_online(c, srv.url, d)
         references(c, srv.url, d)
+        nul_default(c, srv.url, d)
     finally:
         srv.cleanup()
         shutil.rmtree(d, ignore_errors=True)

@@ -91,6 +91,33 @@ def legacy_avro(c, url):
     c.eq("decode via registry", fresh.decode_message(data), {"id": "p1", "amount": 9.5})
 
 
+def nul_default(c, url):
+    """A bytes default of U+0000: the client's text in, Confluent's canonical text out (Jackson
+    writes U+0000 as \\u0000), the same id on re-register, and the legacy Avro serializer (the
+    python3-avro parser) reads that text back from the registry to decode."""
+    nul = json.dumps({"type": "record", "name": "Blob", "namespace": "shop",
+                      "fields": [{"name": "id", "type": "string"},
+                                 {"name": "b", "type": "bytes", "default": "\x00"}]}, indent=1)
+    canon = ('{"type":"record","name":"Blob","namespace":"shop","fields":[{"name":"id","type":'
+             '"string"},{"name":"b","type":"bytes","default":"\\u0000"}]}')
+    sr = SchemaRegistryClient({"url": url})
+    sid = sr.register_schema("blob-value", Schema(nul, "AVRO"))
+    c.eq("NUL default: same id again", sr.register_schema("blob-value", Schema(canon, "AVRO")), sid)
+    c.eq("NUL default: Confluent's text by id",
+         SchemaRegistryClient({"url": url}).get_schema(sid).schema_str, canon)
+    c.eq("NUL default: lookup", sr.lookup_schema("blob-value", Schema(nul, "AVRO")).schema_id, sid)
+    try:
+        from confluent_kafka.avro import CachedSchemaRegistryClient, loads
+        from confluent_kafka.avro.serializer.message_serializer import MessageSerializer
+    except ImportError:
+        return
+    ser = MessageSerializer(CachedSchemaRegistryClient({"url": url}))
+    data = ser.encode_record_with_schema("blob", loads(nul), {"id": "x", "b": b"\x00\x01"})
+    fresh = MessageSerializer(CachedSchemaRegistryClient({"url": url}))
+    c.eq("NUL default: decode via the registry's text", fresh.decode_message(data),
+         {"id": "x", "b": b"\x00\x01"})
+
+
 def main():
     cairnd_available()
     c = Checks("test_python_sr")
@@ -99,6 +126,7 @@ def main():
         srv.start()
         client_checks(c, srv.url)
         legacy_avro(c, srv.url)
+        nul_default(c, srv.url)
     except Exception as e:
         c.failed.append("exception: %r" % e)
         print("FAIL", repr(e), "\n", srv.tail())

@@ -6,9 +6,14 @@
  */
 #include "tests/support/test_util.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "api/api_server.h"
 #include "tests/support/http_client.h"
@@ -152,6 +157,75 @@ static void test_bad_input(void **state) {
     free(big);
 }
 
+/* U+0000 in bodies and subjects that are not UTF-8 (issue 9): clear 4xx, nothing stored. */
+static void test_nul_and_utf8(void **state) {
+    static const char nul_type[] = "{\"schema\":\"1\",\"schemaType\":\"AVRO\\u0000\"}";
+    fx_t *f = *state;
+    ready(f);
+    expect(f, "POST", "/subjects/a/versions", CT, nul_type, 422, "42201");
+    expect(f, "POST", "/subjects/a/versions", CT,
+           "{\"schema\":\"1\",\"references\":[{\"name\":\"n\",\"subject\":\"r\\u0000\","
+           "\"version\":1}]}",
+           422, "42208");
+    expect(f, "PUT", "/config/a", CT, "{\"compatibility\":\"FULL\\u0000\"}", 422, "42203");
+    expect(f, "PUT", "/mode/a", CT, "{\"mode\":\"IMPORT\\u0000\"}", 422, "42204");
+    expect(f, "POST", "/subjects/%C0%AF/versions", CT, "{\"schema\":\"1\"}", 422, "42208");
+    expect(f, "PUT", "/config/%FF%FE", CT, "{\"compatibility\":\"FULL\"}", 422, "42208");
+    expect(f, "DELETE", "/contexts/%FF", NULL, NULL, 422, "42208");
+    expect(f, "GET", "/subjects", NULL, NULL, 200, "[]");
+    expect(f, "GET", "/config/a", NULL, NULL, 404, "40408");
+}
+
+/* Send raw bytes; read what is answered until the server closes (or 3 s). */
+static size_t raw_exchange(int port, const char *req, char *out, size_t cap, bool *closed) {
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    struct timeval tv = {3, 0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    size_t n = 0;
+    ssize_t r = -1;
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    assert_int_equal(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+    while (n + 1 < cap && (r = recv(fd, out + n, cap - 1 - n, 0)) > 0)
+        n += (size_t)r;
+    out[n] = '\0';
+    *closed = r == 0;
+    close(fd);
+    return n;
+}
+
+static int count_of(const char *s, const char *what) {
+    int k = 0;
+    for (const char *p = s; (p = strstr(p, what)); p++)
+        k++;
+    return k;
+}
+
+/* RFC 9112 section 6.3: two Content-Length fields are refused and the connection closed, so the
+ * bytes after the first length are never served as a second request. */
+static void test_content_length_framing(void **state) {
+    static const char smuggle[] =
+        "POST /subjects/cl/versions HTTP/1.1\r\nHost: x\r\n" CT "Content-Length: 14\r\n"
+        "Content-Length: 52\r\n\r\n{\"schema\":\"1\"}GET /subjects HTTP/1.1\r\nHost: x\r\n\r\n";
+    static const char both[] = "POST /subjects/te/versions HTTP/1.1\r\nHost: x\r\n" CT
+                               "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               "e\r\n{\"schema\":\"1\"}\r\n0\r\n\r\nGET /subjects HTTP/1.1\r\n\r\n";
+    fx_t *f = *state;
+    char out[4096];
+    bool closed;
+    ready(f);
+    raw_exchange(f->port, smuggle, out, sizeof(out), &closed);
+    assert_int_equal(count_of(out, "HTTP/1.1 "), 1);
+    assert_non_null(strstr(out, "HTTP/1.1 400"));
+    assert_true(closed);
+    raw_exchange(f->port, both, out, sizeof(out), &closed);
+    assert_int_equal(count_of(out, "HTTP/1.1 "), 1);
+    assert_non_null(strstr(out, "Connection: close"));
+    assert_true(closed);
+    expect(f, "GET", "/subjects", NULL, NULL, 200, "[\"te\"]"); /* cl was never registered */
+}
+
 static void test_config_and_mode(void **state) {
     fx_t *f = *state;
     ready(f);
@@ -217,6 +291,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_register_and_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_and_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_and_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_content_length_framing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mutated_requests, setup, teardown),
     };
     signal(SIGPIPE, SIG_IGN);

@@ -25,6 +25,7 @@ static void test_err_table(void **state) {
     assert_int_equal(cn_err_rest_code(CN_ERR_INVALID_SCHEMA), 42201);
     assert_int_equal(cn_err_kafka_code(CN_ERR_CORRUPT_MESSAGE), 2);
     assert_int_equal(cn_err_kafka_code(CN_ERR_UNSUPPORTED_VERSION), 35);
+    assert_int_equal(cn_err_kafka_code(CN_ERR_TRANSACTIONS_UNSUPPORTED), 53);
     assert_int_equal(cn_err_http_status((cn_err_t)9999), 500); /* out of range is INTERNAL */
     for (int c = 0; c < CN_ERR__COUNT; c++) {
         int http = cn_err_http_status((cn_err_t)c), rest = cn_err_rest_code((cn_err_t)c);
@@ -147,8 +148,36 @@ static void test_text_percent_decode(void **state) {
     assert_string_equal(out, "abc");
 }
 
+static void test_text_utf8(void **state) {
+    char out[8];
+    (void)state;
+    assert_true(cn_utf8_valid("", 0));
+    assert_true(cn_utf8_valid("a\0b", 3)); /* NUL is a character */
+    assert_true(cn_utf8_valid("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14));
+    assert_true(cn_utf8_valid("\xf4\x8f\xbf\xbf", 4)); /* U+10FFFF */
+    assert_false(cn_utf8_valid("\xc0\xaf", 2));        /* overlong '/' */
+    assert_false(cn_utf8_valid("\xe0\x80\xaf", 3));    /* overlong '/' */
+    assert_false(cn_utf8_valid("\xff\xfe", 2));
+    assert_false(cn_utf8_valid("\xed\xa0\x80", 3));     /* a surrogate */
+    assert_false(cn_utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(cn_utf8_valid("\xc3", 1));             /* cut short */
+    assert_false(cn_utf8_valid("\x80", 1));             /* a lone continuation byte */
+    assert_false(cn_utf8_valid("a\xc3\xa9", 2));        /* len bounds the read */
+    assert_int_equal(cn_utf8_scrub("a\xff\xc3\xa9"
+                                   "b",
+                                   out, sizeof(out)),
+                     5);
+    assert_string_equal(out, "a?\xc3\xa9"
+                             "b");
+    assert_int_equal(cn_utf8_scrub("\xc0\xaf", out, sizeof(out)), 2);
+    assert_string_equal(out, "??");
+    assert_int_equal(cn_utf8_scrub("abc\xc3\xa9", out, 5), 3); /* never cuts a character */
+    assert_string_equal(out, "abc");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_utf8),
         cmocka_unit_test(test_err_table),
         cmocka_unit_test(test_map_basic_and_growth),
         cmocka_unit_test(test_fs_atomic_write_and_read),

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/cn_buf.h"
-#include "compat/avro/avro_internal.h"
+#include "compat/avro/avro_int.h"
 #include "compat/compat.h"
 
 /* The shared corpus: $CAIRN_CORPUS, else ../shared/corpus beside the checkout (/work/main) or

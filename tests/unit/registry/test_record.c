@@ -171,8 +171,75 @@ static void test_depth_guard(void **state) {
     assert_int_equal(reg_key_decode((const uint8_t *)deep, sizeof(deep), &k, &err), CN_ERR_PARSE);
 }
 
+static cn_err_t value_of(const reg_key_t *k, const char *text, reg_value_t *v) {
+    cn_error_t err;
+    cn_err_t rc = reg_value_decode(k, (const uint8_t *)text, (int32_t)strlen(text), v, &err);
+    if (rc == CN_OK)
+        reg_value_fini(v);
+    return rc;
+}
+
+/* Records are JSON with \u0000 allowed: a NUL default inside the schema text (escaped twice)
+ * and NULs in metadata pass; a NUL in a subject, keyword or the schema text itself makes the
+ * record unreadable instead of cutting the string at it. */
+static void test_nul_in_records(void **state) {
+    reg_key_t k;
+    reg_value_t v;
+    cn_error_t err;
+    const char *ok = "{\"subject\":\"s\",\"version\":1,\"id\":3,\"schema\":\"{\\\"type\\\":"
+                     "\\\"bytes\\\",\\\"default\\\":\\\"\\\\u0000\\\"}\",\"metadata\":"
+                     "{\"properties\":{\"a\":\"x\\u0000y\"}}}";
+    (void)state;
+    decode_ok("{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":1,\"magic\":1}", &k);
+    assert_int_equal(reg_value_decode(&k, (const uint8_t *)ok, (int32_t)strlen(ok), &v, &err),
+                     CN_OK);
+    assert_string_equal(v.schema.schema, "{\"type\":\"bytes\",\"default\":\"\\u0000\"}");
+    json_t *pa = json_object_get(json_object_get(v.schema.metadata, "properties"), "a");
+    assert_int_equal(json_string_length(pa), 3);
+    assert_memory_equal(json_string_value(pa), "x\0y", 3);
+    reg_value_fini(&v);
+    assert_int_equal(value_of(&k,
+                              "{\"subject\":\"s\\u0000t\",\"version\":1,\"id\":3,"
+                              "\"schema\":\"\\\"int\\\"\"}",
+                              &v),
+                     CN_ERR_PARSE);
+    assert_int_equal(
+        value_of(&k, "{\"version\":1,\"id\":3,\"schema\":\"\\\"int\\\"\\u0000x\"}", &v),
+        CN_ERR_PARSE);
+    assert_int_equal(value_of(&k,
+                              "{\"id\":3,\"schema\":\"\\\"int\\\"\",\"references\":[{\"name\":"
+                              "\"n\",\"subject\":\"r\\u0000\",\"version\":1}]}",
+                              &v),
+                     CN_ERR_PARSE);
+    assert_int_equal(
+        value_of(&k, "{\"id\":3,\"schema\":\"\\\"int\\\"\",\"schemaType\":\"AVRO\\u0000\"}", &v),
+        CN_ERR_PARSE);
+    reg_key_fini(&k);
+    const char *bad_keys[] = {
+        "{\"keytype\":\"SCHEMA\",\"subject\":\"s\\u0000t\",\"version\":1,\"magic\":1}",
+        "{\"keytype\":\"SCHEMA\\u0000\",\"subject\":\"s\",\"version\":1,\"magic\":1}",
+        "{\"keytype\":\"CONFIG\",\"subject\":\"\\u0000\",\"magic\":0}",
+    };
+    for (size_t i = 0; i < sizeof(bad_keys) / sizeof(*bad_keys); i++)
+        assert_int_equal(
+            reg_key_decode((const uint8_t *)bad_keys[i], strlen(bad_keys[i]), &k, &err),
+            CN_ERR_PARSE);
+    decode_ok("{\"keytype\":\"CONFIG\",\"subject\":\"x\",\"magic\":0}", &k);
+    assert_int_equal(value_of(&k, "{\"compatibilityLevel\":\"FULL\\u0000\"}", &v), CN_ERR_PARSE);
+    assert_int_equal(value_of(&k, "{\"compatibilityLevel\":\"FULL\",\"x\":\"\\u0000\"}", &v),
+                     CN_OK);
+    reg_key_fini(&k);
+    decode_ok("{\"keytype\":\"MODE\",\"subject\":\"x\",\"magic\":0}", &k);
+    assert_int_equal(value_of(&k, "{\"mode\":\"READONLY\\u0000\"}", &v), CN_ERR_PARSE);
+    reg_key_fini(&k);
+    decode_ok("{\"keytype\":\"DELETE_SUBJECT\",\"subject\":\"x\",\"magic\":0}", &k);
+    assert_int_equal(value_of(&k, "{\"subject\":\"x\\u0000\",\"version\":1}", &v), CN_ERR_PARSE);
+    reg_key_fini(&k);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nul_in_records),
         cmocka_unit_test(test_keys_are_confluent_bytes),
         cmocka_unit_test(test_noop_key_is_28_bytes),
         cmocka_unit_test(test_schema_value_shapes),

@@ -449,6 +449,13 @@ static void test_subject_and_version_rules(void **state) {
     assert_int_equal(reg_subject_check("__GLOBAL", false, NULL), CN_ERR_INVALID_SUBJECT);
     assert_int_equal(reg_subject_check("a\x01", false, NULL), CN_ERR_INVALID_SUBJECT);
     assert_int_equal(reg_subject_check(":.__GLOBAL:", false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check("\xc0\xaf", false, NULL),
+                     CN_ERR_INVALID_SUBJECT); /* %C0%AF */
+    assert_int_equal(reg_subject_check("a\xff\xfe", false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check(":.\xff:s", false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check("caf\xc3\xa9", false, NULL), CN_OK);
+    assert_int_equal(reg_subject_check("a\xc2\x85", false, NULL), CN_ERR_INVALID_SUBJECT); /* NEL */
+    assert_int_equal(reg_subject_check("a\xc2\xa0", false, NULL), CN_OK); /* NBSP: no control */
     assert_int_equal(reg_subject_check(":.__GLOBAL:", true, NULL), CN_OK);
     assert_int_equal(reg_subject_check(":.ctx:orders-value", false, NULL), CN_OK);
     assert_int_equal(reg_version_parse(" Latest ", &v, NULL), CN_OK);

@@ -318,6 +318,23 @@ static void test_avro_bad_json_and_values(void **state) {
     assert_int_equal(cairn_serialize_json(ser, "p", "{\"u1\":\"s\"}", 10, &out, &len, &err),
                      CAIRN_ERR_VALUE);
     assert_null(out);
+    /* U+0000 after a symbol is no symbol (not "GREEN" cut at the NUL) */
+    cairn_serializer_t *en =
+        cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE,
+                             "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\"]}", &err);
+    assert_non_null(en);
+    assert_int_equal(cairn_serialize_json(en, "p", "\"A\"", 3, &out, &len, &err), CAIRN_OK);
+    cairn_free(out);
+    out = NULL;
+    assert_int_equal(cairn_serialize_json(en, "p", "\"A\\u0000\"", 9, &out, &len, &err),
+                     CAIRN_ERR_VALUE);
+    assert_non_null(strstr(err.msg, "a symbol of the enum"));
+    cairn_serializer_free(en);
+    /* a schema whose name holds U+0000 is refused, not cut */
+    assert_null(cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE,
+                                     "{\"type\":\"fixed\",\"name\":\"F\\u0000\",\"size\":1}",
+                                     &err));
+    assert_int_equal(err.code, CAIRN_ERR_SCHEMA);
     assert_null(cairn_serializer_new(f->sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE,
                                      "{\"type\":\"recor\"}", &err));
     assert_int_equal(err.code, CAIRN_ERR_SCHEMA);

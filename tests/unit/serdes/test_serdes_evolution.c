@@ -98,6 +98,23 @@ static void test_evo_added_field_defaults(void **state) {
         "\"r\":{\"k\":\"d\",\"q\":9},\"b\":\"\\u00ff\"}");
 }
 
+/* U+0000 in defaults and docs (Confluent accepts "\u0000" as a bytes default): the schemas
+ * compile although avro-c's own JSON reader refuses \u0000, and the defaults are applied whole. */
+static void test_evo_nul_defaults(void **state) {
+    expect(*state, REC("{\"name\":\"a\",\"type\":\"int\"}"), "{\"a\":1}",
+           REC("{\"name\":\"a\",\"type\":\"int\",\"doc\":\"\\u0000\"},"
+               "{\"name\":\"b\",\"type\":\"bytes\",\"default\":\"\\u0000\"},"
+               "{\"name\":\"f\",\"type\":{\"type\":\"fixed\",\"name\":\"F\",\"size\":2},"
+               "\"default\":\"\\u0000\\u0001\"},"
+               "{\"name\":\"s\",\"type\":\"string\",\"default\":\"x\\u0000y\",\"p\":\"\\u0000\"}"),
+           "{\"a\":1,\"b\":\"\\u0000\",\"f\":\"\\u0000\\u0001\",\"s\":\"x\\u0000y\"}");
+    /* the writer's own schema with a NUL default, and NUL data, round trip */
+    expect(*state, REC("{\"name\":\"b\",\"type\":\"bytes\",\"default\":\"\\u0000\"}"),
+           "{\"b\":\"\\u0000\\u0000\"}",
+           REC("{\"name\":\"b\",\"type\":\"bytes\",\"default\":\"\\u0000\"}"),
+           "{\"b\":\"\\u0000\\u0000\"}");
+}
+
 static void test_evo_removed_fields_skipped(void **state) {
     expect(
         *state,
@@ -248,6 +265,7 @@ static void test_evo_latest_as_reader(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_evo_added_field_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_evo_nul_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evo_removed_fields_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evo_promotions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evo_aliases, setup, teardown),

@@ -5,7 +5,7 @@
  * replication factor 1 or -1 only. `_schemas` (the registry's store) and the broker's internal
  * topics cannot be deleted by a client: POLICY_VIOLATION.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <string.h>
 

@@ -4,8 +4,8 @@
  * segments, query, body), the response being built, JSON and error helpers, and the route
  * table entry. Not a public header.
  */
-#ifndef API_HTTP_H
-#define API_HTTP_H
+#ifndef API_INT_H
+#define API_INT_H
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -27,6 +27,7 @@ typedef struct api_req {
     bool bad_path; /* more segments than any route has */
     cn_buf_t body;
     bool body_too_large;
+    bool must_close; /* answer with Connection: close (ambiguous framing) */
     int64_t start_ms;
 } api_req_t;
 
@@ -60,6 +61,17 @@ bool api_query(const api_req_t *req, const char *name, char *out, size_t cap);
 bool api_query_bool(const api_req_t *req, const char *name);
 /** @brief An integer parameter; dflt when absent or not a number. */
 int64_t api_query_int(const api_req_t *req, const char *name, int64_t dflt);
+/** @brief The text of a JSON string that holds no U+0000, else NULL (bodies are read with
+ *  JSON_ALLOW_NUL: a keyword or name with a NUL in it must not match its prefix). */
+const char *api_json_text(const json_t *v);
+/** A page of a listing: the offset and limit query parameters (limit -1: no limit). */
+typedef struct api_page {
+    int64_t off, lim, seen;
+} api_page_t;
+
+api_page_t api_page(const api_req_t *req, int64_t default_limit);
+/** @brief Count one more listed item; whether it goes on the page (taken: items on it so far). */
+bool api_page_take(api_page_t *page, size_t taken);
 /** @brief The body as a JSON object (depth-checked); on failure the error is in resp. */
 json_t *api_body_object(api_req_t *req, api_resp_t *resp);
 /** @brief The segment i (subject names are segment 1 mostly); validated subject. */

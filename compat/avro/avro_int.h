@@ -3,8 +3,8 @@
  * Shared inside compat/avro/ only: the schema container (node list and name table), node
  * allocation, JSON text helpers used by every printer, and the validators the parser calls.
  */
-#ifndef COMPAT_AVRO_INTERNAL_H
-#define COMPAT_AVRO_INTERNAL_H
+#ifndef COMPAT_AVRO_INT_H
+#define COMPAT_AVRO_INT_H
 
 #include <locale.h>
 
@@ -45,6 +45,12 @@ int compat_avro_primitive(const char *name);
 /** @brief Append a JSON string literal (Jackson's escaping: \" \\ \b \f \n \r \t, other
  *  controls as \u00XX, everything else as UTF-8). */
 cn_err_t compat_avro_put_str(cn_buf_t *out, const char *s);
+/** @brief compat_avro_put_str of s[0..len), which may hold NUL (written \u0000, as Jackson
+ *  writes U+0000). */
+cn_err_t compat_avro_put_strn(cn_buf_t *out, const char *s, size_t len);
+/** @brief The text of a JSON string without NUL, else NULL (not a string, or a string
+ *  holding U+0000, which no name, type or keyword can). */
+const char *compat_avro_jstr(const json_t *v);
 /** @brief Append a JSON value compactly (objects in insertion order, reals as Java prints
  *  doubles). sort_keys sorts object keys (normalized form). */
 cn_err_t compat_avro_put_json(cn_buf_t *out, const json_t *v, bool sort_keys);

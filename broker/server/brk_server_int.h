@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Internals of the Kafka listener shared by its files (not a public header): the server and
- * connection state, the request context handed to each API handler, deferred answers (long-poll
- * Fetch, JoinGroup/SyncGroup waiting for a rebalance), the API table, the group coordinator and
- * the group offset store.
+ * Internals of the Kafka listener shared by its files (its public header is brk_server.h): the
+ * server and connection state, the request context handed to each API handler, deferred answers
+ * (long-poll Fetch, JoinGroup/SyncGroup waiting for a rebalance), the API table, the group
+ * coordinator and the group offset store.
  */
-#ifndef BRK_SRV_H
-#define BRK_SRV_H
+#ifndef BRK_SERVER_INT_H
+#define BRK_SERVER_INT_H
 
 #include <pthread.h>
 #include <stdatomic.h>

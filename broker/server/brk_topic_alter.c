@@ -5,7 +5,7 @@
  * changes the given topic configs (a null value resets one to its default); configs not named
  * keep their values. Internal topics and `_schemas` cannot be truncated or altered here.
  */
-#include "broker/server/brk_srv.h"
+#include "broker/server/brk_server_int.h"
 
 #include <string.h>
 
