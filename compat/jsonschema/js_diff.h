@@ -10,7 +10,7 @@
 
 #include "compat/jsonschema/js_model.h"
 
-#define JD_MAX_STEPS 2000000ul
+#define JD_MAX_STEPS 500000ul
 
 typedef struct jd {
     compat_js_policy_t policy;

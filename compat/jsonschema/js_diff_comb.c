@@ -12,7 +12,7 @@
 
 #include "compat/jsonschema/js_diff.h"
 
-#define JD_MAX_SUBS 64
+#define JD_MAX_SUBS 1024 /* beyond: CN_ERR_TOO_LARGE rather than a partial answer */
 
 static bool criteria(jd_t *d, const jm_t *o, const jm_t *u) {
     if (o->crit == u->crit)
@@ -38,7 +38,7 @@ static bool same_sub(const jm_t *a, const jm_t *b) {
 
 static size_t dedupe(const jm_t *c, jm_t **out) {
     size_t n = 0;
-    for (size_t i = 0; i < c->nsubs && n < JD_MAX_SUBS; i++) {
+    for (size_t i = 0; i < c->nsubs; i++) {
         bool dup = false;
         for (size_t j = 0; j < n && !dup; j++)
             dup = same_sub(out[j], c->subs[i]);
@@ -50,16 +50,44 @@ static size_t dedupe(const jm_t *c, jm_t **out) {
 
 typedef struct match {
     size_t no, nu;
-    bool edge[JD_MAX_SUBS][JD_MAX_SUBS];
-    compat_js_changes_t diff[JD_MAX_SUBS][JD_MAX_SUBS];
-    int of_u[JD_MAX_SUBS]; /* update j -> original i, or -1 */
-    bool seen[JD_MAX_SUBS];
+    jm_t **os, **us;           /* de-duplicated subschemas */
+    bool *edge;                /* [i * nu + j]: original i is compatible with update j */
+    compat_js_changes_t *diff; /* [i * nu + j] */
+    int *of_u;                 /* update j -> original i, or -1 */
+    bool *seen;
 } match_t;
+
+static void match_free(match_t *m) {
+    for (size_t k = 0; m->diff && k < m->no * m->nu; k++)
+        compat_js_changes_fini(&m->diff[k]);
+    free(m->os);
+    free(m->us);
+    free(m->edge);
+    free(m->diff);
+    free(m->of_u);
+    free(m->seen);
+}
+
+static bool match_init(match_t *m, const jm_t *o, const jm_t *u) {
+    *m = (match_t){0};
+    m->os = calloc(o->nsubs + 1, sizeof(*m->os));
+    m->us = calloc(u->nsubs + 1, sizeof(*m->us));
+    if (!m->os || !m->us)
+        return false;
+    m->no = dedupe(o, m->os);
+    m->nu = dedupe(u, m->us);
+    size_t cells = m->no * m->nu + 1;
+    m->edge = calloc(cells, sizeof(*m->edge));
+    m->diff = calloc(cells, sizeof(*m->diff));
+    m->of_u = calloc(m->nu + 1, sizeof(*m->of_u));
+    m->seen = calloc(m->nu + 1, sizeof(*m->seen));
+    return m->edge && m->diff && m->of_u && m->seen;
+}
 
 /* Kuhn's augmenting path from original i. */
 static bool augment(match_t *m, size_t i) {
     for (size_t j = 0; j < m->nu; j++) {
-        if (!m->edge[i][j] || m->seen[j])
+        if (!m->edge[i * m->nu + j] || m->seen[j])
             continue;
         m->seen[j] = true;
         if (m->of_u[j] < 0 || augment(m, (size_t)m->of_u[j])) {
@@ -70,47 +98,47 @@ static bool augment(match_t *m, size_t i) {
     return false;
 }
 
-static void edges(jd_t *d, const jm_t *o, jm_t **os, jm_t **us, match_t *m) {
+static void edges(jd_t *d, const jm_t *o, match_t *m) {
     for (size_t i = 0; i < m->no; i++) {
         char seg[32];
         snprintf(seg, sizeof(seg), "%s/%zu", jm_crit_name(o->crit), i);
         size_t mark = jd_enter(d, seg);
         for (size_t j = 0; j < m->nu; j++)
-            m->edge[i][j] = jd_try(d, os[i], us[j], &m->diff[i][j]);
+            m->edge[i * m->nu + j] = jd_try(d, m->os[i], m->us[j], &m->diff[i * m->nu + j]);
         jd_leave(d, mark);
     }
 }
 
 
 void jd_combined(jd_t *d, jm_t *o, jm_t *u) {
-    jm_t *os[JD_MAX_SUBS], *us[JD_MAX_SUBS];
     if (!criteria(d, o, u))
         return;
-    match_t *m = calloc(1, sizeof(*m));
-    if (!m) {
+    if (o->nsubs > JD_MAX_SUBS || u->nsubs > JD_MAX_SUBS) {
+        d->rc = CN_ERR_TOO_LARGE;
+        return;
+    }
+    match_t m;
+    if (!match_init(&m, o, u)) {
+        match_free(&m);
         d->rc = CN_ERR_NO_MEMORY;
         return;
     }
-    m->no = dedupe(o, os);
-    m->nu = dedupe(u, us);
-    if (m->nu > m->no)
+    if (m.nu > m.no)
         jd_add(d, u->crit == JM_ALL ? "PRODUCT_TYPE_EXTENDED" : "SUM_TYPE_EXTENDED", NULL);
-    else if (m->nu < m->no)
+    else if (m.nu < m.no)
         jd_add(d, o->crit != JM_ALL ? "SUM_TYPE_NARROWED" : "PRODUCT_TYPE_NARROWED", NULL);
-    edges(d, o, os, us, m);
+    edges(d, o, &m);
     size_t matched = 0;
-    memset(m->of_u, -1, sizeof(m->of_u));
-    for (size_t i = 0; i < m->no; i++) {
-        memset(m->seen, 0, sizeof(m->seen));
-        matched += augment(m, i);
+    for (size_t j = 0; j < m.nu; j++)
+        m.of_u[j] = -1;
+    for (size_t i = 0; i < m.no; i++) {
+        memset(m.seen, 0, m.nu * sizeof(*m.seen));
+        matched += augment(&m, i);
     }
-    for (size_t j = 0; j < m->nu; j++)
-        if (m->of_u[j] >= 0)
-            jd_take(d, &m->diff[m->of_u[j]][j]);
-    if (matched < (m->no < m->nu ? m->no : m->nu))
+    for (size_t j = 0; j < m.nu; j++)
+        if (m.of_u[j] >= 0)
+            jd_take(d, &m.diff[(size_t)m.of_u[j] * m.nu + j]);
+    if (matched < (m.no < m.nu ? m.no : m.nu))
         jd_add(d, "COMBINED_TYPE_SUBSCHEMAS_CHANGED", NULL);
-    for (size_t i = 0; i < m->no; i++)
-        for (size_t j = 0; j < m->nu; j++)
-            compat_js_changes_fini(&m->diff[i][j]);
-    free(m);
+    match_free(&m);
 }

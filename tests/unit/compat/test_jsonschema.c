@@ -260,6 +260,53 @@ static void test_format_assertion(void **state) {
     json_decref(j);
 }
 
+/* A tree of anyOf, 4 wide and `depth` deep, with distinct leaves (4^depth of them). */
+static void nested_anyof(cn_buf_t *b, int depth, int *leaf) {
+    if (depth == 0) {
+        cn_buf_printf(b, "{\"type\":\"object\",\"maxProperties\":%d}", (*leaf)++);
+        return;
+    }
+    cn_buf_put_str(b, "{\"anyOf\":[");
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            cn_buf_put_str(b, ",");
+        nested_anyof(b, depth - 1, leaf);
+    }
+    cn_buf_put_str(b, "]}");
+}
+
+/* Nested combined schemas multiply the pairs the matching compares: the diff stops at its step
+ * bound with CN_ERR_TOO_LARGE instead of running for hours. A wide but flat oneOf is fine. */
+static void test_diff_bounds(void **state) {
+    (void)state;
+    cn_buf_t b;
+    int leaf = 0;
+    cn_buf_init(&b, CN_BUF_NO_LIMIT);
+    nested_anyof(&b, 6, &leaf);
+    json_t *j = json_loads(cn_buf_cstr(&b), 0, NULL);
+    assert_non_null(j);
+    compat_js_schema_t *s = compat_js_schema_load(j, NULL, NULL);
+    compat_js_changes_t ch = {0};
+    cn_error_t err;
+    assert_int_equal(compat_js_diff(s, s, COMPAT_JS_STRICT, &ch, &err), CN_ERR_TOO_LARGE);
+    compat_js_changes_fini(&ch);
+    compat_js_schema_free(s);
+    json_decref(j);
+    cn_buf_reset(&b);
+    cn_buf_put_str(&b, "{\"oneOf\":[");
+    for (int i = 0; i < 300; i++)
+        cn_buf_printf(&b, "%s{\"const\":%d}", i ? "," : "", i);
+    cn_buf_put_str(&b, "]}");
+    j = json_loads(cn_buf_cstr(&b), 0, NULL);
+    s = compat_js_schema_load(j, NULL, NULL);
+    assert_int_equal(compat_js_diff(s, s, COMPAT_JS_STRICT, &ch, &err), CN_OK);
+    assert_int_equal(ch.n, 0);
+    compat_js_changes_fini(&ch);
+    compat_js_schema_free(s);
+    json_decref(j);
+    cn_buf_fini(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_texts),
@@ -269,6 +316,7 @@ int main(void) {
         cmocka_unit_test(test_validate_messages),
         cmocka_unit_test(test_validate_bounds),
         cmocka_unit_test(test_format_assertion),
+        cmocka_unit_test(test_diff_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
