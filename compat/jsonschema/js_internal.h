@@ -86,6 +86,8 @@ const pcre2_code *js_regex_get(const compat_js_schema_t *s, const char *pattern)
 /** @brief JSON equality with numbers compared by value (1 == 1.0). */
 bool js_equal(const json_t *a, const json_t *b);
 bool js_is_number(const json_t *v);
+/** @brief A hash consistent with js_equal (equal values, equal hashes). */
+uint64_t js_hash(const json_t *v, unsigned depth);
 double js_number(const json_t *v);
 /** @brief Count of Unicode code points in a UTF-8 string. */
 size_t js_utf8_len(const char *s, size_t n);

@@ -96,12 +96,40 @@ static bool v_contains(js_vctx_t *c, const js_at_t *at, const json_t *inst, js_e
     return true;
 }
 
+typedef struct hashed {
+    uint64_t h;
+    size_t i;
+} hashed_t;
+
+static int hashed_cmp(const void *x, const void *y) {
+    const hashed_t *a = x, *b = y;
+    if (a->h != b->h)
+        return a->h < b->h ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Sorted by a hash consistent with equality, so only equal-hash neighbours are compared:
+ * O(n log n) on hostile arrays instead of n^2. */
 static bool v_unique(js_vctx_t *c, const json_t *inst) {
     size_t n = json_array_size(inst);
+    if (n < 2)
+        return true;
+    hashed_t *v = malloc(n * sizeof(*v));
+    if (!v) {
+        c->aborted = true;
+        return js_vfail(c, "out of memory");
+    }
     for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (js_equal(json_array_get(inst, i), json_array_get(inst, j)))
+        v[i] = (hashed_t){js_hash(json_array_get(inst, i), 0), i};
+    qsort(v, n, sizeof(*v), hashed_cmp);
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = a + 1; b < n && v[b].h == v[a].h; b++)
+            if (js_equal(json_array_get(inst, v[a].i), json_array_get(inst, v[b].i))) {
+                size_t i = v[a].i, j = v[b].i;
+                free(v);
                 return js_vfail(c, "items %zu and %zu are equal (uniqueItems)", i, j);
+            }
+    free(v);
     return true;
 }
 

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "common/cn_map.h"
 #include "compat/jsonschema/js_internal.h"
 
 bool js_is_number(const json_t *v) {
@@ -56,6 +57,43 @@ bool js_equal(const json_t *a, const json_t *b) {
                memcmp(json_string_value(a), json_string_value(b), json_string_length(a)) == 0;
     default:
         return true; /* true, false, null: same type */
+    }
+}
+
+static uint64_t mix(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+uint64_t js_hash(const json_t *v, unsigned depth) {
+    size_t i;
+    const char *k;
+    json_t *e;
+    uint64_t h = (uint64_t)json_typeof(v) * 0x9e3779b97f4a7c15ull;
+    if (depth > 64)
+        return h;
+    if (js_is_number(v)) {
+        double d = js_number(v);
+        uint64_t bits = 0;
+        if (d == 0)
+            d = 0; /* -0 == 0 */
+        memcpy(&bits, &d, sizeof(bits) < sizeof(d) ? sizeof(bits) : sizeof(d));
+        return mix(bits ^ 0x5151);
+    }
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return mix(h ^ cn_hash64(json_string_value(v), json_string_length(v)));
+    case JSON_ARRAY:
+        json_array_foreach(v, i, e) h = mix(h * 31 + js_hash(e, depth + 1));
+        return h;
+    case JSON_OBJECT: /* member order does not matter: a sum */
+        json_object_foreach((json_t *)v, k, e) h +=
+            mix(cn_hash64(k, strlen(k)) ^ js_hash(e, depth + 1));
+        return h;
+    default:
+        return h;
     }
 }
 

@@ -237,6 +237,20 @@ static void test_validate_bounds(void **state) {
     assert_false(valid(s, "1", msg, sizeof(msg)));
     assert_non_null(strstr(msg, "deeper than"));
     compat_js_schema_free(s);
+    /* uniqueItems over 200,000 items: sorted by hash, not compared pairwise */
+    s = load("{\"uniqueItems\":true}");
+    json_t *big = json_array();
+    for (int i = 0; i < 200000; i++)
+        json_array_append_new(big, i % 2 ? json_integer(i) : json_real(i + 0.5));
+    assert_true(compat_js_validate(s, big, NULL));
+    json_array_append_new(big, json_real(7.0)); /* equal to the integer 7 */
+    cn_buf_t m;
+    cn_buf_init(&m, 1024);
+    assert_false(compat_js_validate(s, big, &m));
+    assert_string_equal(cn_buf_cstr(&m), "(root): items 7 and 200000 are equal (uniqueItems)");
+    cn_buf_fini(&m);
+    json_decref(big);
+    compat_js_schema_free(s);
     /* ECMA-262: \\d is ASCII only, $ does not match before a final newline */
     s = load("{\"pattern\":\"^\\\\d+$\"}");
     assert_true(valid(s, "\"123\"", msg, sizeof(msg)));
