@@ -5,7 +5,6 @@
  * compatibilityPolicy), and the description each type carries in the registry's messages, with
  * the role words ("new"/"old") in its two slots.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,66 +186,50 @@ bool js_diff_compatible(const char *type, compat_js_policy_t policy) {
     return r && (policy == COMPAT_JS_LENIENT ? r->lenient : r->strict);
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...) {
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
-}
+/* Confluent's description templates by group: {p} the path, {R} and {W} the role words. */
+static const char *const templates[] = {
+    [G_NONE] = "",
+    [G_KEYWORD] = "The keyword at path '{p}' in the {R} schema is not present in the {W} schema",
+    [G_MORE] = "The value at path '{p}' in the {R} schema is more than its value in the {W} schema",
+    [G_LESS] = "The value at path '{p}' in the {R} schema is less than its value in the {W} schema",
+    [G_VALUE] = "The value at path '{p}' is different between the {R} and {W} schema",
+    [G_NARROW] = "An array or combined type at path '{p}' has fewer elements in the {R} schema "
+                 "than the {W} schema",
+    [G_EXTEND] = "An array or combined type at path '{p}' has more elements in the {R} schema "
+                 "than the {W} schema",
+    [G_TYPE] = "A type at path '{p}' is different between the {R} schema and the {W} schema",
+    [G_OPEN_ADDED] = "The {R} schema has an open content model and has a property or item at "
+                     "path '{p}' which is missing in the {W} schema",
+    [G_UNOPEN_REQUIRED] = "The {R} schema has an unopen content model and has a required "
+                          "property at path '{p}' which is missing in the {W} schema",
+    [G_CLOSED_REMOVED] = "The {R} has a closed content model and is missing a property or item "
+                         "present at path '{p}' in the {W} schema",
+    [G_REMOVED_NOT_COVERED] = "A property or item is missing in the {R} schema but present at "
+                              "path '{p}' in the {W} schema and is not covered by its partially "
+                              "open content model",
+    [G_ADDED_NOT_COVERED] = "The {R} schema has a property or item at path '{p}' which is missing "
+                            "in the {W} schema and is not covered by its partially open content "
+                            "model",
+};
 
 char *compat_js_describe(const char *type, const char *p, const char *rw, const char *ww) {
     const row_t *r = row_of(type);
-    switch (r ? r->group : G_NONE) {
-    case G_KEYWORD:
-        return fmt("The keyword at path '%s' in the %s schema is not present in the %s schema", p,
-                   rw, ww);
-    case G_MORE:
-        return fmt("The value at path '%s' in the %s schema is more than its value in the %s "
-                   "schema",
-                   p, rw, ww);
-    case G_LESS:
-        return fmt("The value at path '%s' in the %s schema is less than its value in the %s "
-                   "schema",
-                   p, rw, ww);
-    case G_VALUE:
-        return fmt("The value at path '%s' is different between the %s and %s schema", p, rw, ww);
-    case G_NARROW:
-        return fmt("An array or combined type at path '%s' has fewer elements in the %s schema "
-                   "than the %s schema",
-                   p, rw, ww);
-    case G_EXTEND:
-        return fmt("An array or combined type at path '%s' has more elements in the %s schema "
-                   "than the %s schema",
-                   p, rw, ww);
-    case G_TYPE:
-        return fmt("A type at path '%s' is different between the %s schema and the %s schema", p,
-                   rw, ww);
-    case G_OPEN_ADDED:
-        return fmt("The %s schema has an open content model and has a property or item at path "
-                   "'%s' which is missing in the %s schema",
-                   rw, p, ww);
-    case G_UNOPEN_REQUIRED:
-        return fmt("The %s schema has an unopen content model and has a required property at "
-                   "path '%s' which is missing in the %s schema",
-                   rw, p, ww);
-    case G_CLOSED_REMOVED:
-        return fmt("The %s has a closed content model and is missing a property or item present "
-                   "at path '%s' in the %s schema",
-                   rw, p, ww);
-    case G_REMOVED_NOT_COVERED:
-        return fmt("A property or item is missing in the %s schema but present at path '%s' in "
-                   "the %s schema and is not covered by its partially open content model",
-                   rw, p, ww);
-    case G_ADDED_NOT_COVERED:
-        return fmt("The %s schema has a property or item at path '%s' which is missing in the %s "
-                   "schema and is not covered by its partially open content model",
-                   rw, p, ww);
-    default:
-        return strdup("");
+    const char *t = templates[r ? r->group : G_NONE];
+    cn_buf_t b;
+    cn_buf_init(&b, CN_BUF_NO_LIMIT);
+    for (; *t; t++) {
+        const char *slot = NULL;
+        if (t[0] == '{' && t[1] && t[2] == '}')
+            slot = t[1] == 'p' ? p : t[1] == 'R' ? rw : t[1] == 'W' ? ww : NULL;
+        if (slot) {
+            cn_buf_put_str(&b, slot);
+            t += 2;
+        } else {
+            cn_buf_put(&b, t, 1);
+        }
     }
+    cn_buf_put(&b, "", 0);
+    char *out = cn_buf_cstr(&b) ? (char *)cn_buf_steal(&b, NULL) : strdup("");
+    cn_buf_fini(&b);
+    return out;
 }

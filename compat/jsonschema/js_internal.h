@@ -38,6 +38,8 @@ typedef struct js_node {
 
 /** @brief The JG_* group of a keyword, 0 for annotations and unknown keywords. */
 unsigned js_keyword_group(const char *kw);
+/** @brief CN_ERR_INVALID_SCHEMA (with path) when a keyword's value has the wrong shape. */
+cn_err_t js_check_shapes(const json_t *node, const char *path, cn_error_t *err);
 
 struct compat_js_schema {
     json_t *root;

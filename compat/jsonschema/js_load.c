@@ -161,69 +161,6 @@ static cn_err_t take_patterns(walk_t *w, json_t *node) {
 
 static cn_err_t walk(walk_t *w, json_t *node, const char *base, int draft, unsigned depth);
 
-static bool type_name_ok(const json_t *t) {
-    static const char *const names[] = {"string", "number", "integer", "boolean",
-                                        "object", "array",  "null"};
-    if (!json_is_string(t))
-        return false;
-    for (size_t i = 0; i < N(names); i++)
-        if (strcmp(names[i], json_string_value(t)) == 0)
-            return true;
-    return false;
-}
-
-static bool strings_only(const json_t *a) {
-    size_t i;
-    json_t *e;
-    json_array_foreach(a, i, e) if (!json_is_string(e)) return false;
-    return json_is_array(a);
-}
-
-/* The shape of the keywords whose value everit checks when it loads a schema; a malformed one
- * is an invalid schema, with its keyword path. */
-static cn_err_t check_shapes(walk_t *w, const json_t *node) {
-    static const char *const nonneg[] = {"maxLength",   "minLength",     "maxItems",
-                                         "minItems",    "maxProperties", "minProperties",
-                                         "maxContains", "minContains"};
-    static const char *const numbers[] = {"maximum", "minimum", "multipleOf"};
-    const json_t *v;
-    size_t i;
-    json_t *e;
-    for (i = 0; i < N(nonneg); i++)
-        if ((v = json_object_get(node, nonneg[i])) &&
-            !(json_is_integer(v) && json_integer_value(v) >= 0) &&
-            !(json_is_real(v) && json_real_value(v) >= 0 &&
-              json_real_value(v) == (double)(json_int_t)json_real_value(v)))
-            return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA,
-                                "%s at %.200s must be a non-negative integer", nonneg[i], w->path);
-    for (i = 0; i < N(numbers); i++)
-        if ((v = json_object_get(node, numbers[i])) && !json_is_number(v))
-            return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA, "%s at %.200s must be a number",
-                                numbers[i], w->path);
-    if ((v = json_object_get(node, "multipleOf")) && js_number(v) <= 0)
-        return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA,
-                            "multipleOf at %.200s must be greater than 0", w->path);
-    if ((v = json_object_get(node, "type")) && !type_name_ok(v)) {
-        bool ok = json_is_array(v);
-        json_array_foreach(v, i, e) ok = ok && type_name_ok(e);
-        if (!ok)
-            return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA, "unknown type at %.200s", w->path);
-    }
-    if ((v = json_object_get(node, "required")) && !json_is_boolean(v) && !strings_only(v))
-        return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA,
-                            "required at %.200s must be an array of strings", w->path);
-    if ((v = json_object_get(node, "enum")) && !json_is_array(v))
-        return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA, "enum at %.200s must be an array",
-                            w->path);
-    if ((v = json_object_get(node, "pattern")) && !json_is_string(v))
-        return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA, "pattern at %.200s must be a string",
-                            w->path);
-    if ((v = json_object_get(node, "properties")) && !json_is_object(v))
-        return cn_error_set(w->err, CN_ERR_INVALID_SCHEMA, "properties at %.200s must be an object",
-                            w->path);
-    return CN_OK;
-}
-
 static cn_err_t remember_ref(walk_t *w, const json_t *node) {
     if (!json_object_get(node, "$ref") && !json_object_get(node, "$dynamicRef") &&
         !json_object_get(node, "$recursiveRef"))
@@ -288,7 +225,7 @@ static cn_err_t walk(walk_t *w, json_t *node, const char *base, int draft, unsig
     json_t *sv = json_object_get(node, "$schema");
     if (sv && json_is_string(sv) && (depth == 0 || json_object_get(node, "$id")))
         draft = js_draft_of(json_string_value(sv), draft);
-    cn_err_t rc = w->s->opts.lenient ? CN_OK : check_shapes(w, node);
+    cn_err_t rc = w->s->opts.lenient ? CN_OK : js_check_shapes(node, w->path, w->err);
     if (rc == CN_OK)
         rc = take_id(w, node, &base, draft);
     if (rc == CN_OK)
@@ -325,55 +262,6 @@ static cn_err_t index_doc(walk_t *w, json_t *doc, const char *uri) {
     int dflt = w->s->opts.default_draft ? (int)w->s->opts.default_draft : COMPAT_JS_DRAFT7;
     w->path[0] = '#', w->path[1] = '\0';
     return walk(w, doc, base, dflt, 0);
-}
-
-unsigned js_keyword_group(const char *kw) {
-    static const struct {
-        const char *kw;
-        unsigned g;
-    } rows[] = {{"$ref", JG_REF},
-                {"$dynamicRef", JG_REF},
-                {"$recursiveRef", JG_REF},
-                {"type", JG_TYPE},
-                {"enum", JG_ENUM},
-                {"const", JG_ENUM},
-                {"allOf", JG_APPLY},
-                {"anyOf", JG_APPLY},
-                {"oneOf", JG_APPLY},
-                {"not", JG_APPLY},
-                {"if", JG_APPLY},
-                {"multipleOf", JG_NUM},
-                {"maximum", JG_NUM},
-                {"minimum", JG_NUM},
-                {"exclusiveMaximum", JG_NUM},
-                {"exclusiveMinimum", JG_NUM},
-                {"maxLength", JG_STR},
-                {"minLength", JG_STR},
-                {"pattern", JG_STR},
-                {"format", JG_STR},
-                {"maxProperties", JG_OBJ},
-                {"minProperties", JG_OBJ},
-                {"required", JG_OBJ},
-                {"properties", JG_OBJ},
-                {"patternProperties", JG_OBJ},
-                {"additionalProperties", JG_OBJ},
-                {"dependencies", JG_OBJ},
-                {"dependentRequired", JG_OBJ},
-                {"dependentSchemas", JG_OBJ},
-                {"propertyNames", JG_OBJ},
-                {"maxItems", JG_ARR},
-                {"minItems", JG_ARR},
-                {"uniqueItems", JG_ARR},
-                {"items", JG_ARR},
-                {"prefixItems", JG_ARR},
-                {"additionalItems", JG_ARR},
-                {"contains", JG_ARR},
-                {"unevaluatedProperties", JG_UNEV},
-                {"unevaluatedItems", JG_UNEV}};
-    for (size_t i = 0; i < N(rows); i++)
-        if (strcmp(rows[i].kw, kw) == 0)
-            return rows[i].g;
-    return 0;
 }
 
 const js_node_t *js_node_get(const compat_js_schema_t *s, const json_t *node) {

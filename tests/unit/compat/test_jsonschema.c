@@ -182,6 +182,50 @@ static void test_levels(void **state) {
     compat_schema_free(v2);
 }
 
+/* Confluent's description of each group of difference types, role words in place. */
+static void test_descriptions(void **state) {
+    (void)state;
+    static const struct {
+        const char *type, *want;
+    } rows[] = {
+        {"PATTERN_ADDED", "The keyword at path '#/p' in the new schema is not present in the old "
+                          "schema"},
+        {"MIN_ITEMS_INCREASED", "The value at path '#/p' in the new schema is more than its value "
+                                "in the old schema"},
+        {"MAXIMUM_DECREASED", "The value at path '#/p' in the new schema is less than its value "
+                              "in the old schema"},
+        {"MULTIPLE_OF_CHANGED", "The value at path '#/p' is different between the new and old "
+                                "schema"},
+        {"SUM_TYPE_NARROWED", "An array or combined type at path '#/p' has fewer elements in the "
+                              "new schema than the old schema"},
+        {"PRODUCT_TYPE_EXTENDED", "An array or combined type at path '#/p' has more elements in "
+                                  "the new schema than the old schema"},
+        {"TYPE_CHANGED", "A type at path '#/p' is different between the new schema and the old "
+                         "schema"},
+        {"PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "The new schema has an open content model and "
+                                                 "has a property or item at path '#/p' which is "
+                                                 "missing in the old schema"},
+        {"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
+         "The new schema has an unopen content model and has a required property at path '#/p' "
+         "which is missing in the old schema"},
+        {"ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL", "The new has a closed content model and is "
+                                                   "missing a property or item present at path "
+                                                   "'#/p' in the old schema"},
+        {"PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+         "A property or item is missing in the new schema but present at path '#/p' in the old "
+         "schema and is not covered by its partially open content model"},
+        {"ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+         "The new schema has a property or item at path '#/p' which is missing in the old schema "
+         "and is not covered by its partially open content model"},
+        {"SCHEMA_ADDED", ""},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *d = compat_js_describe(rows[i].type, "#/p", "new", "old");
+        assert_string_equal(d, rows[i].want);
+        free(d);
+    }
+}
+
 /* ---- the validator ---- */
 
 static compat_js_schema_t *load(const char *text) {
@@ -323,13 +367,10 @@ static void test_diff_bounds(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_texts),
-        cmocka_unit_test(test_invalid),
-        cmocka_unit_test(test_references),
-        cmocka_unit_test(test_levels),
-        cmocka_unit_test(test_validate_messages),
-        cmocka_unit_test(test_validate_bounds),
-        cmocka_unit_test(test_format_assertion),
+        cmocka_unit_test(test_texts),           cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_references),      cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_descriptions),    cmocka_unit_test(test_validate_messages),
+        cmocka_unit_test(test_validate_bounds), cmocka_unit_test(test_format_assertion),
         cmocka_unit_test(test_diff_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
