@@ -112,14 +112,11 @@ cn_err_t js_check_shapes(const json_t *node, const char *path, cn_error_t *err) 
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA,
                             "required at %.200s must be an array of strings", path);
     if ((v = json_object_get(node, "enum")) && !json_is_array(v))
-        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "enum at %.200s must be an array",
-                            path);
+        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "enum at %.200s must be an array", path);
     if ((v = json_object_get(node, "pattern")) && !json_is_string(v))
-        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "pattern at %.200s must be a string",
-                            path);
+        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "pattern at %.200s must be a string", path);
     if ((v = json_object_get(node, "properties")) && !json_is_object(v))
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "properties at %.200s must be an object",
                             path);
     return CN_OK;
 }
-

@@ -170,6 +170,26 @@ def restart(c, d):
     c.eq("the subject's FORWARD level still applies after restart", st, 409)
 
 
+def cli_online(c, url):
+    """cairn check --type json against this registry reads the JSON messages back."""
+    import subprocess
+    import tempfile
+    from regtest import BUILD
+    st, r = request(url, "POST", "/subjects/cli-json/versions", body(V1))
+    c.eq("register for the CLI", st, 200)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(NARROW, f)
+    try:
+        out = subprocess.run([os.path.join(BUILD, "bin", "cairn"), "check", "--registry", url,
+                              "--type", "json", "--subject", "cli-json", f.name],
+                             capture_output=True, text=True, timeout=60)
+    finally:
+        os.unlink(f.name)
+    c.eq("cairn check online exit", out.returncode, 100)
+    c.true("cairn check online names the difference",
+           "version 1: MAXIMUM_DECREASED at #/properties/amount/maximum" in out.stdout, out.stdout)
+
+
 def main():
     cairnd_available()
     c = Checks("test_registry_json")
@@ -180,6 +200,7 @@ def main():
         normalize(c, d.url)
         references(c, d.url)
         python_client(c, d.url)
+        cli_online(c, d.url)
         restart(c, d)
     finally:
         d.cleanup()
