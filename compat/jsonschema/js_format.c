@@ -105,6 +105,16 @@ static bool email_ok(const char *s) {
     return hostname_ok(at + 1);
 }
 
+/* RFC 6531: the e-mail rules with UTF-8 allowed in both parts. */
+static bool idn_email_ok(const char *s) {
+    return re_full("[a-z0-9!#$%&'*+/=?^_`{|}~\\x{80}-\\x{10ffff}-]+"
+                   "(\\.[a-z0-9!#$%&'*+/=?^_`{|}~\\x{80}-\\x{10ffff}-]+)*"
+                   "@[a-z0-9\\x{80}-\\x{10ffff}]([a-z0-9\\x{80}-\\x{10ffff}-]*"
+                   "[a-z0-9\\x{80}-\\x{10ffff}])?(\\.[a-z0-9\\x{80}-\\x{10ffff}]"
+                   "([a-z0-9\\x{80}-\\x{10ffff}-]*[a-z0-9\\x{80}-\\x{10ffff}])?)*",
+                   s);
+}
+
 static bool ipv4_ok(const char *s) {
     return re_full("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
                    "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])",
@@ -193,6 +203,7 @@ static const fmt_row_t formats[] = {
     {"time", time_ok},
     {"duration", duration_ok},
     {"email", email_ok},
+    {"idn-email", idn_email_ok},
     {"hostname", hostname_ok},
     {"ipv4", ipv4_ok},
     {"ipv6", ipv6_ok},
@@ -206,6 +217,46 @@ static const fmt_row_t formats[] = {
     {"json-pointer", pointer_ok},
     {"relative-json-pointer", rel_pointer_ok},
 };
+
+/* RFC 4648 base64 into out (at least 3/4 of n bytes); -1 when not base64. */
+static long base64_decode(const char *s, size_t n, unsigned char *out) {
+    static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned acc = 0;
+    int bits = 0;
+    long k = 0;
+    size_t i = 0;
+    for (; i < n && s[i] != '='; i++) {
+        const char *p = memchr(alpha, s[i], 64);
+        if (!p)
+            return -1;
+        acc = acc << 6 | (unsigned)(p - alpha);
+        if ((bits += 6) >= 8)
+            out[k++] = (unsigned char)(acc >> (bits -= 8));
+    }
+    for (; i < n; i++)
+        if (s[i] != '=')
+            return -1;
+    return n % 4 == 0 ? k : -1;
+}
+
+bool js_content_valid(const char *encoding, const char *media, const json_t *inst) {
+    const char *s = json_string_value(inst);
+    size_t n = json_string_length(inst);
+    unsigned char *buf = malloc(n + 1);
+    long len = (long)n;
+    bool ok = buf != NULL;
+    if (ok && encoding && strcmp(encoding, "base64") == 0)
+        ok = (len = base64_decode(s, n, buf)) >= 0;
+    else if (ok)
+        memcpy(buf, s, n);
+    if (ok && media && strcmp(media, "application/json") == 0) {
+        json_t *j = json_loadb((const char *)buf, (size_t)len, JSON_DECODE_ANY, NULL);
+        ok = j != NULL;
+        json_decref(j);
+    }
+    free(buf);
+    return ok;
+}
 
 bool js_format_valid(const char *format, const json_t *inst, int draft) {
     (void)draft;

@@ -35,6 +35,8 @@ unsigned js_keyword_group(const char *kw) {
                 {"minLength", JG_STR},
                 {"pattern", JG_STR},
                 {"format", JG_STR},
+                {"contentEncoding", JG_STR},
+                {"contentMediaType", JG_STR},
                 {"maxProperties", JG_OBJ},
                 {"minProperties", JG_OBJ},
                 {"required", JG_OBJ},

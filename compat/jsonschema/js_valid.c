@@ -186,9 +186,22 @@ static bool v_string(js_vctx_t *c, const js_at_t *at, const json_t *inst) {
     return true;
 }
 
+/* Draft 7 content keywords, asserted with the formats (later drafts: annotations only). */
+static bool v_content(js_vctx_t *c, const js_at_t *at, const json_t *inst) {
+    const json_t *e = js_kw(at, "contentEncoding"), *m = js_kw(at, "contentMediaType");
+    if (at->draft != COMPAT_JS_DRAFT7 || (!json_is_string(e) && !json_is_string(m)))
+        return true;
+    return js_content_valid(json_string_value(e), json_string_value(m), inst) ||
+           js_vfail(c, "content does not match contentEncoding/contentMediaType");
+}
+
 static bool v_format(js_vctx_t *c, const js_at_t *at, const json_t *inst) {
     const json_t *f = js_kw(at, "format");
-    if (!f || !json_is_string(f) || !c->s->opts.format_assert)
+    if (!c->s->opts.format_assert)
+        return true;
+    if (!v_content(c, at, inst))
+        return false;
+    if (!f || !json_is_string(f))
         return true;
     return js_format_valid(json_string_value(f), inst, at->draft) ||
            js_vfail(c, "value is not a valid %.40s", json_string_value(f));
