@@ -132,8 +132,10 @@ static bool differ(const json_t *a, const json_t *b) {
 static void common(jd_t *d, const jm_t *o, const jm_t *u) {
     if (!o->common || !u->common)
         return;
+    /* 2019-09 and 2020-12 schemas reach SchemaDiff through json-sKema, which keeps no $id */
     const char *id = o->draft == COMPAT_JS_DRAFT4 ? "id" : "$id";
-    if (differ(kw(o, id), kw(u, u->draft == COMPAT_JS_DRAFT4 ? "id" : "$id")))
+    if (o->draft < COMPAT_JS_DRAFT2019 &&
+        differ(kw(o, id), kw(u, u->draft == COMPAT_JS_DRAFT4 ? "id" : "$id")))
         jd_add(d, "ID_CHANGED", NULL);
     if (differ(kw(o, "title"), kw(u, "title")))
         jd_add(d, "TITLE_CHANGED", NULL);

@@ -232,25 +232,32 @@ static void dependencies_kw(jd_t *d, jm_t *o, jm_t *u, const char *k) {
 
 /* ---- additional / unevaluated ---- */
 
+static void extra(jd_t *d, jm_t *o, jm_t *u, const char *k, const char *prefix);
+
 /* additionalProperties-like keyword k with Confluent's PREFIX_ADDED/_REMOVED (permission),
  * _NARROWED/_EXTENDED (schema appears / disappears) or a comparison of both schemas. */
-static void extra(jd_t *d, jm_t *o, jm_t *u, const char *k, const char *prefix) {
-    bool po = !extra_forbidden(o, k), pu = !extra_forbidden(u, k);
-    const json_t *so = extra_schema(o, k), *su = extra_schema(u, k);
+static void extra_kw(jd_t *d, jm_t *o, jm_t *u, const char *ko, const char *ku, const char *label,
+                     const char *prefix) {
+    bool po = !extra_forbidden(o, ko), pu = !extra_forbidden(u, ku);
+    const json_t *so = extra_schema(o, ko), *su = extra_schema(u, ku);
     char t[64];
     if (po != pu) {
         snprintf(t, sizeof(t), "%s_%s", prefix, pu ? "ADDED" : "REMOVED");
-        jd_add(d, t, k);
+        jd_add(d, t, label);
     } else if (po && (so || su)) {
         if (!so || !su) {
             snprintf(t, sizeof(t), "%s_%s", prefix, su ? "NARROWED" : "EXTENDED");
-            jd_add(d, t, k);
+            jd_add(d, t, label);
             return;
         }
-        size_t mark = jd_enter(d, k);
+        size_t mark = jd_enter(d, label);
         jd_compare(d, jm_child(o, so), jm_child(u, su));
         jd_leave(d, mark);
     }
+}
+
+static void extra(jd_t *d, jm_t *o, jm_t *u, const char *k, const char *prefix) {
+    extra_kw(d, o, u, k, k, k, prefix);
 }
 
 void jd_object(jd_t *d, jm_t *o, jm_t *u) {
@@ -273,8 +280,11 @@ static const json_t *tuple(const jm_t *m) {
     return json_is_array(t) ? t : NULL;
 }
 
+/* The keyword of the items after the tuple: 2020-12's "items" after prefixItems, or a boolean
+ * "items" alone (json-sKema maps both onto everit's additional items). */
 static const char *rest_kw(const jm_t *m) {
-    return m->draft >= COMPAT_JS_DRAFT2020 && tuple(m) ? "items" : "additionalItems";
+    bool modern = m->draft >= COMPAT_JS_DRAFT2020;
+    return modern && (tuple(m) || json_is_boolean(kw(m, "items"))) ? "items" : "additionalItems";
 }
 
 static model_t array_model(const jm_t *m) {
@@ -335,9 +345,9 @@ static void tuples(jd_t *d, jm_t *o, jm_t *u) {
 }
 
 static const json_t *all_items(const jm_t *m) {
-    if (m->draft >= COMPAT_JS_DRAFT2020 && tuple(m))
-        return NULL;
     const json_t *v = kw(m, "items");
+    if (m->draft >= COMPAT_JS_DRAFT2020)
+        return tuple(m) || !json_is_object(v) ? NULL : v;
     return json_is_object(v) || json_is_boolean(v) ? v : NULL;
 }
 
@@ -349,7 +359,7 @@ void jd_array(jd_t *d, jm_t *o, jm_t *u) {
         jd_leave(d, mark);
     }
     tuples(d, o, u);
-    extra(d, o, u, rest_kw(o), "ADDITIONAL_ITEMS");
+    extra_kw(d, o, u, rest_kw(o), rest_kw(u), "additionalItems", "ADDITIONAL_ITEMS");
     extra(d, o, u, "unevaluatedItems", "UNEVALUATED_ITEMS");
     jd_number_kw(d, o, u, "maxItems", "MAX_ITEMS");
     jd_number_kw(d, o, u, "minItems", "MIN_ITEMS");

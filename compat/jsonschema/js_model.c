@@ -81,10 +81,14 @@ static bool add_sub(jm_builder_t *b, jm_t *parent, jm_t *sub) {
     return true;
 }
 
-static bool has_any(const json_t *o, const char *const *kws) {
-    for (; *kws; kws++)
-        if (json_object_get(o, *kws))
+/* Whether o has one of kws. From 2019-09 on (json-sKema), an empty "properties" is no keyword. */
+static bool has_any(const json_t *o, const char *const *kws, int draft) {
+    for (; *kws; kws++) {
+        const json_t *v = json_object_get(o, *kws);
+        if (v && !(draft >= COMPAT_JS_DRAFT2019 && strcmp(*kws, "properties") == 0 &&
+                   json_is_object(v) && json_object_size(v) == 0))
             return true;
+    }
     return false;
 }
 
@@ -166,7 +170,7 @@ static size_t extract(jm_builder_t *b, const json_t *o, const char *base, int dr
     if ((v = json_object_get(o, "type")) && (json_is_string(v) || json_is_array(v)))
         parts[n++] = type_part(b, o, v, base, draft, consumed);
     for (int g = 0; g < 4; g++)
-        if (!consumed[g] && has_any(o, sniff[g]))
+        if (!consumed[g] && has_any(o, sniff[g], draft))
             parts[n++] = jm_new(b, sniff_kind[g], o, base, draft);
     if (json_object_get(o, "if") || json_object_get(o, "then") || json_object_get(o, "else"))
         parts[n++] = jm_new(b, JM_COND, o, base, draft);
