@@ -190,6 +190,31 @@ def cli_online(c, url):
            "version 1: MAXIMUM_DECREASED at #/properties/amount/maximum" in out.stdout, out.stdout)
 
 
+def hostile(c, url):
+    """Bad input gets a clear error, nothing is stored, and nothing runs away."""
+    import time
+    deep = '{"not":' * 300 + 'true' + '}' * 300
+    st, r = request(url, "POST", "/subjects/hostile/versions", body(deep))
+    c.eq("nesting too deep", (st, r.get("error_code")), (422, 42201))
+    c.true("deep message", "deeper than" in r.get("message", ""), r)
+
+    def tree(d, leaf):
+        if d == 0:
+            leaf[0] += 1
+            return {"type": "object", "maxProperties": leaf[0]}
+        return {"anyOf": [tree(d - 1, leaf) for _ in range(4)]}
+    s = json.dumps(tree(6, [0]))
+    st, r = request(url, "POST", "/subjects/hostile/versions", body(s))
+    c.eq("wide combined schema registers", st, 200)
+    t0 = time.time()
+    st, r = request(url, "POST", "/subjects/hostile/versions",
+                    body(json.dumps(tree(6, [1]))))
+    c.true("a diff too large to compute is refused in bounded time (%.1fs)" % (time.time() - t0),
+           time.time() - t0 < 20 and st in (409, 413, 422), (st, r))
+    st, r = request(url, "GET", "/subjects/hostile/versions")
+    c.eq("only the first version stored", r, [1])
+
+
 def main():
     cairnd_available()
     c = Checks("test_registry_json")
@@ -201,6 +226,7 @@ def main():
         references(c, d.url)
         python_client(c, d.url)
         cli_online(c, d.url)
+        hostile(c, d.url)
         restart(c, d)
     finally:
         d.cleanup()
