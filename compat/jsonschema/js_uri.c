@@ -66,14 +66,13 @@ static void remove_dots(const char *in, size_t n, char *out) {
             i += 2;
         } else if ((left >= 4 && strncmp(p, "/../", 4) == 0) ||
                    (left == 3 && strncmp(p, "/..", 3) == 0)) {
-            i += 3;
-            if (left == 3)
-                out[o++] = '/', i = n;
+            bool end = left == 3;
+            i += 3; /* "/../x" continues as "/x"; a final "/.." becomes "/" */
             while (o > 0 && out[o - 1] != '/')
                 o--;
             if (o > 0)
                 o--;
-            if (left == 3)
+            if (end)
                 out[o++] = '/';
         } else if ((left == 1 && p[0] == '.') || (left == 2 && strncmp(p, "..", 2) == 0)) {
             i = n;

@@ -13,6 +13,7 @@
 #include "common/cn_buf.h"
 #include "compat/compat.h"
 #include "compat/jsonschema/compat_jsonschema.h"
+#include "compat/jsonschema/js_internal.h"
 
 typedef struct env {
     compat_schema_t *dep;
@@ -226,6 +227,56 @@ static void test_descriptions(void **state) {
     }
 }
 
+/* RFC 3986 §5.4: the reference resolution examples, normal and abnormal. */
+static void test_uri_resolution(void **state) {
+    (void)state;
+    static const char *const rows[][2] = {
+        {"g:h", "g:h"},
+        {"g", "http://a/b/c/g"},
+        {"./g", "http://a/b/c/g"},
+        {"g/", "http://a/b/c/g/"},
+        {"/g", "http://a/g"},
+        {"//g", "http://g"},
+        {"?y", "http://a/b/c/d;p?y"},
+        {"g?y", "http://a/b/c/g?y"},
+        {"#s", "http://a/b/c/d;p?q#s"},
+        {"g#s", "http://a/b/c/g#s"},
+        {"g?y#s", "http://a/b/c/g?y#s"},
+        {";x", "http://a/b/c/;x"},
+        {"g;x", "http://a/b/c/g;x"},
+        {"", "http://a/b/c/d;p?q"},
+        {".", "http://a/b/c/"},
+        {"./", "http://a/b/c/"},
+        {"..", "http://a/b/"},
+        {"../", "http://a/b/"},
+        {"../g", "http://a/b/g"},
+        {"../..", "http://a/"},
+        {"../../", "http://a/"},
+        {"../../g", "http://a/g"},
+        {"../../../g", "http://a/g"},
+        {"/./g", "http://a/g"},
+        {"/../g", "http://a/g"},
+        {"g.", "http://a/b/c/g."},
+        {"..g", "http://a/b/c/..g"},
+        {"./../g", "http://a/b/g"},
+        {"./g/.", "http://a/b/c/g/"},
+        {"g/./h", "http://a/b/c/g/h"},
+        {"g/../h", "http://a/b/c/h"},
+        {"g;x=1/./y", "http://a/b/c/g;x=1/y"},
+        {"g;x=1/../y", "http://a/b/c/y"},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *r = js_uri_resolve("http://a/b/c/d;p?q", rows[i][0]);
+        if (strcmp(r, rows[i][1]) != 0)
+            fail_msg("%s: got %s, want %s", rows[i][0], r, rows[i][1]);
+        free(r);
+    }
+    /* no base: a relative reference stays relative (registered reference names) */
+    char *r = js_uri_resolve("", "other.json#/definitions/a");
+    assert_string_equal(r, "other.json#/definitions/a");
+    free(r);
+}
+
 /* ---- the validator ---- */
 
 static compat_js_schema_t *load(const char *text) {
@@ -367,10 +418,15 @@ static void test_diff_bounds(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_texts),           cmocka_unit_test(test_invalid),
-        cmocka_unit_test(test_references),      cmocka_unit_test(test_levels),
-        cmocka_unit_test(test_descriptions),    cmocka_unit_test(test_validate_messages),
-        cmocka_unit_test(test_validate_bounds), cmocka_unit_test(test_format_assertion),
+        cmocka_unit_test(test_texts),
+        cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_references),
+        cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_descriptions),
+        cmocka_unit_test(test_uri_resolution),
+        cmocka_unit_test(test_validate_messages),
+        cmocka_unit_test(test_validate_bounds),
+        cmocka_unit_test(test_format_assertion),
         cmocka_unit_test(test_diff_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
