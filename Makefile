@@ -182,7 +182,7 @@ $(SERDES_SO): $(SERDES_PIC) serdes/libcairn-serdes.map
 	@mkdir -p $(@D)
 	$(CC) -shared $(LDFLAGS) -Wl,-soname,libcairn-serdes.so.$(SERDES_SOMAJOR) \
 	  -Wl,--version-script=serdes/libcairn-serdes.map $(SERDES_PIC) \
-	  $(shell pkg-config --libs libcurl jansson avro-c 2>/dev/null) -o $@.$(SERDES_VERSION)
+	  $(shell pkg-config --libs libcurl jansson avro-c libpcre2-8 2>/dev/null) -o $@.$(SERDES_VERSION)
 	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $@.$(SERDES_SOMAJOR)
 	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $@
 
