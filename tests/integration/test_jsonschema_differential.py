@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 #
-# Differential test of the JSON Schema validator: random schemas (drafts 7, 2019-09, 2020-12,
+# Differential test of the JSON Schema validator: random schemas (drafts 4 to 2020-12,
 # over the applicators, unevaluated*, $ref into $defs, counts, enums, simple patterns) and
 # random instances, judged by `cairn validate` and by Debian's python3-jsonschema (4.10, an
 # implementation nobody here wrote). Verdicts must agree on every pair. Formats are annotations
@@ -28,6 +28,8 @@ except ImportError as e:
 
 CAIRN = os.path.join(BUILD, "bin", "cairn")
 DRAFTS = {
+    "4": ("http://json-schema.org/draft-04/schema#", jsonschema.Draft4Validator),
+    "6": ("http://json-schema.org/draft-06/schema#", jsonschema.Draft6Validator),
     "7": ("http://json-schema.org/draft-07/schema#", jsonschema.Draft7Validator),
     "2019-09": ("https://json-schema.org/draft/2019-09/schema", jsonschema.Draft201909Validator),
     "2020-12": ("https://json-schema.org/draft/2020-12/schema", jsonschema.Draft202012Validator),
@@ -43,7 +45,7 @@ class Gen:
         self.refs = True
         # python-jsonschema 4.10 does not count additionalProperties (nor, in 2019-09, counts
         # contains, wrongly) as evaluation for unevaluated*: a schema uses one side or the other.
-        self.uneval = draft != "7" and rnd.random() < 0.5
+        self.uneval = draft not in ("4", "6", "7") and rnd.random() < 0.5
 
     def scalar(self):
         return self.r.choice([0, 1, 2, -1, 1.5, "a", "ab", "b", "12", "", True, False, None])
@@ -78,7 +80,7 @@ class Gen:
             return {"minItems": 1, "maxProperties": 2}
         if c == 8 or not self.refs:
             return r.choice([True, False, {}])
-        return {"$ref": "#/$defs/d" if self.draft != "7" else "#/definitions/d"}
+        return {"$ref": "#/$defs/d" if self.draft not in ("4", "6", "7") else "#/definitions/d"}
 
     def schema(self, depth=0):
         r = self.r
@@ -114,16 +116,16 @@ class Gen:
                     s["additionalItems"] = sub()
             elif c == 9 and not self.uneval:
                 s["contains"] = sub()
-                if self.draft != "7" and r.random() < 0.5:
+                if self.draft not in ("4", "6", "7") and r.random() < 0.5:
                     s["minContains"] = r.choice([0, 2])
             elif c == 10 and self.uneval and depth == 0:
                 s["unevaluatedProperties"] = r.choice([False, sub()])
             elif c == 11 and self.uneval and depth == 0:
                 s["unevaluatedItems"] = r.choice([False, sub()])
-            elif c == 12 and self.draft != "7":
+            elif c == 12 and self.draft not in ("4", "6", "7"):
                 s["dependentSchemas"] = {r.choice(NAMES): sub()}
             elif c == 13:
-                if self.draft == "7":
+                if self.draft in ("4", "6", "7"):
                     s["dependencies"] = {r.choice(NAMES): r.choice([r.sample(NAMES, 1), sub()])}
                 else:
                     s["dependentRequired"] = {r.choice(NAMES): r.sample(NAMES, 1)}
@@ -138,7 +140,10 @@ def run_case(g, draft, tmp, n_inst):
     schema = g.schema()
     schema["$schema"] = uri
     g.refs = False  # the target of "$ref" does not refer back: no infinite loop on either side
-    schema["$defs" if draft != "7" else "definitions"] = {"d": g.schema(2)}
+    schema["$defs" if draft not in ("4", "6", "7") else "definitions"] = {"d": g.schema(2)}
+    if draft == "4":  # draft 4: exclusiveMaximum is a flag beside maximum
+        schema = json.loads(json.dumps(schema).replace('"exclusiveMaximum": 2',
+                                                        '"maximum": 2, "exclusiveMaximum": true'))
     g.refs = True
     try:
         validator.check_schema(schema)
