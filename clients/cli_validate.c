@@ -91,7 +91,7 @@ static json_t *load_json(const char *path, bool *unreadable) {
         *unreadable = true;
         return NULL;
     }
-    json_t *j = json_loadb(text, len, JSON_DECODE_ANY, &jerr);
+    json_t *j = compat_js_loadb(text, len, JSON_DECODE_ANY, &jerr);
     if (!j)
         fprintf(stderr, "%s: not JSON (line %d, column %d: %s)\n", path, jerr.line, jerr.column,
                 jerr.text);

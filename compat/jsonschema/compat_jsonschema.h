@@ -67,6 +67,10 @@ compat_js_draft_t compat_js_schema_draft(const compat_js_schema_t *sch);
  *  step limit, does not conform. */
 bool compat_js_validate(const compat_js_schema_t *sch, const json_t *instance, cn_buf_t *msg);
 
+/** @brief json_loadb for schemas and instances: integers beyond 64 bits (which Jansson refuses)
+ *  are read again as doubles, as JSON Schema compares numbers by value. */
+json_t *compat_js_loadb(const char *text, size_t len, size_t flags, json_error_t *jerr);
+
 /* ---- Confluent compatibility (SchemaDiff) ---- */
 
 typedef enum compat_js_policy { COMPAT_JS_STRICT, COMPAT_JS_LENIENT } compat_js_policy_t;

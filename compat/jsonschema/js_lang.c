@@ -68,7 +68,7 @@ static cn_err_t js_lang_parse(const compat_lang_input_t *in, void **model_out, c
     if (!m)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     cn_err_t rc = CN_OK;
-    m->root = memchr(in->text, '\0', in->len) ? NULL : json_loadb(in->text, in->len, 0, &jerr);
+    m->root = memchr(in->text, '\0', in->len) ? NULL : compat_js_loadb(in->text, in->len, 0, &jerr);
     if (!m->root && memchr(in->text, '\0', in->len))
         rc = cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid JSON: a NUL byte in the text");
     else if (!m->root)

@@ -97,6 +97,13 @@ uint64_t js_hash(const json_t *v, unsigned depth) {
     }
 }
 
+json_t *compat_js_loadb(const char *text, size_t len, size_t flags, json_error_t *jerr) {
+    json_t *j = json_loadb(text, len, flags, jerr);
+    if (!j && strstr(jerr->text, "too big integer"))
+        j = json_loadb(text, len, flags | JSON_DECODE_INT_AS_REAL, jerr);
+    return j;
+}
+
 size_t js_utf8_len(const char *s, size_t n) {
     size_t k = 0;
     for (size_t i = 0; i < n; i++)

@@ -66,6 +66,11 @@ static void test_texts(void **state) {
                         "1.50,\"type\":\"number\"}},\"type\":\"object\"}");
     /* equivalent (member order aside), but not the same identity */
     assert_true(compat_schema_equivalent(s, n));
+    /* an integer beyond 64 bits is a number, not a parse error; its digits are kept */
+    compat_schema_t *big = parse("{\"maximum\":123456789012345678901234567890}");
+    assert_string_equal(compat_schema_canonical(big),
+                        "{\"maximum\":123456789012345678901234567890}");
+    compat_schema_free(big);
     uint8_t d1[16], d2[16];
     compat_schema_digest(s, d1);
     compat_schema_digest(n, d2);
