@@ -426,9 +426,15 @@ bool js_v(js_vctx_t *c, const json_t *sch, const js_at_t *parent, const json_t *
     bool pushed = c->nscope == 0 || strcmp(c->scope[c->nscope - 1], at.base) != 0;
     if (pushed)
         c->scope[c->nscope++] = at.base;
+    /* A caller that keeps no annotations (not, contains, ...) still needs them collected here
+     * for this schema's own unevaluated* keywords. */
+    js_eval_t local = {0};
+    if (!ev && c->s->unevaluated)
+        ev = &local;
     c->depth++;
     bool ok = v_object_schema(c, &at, inst, ev);
     c->depth--;
+    js_eval_fini(&local);
     if (pushed)
         c->nscope--;
     return ok && !c->aborted;

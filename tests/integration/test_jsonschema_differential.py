@@ -39,10 +39,11 @@ PATTERNS = ["^a", "b$", "^[0-9]+$", "x|y", "^.{2}$"]
 
 
 class Gen:
-    def __init__(self, rnd, draft):
+    def __init__(self, rnd, draft, python_quirks=True):
         self.r = rnd
         self.draft = draft
         self.refs = True
+        self.free = not python_quirks
         # python-jsonschema 4.10 does not count additionalProperties (nor, in 2019-09, counts
         # contains, wrongly) as evaluation for unevaluated*: a schema uses one side or the other.
         self.uneval = draft not in ("4", "6", "7") and rnd.random() < 0.5
@@ -94,7 +95,7 @@ class Gen:
                 s["properties"] = {n: sub() for n in r.sample(NAMES, 2)}
             elif c == 1:
                 s["required"] = r.sample(NAMES, 1)
-            elif c == 2 and not self.uneval:
+            elif c == 2 and (self.free or not self.uneval):
                 s["additionalProperties"] = sub()
             elif c == 3:
                 s["patternProperties"] = {r.choice(["^a", "b|c"]): sub()}
@@ -114,13 +115,13 @@ class Gen:
                 else:
                     s["items"] = [sub()]
                     s["additionalItems"] = sub()
-            elif c == 9 and not self.uneval:
+            elif c == 9 and (self.free and self.draft != "2019-09" or not self.uneval):
                 s["contains"] = sub()
                 if self.draft not in ("4", "6", "7") and r.random() < 0.5:
                     s["minContains"] = r.choice([0, 2])
-            elif c == 10 and self.uneval and depth == 0:
+            elif c == 10 and self.uneval and (self.free or depth == 0):
                 s["unevaluatedProperties"] = r.choice([False, sub()])
-            elif c == 11 and self.uneval and depth == 0:
+            elif c == 11 and self.uneval and (self.free or depth == 0):
                 s["unevaluatedItems"] = r.choice([False, sub()])
             elif c == 12 and self.draft not in ("4", "6", "7"):
                 s["dependentSchemas"] = {r.choice(NAMES): sub()}
