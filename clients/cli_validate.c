@@ -16,13 +16,13 @@
 #define VALIDATE_CMD      "cairn validate"
 #define VALIDATE_MAX_REFS 64
 
-enum { OPT_SCHEMA = 0x2000, OPT_REFERENCE, OPT_FORMAT_ASSERT, OPT_DRAFT, OPT_QUIET };
+enum { OPT_SCHEMA = 0x2000, OPT_REFERENCE, OPT_FORMAT_ASSERT, OPT_DRAFT, OPT_QUIET, OPT_LINES };
 
 typedef struct validate_args {
     const char *schema;
     const char *refs[VALIDATE_MAX_REFS]; /* NAME=FILE */
     size_t nrefs;
-    bool format_assert, quiet;
+    bool format_assert, quiet, lines;
     compat_js_draft_t draft;
 } validate_args_t;
 
@@ -35,6 +35,7 @@ static const char usage[] =
     "  --draft 4|6|7|2019-09|2020-12  the draft when $schema is absent\n"
     "  --format-assert         check \"format\" (date-time, email, ipv4, uri, ...)\n"
     "  --quiet                 print only failures\n"
+    "  --lines                 each line of a file is a document (JSON lines): FILE:LINE\n"
     "exit status: 0 all valid, 100 a document is invalid, 2 the schema does not load,\n"
     "1 usage or an unreadable file\n";
 
@@ -71,6 +72,9 @@ static int parse_opt(void *args, int c, const char *arg) {
         return 0;
     case OPT_QUIET:
         a->quiet = true;
+        return 0;
+    case OPT_LINES:
+        a->lines = true;
         return 0;
     case OPT_DRAFT:
         return parse_draft(a, arg);
@@ -142,20 +146,60 @@ static int load_schema(const validate_args_t *a, loaded_t *l) {
     return 0;
 }
 
-/* One document: 0 valid, 100 invalid, 1 unreadable. */
-static int validate_one(const validate_args_t *a, const loaded_t *l, const char *path) {
-    bool unreadable;
-    json_t *doc = load_json(path, &unreadable);
-    if (!doc)
-        return unreadable ? CLI_EXIT_USAGE : CLI_EXIT_INCOMPATIBLE;
+/* One parsed document named `name`: true when valid; prints its line. */
+static bool judge(const validate_args_t *a, const loaded_t *l, const char *name, json_t *doc) {
     cn_buf_t msg;
     cn_buf_init(&msg, 64 * 1024);
     bool ok = compat_js_validate(l->schema, doc, &msg);
     if (!ok)
-        printf("%s: invalid: %s\n", path, cn_buf_cstr(&msg) ? cn_buf_cstr(&msg) : "");
+        printf("%s: invalid: %s\n", name, cn_buf_cstr(&msg) ? cn_buf_cstr(&msg) : "");
     else if (!a->quiet)
-        printf("%s: valid\n", path);
+        printf("%s: valid\n", name);
     cn_buf_fini(&msg);
+    return ok;
+}
+
+/* --lines: every non-blank line of the text is a document, named FILE:LINE. */
+static int judge_lines(const validate_args_t *a, const loaded_t *l, const char *path, char *text) {
+    int rc = 0, lineno = 0;
+    for (char *line = text, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        lineno++;
+        if (strspn(line, " \t\r") == strlen(line))
+            continue;
+        char name[1200];
+        json_error_t jerr;
+        snprintf(name, sizeof(name), "%s:%d", path, lineno);
+        json_t *doc = compat_js_loadb(line, strlen(line), JSON_DECODE_ANY, &jerr);
+        if (!doc)
+            printf("%s: invalid: not JSON (column %d: %s)\n", name, jerr.column, jerr.text);
+        if (!doc || !judge(a, l, name, doc))
+            rc = CLI_EXIT_INCOMPATIBLE;
+        json_decref(doc);
+    }
+    return rc;
+}
+
+/* One file: 0 valid, 100 invalid, 1 unreadable. */
+static int validate_one(const validate_args_t *a, const loaded_t *l, const char *path) {
+    bool unreadable;
+    if (a->lines) {
+        char *text = NULL;
+        cn_error_t err;
+        if (cli_read_file(path, CLI_MAX_FILE, &text, NULL, &err) != CN_OK) {
+            fprintf(stderr, "%s: %s: %s\n", VALIDATE_CMD, path, err.msg);
+            return CLI_EXIT_USAGE;
+        }
+        int rc = judge_lines(a, l, path, text);
+        free(text);
+        return rc;
+    }
+    json_t *doc = load_json(path, &unreadable);
+    if (!doc)
+        return unreadable ? CLI_EXIT_USAGE : CLI_EXIT_INCOMPATIBLE;
+    bool ok = judge(a, l, path, doc);
     json_decref(doc);
     return ok ? 0 : CLI_EXIT_INCOMPATIBLE;
 }
@@ -166,6 +210,7 @@ int cli_validate_main(int argc, char **argv) {
                                          {"draft", required_argument, NULL, OPT_DRAFT},
                                          {"format-assert", no_argument, NULL, OPT_FORMAT_ASSERT},
                                          {"quiet", no_argument, NULL, OPT_QUIET},
+                                         {"lines", no_argument, NULL, OPT_LINES},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     validate_args_t a = {0};
