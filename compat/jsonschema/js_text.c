@@ -4,7 +4,8 @@
  * re-serialises the parsed tree compactly, member order kept, strings re-escaped minimally,
  * numbers as written) and the normalized text (normalize=true: every object's members sorted by
  * key in UTF-16 code-unit order, as Java's TreeMap). Works on the raw text, which the caller has
- * already parsed with Jansson, so numbers keep their digits.
+ * already parsed with Jansson, so numbers keep their digits (written as Java's BigDecimal
+ * writes them when they have a fraction or an exponent).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,81 @@ static void copy_string(tx_t *t) {
 }
 
 static cn_err_t value(tx_t *t);
+
+/* BigDecimal.toString of coefficient digits d[0..n) (no leading zeros, "0" for zero) and scale:
+ * plain when the scale is not negative and the adjusted exponent is at least -6, else
+ * scientific ("1E+2", "1.5E-7"). */
+static void put_decimal(cn_buf_t *o, bool neg, const char *d, size_t n, long long scale) {
+    long long adjusted = -scale + (long long)n - 1;
+    if (neg)
+        cn_buf_put(o, "-", 1);
+    if (scale >= 0 && adjusted >= -6) {
+        if (scale == 0) {
+            cn_buf_put(o, d, n);
+        } else if ((long long)n > scale) {
+            cn_buf_put(o, d, n - (size_t)scale);
+            cn_buf_put(o, ".", 1);
+            cn_buf_put(o, d + n - (size_t)scale, (size_t)scale);
+        } else {
+            cn_buf_put(o, "0.", 2);
+            for (long long i = 0; i < scale - (long long)n; i++)
+                cn_buf_put(o, "0", 1);
+            cn_buf_put(o, d, n);
+        }
+        return;
+    }
+    cn_buf_put(o, d, 1);
+    if (n > 1) {
+        cn_buf_put(o, ".", 1);
+        cn_buf_put(o, d + 1, n - 1);
+    }
+    cn_buf_printf(o, "E%c%lld", adjusted >= 0 ? '+' : '-', adjusted >= 0 ? adjusted : -adjusted);
+}
+
+/* A number as Jackson writes what it read: integers as written (but -0 is 0), numbers with a
+ * fraction or an exponent as exact decimals (Java BigDecimal, which has no negative zero). */
+static void put_number(cn_buf_t *o, const char *s, size_t n) {
+    const char *p = s, *end = s + n;
+    bool neg = *p == '-';
+    p += neg;
+    const char *ip = p;
+    while (p < end && *p >= '0' && *p <= '9')
+        p++;
+    size_t ilen = (size_t)(p - ip), flen = 0;
+    const char *fp = p;
+    if (p < end && *p == '.') {
+        fp = ++p;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+        flen = (size_t)(p - fp);
+    }
+    long long exp = 0;
+    bool has_exp = p < end && (*p == 'e' || *p == 'E');
+    if (has_exp) {
+        char *e;
+        exp = strtoll(p + 1, &e, 10);
+        if (e != end || exp > 1000000000LL || exp < -1000000000LL) {
+            cn_buf_put(o, s, n); /* beyond what we reproduce: kept as written */
+            return;
+        }
+    }
+    char *digits = malloc(ilen + flen + 1);
+    if (!digits) {
+        cn_buf_put(o, s, n);
+        return;
+    }
+    memcpy(digits, ip, ilen);
+    memcpy(digits + ilen, fp, flen);
+    size_t nd = ilen + flen, z = 0;
+    while (z + 1 < nd && digits[z] == '0')
+        z++;
+    bool zero = nd - z == 1 && digits[z] == '0';
+    if (!flen && !has_exp)
+        put_decimal(o, neg && !zero, digits + z, nd - z, 0);
+    else
+        put_decimal(o, neg && !zero, digits + z, nd - z, (long long)flen - exp);
+    free(digits);
+}
 
 static cn_err_t array(tx_t *t) {
     cn_err_t rc = CN_OK;
@@ -280,7 +356,10 @@ static cn_err_t value(tx_t *t) {
             t->p++;
         if (t->p == s) /* not JSON the caller parsed: stop rather than loop */
             rc = CN_ERR_INVALID_SCHEMA;
-        cn_buf_put(t->out, s, (size_t)(t->p - s));
+        else if (*s == '-' || (*s >= '0' && *s <= '9'))
+            put_number(t->out, s, (size_t)(t->p - s));
+        else
+            cn_buf_put(t->out, s, (size_t)(t->p - s));
     }
     t->depth--;
     return rc;

@@ -66,6 +66,23 @@ static void test_texts(void **state) {
                         "1.50,\"type\":\"number\"}},\"type\":\"object\"}");
     /* equivalent (member order aside), but not the same identity */
     assert_true(compat_schema_equivalent(s, n));
+    /* numbers as Jackson writes them back: exact decimals (BigDecimal.toString) */
+    static const char *const nums[][2] = {
+        {"1.50", "1.50"},        {"1e2", "1E+2"},      {"1.5E3", "1.5E+3"},
+        {"0.1", "0.1"},          {"-0", "0"},          {"-0.0", "0.0"},
+        {"1.0e-7", "1.0E-7"},    {"1e-6", "0.000001"}, {"123.456e1", "1234.56"},
+        {"0.00001", "0.00001"},  {"-2.5E-1", "-0.25"}, {"12E-1", "1.2"},
+        {"0e5", "0E+5"},         {"100", "100"},       {"-7", "-7"},
+        {"1.23E+20", "1.23E+20"}};
+    for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+        char in[64], want[80];
+        snprintf(in, sizeof(in), "{\"maximum\":%s}", nums[i][0]);
+        snprintf(want, sizeof(want), "{\"maximum\":%s}", nums[i][1]);
+        compat_schema_t *ns = parse(in);
+        if (strcmp(compat_schema_canonical(ns), want) != 0)
+            fail_msg("%s: got %s, want %s", nums[i][0], compat_schema_canonical(ns), want);
+        compat_schema_free(ns);
+    }
     /* an integer beyond 64 bits is a number, not a parse error; its digits are kept */
     compat_schema_t *big = parse("{\"maximum\":123456789012345678901234567890}");
     assert_string_equal(compat_schema_canonical(big),
