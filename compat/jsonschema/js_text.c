@@ -341,7 +341,7 @@ static cn_err_t value(tx_t *t) {
     ws(t);
     if (t->p >= t->end)
         return CN_ERR_INVALID_SCHEMA;
-    if (++t->depth > 2 * COMPAT_JS_MAX_DEPTH + 64)
+    if (++t->depth > JSON_PARSER_MAX_DEPTH + 8) /* deeper than Jansson reads: not ours */
         return CN_ERR_TOO_DEEP;
     cn_err_t rc = CN_OK;
     if (*t->p == '{')

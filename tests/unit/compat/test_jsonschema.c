@@ -140,6 +140,18 @@ static void test_invalid(void **state) {
     cn_error_t err;
     assert_null(parse_ex(cn_buf_cstr(&b), false, NULL, 0, NULL, &err));
     assert_int_equal(err.code, CN_ERR_TOO_DEEP);
+    /* deep data that is no schema (a default value) is fine, as far as Jansson reads */
+    cn_buf_reset(&b);
+    cn_buf_put_str(&b, "{\"default\":");
+    for (int i = 0; i < 1500; i++)
+        cn_buf_put_str(&b, "[");
+    for (int i = 0; i < 1500; i++)
+        cn_buf_put_str(&b, "]");
+    cn_buf_put_str(&b, "}");
+    compat_schema_t *deep = parse_ex(cn_buf_cstr(&b), true, NULL, 0, NULL, &err);
+    assert_non_null(deep);
+    assert_int_equal(strlen(compat_schema_canonical(deep)), b.len);
+    compat_schema_free(deep);
     cn_buf_fini(&b);
 }
 
