@@ -58,6 +58,27 @@ $$(LIB_$(1)): $$(call obj,$$(SRC_$(1)))
 endef
 $(foreach l,$(LAYERS),$(eval $(call layer_rules,$(l))))
 
+# The FileDescriptorProto codec of compat/protobuf/ (base64 descriptors, format=serialized):
+# protoc-c generates it at build time from Debian's libprotobuf-dev copy of descriptor.proto.
+PROTO_DESC := /usr/include/google/protobuf/descriptor.proto
+GEN := $(O)/gen
+GEN_DESC_C := $(GEN)/google/protobuf/descriptor.pb-c.c
+GEN_DESC_H := $(GEN)/google/protobuf/descriptor.pb-c.h
+GEN_DESC_O := $(O)/obj/gen/descriptor.pb-c.o
+CPPFLAGS += -I$(GEN)
+
+$(GEN_DESC_H): $(PROTO_DESC)
+	@mkdir -p $(GEN)
+	@echo "  GEN $@"
+	@protoc-c --c_out=$(GEN) -I/usr/include $(PROTO_DESC)
+$(GEN_DESC_C): $(GEN_DESC_H)
+$(GEN_DESC_O): $(GEN_DESC_C)
+	@mkdir -p $(@D)
+	@echo "  CC  $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -w -c $< -o $@
+$(LIB_compat): $(GEN_DESC_O)
+$(call obj,$(SRC_compat)): | $(GEN_DESC_H)
+
 LIBS := $(foreach l,$(LAYERS),$(LIB_$(l)))
 MAIN_SRC := $(foreach l,$(LAYERS),$(call mains_of,$(l)))
 BINS := $(foreach m,$(MAIN_SRC),$(O)/bin/$(patsubst %_main,%,$(basename $(notdir $(m)))))
@@ -165,7 +186,7 @@ SERDES_SOMAJOR := 0
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
-SERDES_OBJ := $(call obj,$(SRC_serdes) $(SRC_compat) $(SRC_common))
+SERDES_OBJ := $(call obj,$(SRC_serdes) $(SRC_compat) $(SRC_common)) $(GEN_DESC_O)
 SERDES_PIC := $(patsubst $(O)/obj/%,$(O)/pic/%,$(SERDES_OBJ))
 SERDES_SO := $(O)/lib/libcairn-serdes.so
 SERDES_A := $(O)/lib/libcairn-serdes.a
@@ -178,11 +199,16 @@ $(O)/pic/%.o: %.c
 	@echo "  CC  $< (pic)"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -c $< -o $@
 
+$(O)/pic/gen/descriptor.pb-c.o: $(GEN_DESC_C)
+	@mkdir -p $(@D)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -w -fPIC -c $< -o $@
+
 $(SERDES_SO): $(SERDES_PIC) serdes/libcairn-serdes.map
 	@mkdir -p $(@D)
 	$(CC) -shared $(LDFLAGS) -Wl,-soname,libcairn-serdes.so.$(SERDES_SOMAJOR) \
 	  -Wl,--version-script=serdes/libcairn-serdes.map $(SERDES_PIC) \
-	  $(shell pkg-config --libs libcurl jansson avro-c libpcre2-8 2>/dev/null) -o $@.$(SERDES_VERSION)
+	  $(shell pkg-config --libs libcurl jansson avro-c libprotobuf-c libpcre2-8 2>/dev/null) \
+	  -o $@.$(SERDES_VERSION)
 	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $@.$(SERDES_SOMAJOR)
 	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $@
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * The `format` query parameter of the schema reads (registry-api.md §2.2 GET /schemas/ids/{id},
- * §2.4 versions and lookup): "resolved" answers the schema with its references inlined, any
- * other value the stored text, as Confluent does for Avro.
+ * §2.4 versions and lookup): "resolved" answers the schema with its references inlined (Avro),
+ * "serialized" a Protobuf schema as its base64 FileDescriptorProto, any other value the stored
+ * text, as Confluent does.
  */
 #include "api/api_int.h"
 
@@ -10,14 +11,15 @@
 
 bool api_wants_resolved(const api_req_t *req) {
     char v[32];
-    return api_query(req, "format", v, sizeof(v)) && reg_format_is_resolved(v);
+    return api_query(req, "format", v, sizeof(v)) && reg_format_is_known(v);
 }
 
 /* The text in the request's format (owned), or NULL with the error answered. */
 static char *formatted(api_req_t *req, api_resp_t *resp, reg_schema_t *sch) {
     cn_error_t err = {0};
-    char *text =
-        reg_schema_format(req->reg, sch, api_wants_resolved(req) ? "resolved" : NULL, &err);
+    char v[32];
+    bool known = api_query(req, "format", v, sizeof(v)) && reg_format_is_known(v);
+    char *text = reg_schema_format(req->reg, sch, known ? v : NULL, &err);
     if (!text)
         api_error_from(resp, req, &err);
     return text;

@@ -85,7 +85,8 @@ bool api_require_ready(const api_req_t *req, api_resp_t *resp);
 /* shapes */
 json_t *api_schema_object(const reg_version_t *v);
 void api_schema_fields(json_t *o, const reg_schema_t *sch);
-/** @brief Whether the request asks format=resolved (references inlined; api_format.c). */
+/** @brief Whether the request asks a format other than the stored text: format=resolved
+ *  (references inlined) or format=serialized (Protobuf descriptor; api_format.c). */
 bool api_wants_resolved(const api_req_t *req);
 /** @brief Put the schema text in the request's format into o["schema"]; false with the error
  *  answered in resp. Under the read lock. */

@@ -130,7 +130,7 @@ static cn_err_t http_config(cairnd_t *d, api_config_t *c, cn_error_t *err) {
 
 static cn_err_t registry_config(cairnd_t *d, reg_options_t *o, cn_error_t *err) {
     const char *level = cn_props_get_str(d->props, "schema.compatibility.level", "backward");
-    int64_t max_bytes;
+    int64_t max_bytes = 0, cache = REG_PARSE_CACHE_DEFAULT;
     cn_err_t rc;
     reg_options_defaults(o);
     o->store = d->store;
@@ -143,7 +143,11 @@ static cn_err_t registry_config(cairnd_t *d, reg_options_t *o, cn_error_t *err) 
     if (rc == CN_OK)
         rc = cn_props_get_i64(d->props, "cairn.schema.max.bytes", 1024 * 1024 - 4096, 1024,
                               64 * 1048576, &max_bytes, err);
+    if (rc == CN_OK)
+        rc = cn_props_get_i64(d->props, "cairn.registry.parse.cache.size", REG_PARSE_CACHE_DEFAULT,
+                              1, 10000000, &cache, err);
     o->max_schema_bytes = (size_t)max_bytes;
+    o->parse_cache_size = (size_t)cache;
     return rc;
 }
 

@@ -122,6 +122,12 @@ bool cli_parse_long(const char *s, long min, long max, long *out);
 void cli_print_json(FILE *f, const json_t *v);
 /** @brief Print a usage error "cmd: msg[: arg]" and return CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *msg, const char *arg);
+/** @brief Register, depth first, every file a .proto imports (found in the -I directories
+ *  dirs, subject = import path, built-in well-known imports skipped) and append the file's
+ *  direct imports to refs_out as {"name","subject","version"} (cli_proto_refs.c). 0 or an exit
+ *  code (error printed). */
+int cli_proto_register_imports(cairn_serdes_t *sd, const char *cmd, const json_t *dirs,
+                               const char *file, json_t *refs_out);
 
 /** A command's handler of one parsed option (getopt's c and optarg): 0, or an exit code. */
 typedef int (*cli_opt_fn)(void *args, int c, const char *arg);

@@ -33,7 +33,8 @@ enum {
     OPT_OUTPUT,
     OPT_OFFLINE,
     OPT_REFERENCE,
-    OPT_REFERENCE_FILE
+    OPT_REFERENCE_FILE,
+    OPT_PROTO_PATH = 'I'
 };
 
 typedef struct check_args {
@@ -44,7 +45,8 @@ typedef struct check_args {
     size_t n_against;
     char **files;
     int n_files;
-    json_t *refs; /* --reference / --reference-file entries */
+    json_t *refs;        /* --reference / --reference-file entries */
+    json_t *proto_paths; /* -I / --proto-path directories (Protobuf imports) */
     chk_job_t *jobs;
     size_t n_jobs;
 } check_args_t;
@@ -76,7 +78,9 @@ static void check_usage(FILE *f) {
            "  --offline            never contact a registry\n"
            "  --reference NAME=SUBJECT:VERSION   online: a schema reference (repeatable)\n"
            "  --reference-file NAME=FILE         offline: a named type defined in "
-           "FILE\n\n" CLI_REG_USAGE
+           "FILE\n"
+           "  -I DIR, --proto-path DIR           offline Protobuf: find imports in DIR, as "
+           "protoc\n\n" CLI_REG_USAGE
            "\nexit status: 0 compatible, 100 incompatible, 2 a schema does not parse,\n"
            "1 usage, configuration, I/O or network error.\n");
 }
@@ -282,6 +286,28 @@ static int manifest_entry(check_args_t *a, const char *base, json_t *e, const ch
     return manifest_against(j, base, json_object_get(e, "against"));
 }
 
+/* "protoPaths": ["dir", ...] (relative to the manifest) join the -I directories. */
+static int manifest_proto_paths(check_args_t *a, const char *base, const json_t *dirs) {
+    size_t i;
+    json_t *d;
+    if (!dirs)
+        return 0;
+    if (!json_is_array(dirs))
+        return cli_usage_error(CHECK_CMD, "manifest: \"protoPaths\" must be a list", NULL);
+    json_array_foreach(dirs, i, d) {
+        const char *s = json_string_value(d);
+        char *p = NULL;
+        if (!s)
+            return cli_usage_error(CHECK_CMD, "manifest: \"protoPaths\" holds strings", NULL);
+        if (asprintf(&p, "%s%s%s", s[0] == '/' || !*base ? "" : base,
+                     s[0] == '/' || !*base ? "" : "/", s) < 0)
+            return cli_usage_error(CHECK_CMD, "out of memory", NULL);
+        json_array_append_new(a->proto_paths, json_string(p));
+        free(p);
+    }
+    return 0;
+}
+
 static int load_manifest(check_args_t *a) {
     json_error_t jerr;
     json_t *m = json_load_file(a->manifest, 0, &jerr), *subs, *e;
@@ -297,6 +323,8 @@ static int load_manifest(check_args_t *a) {
     }
     subs = json_object_get(m, "subjects");
     dlevel = json_string_value(json_object_get(m, "level"));
+    rc = manifest_proto_paths(a, strcmp(base, ".") == 0 ? "" : base,
+                              json_object_get(m, "protoPaths"));
     if (!json_is_array(subs) || json_array_size(subs) > CHECK_MAX_JOBS)
         rc = cli_usage_error(CHECK_CMD, "manifest: \"subjects\" must be a list", NULL);
     json_array_foreach(subs, i, e) {
@@ -363,6 +391,9 @@ static int parse_opt(void *args, int c, const char *arg) {
         return 0;
     case OPT_REFERENCE:
         return cli_reference_add(a->refs, CHECK_CMD, arg) ? 0 : CLI_EXIT_USAGE;
+    case OPT_PROTO_PATH:
+        json_array_append_new(a->proto_paths, json_string(arg));
+        return 0;
     case OPT_REFERENCE_FILE: {
         const char *eq = strchr(arg, '=');
         if (!eq || eq == arg || !eq[1])
@@ -396,6 +427,7 @@ static int parse_args(check_args_t *a, int argc, char **argv, bool *help) {
         {"offline", no_argument, NULL, OPT_OFFLINE},
         {"reference", required_argument, NULL, OPT_REFERENCE},
         {"reference-file", required_argument, NULL, OPT_REFERENCE_FILE},
+        {"proto-path", required_argument, NULL, OPT_PROTO_PATH},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int pos = 0;
@@ -445,14 +477,40 @@ static int make_jobs(check_args_t *a) {
 
 /* ---- offline ---- */
 
+/* The job's file references, plus for Protobuf every file its schemas import, found in the -I
+ * directories (owned). NULL with msg. */
+static json_t *job_refs(const check_args_t *a, const chk_job_t *j, compat_type_t type, char *msg,
+                        size_t cap) {
+    json_t *refs = j->refs ? json_deep_copy(j->refs) : json_array();
+    char **files = xrealloc(NULL, (j->n_against + 1) * sizeof(char *));
+    files[0] = j->file;
+    for (size_t i = 0; i < j->n_against; i++)
+        files[i + 1] = j->against[i];
+    if (type == COMPAT_PROTOBUF && json_array_size(a->proto_paths) &&
+        chk_proto_imports(refs, a->proto_paths, files, j->n_against + 1, msg, cap) != 0) {
+        json_decref(refs);
+        refs = NULL;
+    }
+    free(files);
+    return refs;
+}
+
 /* chk_local with the job's file references resolved. */
-static void offline_local(chk_result_t *r, compat_type_t type, compat_level_t level,
-                          const char *text, char **hist, const int *vers, size_t n) {
+static void offline_local(const check_args_t *a, chk_result_t *r, compat_type_t type,
+                          compat_level_t level, const char *text, char **hist, const int *vers,
+                          size_t n) {
     compat_parse_opts_t po = {.type = type};
     chk_refset_t *rs = NULL;
-    char msg[256];
-    if (json_array_size(r->job->refs)) {
-        if (!(rs = chk_refset_new(type, r->job->refs, msg, sizeof(msg)))) {
+    char msg[512];
+    json_t *refs = job_refs(a, r->job, type, msg, sizeof(msg));
+    if (!refs) {
+        r->status = CHK_ERROR;
+        chk_add(r, "REFERENCE_ERROR", 0, NULL, msg, NULL);
+        return;
+    }
+    if (json_array_size(refs)) {
+        if (!(rs = chk_refset_new(type, refs, msg, sizeof(msg)))) {
+            json_decref(refs);
             r->status = CHK_ERROR;
             chk_add(r, "REFERENCE_ERROR", 0, NULL, msg, NULL);
             return;
@@ -461,6 +519,7 @@ static void offline_local(chk_result_t *r, compat_type_t type, compat_level_t le
     }
     chk_local(r, &po, level, text, hist, vers, r->job->against, n);
     chk_refset_free(rs);
+    json_decref(refs);
 }
 
 static void offline_job(const check_args_t *a, chk_result_t *r) {
@@ -489,7 +548,7 @@ static void offline_job(const check_args_t *a, chk_result_t *r) {
         }
     }
     if (r->status == CHK_COMPATIBLE)
-        offline_local(r, type, level, text, hist, vers, n);
+        offline_local(a, r, type, level, text, hist, vers, n);
     for (size_t i = 0; i < n; i++)
         free(hist[i]);
     free(hist);
@@ -554,7 +613,9 @@ static int run_check(check_args_t *a) {
 }
 
 int cli_check_main(int argc, char **argv) {
-    check_args_t a = {.o = {.level = COMPAT_BACKWARD, .format = CHK_TEXT}, .refs = json_array()};
+    check_args_t a = {.o = {.level = COMPAT_BACKWARD, .format = CHK_TEXT},
+                      .refs = json_array(),
+                      .proto_paths = json_array()};
     bool help = false;
     int rc;
     a.against = calloc((size_t)argc + 1, sizeof(*a.against));
@@ -570,5 +631,6 @@ int cli_check_main(int argc, char **argv) {
     free(a.jobs);
     free(a.against);
     json_decref(a.refs);
+    json_decref(a.proto_paths);
     return rc;
 }

@@ -72,6 +72,11 @@ chk_refset_t *chk_refset_new(compat_type_t type, const json_t *refs, char *msg, 
 /** @brief Point po at the set's references and resolver. */
 void chk_refset_opts(chk_refset_t *rs, compat_parse_opts_t *po);
 void chk_refset_free(chk_refset_t *rs);
+/** @brief Protobuf: add to refs a {"name","file","imports"} entry for every file that files
+ *  import, found in the -I directories dirs (strings) as protoc does, transitively (built-in
+ *  well-known imports excepted). 0, or -1 with msg. */
+int chk_proto_imports(json_t *refs, const json_t *dirs, char *const *files, size_t nfiles,
+                      char *msg, size_t cap);
 
 /** @brief Check a schema text against history texts (oldest first) locally at level, every
  *  schema parsed with po (type and references). */

@@ -152,7 +152,7 @@ static void add_quoted(chk_result_t *r, const char *s) {
 }
 
 /* Confluent's verbose messages -> violations: {errorType:'R', description:'D', ...} entries
- * followed by their {oldSchemaVersion: N}. */
+ * (Avro) or {errorType:"R", description:"D"} (Protobuf) followed by their {oldSchemaVersion: N}. */
 static void parse_messages(chk_result_t *r, json_t *msgs) {
     size_t i, first = r->nv;
     json_t *m;
@@ -160,7 +160,17 @@ static void parse_messages(chk_result_t *r, json_t *msgs) {
         const char *s = json_string_value(m);
         if (!s)
             continue;
-        if (strncmp(s, "{errorType:'", 12) == 0) {
+        if (strncmp(s, "{errorType:\"", 12) == 0) { /* Protobuf: {errorType:"R", description:"D"} */
+            char *rule = field_of(s, "{errorType:\"", "\""),
+                 *desc = field_of(s, "description:\"", "\"}");
+            char *path = desc ? field_of(desc, "at path '", "'") : NULL;
+            if (!path && desc) /* REQUIRED_FIELD_REMOVED says "at path: '...'" */
+                path = field_of(desc, "at path: '", "'");
+            chk_add(r, rule ? rule : "INCOMPATIBLE", 0, path, desc ? desc : s, NULL);
+            free(rule);
+            free(desc);
+            free(path);
+        } else if (strncmp(s, "{errorType:'", 12) == 0) {
             char *rule = field_of(s, "{errorType:'", "'"),
                  *desc = field_of(s, "description:'", "', additionalInfo:");
             char *path = desc ? field_of(desc, "at path '", "'") : NULL;

@@ -14,7 +14,8 @@ typedef struct reg_args {
     cli_reg_opts_t reg;
     bool json, normalize, permanent, deleted, force, effective;
     const char *type, *prefix;
-    json_t *refs; /* --reference entries */
+    json_t *refs;        /* --reference entries */
+    json_t *proto_paths; /* -I: register a .proto's imports first */
     long id;
     char **pos;
     int npos;
@@ -40,7 +41,8 @@ enum {
     OPT_EFFECTIVE,
     OPT_PREFIX,
     OPT_ID,
-    OPT_REFERENCE
+    OPT_REFERENCE,
+    OPT_PROTO_PATH = 'I'
 };
 
 /* ---- helpers ---- */
@@ -121,10 +123,21 @@ static const char *q_normalize(const reg_args_t *a) {
 
 /* ---- schema ---- */
 
+/* -I with a .proto: its imports registered first and added to the references. */
+static int proto_imports(reg_args_t *a, cairn_serdes_t *sd) {
+    if (!json_array_size(a->proto_paths))
+        return 0;
+    if (!a->type || strcasecmp(a->type, "PROTOBUF") != 0)
+        return cli_usage_error(a->cmd, "-I is for --type PROTOBUF", NULL);
+    return cli_proto_register_imports(sd, a->cmd, a->proto_paths, a->pos[1], a->refs);
+}
+
 static int schema_register(reg_args_t *a, cairn_serdes_t *sd) {
-    json_t *body = schema_body(a, a->pos[1]), *out;
+    int rc = proto_imports(a, sd);
+    json_t *body = rc ? NULL : schema_body(a, a->pos[1]), *out;
     char suffix[64];
-    int rc;
+    if (rc)
+        return rc;
     if (!body)
         return CLI_EXIT_USAGE;
     snprintf(suffix, sizeof(suffix), "/versions%s", q_normalize(a));
@@ -134,8 +147,10 @@ static int schema_register(reg_args_t *a, cairn_serdes_t *sd) {
 }
 
 static int schema_lookup(reg_args_t *a, cairn_serdes_t *sd) {
-    json_t *body = schema_body(a, a->pos[1]), *out;
-    int rc;
+    int rc = proto_imports(a, sd);
+    json_t *body = rc ? NULL : schema_body(a, a->pos[1]), *out;
+    if (rc)
+        return rc;
     if (!body)
         return CLI_EXIT_USAGE;
     rc = call(a, sd, "POST", make_path("/subjects/", a->pos[0], q_normalize(a)), body, &out);
@@ -275,14 +290,16 @@ static int mode_set(reg_args_t *a, cairn_serdes_t *sd) {
 
 static const reg_verb_t verbs[] = {
     {"schema", "register", 2, 2,
-     "SUBJECT FILE [--type AVRO|PROTOBUF|JSON] [--normalize] [--reference NAME=SUBJECT:VERSION...]",
+     "SUBJECT FILE [--type AVRO|PROTOBUF|JSON] [--normalize] [--reference NAME=SUBJECT:VERSION...]"
+     " [-I DIR...]",
      schema_register},
     {"schema", "get", 0, 2, "SUBJECT [VERSION|latest] [--deleted] | --id ID", schema_get},
     {"schema", "versions", 1, 1, "SUBJECT [--deleted]", schema_versions},
     {"schema", "list", 0, 0, "[--prefix PREFIX] [--deleted]", schema_list},
     {"schema", "delete", 1, 2, "SUBJECT [VERSION] [--permanent]", schema_delete},
     {"schema", "lookup", 2, 2,
-     "SUBJECT FILE [--type T] [--normalize] [--reference NAME=SUBJECT:VERSION...]", schema_lookup},
+     "SUBJECT FILE [--type T] [--normalize] [--reference NAME=SUBJECT:VERSION...] [-I DIR...]",
+     schema_lookup},
     {"config", "get", 0, 1, "[SUBJECT] [--effective]", config_get},
     {"config", "set", 1, 2, "[SUBJECT] LEVEL [--normalize]", config_set},
     {"config", "delete", 0, 1, "[SUBJECT]", config_delete},
@@ -333,6 +350,9 @@ static int parse_opt(void *args, int c, const char *arg) {
         return 0;
     case OPT_REFERENCE:
         return cli_reference_add(a->refs, a->cmd, arg) ? 0 : CLI_EXIT_USAGE;
+    case OPT_PROTO_PATH:
+        json_array_append_new(a->proto_paths, json_string(arg));
+        return 0;
     case OPT_ID:
         return cli_parse_long(arg, 0, INT32_MAX, &a->id) ? 0
                                                          : cli_usage_error(a->cmd, "bad --id", arg);
@@ -358,6 +378,7 @@ static int parse_args(reg_args_t *a, int argc, char **argv, bool *help) {
                                          {"prefix", required_argument, NULL, OPT_PREFIX},
                                          {"id", required_argument, NULL, OPT_ID},
                                          {"reference", required_argument, NULL, OPT_REFERENCE},
+                                         {"proto-path", required_argument, NULL, OPT_PROTO_PATH},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int pos = 0;
@@ -370,7 +391,7 @@ static int parse_args(reg_args_t *a, int argc, char **argv, bool *help) {
 }
 
 static int run_verb(const reg_verb_t *v, int argc, char **argv) {
-    reg_args_t a = {.id = -1, .refs = json_array()};
+    reg_args_t a = {.id = -1, .refs = json_array(), .proto_paths = json_array()};
     bool help = false;
     cairn_serdes_t *sd = NULL;
     int rc;
@@ -387,6 +408,7 @@ static int run_verb(const reg_verb_t *v, int argc, char **argv) {
     }
     cairn_serdes_free(sd);
     json_decref(a.refs);
+    json_decref(a.proto_paths);
     return rc;
 }
 

@@ -62,7 +62,7 @@ int cli_getopt(const char *cmd, int argc, char **argv, const struct option *opts
     int c, rc;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hI:", opts, NULL)) != -1) { /* -I: cairn check */
         if (c == 'h') {
             *help = true;
             return 0;

@@ -107,6 +107,10 @@ const struct compat_avro_schema *compat_schema_avro(const compat_schema_t *sch);
  *  NULL on error (memory, CN_ERR_TOO_DEEP). */
 char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err);
 
+/** @brief Confluent's format=serialized: for Protobuf the base64 FileDescriptorProto. Owned;
+ *  NULL with CN_ERR_UNSUPPORTED for a language without one. */
+char *compat_schema_serialized(const compat_schema_t *sch, cn_error_t *err);
+
 /* ---- compatibility ---- */
 
 /** One previous version, in the order the registry lists them: oldest first. */

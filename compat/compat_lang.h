@@ -60,6 +60,8 @@ typedef struct compat_lang {
     bool (*equivalent)(const void *a, const void *b);
     /** format=resolved text (references inlined); owned. NULL member: the canonical text. */
     char *(*resolved)(const void *model, cn_error_t *err);
+    /** format=serialized (Protobuf: base64 FileDescriptorProto); owned. NULL member: none. */
+    char *(*serialized)(const void *model, cn_error_t *err);
     /** reader.isBackwardCompatible(writer): append every difference that breaks it, with
      *  Confluent's message; rw/ww are the role words ("new"/"old") for the descriptions. */
     cn_err_t (*check)(const void *reader, const void *writer, const char *rw, const char *ww,
@@ -67,6 +69,7 @@ typedef struct compat_lang {
 } compat_lang_t;
 
 extern const compat_lang_t compat_lang_avro;
+extern const compat_lang_t compat_lang_protobuf;
 extern const compat_lang_t compat_lang_json;
 
 /** @brief The language of a schema handle. */

@@ -25,7 +25,7 @@ struct compat_schema {
 /* One row per compat_type_t; NULL: not built yet. */
 static const compat_lang_t *const langs[] = {
     [COMPAT_AVRO] = &compat_lang_avro,
-    [COMPAT_PROTOBUF] = NULL,
+    [COMPAT_PROTOBUF] = &compat_lang_protobuf,
     [COMPAT_JSON] = &compat_lang_json,
 };
 
@@ -248,6 +248,15 @@ char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err) {
     if (!(out = strdup(sch->canonical)))
         cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     return out;
+}
+
+char *compat_schema_serialized(const compat_schema_t *sch, cn_error_t *err) {
+    if (!sch->lang->serialized) {
+        cn_error_set(err, CN_ERR_UNSUPPORTED, "no serialized form for %s",
+                     compat_type_name(sch->type));
+        return NULL;
+    }
+    return sch->lang->serialized(sch->model, err);
 }
 
 cn_err_t compat_lang_result_add(compat_lang_result_t *res, const char *error_type, char *path,

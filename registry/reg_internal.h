@@ -7,10 +7,10 @@
  *   reg_register.c reg_delete.c   commands (registration, lookup, compatibility, deletes)
  *   reg_config.c reg_format.c     config and mode (resolution, records); the `format` reads
  *   reg_registry.c                lifecycle: new/free, replay, refresh, stats
- *   reg_writer.c                  the writer: batches, append durably, catch up (apply)
- *   reg_parse_cache.c             the parsed form of stored schemas
+ *   reg_writer.c                  the writer: batches, append (pipelined), apply, catch up
  *   reg_state.c                   state mutation and applying records
- *   reg_view.c                    the state lock and read views (lookups, listings)
+ *   reg_parse_cache.c             the parsed form of stored schemas (a bounded LRU)
+ *   reg_view.c                    the state lock, read views (lookups, listings), durability
  *   reg_names.c                   names, qualified subjects and their rules
  *   reg_record.c                  the `_schemas` record codec (reg_record.h)
  *   reg_store_*.c                 the store backends (reg_store.h)
@@ -36,22 +36,36 @@ struct reg_ctx {
     bool announced; /* a CONTEXT record exists */
 };
 
+/** Key of reg_registry.uses: a subject and a schema. */
+typedef struct reg_use_key {
+    const reg_subject_t *subject;
+    const reg_schema_t *schema;
+} reg_use_key_t;
+
 struct reg_registry {
     reg_options_t opts;
     pthread_rwlock_t lock;
     pthread_mutex_t writer;
-    pthread_mutex_t parse_mu; /* recursive: the lazily parsed schemas */
-    pthread_t writer_tid;     /* valid while writing: the thread holding the writer mutex */
+    pthread_mutex_t parse_mu;          /* recursive: the parse cache (reg_parse_cache.c) */
+    reg_schema_t *lru_head, *lru_tail; /* parsed schemas, most recently used first */
+    size_t nparsed;
+    uint64_t parses;
+    _Atomic(pthread_t) writer_tid; /* valid while writing: the thread holding the writer mutex */
     atomic_bool writing;
-    pthread_t wrlock_tid; /* valid while wrlocked: the thread holding the write lock */
+    _Atomic(pthread_t) wrlock_tid; /* valid while wrlocked: the thread holding the write lock */
     atomic_bool wrlocked;
     cn_map_t *ctxs;     /* name -> reg_ctx_t (owned) */
     cn_map_t *subjects; /* name -> reg_subject_t (owned) */
+    cn_map_t *uses;     /* reg_use_key_t -> the newest reg_version_t of the subject holding the
+                           schema (borrowed): the identity lookup under a subject */
     json_t *global_config;
-    cn_map_t *configs; /* subject -> json_t (owned) */
-    int global_mode;   /* -1: none */
-    cn_map_t *modes;   /* subject -> int (owned, malloc'ed) */
-    int64_t next_offset;
+    cn_map_t *configs;       /* subject -> json_t (owned) */
+    int global_mode;         /* -1: none */
+    cn_map_t *modes;         /* subject -> int (owned, malloc'ed) */
+    int64_t next_offset;     /* applied below it (changes under the writer and the write lock) */
+    _Atomic int64_t durable; /* pipelined stores: everything below it is known durable */
+    pthread_mutex_t lost_mu; /* with lost_cv: where threads wait for ever after a failed sync */
+    pthread_cond_t lost_cv;
     int64_t own_first, own_last; /* the writer's last append, verified to decode (-1: none) */
     int64_t applied, skipped;
     atomic_bool ready;
@@ -69,6 +83,13 @@ bool reg_wrlock_held(reg_registry_t *reg);
 /** Whether this thread is the writer (holds the writer mutex). */
 bool reg_writer_held(reg_registry_t *reg);
 void reg_wrlock(reg_registry_t *reg);
+/** Release the read lock without waiting until what was read is durable (reg_unlock waits);
+ *  returns the applied offset seen, to reg_settle() before anything read is answered. */
+int64_t reg_unlock_nowait(reg_registry_t *reg);
+/** Wait until every record below end is durable (pipelined stores; at once otherwise). A failed
+ *  sync is fatal: the thread never returns, so that nothing read from a record that may be lost
+ *  is ever answered (the owner exits when the log failed). */
+void reg_settle(reg_registry_t *reg, int64_t end);
 void reg_wrunlock(reg_registry_t *reg);
 
 /* ---- reg_view.c: lookups that only read the state (caller holds the lock) ---- */
@@ -79,6 +100,9 @@ reg_subject_t *reg_subject_find(reg_registry_t *reg, const reg_name_t *name);
 /** The subject that ref (a reference's subject, as written) names from within name's context. */
 reg_subject_t *reg_ref_subject(reg_registry_t *reg, const reg_name_t *name, const char *ref);
 int32_t reg_subject_max_version(const reg_subject_t *s);
+/** The newest version of s holding sch, live only unless deleted (an index lookup). */
+reg_version_t *reg_subject_version_of(reg_registry_t *reg, const reg_subject_t *s,
+                                      const reg_schema_t *sch, bool deleted);
 /** The config or mode stored for a scope of len bytes (a subject, ":.ctx:"; NULL: global). */
 const json_t *reg_config_at(reg_registry_t *reg, const char *scope, size_t len);
 int reg_mode_at(reg_registry_t *reg, const char *scope, size_t len);
@@ -105,9 +129,15 @@ cn_err_t reg_state_apply(void *arg, const reg_rec_t *rec, cn_error_t *err);
 
 /* ---- reg_parse_cache.c ---- */
 
-/** The parsed form of a stored schema (cached). */
+/** The parsed form of a stored schema, from the cache or parsed now (its references resolved
+ *  in its context down to REG_REF_DEPTH_MAX). The result is pinned: the caller borrows it until
+ *  reg_schema_unpin(sch); at most opts.parse_cache_size unpinned ones stay cached (LRU). */
 cn_err_t reg_schema_parsed(reg_registry_t *reg, reg_schema_t *sch, int depth,
                            const compat_schema_t **out, cn_error_t *err);
+void reg_schema_unpin(reg_registry_t *reg, reg_schema_t *sch);
+/** Drop the parsed form of a schema about to be freed (not pinned; caller holds the write
+ *  lock), or of every schema (sch NULL, at reg_free). */
+void reg_parse_forget(reg_registry_t *reg, reg_schema_t *sch);
 
 /* ---- reg_writer.c: the write path ---- */
 
@@ -143,8 +173,12 @@ void reg_writer_lock(reg_registry_t *reg);
 bool reg_writer_trylock(reg_registry_t *reg);
 /** Writer entry: take the writer mutex, refuse when not ready, catch up. */
 cn_err_t reg_writer_begin(reg_registry_t *reg, cn_error_t *err);
-/** Release the writer mutex (after reg_writer_begin or reg_writer_lock). */
+/** Release the writer mutex (after reg_writer_begin or reg_writer_lock), then wait until the
+ *  state the writer saw (what it appended included) is durable: the caller answers after. */
 void reg_writer_end(reg_registry_t *reg);
+/** Release the writer mutex without waiting (the caller answers nothing from the state);
+ *  returns the applied offset the writer saw. */
+int64_t reg_writer_release(reg_registry_t *reg);
 
 /* ---- reg_config.c: config and mode resolution ---- */
 

@@ -31,6 +31,8 @@ typedef struct reg_lang_ops {
                                      cn_error_t *err);
     /** The text of format=resolved (references inlined), owned; NULL: the canonical text. */
     char *(*resolved)(const compat_schema_t *sch, cn_error_t *err);
+    /** The text of format=serialized (Protobuf's base64 descriptor), owned; NULL: stored text. */
+    char *(*serialized)(const compat_schema_t *sch, cn_error_t *err);
 } reg_lang_ops_t;
 
 /** @brief The table backed by compat/ (Avro now; Protobuf and JSON when they are built). */

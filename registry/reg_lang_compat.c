@@ -32,6 +32,7 @@ static const reg_lang_ops_t lang_compat = {
     .check = lang_check,
     .parse_stored = lang_parse_stored,
     .resolved = compat_schema_resolved_text,
+    .serialized = compat_schema_serialized,
 };
 
 const reg_lang_ops_t *reg_lang_compat(void) {

@@ -64,9 +64,13 @@ static cn_err_t pin_refs(reg_registry_t *reg, const reg_name_t *name, const reg_
     return CN_OK;
 }
 
+/* Resolves the request's references to the pinned versions; the imports stay pinned (borrowed
+ * by the parse) until prepare() unpins them. */
 typedef struct req_resolve {
     reg_registry_t *reg;
     const reg_name_t *name;
+    reg_schema_t **pinned; /* nrefs slots */
+    size_t npinned, cap;
 } req_resolve_t;
 
 static cn_err_t resolve_req_ref(void *arg, const compat_ref_t *ref, const compat_schema_t **out,
@@ -74,10 +78,22 @@ static cn_err_t resolve_req_ref(void *arg, const compat_ref_t *ref, const compat
     req_resolve_t *rr = arg;
     reg_version_t *v =
         reg_subject_version(reg_ref_subject(rr->reg, rr->name, ref->subject), ref->version);
+    cn_err_t rc;
     if (!v)
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid schema: reference %s not found",
                             ref->name);
-    return reg_schema_parsed(rr->reg, v->schema, 1, out, err);
+    if (rr->npinned == rr->cap)
+        return cn_error_set(err, CN_ERR_INVALID_SCHEMA, "Invalid schema: too many references");
+    rc = reg_schema_parsed(rr->reg, v->schema, 1, out, err);
+    if (rc == CN_OK)
+        rr->pinned[rr->npinned++] = v->schema;
+    return rc;
+}
+
+static void req_resolve_fini(req_resolve_t *rr) {
+    for (size_t i = 0; i < rr->npinned; i++)
+        reg_schema_unpin(rr->reg, rr->pinned[i]);
+    free(rr->pinned);
 }
 
 static bool config_normalize(reg_registry_t *reg, const reg_name_t *name) {
@@ -122,7 +138,7 @@ static cn_err_t prepare_source(const reg_schema_req_t *req, const reg_schema_t *
 static cn_err_t prepare(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
                         const reg_schema_t *prev, prepared_t *p, cn_error_t *err) {
     compat_ref_t *crefs = NULL;
-    req_resolve_t rr = {reg, name};
+    req_resolve_t rr = {reg, name, NULL, 0, 0};
     compat_parse_opts_t po;
     source_t src;
     cn_err_t rc;
@@ -139,12 +155,18 @@ static cn_err_t prepare(reg_registry_t *reg, const reg_name_t *name, const reg_s
         return rc;
     if (p->nrefs && !(crefs = calloc(p->nrefs, sizeof(*crefs))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (p->nrefs && !(rr.pinned = calloc(p->nrefs, sizeof(*rr.pinned)))) {
+        free(crefs);
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    }
+    rr.cap = p->nrefs;
     for (size_t i = 0; i < p->nrefs; i++)
         crefs[i] = (compat_ref_t){p->refs[i].name, p->refs[i].subject, p->refs[i].version};
     po = (compat_parse_opts_t){p->type,  crefs,
                                p->nrefs, resolve_req_ref,
                                &rr,      req->normalize || config_normalize(reg, name)};
     p->parsed = reg->opts.lang->parse(src.text, src.len, &po, err);
+    req_resolve_fini(&rr);
     free(crefs);
     if (!p->parsed) {
         if (err && err->code != CN_ERR_INVALID_SCHEMA) {
@@ -159,43 +181,41 @@ static cn_err_t prepare(reg_registry_t *reg, const reg_name_t *name, const reg_s
     return p->ident ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
 }
 
-static bool same_refs(const reg_schema_t *s, const prepared_t *p) {
-    if (s->nrefs != p->nrefs)
-        return false;
-    for (size_t i = 0; i < p->nrefs; i++)
-        if (strcmp(s->refs[i].name, p->refs[i].name) != 0 ||
-            strcmp(s->refs[i].subject, p->refs[i].subject) != 0 ||
-            s->refs[i].version != p->refs[i].version)
-            return false;
-    return true;
-}
-
 static bool jeq(const json_t *a, const json_t *b) {
     if (!a || !b)
         return a == b;
     return json_equal((json_t *)a, (json_t *)b);
 }
 
-/* The newest version of s holding p: exact identity first, then equivalence. */
-static reg_version_t *find_in_subject(reg_registry_t *reg, reg_subject_t *s, const prepared_t *p,
-                                      bool deleted) {
-    reg_schema_t *exact = s ? cn_map_sget(s->ctx->idents, p->ident) : NULL;
-    for (size_t i = s ? s->n : 0; exact && i > 0; i--) {
-        reg_version_t *v = s->v[i - 1];
-        if (v->schema == exact && (deleted || !v->deleted))
-            return v;
-    }
-    for (size_t i = s ? s->n : 0; i > 0; i--) {
+/* Confluent's second pass (lookUpSchemaUnderSubject and register): a request without
+ * references may be one of the subject's versions sent with its references resolved (inlined).
+ * Only versions that have references are parsed; a subject without any costs nothing. */
+static reg_version_t *find_resolved(reg_registry_t *reg, reg_subject_t *s, const prepared_t *p,
+                                    bool deleted) {
+    for (size_t i = s && p->nrefs == 0 ? s->n : 0; i > 0; i--) {
         reg_version_t *v = s->v[i - 1];
         const compat_schema_t *old = NULL;
-        if ((!deleted && v->deleted) || v->schema->type != p->type || !same_refs(v->schema, p))
+        bool same;
+        if ((!deleted && v->deleted) || v->schema->nrefs == 0 || v->schema->type != p->type ||
+            !jeq(v->schema->metadata, p->metadata) || !jeq(v->schema->ruleset, p->ruleset))
             continue;
-        if (jeq(v->schema->metadata, p->metadata) && jeq(v->schema->ruleset, p->ruleset) &&
-            reg_schema_parsed(reg, v->schema, 0, &old, NULL) == CN_OK &&
-            reg->opts.lang->equivalent(old, p->parsed))
+        if (reg_schema_parsed(reg, v->schema, 0, &old, NULL) != CN_OK)
+            continue;
+        same = reg->opts.lang->equivalent(old, p->parsed);
+        reg_schema_unpin(reg, v->schema);
+        if (same)
             return v;
     }
     return NULL;
+}
+
+/* The newest version of s holding p: its identity (canonical text, references, metadata,
+ * ruleSet) in the context's index, then the resolved-references pass. */
+static reg_version_t *find_in_subject(reg_registry_t *reg, reg_subject_t *s, const prepared_t *p,
+                                      bool deleted) {
+    reg_schema_t *exact = s ? cn_map_sget(s->ctx->idents, p->ident) : NULL;
+    reg_version_t *v = reg_subject_version_of(reg, s, exact, deleted);
+    return v ? v : find_resolved(reg, s, p, deleted);
 }
 
 cn_err_t reg_lookup(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
@@ -215,31 +235,53 @@ cn_err_t reg_lookup(reg_registry_t *reg, const char *subject, const reg_schema_r
 
 /* ---- compatibility ---- */
 
+static bool transitive(compat_level_t level) {
+    return level == COMPAT_BACKWARD_TRANSITIVE || level == COMPAT_FORWARD_TRANSITIVE ||
+           level == COMPAT_FULL_TRANSITIVE;
+}
+
+/* Check p against hist[0..n) (oldest first). Only the versions the level compares with are
+ * parsed: none at NONE, the latest at the non-transitive levels (as Confluent's
+ * isCompatibleWithPrevious), every one at the transitive levels. */
 static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, const prepared_t *p,
                           reg_version_t **hist, size_t n, bool *ok, json_t *messages,
                           cn_error_t *err) {
-    compat_prev_t *prev = n ? calloc(n, sizeof(*prev)) : NULL;
+    size_t from = level == COMPAT_NONE ? n : transitive(level) || n == 0 ? 0 : n - 1, k = 0;
+    compat_prev_t *prev = n > from ? calloc(n - from, sizeof(*prev)) : NULL;
     cn_err_t rc = CN_OK;
     *ok = true;
-    if (n && !prev)
+    if (n > from && !prev)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    for (size_t i = 0; rc == CN_OK && i < n; i++) {
-        prev[i].version = hist[i]->version;
-        rc = reg_schema_parsed(reg, hist[i]->schema, 0, &prev[i].schema, err);
+    for (; from + k < n; k++) { /* k: how many are pinned */
+        prev[k].version = hist[from + k]->version;
+        rc = reg_schema_parsed(reg, hist[from + k]->schema, 0, &prev[k].schema, err);
+        if (rc != CN_OK)
+            break;
     }
-    if (rc == CN_OK && level != COMPAT_NONE && n > 0)
-        rc = reg->opts.lang->check(level, p->parsed, prev, n, ok, messages, err);
+    if (rc == CN_OK && k > 0)
+        rc = reg->opts.lang->check(level, p->parsed, prev, k, ok, messages, err);
+    for (size_t i = 0; i < k; i++)
+        reg_schema_unpin(reg, hist[from + i]->schema);
     free(prev);
     return rc;
 }
 
-static size_t live_history(reg_subject_t *s, reg_version_t ***out) {
+/* The live versions of s that a check at level compares with, oldest first: the latest one
+ * alone (*out = one) at the non-transitive levels, else all of them (*out malloc'ed, freed by
+ * the caller when it is not one). NULL with n > 0: no memory. */
+static size_t live_history(reg_subject_t *s, compat_level_t level, reg_version_t **one,
+                           reg_version_t ***out) {
     size_t n = 0;
-    *out = s && s->n ? calloc(s->n, sizeof(**out)) : NULL;
+    *one = reg_subject_latest(s, false);
+    if (!transitive(level)) {
+        *out = one;
+        return *one ? 1 : 0;
+    }
+    *out = *one ? calloc(s->n, sizeof(**out)) : NULL;
     for (size_t i = 0; *out && i < s->n; i++)
         if (!s->v[i]->deleted)
             (*out)[n++] = s->v[i];
-    return n;
+    return *one && !*out ? 1 : n;
 }
 
 static void incompatible_msg(cn_error_t *err, const char *subject, const json_t *messages) {
@@ -256,7 +298,7 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
                           json_t *messages, cn_error_t *err) {
     reg_name_t name = reg_name(subject);
     reg_subject_t *s;
-    reg_version_t **hist = NULL, *one = NULL;
+    reg_version_t **hist = NULL, *one = NULL, *latest = NULL;
     size_t n = 0;
     prepared_t p;
     compat_level_t level;
@@ -278,12 +320,14 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
             n = 0;
         else if (one)
             n = 1;
-        else
-            n = live_history(s, &hist);
-        rc = run_check(reg, level, &p, one ? &one : hist, n, compatible, messages, err);
+        else if ((n = live_history(s, level, &latest, &hist)) > 0 && !hist)
+            rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        if (rc == CN_OK)
+            rc = run_check(reg, level, &p, one ? &one : hist, n, compatible, messages, err);
     }
     prepared_fini(reg, &p);
-    free(hist);
+    if (hist != &latest)
+        free(hist);
     reg_unlock(reg);
     return rc;
 }
@@ -386,21 +430,23 @@ static void add_side_records(reg_registry_t *reg, reg_batch_t *b, reg_subject_t 
 /* Step 8: the live versions at the effective level; 409 with Confluent's details. */
 static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const reg_name_t *name,
                                    const prepared_t *p, cn_error_t *err) {
-    reg_version_t **hist = NULL;
-    size_t n = live_history(s, &hist);
+    compat_level_t level = reg_effective_level_of(reg, name);
+    reg_version_t **hist = NULL, *latest = NULL;
+    size_t n = live_history(s, level, &latest, &hist);
     json_t *msgs = json_array();
     bool ok = true;
     cn_err_t rc = CN_OK;
-    if (!msgs || (s && s->n && !hist))
+    if (!msgs || (n > 0 && !hist))
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK)
-        rc = run_check(reg, reg_effective_level_of(reg, name), p, hist, n, &ok, msgs, err);
+        rc = run_check(reg, level, p, hist, n, &ok, msgs, err);
     if (rc == CN_OK && !ok) {
         incompatible_msg(err, name->subject, msgs);
         rc = CN_ERR_INCOMPATIBLE;
     }
     json_decref(msgs);
-    free(hist);
+    if (hist != &latest)
+        free(hist);
     return rc;
 }
 
@@ -452,13 +498,17 @@ cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema
     if (rc != CN_OK)
         return rc;
     if (req->schema && req->schema_len > 0) { /* the fast path: a read */
+        bool hit;
+        int64_t seen;
         reg_rdlock(reg);
         rc = reg_lookup(reg, subject, req, false, &v, NULL);
-        if (rc == CN_OK && (req->id < 0 || req->id == v->schema->id))
+        if ((hit = rc == CN_OK && (req->id < 0 || req->id == v->schema->id)))
             *id_out = v->schema->id;
-        reg_unlock(reg);
-        if (rc == CN_OK && (req->id < 0 || req->id == *id_out) && reg_ready(reg))
+        seen = reg_unlock_nowait(reg); /* a miss answers nothing: no wait for the fsync */
+        if (hit && reg_ready(reg)) {
+            reg_settle(reg, seen);
             return CN_OK;
+        }
     }
     if ((rc = reg_writer_begin(reg, err)) != CN_OK)
         return rc;

@@ -16,6 +16,7 @@ void reg_options_defaults(reg_options_t *opts) {
     opts->mode_mutable = true;
     opts->max_schema_bytes = 1024 * 1024 - 4096;
     opts->max_refs = 100;
+    opts->parse_cache_size = REG_PARSE_CACHE_DEFAULT;
 }
 
 static void locks_init(reg_registry_t *reg) {
@@ -30,6 +31,9 @@ static void locks_init(reg_registry_t *reg) {
     pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&reg->parse_mu, &ma);
     pthread_mutexattr_destroy(&ma);
+    pthread_mutex_init(&reg->lost_mu, NULL);
+    pthread_cond_init(&reg->lost_cv, NULL);
+    atomic_init(&reg->durable, 0);
     atomic_init(&reg->ready, false);
     atomic_init(&reg->writing, false);
     atomic_init(&reg->wrlocked, false);
@@ -58,6 +62,8 @@ void reg_free(reg_registry_t *reg) {
     pthread_rwlock_destroy(&reg->lock);
     pthread_mutex_destroy(&reg->writer);
     pthread_mutex_destroy(&reg->parse_mu);
+    pthread_mutex_destroy(&reg->lost_mu);
+    pthread_cond_destroy(&reg->lost_cv);
     free(reg);
 }
 
@@ -70,7 +76,7 @@ cn_err_t reg_replay(reg_registry_t *reg, cn_error_t *err) {
         rc = reg_catch_up(reg, err);
     if (rc == CN_OK)
         atomic_store(&reg->ready, true);
-    reg_writer_end(reg);
+    reg_writer_release(reg); /* everything replayed was durable */
     return rc;
 }
 
@@ -82,7 +88,8 @@ cn_err_t reg_refresh(reg_registry_t *reg, cn_error_t *err) {
     rc = reg_store_end_offset(reg->opts.store, &end, err);
     if (rc == CN_OK && end > reg->next_offset) /* next_offset changes only under the writer */
         rc = reg_catch_up(reg, err);
-    reg_writer_end(reg);
+    reg_writer_release(reg); /* answers nothing: never waits for an fsync (nor hangs after one
+                                failed, so that its caller can see the log failed and exit) */
     return rc;
 }
 

@@ -2,13 +2,15 @@
  *
  * The registry domain (DESIGN.md §2, registry-api.md §3): subjects, versions, ids per context,
  * configs, modes, references, soft and hard deletes, rebuilt by replaying the store and changed
- * only by appending records to it (append -> durable -> apply -> answer). Knows nothing about
- * HTTP.
+ * only by appending records to it (append -> apply -> answer once durable; on the bundled log
+ * the fsync is shared by the writes that queue meanwhile). Knows nothing about HTTP.
  *
  * Threading: the state is behind a read-write lock; writes are serialized by one writer mutex.
  * Readers call reg_rdlock()/reg_unlock() around the view functions (reg_subject_get,
- * reg_version_find, reg_schema_by_id, ...), whose results are borrowed until reg_unlock. Write
- * functions (reg_register, reg_delete_*, reg_config_set, ...) lock by themselves.
+ * reg_version_find, reg_schema_by_id, ...), whose results are borrowed until reg_unlock;
+ * reg_unlock returns once every record the reader may have seen is durable, so build the answer
+ * under the lock and send it after. Write functions (reg_register, reg_delete_*, reg_config_set,
+ * ...) lock by themselves and return once their records are durable.
  */
 #ifndef REG_REGISTRY_H
 #define REG_REGISTRY_H
@@ -42,8 +44,11 @@ typedef struct reg_schema {
     char *ident;      /* identity key (text + refs + metadata + ruleSet) */
     size_t users;
     reg_ctx_t *ctx;
-    compat_schema_t *parsed; /* lazily, under the parse mutex */
-    _Atomic(char *) wire;    /* a reader's cached rendering (e.g. the GET-by-id body), owned */
+    _Atomic(char *) wire; /* a reader's cached rendering (e.g. the GET-by-id body), owned */
+    /* the parse cache (reg_parse_cache.c), under the parse mutex */
+    compat_schema_t *parsed;                /* NULL: not parsed, or evicted */
+    struct reg_schema *lru_prev, *lru_next; /* most recently used first */
+    uint32_t pins;                          /* borrowers of parsed (never evicted while > 0) */
 } reg_schema_t;
 
 typedef struct reg_version {
@@ -63,6 +68,9 @@ struct reg_subject {
 
 typedef enum reg_mode { REG_MODE_READWRITE, REG_MODE_READONLY, REG_MODE_IMPORT } reg_mode_t;
 
+/** Default of reg_options_t.parse_cache_size (`cairn.registry.parse.cache.size`). */
+#define REG_PARSE_CACHE_DEFAULT 1000
+
 typedef struct reg_options {
     reg_store_t *store;           /* borrowed */
     const reg_lang_ops_t *lang;   /* borrowed */
@@ -72,6 +80,7 @@ typedef struct reg_options {
     bool incompatible_40901;      /* answer 40901 instead of 409 */
     size_t max_schema_bytes;      /* schema text limit, 42209 beyond */
     int max_refs;                 /* references per schema */
+    size_t parse_cache_size;      /* stored schemas kept parsed (LRU by id); at least 1 */
 } reg_options_t;
 
 void reg_options_defaults(reg_options_t *opts);
@@ -88,6 +97,9 @@ cn_err_t reg_refresh(reg_registry_t *reg, cn_error_t *err);
 const reg_lang_ops_t *reg_lang_get(reg_registry_t *reg);
 /** @brief Records applied, skipped (garbage) and the next offset, for logs and health. */
 void reg_stats(reg_registry_t *reg, int64_t *applied, int64_t *skipped, int64_t *next_offset);
+/** @brief Stored schemas held parsed now, and how many parses of stored schemas ran since start
+ *  (tests and benchmarks of the parse cache). */
+void reg_parse_stats(reg_registry_t *reg, size_t *cached, uint64_t *parses);
 
 /* ---- names ---- */
 
@@ -146,8 +158,12 @@ reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subj
 int32_t reg_max_id(reg_registry_t *reg, const char *subject);
 /** @brief Whether a `format` query value asks for the resolved text ("resolved"). */
 bool reg_format_is_resolved(const char *format);
-/** @brief The schema's text in format (§2.2): "resolved" (Avro) inlines the references, any other
- *  value or NULL gives the stored text. Owned (free); NULL on error. Call under the read lock. */
+/** @brief Whether a `format` query value asks for another text than the stored one
+ *  ("resolved", or "serialized" for Protobuf's base64 descriptor). */
+bool reg_format_is_known(const char *format);
+/** @brief The schema's text in format (§2.2): "resolved" (Avro) inlines the references,
+ *  "serialized" (Protobuf) is the base64 FileDescriptorProto, any other value or NULL gives the
+ *  stored text. Owned (free); NULL on error. Call under the read lock. */
 char *reg_schema_format(reg_registry_t *reg, reg_schema_t *sch, const char *format,
                         cn_error_t *err);
 /** @brief The cached rendering of a schema, built once by build(sch) (malloc'ed string) and

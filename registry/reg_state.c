@@ -51,23 +51,9 @@ static void config_free(void *p) {
     json_decref(p);
 }
 
-static void release_parsed(reg_registry_t *reg) {
-    cn_map_iter_t it = {0};
-    reg_ctx_t *c;
-    while (cn_map_next(reg->ctxs, &it, NULL, NULL, (void **)&c)) {
-        cn_map_iter_t jt = {0};
-        reg_schema_t *s;
-        while (cn_map_next(c->ids, &jt, NULL, NULL, (void **)&s)) {
-            if (s->parsed)
-                reg->opts.lang->free(s->parsed);
-            s->parsed = NULL;
-        }
-    }
-}
-
 void reg_state_fini(reg_registry_t *reg) {
-    if (reg->ctxs)
-        release_parsed(reg);
+    reg_parse_forget(reg, NULL);
+    cn_map_free(reg->uses);
     cn_map_free(reg->subjects);
     cn_map_free(reg->ctxs);
     cn_map_free(reg->configs);
@@ -97,11 +83,12 @@ static reg_ctx_t *ctx_get(reg_registry_t *reg, const char *ctx, size_t len, bool
 cn_err_t reg_state_init(reg_registry_t *reg) {
     reg->ctxs = cn_map_new(ctx_free);
     reg->subjects = cn_map_new(subject_free);
+    reg->uses = cn_map_new(NULL);
     reg->configs = cn_map_new(config_free);
     reg->modes = cn_map_new(free);
     reg->global_mode = -1;
     reg->own_first = reg->own_last = -1;
-    if (!reg->ctxs || !reg->subjects || !reg->configs || !reg->modes)
+    if (!reg->ctxs || !reg->subjects || !reg->uses || !reg->configs || !reg->modes)
         return CN_ERR_NO_MEMORY;
     return ctx_get(reg, ".", 1, true) ? CN_OK : CN_ERR_NO_MEMORY;
 }
@@ -181,6 +168,30 @@ static reg_version_t *version_insert(reg_subject_t *s, int32_t version) {
     return v;
 }
 
+/* ---- the identity index under subjects: (subject, schema) -> newest version ---- */
+
+static cn_err_t use_note(reg_registry_t *reg, reg_subject_t *s, reg_version_t *v) {
+    reg_use_key_t k = {s, v->schema};
+    reg_version_t *cur = cn_map_get(reg->uses, &k, sizeof(k));
+    if (cur && cur->version >= v->version)
+        return CN_OK;
+    return cn_map_put(reg->uses, &k, sizeof(k), v); /* replacing allocates nothing */
+}
+
+/* v no longer holds sch in s (v is gone from s->v, or changes schema). */
+static void use_forget(reg_registry_t *reg, reg_subject_t *s, reg_version_t *v, reg_schema_t *sch) {
+    reg_use_key_t k = {s, sch};
+    if (cn_map_get(reg->uses, &k, sizeof(k)) != v)
+        return;
+    for (size_t i = s->n; i > 0; i--) {
+        if (s->v[i - 1] != v && s->v[i - 1]->schema == sch) {
+            cn_map_put(reg->uses, &k, sizeof(k), s->v[i - 1]);
+            return;
+        }
+    }
+    cn_map_del(reg->uses, &k, sizeof(k));
+}
+
 static void schema_detach(reg_registry_t *reg, reg_schema_t *sch) {
     reg_ctx_t *c = sch->ctx;
     int32_t id = sch->id;
@@ -188,9 +199,7 @@ static void schema_detach(reg_registry_t *reg, reg_schema_t *sch) {
         return;
     if (cn_map_sget(c->idents, sch->ident) == sch)
         cn_map_sdel(c->idents, sch->ident);
-    if (sch->parsed)
-        reg->opts.lang->free(sch->parsed);
-    sch->parsed = NULL;
+    reg_parse_forget(reg, sch);
     cn_map_del(c->ids, &id, sizeof(id)); /* frees sch; max_id stays */
 }
 
@@ -202,8 +211,10 @@ static void version_remove(reg_registry_t *reg, reg_subject_t *s, reg_version_t 
         return;
     memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
     s->n--;
-    if (v->schema)
+    if (v->schema) {
+        use_forget(reg, s, v, v->schema);
         schema_detach(reg, v->schema);
+    }
     free(v);
     if (s->n == 0)
         cn_map_sdel(reg->subjects, s->name);
@@ -296,13 +307,15 @@ static cn_err_t apply_schema(reg_registry_t *reg, const reg_key_t *key, reg_valu
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (v->schema != sch) {
         sch->users++;
-        if (v->schema)
+        if (v->schema) {
+            use_forget(reg, s, v, v->schema);
             schema_detach(reg, v->schema);
+        }
         v->schema = sch;
     }
     v->deleted = val->schema.deleted;
     v->ts = ts;
-    return CN_OK;
+    return use_note(reg, s, v) == CN_OK ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
 }
 
 static cn_err_t apply_config(reg_registry_t *reg, const reg_key_t *key, reg_value_t *val) {

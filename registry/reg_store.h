@@ -2,8 +2,9 @@
  *
  * The store behind the registry (DESIGN.md §2, registry-api.md §4): an ordered log of key/value
  * records with offsets. Three operations: append records (durable on return), read records from
- * an offset, and the end offset. Backends: memory (tests), the bundled broker's log
- * (reg_store_log.c); a Kafka-cluster backend can implement the same table later.
+ * an offset, and the end offset; a backend may also append without waiting and make durable
+ * later (pipelined group commit: the bundled log). Backends: memory (tests), the bundled broker's
+ * log (reg_store_log.c); a Kafka-cluster backend can implement the same table later.
  *
  * Ownership: reg_store_free frees the backend. Records handed to a visitor are borrowed for the
  * duration of the call.
@@ -41,6 +42,13 @@ typedef struct reg_store_ops {
     /** The next offset to be written. */
     cn_err_t (*end_offset)(void *impl, int64_t *end_out, cn_error_t *err);
     void (*free)(void *impl);
+    /** Optional (NULL: append is the only way): append recs[0..n) atomically without waiting
+     *  for durability, filling each record's offset and timestamp. The records are neither
+     *  durable nor readable until a sync covers them; the caller may append more meanwhile. */
+    cn_err_t (*append_pending)(void *impl, reg_rec_t *recs, size_t n, cn_error_t *err);
+    /** With append_pending: wait until every offset below end is durable and readable (one
+     *  fsync covers every append made meanwhile: group commit). */
+    cn_err_t (*sync)(void *impl, int64_t end, cn_error_t *err);
 } reg_store_ops_t;
 
 typedef struct reg_store {
@@ -66,6 +74,16 @@ static inline cn_err_t reg_store_append(reg_store_t *st, const reg_rec_t *recs, 
 static inline cn_err_t reg_store_read(reg_store_t *st, int64_t from, reg_store_visit_fn fn,
                                       void *arg, int64_t *next_out, cn_error_t *err) {
     return st->ops->read(st->impl, from, fn, arg, next_out, err);
+}
+static inline bool reg_store_pipelined(const reg_store_t *st) {
+    return st->ops->append_pending && st->ops->sync;
+}
+static inline cn_err_t reg_store_append_pending(reg_store_t *st, reg_rec_t *recs, size_t n,
+                                                cn_error_t *err) {
+    return st->ops->append_pending(st->impl, recs, n, err);
+}
+static inline cn_err_t reg_store_sync(reg_store_t *st, int64_t end, cn_error_t *err) {
+    return st->ops->sync ? st->ops->sync(st->impl, end, err) : CN_OK;
 }
 static inline cn_err_t reg_store_end_offset(reg_store_t *st, int64_t *end_out, cn_error_t *err) {
     return st->ops->end_offset(st->impl, end_out, err);

@@ -219,7 +219,9 @@ static void kafka_free(void *impl) {
     free(ks);
 }
 
-static const reg_store_ops_t kafka_ops = {kafka_append, kafka_read, kafka_end, kafka_free};
+/* No pipelining: a produce is acknowledged (acks=all) before the next one is decided. */
+static const reg_store_ops_t kafka_ops = {kafka_append, kafka_read, kafka_end,
+                                          kafka_free,   NULL,       NULL};
 
 static const char *const kafka_producer_conf[][2] = {{"enable.idempotence", "true"},
                                                      {"acks", "all"},

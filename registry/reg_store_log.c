@@ -2,7 +2,8 @@
  *
  * The store on the bundled broker's log (registry-api.md §4.1, DESIGN.md §3): the `_schemas`
  * topic, one partition, compacted; appends are one RecordBatch each, fsynced before they return
- * (group commit); reads walk whole batches from an offset, skipping control batches and the
+ * (group commit), or, pipelined, written at once and fsynced by a later sync that covers every
+ * append made meanwhile; reads walk whole batches from an offset, skipping control batches and the
  * records before the offset. Owns a partition reference.
  */
 #include "registry/reg_store.h"
@@ -20,15 +21,13 @@ typedef struct log_store {
     brk_partition_t *part;
 } log_store_t;
 
-static cn_err_t log_append(void *impl, const reg_rec_t *recs, size_t n, int64_t *last,
-                           cn_error_t *err) {
-    log_store_t *ls = impl;
+/* Append recs as one batch; nowait: return once written (durable at log_sync). */
+static cn_err_t append_batch(log_store_t *ls, const reg_rec_t *recs, size_t n, bool nowait,
+                             brk_append_result_t *res, int64_t now, cn_error_t *err) {
     brk_record_t *br = calloc(n ? n : 1, sizeof(*br));
     brk_batch_opts_t bo;
     brk_append_opts_t ao = {.sync = true, .require_keys = true};
-    brk_append_result_t res;
     cn_buf_t batch;
-    int64_t now = cn_wall_ms();
     cn_err_t rc;
     if (!br)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
@@ -40,12 +39,37 @@ static cn_err_t log_append(void *impl, const reg_rec_t *recs, size_t n, int64_t 
     cn_buf_init(&batch, CN_BUF_NO_LIMIT);
     rc = brk_batch_build(&batch, br, n, &bo, err);
     free(br);
-    if (rc == CN_OK)
-        rc = brk_partition_append(ls->part, batch.data, batch.len, &ao, &res, err);
-    if (rc == CN_OK && last)
-        *last = res.last_offset;
+    if (rc == CN_OK && nowait)
+        rc = brk_partition_append_nowait(ls->part, batch.data, batch.len, &ao, res, err);
+    else if (rc == CN_OK)
+        rc = brk_partition_append(ls->part, batch.data, batch.len, &ao, res, err);
     cn_buf_fini(&batch);
     return rc;
+}
+
+static cn_err_t log_append(void *impl, const reg_rec_t *recs, size_t n, int64_t *last,
+                           cn_error_t *err) {
+    brk_append_result_t res;
+    cn_err_t rc = append_batch(impl, recs, n, false, &res, cn_wall_ms(), err);
+    if (rc == CN_OK && last)
+        *last = res.last_offset;
+    return rc;
+}
+
+static cn_err_t log_append_pending(void *impl, reg_rec_t *recs, size_t n, cn_error_t *err) {
+    brk_append_result_t res;
+    int64_t now = cn_wall_ms();
+    cn_err_t rc = append_batch(impl, recs, n, true, &res, now, err);
+    for (size_t i = 0; rc == CN_OK && i < n; i++) {
+        recs[i].offset = res.base_offset + (int64_t)i;
+        recs[i].timestamp = res.log_append_time >= 0 ? res.log_append_time : now;
+    }
+    return rc;
+}
+
+static cn_err_t log_sync(void *impl, int64_t end, cn_error_t *err) {
+    log_store_t *ls = impl;
+    return brk_partition_sync_to(ls->part, end, err);
 }
 
 /* Visit the records of one batch with offset >= from; *next advances past the batch. */
@@ -120,7 +144,8 @@ static void log_free(void *impl) {
     free(ls);
 }
 
-static const reg_store_ops_t log_ops = {log_append, log_read, log_end, log_free};
+static const reg_store_ops_t log_ops = {log_append, log_read,           log_end,
+                                        log_free,   log_append_pending, log_sync};
 
 /* Create the topic at first start; refuse one that is not 1 partition + compact. */
 static cn_err_t ensure_topic(brk_logs_t *logs, const char *topic, cn_error_t *err) {

@@ -115,7 +115,7 @@ static void mem_free(void *impl) {
     free(ms);
 }
 
-static const reg_store_ops_t mem_ops = {mem_append, mem_read, mem_end, mem_free};
+static const reg_store_ops_t mem_ops = {mem_append, mem_read, mem_end, mem_free, NULL, NULL};
 
 reg_store_t *reg_store_mem_new(void) {
     reg_store_t *st = calloc(1, sizeof(*st));

@@ -3,7 +3,9 @@
  * The state lock and the read views of the registry's state (registry-api.md §2): subjects and
  * their versions, schemas by id per context, listings, references, contexts, stored configs and
  * modes. Pure reads: the caller holds the state lock (read or write); results are borrowed
- * until it is released.
+ * until it is released. Releasing the read lock waits until every record the reader may have
+ * seen is durable (reg_settle: the pipelined commit of reg_writer.c applies records before their
+ * fsync).
  */
 #include "registry/reg_internal.h"
 
@@ -22,16 +24,18 @@ bool reg_may_read(reg_registry_t *reg) {
 }
 
 bool reg_wrlock_held(reg_registry_t *reg) {
-    return atomic_load(&reg->wrlocked) && pthread_equal(reg->wrlock_tid, pthread_self());
+    return atomic_load(&reg->wrlocked) &&
+           pthread_equal(atomic_load(&reg->wrlock_tid), pthread_self());
 }
 
 bool reg_writer_held(reg_registry_t *reg) {
-    return atomic_load(&reg->writing) && pthread_equal(reg->writer_tid, pthread_self());
+    return atomic_load(&reg->writing) &&
+           pthread_equal(atomic_load(&reg->writer_tid), pthread_self());
 }
 
 void reg_wrlock(reg_registry_t *reg) {
     pthread_rwlock_wrlock(&reg->lock);
-    reg->wrlock_tid = pthread_self();
+    atomic_store(&reg->wrlock_tid, pthread_self());
     atomic_store(&reg->wrlocked, true);
 }
 
@@ -49,9 +53,33 @@ void reg_rdlock(reg_registry_t *reg) {
     pthread_rwlock_rdlock(&reg->lock);
 }
 
-void reg_unlock(reg_registry_t *reg) {
-    assert(!reg_wrlock_held(reg)); /* the write lock is released by reg_wrunlock */
+void reg_settle(reg_registry_t *reg, int64_t end) {
+    int64_t cur = atomic_load(&reg->durable);
+    cn_error_t err;
+    if (end <= cur || !reg_store_pipelined(reg->opts.store))
+        return;
+    if (reg_store_sync(reg->opts.store, end, &err) != CN_OK) {
+        cn_log_error(reg->opts.log,
+                     "_schemas: records up to offset %lld may be lost (%s): "
+                     "nothing read from them is answered",
+                     (long long)end - 1, err.msg);
+        pthread_mutex_lock(&reg->lost_mu);
+        for (;;) /* never signalled: the process exits for recovery */
+            pthread_cond_wait(&reg->lost_cv, &reg->lost_mu);
+    }
+    while (cur < end && !atomic_compare_exchange_weak(&reg->durable, &cur, end))
+        ;
+}
+
+int64_t reg_unlock_nowait(reg_registry_t *reg) {
+    int64_t seen = reg->next_offset;
+    assert(!reg_wrlock_held(reg));
     pthread_rwlock_unlock(&reg->lock);
+    return seen;
+}
+
+void reg_unlock(reg_registry_t *reg) {
+    reg_settle(reg, reg_unlock_nowait(reg)); /* what this reader may have seen is durable */
 }
 
 reg_ctx_t *reg_ctx_find(reg_registry_t *reg, const reg_name_t *name) {
@@ -102,6 +130,19 @@ reg_version_t *reg_subject_version(const reg_subject_t *s, int32_t version) {
 reg_version_t *reg_subject_latest(const reg_subject_t *s, bool deleted) {
     for (size_t i = s ? s->n : 0; i > 0; i--)
         if (deleted || !s->v[i - 1]->deleted)
+            return s->v[i - 1];
+    return NULL;
+}
+
+reg_version_t *reg_subject_version_of(reg_registry_t *reg, const reg_subject_t *s,
+                                      const reg_schema_t *sch, bool deleted) {
+    reg_use_key_t k = {s, sch};
+    reg_version_t *v = s && sch ? cn_map_get(reg->uses, &k, sizeof(k)) : NULL;
+    assert(reg_may_read(reg));
+    if (!v || deleted || !v->deleted)
+        return v;
+    for (size_t i = s->n; i > 0; i--) /* the newest is soft-deleted: an older live one (rare) */
+        if (s->v[i - 1]->schema == sch && !s->v[i - 1]->deleted)
             return s->v[i - 1];
     return NULL;
 }

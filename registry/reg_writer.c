@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * The write path (registry-api.md §4.4): one writer at a time builds a batch of records,
- * appends it durably to the store, then applies everything the store holds beyond what was
- * applied (its own records and any that others appended) before it answers. A batch remembers
- * its first failure, as cn_buf does, so that a record that could not be encoded is never
- * silently left out of a write that answers success.
+ * appends it to the store and applies it, so that ids and versions are decided in one order.
+ * A batch remembers its first failure, as cn_buf does, so that a record that could not be
+ * encoded is never silently left out of a write that answers success.
+ *
+ * On a store whose appends are durable on return (memory, Kafka with acks=all) the writer
+ * appends, then applies everything the store holds beyond what was applied (its own records and
+ * any that others appended). On a pipelined store (the bundled log) the writer appends without
+ * waiting for the fsync, applies its own records at once (when nothing foreign lies before them)
+ * and releases the writer mutex; only then does it wait for the fsync that covers its records,
+ * which also covers every append that other writers made meanwhile (group commit, as a broker's
+ * acks=-1 path). Nothing is answered before it is durable: the writer waits in reg_writer_end,
+ * and a reader waits in reg_unlock until everything it may have seen (the applied offset when it
+ * took the lock) is durable, so a crash can never lose a schema or an id that a client saw.
  */
 #include "registry/reg_internal.h"
 
@@ -168,6 +177,47 @@ static reg_rec_t *batch_records(const reg_batch_t *b) {
     return recs;
 }
 
+/* Pipelined: the records are written, not yet durable or readable; apply them from the batch
+ * when they directly follow what was applied, else wait for them and read them back with
+ * whatever others appended before them (rare: a Kafka producer on _schemas). */
+static cn_err_t apply_own(reg_registry_t *reg, const reg_rec_t *recs, size_t n, cn_error_t *err) {
+    int64_t end = recs[n - 1].offset + 1;
+    cn_err_t rc = CN_OK;
+    if (recs[0].offset == reg->next_offset) {
+        reg_wrlock(reg);
+        for (size_t i = 0; rc == CN_OK && i < n; i++)
+            rc = reg_state_apply(reg, &recs[i], err);
+        reg_wrunlock(reg);
+        if (rc == CN_OK)
+            return CN_OK;
+    }
+    reg_settle(reg, end); /* no memory, or records of others first: read it all back */
+    return reg_catch_up(reg, err);
+}
+
+static cn_err_t append(reg_registry_t *reg, reg_rec_t *recs, size_t n, int64_t *last,
+                       cn_error_t *err) {
+    cn_err_t rc;
+    if (!reg_store_pipelined(reg->opts.store))
+        return reg_store_append(reg->opts.store, recs, n, last, err);
+    rc = reg_store_append_pending(reg->opts.store, recs, n, err);
+    if (rc == CN_OK)
+        *last = recs[n - 1].offset;
+    return rc;
+}
+
+static cn_err_t store_error(cn_err_t rc, cn_error_t *err) {
+    if (rc == CN_ERR_NO_MEMORY)
+        return rc;
+    if (rc == CN_ERR_MESSAGE_TOO_LARGE || rc == CN_ERR_RECORD_LIST_TOO_LARGE)
+        return cn_error_set(err, CN_ERR_SCHEMA_TOO_LARGE,
+                            "Register operation failed because schema is too large");
+    cn_error_prefix(err, "Error while writing to the backend store");
+    if (err)
+        err->code = CN_ERR_STORE;
+    return CN_ERR_STORE;
+}
+
 cn_err_t reg_write(reg_registry_t *reg, reg_batch_t *b, cn_error_t *err) {
     reg_rec_t *recs;
     int64_t last = -1;
@@ -181,36 +231,32 @@ cn_err_t reg_write(reg_registry_t *reg, reg_batch_t *b, cn_error_t *err) {
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     rc = batch_verify(recs, b->n, err);
     if (rc == CN_OK)
-        rc = reg_store_append(reg->opts.store, recs, b->n, &last, err);
-    free(recs);
-    if (rc == CN_ERR_NO_MEMORY)
-        return rc;
-    if (rc == CN_ERR_MESSAGE_TOO_LARGE || rc == CN_ERR_RECORD_LIST_TOO_LARGE)
-        return cn_error_set(err, CN_ERR_SCHEMA_TOO_LARGE,
-                            "Register operation failed because schema is too large");
+        rc = append(reg, recs, b->n, &last, err);
     if (rc != CN_OK) {
-        cn_error_prefix(err, "Error while writing to the backend store");
-        if (err)
-            err->code = CN_ERR_STORE;
-        return CN_ERR_STORE;
+        free(recs);
+        return store_error(rc, err);
     }
     reg->own_first = last - (int64_t)b->n + 1;
     reg->own_last = last;
-    rc = reg_catch_up(reg, err);
+    if (reg_store_pipelined(reg->opts.store))
+        rc = apply_own(reg, recs, b->n, err);
+    else
+        rc = reg_catch_up(reg, err);
     reg->own_first = reg->own_last = -1;
+    free(recs);
     return rc;
 }
 
 void reg_writer_lock(reg_registry_t *reg) {
     pthread_mutex_lock(&reg->writer);
-    reg->writer_tid = pthread_self();
+    atomic_store(&reg->writer_tid, pthread_self());
     atomic_store(&reg->writing, true);
 }
 
 bool reg_writer_trylock(reg_registry_t *reg) {
     if (pthread_mutex_trylock(&reg->writer) != 0)
         return false;
-    reg->writer_tid = pthread_self();
+    atomic_store(&reg->writer_tid, pthread_self());
     atomic_store(&reg->writing, true);
     return true;
 }
@@ -219,18 +265,24 @@ cn_err_t reg_writer_begin(reg_registry_t *reg, cn_error_t *err) {
     cn_err_t rc;
     reg_writer_lock(reg);
     if (!reg_ready(reg)) {
-        reg_writer_end(reg);
+        reg_writer_release(reg);
         return cn_error_set(err, CN_ERR_STORE_TIMEOUT,
                             "The registry is still replaying the _schemas topic");
     }
     rc = reg_catch_up(reg, err);
     if (rc != CN_OK)
-        reg_writer_end(reg);
+        reg_writer_release(reg);
     return rc;
 }
 
-void reg_writer_end(reg_registry_t *reg) {
+int64_t reg_writer_release(reg_registry_t *reg) {
+    int64_t seen = reg->next_offset; /* own records included */
     assert(reg_writer_held(reg));
     atomic_store(&reg->writing, false);
     pthread_mutex_unlock(&reg->writer);
+    return seen;
+}
+
+void reg_writer_end(reg_registry_t *reg) {
+    reg_settle(reg, reg_writer_release(reg));
 }

@@ -141,6 +141,12 @@ typedef struct brk_append_result {
 cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
                               const brk_append_opts_t *opts, brk_append_result_t *res,
                               cn_error_t *err);
+/** @brief brk_partition_append with opts->sync that returns once the batches are written: they
+ *  become durable, and visible to readers, at a later brk_partition_sync_to() (a pipelined group
+ *  commit: the caller may append more meanwhile, and one fsync covers them all). */
+cn_err_t brk_partition_append_nowait(brk_partition_t *part, uint8_t *data, size_t len,
+                                     const brk_append_opts_t *opts, brk_append_result_t *res,
+                                     cn_error_t *err);
 
 /* ---- read ---- */
 
@@ -198,6 +204,9 @@ cn_err_t brk_partition_flush(brk_partition_t *part, cn_error_t *err);
  *  without rewriting the recovery checkpoint, which may lag (recovery re-validates from it). What
  *  acks=-1 answers need; one fsync instead of flush's three. */
 cn_err_t brk_partition_sync(brk_partition_t *part, cn_error_t *err);
+/** @brief fsync until every offset below end is durable (and visible), joining or following
+ *  the fsync already running (group commit); returns at once when it already is. */
+cn_err_t brk_partition_sync_to(brk_partition_t *part, int64_t end, cn_error_t *err);
 /** @brief Move the log start offset forward (DeleteRecords); whole segments below it go. */
 cn_err_t brk_partition_delete_records(brk_partition_t *part, int64_t offset, cn_error_t *err);
 /** @brief Roll the active segment now (tests, and before compaction of small logs). */

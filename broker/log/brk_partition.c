@@ -358,8 +358,8 @@ static void publish_locked(brk_partition_t *part, const batch_ref_t *refs, size_
 }
 
 static cn_err_t append_locked(brk_partition_t *part, uint8_t *data, size_t len, batch_ref_t *refs,
-                              size_t n, const brk_append_opts_t *opts, brk_append_result_t *res,
-                              cn_error_t *err) {
+                              size_t n, const brk_append_opts_t *opts, bool wait,
+                              brk_append_result_t *res, cn_error_t *err) {
     int64_t now = cn_wall_ms(), nrecs = 0, in_ts = -1;
     cn_err_t rc;
     if (atomic_load(&part->logs->failed))
@@ -385,7 +385,7 @@ static cn_err_t append_locked(brk_partition_t *part, uint8_t *data, size_t len, 
     res->last_offset = part->leo - 1;
     res->log_append_time = part->cfg.message_timestamp_type_log_append ? now : -1;
     res->log_start_offset = part->log_start;
-    if (opts->sync || part->unflushed_msgs >= part->cfg.flush_messages)
+    if ((opts->sync && wait) || part->unflushed_msgs >= part->cfg.flush_messages)
         return sync_upto(part, res->last_offset + 1, err);
     return CN_OK;
 }
@@ -413,9 +413,9 @@ static size_t count_batches(const uint8_t *data, size_t len) {
     return n;
 }
 
-cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
-                              const brk_append_opts_t *opts, brk_append_result_t *res,
-                              cn_error_t *err) {
+static cn_err_t append(brk_partition_t *part, uint8_t *data, size_t len,
+                       const brk_append_opts_t *opts, bool wait, brk_append_result_t *res,
+                       cn_error_t *err) {
     batch_ref_t few[16], *refs = few;
     brk_append_opts_t dflt = {false, false};
     brk_append_result_t scratch;
@@ -432,7 +432,7 @@ cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
     rc = split_batches(data, len, opts->require_keys, refs, &n, err);
     if (rc == CN_OK) {
         pthread_mutex_lock(&part->mu);
-        rc = append_locked(part, data, len, refs, n, opts, res, err);
+        rc = append_locked(part, data, len, refs, n, opts, wait, res, err);
         pthread_mutex_unlock(&part->mu);
     }
     if (refs != few)
@@ -442,6 +442,19 @@ cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
     if (rc == CN_OK || (rc == CN_ERR_FSYNC && res->base_offset >= 0))
         notify(part);
     return rc;
+}
+
+cn_err_t brk_partition_append(brk_partition_t *part, uint8_t *data, size_t len,
+                              const brk_append_opts_t *opts, brk_append_result_t *res,
+                              cn_error_t *err) {
+    return append(part, data, len, opts, true, res, err);
+}
+
+cn_err_t brk_partition_append_nowait(brk_partition_t *part, uint8_t *data, size_t len,
+                                     const brk_append_opts_t *opts, brk_append_result_t *res,
+                                     cn_error_t *err) {
+    brk_append_opts_t o = {true, opts && opts->require_keys};
+    return append(part, data, len, &o, false, res, err);
 }
 
 /* ---- flush policy and maintenance entry points ---- */
@@ -463,6 +476,20 @@ cn_err_t brk_partition_sync(brk_partition_t *part, cn_error_t *err) {
     pthread_mutex_lock(&part->mu);
     rc = sync_upto(part, part->leo, err);
     pthread_mutex_unlock(&part->mu);
+    return rc;
+}
+
+cn_err_t brk_partition_sync_to(brk_partition_t *part, int64_t end, cn_error_t *err) {
+    int64_t before;
+    cn_err_t rc;
+    pthread_mutex_lock(&part->mu);
+    before = part->synced_upto;
+    if (end > part->leo) /* nothing there to wait for (fsyncing would not get it closer) */
+        end = part->leo;
+    rc = sync_upto(part, end, err);
+    pthread_mutex_unlock(&part->mu);
+    if (rc == CN_OK && end > before)
+        notify(part); /* what became visible may wake long polls */
     return rc;
 }
 

@@ -9,6 +9,10 @@
  *  - registrations per second on new subjects from 1 and from 8 concurrent clients, beside the
  *    log's own fsynced append rate of one ~200-byte record per append from 1 and 8 threads
  *    (group commit); goal: 8 clients at 5x or more of 1 client;
+ *  - the same in process (the registry on the bundled log, no HTTP) with every fsync made
+ *    SLOW_FSYNC_US slower through the log's test hook, as on a disk whose fsync costs that much:
+ *    registrations per second from 1 and 8 writer threads and fsyncs per registration (group
+ *    commit shares one fsync among the registrations that queued behind the previous one);
  *  - resident memory after registering 100,000 schemas over 10,000 subjects, beside the same
  *    cairnd restarted on that data (replay); goal: within 1.3x.
  */
@@ -25,17 +29,19 @@
 #include "broker/log/brk_batch.h"
 #include "broker/log/brk_log.h"
 #include "common/cn_time.h"
+#include "registry/reg_registry.h"
 #include "tests/support/http_client.h"
 #include "tests/support/tu_cairnd.h"
 
-#define FIRST_N    100 /* subjects whose version 1 is timed */
-#define DEEP_SUBJ  5   /* subjects taken to 1,000 versions */
-#define WINDOW     20  /* versions timed around 100 and 1,000 */
-#define DEEP_MAX   1000
-#define TPUT_MS    3000 /* each throughput phase */
-#define MEM_TOTAL  100000
-#define MEM_SUBJ   10000
-#define MAX_CLIENT 8
+#define FIRST_N       100 /* subjects whose version 1 is timed */
+#define DEEP_SUBJ     5   /* subjects taken to 1,000 versions */
+#define WINDOW        20  /* versions timed around 100 and 1,000 */
+#define DEEP_MAX      1000
+#define TPUT_MS       3000 /* each throughput phase */
+#define MEM_TOTAL     100000
+#define MEM_SUBJ      10000
+#define MAX_CLIENT    8
+#define SLOW_FSYNC_US 2000 /* the in-process group-commit figure: a 2 ms fsync */
 
 static const char *const JSON_HDR = "Content-Type: application/json\r\n";
 
@@ -213,6 +219,112 @@ static void throughput(int port, const char *dir) {
            one > 0 ? many / one : 0.0, log[0] > 0 ? log[1] / log[0] : 0.0);
 }
 
+/* ---- in process, with a slowed fsync ---- */
+
+static int slow_fsync(void *arg, int fd) {
+    (void)arg;
+    usleep(SLOW_FSYNC_US);
+    return fdatasync(fd);
+}
+
+typedef struct writer {
+    reg_registry_t *reg;
+    int id;
+    int64_t until_ns;
+    long done, failed;
+} writer_t;
+
+static void *writer_loop(void *arg) {
+    writer_t *w = arg;
+    char subj[64], text[200];
+    while (cn_mono_ns() < w->until_ns) {
+        reg_schema_req_t req;
+        int32_t id;
+        long n = w->done + w->failed;
+        snprintf(subj, sizeof(subj), "slow-%d-%ld", w->id, n);
+        snprintf(text, sizeof(text),
+                 "{\"type\":\"record\",\"name\":\"S%d_%ld\",\"fields\":[{\"name\":\"id\","
+                 "\"type\":\"long\"}]}",
+                 w->id, n);
+        reg_schema_req_init(&req);
+        req.schema = text;
+        req.schema_len = strlen(text);
+        if (reg_register(w->reg, subj, &req, &id, NULL) == CN_OK)
+            w->done++;
+        else
+            w->failed++;
+    }
+    return NULL;
+}
+
+static uint64_t part_fsyncs(brk_logs_t *logs) {
+    brk_partition_stats_t st = {0};
+    brk_partition_t *p = brk_partition_get(logs, "_schemas", 0, NULL);
+    if (p) {
+        brk_partition_stats(p, &st);
+        brk_partition_put(p);
+    }
+    return st.fsyncs;
+}
+
+/* Registrations per second from `threads` writers; *per_reg: fsyncs per registration. */
+static double slow_rate(reg_registry_t *reg, brk_logs_t *logs, int threads, int tag,
+                        double *per_reg) {
+    pthread_t th[MAX_CLIENT];
+    writer_t w[MAX_CLIENT];
+    uint64_t f0 = part_fsyncs(logs);
+    int64_t t0 = cn_mono_ns();
+    long done = 0;
+    for (int i = 0; i < threads; i++) {
+        w[i] = (writer_t){reg, tag * 100 + i, t0 + TPUT_MS * 1000000LL, 0, 0};
+        pthread_create(&th[i], NULL, writer_loop, &w[i]);
+    }
+    for (int i = 0; i < threads; i++) {
+        pthread_join(th[i], NULL);
+        done += w[i].done;
+    }
+    *per_reg = done ? (double)(part_fsyncs(logs) - f0) / done : 0.0;
+    return done / ((cn_mono_ns() - t0) / 1e9);
+}
+
+static void slow_fsync_group_commit(const char *dir) {
+    char path[600];
+    brk_logs_options_t lo = {0};
+    reg_options_t ro;
+    cn_error_t err = {0};
+    brk_logs_t *logs;
+    reg_store_t *st = NULL;
+    reg_registry_t *reg = NULL;
+    double one, many, f1 = 0, f8 = 0;
+    snprintf(path, sizeof(path), "%s/slow-fsync", dir);
+    lo.dir = path;
+    lo.fsync_fn = slow_fsync;
+    if ((logs = brk_logs_open(&lo, &err)))
+        st = reg_store_log_new(logs, "_schemas", &err);
+    reg_options_defaults(&ro);
+    ro.store = st;
+    ro.lang = reg_lang_compat();
+    ro.default_level = COMPAT_NONE;
+    if (st)
+        reg = reg_new(&ro, &err);
+    if (!reg || reg_replay(reg, &err) != CN_OK) {
+        printf("  (in-process registry failed: %s)\n", err.msg);
+    } else {
+        one = slow_rate(reg, logs, 1, 1, &f1);
+        many = slow_rate(reg, logs, MAX_CLIENT, 2, &f8);
+        printf("in process, every fsync %d ms slower (the registry on the bundled log, no HTTP), "
+               "%d s each\n",
+               SLOW_FSYNC_US / 1000, TPUT_MS / 1000);
+        printf("  1 writer:  %8.0f /s   %.2f fsyncs per registration\n", one, f1);
+        printf("  %d writers: %8.0f /s   %.2f fsyncs per registration\n", MAX_CLIENT, many, f8);
+        printf("  %d writers / 1 writer: %.2f (goal >= 5.0)\n", MAX_CLIENT,
+               one > 0 ? many / one : 0.0);
+    }
+    reg_free(reg);
+    reg_store_free(st);
+    brk_logs_close(logs);
+}
+
 /* ---- memory ---- */
 
 typedef struct filler {
@@ -286,6 +398,7 @@ int main(void) {
     }
     depth_latency(c.port);
     throughput(c.port, dir);
+    slow_fsync_group_commit(dir);
     memory(&c, data);
     tu_cairnd_stop(&c, SIGTERM);
     tu_tmpdir_free(dir);

@@ -92,9 +92,48 @@ expect 1 "unknown level" -- "$CAIRN" check --level SIDEWAYS --against "$T/v1.avs
 expect 1 "unknown format" -- "$CAIRN" check --format yaml --against "$T/v1.avsc" "$T/v2.avsc"
 expect 1 "unknown option" -- "$CAIRN" check --frob --against "$T/v1.avsc" "$T/v2.avsc"
 expect 1 "missing option argument" -- "$CAIRN" check --against
-expect 1 "unsupported type" -- "$CAIRN" check --type protobuf --against "$T/v1.avsc" "$T/v2.avsc"
+expect 1 "unsupported type" -- "$CAIRN" check --type json --against "$T/v1.avsc" "$T/v2.avsc"
 expect 1 "missing file" -- "$CAIRN" check --against "$T/nope.avsc" "$T/v2.avsc"
 expect 0 "no previous versions" -- "$CAIRN" check --level FULL_TRANSITIVE "$T/v2.avsc"
+
+# Protobuf offline: imports found with -I as protoc does (transitively), cycles refused
+mkdir -p "$T/inc/common" "$T/inc/base"
+printf 'syntax = "proto3";\npackage base;\nmessage Unit { string code = 1; }\n' >"$T/inc/base/unit.proto"
+printf 'syntax = "proto3";\npackage common;\nimport "base/unit.proto";\nmessage Money { int64 units = 1; base.Unit unit = 2; }\n' \
+  >"$T/inc/common/money.proto"
+cat >"$T/o1.proto" <<'P'
+syntax = "proto3";
+package shop;
+import "common/money.proto";
+import "google/protobuf/timestamp.proto";
+message Order { string id = 1; common.Money total = 2; google.protobuf.Timestamp at = 3; }
+P
+sed 's/string id = 1/int64 id = 1/' "$T/o1.proto" >"$T/o2_bad.proto"
+sed 's/google.protobuf.Timestamp at = 3;/google.protobuf.Timestamp at = 3; string note = 4;/' \
+  "$T/o1.proto" >"$T/o2.proto"
+expect 0 "protobuf: field added" -- "$CAIRN" check --type protobuf -I "$T/inc" --against "$T/o1.proto" "$T/o2.proto"
+expect 100 "protobuf: scalar kind changed" -- "$CAIRN" check --type PROTOBUF --proto-path "$T/inc" \
+  --against "$T/o1.proto" "$T/o2_bad.proto"
+contains out "FIELD_SCALAR_KIND_CHANGED at #/Order/1" "protobuf: rule and path reported"
+expect 100 "protobuf: FORWARD sees the added field's message as missing nothing, but the kind" -- \
+  "$CAIRN" check --type protobuf -I "$T/inc" --level FORWARD --against "$T/o1.proto" "$T/o2_bad.proto"
+expect 1 "protobuf: import not found" -- "$CAIRN" check --type protobuf -I "$T" --against "$T/o1.proto" "$T/o2.proto"
+contains err 'import "common/money.proto" not found' "protobuf: missing import named"
+printf 'syntax = "proto3";\npackage c;\nimport "cyc/b.proto";\nmessage A { int32 x = 1; }\n' >"$T/inc/cyc_a.proto"
+mkdir -p "$T/inc/cyc"
+printf 'syntax = "proto3";\npackage c;\nimport "cyc_a.proto";\nmessage B { int32 y = 1; }\n' >"$T/inc/cyc/b.proto"
+printf 'syntax = "proto3";\nimport "cyc_a.proto";\nmessage M { c.A a = 1; }\n' >"$T/cyc.proto"
+expect 2 "protobuf: import cycle" -- "$CAIRN" check --type protobuf -I "$T/inc" --against "$T/cyc.proto" "$T/cyc.proto"
+contains err "import cycle" "protobuf: cycle named"
+cat >"$T/pb_manifest.json" <<J
+{"protoPaths": ["inc"], "subjects": [
+  {"subject": "orders-value", "type": "PROTOBUF", "file": "o2_bad.proto", "against": ["o1.proto"]}]}
+J
+expect 100 "protobuf: manifest with protoPaths" -- "$CAIRN" check --manifest "$T/pb_manifest.json"
+contains out "FIELD_SCALAR_KIND_CHANGED" "protobuf: manifest reports the rule"
+printf 'syntax = "proto3";\nmessage M {\n  B b = 1;\n}\n' >"$T/broken.proto"
+expect 2 "protobuf: unresolved type" -- "$CAIRN" check --type protobuf "$T/broken.proto"
+contains err "line 3:3: type B is not defined" "protobuf: error with line and column"
 
 [ "$fails" -eq 0 ] && echo "cairn check: all passed" || echo "cairn check: $fails failed"
 [ "$fails" -eq 0 ]

@@ -73,7 +73,8 @@ def main():
         c.eq("SIGTERM is a clean stop", p.wait(20), 0)
 
         for key, val in [("CAIRN_SCHEMA_COMPATIBILITY_LEVEL", "sideways"),
-                         ("CAIRN_CAIRN_HTTP_THREADS", "0"), ("CAIRN_LISTENERS", "nowhere")]:
+                         ("CAIRN_CAIRN_HTTP_THREADS", "0"), ("CAIRN_LISTENERS", "nowhere"),
+                         ("CAIRN_CAIRN_REGISTRY_PARSE_CACHE_SIZE", "0")]:
             bad = dict(os.environ)
             bad[key] = val
             r = subprocess.run([CAIRND, "--data-dir", os.path.join(tmp, "bad")], env=bad,

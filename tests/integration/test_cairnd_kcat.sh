@@ -49,5 +49,27 @@ check "the registry follows records appended over Kafka" '[ "$got" = "{\"schema\
 check "ids continue after the external one" \
   '[ "$(curl -s -H "$CT" -X POST $URL/subjects/next/versions -d "{\"schema\":\"\\\"bytes\\\"\"}")" = "{\"id\":78}" ]'
 
+# Protobuf: the SCHEMA record Confluent writes (schemaType, references before the schema).
+curl -s -H "$CT" -X POST $URL/subjects/money.proto/versions \
+  -d '{"schemaType":"PROTOBUF","schema":"syntax = \"proto3\";\npackage m;\nmessage Money { int64 units = 1; }\n"}' > /dev/null
+curl -s -H "$CT" -X POST $URL/subjects/pay-value/versions \
+  -d '{"schemaType":"PROTOBUF","references":[{"name":"money.proto","subject":"money.proto","version":1}],"schema":"syntax = \"proto3\";\nimport \"money.proto\";\nmessage Pay { m.Money amount = 1; }\n"}' > "$DIR/r2"
+check "protobuf registered" 'grep -q "\"id\":80" "$DIR/r2"'
+kcat -b 127.0.0.1:$KP -C -t _schemas -e -q -f '%k\t%s\n' > "$DIR/topic2" 2>>"$DIR/kcat.err"
+check "PROTOBUF SCHEMA value as Confluent writes it" \
+  'grep -qF "{\"subject\":\"pay-value\",\"version\":1,\"id\":80,\"schemaType\":\"PROTOBUF\",\"references\":[{\"name\":\"money.proto\",\"subject\":\"money.proto\",\"version\":1}],\"schema\":\"syntax = \\\"proto3\\\";\\n\\nimport \\\"money.proto\\\";\\n\\nmessage Pay {\\n  m.Money amount = 1;\\n}\\n\",\"deleted\":false}" "$DIR/topic2"'
+# and a PROTOBUF record appended over Kafka is served
+printf '%s\t%s\n' '{"keytype":"SCHEMA","subject":"extpb-value","version":1,"magic":1}' \
+  '{"subject":"extpb-value","version":1,"id":90,"schemaType":"PROTOBUF","schema":"syntax = \"proto3\";\nmessage E {\n  string s = 1;\n}\n","deleted":false}' |
+  kcat -b 127.0.0.1:$KP -P -t _schemas -K $'\t' -p 0 2>>"$DIR/kcat.err"
+got=""
+for _ in $(seq 100); do
+  got=$(curl -s $URL/schemas/ids/90)
+  case "$got" in *PROTOBUF*) break ;; esac
+  sleep 0.05
+done
+check "a PROTOBUF record appended over Kafka" \
+  '[ "$got" = "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\\nmessage E {\\n  string s = 1;\\n}\\n\"}" ]'
+
 echo "test_cairnd_kcat: $((checks - fails)) checks passed, $fails failed"
 [ $fails -eq 0 ]

@@ -4,7 +4,7 @@
  * segment boundaries (in memory, after a clean reopen, after an unclean one, without index
  * files), offsets by time, topic configs and their persistence, retention, DeleteRecords,
  * idempotent-producer sequence checks, refusal of bad batches, group commit from several
- * threads, long-poll waits and the append hook.
+ * threads (and pipelined: append now, fsync later), long-poll waits and the append hook.
  */
 #include "tests/support/test_util.h"
 
@@ -739,6 +739,49 @@ static void test_sync_without_checkpoint(void **state) {
     tu_tmpdir_free(dir);
 }
 
+/* brk_partition_append_nowait: written but neither durable nor visible; one sync_to makes every
+ * such append below its end durable and visible with one fsync, and nothing when it already is. */
+static void test_append_nowait(void **state) {
+    char *dir = tu_tmpdir("log_nowait");
+    int fsyncs = 0;
+    brk_logs_options_t o;
+    brk_append_opts_t ao = {true, false};
+    brk_append_result_t res;
+    brk_logs_t *logs;
+    brk_partition_t *p;
+    int64_t start, hw;
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.dir = dir;
+    o.fsync_fn = counting_fsync;
+    o.fsync_arg = &fsyncs;
+    logs = brk_logs_open(&o, NULL);
+    p = make_topic(logs, "nw", NULL, 0);
+    fsyncs = 0;
+    for (int i = 0; i < 3; i++) {
+        bt_batch_spec_t s = bt_spec(2, 40, 100 + i);
+        cn_buf_t b;
+        cn_buf_init(&b, CN_BUF_NO_LIMIT);
+        bt_build(&b, &s);
+        assert_int_equal(brk_partition_append_nowait(p, b.data, b.len, &ao, &res, NULL), CN_OK);
+        assert_int_equal(res.base_offset, 2 * i);
+        cn_buf_fini(&b);
+    }
+    brk_partition_offsets(p, &start, &hw);
+    assert_int_equal(hw, 0); /* not visible before it is durable */
+    assert_int_equal(fsyncs, 0);
+    assert_int_equal(brk_partition_sync_to(p, 4, NULL), CN_OK); /* covers all three */
+    assert_int_equal(fsyncs, 1);
+    brk_partition_offsets(p, &start, &hw);
+    assert_int_equal(hw, 6);
+    assert_int_equal(brk_partition_sync_to(p, 6, NULL), CN_OK);
+    assert_int_equal(brk_partition_sync_to(p, 1000, NULL), CN_OK); /* beyond the end: at once */
+    assert_int_equal(fsyncs, 1);
+    brk_partition_put(p);
+    brk_logs_close(logs);
+    tu_tmpdir_free(dir);
+}
+
 /* The zero-copy form describes exactly the bytes the copying read returns. */
 static void test_read_span(void **state) {
     static const char *const kv[] = {"segment.bytes", "20000", "index.interval.bytes", "1500"};
@@ -881,6 +924,7 @@ int main(void) {
         cmocka_unit_test(test_read_span),
         cmocka_unit_test(test_durable_visibility),
         cmocka_unit_test(test_sync_without_checkpoint),
+        cmocka_unit_test(test_append_nowait),
     };
     return cmocka_run_group_tests_name("brk_log", tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  *
  * The `_schemas` store on the real log engine: topic created with 1 partition + compact,
  * refusal of a wrong topic, registrations replayed after reopening, garbage records skipped,
- * a corrupt tail recovered, ids kept unique (real files, real fsync, the real Avro language).
+ * a corrupt tail recovered, ids kept unique, a schema sent with its references inlined found as
+ * the version that has them (real files, real fsync, the real Avro language).
  */
 #include "tests/support/test_util.h"
 
@@ -248,6 +249,50 @@ static void test_wrong_topic_refused(void **state) {
     tu_tmpdir_free(dir);
 }
 
+/* Confluent's one semantic match (the real Avro language): a schema sent without references
+ * that equals a version with references once they are inlined is that version, for the lookup
+ * and for a registration (no new version). */
+static void test_resolved_references_match(void **state) {
+    env_t e = {tu_tmpdir("store-resolved"), NULL, NULL, NULL};
+    const char *base = "{\"type\":\"record\",\"name\":\"B\",\"namespace\":\"x\","
+                       "\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}";
+    const char *user = "{\"type\":\"record\",\"name\":\"U\",\"namespace\":\"x\","
+                       "\"fields\":[{\"name\":\"b\",\"type\":\"B\"}]}";
+    const char *inlined = "{\"type\":\"record\",\"name\":\"U\",\"namespace\":\"x\","
+                          "\"fields\":[{\"name\":\"b\",\"type\":{\"type\":\"record\","
+                          "\"name\":\"B\",\"fields\":[{\"name\":\"n\",\"type\":"
+                          "\"int\"}]}}]}";
+    reg_ref_t ref = {"x.B", "base", 1};
+    reg_schema_req_t req;
+    reg_version_t *v = NULL;
+    int32_t id = 0, again = 0;
+    cn_error_t err;
+    (void)state;
+    env_open(&e);
+    assert_int_equal(reg_text(&e, "base", base), 1);
+    reg_schema_req_init(&req);
+    req.schema = user;
+    req.schema_len = strlen(user);
+    req.refs = &ref;
+    req.nrefs = 1;
+    assert_int_equal(reg_register(e.reg, "user", &req, &id, &err), CN_OK);
+    reg_schema_req_init(&req);
+    req.schema = inlined;
+    req.schema_len = strlen(inlined);
+    reg_rdlock(e.reg);
+    assert_int_equal(reg_lookup(e.reg, "user", &req, false, &v, &err), CN_OK);
+    assert_int_equal(v->version, 1);
+    assert_int_equal(v->schema->id, id);
+    reg_unlock(e.reg);
+    assert_int_equal(reg_register(e.reg, "user", &req, &again, &err), CN_OK);
+    assert_int_equal(again, id);
+    reg_rdlock(e.reg);
+    assert_int_equal(reg_subject_latest(reg_subject_get(e.reg, "user"), false)->version, 1);
+    reg_unlock(e.reg);
+    env_close(&e);
+    tu_tmpdir_free(e.dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay_after_reopen),
@@ -256,6 +301,7 @@ int main(void) {
         cmocka_unit_test(test_replay_lenient_stored_schema),
         cmocka_unit_test(test_replay_after_compaction),
         cmocka_unit_test(test_wrong_topic_refused),
+        cmocka_unit_test(test_resolved_references_match),
     };
     return cmocka_run_group_tests_name("registry store on the log", tests, NULL, NULL);
 }

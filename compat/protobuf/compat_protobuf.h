@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Protobuf as a schema language of Cairn: a .proto parser (proto2, proto3, editions), name
+ * resolution over the file and its imports (schema references and the built-in well-known
+ * files), Confluent's canonical and normalized texts, and Confluent's SchemaDiff (every
+ * difference, compatible or not) that the compat_lang_t check filters. Pure: no I/O, no globals.
+ *
+ * Ownership: compat_pb_parse returns an owned schema that keeps its own copy of every import, so
+ * the imports passed in are borrowed only for the call.
+ */
+#ifndef COMPAT_PROTOBUF_H
+#define COMPAT_PROTOBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/cn_err.h"
+
+typedef struct compat_pb_schema compat_pb_schema_t;
+
+/** One schema reference: name = the import path, with the parsed schema it names. */
+typedef struct compat_pb_import {
+    const char *name;
+    const char *subject;
+    int32_t version;
+    const compat_pb_schema_t *schema; /* borrowed for the call */
+} compat_pb_import_t;
+
+/** @brief Parse, resolve and validate a .proto text. Errors: CN_ERR_INVALID_SCHEMA with
+ *  "line L:C: what", CN_ERR_TOO_DEEP, CN_ERR_NO_MEMORY. */
+cn_err_t compat_pb_parse(const char *text, size_t len, const compat_pb_import_t *imports,
+                         size_t nimports, compat_pb_schema_t **out, cn_error_t *err);
+/** Flag of compat_pb_parse_ex: a stored schema (replayed, maybe written by an older Confluent):
+ *  names must still resolve, but protoc's other rules (defaults, enum values, proto3 labels,
+ *  map keys, duplicate numbers) are not enforced. */
+#define COMPAT_PB_LENIENT 1u
+cn_err_t compat_pb_parse_ex(const char *text, size_t len, const compat_pb_import_t *imports,
+                            size_t nimports, unsigned flags, compat_pb_schema_t **out,
+                            cn_error_t *err);
+void compat_pb_schema_free(compat_pb_schema_t *s);
+/** @brief Confluent's canonicalString (ProtobufSchemaUtils.toString). Borrowed. */
+const char *compat_pb_canonical(const compat_pb_schema_t *s);
+/** @brief The normalize=true form (ProtobufSchema.normalize: the normalized print, parsed
+ *  again and printed), computed on first use; NULL on error (err). Borrowed. */
+const char *compat_pb_normalized(compat_pb_schema_t *s, cn_error_t *err);
+
+/** @brief format=serialized: the schema as a base64 FileDescriptorProto (owned; NULL on memory).
+ *  A base64 descriptor is also accepted by compat_pb_parse, for the same canonical text. */
+char *compat_pb_serialized(const compat_pb_schema_t *s, cn_error_t *err);
+
+/** @brief The import paths of a .proto text, in order, without resolving anything (for tools
+ *  that find the imported files, like protoc's -I). *out is owned: free each and the array. */
+cn_err_t compat_pb_imports(const char *text, size_t len, char ***out, size_t *n, cn_error_t *err);
+/** @brief Whether an import path is one of the built-in well-known files. */
+bool compat_pb_is_wellknown(const char *path);
+
+/** One difference of Confluent's SchemaDiff. */
+typedef struct compat_pb_diff {
+    const char *type; /* static, e.g. "FIELD_ADDED" */
+    char *path;       /* e.g. "#/TestMessage/3" */
+    bool compatible;  /* in Confluent's COMPATIBLE_CHANGES */
+} compat_pb_diff_t;
+
+typedef struct compat_pb_diffs {
+    compat_pb_diff_t *v;
+    size_t n, cap;
+} compat_pb_diffs_t;
+
+/** @brief SchemaDiff.compare(original, update): every difference, appended to out. BACKWARD
+ *  compares (old, new), FORWARD (new, old). */
+cn_err_t compat_pb_compare(const compat_pb_schema_t *original, const compat_pb_schema_t *update,
+                           compat_pb_diffs_t *out, cn_error_t *err);
+void compat_pb_diffs_fini(compat_pb_diffs_t *d);
+/** @brief Confluent's description template of an incompatible difference (two %s role words
+ *  around one path), or NULL for a compatible one. */
+const char *compat_pb_diff_template(const char *type);
+
+#endif
