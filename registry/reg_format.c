@@ -26,7 +26,9 @@ char *reg_schema_format(reg_registry_t *reg, reg_schema_t *sch, const char *form
         sch->type == COMPAT_PROTOBUF) {
         if (reg_schema_parsed(reg, sch, 0, &parsed, err) != CN_OK)
             return NULL;
-        return reg->opts.lang->serialized(parsed, err);
+        out = reg->opts.lang->serialized(parsed, err);
+        reg_schema_unpin(reg, sch);
+        return out;
     }
     if (!reg_format_is_resolved(format) || !reg->opts.lang->resolved || sch->type != COMPAT_AVRO) {
         if (!(out = strdup(sch->text)))
