@@ -62,7 +62,7 @@ json_t *compat_js_schema_root(const compat_js_schema_t *sch);
 compat_js_draft_t compat_js_schema_draft(const compat_js_schema_t *sch);
 
 /** @brief Does instance conform to the schema? On false, msg (when not NULL) receives the
- *  first failure: "<JSON pointer in the instance>: <reason> (schema <keyword path>)". An
+ *  first failure: "<JSON pointer in the instance, or (root)>: <reason naming the keyword>". An
  *  instance too deep for COMPAT_JS_MAX_VALIDATE_DEPTH, or a pattern that exceeds the regex
  *  step limit, does not conform. */
 bool compat_js_validate(const compat_js_schema_t *sch, const json_t *instance, cn_buf_t *msg);
