@@ -74,5 +74,12 @@ contains out "MAX_LENGTH_DECREASED at #/properties/a/maxLength" "check names the
 expect 0 "check --type json FORWARD" -- "$CAIRN" check --offline --type JSON --level FORWARD --against "$T/s1.json" "$T/s2.json"
 expect 2 "check --type json: invalid schema" -- "$CAIRN" check --offline --type json --against "$T/s1.json" "$T/broken.json"
 
+# references between JSON schema files, offline
+echo '{"type":"object","properties":{"home":{"$ref":"line.json"}}}' >"$T/r1.json"
+echo '{"type":"object","properties":{"home":{"$ref":"line.json#/properties/sku"}}}' >"$T/r2.json"
+expect 100 "check --type json with --reference-file" -- "$CAIRN" check --offline --type json --reference-file line.json="$T/line.json" --against "$T/r1.json" "$T/r2.json"
+contains out "TYPE_CHANGED at #/properties/home" "a change through a referenced file"
+expect 2 "check --type json without the referenced file" -- "$CAIRN" check --offline --type json --against "$T/r1.json" "$T/r2.json"
+
 [ "$fails" -eq 0 ] && echo "test_cairn_validate: all passed" || echo "test_cairn_validate: $fails failed"
 [ "$fails" -eq 0 ]
