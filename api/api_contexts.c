@@ -39,7 +39,7 @@ void api_contexts_delete(api_req_t *req, api_resp_t *resp) {
         return;
     snprintf(qualified, sizeof(qualified), ":%s%.256s:", req->segs[1][0] == '.' ? "" : ".",
              req->segs[1]); /* a context name follows the subject rules (42208) */
-    if (reg_subject_check(qualified, true, &err) != CN_OK) {
+    if (reg_subject_check(REG_NAME(qualified), true, &err) != CN_OK) {
         api_error_from(resp, req, &err);
         return;
     }

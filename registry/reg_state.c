@@ -383,11 +383,12 @@ static void clear_one(reg_registry_t *reg, reg_subject_t *s) {
  * (":.ctx:"), or of every subject when the record has no subject (global IMPORT). */
 static cn_err_t apply_clear_subject(reg_registry_t *reg, const reg_value_t *val) {
     size_t n = 0;
+    reg_name_t scope = reg_name(val->subject);
     reg_subject_t **all = reg_subjects_sorted(reg, &n);
     if (!all)
         return CN_ERR_NO_MEMORY;
     for (size_t i = 0; i < n; i++)
-        if (reg_subject_in_scope(all[i]->name, val->subject))
+        if (reg_subject_in_scope(all[i]->name, &scope))
             clear_one(reg, all[i]);
     free(all);
     return CN_OK;

@@ -91,9 +91,9 @@ reg_subject_t *reg_subject_find(reg_registry_t *reg, const reg_name_t *name) {
     return name->subject ? cn_map_sget(reg->subjects, name->subject) : NULL;
 }
 
-reg_subject_t *reg_subject_get(reg_registry_t *reg, const char *subject) {
+reg_subject_t *reg_subject_get(reg_registry_t *reg, const reg_name_t *name) {
     assert(reg_may_read(reg));
-    return cn_map_sget(reg->subjects, subject);
+    return reg_subject_find(reg, name);
 }
 
 reg_subject_t *reg_ref_subject(reg_registry_t *reg, const reg_name_t *name, const char *ref) {
@@ -159,9 +159,10 @@ bool reg_subject_all_deleted(const reg_subject_t *s) {
     return s && s->n > 0 && reg_subject_latest(s, false) == NULL;
 }
 
-cn_err_t reg_version_find(reg_registry_t *reg, const char *subject, int32_t version, bool deleted,
-                          reg_version_t **out, cn_error_t *err) {
-    reg_subject_t *s = reg_subject_get(reg, subject);
+cn_err_t reg_version_find(reg_registry_t *reg, const reg_name_t *name, int32_t version,
+                          bool deleted, reg_version_t **out, cn_error_t *err) {
+    const char *subject = name->subject ? name->subject : "";
+    reg_subject_t *s = reg_subject_get(reg, name);
     reg_version_t *v;
     if (!reg_subject_visible(s, deleted))
         return cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.", subject);
@@ -175,14 +176,14 @@ cn_err_t reg_version_find(reg_registry_t *reg, const char *subject, int32_t vers
     return CN_OK;
 }
 
-reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subject) {
+reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const reg_name_t *name) {
     cn_map_iter_t it = {0};
-    reg_name_t dflt = reg_name(NULL), name = reg_name(subject);
+    reg_name_t dflt = reg_name(NULL);
     reg_ctx_t *c;
     reg_schema_t *sch;
-    if (subject && (c = reg_ctx_find(reg, &name)))
+    if (name->subject && (c = reg_ctx_find(reg, name)))
         return cn_map_get(c->ids, &id, sizeof(id));
-    if (subject)
+    if (name->subject)
         return NULL;
     c = reg_ctx_find(reg, &dflt);
     if (c && (sch = cn_map_get(c->ids, &id, sizeof(id))))
@@ -193,9 +194,8 @@ reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subj
     return NULL;
 }
 
-int32_t reg_max_id(reg_registry_t *reg, const char *subject) {
-    reg_name_t name = reg_name(subject);
-    reg_ctx_t *c = reg_ctx_find(reg, &name);
+int32_t reg_max_id(reg_registry_t *reg, const reg_name_t *name) {
+    reg_ctx_t *c = reg_ctx_find(reg, name);
     return c ? c->max_id : 0;
 }
 
@@ -262,10 +262,12 @@ static bool refers_to(const reg_subject_t *s, const reg_schema_t *sch, const cha
     return false;
 }
 
-size_t reg_referenced_by(reg_registry_t *reg, const char *subject, int32_t version, bool deleted,
+size_t reg_referenced_by(reg_registry_t *reg, const reg_name_t *name, int32_t version, bool deleted,
                          int32_t *ids, size_t cap) {
+    const char *subject = name->subject;
     size_t ns = 0, cnt = 0;
     reg_subject_t **subs = reg_subjects_sorted(reg, &ns);
+    assert(subject);
     for (size_t i = 0; subs && i < ns; i++) {
         for (size_t j = 0; j < subs[i]->n; j++) {
             reg_version_t *v = subs[i]->v[j];
