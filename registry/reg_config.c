@@ -239,7 +239,7 @@ static cn_err_t purge_soft_deleted(reg_registry_t *reg, const reg_name_t *scope,
     if (!all)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     for (size_t i = 0; all && i < n && rc == CN_OK; i++) {
-        if (!reg_subject_in_scope(all[i]->name, scope))
+        if (!reg_subject_in_scope(&all[i]->qname, scope))
             continue;
         for (size_t k = 0; k < all[i]->n && rc == CN_OK; k++) {
             reg_version_t *v = all[i]->v[k];
@@ -265,7 +265,7 @@ static bool live_subjects_in_scope(reg_registry_t *reg, const reg_name_t *scope)
     bool found = false;
     reg_subject_t **all = reg_subjects_sorted(reg, &n);
     for (size_t i = 0; all && i < n && !found; i++)
-        found = reg_subject_in_scope(all[i]->name, scope) && reg_subject_visible(all[i], false);
+        found = reg_subject_in_scope(&all[i]->qname, scope) && reg_subject_visible(all[i], false);
     free(all);
     return found || !all; /* without memory to look: as if found (refuses, changes nothing) */
 }

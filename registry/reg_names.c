@@ -6,6 +6,7 @@
  */
 #include "registry/reg_registry.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -106,16 +107,15 @@ bool reg_name_ref_is(const reg_name_t *n, const char *ref, const char *target) {
 
 /* A scope is a subject, a context ":.ctx:" (one colon after the first, at the end) or the
  * global scope (no subject) for every subject. */
-bool reg_subject_in_scope(const char *subject, const reg_name_t *scope) {
+bool reg_subject_in_scope(const reg_name_t *name, const reg_name_t *scope) {
     const char *sc = scope->subject;
     size_t len = sc ? strlen(sc) : 0;
-    reg_name_t a;
+    assert(name->subject);
     if (!sc)
         return true;
     if (!(len >= 3 && sc[0] == ':' && sc[len - 1] == ':' && strchr(sc + 1, ':') == sc + len - 1))
-        return strcmp(subject, sc) == 0;
-    a = reg_name(subject);
-    return same_ctx(&a, scope);
+        return strcmp(name->subject, sc) == 0;
+    return same_ctx(name, scope);
 }
 
 /* Confluent refuses subjects with control characters, Java's Character.isISOControl: U+0000-U+001F

@@ -33,6 +33,19 @@ typedef struct reg_registry reg_registry_t;
 typedef struct reg_ctx reg_ctx_t;
 typedef struct reg_subject reg_subject_t;
 
+/** A subject name parsed once into its context and its name inside the context; it borrows
+ *  the string it was parsed from. ":.ctx:name" is (".ctx", "name"); "name" and ":.:name" are in
+ *  the default context "."; a context scope ":.ctx:" has an empty bare name; NULL (the global
+ *  scope) is (".", ""). The API edge parses a request's subject once, after percent-decoding,
+ *  and every registry function below that is about a subject takes it as `const reg_name_t *`
+ *  (never NULL: the global scope is reg_name(NULL)). */
+typedef struct reg_name {
+    const char *subject; /* as given (and stored); NULL: the global scope */
+    const char *ctx;     /* the context's name, ctx_len bytes, not NUL-terminated */
+    size_t ctx_len;
+    const char *bare; /* the name inside the context */
+} reg_name_t;
+
 /** One schema id in one context, shared by every (subject, version) that uses it. */
 typedef struct reg_schema {
     int32_t id;
@@ -61,7 +74,8 @@ typedef struct reg_version {
 } reg_version_t;
 
 struct reg_subject {
-    char *name; /* as registered, qualified for non-default contexts */
+    char *name;       /* as registered, qualified for non-default contexts */
+    reg_name_t qname; /* name parsed (borrows name) */
     reg_ctx_t *ctx;
     reg_version_t **v; /* sorted by version */
     size_t n, cap;
@@ -112,18 +126,6 @@ bool reg_type_parse(const char *s, compat_type_t *out);
 const char *reg_type_name(compat_type_t type);
 bool reg_mode_parse(const char *s, reg_mode_t *out);
 const char *reg_mode_name(reg_mode_t mode);
-/** A subject name parsed once into its context and its name inside the context; it borrows
- *  the string it was parsed from. ":.ctx:name" is (".ctx", "name"); "name" and ":.:name" are in
- *  the default context "."; a context scope ":.ctx:" has an empty bare name; NULL (the global
- *  scope) is (".", ""). The API edge parses a request's subject once, after percent-decoding,
- *  and every registry function below that is about a subject takes it as `const reg_name_t *`
- *  (never NULL: the global scope is reg_name(NULL)). */
-typedef struct reg_name {
-    const char *subject; /* as given (and stored); NULL: the global scope */
-    const char *ctx;     /* the context's name, ctx_len bytes, not NUL-terminated */
-    size_t ctx_len;
-    const char *bare; /* the name inside the context */
-} reg_name_t;
 
 reg_name_t reg_name(const char *subject);
 /** A pointer to reg_name(s), a temporary that lives until the end of the enclosing block: for
@@ -137,9 +139,9 @@ bool reg_name_in_ctx(const reg_name_t *n, const char *ctx);
 /** @brief Whether ref (a reference's subject as written in a schema of n's context) names
  *  target (a subject as stored): an unqualified ref is in n's context. */
 bool reg_name_ref_is(const reg_name_t *n, const char *ref, const char *target);
-/** @brief Whether subject (as stored) falls in scope: the subject itself, a context ":.ctx:"
- *  holding it, or the global scope (every subject), as a mode or CLEAR_SUBJECT scope. */
-bool reg_subject_in_scope(const char *subject, const reg_name_t *scope);
+/** @brief Whether name (a stored subject's) falls in scope: the subject itself, a context
+ *  ":.ctx:" holding it, or the global scope (every subject), as a mode or CLEAR_SUBJECT scope. */
+bool reg_subject_in_scope(const reg_name_t *name, const reg_name_t *scope);
 
 /* ---- reads (caller holds reg_rdlock) ---- */
 

@@ -135,6 +135,7 @@ static reg_subject_t *subject_get_or_create(reg_registry_t *reg, const reg_name_
         free(s);
         return NULL;
     }
+    s->qname = reg_name(s->name);
     s->ctx = ctx_get(reg, name->ctx, name->ctx_len, true);
     if (!s->ctx || cn_map_sput(reg->subjects, name->subject, s) != CN_OK) {
         subject_free(s);
@@ -388,7 +389,7 @@ static cn_err_t apply_clear_subject(reg_registry_t *reg, const reg_value_t *val)
     if (!all)
         return CN_ERR_NO_MEMORY;
     for (size_t i = 0; i < n; i++)
-        if (reg_subject_in_scope(all[i]->name, &scope))
+        if (reg_subject_in_scope(&all[i]->qname, &scope))
             clear_one(reg, all[i]);
     free(all);
     return CN_OK;

@@ -255,9 +255,9 @@ reg_version_t **reg_schema_versions(reg_registry_t *reg, const reg_schema_t *sch
 /* Whether a schema of subject s references (target, version). */
 static bool refers_to(const reg_subject_t *s, const reg_schema_t *sch, const char *target,
                       int32_t version) {
-    reg_name_t from = reg_name(s->name);
     for (size_t k = 0; k < sch->nrefs; k++)
-        if (sch->refs[k].version == version && reg_name_ref_is(&from, sch->refs[k].subject, target))
+        if (sch->refs[k].version == version &&
+            reg_name_ref_is(&s->qname, sch->refs[k].subject, target))
             return true;
     return false;
 }

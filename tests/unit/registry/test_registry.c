@@ -419,6 +419,10 @@ static void test_contexts(void **state) {
     free(ctxs);
     assert_non_null(strstr(reg_schema_by_id(f->reg, 2, REG_NAME(":.stg:x"))->text, "int"));
     assert_null(reg_schema_by_id(f->reg, 2, REG_NAME("x")));
+    assert_int_equal(reg_max_id(f->reg, REG_NAME(":.stg:")), 2);
+    assert_int_equal(reg_max_id(f->reg, REG_NAME(NULL)), 1); /* the global scope: "." */
+    assert_null(reg_subject_get(f->reg, REG_NAME(NULL)));
+    assert_true(reg_name_in_ctx(&reg_subject_get(f->reg, REG_NAME(":.stg:y"))->qname, ".stg"));
     reg_unlock(f->reg);
 }
 
@@ -449,6 +453,29 @@ static void test_metadata_identity_and_fallback(void **state) {
     assert_string_equal(err.msg, "Empty schema");
     json_decref(md);
     json_decref(md2);
+}
+
+/* Qualified subjects parsed once (issue 9): the parts, and the scopes that the IMPORT purge and
+ * CLEAR_SUBJECT records match with. */
+static void test_names_and_scopes(void **state) {
+    reg_name_t n = reg_name(":.ctx:orders"), g = reg_name(NULL), d = reg_name(":.:orders");
+    (void)state;
+    assert_int_equal(n.ctx_len, 4);
+    assert_memory_equal(n.ctx, ".ctx", 4);
+    assert_string_equal(n.bare, "orders");
+    assert_null(g.subject);
+    assert_true(reg_name_default_ctx(&g));
+    assert_true(reg_name_default_ctx(&d));
+    assert_string_equal(d.bare, "orders");
+    assert_true(reg_name_in_ctx(&n, ".ctx"));
+    assert_false(reg_name_in_ctx(&n, "."));
+    assert_true(reg_subject_in_scope(&n, &g));
+    assert_true(reg_subject_in_scope(&n, REG_NAME(":.ctx:")));
+    assert_true(reg_subject_in_scope(&n, REG_NAME(":.ctx:orders")));
+    assert_false(reg_subject_in_scope(&n, REG_NAME(":.ctx:other")));
+    assert_false(reg_subject_in_scope(&n, REG_NAME(":.other:")));
+    assert_false(reg_subject_in_scope(REG_NAME("orders"), REG_NAME(":.ctx:")));
+    assert_true(reg_subject_in_scope(REG_NAME("orders"), REG_NAME(":.:")));
 }
 
 static void test_subject_and_version_rules(void **state) {
@@ -765,6 +792,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_schema_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contexts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_metadata_identity_and_fallback, setup, teardown),
+        cmocka_unit_test(test_names_and_scopes),
         cmocka_unit_test(test_subject_and_version_rules),
         cmocka_unit_test_setup_teardown(test_replay_rebuilds_state, setup, teardown),
         cmocka_unit_test(test_replay_variants),
