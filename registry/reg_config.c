@@ -6,7 +6,7 @@
  * globally; resolution subject -> context -> global -> ":.__GLOBAL:" -> server default; the PUT
  * merge; the CONFIG and MODE records.
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

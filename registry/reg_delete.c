@@ -4,7 +4,7 @@
  * /subjects/{s}/versions/{v} in Confluent's API reference; Confluent's schema-deletion-guidelines
  * page for soft and permanent deletes), with their error codes and the reference checks (42206).
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * request schema is "prepared" (references resolved and pinned, parsed, canonical text, identity
  * key) before it is compared with stored ones.
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * reg_version_t and reg_schema_t. Callers hold the write lock. Applying a record is idempotent, so
  * that a record that ran out of memory half-way can be applied again by the next catch-up.
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * record the reader may have seen is durable (reg_settle: the pipelined commit of reg_writer.c
  * applies records before their fsync).
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdlib.h>
 #include <string.h>

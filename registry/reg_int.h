@@ -15,8 +15,8 @@
  *   reg_record.c                  the `_schemas` record codec (reg_record.h)
  *   reg_store_*.c                 the store backends (reg_store.h)
  */
-#ifndef REG_INTERNAL_H
-#define REG_INTERNAL_H
+#ifndef REG_INT_H
+#define REG_INT_H
 
 #include <assert.h>
 #include <pthread.h>
