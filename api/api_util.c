@@ -231,30 +231,12 @@ static bool opt_int(const json_t *body, const char *k, int32_t dflt, int32_t *ou
     return true;
 }
 
-/* Light structure check of a ruleSet (Confluent 42210): rule lists are arrays of objects with a
- * string name. The rules themselves run in clients. */
-static bool ruleset_ok(const json_t *rs) {
-    static const char *const lists[] = {"migrationRules", "domainRules", "encodingRules"};
-    for (size_t i = 0; rs && i < 3; i++) {
-        json_t *arr = json_object_get(rs, lists[i]), *rule;
-        size_t k;
-        if (!arr || json_is_null(arr))
-            continue;
-        if (!json_is_array(arr))
-            return false;
-        json_array_foreach(arr, k, rule) {
-            if (!json_is_object(rule) || !json_is_string(json_object_get(rule, "name")))
-                return false;
-        }
-    }
-    return true;
-}
-
 bool api_schema_req(const json_t *body, reg_schema_req_t *sreq, reg_ref_t **refs_out,
                     api_req_t *req, api_resp_t *resp) {
     json_t *schema = json_object_get(body, "schema");
     json_t *type = json_object_get(body, "schemaType");
     json_t *md = json_object_get(body, "metadata"), *rs = json_object_get(body, "ruleSet");
+    cn_error_t err;
     reg_schema_req_init(sreq);
     *refs_out = NULL;
     if (schema && !json_is_null(schema) && !json_is_string(schema))
@@ -274,9 +256,8 @@ bool api_schema_req(const json_t *body, reg_schema_req_t *sreq, reg_ref_t **refs
     if ((md && !json_is_null(md) && !json_is_object(md)) ||
         (rs && !json_is_null(rs) && !json_is_object(rs)))
         return bad_entity(req, resp, "metadata and ruleSet must be objects");
-    if (json_is_object(rs) && !ruleset_ok(rs)) {
-        api_error(resp, req, CN_ERR_INVALID_RULESET,
-                  "Invalid ruleSet: rule lists must be arrays of rules with a name");
+    if (json_is_object(rs) && reg_ruleset_validate(rs, &err) != CN_OK) {
+        api_error_from(resp, req, &err);
         return false;
     }
     sreq->metadata = json_is_object(md) && json_object_size(md) ? md : NULL;

@@ -188,6 +188,9 @@ reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name);
 cn_err_t reg_check_writable(reg_registry_t *reg, const reg_name_t *name, cn_error_t *err);
 /** 42205 with Confluent's message: "Subject S in context C <what>". */
 cn_err_t reg_mode_error(cn_error_t *err, const reg_name_t *name, const char *what);
+/** The config stored at the most specific scope of a subject that has one (subject, context,
+ *  global, ":.__GLOBAL:"), as Confluent's getConfigInScope; NULL when none. */
+const json_t *reg_config_scoped(reg_registry_t *reg, const reg_name_t *name);
 /** The tombstones that go with removing a subject entirely (config and mode). */
 void reg_batch_subject_meta_tombstones(reg_registry_t *reg, reg_batch_t *b, const char *subject);
 

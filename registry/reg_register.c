@@ -20,6 +20,7 @@ typedef struct prepared {
     size_t nrefs;
     const json_t *metadata;
     const json_t *ruleset;
+    json_t *md_owned, *rs_owned; /* the merged ones metadata and ruleset point to */
     char *ident;
 } prepared_t;
 
@@ -33,6 +34,8 @@ static void prepared_fini(reg_registry_t *reg, prepared_t *p) {
     if (p->parsed)
         reg->opts.lang->free(p->parsed);
     reg_refs_free(p->refs, p->nrefs);
+    json_decref(p->md_owned);
+    json_decref(p->rs_owned);
     free(p->ident);
     memset(p, 0, sizeof(*p));
 }
@@ -190,17 +193,28 @@ static bool jeq(const json_t *a, const json_t *b) {
     return json_equal((json_t *)a, (json_t *)b);
 }
 
+/* Which parts of a data contract a match compares: a lookup without metadata (or ruleSet) in
+ * the request finds a version whatever its metadata (or ruleSet), as Confluent's lookup does. */
+typedef struct match {
+    bool metadata, ruleset;
+} match_t;
+
+static bool contract_matches(const reg_schema_t *sch, const prepared_t *p, match_t m) {
+    return (!m.metadata || jeq(sch->metadata, p->metadata)) &&
+           (!m.ruleset || jeq(sch->ruleset, p->ruleset));
+}
+
 /* Confluent's second pass (lookUpSchemaUnderSubject and register): a request without
  * references may be one of the subject's versions sent with its references resolved (inlined).
  * Only versions that have references are parsed; a subject without any costs nothing. */
 static reg_version_t *find_resolved(reg_registry_t *reg, reg_subject_t *s, const prepared_t *p,
-                                    bool deleted) {
+                                    bool deleted, match_t m) {
     for (size_t i = s && p->nrefs == 0 ? s->n : 0; i > 0; i--) {
         reg_version_t *v = s->v[i - 1];
         const compat_schema_t *old = NULL;
         bool same;
         if ((!deleted && v->deleted) || v->schema->nrefs == 0 || v->schema->type != p->type ||
-            !jeq(v->schema->metadata, p->metadata) || !jeq(v->schema->ruleset, p->ruleset))
+            !contract_matches(v->schema, p, m))
             continue;
         if (reg_schema_parsed(reg, v->schema, 0, &old, NULL) != CN_OK)
             continue;
@@ -212,13 +226,44 @@ static reg_version_t *find_resolved(reg_registry_t *reg, reg_subject_t *s, const
     return NULL;
 }
 
-/* The newest version of s holding p: its identity (canonical text, references, metadata,
- * ruleSet) in the context's index, then the resolved-references pass. */
+static bool same_refs(const reg_schema_t *sch, const prepared_t *p) {
+    if (sch->nrefs != p->nrefs)
+        return false;
+    for (size_t i = 0; i < p->nrefs; i++)
+        if (strcmp(sch->refs[i].name, p->refs[i].name) != 0 ||
+            strcmp(sch->refs[i].subject, p->refs[i].subject) != 0 ||
+            sch->refs[i].version != p->refs[i].version)
+            return false;
+    return true;
+}
+
+/* The newest version of s with p's canonical text and references, its contract compared as m
+ * says (a scan of the subject's versions). */
+static reg_version_t *find_by_content(reg_subject_t *s, const prepared_t *p, bool deleted,
+                                      match_t m) {
+    for (size_t i = s ? s->n : 0; i > 0; i--) {
+        reg_version_t *v = s->v[i - 1];
+        if ((deleted || !v->deleted) && v->schema->type == p->type &&
+            strcmp(v->schema->text, p->text) == 0 && same_refs(v->schema, p) &&
+            contract_matches(v->schema, p, m))
+            return v;
+    }
+    return NULL;
+}
+
+/* The newest version of s holding p: by identity (canonical text, references, metadata,
+ * ruleSet) in the context's index when the whole contract is compared, else by content; then
+ * the resolved-references pass. */
 static reg_version_t *find_in_subject(reg_registry_t *reg, reg_subject_t *s, const prepared_t *p,
-                                      bool deleted) {
-    reg_schema_t *exact = s ? cn_map_sget(s->ctx->idents, p->ident) : NULL;
-    reg_version_t *v = reg_subject_version_of(reg, s, exact, deleted);
-    return v ? v : find_resolved(reg, s, p, deleted);
+                                      bool deleted, match_t m) {
+    reg_version_t *v;
+    if (m.metadata && m.ruleset) {
+        reg_schema_t *exact = s ? cn_map_sget(s->ctx->idents, p->ident) : NULL;
+        v = reg_subject_version_of(reg, s, exact, deleted);
+    } else {
+        v = find_by_content(s, p, deleted, m);
+    }
+    return v ? v : find_resolved(reg, s, p, deleted, m);
 }
 
 cn_err_t reg_lookup(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
@@ -230,7 +275,9 @@ cn_err_t reg_lookup(reg_registry_t *reg, const reg_name_t *name, const reg_schem
         return cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.",
                             name->subject ? name->subject : "");
     rc = prepare(reg, name, req, NULL, &p, err);
-    if (rc == CN_OK && !(*out = find_in_subject(reg, s, &p, deleted)))
+    if (rc == CN_OK &&
+        !(*out = find_in_subject(reg, s, &p, deleted,
+                                 (match_t){req->metadata != NULL, req->ruleset != NULL})))
         rc = cn_error_set(err, CN_ERR_SCHEMA_NOT_FOUND, "Schema not found");
     prepared_fini(reg, &p);
     return rc;
@@ -453,6 +500,61 @@ static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const 
     return rc;
 }
 
+static cn_err_t reident(prepared_t *p, cn_error_t *err) {
+    free(p->ident);
+    p->ident = reg_ident_new(p->text, p->type, p->refs, p->nrefs, p->metadata, p->ruleset);
+    return p->ident ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+}
+
+static json_t *nonempty_or_null(json_t *j) {
+    if (j && json_is_object(j) && json_object_size(j) == 0) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+/* Step 4: the version's own metadata and ruleSet (the request's, else the previous version's)
+ * merged as config default + own + config override, later winning (Confluent's
+ * Metadata.mergeMetadata, RuleSet.mergeRuleSets), the config being the subject's, else its
+ * context's, else the global one. What is merged is stored, answered and hashed. */
+static cn_err_t merge_contract(reg_registry_t *reg, const reg_name_t *name, prepared_t *p,
+                               cn_error_t *err) {
+    const json_t *c = reg_config_scoped(reg, name);
+    bool failed = false;
+    json_t *md = reg_metadata_merge(json_object_get(c, "defaultMetadata"), p->metadata, &failed);
+    json_t *rs = reg_ruleset_merge(json_object_get(c, "defaultRuleSet"), p->ruleset, &failed);
+    p->md_owned =
+        nonempty_or_null(reg_metadata_merge(md, json_object_get(c, "overrideMetadata"), &failed));
+    p->rs_owned =
+        nonempty_or_null(reg_ruleset_merge(rs, json_object_get(c, "overrideRuleSet"), &failed));
+    json_decref(md);
+    json_decref(rs);
+    p->metadata = p->md_owned;
+    p->ruleset = p->rs_owned;
+    return failed ? cn_error_set(err, CN_ERR_NO_MEMORY, NULL) : reident(p, err);
+}
+
+/* properties["confluent:version"] of a new version: set to its number when the request gives a
+ * version or the merged metadata already has the property (Confluent's data contracts). */
+static cn_err_t set_confluent_version(prepared_t *p, const reg_schema_req_t *req, int32_t version,
+                                      cn_error_t *err) {
+    json_t *props = json_object_get(p->md_owned, "properties");
+    char num[16];
+    if (req->version <= 0 && !json_object_get(props, "confluent:version"))
+        return CN_OK;
+    if (!p->md_owned && !(p->md_owned = json_object()))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (!json_is_object(props) &&
+        json_object_set_new(p->md_owned, "properties", props = json_object()) != 0)
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    snprintf(num, sizeof(num), "%d", (int)version);
+    if (json_object_set_new(props, "confluent:version", json_string(num)) != 0)
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    p->metadata = p->md_owned;
+    return reident(p, err);
+}
+
 /* Registration as the writer (caller holds the writer mutex). */
 static cn_err_t register_locked(reg_registry_t *reg, const reg_name_t *name,
                                 const reg_schema_req_t *req, int32_t *id_out, cn_error_t *err) {
@@ -469,7 +571,9 @@ static cn_err_t register_locked(reg_registry_t *reg, const reg_name_t *name,
     if (rc == CN_OK)
         rc =
             prepare(reg, name, req, prev && mode != REG_MODE_IMPORT ? prev->schema : NULL, &p, err);
-    if (rc == CN_OK && (found = find_in_subject(reg, s, &p, false)) &&
+    if (rc == CN_OK && mode != REG_MODE_IMPORT)
+        rc = merge_contract(reg, name, &p, err);
+    if (rc == CN_OK && (found = find_in_subject(reg, s, &p, false, (match_t){true, true})) &&
         (req->id < 0 || req->id == found->schema->id)) { /* already a live version here */
         *id_out = found->schema->id;
         goto out;
@@ -478,6 +582,8 @@ static cn_err_t register_locked(reg_registry_t *reg, const reg_name_t *name,
         rc = check_for_register(reg, s, name, &p, err);
     if (rc == CN_OK)
         rc = choose_version(s, req, mode, &version, err);
+    if (rc == CN_OK && mode != REG_MODE_IMPORT)
+        rc = set_confluent_version(&p, req, version, err);
     if (rc == CN_OK)
         rc = choose_id(reg, name, req, &p, &id, err);
     if (rc == CN_OK) {
@@ -493,6 +599,18 @@ out:
     return rc;
 }
 
+/* Whether config defaults or overrides of metadata or ruleSet apply to name: then the fast path
+ * is skipped, as Confluent's register does, since what is stored depends on the merge. */
+static bool contract_config(reg_registry_t *reg, const reg_name_t *name) {
+    static const char *const keys[] = {"defaultMetadata", "overrideMetadata", "defaultRuleSet",
+                                       "overrideRuleSet"};
+    const json_t *c = reg_config_scoped(reg, name);
+    for (size_t i = 0; c && i < 4; i++)
+        if (json_object_get(c, keys[i]))
+            return true;
+    return false;
+}
+
 cn_err_t reg_register(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
                       int32_t *id_out, cn_error_t *err) {
     reg_version_t *v = NULL;
@@ -503,7 +621,8 @@ cn_err_t reg_register(reg_registry_t *reg, const reg_name_t *name, const reg_sch
         bool hit;
         int64_t seen;
         reg_rdlock(reg);
-        rc = reg_lookup(reg, name, req, false, &v, NULL);
+        rc = contract_config(reg, name) ? CN_ERR_SCHEMA_NOT_FOUND
+                                        : reg_lookup(reg, name, req, false, &v, NULL);
         if ((hit = rc == CN_OK && (req->id < 0 || req->id == v->schema->id)))
             *id_out = v->schema->id;
         seen = reg_unlock_nowait(reg); /* a miss answers nothing: no wait for the fsync */

@@ -218,6 +218,21 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t v
                           const reg_schema_req_t *req, bool verbose, bool *compatible,
                           json_t *messages, cn_error_t *err);
 
+/* ---- data contracts (reg_contract.c) ---- */
+
+/** @brief Confluent's Metadata.mergeMetadata: old with new_ over it (tags and properties key by
+ *  key, later winning; sensitive a union). A new reference; NULL when both are empty, or on
+ *  failure (*failed set). */
+json_t *reg_metadata_merge(const json_t *old, const json_t *new_, bool *failed);
+/** @brief Confluent's RuleSet.mergeRuleSets: each rule list of old without the rules new_ names,
+ *  then new_'s. A new reference; NULL when both are empty, or on failure (*failed set). */
+json_t *reg_ruleset_merge(const json_t *old, const json_t *new_, bool *failed);
+/** @brief Confluent's RuleSet.validate (42210 with its messages): unique non-empty names, kind
+ *  CONDITION or TRANSFORM, a migration mode for migration rules, a domain mode for domain and
+ *  encoding rules, a type, onSuccess / onFailure among NONE, ERROR, DLQ (a pair "a,b" for
+ *  WRITEREAD and UPDOWN). NULL is valid. */
+cn_err_t reg_ruleset_validate(const json_t *rs, cn_error_t *err);
+
 /* ---- deletes ---- */
 
 /** @brief Delete a subject; versions (ascending) written to the JSON array out. */

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * Data contracts (Confluent's "Data Contracts for Schema Registry",
+ * docs.confluent.io/platform/current/schema-registry/fundamentals/data-contracts.html): the merge
+ * of `metadata` and `ruleSet` (Metadata.mergeMetadata and RuleSet.mergeRuleSets in Confluent's
+ * client entities: maps merged key by key, later winning; `sensitive` a union; rule lists merged
+ * by name, a same-named rule replaced and moved after the others) and the validation of a
+ * `ruleSet` (RuleSet.validate / Rule.validate, 42210). Pure JSON functions: no registry state.
+ */
+#include "registry/reg_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const rule_lists[] = {"migrationRules", "domainRules", "encodingRules"};
+#define NLISTS (sizeof(rule_lists) / sizeof(rule_lists[0]))
+
+static bool empty(const json_t *j) {
+    return !j || json_is_null(j) || (json_is_object(j) && json_object_size(j) == 0) ||
+           (json_is_array(j) && json_array_size(j) == 0);
+}
+
+/* Maps: a copy of old with new's members set over it (later wins). */
+static json_t *merge_map(const json_t *old, const json_t *new_) {
+    json_t *out;
+    if (empty(old) || !json_is_object(old))
+        return new_ ? json_deep_copy(new_) : NULL;
+    if (empty(new_) || !json_is_object(new_))
+        return json_deep_copy(old);
+    if ((out = json_deep_copy(old)) && json_object_update(out, (json_t *)new_) != 0) {
+        json_decref(out);
+        out = NULL;
+    }
+    return out;
+}
+
+static bool array_has_string(const json_t *arr, const char *s) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Sets (arrays of strings): old's members then new's that old lacks. */
+static json_t *merge_set(const json_t *old, const json_t *new_) {
+    json_t *out, *v;
+    size_t i;
+    if (empty(old) || !json_is_array(old))
+        return new_ ? json_deep_copy(new_) : NULL;
+    if (empty(new_) || !json_is_array(new_))
+        return json_deep_copy(old);
+    out = json_deep_copy(old);
+    json_array_foreach(new_, i, v) {
+        if (out && json_is_string(v) && !array_has_string(out, json_string_value(v)) &&
+            json_array_append(out, v) != 0) {
+            json_decref(out);
+            out = NULL;
+        }
+    }
+    return out;
+}
+
+/* Rule lists: old's rules whose name new does not use, then new's. */
+static bool rules_have_name(const json_t *rules, const json_t *name) {
+    size_t i;
+    json_t *r;
+    json_array_foreach(rules, i, r) {
+        if (json_equal(json_object_get(r, "name"), (json_t *)name))
+            return true;
+    }
+    return false;
+}
+
+static json_t *merge_rules(const json_t *old, const json_t *new_) {
+    json_t *out, *r;
+    size_t i;
+    if (empty(old) || !json_is_array(old))
+        return new_ ? json_deep_copy(new_) : NULL;
+    if (empty(new_) || !json_is_array(new_))
+        return json_deep_copy(old);
+    if (!(out = json_array()))
+        return NULL;
+    json_array_foreach(old, i, r) {
+        if (!rules_have_name(new_, json_object_get(r, "name")))
+            json_array_append(out, r);
+    }
+    json_array_foreach(new_, i, r) {
+        json_array_append(out, r);
+    }
+    return out;
+}
+
+typedef json_t *(*merge_fn)(const json_t *, const json_t *);
+
+/* Merge the members named in fields with their merge function; any other member is new's,
+ * else old's. NULL when both are empty (or without memory: *failed). */
+static json_t *merge_object(const json_t *old, const json_t *new_, const char *const *fields,
+                            const merge_fn *fns, size_t n, bool *failed) {
+    json_t *out;
+    if (empty(old) && empty(new_))
+        return NULL;
+    if (!(out = merge_map(old, new_)))
+        return (*failed = true), NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_t *m = fns[i](json_object_get(old, fields[i]), json_object_get(new_, fields[i]));
+        if (m)
+            *failed |= json_object_set_new(out, fields[i], m) != 0;
+        else
+            json_object_del(out, fields[i]);
+    }
+    return out;
+}
+
+json_t *reg_metadata_merge(const json_t *old, const json_t *new_, bool *failed) {
+    static const char *const fields[] = {"tags", "properties", "sensitive"};
+    static const merge_fn fns[] = {merge_map, merge_map, merge_set};
+    return merge_object(old, new_, fields, fns, 3, failed);
+}
+
+json_t *reg_ruleset_merge(const json_t *old, const json_t *new_, bool *failed) {
+    static const merge_fn fns[] = {merge_rules, merge_rules, merge_rules};
+    return merge_object(old, new_, rule_lists, fns, NLISTS, failed);
+}
+
+/* ---- validation ---- */
+
+/* 42210 with the message before + arg + after. */
+static cn_err_t invalid3(cn_error_t *err, const char *before, const char *arg, const char *after) {
+    return cn_error_set(err, CN_ERR_INVALID_RULESET, "%s%s%s", before, arg, after);
+}
+
+static cn_err_t invalid(cn_error_t *err, const char *msg) {
+    return invalid3(err, msg, "", "");
+}
+
+/* Rule.validateName: a letter or '_' first, then letters, digits or '_'. */
+static cn_err_t check_name(const json_t *name, cn_error_t *err) {
+    const char *s = json_string_value(name);
+    if (!json_is_string(name))
+        return invalid(err, "Missing rule name");
+    if (!*s)
+        return invalid(err, "Empty rule name");
+    if (!(isalpha((unsigned char)s[0]) || s[0] == '_' || (unsigned char)s[0] >= 0x80))
+        return invalid3(err, "Illegal initial character in rule name: ", s, "");
+    for (const char *c = s + 1; *c; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '_' || (unsigned char)*c >= 0x80))
+            return invalid3(err, "Illegal character in rule name: ", s, "");
+    return CN_OK;
+}
+
+static bool one_of(const char *s, const char *const *set) {
+    for (; *set; set++)
+        if (strcmp(s, *set) == 0)
+            return true;
+    return false;
+}
+
+/* An action: NONE, ERROR or DLQ (any case), or for a two-way mode (WRITEREAD, UPDOWN) a pair
+ * "first,second" of them, the first for WRITE (UPGRADE), the second for READ (DOWNGRADE). */
+static bool action_ok(const char *s, bool two_way) {
+    const char *comma = strchr(s, ',');
+    char one[16];
+    size_t n = comma ? (size_t)(comma - s) : strlen(s);
+    static const char *const actions[] = {"NONE", "ERROR", "DLQ", NULL};
+    if (n == 0 || n >= sizeof(one) || (comma && !two_way))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        one[i] = (char)toupper((unsigned char)s[i]);
+    one[n] = '\0';
+    if (!one_of(one, actions))
+        return false;
+    return comma ? action_ok(comma + 1, false) : true;
+}
+
+static cn_err_t check_action(const json_t *rule, const char *key, bool two_way, cn_error_t *err) {
+    const json_t *a = json_object_get(rule, key);
+    if (!a || json_is_null(a))
+        return CN_OK;
+    if (!json_is_string(a) || !action_ok(json_string_value(a), two_way))
+        return cn_error_set(err, CN_ERR_INVALID_RULESET, "Invalid %s action: %s", key,
+                            json_is_string(a) ? json_string_value(a) : "(not a string)");
+    return CN_OK;
+}
+
+/* One rule of list li: name, kind, mode (defaults TRANSFORM and WRITEREAD, as Confluent's
+ * Rule), type, actions. */
+static cn_err_t check_rule(const json_t *rule, size_t li, cn_error_t *err) {
+    static const char *const kinds[] = {"CONDITION", "TRANSFORM", NULL};
+    static const char *const migration[] = {"UPGRADE", "DOWNGRADE", "UPDOWN", NULL};
+    static const char *const domain[] = {"WRITE", "READ", "WRITEREAD", NULL};
+    const json_t *kind = json_object_get(rule, "kind"), *mode = json_object_get(rule, "mode");
+    const json_t *type = json_object_get(rule, "type");
+    const char *m = json_is_string(mode) ? json_string_value(mode) : "WRITEREAD";
+    cn_err_t rc = check_name(json_object_get(rule, "name"), err);
+    if (rc != CN_OK)
+        return rc;
+    if (kind && !json_is_null(kind) && !(json_is_string(kind) && one_of(json_string_value(kind), kinds)))
+        return invalid3(err, "Invalid rule kind: ",
+                        json_is_string(kind) ? json_string_value(kind) : "(not a string)", "");
+    if (mode && !json_is_null(mode) && !json_is_string(mode))
+        return invalid(err, "Invalid rule mode");
+    if (!json_is_string(type) || !*json_string_value(type))
+        return invalid(err, "Missing rule type");
+    if (li == 0 && !one_of(m, migration))
+        return invalid(err, "Migration rules can only be UPGRADE, DOWNGRADE, UPDOWN");
+    if (li == 1 && !one_of(m, domain))
+        return invalid(err, "Domain rules can only be WRITE, READ, WRITEREAD");
+    if (li == 2 && !one_of(m, domain))
+        return invalid(err, "Encoding rules can only be WRITE, READ, WRITEREAD");
+    bool two_way = strcmp(m, "WRITEREAD") == 0 || strcmp(m, "UPDOWN") == 0;
+    if ((rc = check_action(rule, "onSuccess", two_way, err)) != CN_OK)
+        return rc;
+    return check_action(rule, "onFailure", two_way, err);
+}
+
+cn_err_t reg_ruleset_validate(const json_t *rs, cn_error_t *err) {
+    json_t *names;
+    cn_err_t rc = CN_OK;
+    if (!rs || json_is_null(rs))
+        return CN_OK;
+    if (!json_is_object(rs))
+        return invalid(err, "Invalid ruleSet: not an object");
+    if (!(names = json_object()))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    for (size_t li = 0; li < NLISTS && rc == CN_OK; li++) {
+        const json_t *arr = json_object_get(rs, rule_lists[li]), *rule;
+        size_t i;
+        if (!arr || json_is_null(arr))
+            continue;
+        if (!json_is_array(arr)) {
+            rc = invalid3(err, "Invalid ruleSet: ", rule_lists[li], " must be an array");
+            break;
+        }
+        json_array_foreach(arr, i, rule) {
+            const char *name = json_string_value(json_object_get(rule, "name"));
+            if (rc != CN_OK)
+                break;
+            if (!json_is_object(rule))
+                rc = invalid(err, "Invalid ruleSet: a rule must be an object");
+            else if (name && json_object_get(names, name))
+                rc = invalid3(err, "Found rule with duplicate name '", name, "'");
+            else if ((rc = check_rule(rule, li, err)) == CN_OK && name)
+                json_object_set_new(names, name, json_true());
+        }
+    }
+    json_decref(names);
+    return rc;
+}
