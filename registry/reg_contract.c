@@ -199,7 +199,8 @@ static cn_err_t check_rule(const json_t *rule, size_t li, cn_error_t *err) {
     cn_err_t rc = check_name(json_object_get(rule, "name"), err);
     if (rc != CN_OK)
         return rc;
-    if (kind && !json_is_null(kind) && !(json_is_string(kind) && one_of(json_string_value(kind), kinds)))
+    if (kind && !json_is_null(kind) &&
+        !(json_is_string(kind) && one_of(json_string_value(kind), kinds)))
         return invalid3(err, "Invalid rule kind: ",
                         json_is_string(kind) ? json_string_value(kind) : "(not a string)", "");
     if (mode && !json_is_null(mode) && !json_is_string(mode))

@@ -1,0 +1,197 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# Data contracts over HTTP against a real cairnd (Confluent's "Data Contracts for Schema
+# Registry" and its API reference): metadata and ruleSet merged on registration as config
+# default + own (or the previous version's) + config override, later winning, rules merged by
+# name; confluent:version; RuleSet.validate answering 42210 on register and PUT /config without
+# storing anything; lookup with and without metadata; the merged values surviving a restart.
+# Run with /usr/bin/python3.
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from regtest import Cairnd, Checks, cairnd_available, request  # noqa: E402
+
+
+def avro(*fields):
+    return json.dumps({"type": "record", "name": "R",
+                       "fields": [{"name": f, "type": "string", "default": ""} for f in fields]})
+
+
+def rule(name, mode="WRITE", **kw):
+    r = {"name": name, "kind": "CONDITION", "mode": mode, "type": "CEL", "expr": "true"}
+    r.update(kw)
+    return r
+
+
+def names(rules):
+    return [r["name"] for r in rules or []]
+
+
+def merge_order(c, url):
+    s = "/subjects/merge-value"
+    st, r = request(url, "PUT", "/config/merge-value", {
+        "defaultMetadata": {"properties": {"owner": "dflt", "team": "a"}, "sensitive": ["x"]},
+        "overrideMetadata": {"properties": {"owner": "ovr"}, "tags": {"R.f": ["PII"]}},
+        "defaultRuleSet": {"domainRules": [rule("d1"), rule("shared", doc="default")]},
+        "overrideRuleSet": {"domainRules": [rule("o1")]}})
+    c.eq("config with contract defaults", st, 200)
+    st, r = request(url, "POST", s + "/versions", {
+        "schema": avro("a"),
+        "metadata": {"properties": {"owner": "own", "team": "b"}, "sensitive": ["y"]},
+        "ruleSet": {"domainRules": [rule("shared", doc="own")]}})
+    c.eq("register v1", (st, r.get("id")), (200, 1))
+    st, v = request(url, "GET", s + "/versions/1")
+    md, rs = v.get("metadata", {}), v.get("ruleSet", {})
+    c.eq("properties: override wins, own over default", md.get("properties"),
+         {"owner": "ovr", "team": "b"})
+    c.eq("sensitive: union", sorted(md.get("sensitive", [])), ["x", "y"])
+    c.eq("tags from the override", md.get("tags"), {"R.f": ["PII"]})
+    c.eq("rules: default, own replacing the same name, override",
+         names(rs.get("domainRules")), ["d1", "shared", "o1"])
+    c.eq("the same-named rule is the version's own",
+         [x.get("doc") for x in rs["domainRules"] if x["name"] == "shared"], ["own"])
+    # No metadata in the request: the previous version's are the version's own.
+    st, r = request(url, "POST", s + "/versions", {"schema": avro("a", "b")})
+    c.eq("register v2 without metadata", (st, r.get("id")), (200, 2))
+    st, v2 = request(url, "GET", s + "/versions/2")
+    c.eq("v2 keeps v1's merged metadata", v2.get("metadata"), md)
+    c.eq("v2 keeps v1's merged ruleSet", v2.get("ruleSet"), rs)
+    # The same schema again: the same version (the merge is idempotent).
+    st, r = request(url, "POST", s + "/versions", {"schema": avro("a", "b")})
+    c.eq("re-register answers v2's id", r, {"id": 2})
+    st, r = request(url, "GET", s + "/versions")
+    c.eq("still two versions", r, [1, 2])
+    # Metadata-only update: an empty schema takes the previous version's.
+    st, r = request(url, "POST", s + "/versions",
+                    {"schema": "", "metadata": {"properties": {"team": "c"}}})
+    c.eq("metadata-only update: a new id (metadata is identity)", (st, r.get("id")), (200, 3))
+    st, v3 = request(url, "GET", s + "/versions/latest")
+    c.eq("metadata-only update: version 3", v3.get("version"), 3)
+    c.eq("metadata-only update merged", v3.get("metadata", {}).get("properties"),
+         {"owner": "ovr", "team": "c"})
+    # The global config applies to a subject without its own.
+    request(url, "PUT", "/config", {"overrideMetadata": {"properties": {"env": "prod"}}})
+    st, r = request(url, "POST", "/subjects/global-md/versions", {"schema": avro("z")})
+    st, v = request(url, "GET", "/subjects/global-md/versions/1")
+    c.eq("global override applies", v.get("metadata"), {"properties": {"env": "prod"}})
+    st, r = request(url, "PUT", "/config", {"overrideMetadata": None})
+    c.eq("global override cleared", st, 200)
+    # A context's config applies to its subjects when they have none.
+    request(url, "PUT", "/config/:.ctxa:", {"defaultMetadata": {"properties": {"ctx": "a"}}})
+    st, r = request(url, "POST", "/subjects/:.ctxa:inctx/versions", {"schema": avro("z")})
+    st, v = request(url, "GET", "/subjects/:.ctxa:inctx/versions/1")
+    c.eq("context default applies", v.get("metadata"), {"properties": {"ctx": "a"}})
+
+
+def confluent_version(c, url):
+    s = "/subjects/cv-value"
+    st, r = request(url, "POST", s + "/versions", {"schema": avro("a"), "version": 1})
+    c.eq("register with version 1", st, 200)
+    st, v = request(url, "GET", s + "/versions/1")
+    c.eq("confluent:version set", v.get("metadata", {}).get("properties"),
+         {"confluent:version": "1"})
+    st, r = request(url, "POST", s + "/versions", {"schema": avro("a", "b")})
+    st, v = request(url, "GET", s + "/versions/2")
+    c.eq("confluent:version follows", v.get("metadata", {}).get("properties"),
+         {"confluent:version": "2"})
+    st, r = request(url, "POST", s + "/versions", {"schema": avro("a", "b")})
+    c.eq("re-register: same id", (st, r.get("id")), (200, v["id"]))
+
+
+def validation(c, url):
+    s = "/subjects/bad-rules/versions"
+    cases = [
+        ("missing name", {"domainRules": [{"kind": "CONDITION", "mode": "WRITE", "type": "CEL"}]},
+         "Missing rule name"),
+        ("empty name", {"domainRules": [rule("")]}, "Empty rule name"),
+        ("bad first char", {"domainRules": [rule("1x")]},
+         "Illegal initial character in rule name: 1x"),
+        ("bad char", {"domainRules": [rule("a-b")]}, "Illegal character in rule name: a-b"),
+        ("duplicate", {"domainRules": [rule("a"), rule("a")]},
+         "Found rule with duplicate name 'a'"),
+        ("duplicate across lists", {"domainRules": [rule("a")],
+                                    "migrationRules": [rule("a", "UPGRADE")]},
+         "Found rule with duplicate name 'a'"),
+        ("bad kind", {"domainRules": [rule("a", kind="CHECK")]}, "Invalid rule kind: CHECK"),
+        ("missing type", {"domainRules": [{"name": "a", "mode": "WRITE"}]},
+         "Missing rule type"),
+        ("migration mode", {"migrationRules": [rule("a", "WRITE")]},
+         "Migration rules can only be UPGRADE, DOWNGRADE, UPDOWN"),
+        ("migration default mode", {"migrationRules": [{"name": "a", "type": "JSONATA"}]},
+         "Migration rules can only be UPGRADE, DOWNGRADE, UPDOWN"),
+        ("domain mode", {"domainRules": [rule("a", "UPGRADE")]},
+         "Domain rules can only be WRITE, READ, WRITEREAD"),
+        ("encoding mode", {"encodingRules": [rule("a", "UPDOWN")]},
+         "Encoding rules can only be WRITE, READ, WRITEREAD"),
+        ("onFailure", {"domainRules": [rule("a", onFailure="EXPLODE")]},
+         "Invalid onFailure action: EXPLODE"),
+        ("pair on a one-way mode", {"domainRules": [rule("a", "WRITE", onSuccess="NONE,ERROR")]},
+         "Invalid onSuccess action: NONE,ERROR"),
+    ]
+    for what, rs, msg in cases:
+        st, r = request(url, "POST", s, {"schema": avro("a"), "ruleSet": rs})
+        c.eq("register: " + what, (st, r.get("error_code"), r.get("message")), (422, 42210, msg))
+        st, r = request(url, "PUT", "/config/bad-rules", {"defaultRuleSet": rs})
+        c.eq("config default: " + what, (st, r.get("error_code")), (422, 42210))
+        st, r = request(url, "PUT", "/config/bad-rules", {"overrideRuleSet": rs})
+        c.eq("config override: " + what, (st, r.get("error_code")), (422, 42210))
+    st, r = request(url, "GET", "/subjects/bad-rules/versions")
+    c.eq("nothing registered", st, 404)
+    st, r = request(url, "GET", "/config/bad-rules")
+    c.eq("no config stored", st, 404)
+    good = {"domainRules": [rule("a", "WRITEREAD", onSuccess="none,error", onFailure="DLQ")],
+            "migrationRules": [rule("m", "UPDOWN", kind="TRANSFORM", type="JSONATA")],
+            "encodingRules": [rule("e", "READ", kind="TRANSFORM", type="ENCRYPT")]}
+    st, r = request(url, "POST", s, {"schema": avro("a"), "ruleSet": good})
+    c.eq("a valid ruleSet registers", st, 200)
+    st, r = request(url, "PUT", "/config/bad-rules", {"defaultRuleSet": good})
+    c.eq("a valid default ruleSet is stored", st, 200)
+
+
+def lookup(c, url):
+    s = "/subjects/look-value"
+    md = {"properties": {"k": "v"}}
+    request(url, "POST", s + "/versions", {"schema": avro("a"), "metadata": md})
+    st, r = request(url, "POST", s, {"schema": avro("a")})
+    c.eq("lookup without metadata finds the version", (st, r.get("version")), (200, 1))
+    c.eq("the answer carries its metadata", r.get("metadata"), md)
+    st, r = request(url, "POST", s, {"schema": avro("a"), "metadata": md})
+    c.eq("lookup with the same metadata", (st, r.get("version")), (200, 1))
+    st, r = request(url, "POST", s, {"schema": avro("a"),
+                                     "metadata": {"properties": {"k": "other"}}})
+    c.eq("lookup with other metadata: not found", (st, r.get("error_code")), (404, 40403))
+    st, r = request(url, "POST", s, {"schema": avro("b")})
+    c.eq("lookup of another schema: not found", (st, r.get("error_code")), (404, 40403))
+
+
+def restart(c, d):
+    d.stop()
+    d.start()
+    st, v = request(d.url, "GET", "/subjects/merge-value/versions/1")
+    c.eq("merged metadata after restart", v.get("metadata", {}).get("properties"),
+         {"owner": "ovr", "team": "b"})
+    st, r = request(d.url, "POST", "/subjects/merge-value/versions", {"schema": avro("a", "b")})
+    c.eq("the latest's id after restart (identity of the merged values)", r, {"id": 3})
+    st, r = request(d.url, "GET", "/subjects/merge-value/versions")
+    c.eq("no new version after restart", r, [1, 2, 3])
+
+
+def main():
+    cairnd_available()
+    c = Checks("test_registry_contracts")
+    d = Cairnd().start()
+    try:
+        merge_order(c, d.url)
+        confluent_version(c, d.url)
+        validation(c, d.url)
+        lookup(c, d.url)
+        restart(c, d)
+    finally:
+        d.cleanup()
+    return c.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
