@@ -122,6 +122,7 @@ void api_subjects_list(api_req_t *req, api_resp_t *resp);
 void api_subjects_lookup(api_req_t *req, api_resp_t *resp);
 void api_subjects_delete(api_req_t *req, api_resp_t *resp);
 
+void api_subjects_metadata(api_req_t *req, api_resp_t *resp);
 void api_versions_list(api_req_t *req, api_resp_t *resp);
 void api_versions_register(api_req_t *req, api_resp_t *resp);
 void api_versions_get(api_req_t *req, api_resp_t *resp);

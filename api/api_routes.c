@@ -24,6 +24,7 @@ static const api_route_t api_routes[] = {
     {"POST", "/subjects/{}", api_subjects_lookup},
     {"DELETE", "/subjects/{}", api_subjects_delete},
     {"GET", "/subjects/{}/versions", api_versions_list},
+    {"GET", "/subjects/{}/metadata", api_subjects_metadata},
     {"POST", "/subjects/{}/versions", api_versions_register},
     {"GET", "/subjects/{}/versions/{}", api_versions_get},
     {"DELETE", "/subjects/{}/versions/{}", api_versions_delete},

@@ -80,6 +80,8 @@ int64_t api_query_int(const api_req_t *req, const char *name, int64_t dflt) {
 api_page_t api_page(const api_req_t *req, int64_t default_limit) {
     api_page_t page = {api_query_int(req, "offset", 0), api_query_int(req, "limit", default_limit),
                        0};
+    if (page.lim == 0) /* Confluent: limit 0 means the default (no limit, or the search limit) */
+        page.lim = default_limit;
     return page;
 }
 

@@ -252,3 +252,26 @@ cn_err_t reg_ruleset_validate(const json_t *rs, cn_error_t *err) {
     json_decref(names);
     return rc;
 }
+
+/* ---- GET /subjects/{s}/metadata ---- */
+
+static bool properties_match(const reg_schema_t *sch, const json_t *want) {
+    const json_t *props = json_object_get(sch->metadata, "properties");
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)want, k, v) {
+        if (!json_equal(json_object_get(props, k), v))
+            return false;
+    }
+    return true;
+}
+
+reg_version_t *reg_subject_latest_with_metadata(const reg_subject_t *s, const json_t *want,
+                                                bool deleted) {
+    for (size_t i = s ? s->n : 0; i > 0; i--) {
+        reg_version_t *v = s->v[i - 1];
+        if ((deleted || !v->deleted) && properties_match(v->schema, want))
+            return v;
+    }
+    return NULL;
+}

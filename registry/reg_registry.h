@@ -232,6 +232,11 @@ json_t *reg_ruleset_merge(const json_t *old, const json_t *new_, bool *failed);
  *  encoding rules, a type, onSuccess / onFailure among NONE, ERROR, DLQ (a pair "a,b" for
  *  WRITEREAD and UPDOWN). NULL is valid. */
 cn_err_t reg_ruleset_validate(const json_t *rs, cn_error_t *err);
+/** @brief The newest version of s (live only unless deleted) whose metadata.properties hold
+ *  every member of want (an object of strings), as Confluent's GET /subjects/{s}/metadata;
+ *  NULL when none. Caller holds the read lock. */
+reg_version_t *reg_subject_latest_with_metadata(const reg_subject_t *s, const json_t *want,
+                                                bool deleted);
 
 /* ---- deletes ---- */
 

@@ -166,6 +166,44 @@ def lookup(c, url):
     c.eq("lookup of another schema: not found", (st, r.get("error_code")), (404, 40403))
 
 
+def latest_with_metadata(c, url):
+    s = "/subjects/lwm-value"
+    request(url, "POST", s + "/versions",
+            {"schema": avro("a"), "metadata": {"properties": {"app": "x", "env": "dev"}}})
+    request(url, "POST", s + "/versions",
+            {"schema": avro("a", "b"), "metadata": {"properties": {"app": "x", "env": "prod"}}})
+    request(url, "POST", s + "/versions",
+            {"schema": avro("a", "b", "c"), "metadata": {"properties": {"app": "y"}}})
+    st, r = request(url, "GET", s + "/metadata?key=app&value=x")
+    c.eq("latest with app=x", (st, r.get("version")), (200, 2))
+    st, r = request(url, "GET", s + "/metadata?key=app&value=x&key=env&value=dev")
+    c.eq("latest with app=x and env=dev", (st, r.get("version"), r.get("metadata")),
+         (200, 1, {"properties": {"app": "x", "env": "dev"}}))
+    st, r = request(url, "GET", s + "/metadata?key=app&value=z")
+    c.eq("no match: 40403", (st, r.get("error_code")), (404, 40403))
+    st, r = request(url, "GET", "/subjects/nope/metadata?key=app&value=x")
+    c.eq("unknown subject: 40401", (st, r.get("error_code")), (404, 40401))
+    request(url, "DELETE", s + "/versions/2")
+    st, r = request(url, "GET", s + "/metadata?key=app&value=x")
+    c.eq("a soft-deleted version is skipped", r.get("version"), 1)
+    st, r = request(url, "GET", s + "/metadata?key=app&value=x&deleted=true")
+    c.eq("deleted=true finds it", r.get("version"), 2)
+
+
+def small_semantics(c, url):
+    s = "/subjects/small-value"
+    request(url, "POST", s + "/versions", {"schema": avro("a")})
+    request(url, "POST", s + "/versions", {"schema": avro("a", "b")})
+    st, r = request(url, "GET", s + "/versions?deletedOnly=true")
+    c.eq("deletedOnly without deleted versions: []", (st, r), (200, []))
+    st, r = request(url, "GET", "/subjects/none-such/versions?deletedOnly=true")
+    c.eq("deletedOnly on an unknown subject: 40401", (st, r.get("error_code")), (404, 40401))
+    st, r = request(url, "GET", s + "/versions?limit=0")
+    c.eq("limit=0: unlimited", r, [1, 2])
+    st, r = request(url, "GET", s + "/versions?limit=1")
+    c.eq("limit=1", r, [1])
+
+
 def restart(c, d):
     d.stop()
     d.start()
@@ -187,6 +225,8 @@ def main():
         confluent_version(c, d.url)
         validation(c, d.url)
         lookup(c, d.url)
+        latest_with_metadata(c, d.url)
+        small_semantics(c, d.url)
         restart(c, d)
     finally:
         d.cleanup()

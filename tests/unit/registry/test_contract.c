@@ -106,7 +106,8 @@ static void test_ruleset_validate(void **state) {
          "Domain rules can only be WRITE, READ, WRITEREAD"},
         {"{\"encodingRules\":[" R(",\"mode\":\"UPGRADE\"") "]}",
          "Encoding rules can only be WRITE, READ, WRITEREAD"},
-        {"{\"domainRules\":[" R(",\"onSuccess\":\"MAYBE\"") "]}", "Invalid onSuccess action: MAYBE"},
+        {"{\"domainRules\":[" R(",\"onSuccess\":\"MAYBE\"") "]}",
+         "Invalid onSuccess action: MAYBE"},
         {"{\"domainRules\":[" R(",\"mode\":\"READ\",\"onFailure\":\"NONE,DLQ\"") "]}",
          "Invalid onFailure action: NONE,DLQ"},
         {"{\"domainRules\":[" R(",\"onFailure\":\"NONE,DLQ,ERROR\"") "]}",
@@ -121,12 +122,14 @@ static void test_ruleset_validate(void **state) {
         if (!msg || strcmp(msg, cases[i].msg) != 0)
             fail_msg("%s: got %s, want %s", cases[i].rs, msg ? msg : "valid", cases[i].msg);
     }
-    assert_null(validate_msg("{\"domainRules\":[" R(",\"mode\":\"WRITEREAD\",\"kind\":"
-                                                    "\"TRANSFORM\",\"onSuccess\":\"none,error\","
-                                                    "\"onFailure\":\"DLQ\"") "],"
-                             "\"migrationRules\":[{\"name\":\"_m1\",\"type\":\"JSONATA\","
-                             "\"mode\":\"UPDOWN\",\"onFailure\":\"ERROR,NONE\"}]}",
-                             &err));
+    assert_null(validate_msg(
+        "{\"domainRules\":[" R(
+            ",\"mode\":\"WRITEREAD\",\"kind\":"
+            "\"TRANSFORM\",\"onSuccess\":\"none,error\","
+            "\"onFailure\":\"DLQ\"") "],"
+                                     "\"migrationRules\":[{\"name\":\"_m1\",\"type\":\"JSONATA\","
+                                     "\"mode\":\"UPDOWN\",\"onFailure\":\"ERROR,NONE\"}]}",
+        &err));
     assert_int_equal(reg_ruleset_validate(NULL, &err), CN_OK);
 }
 
