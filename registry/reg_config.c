@@ -336,3 +336,14 @@ const json_t *reg_config_scoped(reg_registry_t *reg, const reg_name_t *name) {
     }
     return NULL;
 }
+
+const json_t *reg_config_value(reg_registry_t *reg, const reg_name_t *name, const char *key) {
+    scope_t sc[4];
+    size_t n = scopes(name, sc);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_object_get(reg_config_at(reg, sc[i].key, sc[i].len), key);
+        if (v && !json_is_null(v))
+            return v;
+    }
+    return NULL;
+}

@@ -12,7 +12,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
+#include <stdlib.h>
 
 static const char *const rule_lists[] = {"migrationRules", "domainRules", "encodingRules"};
 #define NLISTS (sizeof(rule_lists) / sizeof(rule_lists[0]))
@@ -274,4 +274,94 @@ reg_version_t *reg_subject_latest_with_metadata(const reg_subject_t *s, const js
             return v;
     }
     return NULL;
+}
+
+/* ---- compatibilityGroup ---- */
+
+static const json_t *group_value(const json_t *metadata, const char *group) {
+    return json_object_get(json_object_get(metadata, "properties"), group);
+}
+
+static bool same_value(const json_t *a, const json_t *b) {
+    return (!a && !b) || (a && b && json_equal((json_t *)a, (json_t *)b));
+}
+
+size_t reg_group_history(const reg_subject_t *s, const char *group, const json_t *metadata,
+                         reg_version_t ***out) {
+    const json_t *want = group_value(metadata, group);
+    size_t n = 0;
+    *out = s && s->n ? calloc(s->n, sizeof(**out)) : NULL;
+    for (size_t i = 0; *out && i < s->n; i++)
+        if (!s->v[i]->deleted && same_value(group_value(s->v[i]->schema->metadata, group), want))
+            (*out)[n++] = s->v[i];
+    return n;
+}
+
+/* ---- validateFields: reserved fields ---- */
+
+/* The names in metadata.properties["confluent:reserved"] (comma-separated, trimmed), as the
+ * keys of an object; NULL when none (or without memory). */
+static json_t *reserved_names(const json_t *metadata) {
+    const char *s = json_string_value(group_value(metadata, "confluent:reserved"));
+    json_t *set = s ? json_object() : NULL;
+    while (set && *s) {
+        const char *end = strchr(s, ','), *a = s, *b;
+        b = end ? end : s + strlen(s);
+        while (a < b && isspace((unsigned char)*a))
+            a++;
+        while (b > a && isspace((unsigned char)b[-1]))
+            b--;
+        if (b > a)
+            json_object_setn_new_nocheck(set, a, (size_t)(b - a), json_true());
+        s = end ? end + 1 : s + strlen(s);
+    }
+    return set;
+}
+
+/* Whether a schema defines the top-level field f: an Avro record's fields, a JSON Schema's
+ * properties (Protobuf is not looked into). */
+static bool has_top_field(compat_type_t type, const json_t *doc, const char *f) {
+    size_t i;
+    json_t *fld;
+    if (type == COMPAT_JSON)
+        return json_object_get(json_object_get(doc, "properties"), f) != NULL;
+    if (type != COMPAT_AVRO)
+        return false;
+    json_array_foreach(json_object_get(doc, "fields"), i, fld) {
+        const char *name = json_string_value(json_object_get(fld, "name"));
+        if (name && strcmp(name, f) == 0)
+            return true;
+    }
+    return false;
+}
+
+size_t reg_reserved_check(const reg_subject_t *s, compat_type_t type, const char *text,
+                          const json_t *metadata, json_t *msgs) {
+    reg_version_t *prev = reg_subject_latest(s, false);
+    json_t *now = reserved_names(metadata),
+           *old = prev ? reserved_names(prev->schema->metadata) : NULL;
+    json_t *doc = json_loads(text, JSON_DECODE_ANY, NULL), *v;
+    size_t before = json_array_size(msgs);
+    const char *k;
+    char msg[512];
+    json_object_foreach(old, k, v) {
+        if (!json_object_get(now, k)) {
+            snprintf(msg, sizeof(msg),
+                     "The new schema has reserved field %.300s removed from its metadata which is "
+                     "present in the old schema's metadata.",
+                     k);
+            json_array_append_new(msgs, json_string(msg));
+        }
+    }
+    json_object_foreach(now, k, v) {
+        if (has_top_field(type, doc, k)) {
+            snprintf(msg, sizeof(msg),
+                     "The new schema has field that conflicts with the reserved field %.300s.", k);
+            json_array_append_new(msgs, json_string(msg));
+        }
+    }
+    json_decref(now);
+    json_decref(old);
+    json_decref(doc);
+    return json_array_size(msgs) - before;
 }

@@ -180,6 +180,20 @@ void reg_writer_end(reg_registry_t *reg);
  *  returns the applied offset the writer saw. */
 int64_t reg_writer_release(reg_registry_t *reg);
 
+/* ---- reg_contract.c: data contracts in registration ---- */
+
+/** Confluent's compatibilityGroup: the live versions of s (oldest first, *out malloc'ed) whose
+ *  metadata.properties[group] equals metadata's (both absent counts as equal). *out NULL with a
+ *  non-empty s: no memory. */
+size_t reg_group_history(const reg_subject_t *s, const char *group, const json_t *metadata,
+                         reg_version_t ***out);
+/** Confluent's validateFields reserved-field checks of a new schema (type, canonical text,
+ *  merged metadata) against the latest live version of s: a field reserved earlier dropped from
+ *  metadata.properties["confluent:reserved"], a top-level field that is reserved. Appends
+ *  Confluent's messages to msgs; returns how many. */
+size_t reg_reserved_check(const reg_subject_t *s, compat_type_t type, const char *text,
+                          const json_t *metadata, json_t *msgs);
+
 /* ---- reg_config.c: config and mode resolution ---- */
 
 /** Mode that applies to a subject (subject, context, global, default). */
@@ -191,6 +205,9 @@ cn_err_t reg_mode_error(cn_error_t *err, const reg_name_t *name, const char *wha
 /** The config stored at the most specific scope of a subject that has one (subject, context,
  *  global, ":.__GLOBAL:"), as Confluent's getConfigInScope; NULL when none. */
 const json_t *reg_config_scoped(reg_registry_t *reg, const reg_name_t *name);
+/** A config member (e.g. "compatibilityGroup", "validateFields") from the most specific scope
+ *  that sets it (subject, context, global, ":.__GLOBAL:"); NULL when none does. */
+const json_t *reg_config_value(reg_registry_t *reg, const reg_name_t *name, const char *key);
 /** The tombstones that go with removing a subject entirely (config and mode). */
 void reg_batch_subject_meta_tombstones(reg_registry_t *reg, reg_batch_t *b, const char *subject);
 

@@ -477,18 +477,34 @@ static void add_side_records(reg_registry_t *reg, reg_batch_t *b, reg_subject_t 
     }
 }
 
-/* Step 8: the live versions at the effective level; 409 with Confluent's details. */
+/* The versions a registration is checked against: with a compatibilityGroup, only the live ones
+ * in p's group (Confluent's compatibilityGroup config), else the live ones the level needs. */
+static size_t register_history(reg_registry_t *reg, reg_subject_t *s, const reg_name_t *name,
+                               compat_level_t level, const prepared_t *p, reg_version_t **latest,
+                               reg_version_t ***hist) {
+    const char *group = json_string_value(reg_config_value(reg, name, "compatibilityGroup"));
+    size_t n;
+    if (!group)
+        return live_history(s, level, latest, hist);
+    n = reg_group_history(s, group, p->metadata, hist);
+    return s && s->n && !*hist ? 1 : n; /* 1 and NULL: no memory */
+}
+
+/* Step 8: the live versions at the effective level (and validateFields' reserved fields); 409
+ * with Confluent's details. */
 static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const reg_name_t *name,
                                    const prepared_t *p, cn_error_t *err) {
     compat_level_t level = reg_effective_level(reg, name);
     reg_version_t **hist = NULL, *latest = NULL;
-    size_t n = live_history(s, level, &latest, &hist);
+    size_t n = register_history(reg, s, name, level, p, &latest, &hist);
     json_t *msgs = json_array();
     bool ok = true;
     cn_err_t rc = CN_OK;
     if (!msgs || (n > 0 && !hist))
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    if (rc == CN_OK)
+    if (rc == CN_OK && json_is_true(reg_config_value(reg, name, "validateFields")))
+        ok = reg_reserved_check(s, p->type, p->text, p->metadata, msgs) == 0;
+    if (rc == CN_OK && ok)
         rc = run_check(reg, level, p, hist, n, &ok, msgs, err);
     if (rc == CN_OK && !ok) {
         incompatible_msg(err, name->subject, msgs);

@@ -204,6 +204,64 @@ def small_semantics(c, url):
     c.eq("limit=1", r, [1])
 
 
+def compatibility_group(c, url):
+    s = "/subjects/grp-value"
+    request(url, "PUT", "/config/grp-value", {"compatibility": "BACKWARD",
+                                              "compatibilityGroup": "major"})
+    v1 = json.dumps({"type": "record", "name": "R", "fields": [{"name": "a", "type": "string"}]})
+    v2 = json.dumps({"type": "record", "name": "R", "fields": [{"name": "b", "type": "int"}]})
+    st, r = request(url, "POST", s + "/versions",
+                    {"schema": v1, "metadata": {"properties": {"major": "1"}}})
+    c.eq("group 1: v1", st, 200)
+    id1 = r.get("id")
+    st, r = request(url, "POST", s + "/versions",
+                    {"schema": v2, "metadata": {"properties": {"major": "1"}}})
+    c.eq("same group, incompatible: 409", (st, r.get("error_code")), (409, 409))
+    st, r = request(url, "POST", s + "/versions",
+                    {"schema": v2, "metadata": {"properties": {"major": "2"}}})
+    c.eq("another group: not checked against group 1", st, 200)
+    st, r = request(url, "POST", s + "/versions", {"schema": v1})
+    c.eq("an existing schema without metadata: its id", (st, r.get("id")), (200, id1))
+    v3 = json.dumps({"type": "record", "name": "R", "fields": [{"name": "c", "type": "int"}]})
+    st, r = request(url, "POST", s + "/versions", {"schema": v3})
+    c.eq("no metadata: the previous version's group (2), checked against it",
+         (st, r.get("error_code")), (409, 409))
+    st, r = request(url, "PUT", "/config/grp-value", {"compatibilityGroup": None})
+    st, r = request(url, "POST", s + "/versions",
+                    {"schema": v1, "metadata": {"properties": {"major": "3"}}})
+    c.eq("without the group config: checked against the latest", st, 409)
+
+
+def reserved_fields(c, url):
+    s = "/subjects/rsv-value"
+    request(url, "PUT", "/config/rsv-value", {"compatibility": "NONE", "validateFields": True})
+    st, r = request(url, "POST", s + "/versions", {
+        "schema": avro("a", "email"), "metadata": {"properties": {"confluent:reserved": "x, email"}}})
+    c.eq("a reserved field defined: 409", (st, r.get("error_code")), (409, 409))
+    c.true("Confluent's conflict message",
+           "The new schema has field that conflicts with the reserved field email."
+           in r.get("message", ""), r)
+    st, r = request(url, "POST", s + "/versions", {
+        "schema": avro("a"), "metadata": {"properties": {"confluent:reserved": "x,email"}}})
+    c.eq("reserved fields not defined: registered", st, 200)
+    st, r = request(url, "POST", s + "/versions", {
+        "schema": avro("a", "b"), "metadata": {"properties": {"confluent:reserved": "x"}}})
+    c.eq("a reserved field dropped: 409", (st, r.get("error_code")), (409, 409))
+    c.true("Confluent's removal message",
+           "The new schema has reserved field email removed from its metadata which is present "
+           "in the old schema's metadata." in r.get("message", ""), r)
+    st, r = request(url, "POST", s + "/versions", {"schema": avro("a", "b")})
+    c.eq("without metadata the reservation carries over", st, 200)
+    st, r = request(url, "POST", s + "/versions", {
+        "schema": json.dumps({"type": "object", "properties": {"x": {"type": "string"}}}),
+        "schemaType": "JSON", "metadata": {"properties": {"confluent:reserved": "x,email"}}})
+    c.eq("JSON Schema property reserved: 409", st, 409)
+    request(url, "PUT", "/config/rsv-value", {"validateFields": False})
+    st, r = request(url, "POST", s + "/versions", {
+        "schema": avro("a", "email"), "metadata": {"properties": {"confluent:reserved": "email"}}})
+    c.eq("validateFields false: not checked", st, 200)
+
+
 def restart(c, d):
     d.stop()
     d.start()
@@ -227,6 +285,8 @@ def main():
         lookup(c, d.url)
         latest_with_metadata(c, d.url)
         small_semantics(c, d.url)
+        compatibility_group(c, d.url)
+        reserved_fields(c, d.url)
         restart(c, d)
     finally:
         d.cleanup()
