@@ -29,6 +29,7 @@ typedef struct api_req {
     bool body_too_large;
     bool must_close; /* answer with Connection: close (ambiguous framing) */
     int64_t start_ms;
+    char alias[300]; /* the subject a request's subject is an alias of (api_subject_aliased) */
 } api_req_t;
 
 typedef struct api_resp {
@@ -78,6 +79,9 @@ json_t *api_body_object(api_req_t *req, api_resp_t *resp);
  *  *out (borrowing the segment) and validated (42208 answered when false). */
 bool api_subject(const api_req_t *req, size_t i, bool allow_global, reg_name_t *out,
                  api_resp_t *resp);
+/** @brief api_subject, then the subject's alias followed (Confluent's `alias` config) on the
+ *  read and write paths that serve the aliased subject; *out may borrow req->alias. */
+bool api_subject_aliased(api_req_t *req, size_t i, reg_name_t *out, api_resp_t *resp);
 bool api_version(const api_req_t *req, size_t i, int32_t *out, api_resp_t *resp);
 /** @brief The scope of /config/{s} or /mode/{s}, parsed (reg_name(NULL): the top level, also for
  *  ":.:"). */

@@ -43,7 +43,7 @@ void api_subjects_list(api_req_t *req, api_resp_t *resp) {
 static bool schema_body(api_req_t *req, api_resp_t *resp, reg_name_t *subject, json_t **body_out,
                         reg_schema_req_t *sreq, reg_ref_t **refs) {
     *refs = NULL;
-    if (!api_subject(req, 1, false, subject, resp) || !api_require_ready(req, resp))
+    if (!api_subject_aliased(req, 1, subject, resp) || !api_require_ready(req, resp))
         return false;
     if (!(*body_out = api_body_object(req, resp)))
         return false;

@@ -130,6 +130,19 @@ bool api_subject(const api_req_t *req, size_t i, bool allow_global, reg_name_t *
     return false;
 }
 
+bool api_subject_aliased(api_req_t *req, size_t i, reg_name_t *out, api_resp_t *resp) {
+    cn_error_t err;
+    if (!api_subject(req, i, false, out, resp))
+        return false;
+    if (!reg_ready(req->reg) || !reg_alias_resolve(req->reg, out, req->alias, sizeof(req->alias)))
+        return true;
+    *out = reg_name(req->alias);
+    if (reg_subject_check(out, false, &err) == CN_OK)
+        return true;
+    api_error_from(resp, req, &err);
+    return false;
+}
+
 bool api_version(const api_req_t *req, size_t i, int32_t *out, api_resp_t *resp) {
     cn_error_t err;
     if (reg_version_parse(req->segs[i], out, &err) == CN_OK)

@@ -25,7 +25,7 @@ void api_versions_list(api_req_t *req, api_resp_t *resp) {
     reg_subject_t *s;
     reg_name_t subject;
     json_t *arr;
-    if (!api_subject(req, 1, false, &subject, resp) || !api_require_ready(req, resp))
+    if (!api_subject_aliased(req, 1, &subject, resp) || !api_require_ready(req, resp))
         return;
     arr = json_array();
     reg_rdlock(req->reg);
@@ -92,7 +92,7 @@ void api_subjects_metadata(api_req_t *req, api_resp_t *resp) {
     reg_subject_t *s;
     reg_version_t *v;
     json_t *want;
-    if (!api_subject(req, 1, false, &subject, resp) || !api_require_ready(req, resp) ||
+    if (!api_subject_aliased(req, 1, &subject, resp) || !api_require_ready(req, resp) ||
         !(want = wanted_properties(req, resp)))
         return;
     reg_rdlock(req->reg);
@@ -110,7 +110,7 @@ void api_subjects_metadata(api_req_t *req, api_resp_t *resp) {
 
 /* The {subject} and {version} segments; false with the error answered. */
 static bool version_args(api_req_t *req, api_resp_t *resp, reg_name_t *subject, int32_t *version) {
-    return api_version(req, 3, version, resp) && api_subject(req, 1, false, subject, resp) &&
+    return api_version(req, 3, version, resp) && api_subject_aliased(req, 1, subject, resp) &&
            api_require_ready(req, resp);
 }
 

@@ -347,3 +347,17 @@ const json_t *reg_config_value(reg_registry_t *reg, const reg_name_t *name, cons
     }
     return NULL;
 }
+
+bool reg_alias_resolve(reg_registry_t *reg, const reg_name_t *name, char *buf, size_t cap) {
+    const char *alias;
+    bool found;
+    int n = -1;
+    reg_rdlock(reg);
+    alias = json_string_value(json_object_get(reg_config_stored(reg, name->subject), "alias"));
+    if ((found = name->subject && alias && *alias)) /* unqualified: in the subject's context */
+        n = alias[0] == ':' || reg_name_default_ctx(name)
+                ? snprintf(buf, cap, "%s", alias)
+                : snprintf(buf, cap, ":%.*s:%s", (int)name->ctx_len, name->ctx, alias);
+    reg_unlock(reg);
+    return found && n > 0 && (size_t)n < cap;
+}

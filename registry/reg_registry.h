@@ -262,6 +262,11 @@ cn_err_t reg_config_delete(reg_registry_t *reg, const reg_name_t *name, json_t *
 /** @brief The effective level for a subject. */
 compat_level_t reg_effective_level(reg_registry_t *reg, const reg_name_t *name);
 
+/** @brief Confluent's subject alias: when name's own config has `alias` (a subject name, in
+ *  name's context unless qualified), that name is written to buf and true returned. One level:
+ *  an alias of an alias is not followed. */
+bool reg_alias_resolve(reg_registry_t *reg, const reg_name_t *name, char *buf, size_t cap);
+
 cn_err_t reg_mode_get(reg_registry_t *reg, const reg_name_t *name, bool default_to_global,
                       reg_mode_t *out, cn_error_t *err);
 cn_err_t reg_mode_set(reg_registry_t *reg, const reg_name_t *name, reg_mode_t mode, bool force,

@@ -262,6 +262,41 @@ def reserved_fields(c, url):
     c.eq("validateFields false: not checked", st, 200)
 
 
+def aliases(c, url):
+    st, r = request(url, "POST", "/subjects/real-value/versions", {"schema": avro("a")})
+    real_id = r.get("id")
+    st, r = request(url, "PUT", "/config/alias-value", {"alias": "real-value"})
+    c.eq("alias config stored", (st, r.get("alias")), (200, "real-value"))
+    st, r = request(url, "GET", "/subjects/alias-value/versions")
+    c.eq("versions through the alias", (st, r), (200, [1]))
+    st, r = request(url, "GET", "/subjects/alias-value/versions/latest")
+    c.eq("version through the alias", (st, r.get("subject"), r.get("id")),
+         (200, "real-value", real_id))
+    st, r = request(url, "GET", "/subjects/alias-value/versions/1/schema")
+    c.eq("raw schema through the alias", (st, r), (200, json.loads(avro("a"))))
+    st, r = request(url, "POST", "/subjects/alias-value", {"schema": avro("a")})
+    c.eq("lookup through the alias", (st, r.get("id")), (200, real_id))
+    st, r = request(url, "POST", "/compatibility/subjects/alias-value/versions/latest",
+                    {"schema": avro("a", "b")})
+    c.eq("compatibility through the alias", (st, r), (200, {"is_compatible": True}))
+    st, r = request(url, "POST", "/subjects/alias-value/versions", {"schema": avro("a", "b")})
+    c.eq("register through the alias", st, 200)
+    st, r = request(url, "GET", "/subjects/real-value/versions")
+    c.eq("registered under the real subject", r, [1, 2])
+    st, r = request(url, "GET", "/subjects")
+    c.true("the alias holds no versions", "alias-value" not in r, r)
+    st, r = request(url, "GET", "/config/alias-value")
+    c.eq("the alias's own config is not aliased", (st, r.get("alias")), (200, "real-value"))
+    request(url, "PUT", "/config/:.actx:al", {"alias": "target"})
+    request(url, "POST", "/subjects/:.actx:target/versions", {"schema": avro("q")})
+    st, r = request(url, "GET", "/subjects/:.actx:al/versions/1")
+    c.eq("an unqualified alias is in the subject's context", (st, r.get("subject")),
+         (200, ":.actx:target"))
+    request(url, "DELETE", "/config/alias-value")
+    st, r = request(url, "GET", "/subjects/alias-value/versions")
+    c.eq("alias removed: its own (no) versions", (st, r.get("error_code")), (404, 40401))
+
+
 def restart(c, d):
     d.stop()
     d.start()
@@ -287,6 +322,7 @@ def main():
         small_semantics(c, d.url)
         compatibility_group(c, d.url)
         reserved_fields(c, d.url)
+        aliases(c, d.url)
         restart(c, d)
     finally:
         d.cleanup()
