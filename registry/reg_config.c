@@ -54,6 +54,9 @@ compat_level_t reg_effective_level(reg_registry_t *reg, const reg_name_t *name) 
 reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name) {
     scope_t sc[4];
     size_t n = scopes(name, sc);
+    for (size_t i = n; i > 1; i--) /* READONLY_OVERRIDE above the subject wins, widest first */
+        if (reg_mode_at(reg, sc[i - 1].key, sc[i - 1].len) == REG_MODE_READONLY_OVERRIDE)
+            return REG_MODE_READONLY_OVERRIDE;
     for (size_t i = 0; i < n; i++) {
         int m = reg_mode_at(reg, sc[i].key, sc[i].len);
         if (m >= 0)
@@ -69,8 +72,12 @@ cn_err_t reg_mode_error(cn_error_t *err, const reg_name_t *name, const char *wha
                         name->ctx, what);
 }
 
+bool reg_mode_readonly(reg_mode_t mode) {
+    return mode == REG_MODE_READONLY || mode == REG_MODE_READONLY_OVERRIDE;
+}
+
 cn_err_t reg_check_writable(reg_registry_t *reg, const reg_name_t *name, cn_error_t *err) {
-    if (reg_effective_mode_of(reg, name) != REG_MODE_READONLY)
+    if (!reg_mode_readonly(reg_effective_mode_of(reg, name)))
         return CN_OK;
     return reg_mode_error(err, name, "is in read-only mode");
 }

@@ -198,7 +198,9 @@ size_t reg_reserved_check(const reg_subject_t *s, compat_type_t type, const char
 
 /** Mode that applies to a subject (subject, context, global, default). */
 reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name);
-/** 42205 "... is in read-only mode" when the effective mode is READONLY. */
+/** READONLY or READONLY_OVERRIDE. */
+bool reg_mode_readonly(reg_mode_t mode);
+/** 42205 "... is in read-only mode" when the effective mode is READONLY (or _OVERRIDE). */
 cn_err_t reg_check_writable(reg_registry_t *reg, const reg_name_t *name, cn_error_t *err);
 /** 42205 with Confluent's message: "Subject S in context C <what>". */
 cn_err_t reg_mode_error(cn_error_t *err, const reg_name_t *name, const char *what);

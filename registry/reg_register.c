@@ -387,7 +387,7 @@ static cn_err_t check_mode(reg_registry_t *reg, const reg_name_t *name, const re
                            reg_mode_t *mode, cn_error_t *err) {
     const char *what = NULL;
     *mode = reg_effective_mode_of(reg, name);
-    if (*mode == REG_MODE_READONLY)
+    if (reg_mode_readonly(*mode))
         what = "is in read-only mode";
     else if (req->id >= 0 && *mode != REG_MODE_IMPORT)
         what = "is not in import mode";

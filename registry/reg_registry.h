@@ -81,7 +81,14 @@ struct reg_subject {
     size_t n, cap;
 };
 
-typedef enum reg_mode { REG_MODE_READWRITE, REG_MODE_READONLY, REG_MODE_IMPORT } reg_mode_t;
+/** READONLY_OVERRIDE (Confluent 7.x): read-only, and set on a context or globally it wins over
+ *  the modes of the subjects below it. */
+typedef enum reg_mode {
+    REG_MODE_READWRITE,
+    REG_MODE_READONLY,
+    REG_MODE_IMPORT,
+    REG_MODE_READONLY_OVERRIDE
+} reg_mode_t;
 
 /** Default of reg_options_t.parse_cache_size (`cairn.registry.parse.cache.size`). */
 #define REG_PARSE_CACHE_DEFAULT 1000

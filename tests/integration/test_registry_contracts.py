@@ -297,6 +297,51 @@ def aliases(c, url):
     c.eq("alias removed: its own (no) versions", (st, r.get("error_code")), (404, 40401))
 
 
+def modes(c, url):
+    request(url, "POST", "/subjects/m1/versions", {"schema": avro("a")})
+    request(url, "PUT", "/mode/m1", {"mode": "READWRITE"})
+    st, r = request(url, "PUT", "/mode/:.mctx:", {"mode": "READONLY_OVERRIDE"})
+    c.eq("READONLY_OVERRIDE is a valid mode", (st, r), (200, {"mode": "READONLY_OVERRIDE"}))
+    st, r = request(url, "GET", "/mode/:.mctx:")
+    c.eq("and reads back by its name", r, {"mode": "READONLY_OVERRIDE"})
+    request(url, "PUT", "/mode/:.mctx:s", {"mode": "READWRITE"})
+    st, r = request(url, "POST", "/subjects/:.mctx:s/versions", {"schema": avro("a")})
+    c.eq("a context's READONLY_OVERRIDE wins over the subject's READWRITE",
+         (st, r.get("error_code")), (422, 42205))
+    st, r = request(url, "GET", "/mode/:.mctx:s?defaultToGlobal=true")
+    c.eq("the subject's own mode is kept", r, {"mode": "READWRITE"})
+    st, r = request(url, "DELETE", "/config/:.mctx:s")
+    c.eq("config delete refused under READONLY_OVERRIDE", (st, r.get("error_code")),
+         (422, 42205))
+    request(url, "PUT", "/mode", {"mode": "READONLY_OVERRIDE"})
+    st, r = request(url, "POST", "/subjects/m1/versions", {"schema": avro("a", "b")})
+    c.eq("a global READONLY_OVERRIDE wins over the subject's mode", (st, r.get("error_code")),
+         (422, 42205))
+    st, r = request(url, "DELETE", "/mode")
+    c.eq("global mode removed", st, 200)
+    request(url, "DELETE", "/mode/:.mctx:")
+    st, r = request(url, "POST", "/subjects/m1/versions", {"schema": avro("a", "b")})
+    c.eq("writable again", st, 200)
+    # IMPORT edge cases (Confluent's import mode: ids and versions from elsewhere).
+    st, r = request(url, "PUT", "/mode/imp?force=true", {"mode": "IMPORT"})
+    c.eq("subject in IMPORT", st, 200)
+    st, r = request(url, "POST", "/subjects/imp/versions",
+                    {"schema": avro("i"), "id": 5000, "version": 3})
+    c.eq("import with id and version", (st, r), (200, {"id": 5000}))
+    st, r = request(url, "POST", "/subjects/imp/versions", {"schema": avro("i")})
+    c.eq("an existing schema again without an id: its id", (st, r), (200, {"id": 5000}))
+    st, r = request(url, "POST", "/subjects/imp/versions",
+                    {"schema": avro("i"), "id": 5000, "version": 3})
+    c.eq("the same version again: the existing one", (st, r), (200, {"id": 5000}))
+    st, r = request(url, "POST", "/subjects/imp/versions",
+                    {"schema": avro("i", "j"), "id": 5001, "version": 3})
+    c.eq("another schema at an existing version: 42205", (st, r.get("error_code")),
+         (422, 42205))
+    st, r = request(url, "POST", "/subjects/imp/versions", {"schema": avro("new")})
+    c.eq("a new schema without an id in IMPORT: 42205", (st, r.get("error_code")), (422, 42205))
+    request(url, "DELETE", "/mode/imp")
+
+
 def restart(c, d):
     d.stop()
     d.start()
@@ -323,6 +368,7 @@ def main():
         compatibility_group(c, d.url)
         reserved_fields(c, d.url)
         aliases(c, d.url)
+        modes(c, d.url)
         restart(c, d)
     finally:
         d.cleanup()
