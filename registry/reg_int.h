@@ -5,6 +5,7 @@
  * direction only, from top to bottom:
  *
  *   reg_register.c reg_delete.c   commands (registration, lookup, compatibility, deletes)
+ *   reg_contract.c                data contracts: merges, ruleSet validation, groups, reserved
  *   reg_config.c reg_format.c     config and mode (resolution, records); the `format` reads
  *   reg_registry.c                lifecycle: new/free, replay, refresh, stats
  *   reg_writer.c                  the writer: batches, append (pipelined), apply, catch up
