@@ -333,17 +333,6 @@ void reg_batch_subject_meta_tombstones(reg_registry_t *reg, reg_batch_t *b, cons
         reg_batch_config(b, subject, NULL);
 }
 
-const json_t *reg_config_scoped(reg_registry_t *reg, const reg_name_t *name) {
-    scope_t sc[4];
-    size_t n = scopes(name, sc);
-    for (size_t i = 0; i < n; i++) {
-        const json_t *c = reg_config_at(reg, sc[i].key, sc[i].len);
-        if (c)
-            return c;
-    }
-    return NULL;
-}
-
 const json_t *reg_config_value(reg_registry_t *reg, const reg_name_t *name, const char *key) {
     scope_t sc[4];
     size_t n = scopes(name, sc);

@@ -205,9 +205,6 @@ bool reg_mode_readonly(reg_mode_t mode);
 cn_err_t reg_check_writable(reg_registry_t *reg, const reg_name_t *name, cn_error_t *err);
 /** 42205 with Confluent's message: "Subject S in context C <what>". */
 cn_err_t reg_mode_error(cn_error_t *err, const reg_name_t *name, const char *what);
-/** The config stored at the most specific scope of a subject that has one (subject, context,
- *  global, ":.__GLOBAL:"), as Confluent's getConfigInScope; NULL when none. */
-const json_t *reg_config_scoped(reg_registry_t *reg, const reg_name_t *name);
 /** A config member (e.g. "compatibilityGroup", "validateFields") from the most specific scope
  *  that sets it (subject, context, global, ":.__GLOBAL:"); NULL when none does. */
 const json_t *reg_config_value(reg_registry_t *reg, const reg_name_t *name, const char *key);

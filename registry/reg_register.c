@@ -532,18 +532,19 @@ static json_t *nonempty_or_null(json_t *j) {
 
 /* Step 4: the version's own metadata and ruleSet (the request's, else the previous version's)
  * merged as config default + own + config override, later winning (Confluent's
- * Metadata.mergeMetadata, RuleSet.mergeRuleSets), the config being the subject's, else its
- * context's, else the global one. What is merged is stored, answered and hashed. */
+ * Metadata.mergeMetadata, RuleSet.mergeRuleSets), each config member from the subject, else its
+ * context, else the global scopes. What is merged is stored, answered and hashed. */
 static cn_err_t merge_contract(reg_registry_t *reg, const reg_name_t *name, prepared_t *p,
                                cn_error_t *err) {
-    const json_t *c = reg_config_scoped(reg, name);
     bool failed = false;
-    json_t *md = reg_metadata_merge(json_object_get(c, "defaultMetadata"), p->metadata, &failed);
-    json_t *rs = reg_ruleset_merge(json_object_get(c, "defaultRuleSet"), p->ruleset, &failed);
-    p->md_owned =
-        nonempty_or_null(reg_metadata_merge(md, json_object_get(c, "overrideMetadata"), &failed));
-    p->rs_owned =
-        nonempty_or_null(reg_ruleset_merge(rs, json_object_get(c, "overrideRuleSet"), &failed));
+    json_t *md =
+        reg_metadata_merge(reg_config_value(reg, name, "defaultMetadata"), p->metadata, &failed);
+    json_t *rs =
+        reg_ruleset_merge(reg_config_value(reg, name, "defaultRuleSet"), p->ruleset, &failed);
+    p->md_owned = nonempty_or_null(
+        reg_metadata_merge(md, reg_config_value(reg, name, "overrideMetadata"), &failed));
+    p->rs_owned = nonempty_or_null(
+        reg_ruleset_merge(rs, reg_config_value(reg, name, "overrideRuleSet"), &failed));
     json_decref(md);
     json_decref(rs);
     p->metadata = p->md_owned;
@@ -620,9 +621,8 @@ out:
 static bool contract_config(reg_registry_t *reg, const reg_name_t *name) {
     static const char *const keys[] = {"defaultMetadata", "overrideMetadata", "defaultRuleSet",
                                        "overrideRuleSet"};
-    const json_t *c = reg_config_scoped(reg, name);
-    for (size_t i = 0; c && i < 4; i++)
-        if (json_object_get(c, keys[i]))
+    for (size_t i = 0; i < 4; i++)
+        if (reg_config_value(reg, name, keys[i]))
             return true;
     return false;
 }

@@ -346,6 +346,30 @@ def modes(c, url):
     request(url, "DELETE", "/mode/imp")
 
 
+def inheritance(c, url):
+    request(url, "PUT", "/config/:.__GLOBAL:", {"defaultMetadata": {"properties": {"g": "1"}}})
+    st, r = request(url, "POST", "/subjects/:.inh:s/versions", {"schema": avro("a")})
+    st, v = request(url, "GET", "/subjects/:.inh:s/versions/1")
+    c.eq(":.__GLOBAL: config applies last", v.get("metadata"), {"properties": {"g": "1"}})
+    request(url, "PUT", "/config/:.inh:", {"defaultMetadata": {"properties": {"g": "ctx"}}})
+    st, r = request(url, "POST", "/subjects/:.inh:t/versions", {"schema": avro("a")})
+    st, v = request(url, "GET", "/subjects/:.inh:t/versions/1")
+    c.eq("the context's config before :.__GLOBAL:", v.get("metadata"),
+         {"properties": {"g": "ctx"}})
+    request(url, "PUT", "/config/:.__GLOBAL:", {"defaultMetadata": None})
+    st, r = request(url, "PUT", "/mode/:.__GLOBAL:", {"mode": "READONLY"})
+    c.eq("mode on :.__GLOBAL:", st, 200)
+    st, r = request(url, "POST", "/subjects/:.inh2:s/versions", {"schema": avro("a")})
+    c.eq(":.__GLOBAL: mode applies to a context without its own", (st, r.get("error_code")),
+         (422, 42205))
+    st, r = request(url, "GET", "/mode/:.inh2:s?defaultToGlobal=true")
+    c.eq("and is the subject's effective mode", r, {"mode": "READONLY"})
+    request(url, "PUT", "/mode/:.inh2:", {"mode": "READWRITE"})
+    st, r = request(url, "POST", "/subjects/:.inh2:s/versions", {"schema": avro("a")})
+    c.eq("the context's mode wins over :.__GLOBAL:", st, 200)
+    request(url, "DELETE", "/mode/:.__GLOBAL:")
+
+
 def restart(c, d):
     d.stop()
     d.start()
@@ -373,6 +397,7 @@ def main():
         reserved_fields(c, d.url)
         aliases(c, d.url)
         modes(c, d.url)
+        inheritance(c, d.url)
         restart(c, d)
     finally:
         d.cleanup()
