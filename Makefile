@@ -77,7 +77,7 @@ $(GEN_DESC_O): $(GEN_DESC_C)
 	@echo "  CC  $<"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -w -c $< -o $@
 $(LIB_compat): $(GEN_DESC_O)
-$(call obj,$(SRC_compat)): | $(GEN_DESC_H)
+$(call obj,$(SRC_compat) $(SRC_serdes)): | $(GEN_DESC_H)
 
 LIBS := $(foreach l,$(LAYERS),$(LIB_$(l)))
 MAIN_SRC := $(foreach l,$(LAYERS),$(call mains_of,$(l)))

@@ -43,6 +43,10 @@ struct cairn_serializer {
     size_t n_pinned;
 };
 
+/** @brief A serializer of fmt around local (taken; may be NULL), as cairn_serializer_new. */
+cairn_serializer_t *serdes_ser_new(cairn_serdes_t *sd, const serdes_format_t *fmt,
+                                   cairn_role_t role, serdes_schema_t *local, cairn_error_t *err);
+
 /** @brief Keep a reference to sch for the serializer's lifetime (schemas handed to callers). */
 cn_err_t serdes_ser_pin(cairn_serializer_t *ser, serdes_schema_t *sch);
 

@@ -36,8 +36,8 @@ cairn_serializer_t *cairn_serializer_new(cairn_serdes_t *sd, cairn_format_t form
                                          cairn_role_t role, const char *schema,
                                          cairn_error_t *err) {
     serdes_err_t e = {0};
-    cairn_serializer_t *ser;
     const serdes_format_t *fmt = serdes_format_get(format);
+    serdes_schema_t *local = NULL;
     if (!sd || (role != CAIRN_ROLE_KEY && role != CAIRN_ROLE_VALUE)) {
         serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT, "a handle and a role are required");
     } else if (!fmt) {
@@ -45,14 +45,25 @@ cairn_serializer_t *cairn_serializer_new(cairn_serdes_t *sd, cairn_format_t form
     } else if (!schema && sd->s.use_schema_id < 0 && !sd->s.use_latest) {
         serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT,
                        "a schema is required unless use.schema.id or use.latest.version is set");
+    } else if (schema) {
+        serdes_schema_new(fmt, schema, strlen(schema), -1, &local, &e);
     }
     if (e.e.code != CN_OK) {
         serdes_edge(&e, err);
         return NULL;
     }
+    return serdes_ser_new(sd, fmt, role, local, err);
+}
+
+cairn_serializer_t *serdes_ser_new(cairn_serdes_t *sd, const serdes_format_t *fmt,
+                                   cairn_role_t role, serdes_schema_t *local, cairn_error_t *err) {
+    serdes_err_t e = {0};
+    cairn_serializer_t *ser;
     if (!(ser = calloc(1, sizeof(*ser))) ||
         !(ser->topics = serdes_lru_new((size_t)sd->s.cache_capacity, serdes_ser_entry_release))) {
         free(ser);
+        if (local)
+            serdes_schema_decref(local);
         serdes_err_set(&e, CN_ERR_NO_MEMORY, NULL);
         serdes_edge(&e, err);
         return NULL;
@@ -60,12 +71,8 @@ cairn_serializer_t *cairn_serializer_new(cairn_serdes_t *sd, cairn_format_t form
     ser->sd = sd;
     ser->fmt = fmt;
     ser->role = role;
+    ser->local = local;
     pthread_mutex_init(&ser->lock, NULL);
-    if (schema && serdes_schema_new(fmt, schema, strlen(schema), -1, &ser->local, &e) != CN_OK) {
-        cairn_serializer_free(ser);
-        serdes_edge(&e, err);
-        return NULL;
-    }
     serdes_edge_ok(err);
     return ser;
 }
@@ -151,6 +158,21 @@ static cn_err_t serdes_ser_pick(cairn_serializer_t *ser, serdes_schema_t *remote
     return CN_OK;
 }
 
+/* Register (or look up) the local schema, after what it references (Protobuf imports). */
+static cn_err_t serdes_ser_register(cairn_serializer_t *ser, const char *subject,
+                                    serdes_ser_entry_t *e, serdes_err_t *err) {
+    const serdes_settings_t *s = &ser->sd->s;
+    char *refs = NULL;
+    cn_err_t rc = CN_OK;
+    if (ser->fmt->references)
+        rc = ser->fmt->references(ser->sd->reg, ser->local->impl, !s->auto_register, &refs, err);
+    if (rc == CN_OK)
+        rc = serdes_registry_id_for_refs(ser->sd->reg, subject, ser->fmt, ser->local->text, refs,
+                                         !s->auto_register, &e->id, NULL, err);
+    free(refs);
+    return rc;
+}
+
 static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t *e,
                                   int64_t *expires, serdes_err_t *err) {
     const serdes_settings_t *s = &ser->sd->s;
@@ -177,8 +199,7 @@ static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, se
     } else {
         rc = serdes_subject(s, ser->role, topic, rname, subject, sizeof(subject), err);
         if (rc == CN_OK)
-            rc = serdes_registry_id_for(ser->sd->reg, subject, ser->fmt, ser->local->text,
-                                        !s->auto_register, &e->id, err);
+            rc = serdes_ser_register(ser, subject, e, err);
         if (rc == CN_OK) {
             serdes_schema_incref(ser->local);
             e->writer = ser->local;
