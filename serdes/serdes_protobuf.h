@@ -67,8 +67,8 @@ const Google__Protobuf__DescriptorProto *serdes_pb_at(const serdes_pb_schema_t *
                                                       const int32_t *path, size_t n);
 /** @brief The index path of the message whose full name is fqn (no leading dot) in the root
  *  file; *n gets its length. CN_ERR_NOT_FOUND when the file has no such message. */
-cn_err_t serdes_pb_path_of(const serdes_pb_schema_t *s, const char *fqn, int32_t *path,
-                           size_t cap, size_t *n);
+cn_err_t serdes_pb_path_of(const serdes_pb_schema_t *s, const char *fqn, int32_t *path, size_t cap,
+                           size_t *n);
 /** @brief The type named by a field's type_name (".pkg.Name"), or NULL. */
 const serdes_pb_type_t *serdes_pb_type(const serdes_pb_schema_t *s, const char *type_name);
 
@@ -86,9 +86,9 @@ cn_err_t serdes_pb_indexes_read(const uint8_t *data, size_t len, int32_t *path, 
 /* ---- generic JSON (serdes_protobuf_json.c) ---- */
 
 /** @brief Decode data, a message of type msg, into a new JSON object (proto3 JSON mapping). */
-cn_err_t serdes_pb_to_json(const serdes_pb_schema_t *s, const Google__Protobuf__DescriptorProto *msg,
-                           const char *fqn, const uint8_t *data, size_t len, json_t **out,
-                           serdes_err_t *err);
+cn_err_t serdes_pb_to_json(const serdes_pb_schema_t *s,
+                           const Google__Protobuf__DescriptorProto *msg, const char *fqn,
+                           const uint8_t *data, size_t len, json_t **out, serdes_err_t *err);
 /** @brief Encode a JSON object (proto3 JSON mapping) as a message of type msg into buf. */
 cn_err_t serdes_pb_from_json(const serdes_pb_schema_t *s,
                              const Google__Protobuf__DescriptorProto *msg, const char *fqn,

@@ -32,8 +32,8 @@ cairn_serializer_t *cairn_protobuf_serializer_new(cairn_serdes_t *sd, cairn_role
     if (serdes_pb_compile_local(files[0].text, strlen(files[0].text),
                                 (const serdes_pb_source_t *)(files + 1), n - 1, &impl,
                                 &e) != CN_OK ||
-        serdes_schema_new_impl(fmt, files[0].text, strlen(files[0].text), -1, impl, &local,
-                               &e) != CN_OK) {
+        serdes_schema_new_impl(fmt, files[0].text, strlen(files[0].text), -1, impl, &local, &e) !=
+            CN_OK) {
         serdes_edge(&e, err);
         return NULL;
     }
@@ -173,8 +173,8 @@ cn_err_t serdes_pb_des_json(cairn_deserializer_t *des, const char *topic, const 
     if (rc != CN_OK)
         return rc;
     rc = serdes_pb_to_json(entry->writer->impl, m, fqn, body, blen, &j, err);
-    if (rc == CN_OK && !(*json_out = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY |
-                                                       JSON_REAL_PRECISION(17))))
+    if (rc == CN_OK &&
+        !(*json_out = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17))))
         rc = serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
     json_decref(j);
     serdes_des_entry_decref(entry);

@@ -21,7 +21,7 @@ typedef Google__Protobuf__DescriptorProto pbmsg_t;
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "fixed-width values are copied as is");
 
-#define T(x) GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_##x
+#define T(x)        GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_##x
 #define REPEATED(f) ((f)->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED)
 
 typedef struct pb_enc {
@@ -143,7 +143,11 @@ static cn_err_t pb_enc_scalar(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf
             return pb_fail(e, f, "not a number");
         fl = (float)d;
         return cn_buf_put(out, &fl, 4), CN_OK;
-    case T(INT64): case T(INT32): case T(SINT64): case T(SINT32): case T(SFIXED64):
+    case T(INT64):
+    case T(INT32):
+    case T(SINT64):
+    case T(SINT32):
+    case T(SFIXED64):
     case T(SFIXED32):
         if (!pb_int_of(v, true, &i, &u))
             return pb_fail(e, f, "not an integer");
@@ -157,7 +161,10 @@ static cn_err_t pb_enc_scalar(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf
         if (f->type == T(SFIXED32))
             return cn_buf_put(out, &(int32_t){(int32_t)i}, 4), CN_OK;
         return cn_buf_put_uvarint(out, (uint64_t)i), CN_OK;
-    case T(UINT64): case T(UINT32): case T(FIXED64): case T(FIXED32):
+    case T(UINT64):
+    case T(UINT32):
+    case T(FIXED64):
+    case T(FIXED32):
         if (!pb_int_of(v, false, &i, &u))
             return pb_fail(e, f, "not an unsigned integer");
         if ((f->type == T(UINT32) || f->type == T(FIXED32)) && u > UINT32_MAX)
@@ -189,11 +196,17 @@ static cn_err_t pb_enc_scalar(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf
 
 static unsigned pb_wire(int type) {
     switch (type) {
-    case T(DOUBLE): case T(FIXED64): case T(SFIXED64):
+    case T(DOUBLE):
+    case T(FIXED64):
+    case T(SFIXED64):
         return 1;
-    case T(FLOAT): case T(FIXED32): case T(SFIXED32):
+    case T(FLOAT):
+    case T(FIXED32):
+    case T(SFIXED32):
         return 5;
-    case T(STRING): case T(BYTES): case T(MESSAGE):
+    case T(STRING):
+    case T(BYTES):
+    case T(MESSAGE):
         return 2;
     default:
         return 0;
@@ -206,8 +219,8 @@ static bool pb_is_default(const pbfield_t *f, json_t *v) {
     if (f->type == T(MESSAGE) || f->proto3_optional || f->has_oneof_index)
         return false;
     if (json_is_string(v) && f->type != T(ENUM))
-        return json_string_length(v) == 0 ||
-               (f->type != T(STRING) && f->type != T(BYTES) && strcmp(json_string_value(v), "0") == 0);
+        return json_string_length(v) == 0 || (f->type != T(STRING) && f->type != T(BYTES) &&
+                                              strcmp(json_string_value(v), "0") == 0);
     if (json_is_boolean(v))
         return json_is_false(v);
     if (json_is_number(v))
@@ -215,8 +228,7 @@ static bool pb_is_default(const pbfield_t *f, json_t *v) {
     return f->type == T(ENUM) && json_is_integer(v) && json_integer_value(v) == 0;
 }
 
-static cn_err_t pb_enc_sub(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out,
-                           int depth) {
+static cn_err_t pb_enc_sub(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out, int depth) {
     const serdes_pb_type_t *t = serdes_pb_type(e->s, f->type_name);
     json_t *g = NULL;
     cn_buf_t sub;
@@ -226,7 +238,8 @@ static cn_err_t pb_enc_sub(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t 
     if (depth >= SERDES_PB_MAX_DEPTH)
         return serdes_err_set(e->err, CN_ERR_TOO_DEEP, "messages nest deeper than %d",
                               SERDES_PB_MAX_DEPTH);
-    if (serdes_pb_is_wkt(f->type_name) && !(v = g = serdes_pb_wkt_from_json(f->type_name, v, e->err)))
+    if (serdes_pb_is_wkt(f->type_name) &&
+        !(v = g = serdes_pb_wkt_from_json(f->type_name, v, e->err)))
         return e->err->e.code;
     cn_buf_init(&sub, CN_BUF_NO_LIMIT);
     rc = pb_enc_msg(e, t->msg, v, &sub, depth + 1);
@@ -257,8 +270,8 @@ static cn_err_t pb_enc_map(pb_enc_t *e, const pbfield_t *f, const pbmsg_t *entry
         return pb_fail(e, f, "a map is a JSON object");
     json_object_foreach(v, k, val) {
         const pbfield_t *kf = entry->n_field == 2 ? entry->field[0] : NULL;
-        json_t *key = kf && kf->type == T(BOOL) ? json_boolean(strcmp(k, "true") == 0)
-                                                : json_string(k);
+        json_t *key =
+            kf && kf->type == T(BOOL) ? json_boolean(strcmp(k, "true") == 0) : json_string(k);
         json_t *pair = json_pack("{s:o,s:O}", "key", key, "value", val);
         cn_buf_t sub;
         cn_buf_init(&sub, CN_BUF_NO_LIMIT);
@@ -313,8 +326,7 @@ static cn_err_t pb_enc_repeated(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_b
     return rc;
 }
 
-static cn_err_t pb_enc_field(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out,
-                             int depth) {
+static cn_err_t pb_enc_field(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out, int depth) {
     const serdes_pb_type_t *t = f->type == T(MESSAGE) ? serdes_pb_type(e->s, f->type_name) : NULL;
     if (json_is_null(v) && !(f->type_name && strcmp(f->type_name, ".google.protobuf.Value") == 0))
         return CN_OK;

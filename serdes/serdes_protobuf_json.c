@@ -129,6 +129,8 @@ static json_t *pb_double_json(double v) {
         return json_string("NaN");
     if (isinf(v))
         return json_string(v > 0 ? "Infinity" : "-Infinity");
+    if (v == floor(v) && fabs(v) < 9007199254740992.0 && !(v == 0 && signbit(v)))
+        return json_integer((json_int_t)v); /* 1, not 1.0, as protoc's JSON printers do */
     return json_real(v);
 }
 
@@ -291,7 +293,7 @@ static cn_err_t pb_dec_scalar(pb_dec_t *d, const pbfield_t *f, unsigned wt, pb_r
     uint64_t v = 0;
     const uint8_t *b = NULL;
     size_t len = 0;
-    bool ok = wt == 0 ? pb_varint(r, &v)
+    bool ok = wt == 0   ? pb_varint(r, &v)
               : wt == 1 ? pb_fixed(r, 8, &v)
               : wt == 5 ? pb_fixed(r, 4, &v)
                         : pb_bytes(r, &b, &len);
@@ -300,8 +302,8 @@ static cn_err_t pb_dec_scalar(pb_dec_t *d, const pbfield_t *f, unsigned wt, pb_r
     return pb_store(d, f, obj, pb_scalar_json(d, f, v, b, len));
 }
 
-static cn_err_t pb_dec_field(pb_dec_t *d, const pbfield_t *f, unsigned wt, pb_rd_t *r,
-                             json_t *obj, int depth) {
+static cn_err_t pb_dec_field(pb_dec_t *d, const pbfield_t *f, unsigned wt, pb_rd_t *r, json_t *obj,
+                             int depth) {
     unsigned want = pb_wire_of(f->type);
     const uint8_t *b;
     size_t len;
@@ -311,8 +313,7 @@ static cn_err_t pb_dec_field(pb_dec_t *d, const pbfield_t *f, unsigned wt, pb_rd
         return pb_dec_sub(d, f, b, len, obj, depth);
     }
     if (want == 3)
-        return pb_skip(r, wt, (uint32_t)f->number, depth) ? CN_OK
-                                                           : pb_bad(d, r, "bad group");
+        return pb_skip(r, wt, (uint32_t)f->number, depth) ? CN_OK : pb_bad(d, r, "bad group");
     if (wt == want)
         return pb_dec_scalar(d, f, wt, r, obj);
     if (wt != 2 || f->label != GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED)

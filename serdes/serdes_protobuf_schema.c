@@ -124,6 +124,39 @@ const serdes_pb_type_t *serdes_pb_type(const serdes_pb_schema_t *s, const char *
 
 /* ---- one file ---- */
 
+/* protoc's json_name: the field name in lowerCamelCase ("list_value" -> "listValue"). */
+static char *serdes_pb_camel(const char *name) {
+    char *out = malloc(strlen(name) + 1), *o = out;
+    bool up = false;
+    for (; out && *name; name++) {
+        if (*name == '_') {
+            up = true;
+            continue;
+        }
+        *o++ = up && *name >= 'a' && *name <= 'z' ? (char)(*name - 'a' + 'A') : *name;
+        up = false;
+    }
+    if (out)
+        *o = '\0';
+    return out;
+}
+
+/* Fill the json_name a descriptor leaves out (compat/protobuf writes only explicit ones). */
+static bool serdes_pb_json_names(Google__Protobuf__DescriptorProto **v, size_t n, int depth) {
+    if (depth > SERDES_PB_MAX_DEPTH)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < v[i]->n_field; k++) {
+            Google__Protobuf__FieldDescriptorProto *f = v[i]->field[k];
+            if (!f->json_name && f->name && !(f->json_name = serdes_pb_camel(f->name)))
+                return false;
+        }
+        if (!serdes_pb_json_names(v[i]->nested_type, v[i]->n_nested_type, depth + 1))
+            return false;
+    }
+    return true;
+}
+
 static cn_err_t serdes_pb_describe(serdes_pb_file_t *f, serdes_err_t *err) {
     cn_error_t ce = {0};
     char *b64 = compat_pb_serialized(f->parsed, &ce);
@@ -133,6 +166,10 @@ static cn_err_t serdes_pb_describe(serdes_pb_file_t *f, serdes_err_t *err) {
     if (raw)
         f->fd = google__protobuf__file_descriptor_proto__unpack(NULL, n, raw);
     free(raw);
+    if (f->fd && !serdes_pb_json_names(f->fd->message_type, f->fd->n_message_type, 0)) {
+        google__protobuf__file_descriptor_proto__free_unpacked(f->fd, NULL);
+        f->fd = NULL;
+    }
     if (!f->fd)
         return serdes_err_set(err, CN_ERR_NO_MEMORY, "no descriptor for %s",
                               f->name[0] ? f->name : "the schema");
@@ -170,8 +207,8 @@ static json_t *serdes_pb_ref(json_t *refs, const char *name) {
 }
 
 /* Load one import of a file: already loaded, the application's, the registry's, or built in. */
-static cn_err_t serdes_pb_load_dep(serdes_pb_loader_t *L, const char *dep, json_t *refs,
-                                   int depth, size_t *at, serdes_err_t *err) {
+static cn_err_t serdes_pb_load_dep(serdes_pb_loader_t *L, const char *dep, json_t *refs, int depth,
+                                   size_t *at, serdes_err_t *err) {
     json_t *ref = refs ? serdes_pb_ref(refs, dep) : NULL, *ans = NULL;
     const char *wk = compat_pb_wellknown_text(dep);
     cn_err_t rc;
@@ -179,8 +216,8 @@ static cn_err_t serdes_pb_load_dep(serdes_pb_loader_t *L, const char *dep, json_
         return CN_OK;
     for (size_t i = 0; i < L->nsrc; i++)
         if (L->src[i].name && L->src[i].text && strcmp(L->src[i].name, dep) == 0)
-            return serdes_pb_load(L, dep, L->src[i].text, strlen(L->src[i].text), NULL,
-                                  depth + 1, at, err);
+            return serdes_pb_load(L, dep, L->src[i].text, strlen(L->src[i].text), NULL, depth + 1,
+                                  at, err);
     if (ref && L->reg) {
         json_t *subj = json_object_get(ref, "subject"), *ver = json_object_get(ref, "version");
         if (!json_is_string(subj) || !json_is_integer(ver))
@@ -223,8 +260,7 @@ static cn_err_t serdes_pb_parse_file(serdes_pb_loader_t *L, serdes_pb_file_t *f,
 
 /* Load a file (its imports first) and append it; *at gets its index. */
 static cn_err_t serdes_pb_load(serdes_pb_loader_t *L, const char *name, const char *text,
-                               size_t len, json_t *refs, int depth, size_t *at,
-                               serdes_err_t *err) {
+                               size_t len, json_t *refs, int depth, size_t *at, serdes_err_t *err) {
     serdes_pb_file_t f = {0};
     cn_err_t rc;
     if (depth > SERDES_PB_MAX_REFS)
@@ -260,15 +296,13 @@ static cn_err_t serdes_pb_finish(serdes_pb_schema_t *s, serdes_err_t *err) {
         size_t n = (pkg ? strlen(pkg) + 1 : 0) + strlen(fd->message_type[0]->name) + 1;
         if (!(s->first = malloc(n)))
             return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
-        snprintf(s->first, n, "%s%s%s", pkg ? pkg : "", pkg ? "." : "",
-                 fd->message_type[0]->name);
+        snprintf(s->first, n, "%s%s%s", pkg ? pkg : "", pkg ? "." : "", fd->message_type[0]->name);
     }
     return CN_OK;
 }
 
 static cn_err_t serdes_pb_compile_with(serdes_pb_loader_t *L, const char *text, size_t len,
-                                       json_t *refs, serdes_pb_schema_t **out,
-                                       serdes_err_t *err) {
+                                       json_t *refs, serdes_pb_schema_t **out, serdes_err_t *err) {
     cn_err_t rc;
     if (!(L->s = calloc(1, sizeof(*L->s))) || !(L->s->types = cn_map_new(free))) {
         free(L->s);
@@ -340,8 +374,8 @@ static int32_t serdes_pb_child(Google__Protobuf__DescriptorProto **v, size_t n, 
     return -1;
 }
 
-cn_err_t serdes_pb_path_of(const serdes_pb_schema_t *s, const char *fqn, int32_t *path,
-                           size_t cap, size_t *n) {
+cn_err_t serdes_pb_path_of(const serdes_pb_schema_t *s, const char *fqn, int32_t *path, size_t cap,
+                           size_t *n) {
     const Google__Protobuf__FileDescriptorProto *fd = s->files[s->root].fd;
     const char *pkg = fd->package ? fd->package : "", *p = fqn;
     Google__Protobuf__DescriptorProto **v = fd->message_type;
@@ -405,13 +439,12 @@ static cn_err_t serdes_pb_register_file(serdes_registry_t *r, const serdes_setti
     if (rc == CN_OK && !lookup_only)
         rc = serdes_registry_id_for_refs(r, subject, fmt, f->text, refs, false, &id, NULL, err);
     if (rc == CN_OK)
-        rc = serdes_registry_id_for_refs(r, subject, fmt, f->text, refs, true, &id, &version,
-                                         err);
+        rc = serdes_registry_id_for_refs(r, subject, fmt, f->text, refs, true, &id, &version, err);
     if (rc == CN_OK && version <= 0)
         rc = serdes_err_set(err, CN_ERR_SERDES_REGISTRY, "no version for reference %s", f->name);
-    if (rc == CN_OK && json_array_append_new(into, json_pack("{s:s,s:s,s:i}", "name", f->name,
-                                                             "subject", subject, "version",
-                                                             (int)version)) != 0)
+    if (rc == CN_OK &&
+        json_array_append_new(into, json_pack("{s:s,s:s,s:i}", "name", f->name, "subject", subject,
+                                              "version", (int)version)) != 0)
         rc = serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
     free(refs);
     return rc;
@@ -431,8 +464,7 @@ static cn_err_t serdes_pb_refs_of(serdes_registry_t *r, const serdes_settings_t 
         if (!serdes_pb_skipped(st, f->deps[i]) && d != SIZE_MAX)
             rc = serdes_pb_register_file(r, st, s, d, lookup_only, depth, arr, err);
     }
-    if (rc == CN_OK && json_array_size(arr) > 0 &&
-        !(*refs_out = json_dumps(arr, JSON_COMPACT)))
+    if (rc == CN_OK && json_array_size(arr) > 0 && !(*refs_out = json_dumps(arr, JSON_COMPACT)))
         rc = serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
     json_decref(arr);
     return rc;
@@ -451,8 +483,10 @@ static const char *serdes_pb_record_name(const void *impl) {
 }
 
 static const serdes_format_t serdes_pb_fmt = {
-    CAIRN_FORMAT_PROTOBUF,  "PROTOBUF",           serdes_pb_compile,   serdes_pb_release,
-    serdes_pb_record_name,  serdes_pb_compile_refs, serdes_pb_references,
+    CAIRN_FORMAT_PROTOBUF, "PROTOBUF",
+    serdes_pb_compile,     serdes_pb_release,
+    serdes_pb_record_name, serdes_pb_compile_refs,
+    serdes_pb_references,
 };
 
 const serdes_format_t *serdes_protobuf_format(void) {

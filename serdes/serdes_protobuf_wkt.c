@@ -66,8 +66,8 @@ static json_t *pb_timestamp(json_t *obj, serdes_err_t *err) {
         return NULL;
     }
     pb_frac(frac, sizeof(frac), (int32_t)nanos);
-    snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d%sZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d%sZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
     return json_string(out);
 }
 
@@ -75,8 +75,8 @@ static json_t *pb_duration(json_t *obj, serdes_err_t *err) {
     int64_t sec = pb_i64_of(json_object_get(obj, "seconds"));
     int64_t nanos = pb_i64_of(json_object_get(obj, "nanos"));
     char frac[16], out[64];
-    if (sec < -315576000000LL || sec > 315576000000LL || nanos < -999999999 ||
-        nanos > 999999999 || (sec > 0 && nanos < 0) || (sec < 0 && nanos > 0)) {
+    if (sec < -315576000000LL || sec > 315576000000LL || nanos < -999999999 || nanos > 999999999 ||
+        (sec > 0 && nanos < 0) || (sec < 0 && nanos > 0)) {
         serdes_err_set(err, CN_ERR_SERDES_PAYLOAD, "Duration out of range");
         return NULL;
     }
@@ -98,8 +98,8 @@ static json_t *pb_wrapper_default(const char *t) {
 }
 
 static json_t *pb_value(json_t *obj) {
-    static const char *const kinds[] = {"nullValue",   "numberValue", "stringValue",
-                                        "boolValue",   "structValue", "listValue"};
+    static const char *const kinds[] = {"nullValue", "numberValue", "stringValue",
+                                        "boolValue", "structValue", "listValue"};
     for (size_t i = 0; i < 6; i++) {
         json_t *v = json_object_get(obj, kinds[i]);
         if (v)
@@ -304,8 +304,7 @@ json_t *serdes_pb_map_default(const serdes_pb_schema_t *s,
         return json_false();
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_ENUM: {
         const serdes_pb_type_t *t = serdes_pb_type(s, f->type_name);
-        return t && t->en && t->en->n_value ? json_string(t->en->value[0]->name)
-                                            : json_integer(0);
+        return t && t->en && t->en->n_value ? json_string(t->en->value[0]->name) : json_integer(0);
     }
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_INT64:
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_UINT64:
