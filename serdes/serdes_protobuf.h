@@ -19,7 +19,7 @@
 #include "common/cn_buf.h"
 #include "common/cn_map.h"
 #include "compat/protobuf/compat_protobuf.h"
-#include "google/protobuf/descriptor.pb-c.h"
+#include <google/protobuf/descriptor.pb-c.h> /* generated into build/gen */
 #include "serdes/serdes_registry.h"
 
 #define SERDES_PB_MAX_DEPTH   64 /* nested messages in one payload, and nested type paths */

@@ -66,8 +66,11 @@ static void test_indexes_vectors(void **state) {
         uint8_t bytes[4];
         size_t len;
     } v[] = {
-        {{0}, 1, {0x00}, 1},          {{1}, 1, {0x02, 0x02}, 2},       {{2}, 1, {0x02, 0x04}, 2},
-        {{1, 0}, 2, {0x04, 0x02, 0x00}, 3}, {{0, 2}, 2, {0x04, 0x00, 0x04}, 3},
+        {{0}, 1, {0x00}, 1},
+        {{1}, 1, {0x02, 0x02}, 2},
+        {{2}, 1, {0x02, 0x04}, 2},
+        {{1, 0}, 2, {0x04, 0x02, 0x00}, 3},
+        {{0, 2}, 2, {0x04, 0x00, 0x04}, 3},
         {{64}, 1, {0x02, 0x80, 0x01}, 3},
     };
     (void)state;
@@ -75,12 +78,11 @@ static void test_indexes_vectors(void **state) {
         uint8_t out[16];
         int32_t path[4];
         size_t len, n, used;
-        assert_int_equal(cairn_protobuf_indexes_write(v[i].path, v[i].n, out, sizeof(out), &len,
-                                                      NULL),
-                         CAIRN_OK);
+        assert_int_equal(
+            cairn_protobuf_indexes_write(v[i].path, v[i].n, out, sizeof(out), &len, NULL),
+            CAIRN_OK);
         assert_bytes_equal(out, len, v[i].bytes, v[i].len);
-        assert_int_equal(cairn_protobuf_indexes_read(out, len, path, 4, &n, &used, NULL),
-                         CAIRN_OK);
+        assert_int_equal(cairn_protobuf_indexes_read(out, len, path, 4, &n, &used, NULL), CAIRN_OK);
         assert_int_equal(n, v[i].n);
         assert_int_equal(used, len);
         assert_memory_equal(path, v[i].path, n * sizeof(int32_t));
@@ -92,33 +94,33 @@ static void test_indexes_hostile(void **state) {
         uint8_t b[8];
         size_t len;
     } bad[] = {
-        {{0x01}, 1},                         /* count -1 (the deprecated unsigned [1]) */
-        {{0xfe, 0xff, 0xff, 0xff, 0x0f}, 5}, /* count 2^31-1 */
-        {{0x04, 0x02}, 2},                   /* count 2, one element */
-        {{0x02, 0x01}, 2},                   /* element -1 */
+        {{0x01}, 1},                               /* count -1 (the deprecated unsigned [1]) */
+        {{0xfe, 0xff, 0xff, 0xff, 0x0f}, 5},       /* count 2^31-1 */
+        {{0x04, 0x02}, 2},                         /* count 2, one element */
+        {{0x02, 0x01}, 2},                         /* element -1 */
         {{0x80, 0x80, 0x80, 0x80, 0x80, 0x01}, 6}, /* a varint past 5 bytes */
-        {{0x82}, 1},                         /* truncated varint */
-        {{0}, 0},                            /* empty */
-        {{0x0a}, 1},                         /* count 5 > capacity 4 */
+        {{0x82}, 1},                               /* truncated varint */
+        {{0}, 0},                                  /* empty */
+        {{0x0a}, 1},                               /* count 5 > capacity 4 */
     };
     int32_t path[4] = {7, 7, 7, 7};
     size_t n, used;
     cairn_error_t err;
     (void)state;
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        assert_int_equal(cairn_protobuf_indexes_read(bad[i].b, bad[i].len, path, 4, &n, &used,
-                                                     &err),
-                         CAIRN_ERR_PAYLOAD);
+        assert_int_equal(
+            cairn_protobuf_indexes_read(bad[i].b, bad[i].len, path, 4, &n, &used, &err),
+            CAIRN_ERR_PAYLOAD);
         assert_non_null(strstr(err.msg, "message indexes"));
     }
     path[0] = 7;
-    assert_int_equal(cairn_protobuf_indexes_read((uint8_t[]){0xfe, 0xff, 0xff, 0xff, 0x0f}, 5,
-                                                 path, 4, &n, &used, NULL),
+    assert_int_equal(cairn_protobuf_indexes_read((uint8_t[]){0xfe, 0xff, 0xff, 0xff, 0x0f}, 5, path,
+                                                 4, &n, &used, NULL),
                      CAIRN_ERR_PAYLOAD);
     assert_int_equal(path[0], 7); /* a count over capacity stores nothing */
-    assert_int_equal(cairn_protobuf_indexes_read((uint8_t[]){0x00, 0x99}, 2, path, 4, &n, &used,
-                                                 NULL),
-                     CAIRN_OK);
+    assert_int_equal(
+        cairn_protobuf_indexes_read((uint8_t[]){0x00, 0x99}, 2, path, 4, &n, &used, NULL),
+        CAIRN_OK);
     assert_int_equal(n, 1);
     assert_int_equal(path[0], 0);
     assert_int_equal(used, 1);
@@ -180,8 +182,8 @@ static cairn_serializer_t *shop_serializer(cairn_serdes_t *sd) {
 static void test_roundtrip_with_reference(void **state) {
     cairn_serdes_t *sd = st_handle(g_url, NULL);
     cairn_serializer_t *ser = shop_serializer(sd);
-    cairn_deserializer_t *des = cairn_deserializer_new(sd, CAIRN_FORMAT_PROTOBUF,
-                                                       CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, NULL, NULL);
     Shop__Order *o = order_new();
     void *out = NULL;
     size_t len = 0, plen = protobuf_c_message_get_packed_size(&o->base);
@@ -233,8 +235,7 @@ static void test_json_encode_matches_protobuf_c(void **state) {
     size_t alen = 0, blen = 0;
     cairn_error_t err;
     (void)state;
-    assert_int_equal(cairn_protobuf_serialize(ser, "orders2", &o->base, &a, &alen, &err),
-                     CAIRN_OK);
+    assert_int_equal(cairn_protobuf_serialize(ser, "orders2", &o->base, &a, &alen, &err), CAIRN_OK);
     if (cairn_serialize_json(ser, "orders2", ORDER_JSON, strlen(ORDER_JSON), &b, &blen, &err) !=
         CAIRN_OK)
         fail_msg("serialize_json: %s", err.msg);
@@ -243,12 +244,12 @@ static void test_json_encode_matches_protobuf_c(void **state) {
     assert_int_equal(cairn_serialize_json(ser, "orders2", "{\"nope\":1}", 10, &b, &blen, &err),
                      CAIRN_ERR_VALUE);
     assert_non_null(strstr(err.msg, "nope"));
-    assert_int_equal(cairn_serialize_json(ser, "orders2", "{\"lines\":[{\"qty\":4294967296}]}",
-                                          31, &b, &blen, &err),
+    assert_int_equal(cairn_serialize_json(ser, "orders2", "{\"lines\":[{\"qty\":4294967296}]}", 31,
+                                          &b, &blen, &err),
                      CAIRN_ERR_VALUE);
-    assert_int_equal(cairn_serialize_json(ser, "orders2", "{\"status\":\"LOST\"}", 17, &b,
-                                          &blen, &err),
-                     CAIRN_ERR_VALUE);
+    assert_int_equal(
+        cairn_serialize_json(ser, "orders2", "{\"status\":\"LOST\"}", 17, &b, &blen, &err),
+        CAIRN_ERR_VALUE);
     cairn_free(a);
     cairn_free(b);
     cairn_serializer_free(ser);
@@ -258,8 +259,8 @@ static void test_json_encode_matches_protobuf_c(void **state) {
 static void test_second_message_and_no_registry_after_warmup(void **state) {
     cairn_serdes_t *sd = st_handle(g_url, NULL);
     cairn_serializer_t *ser = shop_serializer(sd);
-    cairn_deserializer_t *des = cairn_deserializer_new(sd, CAIRN_FORMAT_PROTOBUF,
-                                                       CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, NULL, NULL);
     Shop__Ping p = SHOP__PING__INIT;
     uint8_t buf[64];
     void *out = buf;
@@ -294,8 +295,8 @@ static void test_second_message_and_no_registry_after_warmup(void **state) {
 static void test_bad_payloads(void **state) {
     cairn_serdes_t *sd = st_handle(g_url, NULL);
     cairn_serializer_t *ser = shop_serializer(sd);
-    cairn_deserializer_t *des = cairn_deserializer_new(sd, CAIRN_FORMAT_PROTOBUF,
-                                                       CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, NULL, NULL);
     Shop__Ping p = SHOP__PING__INIT;
     uint8_t good[32], bad[32];
     void *out = good;
@@ -322,8 +323,7 @@ static void test_bad_payloads(void **state) {
     for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
         memcpy(bad, good, 5);
         memcpy(bad + 5, tails[i].tail, tails[i].n);
-        assert_int_equal(cairn_deserialize_json(des, "bad", bad, 5 + tails[i].n, &json, NULL,
-                                                &err),
+        assert_int_equal(cairn_deserialize_json(des, "bad", bad, 5 + tails[i].n, &json, NULL, &err),
                          CAIRN_ERR_PAYLOAD);
         assert_null(json);
     }
@@ -360,8 +360,8 @@ static void test_well_known_types(void **state) {
     cairn_error_t err;
     cairn_serializer_t *ser =
         cairn_serializer_new(sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, WKT_PROTO, &err);
-    cairn_deserializer_t *des = cairn_deserializer_new(sd, CAIRN_FORMAT_PROTOBUF,
-                                                       CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, NULL, NULL);
     const char *in =
         "{\"at\":\"2024-02-29T12:34:56.789Z\",\"took\":\"-1.500s\",\"count\":\"7\","
         "\"note\":\"\",\"extra\":{\"a\":[1,\"x\",null,true,{\"b\":2.5}]},"
@@ -390,9 +390,9 @@ static void test_well_known_types(void **state) {
 }
 
 static void test_qualified_reference_subjects(void **state) {
-    cairn_serdes_t *sd = st_handle(g_url, "reference.subject.name.strategy",
-                                   "QualifiedReferenceSubjectNameStrategy", "skip.known.types",
-                                   "false", NULL);
+    cairn_serdes_t *sd =
+        st_handle(g_url, "reference.subject.name.strategy", "QualifiedReferenceSubjectNameStrategy",
+                  "skip.known.types", "false", NULL);
     cairn_serializer_t *ser = shop_serializer(sd);
     cairn_serializer_t *wk =
         cairn_serializer_new(sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, WKT_PROTO, NULL);
