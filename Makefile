@@ -85,7 +85,7 @@ TEST_PROTO := $(wildcard tests/data/serdes_pb/*.proto)
 TEST_PB_C := $(patsubst tests/data/serdes_pb/%.proto,$(GEN)/serdes_pb/%.pb-c.c,$(TEST_PROTO))
 TEST_PB_H := $(TEST_PB_C:.c=.h)
 TEST_PB_O := $(patsubst $(GEN)/%.c,$(O)/obj/gen/%.o,$(TEST_PB_C))
-.SECONDARY: $(TEST_PB_C) $(TEST_PB_H)
+.SECONDARY: $(TEST_PB_C) $(TEST_PB_H) $(TEST_PB_O)
 $(GEN)/serdes_pb/%.pb-c.c $(GEN)/serdes_pb/%.pb-c.h: tests/data/serdes_pb/%.proto
 	@mkdir -p $(GEN)/serdes_pb
 	@echo "  GEN $@"

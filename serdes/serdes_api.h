@@ -41,6 +41,10 @@ struct cairn_serializer {
     serdes_lru_t *topics;     /* topic -> serdes_ser_entry_t* (one reference) */
     serdes_schema_t **pinned; /* writer schemas handed out (references), kept until free */
     size_t n_pinned;
+    /* The first topic's entry when entries do not expire: one reference held until free, read
+     * without the lock (the hot path of a serializer used for one topic). */
+    _Atomic(serdes_ser_entry_t *) first;
+    char *first_topic; /* written before first is published */
 };
 
 /** @brief A serializer of fmt around local (taken; may be NULL), as cairn_serializer_new. */

@@ -12,6 +12,7 @@
 #define SERDES_PROTOBUF_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,7 +42,17 @@ typedef struct serdes_pb_type {
     const Google__Protobuf__EnumDescriptorProto *en; /* or NULL */
 } serdes_pb_type_t;
 
+/** The message-index bytes of one generated message type, computed once (immutable). */
+typedef struct serdes_pb_idx {
+    const void *desc; /* ProtobufCMessageDescriptor* */
+    size_t len;
+    uint8_t bytes[1 + 5 * SERDES_PB_MAX_DEPTH];
+} serdes_pb_idx_t;
+
+#define SERDES_PB_IDX_SLOTS 8
+
 typedef struct serdes_pb_schema {
+    _Atomic(serdes_pb_idx_t *) idx[SERDES_PB_IDX_SLOTS]; /* filled once each, freed with it */
     serdes_pb_file_t files[SERDES_PB_MAX_FILES];
     size_t nfiles;
     size_t root;     /* index of the schema's own file */

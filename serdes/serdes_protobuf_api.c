@@ -14,8 +14,6 @@
 #include "serdes/serdes_api.h"
 #include "serdes/serdes_protobuf.h"
 
-#define SERDES_PB_IDX_MAX (1 + 5 * SERDES_PB_MAX_DEPTH)
-
 cairn_serializer_t *cairn_protobuf_serializer_new(cairn_serdes_t *sd, cairn_role_t role,
                                                   const cairn_protobuf_file_t *files, size_t n,
                                                   cairn_error_t *err) {
@@ -40,33 +38,59 @@ cairn_serializer_t *cairn_protobuf_serializer_new(cairn_serdes_t *sd, cairn_role
     return serdes_ser_new(sd, fmt, role, local, err);
 }
 
-/* The message-index bytes of msg's type in the writer schema. */
-static cn_err_t serdes_pb_msg_indexes(const serdes_pb_schema_t *w, const ProtobufCMessage *msg,
-                                      uint8_t *idx, size_t *ilen, serdes_err_t *err) {
+/* The message-index bytes of msg's type in the writer schema: computed on the first message of
+ * a type and kept in one of the schema's slots (published once, read without a lock). */
+static cn_err_t serdes_pb_msg_indexes(serdes_pb_schema_t *w, const ProtobufCMessage *msg,
+                                      const serdes_pb_idx_t **out, serdes_pb_idx_t *tmp,
+                                      serdes_err_t *err) {
     int32_t path[SERDES_PB_MAX_DEPTH];
+    serdes_pb_idx_t *node, *empty = NULL;
     size_t n;
+    for (size_t i = 0; i < SERDES_PB_IDX_SLOTS; i++) {
+        node = atomic_load_explicit(&w->idx[i], memory_order_acquire);
+        if (node && node->desc == msg->descriptor) {
+            *out = node;
+            return CN_OK;
+        }
+    }
     if (serdes_pb_path_of(w, msg->descriptor->name, path, SERDES_PB_MAX_DEPTH, &n) != CN_OK)
         return serdes_err_set(err, CN_ERR_PARSE, "the schema has no message %s",
                               msg->descriptor->name);
-    return serdes_pb_indexes_write(path, n, idx, SERDES_PB_IDX_MAX, ilen);
+    tmp->desc = msg->descriptor;
+    serdes_pb_indexes_write(path, n, tmp->bytes, sizeof(tmp->bytes), &tmp->len);
+    *out = tmp;
+    if (!(node = malloc(sizeof(*node))))
+        return CN_OK;
+    *node = *tmp;
+    for (size_t i = 0; i < SERDES_PB_IDX_SLOTS; i++)
+        if (atomic_compare_exchange_strong(&w->idx[i], &empty, node)) {
+            *out = node;
+            return CN_OK;
+        } else {
+            empty = NULL;
+        }
+    free(node); /* every slot taken: this type's bytes are computed per message */
+    return CN_OK;
 }
 
 static cn_err_t serdes_pb_ser(cairn_serializer_t *ser, const char *topic,
                               const ProtobufCMessage *msg, void **out, size_t *out_len,
                               serdes_err_t *err) {
     serdes_ser_entry_t *entry;
-    uint8_t idx[SERDES_PB_IDX_MAX], *at;
-    size_t ilen = 0, size;
+    serdes_pb_idx_t tmp;
+    const serdes_pb_idx_t *idx = NULL;
+    uint8_t *at;
+    size_t size;
     cn_err_t rc = serdes_ser_resolve(ser, topic, &entry, err);
     if (rc != CN_OK)
         return rc;
-    rc = serdes_pb_msg_indexes(entry->writer->impl, msg, idx, &ilen, err);
+    rc = serdes_pb_msg_indexes(entry->writer->impl, msg, &idx, &tmp, err);
     size = protobuf_c_message_get_packed_size(msg);
     if (rc == CN_OK)
-        rc = serdes_ser_output(ser, entry->id, ilen + size, out, out_len, &at, err);
+        rc = serdes_ser_output(ser, entry->id, idx->len + size, out, out_len, &at, err);
     if (rc == CN_OK) {
-        memcpy(at, idx, ilen);
-        protobuf_c_message_pack(msg, at + ilen);
+        memcpy(at, idx->bytes, idx->len);
+        protobuf_c_message_pack(msg, at + idx->len);
     }
     serdes_ser_entry_decref(entry);
     return rc;

@@ -250,12 +250,11 @@ static cn_err_t pb_dec_map(pb_dec_t *d, const pbfield_t *f, const serdes_pb_type
         snprintf(kb, sizeof(kb), "%" JSON_INTEGER_FORMAT, json_integer_value(k));
     else
         snprintf(kb, sizeof(kb), "%s", json_is_true(k) ? "true" : json_is_false(k) ? "false" : "");
-    if (rc == CN_OK && !v)
-        v = serdes_pb_map_default(d->s, t->msg);
-    else if (v)
-        json_incref(v);
-    if (rc == CN_OK && (!map || !v || json_object_set_new(map, key, v) != 0))
-        rc = serdes_err_set(d->err, CN_ERR_NO_MEMORY, NULL);
+    if (rc == CN_OK) {
+        v = v ? json_incref(v) : serdes_pb_map_default(d->s, t->msg);
+        if (!json_is_object(map) || !v || json_object_set_new(map, key, v) != 0)
+            rc = serdes_err_set(d->err, CN_ERR_NO_MEMORY, NULL);
+    }
     json_decref(e);
     return rc;
 }

@@ -344,6 +344,8 @@ void serdes_pb_release(void *impl) {
         return;
     for (size_t i = 0; i < s->nfiles; i++)
         serdes_pb_file_fini(&s->files[i]);
+    for (size_t i = 0; i < SERDES_PB_IDX_SLOTS; i++)
+        free(atomic_load(&s->idx[i]));
     cn_map_free(s->types);
     free(s->first);
     free(s);

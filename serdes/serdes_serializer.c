@@ -81,6 +81,9 @@ void cairn_serializer_free(cairn_serializer_t *ser) {
     if (!ser)
         return;
     serdes_lru_free(ser->topics);
+    if (atomic_load(&ser->first))
+        serdes_ser_entry_decref(atomic_load(&ser->first));
+    free(ser->first_topic);
     for (size_t i = 0; i < ser->n_pinned; i++)
         serdes_schema_decref(ser->pinned[i]);
     free(ser->pinned);
@@ -209,12 +212,26 @@ static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, se
     return rc;
 }
 
+/* Keep e (which never expires) as the serializer's first entry, under the lock. */
+static void serdes_ser_keep_first(cairn_serializer_t *ser, const char *key, serdes_ser_entry_t *e) {
+    if (atomic_load_explicit(&ser->first, memory_order_relaxed) || ser->first_topic ||
+        !(ser->first_topic = strdup(key)))
+        return;
+    atomic_fetch_add(&e->refcnt, 1);
+    atomic_store_explicit(&ser->first, e, memory_order_release);
+}
+
 cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t **out,
                             serdes_err_t *err) {
     const char *key = topic ? topic : "";
-    serdes_ser_entry_t *e;
+    serdes_ser_entry_t *e = atomic_load_explicit(&ser->first, memory_order_acquire);
     int64_t expires;
     cn_err_t rc;
+    if (e && strcmp(ser->first_topic, key) == 0) {
+        atomic_fetch_add_explicit(&e->refcnt, 1, memory_order_relaxed);
+        *out = e;
+        return CN_OK;
+    }
     /* Only latest-version entries expire: read the clock only then (the hot path). */
     int64_t now = ser->sd->s.use_latest && ser->sd->s.latest_ttl_sec >= 0 ? cn_mono_ms() : 0;
     pthread_mutex_lock(&ser->lock);
@@ -238,6 +255,8 @@ cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_s
     pthread_mutex_lock(&ser->lock);
     if (serdes_lru_put(ser->topics, key, strlen(key), e, expires) != CN_OK)
         atomic_fetch_sub(&e->refcnt, 1);
+    if (expires == 0)
+        serdes_ser_keep_first(ser, key, e);
     pthread_mutex_unlock(&ser->lock);
     *out = e;
     return CN_OK;
