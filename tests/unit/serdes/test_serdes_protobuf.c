@@ -415,6 +415,34 @@ static void test_qualified_reference_subjects(void **state) {
     cairn_serdes_free(sd);
 }
 
+/* use.latest.version: no local schema; the message is found in the subject's latest version.
+ * normalize.schemas: the registration sends ?normalize=true and still gets an id. */
+static void test_latest_and_normalize(void **state) {
+    cairn_serdes_t *reg = st_handle(g_url, "normalize.schemas", "true", NULL);
+    cairn_serdes_t *sd = st_handle(g_url, "use.latest.version", "true", NULL);
+    cairn_serializer_t *ser = shop_serializer(reg);
+    cairn_serializer_t *latest =
+        cairn_serializer_new(sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, NULL, NULL);
+    Shop__Ping p = SHOP__PING__INIT;
+    void *a = NULL, *b = NULL;
+    size_t alen = 0, blen = 0;
+    cairn_error_t err;
+    (void)state;
+    p.text = "latest";
+    assert_non_null(latest);
+    if (cairn_protobuf_serialize(ser, "lat", &p.base, &a, &alen, &err) != CAIRN_OK)
+        fail_msg("normalize: %s", err.msg);
+    if (cairn_protobuf_serialize(latest, "lat", &p.base, &b, &blen, &err) != CAIRN_OK)
+        fail_msg("latest: %s", err.msg);
+    assert_bytes_equal(a, alen, b, blen); /* same id, index [1], same payload */
+    cairn_free(a);
+    cairn_free(b);
+    cairn_serializer_free(latest);
+    cairn_serializer_free(ser);
+    cairn_serdes_free(sd);
+    cairn_serdes_free(reg);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_indexes_vectors),
@@ -425,6 +453,7 @@ int main(void) {
         cmocka_unit_test(test_bad_payloads),
         cmocka_unit_test(test_well_known_types),
         cmocka_unit_test(test_qualified_reference_subjects),
+        cmocka_unit_test(test_latest_and_normalize),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
