@@ -17,7 +17,7 @@ endif
 
 CC ?= cc
 PKGS := jansson libmicrohttpd libsodium rdkafka libcurl zlib liblz4 libzstd snappy avro-c \
-        libprotobuf-c
+        libprotobuf-c libpcre2-8
 DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2
@@ -224,7 +224,8 @@ $(SERDES_SO): $(SERDES_PIC) serdes/libcairn-serdes.map
 	@mkdir -p $(@D)
 	$(CC) -shared $(LDFLAGS) -Wl,-soname,libcairn-serdes.so.$(SERDES_SOMAJOR) \
 	  -Wl,--version-script=serdes/libcairn-serdes.map $(SERDES_PIC) \
-	  $(shell pkg-config --libs libcurl jansson avro-c libprotobuf-c 2>/dev/null) -o $@.$(SERDES_VERSION)
+	  $(shell pkg-config --libs libcurl jansson avro-c libprotobuf-c libpcre2-8 2>/dev/null) \
+	  -o $@.$(SERDES_VERSION)
 	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $@.$(SERDES_SOMAJOR)
 	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $@
 

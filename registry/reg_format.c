@@ -18,24 +18,29 @@ bool reg_format_is_known(const char *format) {
     return reg_format_is_resolved(format) || (format && strcmp(format, "serialized") == 0);
 }
 
-char *reg_schema_format(reg_registry_t *reg, reg_schema_t *sch, const char *format,
-                        cn_error_t *err) {
+/* Render the parsed form with fn, pinned only for the call. */
+static char *render_parsed(reg_registry_t *reg, reg_schema_t *sch,
+                           char *(*fn)(const compat_schema_t *sch, cn_error_t *err),
+                           cn_error_t *err) {
     const compat_schema_t *parsed = NULL;
     char *out;
-    if (format && strcmp(format, "serialized") == 0 && reg->opts.lang->serialized &&
-        sch->type == COMPAT_PROTOBUF) {
-        if (reg_schema_parsed(reg, sch, 0, &parsed, err) != CN_OK)
-            return NULL;
-        return reg->opts.lang->serialized(parsed, err);
-    }
-    if (!reg_format_is_resolved(format) || !reg->opts.lang->resolved || sch->type != COMPAT_AVRO) {
-        if (!(out = strdup(sch->text)))
-            cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-        return out;
-    }
     if (reg_schema_parsed(reg, sch, 0, &parsed, err) != CN_OK)
         return NULL;
-    out = reg->opts.lang->resolved(parsed, err);
+    out = fn(parsed, err);
     reg_schema_unpin(reg, sch);
+    return out;
+}
+
+char *reg_schema_format(reg_registry_t *reg, reg_schema_t *sch, const char *format,
+                        cn_error_t *err) {
+    const reg_lang_ops_t *lang = reg->opts.lang;
+    char *out;
+    if (format && strcmp(format, "serialized") == 0 && lang->serialized &&
+        sch->type == COMPAT_PROTOBUF)
+        return render_parsed(reg, sch, lang->serialized, err);
+    if (reg_format_is_resolved(format) && lang->resolved && sch->type == COMPAT_AVRO)
+        return render_parsed(reg, sch, lang->resolved, err);
+    if (!(out = strdup(sch->text)))
+        cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     return out;
 }

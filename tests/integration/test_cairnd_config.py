@@ -45,6 +45,8 @@ def main():
         with open(cfg, "w") as f:
             f.write("# test\nlisteners=http://127.0.0.1:%d\n" % file_port)
             f.write("cairn.data.dir=%s\n" % os.path.join(tmp, "data"))
+            # a free port, not the default 9092 another cairnd on this machine may hold
+            f.write("cairn.kafka.listeners=127.0.0.1:%d\n" % free_port())
             f.write("schema.compatibility.level=full\nmode.mutability : false\n")
         env = dict(os.environ)
         p = subprocess.Popen([CAIRND, "--config", cfg], env=env, stderr=subprocess.PIPE)

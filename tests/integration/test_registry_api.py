@@ -148,7 +148,8 @@ def run(c, base):
     c.true("metadata version", st == 200 and "version" in body, body)
     st, body = r("GET", "/v1/metadata/id")
     c.true("metadata id", st == 200 and "scope" in body, body)
-    c.eq("types", r("GET", "/schemas/types"), (200, ["PROTOBUF", "AVRO"]))
+    c.eq("types: Confluent's order", r("GET", "/schemas/types"),
+         (200, ["JSON", "PROTOBUF", "AVRO"]))
 
     # register, identity, canonical text (§3.1, §9.2, §9.4)
     c.eq("register", r("POST", "/subjects/orders-value/versions?normalize=false",
@@ -374,8 +375,8 @@ def run(c, base):
     err("protobuf invalid", r("POST", "/subjects/p/versions",
                               {"schema": "syntax = \"proto3\"; message {", "schemaType": "PROTOBUF"}),
         422, 42201)
-    err("json not yet", r("POST", "/subjects/j/versions",
-                          {"schema": "{}", "schemaType": "JSON"}), 422, 42201)
+    err("invalid JSON schema", r("POST", "/subjects/j/versions",
+                                 {"schema": "[]", "schemaType": "JSON"}), 422, 42201)
     err("unknown type", r("POST", "/subjects/j/versions", {"schema": "{}", "schemaType": "XML"}),
         422, 42201, "Invalid schema type XML")
     err("empty schema", r("POST", "/subjects/fresh/versions", {"schema": ""}), 422, 42201,
