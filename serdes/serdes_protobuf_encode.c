@@ -214,18 +214,21 @@ static unsigned pb_wire(int type) {
 }
 
 /* Whether a singular proto3 value is its default (then it is not written). */
-static bool pb_is_default(const pbfield_t *f, json_t *v) {
+static bool pb_is_default(const pb_enc_t *e, const pbfield_t *f, json_t *v) {
     double d;
+    int64_t n;
     if (f->type == T(MESSAGE) || f->proto3_optional || f->has_oneof_index)
         return false;
-    if (json_is_string(v) && f->type != T(ENUM))
+    if (f->type == T(ENUM)) /* by name or number: the value 0 is the default */
+        return pb_enum_of(e->s, f, v, &n) && n == 0;
+    if (json_is_string(v))
         return json_string_length(v) == 0 || (f->type != T(STRING) && f->type != T(BYTES) &&
                                               strcmp(json_string_value(v), "0") == 0);
     if (json_is_boolean(v))
         return json_is_false(v);
     if (json_is_number(v))
         return (d = json_number_value(v)) == 0 && !signbit(d);
-    return f->type == T(ENUM) && json_is_integer(v) && json_integer_value(v) == 0;
+    return false;
 }
 
 static cn_err_t pb_enc_sub(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out, int depth) {
@@ -334,7 +337,7 @@ static cn_err_t pb_enc_field(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_
         return pb_enc_map(e, f, t->msg, v, out, depth);
     if (REPEATED(f))
         return pb_enc_repeated(e, f, v, out, depth);
-    if (e->proto3 && pb_is_default(f, v))
+    if (e->proto3 && pb_is_default(e, f, v))
         return CN_OK;
     return pb_enc_one(e, f, v, out, depth);
 }

@@ -240,6 +240,15 @@ static void test_json_encode_matches_protobuf_c(void **state) {
         CAIRN_OK)
         fail_msg("serialize_json: %s", err.msg);
     assert_bytes_equal(a, alen, b, blen);
+    /* proto3 defaults are not written, whatever their JSON spelling. */
+    const char *defaults = "{\"status\":\"NEW\",\"id\":\"0\",\"customer\":\"\","
+                           "\"ratio\":0.0,\"rush\":false,\"codes\":[]}";
+    assert_int_equal(
+        cairn_serialize_json(ser, "orders2", defaults, strlen(defaults), &b, &blen, &err),
+        CAIRN_OK);
+    assert_int_equal(blen, 6); /* frame and index [0]: an empty message */
+    cairn_free(b);
+    b = NULL;
     /* Unknown names, wrong types and out-of-range values are refused. */
     assert_int_equal(cairn_serialize_json(ser, "orders2", "{\"nope\":1}", 10, &b, &blen, &err),
                      CAIRN_ERR_VALUE);
