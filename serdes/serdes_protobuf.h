@@ -114,6 +114,10 @@ cn_err_t serdes_pb_des_json(struct cairn_deserializer *des, const char *topic, c
 cn_err_t serdes_pb_ser_json(struct cairn_serializer *ser, const char *topic, const char *json,
                             size_t json_len, void **out, size_t *out_len, serdes_err_t *err);
 
+/** @brief The .proto text rebuilt from a protobuf-c descriptor (serdes_protobuf_derive.c). */
+struct ProtobufCMessageDescriptor;
+char *serdes_pb_derive(const struct ProtobufCMessageDescriptor *d, serdes_err_t *err);
+
 /** @brief Base64 (RFC 4648, standard alphabet, padded) decode; NULL on bad input. */
 uint8_t *serdes_b64_decode(const char *s, size_t n, size_t *out_len);
 /** @brief Base64 encode (NUL-terminated, malloc'ed). */

@@ -11,7 +11,9 @@
  * each file it imports (files[1..], by import path) unless that file is a well-known one
  * (google/protobuf/..., google/type/..., confluent/...), which the library has built in. The
  * registry turns the text into its canonical form, so the id is the one Confluent's Java,
- * Python and JavaScript serializers get for the same file. See docs/serdes.md.
+ * Python and JavaScript serializers get for the same file. Without the file, a schema rebuilt
+ * from the descriptor works too, under an id of its own (cairn_protobuf_serializer_from_
+ * descriptor). See docs/serdes.md.
  *
  * The ownership and thread-safety rules of <cairn/serdes.h> apply.
  */
@@ -40,6 +42,19 @@ typedef struct cairn_protobuf_file {
 cairn_serializer_t *cairn_protobuf_serializer_new(cairn_serdes_t *sd, cairn_role_t role,
                                                   const cairn_protobuf_file_t *files, size_t n,
                                                   cairn_error_t *err);
+
+/** @brief A .proto text rebuilt from a generated descriptor (malloc'ed; cairn_free): the message
+ *  first, the messages and enums it reaches (one package; well-known types imported), nested by
+ *  name. Descriptors carry no options, comments or unreached types, so this is not the original
+ *  file and the registry gives it another id than other clients get for that file: prefer
+ *  passing the file. CAIRN_ERR_INVALID_ARG when a reached type is in another package. */
+char *cairn_protobuf_schema_of(const ProtobufCMessageDescriptor *desc, cairn_error_t *err);
+
+/** @brief A Protobuf serializer whose schema is cairn_protobuf_schema_of(desc). */
+cairn_serializer_t *
+cairn_protobuf_serializer_from_descriptor(cairn_serdes_t *sd, cairn_role_t role,
+                                          const ProtobufCMessageDescriptor *desc,
+                                          cairn_error_t *err);
 
 /** @brief Serialize a protobuf-c message for topic: frame, message indexes of its type in the
  *  schema (found by full name), then protobuf_c_message_pack. Buffer modes as in

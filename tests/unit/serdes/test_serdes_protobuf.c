@@ -19,6 +19,7 @@
 #include <cairn/serdes_protobuf.h>
 
 #include "serdes_pb/shop.pb-c.h"
+#include "serdes_pb/wide.pb-c.h"
 #include "tests/support/http_client.h"
 #include "tests/support/test_util.h"
 #include "tests/support/tu_cairnd.h"
@@ -452,6 +453,60 @@ static void test_latest_and_normalize(void **state) {
     cairn_serdes_free(reg);
 }
 
+/* Without the .proto file: a schema rebuilt from the generated descriptor. */
+static void test_schema_from_descriptor(void **state) {
+    cairn_serdes_t *sd = st_handle(g_url, NULL);
+    cairn_error_t err;
+    char *text = cairn_protobuf_schema_of(&bench__wide__descriptor, &err), *json = NULL;
+    cairn_serializer_t *ser;
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, NULL, NULL);
+    Bench__Wide w = BENCH__WIDE__INIT;
+    void *out = NULL;
+    size_t len = 0;
+    (void)state;
+    assert_non_null(text);
+    assert_non_null(strstr(text, "syntax = \"proto3\";\npackage bench;\nmessage Wide {\n"));
+    assert_non_null(strstr(text, "  fixed64 f16 = 16;\n"));
+    cairn_free(text);
+    ser = cairn_protobuf_serializer_from_descriptor(sd, CAIRN_ROLE_VALUE, &bench__wide__descriptor,
+                                                    &err);
+    if (!ser)
+        fail_msg("from_descriptor: %s", err.msg);
+    w.f1 = -2;
+    w.f3 = "x";
+    w.f16 = 7;
+    assert_int_equal(cairn_protobuf_serialize(ser, "derived", &w.base, &out, &len, &err), CAIRN_OK);
+    assert_int_equal(cairn_deserialize_json(des, "derived", out, len, &json, NULL, &err), CAIRN_OK);
+    st_assert_json(json, "{\"f1\":\"-2\",\"f3\":\"x\",\"f16\":\"7\"}");
+    cairn_free(json);
+    cairn_free(out);
+    /* A file whose declarations the descriptor reaches in order gets the same id as its text. */
+    {
+        char *wide = tu_read_data("serdes_pb/wide.proto", NULL);
+        cairn_serializer_t *a =
+            cairn_serializer_new(sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, wide, NULL);
+        int32_t ida = -1, idb = -2;
+        assert_int_equal(cairn_serializer_prepare(a, "wide-text", &ida, NULL), CAIRN_OK);
+        assert_int_equal(cairn_serializer_prepare(ser, "wide-derived", &idb, NULL), CAIRN_OK);
+        assert_int_equal(ida, idb);
+        cairn_serializer_free(a);
+        free(wide);
+    }
+    cairn_serializer_free(ser);
+    /* A nested message comes back nested in its (unreached) outer message. */
+    text = cairn_protobuf_schema_of(&shop__order__line__descriptor, &err);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "message Order {\n  message Line {\n    string sku = 1;\n"));
+    cairn_free(text);
+    /* A type of another package has a file the descriptors do not name. */
+    assert_null(cairn_protobuf_schema_of(&shop__order__descriptor, &err));
+    assert_int_equal(err.code, CAIRN_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.msg, "shop.common.Money"));
+    cairn_deserializer_free(des);
+    cairn_serdes_free(sd);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_indexes_vectors),
@@ -463,6 +518,7 @@ int main(void) {
         cmocka_unit_test(test_well_known_types),
         cmocka_unit_test(test_qualified_reference_subjects),
         cmocka_unit_test(test_latest_and_normalize),
+        cmocka_unit_test(test_schema_from_descriptor),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
