@@ -71,6 +71,10 @@ struct cairn_deserializer {
     serdes_schema_t *reader; /* optional reader schema */
     pthread_mutex_t lock;    /* guards ids */
     serdes_lru_t *ids;       /* int32 id -> serdes_des_entry_t* (one reference) */
+    /* The first id's entry when entries are per id only: one reference held until free, read
+     * without the lock (the hot path of a topic with one writer schema). */
+    _Atomic(serdes_des_entry_t *) first;
+    int32_t first_id; /* written before first is published */
 };
 
 /** @brief Translate an internal error to the public one (err may be NULL). @returns the code. */

@@ -120,7 +120,8 @@ static cn_err_t derive_collect(derive_t *x) {
             if (f->label == PROTOBUF_C_LABEL_NONE)
                 x->proto3 = true;
             if (derive_is_map(m, f)) {
-                const ProtobufCFieldDescriptor *v = &((const ProtobufCMessageDescriptor *)f->descriptor)->fields[1];
+                const ProtobufCFieldDescriptor *v =
+                    &((const ProtobufCMessageDescriptor *)f->descriptor)->fields[1];
                 if (v->descriptor)
                     rc = derive_add(x, v->descriptor, v->type == PROTOBUF_C_TYPE_ENUM);
             } else if (f->descriptor) {
@@ -132,21 +133,23 @@ static cn_err_t derive_collect(derive_t *x) {
 }
 
 static const char *const derive_scalars[] = {
-    [PROTOBUF_C_TYPE_INT32] = "int32",   [PROTOBUF_C_TYPE_SINT32] = "sint32",
+    [PROTOBUF_C_TYPE_INT32] = "int32",       [PROTOBUF_C_TYPE_SINT32] = "sint32",
     [PROTOBUF_C_TYPE_SFIXED32] = "sfixed32", [PROTOBUF_C_TYPE_INT64] = "int64",
-    [PROTOBUF_C_TYPE_SINT64] = "sint64", [PROTOBUF_C_TYPE_SFIXED64] = "sfixed64",
-    [PROTOBUF_C_TYPE_UINT32] = "uint32", [PROTOBUF_C_TYPE_FIXED32] = "fixed32",
-    [PROTOBUF_C_TYPE_UINT64] = "uint64", [PROTOBUF_C_TYPE_FIXED64] = "fixed64",
-    [PROTOBUF_C_TYPE_FLOAT] = "float",   [PROTOBUF_C_TYPE_DOUBLE] = "double",
-    [PROTOBUF_C_TYPE_BOOL] = "bool",     [PROTOBUF_C_TYPE_STRING] = "string",
+    [PROTOBUF_C_TYPE_SINT64] = "sint64",     [PROTOBUF_C_TYPE_SFIXED64] = "sfixed64",
+    [PROTOBUF_C_TYPE_UINT32] = "uint32",     [PROTOBUF_C_TYPE_FIXED32] = "fixed32",
+    [PROTOBUF_C_TYPE_UINT64] = "uint64",     [PROTOBUF_C_TYPE_FIXED64] = "fixed64",
+    [PROTOBUF_C_TYPE_FLOAT] = "float",       [PROTOBUF_C_TYPE_DOUBLE] = "double",
+    [PROTOBUF_C_TYPE_BOOL] = "bool",         [PROTOBUF_C_TYPE_STRING] = "string",
     [PROTOBUF_C_TYPE_BYTES] = "bytes",
 };
 
 static void derive_type(derive_t *x, const ProtobufCFieldDescriptor *f) {
     if (f->type == PROTOBUF_C_TYPE_MESSAGE)
-        cn_buf_put_str(&x->out, derive_rel(x, ((const ProtobufCMessageDescriptor *)f->descriptor)->name));
+        cn_buf_put_str(&x->out,
+                       derive_rel(x, ((const ProtobufCMessageDescriptor *)f->descriptor)->name));
     else if (f->type == PROTOBUF_C_TYPE_ENUM)
-        cn_buf_put_str(&x->out, derive_rel(x, ((const ProtobufCEnumDescriptor *)f->descriptor)->name));
+        cn_buf_put_str(&x->out,
+                       derive_rel(x, ((const ProtobufCEnumDescriptor *)f->descriptor)->name));
     else
         cn_buf_put_str(&x->out, derive_scalars[f->type]);
 }
@@ -333,10 +336,10 @@ char *cairn_protobuf_schema_of(const ProtobufCMessageDescriptor *desc, cairn_err
     return text;
 }
 
-cairn_serializer_t *cairn_protobuf_serializer_from_descriptor(cairn_serdes_t *sd,
-                                                              cairn_role_t role,
-                                                              const ProtobufCMessageDescriptor *desc,
-                                                              cairn_error_t *err) {
+cairn_serializer_t *
+cairn_protobuf_serializer_from_descriptor(cairn_serdes_t *sd, cairn_role_t role,
+                                          const ProtobufCMessageDescriptor *desc,
+                                          cairn_error_t *err) {
     char *text = cairn_protobuf_schema_of(desc, err);
     cairn_serializer_t *ser =
         text ? cairn_serializer_new(sd, CAIRN_FORMAT_PROTOBUF, role, text, err) : NULL;
