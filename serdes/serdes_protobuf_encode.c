@@ -125,55 +125,69 @@ static bool pb_b64_bytes(json_t *v, cn_buf_t *out) {
     return true;
 }
 
+/* Fixed-width values are written as they lie in memory: little-endian hosts (asserted above). */
+static cn_err_t pb_enc_float(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out) {
+    double d;
+    float fl;
+    if (!pb_double_of(v, &d))
+        return pb_fail(e, f, "not a number");
+    if (f->type == T(DOUBLE))
+        return cn_buf_put(out, &d, 8), CN_OK;
+    fl = (float)d;
+    return cn_buf_put(out, &fl, 4), CN_OK;
+}
+
+static cn_err_t pb_enc_signed(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out) {
+    int64_t i = 0;
+    uint64_t u = 0;
+    if (!pb_int_of(v, true, &i, &u))
+        return pb_fail(e, f, "not an integer");
+    if ((f->type == T(INT32) || f->type == T(SINT32) || f->type == T(SFIXED32)) &&
+        (i < INT32_MIN || i > INT32_MAX))
+        return pb_fail(e, f, "out of the int32 range");
+    if (f->type == T(SINT64) || f->type == T(SINT32))
+        return cn_buf_put_varint(out, i), CN_OK;
+    if (f->type == T(SFIXED64))
+        return cn_buf_put(out, &i, 8), CN_OK;
+    if (f->type == T(SFIXED32))
+        return cn_buf_put(out, &(int32_t){(int32_t)i}, 4), CN_OK;
+    return cn_buf_put_uvarint(out, (uint64_t)i), CN_OK; /* negatives take 10 bytes */
+}
+
+static cn_err_t pb_enc_unsigned(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out) {
+    int64_t i = 0;
+    uint64_t u = 0;
+    if (!pb_int_of(v, false, &i, &u))
+        return pb_fail(e, f, "not an unsigned integer");
+    if ((f->type == T(UINT32) || f->type == T(FIXED32)) && u > UINT32_MAX)
+        return pb_fail(e, f, "out of the uint32 range");
+    if (f->type == T(FIXED64))
+        return cn_buf_put(out, &u, 8), CN_OK;
+    if (f->type == T(FIXED32))
+        return cn_buf_put(out, &(uint32_t){(uint32_t)u}, 4), CN_OK;
+    return cn_buf_put_uvarint(out, u), CN_OK;
+}
+
 /* One scalar value without its tag (the wire type is pb_wire's). */
 static cn_err_t pb_enc_scalar(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out) {
     int64_t i = 0;
-    uint64_t u = 0;
-    double d;
-    float fl;
     const char *s;
     switch (f->type) {
     case T(DOUBLE):
-        if (!pb_double_of(v, &d))
-            return pb_fail(e, f, "not a number");
-        memcpy(&u, &d, 8);
-        return cn_buf_put(out, &u, 8), CN_OK; /* little-endian hosts (asserted at build) */
     case T(FLOAT):
-        if (!pb_double_of(v, &d))
-            return pb_fail(e, f, "not a number");
-        fl = (float)d;
-        return cn_buf_put(out, &fl, 4), CN_OK;
+        return pb_enc_float(e, f, v, out);
     case T(INT64):
     case T(INT32):
     case T(SINT64):
     case T(SINT32):
     case T(SFIXED64):
     case T(SFIXED32):
-        if (!pb_int_of(v, true, &i, &u))
-            return pb_fail(e, f, "not an integer");
-        if ((f->type == T(INT32) || f->type == T(SINT32) || f->type == T(SFIXED32)) &&
-            (i < INT32_MIN || i > INT32_MAX))
-            return pb_fail(e, f, "out of the int32 range");
-        if (f->type == T(SINT64) || f->type == T(SINT32))
-            return cn_buf_put_varint(out, i), CN_OK;
-        if (f->type == T(SFIXED64))
-            return cn_buf_put(out, &i, 8), CN_OK;
-        if (f->type == T(SFIXED32))
-            return cn_buf_put(out, &(int32_t){(int32_t)i}, 4), CN_OK;
-        return cn_buf_put_uvarint(out, (uint64_t)i), CN_OK;
+        return pb_enc_signed(e, f, v, out);
     case T(UINT64):
     case T(UINT32):
     case T(FIXED64):
     case T(FIXED32):
-        if (!pb_int_of(v, false, &i, &u))
-            return pb_fail(e, f, "not an unsigned integer");
-        if ((f->type == T(UINT32) || f->type == T(FIXED32)) && u > UINT32_MAX)
-            return pb_fail(e, f, "out of the uint32 range");
-        if (f->type == T(FIXED64))
-            return cn_buf_put(out, &u, 8), CN_OK;
-        if (f->type == T(FIXED32))
-            return cn_buf_put(out, &(uint32_t){(uint32_t)u}, 4), CN_OK;
-        return cn_buf_put_uvarint(out, u), CN_OK;
+        return pb_enc_unsigned(e, f, v, out);
     case T(BOOL):
         if (!json_is_boolean(v))
             return pb_fail(e, f, "not a boolean");
