@@ -83,6 +83,7 @@ static const serdes_key_t serdes_keys[] = {
     {"key.schema.id.deserializer", {0}, K_ENUM, 0, 0, "|dual|prefix|", "dual"},
     {"value.schema.id.deserializer", {0}, K_ENUM, 0, 0, "|dual|prefix|", "dual"},
     {"skip.known.types", {0}, K_BOOL, 0, 0, NULL, "true"},
+    {"use.deprecated.format", {0}, K_BOOL, 0, 0, NULL, "false"},
     {"reference.lookup.only", {0}, K_BOOL, 0, 0, NULL, "false"},
     {"reference.subject.name.strategy",
      {0},
@@ -355,6 +356,7 @@ static void serdes_load_numbers(serdes_settings_t *s, const cairn_conf_t *conf) 
     s->id_strict = serdes_get_bool(conf, "id.compatibility.strict");
     s->normalize = serdes_get_bool(conf, "normalize.schemas");
     s->skip_known_types = serdes_get_bool(conf, "skip.known.types");
+    s->pb_deprecated = serdes_get_bool(conf, "use.deprecated.format");
     s->ref_lookup_only = serdes_get_bool(conf, "reference.lookup.only");
     s->ref_qualified = strcasecmp(serdes_get(conf, "reference.subject.name.strategy"),
                                   "QualifiedReferenceSubjectNameStrategy") == 0;

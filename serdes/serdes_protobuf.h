@@ -45,8 +45,9 @@ typedef struct serdes_pb_type {
 /** The message-index bytes of one generated message type, computed once (immutable). */
 typedef struct serdes_pb_idx {
     const void *desc; /* ProtobufCMessageDescriptor* */
-    size_t len;
+    size_t len, old_len;
     uint8_t bytes[1 + 5 * SERDES_PB_MAX_DEPTH];
+    uint8_t old[1 + 5 * SERDES_PB_MAX_DEPTH]; /* the deprecated unsigned form */
 } serdes_pb_idx_t;
 
 #define SERDES_PB_IDX_SLOTS 8
@@ -86,13 +87,14 @@ const serdes_pb_type_t *serdes_pb_type(const serdes_pb_schema_t *s, const char *
 /* ---- message indexes (serdes_protobuf_index.c) ---- */
 
 /** @brief Encode path into out (cap bytes); *len gets the size. CN_ERR_SERDES_BUFFER_SIZE when
- *  it does not fit (10 bytes per element and one for the count always do). */
-cn_err_t serdes_pb_indexes_write(const int32_t *path, size_t n, uint8_t *out, size_t cap,
-                                 size_t *len);
+ *  it does not fit (5 bytes per element and for the count always do). deprecated: unsigned
+ *  varints, as python-confluent-kafka 1.4-1.7 wrote them (use.deprecated.format). */
+cn_err_t serdes_pb_indexes_write(const int32_t *path, size_t n, bool deprecated, uint8_t *out,
+                                 size_t cap, size_t *len);
 /** @brief Decode the array at the start of data; *used gets its size in bytes. At most cap
  *  elements (checked before anything is stored); negative counts or indexes are refused. */
-cn_err_t serdes_pb_indexes_read(const uint8_t *data, size_t len, int32_t *path, size_t cap,
-                                size_t *n, size_t *used, serdes_err_t *err);
+cn_err_t serdes_pb_indexes_read(const uint8_t *data, size_t len, bool deprecated, int32_t *path,
+                                size_t cap, size_t *n, size_t *used, serdes_err_t *err);
 
 /* ---- generic JSON (serdes_protobuf_json.c) ---- */
 

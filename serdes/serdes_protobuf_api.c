@@ -57,7 +57,8 @@ static cn_err_t serdes_pb_msg_indexes(serdes_pb_schema_t *w, const ProtobufCMess
         return serdes_err_set(err, CN_ERR_PARSE, "the schema has no message %s",
                               msg->descriptor->name);
     tmp->desc = msg->descriptor;
-    serdes_pb_indexes_write(path, n, tmp->bytes, sizeof(tmp->bytes), &tmp->len);
+    serdes_pb_indexes_write(path, n, false, tmp->bytes, sizeof(tmp->bytes), &tmp->len);
+    serdes_pb_indexes_write(path, n, true, tmp->old, sizeof(tmp->old), &tmp->old_len);
     *out = tmp;
     if (!(node = malloc(sizeof(*node))))
         return CN_OK;
@@ -79,18 +80,20 @@ static cn_err_t serdes_pb_ser(cairn_serializer_t *ser, const char *topic,
     serdes_ser_entry_t *entry;
     serdes_pb_idx_t tmp;
     const serdes_pb_idx_t *idx = NULL;
+    bool old = ser->sd->s.pb_deprecated;
     uint8_t *at;
-    size_t size;
+    size_t size, ilen;
     cn_err_t rc = serdes_ser_resolve(ser, topic, &entry, err);
     if (rc != CN_OK)
         return rc;
     rc = serdes_pb_msg_indexes(entry->writer->impl, msg, &idx, &tmp, err);
     size = protobuf_c_message_get_packed_size(msg);
+    ilen = rc == CN_OK ? (old ? idx->old_len : idx->len) : 0;
     if (rc == CN_OK)
-        rc = serdes_ser_output(ser, entry->id, idx->len + size, out, out_len, &at, err);
+        rc = serdes_ser_output(ser, entry->id, ilen + size, out, out_len, &at, err);
     if (rc == CN_OK) {
-        memcpy(at, idx->bytes, idx->len);
-        protobuf_c_message_pack(msg, at + idx->len);
+        memcpy(at, old ? idx->old : idx->bytes, ilen);
+        protobuf_c_message_pack(msg, at + ilen);
     }
     serdes_ser_entry_decref(entry);
     return rc;
@@ -126,7 +129,8 @@ static cn_err_t serdes_pb_prepare(cairn_deserializer_t *des, const char *topic, 
     cn_err_t rc = serdes_des_prepare(des, topic, data, len, entry, &payload, &plen, id_out, err);
     if (rc != CN_OK)
         return rc;
-    rc = serdes_pb_indexes_read(payload, plen, path, SERDES_PB_MAX_INDEXES, &n, &used, err);
+    rc = serdes_pb_indexes_read(payload, plen, des->sd->s.pb_deprecated, path,
+                                SERDES_PB_MAX_INDEXES, &n, &used, err);
     if (rc == CN_OK && !(*m = serdes_pb_at((*entry)->writer->impl, path, n)))
         rc = serdes_err_set(err, CN_ERR_SERDES_PAYLOAD,
                             "message indexes name no message of schema %d",

@@ -47,8 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     json_t *j = NULL;
     cn_buf_t buf;
     if (serdes_frame_parse(data, size, &id, &payload, &plen, &err) != CN_OK ||
-        serdes_pb_indexes_read(payload, plen, path, SERDES_PB_MAX_INDEXES, &n, &used, &err) !=
-            CN_OK ||
+        serdes_pb_indexes_read(payload, plen, size > 6 && (data[size - 1] & 1), path,
+                               SERDES_PB_MAX_INDEXES, &n, &used, &err) != CN_OK ||
         !(m = serdes_pb_at(s, path, n)))
         return 0;
     if (serdes_pb_to_json(s, m, m == s->files[s->root].fd->message_type[0] ? ".fz.Node" : NULL,

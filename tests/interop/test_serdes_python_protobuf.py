@@ -7,7 +7,10 @@
 #    proto3 JSON equal to json_format.MessageToDict, using only the registry's schema;
 #  - `cairn produce --type protobuf` with the .proto files and that JSON writes bytes identical
 #    to Python's (same schema id, same reference version), which ProtobufDeserializer reads back
-#    into an equal message.
+#    into an equal message;
+#  - Python's second message (shop.Ping) carries its message index [1] in 1.7's deprecated
+#    unsigned form (01 01): the strict consumer refuses it, and with use.deprecated.format=true
+#    `cairn consume` reads it.
 # Run with /usr/bin/python3; exits 77 (skipped) when a piece is missing.
 import json
 import os
@@ -99,6 +102,18 @@ def checks(c, url, boot, shop_pb2):
     back = ProtobufDeserializer(shop_pb2.Order)(mine, SerializationContext("corders",
                                                                            MessageField.VALUE))
     c.eq("cairn -> python: ProtobufDeserializer reads it", back, msg)
+
+    pser = ProtobufSerializer(shop_pb2.Ping, sr, {"auto.register.schemas": True})
+    ping = pser(shop_pb2.Ping(text="hi"), SerializationContext("pypings", MessageField.VALUE))
+    c.eq("python 1.7 writes [1] unsigned", ping[5:7].hex(), "0101")
+    p.produce("pypings", value=ping)
+    p.flush(30)
+    args = ["consume", "--type", "protobuf", "--topic", "pypings", "--from-beginning",
+            "--max-messages", "1", "--timeout-ms", "30000", "--bootstrap", boot, "--registry", url]
+    rc, out, err = run(*args)
+    c.true("strict consumer refuses the deprecated form", rc == 1 and "message indexes" in err, err)
+    rc, out, err = run(*args, "--registry-property", "use.deprecated.format=true")
+    c.eq("use.deprecated.format=true reads it", (rc, out.strip()), (0, '{"text":"hi"}'))
 
 
 def main():

@@ -507,6 +507,46 @@ static void test_schema_from_descriptor(void **state) {
     cairn_serdes_free(sd);
 }
 
+/* use.deprecated.format: the unsigned indexes of python-confluent-kafka 1.4-1.7, both ways. */
+static void test_deprecated_format(void **state) {
+    cairn_serdes_t *old = st_handle(g_url, "use.deprecated.format", "true", NULL);
+    cairn_serdes_t *sd = st_handle(g_url, NULL);
+    cairn_serializer_t *ser = shop_serializer(old);
+    cairn_deserializer_t *lenient =
+        cairn_deserializer_new(old, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, NULL, NULL);
+    cairn_deserializer_t *strict =
+        cairn_deserializer_new(sd, CAIRN_FORMAT_PROTOBUF, CAIRN_ROLE_VALUE, NULL, NULL);
+    Shop__Ping p = SHOP__PING__INIT;
+    Shop__Order o = SHOP__ORDER__INIT;
+    void *out = NULL;
+    size_t len = 0;
+    char *json = NULL;
+    cairn_error_t err;
+    (void)state;
+    p.text = "hi";
+    assert_int_equal(cairn_protobuf_serialize(ser, "old", &p.base, &out, &len, &err), CAIRN_OK);
+    assert_memory_equal((uint8_t *)out + 5, "\x01\x01\x0a\x02hi", 6); /* [1] as 01 01 */
+    assert_int_equal(cairn_deserialize_json(lenient, "old", out, len, &json, NULL, &err), CAIRN_OK);
+    st_assert_json(json, "{\"text\":\"hi\"}");
+    cairn_free(json);
+    json = NULL;
+    assert_int_equal(cairn_deserialize_json(strict, "old", out, len, &json, NULL, &err),
+                     CAIRN_ERR_PAYLOAD); /* count -1 in zigzag */
+    cairn_free(out);
+    out = NULL;
+    o.id = 1; /* the first message is 0x00 in both forms */
+    assert_int_equal(cairn_protobuf_serialize(ser, "old", &o.base, &out, &len, &err), CAIRN_OK);
+    assert_int_equal(((uint8_t *)out)[5], 0);
+    assert_int_equal(cairn_deserialize_json(strict, "old", out, len, &json, NULL, &err), CAIRN_OK);
+    cairn_free(json);
+    cairn_free(out);
+    cairn_deserializer_free(strict);
+    cairn_deserializer_free(lenient);
+    cairn_serializer_free(ser);
+    cairn_serdes_free(sd);
+    cairn_serdes_free(old);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_indexes_vectors),
@@ -519,6 +559,7 @@ int main(void) {
         cmocka_unit_test(test_qualified_reference_subjects),
         cmocka_unit_test(test_latest_and_normalize),
         cmocka_unit_test(test_schema_from_descriptor),
+        cmocka_unit_test(test_deprecated_format),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
