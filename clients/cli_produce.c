@@ -27,13 +27,14 @@ enum {
     OPT_FILE,
     OPT_NO_REGISTER,
     OPT_LATEST,
-    OPT_TYPE
+    OPT_TYPE,
+    OPT_MESSAGE
 };
 
 typedef struct produce_args {
     cli_reg_opts_t reg;
     cli_kafka_opts_t kafka;
-    const char *topic, *vschema, *kschema, *file, *sep;
+    const char *topic, *vschema, *kschema, *file, *sep, *message;
     long vid, kid, partition;
     bool parse_key, no_register, use_latest;
     cairn_format_t format;
@@ -56,6 +57,7 @@ static void produce_usage(FILE *f) {
             "                     [--key-schema FILE | --key-schema-id ID] [--parse-key]\n"
             "                     [--key-separator SEP] [--partition N] [--file FILE]\n"
             "                     [--no-auto-register] [--type avro|protobuf] [-I DIR]...\n"
+            "                     [--message NAME]\n"
             "                     --registry URL\n\n"
             "Reads one JSON value per line (Avro JSON encoding: unions as {\"type\": value}) and\n"
             "produces it as Avro in the Confluent wire format (0x00, schema id, payload). The\n"
@@ -65,7 +67,8 @@ static void produce_usage(FILE *f) {
             "version.\n\n"
             "--type protobuf: the schemas are .proto files (imports found in the file's folder\n"
             "and the -I folders, registered first as references); each line is the proto3 JSON\n"
-            "of the file's first message.\n\n" CLI_KAFKA_USAGE CLI_REG_USAGE
+            "of the file's first message, or of --message (a full name, e.g. "
+            "shop.Order.Line).\n\n" CLI_KAFKA_USAGE CLI_REG_USAGE
             "\nexit status: 0 all messages delivered, 1 otherwise (message on stderr).\n");
 }
 
@@ -100,6 +103,9 @@ static int parse_opt(void *args, int c, const char *arg) {
         if (strcasecmp(arg, "avro") != 0 && strcasecmp(arg, "protobuf") != 0)
             return cli_usage_error(PRODUCE_CMD, "--type is avro or protobuf", arg);
         a->format = strcasecmp(arg, "avro") == 0 ? CAIRN_FORMAT_AVRO : CAIRN_FORMAT_PROTOBUF;
+        return 0;
+    case OPT_MESSAGE:
+        a->message = arg;
         return 0;
     case 'I':
         if (a->ndirs == CLI_PROTO_MAX_DIRS)
@@ -141,6 +147,7 @@ static int parse_args(produce_args_t *a, int argc, char **argv, bool *help) {
                                          {"no-auto-register", no_argument, NULL, OPT_NO_REGISTER},
                                          {"latest", no_argument, NULL, OPT_LATEST},
                                          {"type", required_argument, NULL, OPT_TYPE},
+                                         {"message", required_argument, NULL, OPT_MESSAGE},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int pos = 0;
@@ -159,6 +166,8 @@ static int parse_args(produce_args_t *a, int argc, char **argv, bool *help) {
                                NULL);
     if ((a->kschema || a->kid >= 0) && !a->parse_key)
         return cli_usage_error(PRODUCE_CMD, "a key schema needs --parse-key", NULL);
+    if (a->message && a->format != CAIRN_FORMAT_PROTOBUF)
+        return cli_usage_error(PRODUCE_CMD, "--message is for --type protobuf", NULL);
     return 0;
 }
 
@@ -238,7 +247,11 @@ static int serialize(produce_ctx_t *x, cairn_role_t role, const char *text, size
         *out_len = len;
         return 0;
     }
-    if (cairn_serialize_json(x->ser[role], x->a->topic, text, len, out, out_len, &err) == CAIRN_OK)
+    if (role == CAIRN_ROLE_VALUE && x->a->message
+            ? cairn_protobuf_serialize_json(x->ser[role], x->a->topic, x->a->message, text, len,
+                                            out, out_len, &err) == CAIRN_OK
+            : cairn_serialize_json(x->ser[role], x->a->topic, text, len, out, out_len, &err) ==
+                  CAIRN_OK)
         return 0;
     fprintf(stderr, PRODUCE_CMD ": line %ld: %s: %s: %s\n", lineno, role ? "value" : "key",
             cairn_err_name(err.code), err.msg);

@@ -216,7 +216,7 @@ cairn_err_t cairn_serialize_json(cairn_serializer_t *ser, const char *topic, con
         rc = serdes_avro_ser_json(ser, topic, json, json_len, out, out_len, &e);
         break;
     case CAIRN_FORMAT_PROTOBUF:
-        rc = serdes_pb_ser_json(ser, topic, json, json_len, out, out_len, &e);
+        rc = serdes_pb_ser_json(ser, topic, NULL, json, json_len, out, out_len, &e);
         break;
     default:
         rc = serdes_err_set(&e, CN_ERR_UNSUPPORTED, "format not built in");

@@ -209,15 +209,36 @@ cn_err_t serdes_pb_des_json(cairn_deserializer_t *des, const char *topic, const 
     return rc;
 }
 
-/* JSON text to a message of the writer schema: the first message of the file (the one
- * RecordNameStrategy names), as Confluent's serializers do for a schema given as text. */
-cn_err_t serdes_pb_ser_json(cairn_serializer_t *ser, const char *topic, const char *json,
-                            size_t json_len, void **out, size_t *out_len, serdes_err_t *err) {
+/* The message-index bytes of message (a full name, or NULL for the first message) into buf, and
+ * its descriptor and ".full.Name". */
+static cn_err_t serdes_pb_json_target(cairn_serializer_t *ser, const serdes_pb_schema_t *w,
+                                      const char *message, cn_buf_t *buf,
+                                      const Google__Protobuf__DescriptorProto **m, char *fqn,
+                                      size_t cap, serdes_err_t *err) {
+    int32_t path[SERDES_PB_MAX_DEPTH] = {0};
+    uint8_t idx[1 + 5 * SERDES_PB_MAX_DEPTH];
+    size_t n = 1, ilen = 0;
+    if (!w->first)
+        return serdes_err_set(err, CN_ERR_INVALID_SCHEMA, "the schema has no message");
+    if (message && serdes_pb_path_of(w, message, path, SERDES_PB_MAX_DEPTH, &n) != CN_OK)
+        return serdes_err_set(err, CN_ERR_PARSE, "the schema has no message %s", message);
+    serdes_pb_indexes_write(path, n, ser->sd->s.pb_deprecated, idx, sizeof(idx), &ilen);
+    cn_buf_put(buf, idx, ilen);
+    snprintf(fqn, cap, ".%s", message ? message : w->first);
+    *m = serdes_pb_at(w, path, n);
+    return CN_OK;
+}
+
+/* JSON text to a message of the writer schema: the named one, or the first of the file (the
+ * one RecordNameStrategy names). */
+cn_err_t serdes_pb_ser_json(cairn_serializer_t *ser, const char *topic, const char *message,
+                            const char *json, size_t json_len, void **out, size_t *out_len,
+                            serdes_err_t *err) {
     serdes_ser_entry_t *entry;
     const serdes_pb_schema_t *w;
+    const Google__Protobuf__DescriptorProto *m = NULL;
     json_error_t jerr;
     json_t *j = json_loadb(json, json_len, 0, &jerr);
-    int32_t path[1] = {0};
     char fqn[1024];
     cn_buf_t buf;
     uint8_t *at;
@@ -232,13 +253,9 @@ cn_err_t serdes_pb_ser_json(cairn_serializer_t *ser, const char *topic, const ch
         return rc;
     }
     w = entry->writer->impl;
-    if (!w->first) {
-        rc = serdes_err_set(err, CN_ERR_INVALID_SCHEMA, "the schema has no message");
-    } else {
-        cn_buf_put_u8(&buf, 0);
-        snprintf(fqn, sizeof(fqn), ".%s", w->first);
-        rc = serdes_pb_from_json(w, serdes_pb_at(w, path, 1), fqn, j, &buf, err);
-    }
+    rc = serdes_pb_json_target(ser, w, message, &buf, &m, fqn, sizeof(fqn), err);
+    if (rc == CN_OK)
+        rc = serdes_pb_from_json(w, m, fqn, j, &buf, err);
     if (rc == CN_OK && buf.failed)
         rc = serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK)
@@ -249,4 +266,19 @@ cn_err_t serdes_pb_ser_json(cairn_serializer_t *ser, const char *topic, const ch
     json_decref(j);
     serdes_ser_entry_decref(entry);
     return rc;
+}
+
+cairn_err_t cairn_protobuf_serialize_json(cairn_serializer_t *ser, const char *topic,
+                                          const char *message, const char *json, size_t json_len,
+                                          void **out, size_t *out_len, cairn_error_t *err) {
+    serdes_err_t e = {0};
+    if (!ser || !json || !out || !out_len || ser->fmt->format != CAIRN_FORMAT_PROTOBUF) {
+        serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT,
+                       "a Protobuf serializer, JSON and output pointers are required");
+        return serdes_edge(&e, err);
+    }
+    if (serdes_pb_ser_json(ser, topic, message, json, json_len, out, out_len, &e) != CN_OK)
+        return serdes_edge(&e, err);
+    serdes_edge_ok(err);
+    return CAIRN_OK;
 }

@@ -65,6 +65,14 @@ def checks(c, srv, boot, d):
     rc, out, err = run("produce", "--type", "protobuf", "--topic", "pbcli", "--value-schema", order,
                        "-I", os.path.join(d, "inc"), *kb, *reg, stdin='{"kind":"NOPE"}\n')
     c.true("a bad line fails with its number", rc == 1 and "line 1" in err and "kind" in err, err)
+    rc, out, err = run("produce", "--type", "protobuf", "--topic", "pbcli2", "--value-schema", order,
+                       "-I", os.path.join(d, "inc"), "--message", "acme.Order", *kb, *reg,
+                       stdin='{"id":"5","kind":"SHOP"}\n')
+    c.eq("--message names the message", (rc, err), (0, ""))
+    rc, out, err = run("produce", "--type", "protobuf", "--topic", "pbcli2", "--value-schema", order,
+                       "-I", os.path.join(d, "inc"), "--message", "acme.Nope", *kb, *reg,
+                       stdin='{}\n')
+    c.true("--message of no message", rc == 1 and "acme.Nope" in err, err)
     rc, out, err = run("produce", "--type", "thrift", "--topic", "x", "--value-schema", order, *kb,
                        *reg)
     c.true("unknown --type", rc == 1 and "--type" in err, err)

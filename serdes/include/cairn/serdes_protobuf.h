@@ -63,6 +63,13 @@ cairn_err_t cairn_protobuf_serialize(cairn_serializer_t *ser, const char *topic,
                                      const ProtobufCMessage *msg, void **out, size_t *out_len,
                                      cairn_error_t *err);
 
+/** @brief Serialize proto3 JSON as the message whose full name is message ("pkg.Outer.Inner";
+ *  NULL: the file's first message, as cairn_serialize_json does). The JSON is encoded against
+ *  the schema's descriptors: no generated code needed. CAIRN_ERR_VALUE names what does not fit. */
+cairn_err_t cairn_protobuf_serialize_json(cairn_serializer_t *ser, const char *topic,
+                                          const char *message, const char *json, size_t json_len,
+                                          void **out, size_t *out_len, cairn_error_t *err);
+
 /** @brief Deserialize framed bytes into a new message of type desc (protobuf_c_message_unpack
  *  with allocator, NULL for the default); free it with protobuf_c_message_free_unpacked(msg,
  *  allocator). The message indexes are checked against the writer schema. A tombstone (len 0)

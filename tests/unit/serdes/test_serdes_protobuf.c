@@ -290,6 +290,19 @@ static void test_second_message_and_no_registry_after_warmup(void **state) {
         /* [1] is 02 02 after the id; the payload is 0a 02 "hi". */
         assert_int_equal(len, 5 + 2 + 4);
         assert_memory_equal(buf + 5, "\x02\x02\x0a\x02hi", 6);
+        if (i == 0) { /* JSON naming the message gives the same bytes */
+            void *j = NULL;
+            size_t jlen = 0;
+            assert_int_equal(cairn_protobuf_serialize_json(ser, "pings", "shop.Ping",
+                                                           "{\"text\":\"hi\"}", 13, &j, &jlen,
+                                                           NULL),
+                             CAIRN_OK);
+            assert_bytes_equal(j, jlen, buf, len);
+            assert_int_equal(
+                cairn_protobuf_serialize_json(ser, "pings", "shop.Nope", "{}", 2, &j, &jlen, NULL),
+                CAIRN_ERR_VALUE);
+            cairn_free(j);
+        }
         assert_int_equal(cairn_deserialize_json(des, "pings", buf, len, &json, NULL, NULL),
                          CAIRN_OK);
         st_assert_json(json, "{\"text\":\"hi\"}");
@@ -530,6 +543,15 @@ static void test_deprecated_format(void **state) {
     st_assert_json(json, "{\"text\":\"hi\"}");
     cairn_free(json);
     json = NULL;
+    { /* the same bytes from JSON, naming the message */
+        void *j = NULL;
+        size_t jlen = 0;
+        assert_int_equal(cairn_protobuf_serialize_json(ser, "old", "shop.Ping", "{\"text\":\"hi\"}",
+                                                       13, &j, &jlen, &err),
+                         CAIRN_OK);
+        assert_bytes_equal(j, jlen, out, len);
+        cairn_free(j);
+    }
     assert_int_equal(cairn_deserialize_json(strict, "old", out, len, &json, NULL, &err),
                      CAIRN_ERR_PAYLOAD); /* count -1 in zigzag */
     cairn_free(out);
