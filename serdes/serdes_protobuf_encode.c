@@ -245,6 +245,51 @@ static bool pb_is_default(const pb_enc_t *e, const pbfield_t *f, json_t *v) {
     return false;
 }
 
+static void pb_put_len(cn_buf_t *out, uint8_t tag, const void *p, size_t n) {
+    cn_buf_put_u8(out, tag);
+    cn_buf_put_uvarint(out, n);
+    cn_buf_put(out, p, n);
+}
+
+/* The JSON of the message an Any holds ({"@type", fields...} or {"@type", "value"} for a
+ * well-known type) as an Any: type_url (1) and the message's bytes (2). */
+static cn_err_t pb_enc_any(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out, int depth) {
+    const char *url = json_string_value(json_object_get(v, "@type")), *slash;
+    const serdes_pb_type_t *t = NULL;
+    json_t *inner = NULL;
+    cn_buf_t msg, any;
+    char tn[512];
+    cn_err_t rc;
+    if (url) {
+        slash = strrchr(url, '/');
+        snprintf(tn, sizeof(tn), ".%s", slash ? slash + 1 : url);
+        t = serdes_pb_type(e->s, tn);
+    }
+    if (!t || !t->msg)
+        return pb_fail(e, f, "an Any needs an \"@type\" whose type the schema defines");
+    if (serdes_pb_is_wkt(tn))
+        inner = serdes_pb_wkt_from_json(tn, json_object_get(v, "value"), e->err);
+    else if ((inner = json_deep_copy(v)) != NULL)
+        json_object_del(inner, "@type");
+    if (!inner)
+        return e->err->e.code ? e->err->e.code : serdes_err_set(e->err, CN_ERR_NO_MEMORY, NULL);
+    cn_buf_init(&msg, CN_BUF_NO_LIMIT);
+    cn_buf_init(&any, CN_BUF_NO_LIMIT);
+    rc = pb_enc_msg(e, t->msg, inner, &msg, depth + 1);
+    if (rc == CN_OK) {
+        pb_put_len(&any, 0x0a, url, strlen(url));
+        if (msg.len)
+            pb_put_len(&any, 0x12, msg.data, msg.len);
+        pb_tag(out, f, 2);
+        cn_buf_put_uvarint(out, any.len);
+        cn_buf_put(out, any.data, any.len);
+    }
+    cn_buf_fini(&msg);
+    cn_buf_fini(&any);
+    json_decref(inner);
+    return rc;
+}
+
 static cn_err_t pb_enc_sub(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t *out, int depth) {
     const serdes_pb_type_t *t = serdes_pb_type(e->s, f->type_name);
     json_t *g = NULL;
@@ -255,6 +300,8 @@ static cn_err_t pb_enc_sub(pb_enc_t *e, const pbfield_t *f, json_t *v, cn_buf_t 
     if (depth >= SERDES_PB_MAX_DEPTH)
         return serdes_err_set(e->err, CN_ERR_TOO_DEEP, "messages nest deeper than %d",
                               SERDES_PB_MAX_DEPTH);
+    if (strcmp(f->type_name, ".google.protobuf.Any") == 0)
+        return pb_enc_any(e, f, v, out, depth);
     if (serdes_pb_is_wkt(f->type_name) &&
         !(v = g = serdes_pb_wkt_from_json(f->type_name, v, e->err)))
         return e->err->e.code;

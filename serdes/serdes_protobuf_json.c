@@ -259,11 +259,53 @@ static cn_err_t pb_dec_map(pb_dec_t *d, const pbfield_t *f, const serdes_pb_type
     return rc;
 }
 
+#define PB_ANY ".google.protobuf.Any"
+
+/* An Any (g, its generic form, taken) as {"@type": url, fields...}, or {"@type", "value"} for a
+ * well-known type: the type named by the URL's last segment must be in the schema. */
+static json_t *pb_any(pb_dec_t *d, json_t *g, int depth) {
+    const char *url = json_string_value(json_object_get(g, "typeUrl")), *slash;
+    const char *b64 = json_string_value(json_object_get(g, "value"));
+    const serdes_pb_type_t *t = NULL;
+    char tn[512];
+    uint8_t *raw = NULL;
+    size_t n = 0;
+    json_t *inner = NULL, *out = NULL;
+    if (url) {
+        slash = strrchr(url, '/');
+        snprintf(tn, sizeof(tn), ".%s", slash ? slash + 1 : url);
+        t = serdes_pb_type(d->s, tn);
+    }
+    if (!url || !t || !t->msg) {
+        serdes_err_set(d->err, CN_ERR_SERDES_PAYLOAD,
+                       "an Any holds %s, which the schema does not "
+                       "define",
+                       url ? url : "no type URL");
+    } else if ((raw = b64 ? serdes_b64_decode(b64, strlen(b64), &n) : calloc(1, 1)) != NULL &&
+               (inner = json_object()) != NULL &&
+               pb_dec_msg(d, t->msg, raw, n, inner, depth + 1) == CN_OK) {
+        if (serdes_pb_is_wkt(tn))
+            out = (inner = serdes_pb_wkt_to_json(tn, inner, d->err))
+                      ? json_pack("{s:s,s:o}", "@type", url, "value", inner)
+                      : NULL;
+        else if ((out = json_pack("{s:s}", "@type", url)) != NULL)
+            json_object_update(out, inner), json_decref(inner);
+        inner = NULL;
+    }
+    if (!out && !d->err->e.code)
+        serdes_err_set(d->err, CN_ERR_NO_MEMORY, NULL);
+    json_decref(inner);
+    free(raw);
+    json_decref(g);
+    return out;
+}
+
 static cn_err_t pb_dec_sub(pb_dec_t *d, const pbfield_t *f, const uint8_t *b, size_t len,
                            json_t *obj, int depth) {
     const serdes_pb_type_t *t = serdes_pb_type(d->s, f->type_name);
     json_t *have = json_object_get(obj, pb_json_name(f)), *v;
-    bool wkt = serdes_pb_is_wkt(f->type_name);
+    bool any = f->type_name && strcmp(f->type_name, PB_ANY) == 0;
+    bool wkt = serdes_pb_is_wkt(f->type_name) || any;
     cn_err_t rc;
     if (!t || !t->msg)
         return serdes_err_set(d->err, CN_ERR_INVALID_SCHEMA, "field %s: type %s is unknown",
@@ -279,7 +321,9 @@ static cn_err_t pb_dec_sub(pb_dec_t *d, const pbfield_t *f, const uint8_t *b, si
     if (!(v = json_object()))
         return serdes_err_set(d->err, CN_ERR_NO_MEMORY, NULL);
     rc = pb_dec_msg(d, t->msg, b, len, v, depth + 1);
-    if (rc == CN_OK && wkt && !(v = serdes_pb_wkt_to_json(f->type_name, v, d->err)))
+    if (rc == CN_OK && any && !(v = pb_any(d, v, depth + 1)))
+        rc = d->err->e.code;
+    else if (rc == CN_OK && !any && wkt && !(v = serdes_pb_wkt_to_json(f->type_name, v, d->err)))
         rc = d->err->e.code;
     if (rc == CN_OK)
         return pb_store(d, f, obj, v);

@@ -2,9 +2,9 @@
  *
  * libFuzzer target for the serdes Protobuf decode path: the input is a framed payload (Confluent
  * prefix, message indexes, Protobuf binary) of a fixed schema with nesting, recursion, maps,
- * enums, packed fields and well-known types. The frame and the message indexes are parsed, the
- * message the indexes name is decoded into proto3 JSON, and that JSON is encoded again. Every
- * step must fail cleanly or succeed.
+ * enums, packed fields and well-known types (Any included). The frame and the message indexes are
+ * parsed, the message the indexes name is decoded into proto3 JSON, and that JSON is encoded again.
+ * Every step must fail cleanly or succeed.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +19,7 @@ static const char SCHEMA[] =
     "syntax = \"proto3\";\npackage fz;\n"
     "import \"google/protobuf/timestamp.proto\";\nimport \"google/protobuf/struct.proto\";\n"
     "import \"google/protobuf/duration.proto\";\nimport \"google/protobuf/wrappers.proto\";\n"
+    "import \"google/protobuf/any.proto\";\n"
     "message Node {\n  enum Kind { A = 0; B = 1; }\n  message Leaf { bytes b = 1; sint64 s = 2; }\n"
     "  int64 id = 1;\n  string name = 2;\n  repeated Node kids = 3;\n  map<string, Leaf> leaves = "
     "4;\n"
@@ -26,7 +27,8 @@ static const char SCHEMA[] =
     "  google.protobuf.Timestamp at = 9;\n  google.protobuf.Struct extra = 10;\n"
     "  google.protobuf.Duration took = 11;\n  google.protobuf.UInt64Value big = 12;\n"
     "  map<int64, Kind> kinds = 13;\n  fixed32 x = 14;\n  sfixed64 y = 15;\n  bool ok = 16;\n"
-    "  oneof choice { string c1 = 17; Leaf c2 = 18; }\n}\n"
+    "  oneof choice { string c1 = 17; Leaf c2 = 18; }\n  repeated google.protobuf.Any anys = "
+    "19;\n}\n"
     "message Other { repeated Node.Leaf leaves = 1; }\n";
 
 static serdes_pb_schema_t *schema(void) {

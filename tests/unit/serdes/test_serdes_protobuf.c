@@ -372,11 +372,13 @@ static const char WKT_PROTO[] =
     "syntax = \"proto3\";\npackage wk;\n"
     "import \"google/protobuf/timestamp.proto\";\nimport \"google/protobuf/duration.proto\";\n"
     "import \"google/protobuf/wrappers.proto\";\nimport \"google/protobuf/struct.proto\";\n"
-    "import \"google/protobuf/field_mask.proto\";\n"
+    "import \"google/protobuf/field_mask.proto\";\nimport \"google/protobuf/any.proto\";\n"
     "message Event {\n  google.protobuf.Timestamp at = 1;\n  google.protobuf.Duration took = 2;\n"
     "  google.protobuf.Int64Value count = 3;\n  google.protobuf.StringValue note = 4;\n"
     "  google.protobuf.Struct extra = 5;\n  google.protobuf.FieldMask mask = 6;\n"
-    "  map<int32, string> names = 7;\n  optional int32 maybe = 8;\n  float f = 9;\n}\n";
+    "  map<int32, string> names = 7;\n  optional int32 maybe = 8;\n  float f = 9;\n"
+    "  google.protobuf.Any thing = 10;\n  repeated google.protobuf.Any whens = 11;\n}\n"
+    "message Inner {\n  int64 x = 1;\n}\n";
 
 static void test_well_known_types(void **state) {
     cairn_serdes_t *sd = st_handle(g_url, NULL);
@@ -389,7 +391,9 @@ static void test_well_known_types(void **state) {
         "{\"at\":\"2024-02-29T12:34:56.789Z\",\"took\":\"-1.500s\",\"count\":\"7\","
         "\"note\":\"\",\"extra\":{\"a\":[1,\"x\",null,true,{\"b\":2.5}]},"
         "\"mask\":\"fooBar,baz\",\"names\":{\"1\":\"one\",\"-2\":\"minus two\"},\"maybe\":0,"
-        "\"f\":0.5}";
+        "\"f\":0.5,\"thing\":{\"@type\":\"type.googleapis.com/wk.Inner\",\"x\":\"3\"},"
+        "\"whens\":[{\"@type\":\"type.googleapis.com/google.protobuf.Timestamp\","
+        "\"value\":\"1970-01-01T00:00:01Z\"}]}";
     void *out = NULL;
     size_t len = 0;
     char *json = NULL, *body;
@@ -401,6 +405,15 @@ static void test_well_known_types(void **state) {
     if (cairn_deserialize_json(des, "events", out, len, &json, NULL, &err) != CAIRN_OK)
         fail_msg("deserialize_json: %s", err.msg);
     st_assert_json(json, in);
+    cairn_free(json);
+    cairn_free(out);
+    out = NULL;
+    /* An Any of a type the schema does not define is refused both ways. */
+    assert_int_equal(cairn_serialize_json(ser, "events", "{\"thing\":{\"@type\":\"x/wk.Nope\"}}",
+                                          31, &out, &len, &err),
+                     CAIRN_ERR_VALUE);
+    assert_non_null(strstr(err.msg, "an Any needs"));
+    json = NULL;
     /* skip.known.types (the default): the well-known imports are not registered. */
     body = http_get("/subjects");
     assert_null(strstr(body, "google/protobuf"));
