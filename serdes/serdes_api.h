@@ -85,6 +85,9 @@ void serdes_edge_ok(cairn_error_t *err);
 /** @brief The entry for topic (a reference; serdes_ser_entry_decref). */
 cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t **out,
                             serdes_err_t *err);
+/** @brief The same for one record name (the record strategies' subject), not the schema's. */
+cn_err_t serdes_ser_resolve_rec(cairn_serializer_t *ser, const char *topic, const char *record,
+                                serdes_ser_entry_t **out, serdes_err_t *err);
 void serdes_ser_entry_decref(serdes_ser_entry_t *e);
 /** @brief Output buffer handling: the framed size is hdr + payload; allocate or check. */
 cn_err_t serdes_ser_output(cairn_serializer_t *ser, int32_t id, size_t payload_len, void **out,

@@ -83,7 +83,12 @@ static cn_err_t serdes_pb_ser(cairn_serializer_t *ser, const char *topic,
     bool old = ser->sd->s.pb_deprecated;
     uint8_t *at;
     size_t size, ilen;
-    cn_err_t rc = serdes_ser_resolve(ser, topic, &entry, err);
+    /* The record strategies name the message being serialized, as Java and Python do. */
+    serdes_strategy_t st = ser->sd->s.strategy[ser->role];
+    bool by_record = st == SERDES_STRATEGY_RECORD || st == SERDES_STRATEGY_TOPIC_RECORD ||
+                     st == SERDES_STRATEGY_CALLBACK;
+    cn_err_t rc =
+        serdes_ser_resolve_rec(ser, topic, by_record ? msg->descriptor->name : NULL, &entry, err);
     if (rc != CN_OK)
         return rc;
     rc = serdes_pb_msg_indexes(entry->writer->impl, msg, &idx, &tmp, err);

@@ -176,11 +176,13 @@ static cn_err_t serdes_ser_register(cairn_serializer_t *ser, const char *subject
     return rc;
 }
 
-static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t *e,
-                                  int64_t *expires, serdes_err_t *err) {
+static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, const char *record,
+                                  serdes_ser_entry_t *e, int64_t *expires, serdes_err_t *err) {
     const serdes_settings_t *s = &ser->sd->s;
     char subject[SERDES_SUBJECT_MAX];
-    const char *rname = ser->local ? ser->fmt->record_name(ser->local->impl) : NULL;
+    const char *rname = record       ? record
+                        : ser->local ? ser->fmt->record_name(ser->local->impl)
+                                     : NULL;
     serdes_schema_t *remote = NULL;
     cn_err_t rc = CN_OK;
     *expires = 0;
@@ -223,10 +225,23 @@ static void serdes_ser_keep_first(cairn_serializer_t *ser, const char *key, serd
 
 cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t **out,
                             serdes_err_t *err) {
+    return serdes_ser_resolve_rec(ser, topic, NULL, out, err);
+}
+
+cn_err_t serdes_ser_resolve_rec(cairn_serializer_t *ser, const char *topic, const char *record,
+                                serdes_ser_entry_t **out, serdes_err_t *err) {
     const char *key = topic ? topic : "";
-    serdes_ser_entry_t *e = atomic_load_explicit(&ser->first, memory_order_acquire);
+    serdes_ser_entry_t *e = record ? NULL : atomic_load_explicit(&ser->first, memory_order_acquire);
+    char kb[SERDES_SUBJECT_MAX];
+    size_t klen = strlen(key);
     int64_t expires;
     cn_err_t rc;
+    if (record) { /* entries per (topic, record name) */
+        if (klen + strlen(record) + 1 >= sizeof(kb))
+            return serdes_err_set(err, CN_ERR_INVALID_ARGUMENT, "topic and record name too long");
+        klen = (size_t)snprintf(kb, sizeof(kb), "%s%c%s", key, 0, record);
+        key = kb;
+    }
     if (e && strcmp(ser->first_topic, key) == 0) {
         atomic_fetch_add_explicit(&e->refcnt, 1, memory_order_relaxed);
         *out = e;
@@ -235,7 +250,7 @@ cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_s
     /* Only latest-version entries expire: read the clock only then (the hot path). */
     int64_t now = ser->sd->s.use_latest && ser->sd->s.latest_ttl_sec >= 0 ? cn_mono_ms() : 0;
     pthread_mutex_lock(&ser->lock);
-    e = serdes_lru_get(ser->topics, key, strlen(key), now);
+    e = serdes_lru_get(ser->topics, key, klen, now);
     if (e)
         atomic_fetch_add(&e->refcnt, 1);
     pthread_mutex_unlock(&ser->lock);
@@ -246,16 +261,16 @@ cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_s
     if (!(e = calloc(1, sizeof(*e))))
         return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
     atomic_init(&e->refcnt, 1);
-    rc = serdes_ser_lookup(ser, topic, e, &expires, err);
+    rc = serdes_ser_lookup(ser, topic, record, e, &expires, err);
     if (rc != CN_OK) {
         serdes_ser_entry_decref(e);
         return rc;
     }
     atomic_fetch_add(&e->refcnt, 1);
     pthread_mutex_lock(&ser->lock);
-    if (serdes_lru_put(ser->topics, key, strlen(key), e, expires) != CN_OK)
+    if (serdes_lru_put(ser->topics, key, klen, e, expires) != CN_OK)
         atomic_fetch_sub(&e->refcnt, 1);
-    if (expires == 0)
+    if (expires == 0 && !record)
         serdes_ser_keep_first(ser, key, e);
     pthread_mutex_unlock(&ser->lock);
     *out = e;

@@ -582,6 +582,34 @@ static void test_deprecated_format(void **state) {
     cairn_serdes_free(old);
 }
 
+/* RecordNameStrategy names the message being serialized (Java, Python): one file, two subjects,
+ * one id. */
+static void test_record_strategy_per_message(void **state) {
+    cairn_serdes_t *sd =
+        st_handle(g_url, "value.subject.name.strategy", "RecordNameStrategy", NULL);
+    cairn_serializer_t *ser = shop_serializer(sd);
+    Shop__Ping p = SHOP__PING__INIT;
+    Shop__Order o = SHOP__ORDER__INIT;
+    void *a = NULL, *b = NULL;
+    size_t alen = 0, blen = 0;
+    char *body;
+    (void)state;
+    p.text = "r";
+    assert_int_equal(cairn_protobuf_serialize(ser, "rec", &p.base, &a, &alen, NULL), CAIRN_OK);
+    assert_int_equal(cairn_protobuf_serialize(ser, "rec", &o.base, &b, &blen, NULL), CAIRN_OK);
+    assert_memory_equal((uint8_t *)a + 1, (uint8_t *)b + 1, 4); /* same schema, same id */
+    body = http_get("/subjects/shop.Ping/versions/latest");
+    assert_non_null(strstr(body, "message Ping"));
+    free(body);
+    body = http_get("/subjects/shop.Order/versions/latest");
+    assert_non_null(strstr(body, "message Order"));
+    free(body);
+    cairn_free(a);
+    cairn_free(b);
+    cairn_serializer_free(ser);
+    cairn_serdes_free(sd);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_indexes_vectors),
@@ -595,6 +623,7 @@ int main(void) {
         cmocka_unit_test(test_latest_and_normalize),
         cmocka_unit_test(test_schema_from_descriptor),
         cmocka_unit_test(test_deprecated_format),
+        cmocka_unit_test(test_record_strategy_per_message),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
