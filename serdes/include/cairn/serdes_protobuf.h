@@ -15,6 +15,8 @@
  * from the descriptor works too, under an id of its own (cairn_protobuf_serializer_from_
  * descriptor). See docs/serdes.md.
  *
+ * Deserializers read with the writer schema the id names: a reader schema given to
+ * cairn_deserializer_new is not used for Protobuf (Protobuf readers need no resolution).
  * The ownership and thread-safety rules of <cairn/serdes.h> apply.
  */
 #ifndef CAIRN_SERDES_PROTOBUF_H
