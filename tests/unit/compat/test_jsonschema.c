@@ -403,6 +403,37 @@ static void test_format_assertion(void **state) {
     json_decref(j);
 }
 
+/* A "$ref" to a meta-schema resolves from the built-in copies (drafts 4, 6, 7, 2019-09 with its
+ * vocabularies, 2020-12 with its vocabularies); an unknown json-schema.org URI still does not. */
+static void test_metaschema_refs(void **state) {
+    (void)state;
+    static const char *const metas[] = {
+        "http://json-schema.org/draft-04/schema#", "http://json-schema.org/draft-06/schema#",
+        "http://json-schema.org/draft-07/schema#", "https://json-schema.org/draft/2019-09/schema",
+        "https://json-schema.org/draft/2020-12/schema"};
+    char text[256], msg[512];
+    for (size_t i = 0; i < sizeof(metas) / sizeof(metas[0]); i++) {
+        snprintf(text, sizeof(text), "{\"$ref\":\"%s\"}", metas[i]);
+        compat_js_schema_t *s = load(text);
+        assert_true(valid(s, "{\"type\":\"string\",\"minLength\":2}", msg, sizeof(msg)));
+        assert_false(valid(s, "{\"minLength\":-1}", msg, sizeof(msg)));
+        assert_false(valid(s, "{\"type\":12}", msg, sizeof(msg)));
+        compat_js_schema_free(s);
+    }
+    /* a property whose schema is the draft-07 meta-schema, found through "definitions" */
+    compat_js_schema_t *s = load("{\"properties\":{\"s\":{\"$ref\":"
+                                 "\"http://json-schema.org/draft-07/schema#/definitions/"
+                                 "nonNegativeInteger\"}}}");
+    assert_true(valid(s, "{\"s\":3}", msg, sizeof(msg)));
+    assert_false(valid(s, "{\"s\":-3}", msg, sizeof(msg)));
+    compat_js_schema_free(s);
+    json_t *j = json_loads("{\"$ref\":\"https://json-schema.org/draft/2099-01/schema\"}", 0, NULL);
+    cn_error_t err = {0};
+    assert_null(compat_js_schema_load(j, NULL, &err));
+    assert_int_equal(err.code, CN_ERR_INVALID_SCHEMA);
+    json_decref(j);
+}
+
 /* A tree of anyOf, 4 wide and `depth` deep, with distinct leaves (4^depth of them). */
 static void nested_anyof(cn_buf_t *b, int depth, int *leaf) {
     if (depth == 0) {
@@ -462,6 +493,7 @@ int main(void) {
         cmocka_unit_test(test_validate_bounds),
         cmocka_unit_test(test_format_assertion),
         cmocka_unit_test(test_diff_bounds),
+        cmocka_unit_test(test_metaschema_refs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
