@@ -3,11 +3,12 @@
  * The official JSON-Schema-Test-Suite (https://github.com/json-schema-org/JSON-Schema-Test-Suite)
  * run as it is through compat_js_validate, one cmocka test per draft: every file of the draft's
  * folder is required, optional/ is counted apart and runs with format assertions on.
- * Its remotes/ are served from memory as http://localhost:1234/..., and the meta-schemas from
- * python3-jsonschema's copies; nothing is fetched. Where the suite comes from: CAIRN_JSTS_DIR,
- * else Debian's json-schema-test-suite package (drafts 4, 6, 7); drafts 2019-09 and 2020-12
- * also read tests/data/jsonschema/suite/<draft>/ (cases in the suite's format). A draft whose
- * folder is absent is skipped. Prints "draftN: required P/T, optional P/T".
+ * Its remotes/ are served from memory as http://localhost:1234/...; the meta-schemas are the
+ * loader's built-in copies; nothing is fetched. Where the suite comes from: CAIRN_JSTS_DIR, else
+ * Debian's libtest-json-schema-acceptance-perl (which ships the suite's tests/ and remotes/ for
+ * drafts 4 to 2020-12), else Debian's json-schema-test-suite (drafts 4, 6, 7). Drafts 2019-09 and
+ * 2020-12 also read tests/data/jsonschema/suite/<draft>/ (cases in the suite's format). A draft
+ * whose folder is absent is skipped. Prints "draftN: required P/T, optional P/T".
  */
 #include "tests/support/test_util.h"
 
