@@ -54,6 +54,19 @@ compat_level_t reg_effective_level(reg_registry_t *reg, const char *subject) {
     return reg_effective_level_of(reg, &name);
 }
 
+compat_policy_t reg_effective_policy_of(reg_registry_t *reg, const reg_name_t *name) {
+    scope_t sc[4];
+    size_t n = scopes(name, sc);
+    compat_policy_t p;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *c = reg_config_at(reg, sc[i].key, sc[i].len);
+        const json_t *v = c ? json_object_get(c, "compatibilityPolicy") : NULL;
+        if (json_is_string(v)) /* a value Confluent wrote that we do not know: STRICT */
+            return compat_policy_parse(json_string_value(v), &p) ? p : COMPAT_POLICY_STRICT;
+    }
+    return COMPAT_POLICY_STRICT;
+}
+
 reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name) {
     scope_t sc[4];
     size_t n = scopes(name, sc);
@@ -132,6 +145,10 @@ static cn_err_t merge_one(json_t *merged, const char *k, json_t *v, cn_error_t *
         json_object_del(merged, key);
         return CN_OK;
     }
+    if (strcmp(key, "compatibilityPolicy") == 0 &&
+        (!json_is_string(v) || !compat_policy_parse(json_string_value(v), &(compat_policy_t){0})))
+        return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL,
+                            "Invalid compatibility policy: STRICT, LENIENT or LOGICAL expected");
     if (strcmp(key, "compatibilityLevel") != 0)
         return json_object_set(merged, key, v) ? cn_error_set(err, CN_ERR_NO_MEMORY, NULL) : CN_OK;
     if (!json_is_string(v) || !reg_level_parse(json_string_value(v), &l))
@@ -139,6 +156,22 @@ static cn_err_t merge_one(json_t *merged, const char *k, json_t *v, cn_error_t *
     if (json_object_set_new(merged, key, json_string(reg_level_name(l))))
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     return CN_OK;
+}
+
+/* Confluent's ConfigResource refuses LOGICAL with FORWARD(_TRANSITIVE): Iceberg, LOGICAL's
+ * target, evolves backward only. */
+static cn_err_t check_pairing(const json_t *merged, cn_error_t *err) {
+    compat_policy_t p;
+    compat_level_t l;
+    const char *pol = json_string_value(json_object_get(merged, "compatibilityPolicy"));
+    const char *lvl = json_string_value(json_object_get(merged, "compatibilityLevel"));
+    if (!pol || !lvl || !compat_policy_parse(pol, &p) || p != COMPAT_POLICY_LOGICAL ||
+        !reg_level_parse(lvl, &l) || (l != COMPAT_FORWARD && l != COMPAT_FORWARD_TRANSITIVE))
+        return CN_OK;
+    return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL,
+                        "compatibilityPolicy=LOGICAL cannot be combined with compatibilityLevel="
+                        "%s: Iceberg only supports backward-compatible schema evolution",
+                        lvl);
 }
 
 static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **out,
@@ -151,6 +184,8 @@ static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **o
         if (rc == CN_OK)
             rc = merge_one(merged, k, v, err);
     }
+    if (rc == CN_OK)
+        rc = check_pairing(merged, err);
     if (rc != CN_OK)
         json_decref(merged);
     *out = rc == CN_OK ? merged : NULL;

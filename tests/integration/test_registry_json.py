@@ -131,6 +131,58 @@ def references(c, url):
     c.true("ids differ", aid != cid)
 
 
+OPEN = {"type": "object", "properties": {"a": {"type": "string"}}}
+CLOSED = {"type": "object", "properties": {"a": {"type": "string"}},
+          "additionalProperties": False}
+COMPAT = "/compatibility/subjects/%s/versions/latest?verbose=true"
+
+
+def policy(c, url):
+    """Confluent's compatibilityPolicy config field: LENIENT accepts closing an open content
+    model (ADDITIONAL_PROPERTIES_REMOVED), STRICT (the default) does not; subject over global,
+    null clears, a bad value is 42203 and changes nothing."""
+    st, r = request(url, "POST", "/subjects/lp-value/versions", body(OPEN))
+    c.eq("policy: register open", st, 200)
+    st, r = request(url, "POST", COMPAT % "lp-value", body(CLOSED))
+    c.eq("STRICT by default", r.get("is_compatible"), False)
+    c.true("STRICT names the change",
+           any("ADDITIONAL_PROPERTIES_REMOVED" in m for m in r.get("messages", [])), r)
+    st, r = request(url, "PUT", "/config/lp-value", {"compatibilityPolicy": "lenient"})
+    c.eq("PUT compatibilityPolicy", (st, r), (200, {"compatibilityPolicy": "lenient"}))
+    st, r = request(url, "GET", "/config/lp-value")
+    c.eq("GET shows it", r.get("compatibilityPolicy"), "lenient")
+    st, r = request(url, "POST", COMPAT % "lp-value", body(CLOSED))
+    c.eq("LENIENT: compatible", (st, r.get("is_compatible")), (200, True))
+    st, r = request(url, "PUT", "/config/lp-value", {"compatibilityPolicy": "SLOPPY"})
+    c.eq("unknown policy", (st, r.get("error_code")), (422, 42203))
+    st, r = request(url, "PUT", "/config/lp-value",
+                    {"compatibility": "FORWARD", "compatibilityPolicy": "LOGICAL"})
+    c.eq("LOGICAL with FORWARD", (st, r.get("error_code")), (422, 42203))
+    st, r = request(url, "GET", "/config/lp-value")
+    c.eq("refused PUTs changed nothing", r, {"compatibilityPolicy": "lenient"})
+    st, r = request(url, "PUT", "/config/lp-value", {"compatibilityPolicy": None})
+    c.eq("null clears", (st, r), (200, {}))
+    st, r = request(url, "POST", "/subjects/lp-value/versions", body(CLOSED))
+    c.eq("register under STRICT again: 409", st, 409)
+    st, r = request(url, "PUT", "/config", {"compatibilityPolicy": "LENIENT"})
+    c.eq("global LENIENT", st, 200)
+    st, r = request(url, "POST", "/subjects/lp-value/versions", body(CLOSED))
+    c.eq("register under the global LENIENT", st, 200)
+    st, r = request(url, "POST", "/subjects/lp2-value/versions", body(OPEN))
+    st, r = request(url, "PUT", "/config/lp2-value", {"compatibilityPolicy": "STRICT"})
+    st, r = request(url, "POST", COMPAT % "lp2-value", body(CLOSED))
+    c.eq("subject STRICT over global LENIENT", r.get("is_compatible"), False)
+
+
+def policy_after_restart(c, url):
+    st, r = request(url, "GET", "/config")
+    c.eq("global policy after restart", r.get("compatibilityPolicy"), "LENIENT")
+    st, r = request(url, "POST", COMPAT % "lp2-value", body(CLOSED))
+    c.eq("subject STRICT after restart", r.get("is_compatible"), False)
+    st, r = request(url, "PUT", "/config", {"compatibilityPolicy": None})
+    c.eq("global policy cleared", st, 200)
+
+
 def python_client(c, url):
     try:
         from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
@@ -227,7 +279,9 @@ def main():
         python_client(c, d.url)
         cli_online(c, d.url)
         hostile(c, d.url)
+        policy(c, d.url)
         restart(c, d)
+        policy_after_restart(c, d.url)
     finally:
         d.cleanup()
     return c.done()
