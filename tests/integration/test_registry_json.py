@@ -93,6 +93,22 @@ def invalid(c, url):
     c.true("nothing stored for bad schemas", "bad-value" not in r, r)
 
 
+def metaschemas(c, url):
+    """A $ref to a draft meta-schema resolves from cairnd's built-in copies (as Confluent's
+    bundled ones), without references and without the network."""
+    for i, uri in enumerate(["http://json-schema.org/draft-04/schema#",
+                             "http://json-schema.org/draft-07/schema#",
+                             "https://json-schema.org/draft/2019-09/schema",
+                             "https://json-schema.org/draft/2020-12/schema"]):
+        s = {"type": "object", "properties": {"schema": {"$ref": uri}}}
+        st, r = request(url, "POST", "/subjects/meta%d-value/versions" % i, body(s))
+        c.eq("$ref to " + uri, (st, "id" in r), (200, True))
+    s = {"properties": {"n": {"$ref": "http://json-schema.org/draft-07/schema#/definitions/"
+                                      "nonNegativeInteger"}}}
+    st, r = request(url, "POST", "/subjects/meta9-value/versions", body(s))
+    c.eq("$ref into a meta-schema's definitions", st, 200)
+
+
 def normalize(c, url):
     s = {"type": "object", "properties": {"b": {"type": "string"}, "a": {"type": "integer"}}}
     st, r = request(url, "POST", "/subjects/norm-value/versions?normalize=true", body(s))
@@ -275,6 +291,7 @@ def main():
         basics(c, d.url)
         invalid(c, d.url)
         normalize(c, d.url)
+        metaschemas(c, d.url)
         references(c, d.url)
         python_client(c, d.url)
         cli_online(c, d.url)

@@ -403,6 +403,45 @@ static void test_format_assertion(void **state) {
     json_decref(j);
 }
 
+/* compatibilityPolicy through compat_check_with: closing an open content model is incompatible
+ * under STRICT (and LOGICAL, and without options), compatible under LENIENT; in both directions
+ * the FORWARD check (the roles swapped) opens it again, compatible under both. */
+static void test_check_policy(void **state) {
+    (void)state;
+    compat_schema_t *open = parse("{\"type\":\"object\",\"properties\":{\"a\":{}}}");
+    compat_schema_t *closed = parse("{\"type\":\"object\",\"properties\":{\"a\":{}},"
+                                    "\"additionalProperties\":false}");
+    compat_prev_t prev = {.schema = open, .version = 1};
+    static const struct {
+        compat_policy_t policy;
+        bool compatible;
+    } rows[] = {{COMPAT_POLICY_STRICT, false},
+                {COMPAT_POLICY_LENIENT, true},
+                {COMPAT_POLICY_LOGICAL, false}};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        compat_check_opts_t o = {.policy = rows[i].policy};
+        compat_report_t *rep = NULL;
+        assert_int_equal(compat_check_with(COMPAT_BACKWARD, &o, closed, &prev, 1, &rep, NULL),
+                         CN_OK);
+        assert_int_equal(compat_report_is_compatible(rep), rows[i].compatible);
+        if (!rows[i].compatible)
+            assert_non_null(strstr(compat_report_message(rep, 0), "ADDITIONAL_PROPERTIES_REMOVED"));
+        compat_report_free(rep);
+    }
+    compat_report_t *rep = NULL;
+    assert_int_equal(compat_check_with(COMPAT_BACKWARD, NULL, closed, &prev, 1, &rep, NULL), CN_OK);
+    assert_false(compat_report_is_compatible(rep));
+    compat_report_free(rep);
+    compat_policy_t p;
+    assert_true(compat_policy_parse("lenient", &p) && p == COMPAT_POLICY_LENIENT);
+    assert_true(compat_policy_parse("Strict", &p) && p == COMPAT_POLICY_STRICT);
+    assert_false(compat_policy_parse("LENIENTX", &p));
+    assert_false(compat_policy_parse(NULL, &p));
+    assert_string_equal(compat_policy_name(COMPAT_POLICY_LOGICAL), "LOGICAL");
+    compat_schema_free(open);
+    compat_schema_free(closed);
+}
+
 /* A "$ref" to a meta-schema resolves from the built-in copies (drafts 4, 6, 7, 2019-09 with its
  * vocabularies, 2020-12 with its vocabularies); an unknown json-schema.org URI still does not. */
 static void test_metaschema_refs(void **state) {
@@ -494,6 +533,7 @@ int main(void) {
         cmocka_unit_test(test_format_assertion),
         cmocka_unit_test(test_diff_bounds),
         cmocka_unit_test(test_metaschema_refs),
+        cmocka_unit_test(test_check_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
