@@ -403,6 +403,36 @@ static void test_format_assertion(void **state) {
     json_decref(j);
 }
 
+/* Draft 4 "integer": a value beyond 64 bits (30 digits, 1e300) is one, 1.0 and 1.5 are not; from
+ * draft 6 on 1.0 is one too. */
+static void test_big_integers(void **state) {
+    (void)state;
+    static const struct {
+        const char *inst;
+        bool d4, d6;
+    } rows[] = {{"123456789012345678901234567890", true, true},
+                {"-123456789012345678901234567890", true, true},
+                {"1e300", true, true},
+                {"12", true, true},
+                {"1.0", false, true},
+                {"1.5", false, false},
+                {"1e-300", false, false}};
+    compat_js_schema_t *d4 = load("{\"$schema\":\"http://json-schema.org/draft-04/schema#\","
+                                  "\"type\":\"integer\"}");
+    compat_js_schema_t *d6 = load("{\"$schema\":\"http://json-schema.org/draft-06/schema#\","
+                                  "\"type\":\"integer\"}");
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        json_t *v = compat_js_loadb(rows[i].inst, strlen(rows[i].inst), JSON_DECODE_ANY, NULL);
+        assert_non_null(v);
+        if (compat_js_validate(d4, v, NULL) != rows[i].d4 ||
+            compat_js_validate(d6, v, NULL) != rows[i].d6)
+            fail_msg("%s", rows[i].inst);
+        json_decref(v);
+    }
+    compat_js_schema_free(d4);
+    compat_js_schema_free(d6);
+}
+
 /* compatibilityPolicy through compat_check_with: closing an open content model is incompatible
  * under STRICT (and LOGICAL, and without options), compatible under LENIENT; in both directions
  * the FORWARD check (the roles swapped) opens it again, compatible under both. */
@@ -534,6 +564,7 @@ int main(void) {
         cmocka_unit_test(test_diff_bounds),
         cmocka_unit_test(test_metaschema_refs),
         cmocka_unit_test(test_check_policy),
+        cmocka_unit_test(test_big_integers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
