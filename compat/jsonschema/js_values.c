@@ -102,7 +102,7 @@ json_t *compat_js_loadb(const char *text, size_t len, size_t flags, json_error_t
     if (!jerr) /* optional, as json_loadb's */
         jerr = &local;
     json_t *j = json_loadb(text, len, flags, jerr);
-    if (!j && strstr(jerr->text, "too big integer"))
+    if (!j && strstr(jerr->text, "too big")) /* "too big (negative) integer" */
         j = json_loadb(text, len, flags | JSON_DECODE_INT_AS_REAL, jerr);
     return j;
 }
