@@ -205,6 +205,7 @@ static const fmt_row_t formats[] = {
     {"email", email_ok},
     {"idn-email", idn_email_ok},
     {"hostname", hostname_ok},
+    {"idn-hostname", js_idn_hostname_ok},
     {"ipv4", ipv4_ok},
     {"ipv6", ipv6_ok},
     {"uri", uri_ok},

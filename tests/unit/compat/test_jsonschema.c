@@ -403,6 +403,47 @@ static void test_format_assertion(void **state) {
     json_decref(j);
 }
 
+/* "idn-hostname" asserted: IDNA2008 labels (RFC 5891 hyphens and leading marks, Punycode of
+ * A-labels, RFC 5892 exceptions and contextual rules). */
+static void test_idn_hostname(void **state) {
+    (void)state;
+    static const struct {
+        const char *s;
+        bool ok;
+    } rows[] = {
+        {"\xec\x8b\xa4\xeb\xa1\x80.\xed\x85\x8c\xec\x8a\xa4\xed\x8a\xb8", true}, /* Hangul */
+        {"xn--ihqwcrb4cv8a8dqg056pqjye", true},
+        {"xn--bcher-kva.example", true}, /* b\u00fccher */
+        {"example.com.", true},
+        {"xn--X", false},
+        {"XN--aa---o47jg78q", false}, /* decodes with "--" in the 3rd and 4th positions */
+        {"-hello", false},
+        {"hello-", false},
+        {"a..b", false},
+        {"", false},
+        {"\xcc\x80hello", false},  /* begins with U+0300 */
+        {"\xe3\x80\xaehi", false}, /* U+302E is DISALLOWED */
+        {"l\xc2\xb7l", true},      /* MIDDLE DOT between l's */
+        {"a\xc2\xb7l", false},
+        {"\xe0\xa4\x95\xe2\x80\x8d\xe0\xa4\xb7", false}, /* ZWJ without virama */
+        {"\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7", true},
+        {"\xd9\xa0\xdb\xb0", false}, /* U+0660 with U+06F0 */
+        {"\xff", false},             /* not UTF-8 */
+        {"-> $1.00 <--", false},
+    };
+    json_t *j = json_loads("{\"format\":\"idn-hostname\"}", 0, NULL);
+    compat_js_opts_t o = {.format_assert = true};
+    compat_js_schema_t *s = compat_js_schema_load(j, &o, NULL);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        json_t *v = json_string_nocheck(rows[i].s);
+        if (compat_js_validate(s, v, NULL) != rows[i].ok)
+            fail_msg("row %zu: %s", i, rows[i].s);
+        json_decref(v);
+    }
+    compat_js_schema_free(s);
+    json_decref(j);
+}
+
 /* Draft 4 "integer": a value beyond 64 bits (30 digits, 1e300) is one, 1.0 and 1.5 are not; from
  * draft 6 on 1.0 is one too. */
 static void test_big_integers(void **state) {
@@ -565,6 +606,7 @@ int main(void) {
         cmocka_unit_test(test_metaschema_refs),
         cmocka_unit_test(test_check_policy),
         cmocka_unit_test(test_big_integers),
+        cmocka_unit_test(test_idn_hostname),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
