@@ -444,6 +444,32 @@ static void test_idn_hostname(void **state) {
     json_decref(j);
 }
 
+/* E-mail address literals hold a real IPv4 address; an IRI's IPv6 host is bracketed. */
+static void test_format_literals(void **state) {
+    (void)state;
+    static const struct {
+        const char *fmt, *s;
+        bool ok;
+    } rows[] = {{"email", "joe@[127.0.0.1]", true},
+                {"email", "joe@[127.0.0.300]", false},
+                {"email", "joe@[IPv6:::1]", true},
+                {"iri", "http://[2001:db8::7334]/a", true},
+                {"iri", "http://2001:0db8:85a3:0000:0000:8a2e:0370:7334", false},
+                {"uri", "http://user@example.com:8080/x?y#z", true},
+                {"uri", "http://example.com:80a/", false},
+                {"uri", "urn:isbn:0451450523", true}};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        json_t *j = json_pack("{s:s}", "format", rows[i].fmt), *v = json_string(rows[i].s);
+        compat_js_opts_t o = {.format_assert = true};
+        compat_js_schema_t *s = compat_js_schema_load(j, &o, NULL);
+        if (compat_js_validate(s, v, NULL) != rows[i].ok)
+            fail_msg("%s %s", rows[i].fmt, rows[i].s);
+        compat_js_schema_free(s);
+        json_decref(v);
+        json_decref(j);
+    }
+}
+
 /* Draft 4 "integer": a value beyond 64 bits (30 digits, 1e300) is one, 1.0 and 1.5 are not; from
  * draft 6 on 1.0 is one too. */
 static void test_big_integers(void **state) {
@@ -607,6 +633,7 @@ int main(void) {
         cmocka_unit_test(test_check_policy),
         cmocka_unit_test(test_big_integers),
         cmocka_unit_test(test_idn_hostname),
+        cmocka_unit_test(test_format_literals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
