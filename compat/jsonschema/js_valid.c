@@ -134,7 +134,9 @@ static bool v_enum(js_vctx_t *c, const json_t *e, const json_t *inst) {
 static bool multiple_of(const json_t *inst, const json_t *m) {
     if (json_is_integer(inst) && json_is_integer(m) && json_integer_value(m) != 0)
         return json_integer_value(inst) % json_integer_value(m) == 0;
-    double q = js_number(inst) / js_number(m);
+    double x = js_number(inst), d = js_number(m), q = x / d;
+    if (isinf(q) && isfinite(x) && d != 0) /* 1e308 / 0.5 overflows; fmod is exact */
+        return fmod(x, d) == 0;
     if (!isfinite(q))
         return false;
     return fabs(q - nearbyint(q)) < 1e-9 * fmax(1.0, fabs(q) * 1e-6);

@@ -484,6 +484,11 @@ static void test_big_integers(void **state) {
                 {"1.0", false, true},
                 {"1.5", false, false},
                 {"1e-300", false, false}};
+    compat_js_schema_t *half = load("{\"type\":\"integer\",\"multipleOf\":0.5}");
+    json_t *big = compat_js_loadb("1e308", 5, JSON_DECODE_ANY, NULL);
+    assert_true(compat_js_validate(half, big, NULL)); /* the quotient overflows */
+    json_decref(big);
+    compat_js_schema_free(half);
     compat_js_schema_t *d4 = load("{\"$schema\":\"http://json-schema.org/draft-04/schema#\","
                                   "\"type\":\"integer\"}");
     compat_js_schema_t *d6 = load("{\"$schema\":\"http://json-schema.org/draft-06/schema#\","
