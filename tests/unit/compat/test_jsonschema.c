@@ -444,6 +444,45 @@ static void test_idn_hostname(void **state) {
     json_decref(j);
 }
 
+/* ECMA-262 property escapes with long names and aliases. */
+static void test_regex_properties(void **state) {
+    (void)state;
+    static const struct {
+        const char *pattern, *s;
+        bool ok;
+    } rows[] = {{"^\\p{Letter}cole$",
+                 "\xc3\xa9"
+                 "cole",
+                 true}, /* école */
+                {"^\\p{Letter}cole$", "1cole", false},
+                {"^\\p{digit}+$", "\xe0\xa7\xaa\xe0\xa7\xa8", true}, /* Bengali 42 */
+                {"^\\p{digit}+$", "4a", false},
+                {"^\\p{gc=Lu}$", "A", true},
+                {"^\\P{Lowercase_Letter}$", "a", false},
+                {"^\\p{Script=Greek}+$", "\xce\xb1\xce\xb2", true},
+                {"^[\\p{Nd}x]+$", "1x2", true}};
+    char msg[256];
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        json_t *j = json_pack("{s:s}", "pattern", rows[i].pattern), *v = json_string(rows[i].s);
+        cn_error_t err = {0};
+        compat_js_schema_t *s = compat_js_schema_load(j, NULL, &err);
+        if (!s)
+            fail_msg("%s: %s", rows[i].pattern, err.msg);
+        cn_buf_t b;
+        cn_buf_init(&b, 1024);
+        if (compat_js_validate(s, v, &b) != rows[i].ok)
+            fail_msg("%s ~ %s", rows[i].pattern, rows[i].s);
+        snprintf(msg, sizeof(msg), "%s", cn_buf_cstr(&b) ? cn_buf_cstr(&b) : "");
+        cn_buf_fini(&b);
+        compat_js_schema_free(s);
+        json_decref(v);
+        json_decref(j);
+    }
+    json_t *j = json_loads("{\"pattern\":\"\\\\p{Nope}\"}", 0, NULL);
+    assert_null(compat_js_schema_load(j, NULL, NULL)); /* an unknown property is an error */
+    json_decref(j);
+}
+
 /* E-mail address literals hold a real IPv4 address; an IRI's IPv6 host is bracketed. */
 static void test_format_literals(void **state) {
     (void)state;
@@ -639,6 +678,7 @@ int main(void) {
         cmocka_unit_test(test_big_integers),
         cmocka_unit_test(test_idn_hostname),
         cmocka_unit_test(test_format_literals),
+        cmocka_unit_test(test_regex_properties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
