@@ -133,7 +133,12 @@ def references(c, url):
     st, r = request(url, "GET", "/subjects/address/versions/1/referencedby")
     c.eq("referencedby", r, [cid])
     st, r = request(url, "GET", "/schemas/ids/%s?format=resolved" % cid)
-    c.eq("format=resolved", (st, json.loads(r.get("schema", "null"))), (200, cust))
+    # Confluent's JsonSchema has no resolved form (ParsedSchema.formattedString's default throws
+    # for any format): Cairn answers the stored text, its references listed.
+    c.eq("format=resolved", (st, json.loads(r.get("schema", "null")), r.get("references")),
+         (200, cust, ref))
+    st, r = request(url, "GET", "/subjects/cust-value/versions/1?format=resolved")
+    c.eq("format=resolved by version", (st, json.loads(r.get("schema", "null"))), (200, cust))
     st, r = request(url, "POST", "/subjects/cust-value/versions", body(cust))
     c.eq("unresolved reference", (st, r.get("error_code")), (422, 42201))
     bad = {"type": "object", "properties": {"home": {"$ref": "address.json#/properties/city"}}}
