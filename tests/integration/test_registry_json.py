@@ -107,6 +107,17 @@ def metaschemas(c, url):
                                       "nonNegativeInteger"}}}
     st, r = request(url, "POST", "/subjects/meta9-value/versions", body(s))
     c.eq("$ref into a meta-schema's definitions", st, 200)
+    # the diff follows a $ref into a meta-schema too (recursive: the meta-schema refers to itself)
+    s = {"type": "object", "properties": {"schema": {"$ref": "http://json-schema.org/draft-07/"
+                                                             "schema#"}}, "required": ["schema"]}
+    st, r = request(url, "POST", COMPAT % "meta1-value", body(s))
+    c.eq("compatibility across a meta-schema $ref", (st, r.get("is_compatible")), (200, False))
+    c.true("REQUIRED_ATTRIBUTE_ADDED", any("REQUIRED_ATTRIBUTE_ADDED" in m
+                                           for m in r.get("messages", [])), r)
+    del s["required"]
+    s["description"] = "a schema holding a draft-07 schema"  # DESCRIPTION_CHANGED: compatible
+    st, r = request(url, "POST", COMPAT % "meta1-value", body(s))
+    c.eq("compatible across a meta-schema $ref", (st, r.get("is_compatible")), (200, True))
 
 
 def normalize(c, url):
