@@ -272,6 +272,36 @@ def cli_online(c, url):
     c.eq("cairn check online exit", out.returncode, 100)
     c.true("cairn check online names the difference",
            "version 1: MAXIMUM_DECREASED at #/properties/amount/maximum" in out.stdout, out.stdout)
+    cli_policy(c, url, os.path.join(BUILD, "bin", "cairn"))
+
+
+def cli_policy(c, url, cairn):
+    """cairn check --compatibility-policy: LENIENT offline and in the local check of the
+    registry's versions (--level); without --level the registry's config decides."""
+    import subprocess
+    import tempfile
+    st, r = request(url, "POST", "/subjects/cli-lp/versions", body(OPEN))
+    files = []
+    for doc in (OPEN, CLOSED):
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(doc, f)
+            files.append(f.name)
+    try:
+        def run(*args):
+            return subprocess.run([cairn, "check", "--type", "json"] + list(args),
+                                  capture_output=True, text=True, timeout=60).returncode
+        c.eq("offline STRICT", run("--offline", "--against", files[0], files[1]), 100)
+        c.eq("offline LENIENT", run("--offline", "--compatibility-policy", "lenient",
+                                    "--against", files[0], files[1]), 0)
+        c.eq("bad policy", run("--offline", "--compatibility-policy", "x",
+                               "--against", files[0], files[1]), 1)
+        online = ["--registry", url, "--subject", "cli-lp"]
+        c.eq("online --level LENIENT", run(*online, "--level", "backward",
+                                           "--compatibility-policy", "LENIENT", files[1]), 0)
+        c.eq("online: the registry's STRICT", run(*online, files[1]), 100)
+    finally:
+        for n in files:
+            os.unlink(n)
 
 
 def hostile(c, url):
