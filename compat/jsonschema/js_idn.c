@@ -7,9 +7,9 @@
  * decodes to a valid U-label); a U-label does not begin with a combining mark (RFC 5891
  * §4.2.3.2), holds none of the DISALLOWED exceptions of RFC 5892 §2.6, and meets the CONTEXTJ /
  * CONTEXTO rules of RFC 5892 Appendix A (ZWNJ, ZWJ, MIDDLE DOT, Greek KERAIA, Hebrew GERESH /
- * GERSHAYIM, KATAKANA MIDDLE DOT, Arabic-Indic digits). Not checked: the full derived property
- * table of RFC 5892 (so most symbols and unassigned code points pass), NFC, and the Bidi rule
- * (RFC 5893).
+ * GERSHAYIM, KATAKANA MIDDLE DOT, Arabic-Indic digits); a U-label's A-label fits in 63 octets.
+ * Not checked: the full derived property table of RFC 5892 (so most symbols and unassigned code
+ * points pass), NFC, and the Bidi rule (RFC 5893).
  */
 #include <stdint.h>
 #include <string.h>
@@ -150,6 +150,43 @@ static bool punycode_decode(const char *in, size_t n, uint32_t *out, size_t *nou
     return k > 0;
 }
 
+/* RFC 3492 §6.3: the length of the Punycode of l[0..n) (the A-label is 4 more, "xn--"). */
+static size_t punycode_len(const uint32_t *l, size_t n) {
+    size_t b = 0, h, out;
+    uint32_t code = 128, bias = 72;
+    uint64_t delta = 0;
+    for (size_t i = 0; i < n; i++)
+        b += l[i] < 0x80;
+    out = b + (b > 0);
+    for (h = b; h < n; delta++, code++) {
+        uint32_t m = UINT32_MAX;
+        for (size_t i = 0; i < n; i++)
+            if (l[i] >= code && l[i] < m)
+                m = l[i];
+        delta += (uint64_t)(m - code) * (h + 1);
+        code = m;
+        for (size_t i = 0; i < n; i++) {
+            if (l[i] < code)
+                delta++;
+            if (l[i] != code)
+                continue;
+            uint64_t q = delta;
+            for (uint32_t k = 36;; k += 36, out++) {
+                uint32_t t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+                if (q < t)
+                    break;
+                q = (q - t) / (36 - t);
+            }
+            out++;
+            bias =
+                adapt((uint32_t)(delta > UINT32_MAX ? UINT32_MAX : delta), (uint32_t)h + 1, h == b);
+            delta = 0;
+            h++;
+        }
+    }
+    return out;
+}
+
 static bool ldh(uint32_t c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
 }
@@ -192,9 +229,12 @@ static bool context_ok(const uint32_t *l, size_t n, size_t i) {
     }
 }
 
-/* RFC 5891 §4.2.3: hyphens, leading mark, code points, contexts. */
+/* RFC 5891 §4.2.3: hyphens, leading mark, code points, contexts; a U-label's A-label fits in
+ * 63 octets (RFC 5890 §2.3.2.1). */
 static bool label_ok(const uint32_t *l, size_t n, bool ascii) {
     if (n == 0 || n > MAX_LABEL || l[0] == '-' || l[n - 1] == '-')
+        return false;
+    if (!ascii && 4 + punycode_len(l, n) > MAX_LABEL)
         return false;
     if (n >= 4 && l[2] == '-' && l[3] == '-')
         return false;

@@ -440,6 +440,19 @@ static void test_idn_hostname(void **state) {
             fail_msg("row %zu: %s", i, rows[i].s);
         json_decref(v);
     }
+    /* 19 spread-out Hangul syllables: an A-label of 62 octets; 20: 65, too long */
+    for (int n = 19; n <= 20; n++) {
+        char label[128], *w = label;
+        for (int i = 0; i < n; i++) {
+            unsigned c = 0xAC00 + 397u * (unsigned)i;
+            *w++ = (char)(0xE0 | c >> 12), *w++ = (char)(0x80 | (c >> 6 & 0x3F));
+            *w++ = (char)(0x80 | (c & 0x3F));
+        }
+        *w = '\0';
+        json_t *v = json_string(label);
+        assert_int_equal(compat_js_validate(s, v, NULL), n == 19);
+        json_decref(v);
+    }
     compat_js_schema_free(s);
     json_decref(j);
 }
