@@ -2,7 +2,8 @@
  *
  * The official JSON-Schema-Test-Suite (https://github.com/json-schema-org/JSON-Schema-Test-Suite)
  * run as it is through compat_js_validate, one cmocka test per draft: every file of the draft's
- * folder is required, optional/ is counted apart and runs with format assertions on.
+ * folder is required, optional/ is counted apart and runs with format assertions on; both must
+ * pass, but for 2019-09 / 2020-12 optional/dependencies-compatibility.json (see g_unexpected).
  * Its remotes/ are served from memory as http://localhost:1234/...; the meta-schemas are the
  * loader's built-in copies; nothing is fetched. Where the suite comes from: CAIRN_JSTS_DIR, else
  * Debian's libtest-json-schema-acceptance-perl (which ships the suite's tests/ and remotes/ for
@@ -34,6 +35,10 @@ typedef struct tally {
 } tally_t;
 
 static docs_t g_docs;
+/* Optional tests that fail outside the file we do not follow on purpose: 2019-09 and 2020-12
+ * dependencies-compatibility.json asks for draft 7's "dependencies", which the specification
+ * dropped in 2019-09 (and tests/data/jsonschema/suite/draft2020-12/applicators.json ignores). */
+static int g_unexpected;
 
 static const char *suite_dir(void) {
     const char *d = getenv("CAIRN_JSTS_DIR");
@@ -113,7 +118,9 @@ static void run_group(json_t *group, compat_js_draft_t draft, bool fmt, const ch
         (*total)++;
         if (s && got == want)
             (*pass)++;
-        else if (verbose())
+        else if (fmt && strcmp(file, "dependencies-compatibility.json") != 0)
+            g_unexpected++;
+        if ((!s || got != want) && verbose())
             printf("  FAIL %s: %s / %s: %s\n", file,
                    json_string_value(json_object_get(group, "description")),
                    json_string_value(json_object_get(t, "description")),
@@ -170,6 +177,7 @@ static void test_draft(const char *name, compat_js_draft_t draft) {
     snprintf(dir, sizeof(dir), "%s/tests/%s", suite_dir(), name);
     struct stat st;
     tally_t a = {0}, o = {0};
+    g_unexpected = 0;
     if (stat(dir, &st) == 0) {
         snprintf(dir, sizeof(dir), "%s/tests", suite_dir());
         run_draft(dir, name, draft, &a);
@@ -186,6 +194,7 @@ static void test_draft(const char *name, compat_js_draft_t draft) {
         skip();
     assert_int_equal(a.pass, a.total);
     assert_int_equal(o.pass, o.total);
+    assert_int_equal(g_unexpected, 0); /* every optional test passes, but the one file */
 }
 
 static void test_draft4(void **state) {
