@@ -16,10 +16,10 @@
 typedef struct walk {
     compat_js_schema_t *s;
     cn_error_t *err;
-    char path[256]; /* schema path for messages, truncated */
-    bool collect;   /* the root document: remember its references to check them */
-    const json_t **refs;
+    char path[256];      /* schema path for messages, truncated */
+    const json_t **refs; /* every schema with a reference keyword (check_refs, add_metas) */
     size_t nrefs, cap;
+    size_t nroot; /* refs[0..nroot) are the root document's, which must all resolve */
     const compat_js_opts_t *opts; /* the documents "$schema" may name */
     unsigned vocab;               /* JG_* allowed by the document's meta-schema "$vocabulary" */
 } walk_t;
@@ -271,7 +271,7 @@ static cn_err_t walk(walk_t *w, json_t *node, const char *base, int draft, unsig
         free(info);
         return cn_error_set(w->err, CN_ERR_NO_MEMORY, NULL);
     }
-    if (w->collect && remember_ref(w, node) != CN_OK)
+    if (remember_ref(w, node) != CN_OK)
         return cn_error_set(w->err, CN_ERR_NO_MEMORY, NULL);
     return walk_keywords(w, node, base, draft, depth);
 }
@@ -390,8 +390,8 @@ static cn_err_t add_meta_family(walk_t *w, const char *uri) {
     return rc;
 }
 
-/* The meta-schemas that the root document's references point to and the given documents do
- * not provide. */
+/* The meta-schemas that the references of the root document, or of a document given with it
+ * (a registered reference that points to one), point to and nothing given provides. */
 static cn_err_t add_metas(walk_t *w) {
     cn_err_t rc = CN_OK;
     for (size_t r = 0; rc == CN_OK && r < w->nrefs; r++) {
@@ -412,7 +412,7 @@ static cn_err_t add_metas(walk_t *w) {
 /* Every "$ref" / "$recursiveRef" / "$dynamicRef" of the root document must resolve. */
 static cn_err_t check_refs(const walk_t *w, cn_error_t *err) {
     static const char *const kws[] = {"$ref", "$dynamicRef", "$recursiveRef"};
-    for (size_t r = 0; r < w->nrefs; r++) {
+    for (size_t r = 0; r < w->nroot; r++) {
         const json_t *node = w->refs[r];
         const js_node_t *info = js_node_get(w->s, node);
         for (size_t i = 0; i < N(kws); i++) {
@@ -474,13 +474,13 @@ static compat_js_schema_t *schema_new(json_t *root, const compat_js_opts_t *opts
 compat_js_schema_t *compat_js_schema_load(json_t *root, const compat_js_opts_t *opts,
                                           cn_error_t *err) {
     compat_js_schema_t *s = root ? schema_new(root, opts) : NULL;
-    walk_t w = {.s = s, .err = err, .collect = true, .opts = opts, .vocab = JG_ALL};
+    walk_t w = {.s = s, .err = err, .opts = opts, .vocab = JG_ALL};
     cn_err_t rc = s ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK && !json_is_object(root) && !json_is_boolean(root))
         rc = cn_error_set(err, CN_ERR_INVALID_SCHEMA, "a schema is an object or a boolean");
     if (rc == CN_OK)
         rc = index_doc(&w, root, "");
-    w.collect = false;
+    w.nroot = w.nrefs;
     for (size_t i = 0; rc == CN_OK && opts && i < opts->ndocs; i++) {
         s->docs[s->ndocs++] = json_incref(opts->docs[i].schema);
         rc = index_doc(&w, opts->docs[i].schema, opts->docs[i].uri);

@@ -620,6 +620,20 @@ static void test_metaschema_refs(void **state) {
     assert_true(valid(s, "{\"s\":3}", msg, sizeof(msg)));
     assert_false(valid(s, "{\"s\":-3}", msg, sizeof(msg)));
     compat_js_schema_free(s);
+    /* a document given with the schema (a registered reference) that refers to a meta-schema */
+    json_t *ref = json_loads("{\"properties\":{\"s\":{\"$ref\":"
+                             "\"http://json-schema.org/draft-07/schema#\"}}}",
+                             0, NULL);
+    json_t *top = json_loads("{\"$ref\":\"holder.json\"}", 0, NULL);
+    compat_js_doc_t doc = {.uri = "holder.json", .schema = ref};
+    compat_js_opts_t o = {.docs = &doc, .ndocs = 1};
+    s = compat_js_schema_load(top, &o, NULL);
+    assert_non_null(s);
+    assert_true(valid(s, "{\"s\":{\"type\":\"string\"}}", msg, sizeof(msg)));
+    assert_false(valid(s, "{\"s\":{\"type\":7}}", msg, sizeof(msg)));
+    compat_js_schema_free(s);
+    json_decref(top);
+    json_decref(ref);
     json_t *j = json_loads("{\"$ref\":\"https://json-schema.org/draft/2099-01/schema\"}", 0, NULL);
     cn_error_t err = {0};
     assert_null(compat_js_schema_load(j, NULL, &err));
