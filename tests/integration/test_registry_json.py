@@ -107,6 +107,10 @@ def metaschemas(c, url):
                                       "nonNegativeInteger"}}}
     st, r = request(url, "POST", "/subjects/meta9-value/versions", body(s))
     c.eq("$ref into a meta-schema's definitions", st, 200)
+    ref = [{"name": "holder.json", "subject": "meta0-value", "version": 1}]
+    st, r = request(url, "POST", "/subjects/meta8-value/versions",
+                    body({"$ref": "holder.json"}, references=ref))
+    c.eq("a reference whose schema $refs a meta-schema", st, 200)
     # the diff follows a $ref into a meta-schema too (recursive: the meta-schema refers to itself)
     s = {"type": "object", "properties": {"schema": {"$ref": "http://json-schema.org/draft-07/"
                                                              "schema#"}}, "required": ["schema"]}
