@@ -111,6 +111,9 @@ def metaschemas(c, url):
     st, r = request(url, "POST", "/subjects/meta8-value/versions",
                     body({"$ref": "holder.json"}, references=ref))
     c.eq("a reference whose schema $refs a meta-schema", st, 200)
+    st, r = request(url, "POST", COMPAT % "meta8-value",
+                    body({"$ref": "holder.json", "description": "d"}, references=ref))
+    c.eq("compatibility through it", (st, r.get("is_compatible")), (200, True))
     # the diff follows a $ref into a meta-schema too (recursive: the meta-schema refers to itself)
     s = {"type": "object", "properties": {"schema": {"$ref": "http://json-schema.org/draft-07/"
                                                              "schema#"}}, "required": ["schema"]}
