@@ -161,23 +161,25 @@ static cn_err_t merge_one(json_t *merged, const char *k, json_t *v, cn_error_t *
 }
 
 /* Confluent's ConfigResource refuses LOGICAL with FORWARD(_TRANSITIVE): Iceberg, LOGICAL's
- * target, evolves backward only. */
-static cn_err_t check_pairing(const json_t *merged, cn_error_t *err) {
+ * target, evolves backward only. The level is the merged one, else the one in force for the
+ * scope (inherited). */
+static cn_err_t check_pairing(const json_t *merged, compat_level_t inherited, cn_error_t *err) {
     compat_policy_t p;
-    compat_level_t l;
+    compat_level_t l = inherited;
     const char *pol = json_string_value(json_object_get(merged, "compatibilityPolicy"));
     const char *lvl = json_string_value(json_object_get(merged, "compatibilityLevel"));
-    if (!pol || !lvl || !compat_policy_parse(pol, &p) || p != COMPAT_POLICY_LOGICAL ||
-        !reg_level_parse(lvl, &l) || (l != COMPAT_FORWARD && l != COMPAT_FORWARD_TRANSITIVE))
+    if (!pol || !compat_policy_parse(pol, &p) || p != COMPAT_POLICY_LOGICAL ||
+        (lvl && !reg_level_parse(lvl, &l)) ||
+        (l != COMPAT_FORWARD && l != COMPAT_FORWARD_TRANSITIVE))
         return CN_OK;
     return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL,
                         "compatibilityPolicy=LOGICAL cannot be combined with compatibilityLevel="
                         "%s: Iceberg only supports backward-compatible schema evolution",
-                        lvl);
+                        compat_level_name(l));
 }
 
-static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **out,
-                             cn_error_t *err) {
+static cn_err_t merge_config(const json_t *old, const json_t *update, compat_level_t inherited,
+                             json_t **out, cn_error_t *err) {
     json_t *merged = old ? json_deep_copy(old) : json_object();
     const char *k;
     json_t *v;
@@ -187,7 +189,7 @@ static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **o
             rc = merge_one(merged, k, v, err);
     }
     if (rc == CN_OK)
-        rc = check_pairing(merged, err);
+        rc = check_pairing(merged, inherited, err);
     if (rc != CN_OK)
         json_decref(merged);
     *out = rc == CN_OK ? merged : NULL;
@@ -206,7 +208,8 @@ cn_err_t reg_config_set(reg_registry_t *reg, const char *subject, const json_t *
     reg_batch_init(&b);
     rc = reg_check_writable(reg, &name, err);
     if (rc == CN_OK)
-        rc = merge_config(reg_config_stored(reg, subject), update, &merged, err);
+        rc = merge_config(reg_config_stored(reg, subject), update,
+                          reg_effective_level_of(reg, &name), &merged, err);
     if (rc == CN_OK && !(*out = request_shape(merged))) /* the answer before the write */
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK) {

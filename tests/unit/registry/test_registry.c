@@ -161,6 +161,15 @@ static void test_config_policy(void **state) {
     assert_int_equal(reg_config_set(f->reg, "p", upd, &cfg, &err), CN_OK);
     json_decref(cfg);
     json_decref(upd);
+    /* an inherited FORWARD level counts too */
+    upd = json_loads("{\"compatibility\":\"FORWARD\"}", 0, NULL);
+    assert_int_equal(reg_config_set(f->reg, NULL, upd, &cfg, &err), CN_OK);
+    json_decref(cfg);
+    json_decref(upd);
+    upd = json_loads("{\"compatibilityPolicy\":\"LOGICAL\"}", 0, NULL);
+    assert_int_equal(reg_config_set(f->reg, "q", upd, &cfg, &err), CN_ERR_INVALID_COMPAT_LEVEL);
+    assert_non_null(strstr(err.msg, "compatibilityLevel=FORWARD"));
+    json_decref(upd);
 }
 
 static void test_check_compat_endpoint(void **state) {
