@@ -93,6 +93,16 @@ def invalid(c, url):
     c.true("nothing stored for bad schemas", "bad-value" not in r, r)
 
 
+def bignums(c, url):
+    """Integers beyond 64 bits, negative ones too, register and keep their digits."""
+    t = ('{"type":"integer","minimum":-123456789012345678901234567890,'
+         '"maximum":123456789012345678901234567890}')
+    st, r = request(url, "POST", "/subjects/big-value/versions", body(t))
+    c.eq("bignum bounds register", st, 200)
+    st, r = request(url, "GET", "/subjects/big-value/versions/1")
+    c.eq("bignum digits kept", r.get("schema"), t)
+
+
 def metaschemas(c, url):
     """A $ref to a draft meta-schema resolves from cairnd's built-in copies (as Confluent's
     bundled ones), without references and without the network."""
@@ -345,6 +355,7 @@ def main():
         invalid(c, d.url)
         normalize(c, d.url)
         metaschemas(c, d.url)
+        bignums(c, d.url)
         references(c, d.url)
         python_client(c, d.url)
         cli_online(c, d.url)
