@@ -201,6 +201,9 @@ size_t reg_reserved_check(const reg_subject_t *s, compat_type_t type, const char
 reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name);
 /** READONLY or READONLY_OVERRIDE. */
 bool reg_mode_readonly(reg_mode_t mode);
+/** @brief The compatibilityPolicy in force for name: the most specific scope that sets one
+ *  (subject, context, global, ":.__GLOBAL:"), else STRICT. */
+compat_policy_t reg_effective_policy(reg_registry_t *reg, const reg_name_t *name);
 /** 42205 "... is in read-only mode" when the effective mode is READONLY (or _OVERRIDE). */
 cn_err_t reg_check_writable(reg_registry_t *reg, const reg_name_t *name, cn_error_t *err);
 /** 42205 with Confluent's message: "Subject S in context C <what>". */

@@ -95,6 +95,8 @@ double js_number(const json_t *v);
 size_t js_utf8_len(const char *s, size_t n);
 /** @brief Is s valid for format (only the formats we know; unknown ones pass)? */
 bool js_format_valid(const char *format, const json_t *inst, int draft);
+/** @brief The "idn-hostname" format (IDNA2008, the subset js_idn.c describes). */
+bool js_idn_hostname_ok(const char *s);
 /** @brief contentEncoding (base64) and contentMediaType (application/json) of a string. */
 bool js_content_valid(const char *encoding, const char *media, const json_t *inst);
 
