@@ -127,6 +127,56 @@ json_t *reg_ruleset_merge(const json_t *old, const json_t *new_, bool *failed) {
     return merge_object(old, new_, rule_lists, fns, NLISTS, failed);
 }
 
+/* ---- in registration ---- */
+
+static json_t *nonempty_or_null(json_t *j) {
+    if (j && json_is_object(j) && json_object_size(j) == 0) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+cn_err_t reg_contract_merge(reg_registry_t *reg, const reg_name_t *name, const json_t *md,
+                            const json_t *rs, json_t **md_out, json_t **rs_out, cn_error_t *err) {
+    bool failed = false;
+    json_t *m = reg_metadata_merge(reg_config_value(reg, name, "defaultMetadata"), md, &failed);
+    json_t *r = reg_ruleset_merge(reg_config_value(reg, name, "defaultRuleSet"), rs, &failed);
+    *md_out = nonempty_or_null(
+        reg_metadata_merge(m, reg_config_value(reg, name, "overrideMetadata"), &failed));
+    *rs_out = nonempty_or_null(
+        reg_ruleset_merge(r, reg_config_value(reg, name, "overrideRuleSet"), &failed));
+    json_decref(m);
+    json_decref(r);
+    return failed ? cn_error_set(err, CN_ERR_NO_MEMORY, NULL) : CN_OK;
+}
+
+cn_err_t reg_contract_version(json_t **md, int32_t version, bool given, bool *changed,
+                              cn_error_t *err) {
+    json_t *props = json_object_get(*md, "properties");
+    char num[16];
+    if (!given && !json_object_get(props, "confluent:version"))
+        return CN_OK;
+    if (!*md && !(*md = json_object()))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (!json_is_object(props) && json_object_set_new(*md, "properties", props = json_object()))
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    snprintf(num, sizeof(num), "%d", (int)version);
+    if (json_object_set_new(props, "confluent:version", json_string(num)) != 0)
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    *changed = true;
+    return CN_OK;
+}
+
+bool reg_contract_configured(reg_registry_t *reg, const reg_name_t *name) {
+    static const char *const keys[] = {"defaultMetadata", "overrideMetadata", "defaultRuleSet",
+                                       "overrideRuleSet"};
+    for (size_t i = 0; i < 4; i++)
+        if (reg_config_value(reg, name, keys[i]))
+            return true;
+    return false;
+}
+
 /* ---- validation ---- */
 
 /* 42210 with the message before + arg + after. */

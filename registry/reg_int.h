@@ -183,6 +183,19 @@ int64_t reg_writer_release(reg_registry_t *reg);
 
 /* ---- reg_contract.c: data contracts in registration ---- */
 
+/** Step 4 of registration: config defaultMetadata / defaultRuleSet, then the version's own md
+ *  and rs (the request's or the previous version's), then overrideMetadata / overrideRuleSet,
+ *  later winning (reg_metadata_merge, reg_ruleset_merge); each config member from the subject,
+ *  else its context, else the global scopes. New references in *md_out, *rs_out (NULL: empty). */
+cn_err_t reg_contract_merge(reg_registry_t *reg, const reg_name_t *name, const json_t *md,
+                            const json_t *rs, json_t **md_out, json_t **rs_out, cn_error_t *err);
+/** properties["confluent:version"] of a new version (*md owned, made when NULL): set to version
+ *  when the request gave one (given) or the property is there; *changed then. */
+cn_err_t reg_contract_version(json_t **md, int32_t version, bool given, bool *changed,
+                              cn_error_t *err);
+/** Whether config defaults or overrides of metadata or ruleSet apply to name: registration's
+ *  read-only fast path is then skipped, as Confluent's, since what is stored depends on them. */
+bool reg_contract_configured(reg_registry_t *reg, const reg_name_t *name);
 /** Confluent's compatibilityGroup: the live versions of s (oldest first, *out malloc'ed) whose
  *  metadata.properties[group] equals metadata's (both absent counts as equal). *out NULL with a
  *  non-empty s: no memory. */

@@ -526,52 +526,23 @@ static cn_err_t reident(prepared_t *p, cn_error_t *err) {
     return p->ident ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
 }
 
-static json_t *nonempty_or_null(json_t *j) {
-    if (j && json_is_object(j) && json_object_size(j) == 0) {
-        json_decref(j);
-        return NULL;
-    }
-    return j;
-}
-
-/* Step 4: the version's own metadata and ruleSet (the request's, else the previous version's)
- * merged as config default + own + config override, later winning (Confluent's
- * Metadata.mergeMetadata, RuleSet.mergeRuleSets), each config member from the subject, else its
- * context, else the global scopes. What is merged is stored, answered and hashed. */
+/* Step 4: the version's own metadata and ruleSet merged with the config's (reg_contract.c);
+ * what is merged is stored, answered and hashed. */
 static cn_err_t merge_contract(reg_registry_t *reg, const reg_name_t *name, prepared_t *p,
                                cn_error_t *err) {
-    bool failed = false;
-    json_t *md =
-        reg_metadata_merge(reg_config_value(reg, name, "defaultMetadata"), p->metadata, &failed);
-    json_t *rs =
-        reg_ruleset_merge(reg_config_value(reg, name, "defaultRuleSet"), p->ruleset, &failed);
-    p->md_owned = nonempty_or_null(
-        reg_metadata_merge(md, reg_config_value(reg, name, "overrideMetadata"), &failed));
-    p->rs_owned = nonempty_or_null(
-        reg_ruleset_merge(rs, reg_config_value(reg, name, "overrideRuleSet"), &failed));
-    json_decref(md);
-    json_decref(rs);
+    cn_err_t rc =
+        reg_contract_merge(reg, name, p->metadata, p->ruleset, &p->md_owned, &p->rs_owned, err);
     p->metadata = p->md_owned;
     p->ruleset = p->rs_owned;
-    return failed ? cn_error_set(err, CN_ERR_NO_MEMORY, NULL) : reident(p, err);
+    return rc == CN_OK ? reident(p, err) : rc;
 }
 
-/* properties["confluent:version"] of a new version: set to its number when the request gives a
- * version or the merged metadata already has the property (Confluent's data contracts). */
 static cn_err_t set_confluent_version(prepared_t *p, const reg_schema_req_t *req, int32_t version,
                                       cn_error_t *err) {
-    json_t *props = json_object_get(p->md_owned, "properties");
-    char num[16];
-    if (req->version <= 0 && !json_object_get(props, "confluent:version"))
-        return CN_OK;
-    if (!p->md_owned && !(p->md_owned = json_object()))
-        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    if (!json_is_object(props) &&
-        json_object_set_new(p->md_owned, "properties", props = json_object()) != 0)
-        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    snprintf(num, sizeof(num), "%d", (int)version);
-    if (json_object_set_new(props, "confluent:version", json_string(num)) != 0)
-        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    bool changed = false;
+    cn_err_t rc = reg_contract_version(&p->md_owned, version, req->version > 0, &changed, err);
+    if (rc != CN_OK || !changed)
+        return rc;
     p->metadata = p->md_owned;
     return reident(p, err);
 }
@@ -620,17 +591,6 @@ out:
     return rc;
 }
 
-/* Whether config defaults or overrides of metadata or ruleSet apply to name: then the fast path
- * is skipped, as Confluent's register does, since what is stored depends on the merge. */
-static bool contract_config(reg_registry_t *reg, const reg_name_t *name) {
-    static const char *const keys[] = {"defaultMetadata", "overrideMetadata", "defaultRuleSet",
-                                       "overrideRuleSet"};
-    for (size_t i = 0; i < 4; i++)
-        if (reg_config_value(reg, name, keys[i]))
-            return true;
-    return false;
-}
-
 cn_err_t reg_register(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
                       int32_t *id_out, cn_error_t *err) {
     reg_version_t *v = NULL;
@@ -641,8 +601,8 @@ cn_err_t reg_register(reg_registry_t *reg, const reg_name_t *name, const reg_sch
         bool hit;
         int64_t seen;
         reg_rdlock(reg);
-        rc = contract_config(reg, name) ? CN_ERR_SCHEMA_NOT_FOUND
-                                        : reg_lookup(reg, name, req, false, &v, NULL);
+        rc = reg_contract_configured(reg, name) ? CN_ERR_SCHEMA_NOT_FOUND
+                                                : reg_lookup(reg, name, req, false, &v, NULL);
         if ((hit = rc == CN_OK && (req->id < 0 || req->id == v->schema->id)))
             *id_out = v->schema->id;
         seen = reg_unlock_nowait(reg); /* a miss answers nothing: no wait for the fsync */
