@@ -346,6 +346,20 @@ static void incompatible_msg(cn_error_t *err, const char *subject, const json_t 
     free(m);
 }
 
+/* The versions a registration (or the compatibility endpoint without a version) is checked
+ * against: with a compatibilityGroup, only the live ones in p's group (Confluent's
+ * compatibilityGroup config), else the live ones the level needs. */
+static size_t register_history(reg_registry_t *reg, reg_subject_t *s, const reg_name_t *name,
+                               compat_level_t level, const prepared_t *p, reg_version_t **latest,
+                               reg_version_t ***hist) {
+    const char *group = json_string_value(reg_config_value(reg, name, "compatibilityGroup"));
+    size_t n;
+    if (!group)
+        return live_history(s, level, latest, hist);
+    n = reg_group_history(s, group, p->metadata, hist);
+    return s && s->n && !*hist ? 1 : n; /* 1 and NULL: no memory */
+}
+
 cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t version,
                           const reg_schema_req_t *req, bool verbose, bool *compatible,
                           json_t *messages, cn_error_t *err) {
@@ -372,7 +386,7 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t v
             n = 0;
         else if (one)
             n = 1;
-        else if ((n = live_history(s, level, &latest, &hist)) > 0 && !hist)
+        else if ((n = register_history(reg, s, name, level, &p, &latest, &hist)) > 0 && !hist)
             rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
         if (rc == CN_OK)
             rc = run_check(reg, level, reg_effective_policy(reg, name), &p, one ? &one : hist, n,
@@ -479,19 +493,6 @@ static void add_side_records(reg_registry_t *reg, reg_batch_t *b, reg_subject_t 
             !reg_is_referenced(reg, s->name, v->version, true, NULL))
             reg_batch_schema_tombstone(b, s->name, v->version);
     }
-}
-
-/* The versions a registration is checked against: with a compatibilityGroup, only the live ones
- * in p's group (Confluent's compatibilityGroup config), else the live ones the level needs. */
-static size_t register_history(reg_registry_t *reg, reg_subject_t *s, const reg_name_t *name,
-                               compat_level_t level, const prepared_t *p, reg_version_t **latest,
-                               reg_version_t ***hist) {
-    const char *group = json_string_value(reg_config_value(reg, name, "compatibilityGroup"));
-    size_t n;
-    if (!group)
-        return live_history(s, level, latest, hist);
-    n = reg_group_history(s, group, p->metadata, hist);
-    return s && s->n && !*hist ? 1 : n; /* 1 and NULL: no memory */
 }
 
 /* Step 8: the live versions at the effective level (and validateFields' reserved fields); 409

@@ -230,6 +230,12 @@ def compatibility_group(c, url):
     st, r = request(url, "POST", s + "/versions", {"schema": v3})
     c.eq("no metadata: the previous version's group (2), checked against it",
          (st, r.get("error_code")), (409, 409))
+    st, r = request(url, "POST", "/compatibility/subjects/grp-value/versions",
+                    {"schema": v2, "metadata": {"properties": {"major": "1"}}})
+    c.eq("compatibility endpoint: group 1 only", r, {"is_compatible": False})
+    st, r = request(url, "POST", "/compatibility/subjects/grp-value/versions",
+                    {"schema": v2, "metadata": {"properties": {"major": "2"}}})
+    c.eq("compatibility endpoint: group 2 only", r, {"is_compatible": True})
     st, r = request(url, "PUT", "/config/grp-value", {"compatibilityGroup": None})
     st, r = request(url, "POST", s + "/versions",
                     {"schema": v1, "metadata": {"properties": {"major": "3"}}})
