@@ -20,10 +20,10 @@ typedef struct reg_lang_ops {
     const char *(*canonical)(const compat_schema_t *sch);
     bool (*equivalent)(const compat_schema_t *a, const compat_schema_t *b);
     bool (*supported)(compat_type_t type);
-    /** Check new against history (oldest first) at level under the compatibilityPolicy;
-     *  *compatible and Confluent's messages appended
-     *  to messages (a JSON array of strings). */
-    cn_err_t (*check)(compat_level_t level, compat_policy_t policy,
+    /** Check new against history (oldest first) at level with opts (the compatibilityPolicy,
+     *  validateFields); *compatible and Confluent's messages appended to messages (a JSON array
+     *  of strings). */
+    cn_err_t (*check)(compat_level_t level, const compat_check_opts_t *opts,
                       const compat_schema_t *new_schema, const compat_prev_t *history, size_t n,
                       bool *compatible, json_t *messages, cn_error_t *err);
     /** Parse a schema already stored in `_schemas` (maybe written by an older Confluent), as

@@ -296,9 +296,18 @@ static bool transitive(compat_level_t level) {
 /* Check p against hist[0..n) (oldest first). Only the versions the level compares with are
  * parsed: none at NONE, the latest at the non-transitive levels (as Confluent's
  * isCompatibleWithPrevious), every one at the transitive levels. */
-static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, compat_policy_t policy,
-                          const prepared_t *p, reg_version_t **hist, size_t n, bool *ok,
-                          json_t *messages, cn_error_t *err) {
+/* The options of a check: the compatibilityPolicy and validateFields (shown in Confluent's last
+ * message) in force for name. */
+static compat_check_opts_t check_opts(reg_registry_t *reg, const reg_name_t *name) {
+    compat_check_opts_t o = {.policy = reg_effective_policy(reg, name)};
+    o.validate_fields = json_is_true(reg_config_value(reg, name, "validateFields"));
+    return o;
+}
+
+static cn_err_t run_check(reg_registry_t *reg, compat_level_t level,
+                          const compat_check_opts_t *opts, const prepared_t *p,
+                          reg_version_t **hist, size_t n, bool *ok, json_t *messages,
+                          cn_error_t *err) {
     size_t from = level == COMPAT_NONE ? n : transitive(level) || n == 0 ? 0 : n - 1, k = 0;
     compat_prev_t *prev = n > from ? calloc(n - from, sizeof(*prev)) : NULL;
     cn_err_t rc = CN_OK;
@@ -312,7 +321,7 @@ static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, compat_poli
             break;
     }
     if (rc == CN_OK && k > 0)
-        rc = reg->opts.lang->check(level, policy, p->parsed, prev, k, ok, messages, err);
+        rc = reg->opts.lang->check(level, opts, p->parsed, prev, k, ok, messages, err);
     for (size_t i = 0; i < k; i++)
         reg_schema_unpin(reg, hist[from + i]->schema);
     free(prev);
@@ -368,11 +377,13 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t v
     size_t n = 0;
     prepared_t p;
     compat_level_t level;
+    compat_check_opts_t copts;
     cn_err_t rc;
     memset(&p, 0, sizeof(p));
     reg_rdlock(reg);
     s = reg_subject_get(reg, name);
     level = reg_effective_level(reg, name);
+    copts = check_opts(reg, name);
     if (version > 0 && (!(one = reg_subject_version(s, version)) || one->deleted))
         rc = cn_error_set(err, CN_ERR_VERSION_NOT_FOUND, "Version %d not found.", (int)version);
     else
@@ -389,8 +400,7 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t v
         else if ((n = register_history(reg, s, name, level, &p, &latest, &hist)) > 0 && !hist)
             rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
         if (rc == CN_OK)
-            rc = run_check(reg, level, reg_effective_policy(reg, name), &p, one ? &one : hist, n,
-                           compatible, messages, err);
+            rc = run_check(reg, level, &copts, &p, one ? &one : hist, n, compatible, messages, err);
     }
     prepared_fini(reg, &p);
     if (hist != &latest)
@@ -500,6 +510,7 @@ static void add_side_records(reg_registry_t *reg, reg_batch_t *b, reg_subject_t 
 static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const reg_name_t *name,
                                    const prepared_t *p, cn_error_t *err) {
     compat_level_t level = reg_effective_level(reg, name);
+    compat_check_opts_t copts = check_opts(reg, name);
     reg_version_t **hist = NULL, *latest = NULL;
     size_t n = register_history(reg, s, name, level, p, &latest, &hist);
     json_t *msgs = json_array();
@@ -507,10 +518,10 @@ static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const 
     cn_err_t rc = CN_OK;
     if (!msgs || (n > 0 && !hist))
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    if (rc == CN_OK && json_is_true(reg_config_value(reg, name, "validateFields")))
+    if (rc == CN_OK && copts.validate_fields)
         ok = reg_reserved_check(s, p->type, p->text, p->metadata, msgs) == 0;
     if (rc == CN_OK && ok)
-        rc = run_check(reg, level, reg_effective_policy(reg, name), p, hist, n, &ok, msgs, err);
+        rc = run_check(reg, level, &copts, p, hist, n, &ok, msgs, err);
     if (rc == CN_OK && !ok) {
         incompatible_msg(err, name->subject, msgs);
         rc = CN_ERR_INCOMPATIBLE;

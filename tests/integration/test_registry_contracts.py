@@ -266,7 +266,14 @@ def reserved_fields(c, url):
         "schema": json.dumps({"type": "object", "properties": {"x": {"type": "string"}}}),
         "schemaType": "JSON", "metadata": {"properties": {"confluent:reserved": "x,email"}}})
     c.eq("JSON Schema property reserved: 409", st, 409)
-    request(url, "PUT", "/config/rsv-value", {"validateFields": False})
+    request(url, "PUT", "/config/rsv-value", {"compatibility": "BACKWARD"})
+    bad = json.loads(avro("a", "b"))
+    bad["fields"].append({"name": "zz", "type": "int"})
+    st, r = request(url, "POST", "/compatibility/subjects/rsv-value/versions?verbose=true",
+                    {"schema": json.dumps(bad)})
+    c.eq("validateFields shown in the last message", r.get("messages", [])[-1:],
+         ["{validateFields: 'true', compatibility: 'BACKWARD'}"])
+    request(url, "PUT", "/config/rsv-value", {"compatibility": "NONE", "validateFields": False})
     st, r = request(url, "POST", s + "/versions", {
         "schema": avro("a", "email"), "metadata": {"properties": {"confluent:reserved": "email"}}})
     c.eq("validateFields false: not checked", st, 200)
