@@ -9,7 +9,7 @@
 #ifndef JS_MODEL_H
 #define JS_MODEL_H
 
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 typedef enum jm_kind {
     JM_EMPTY,

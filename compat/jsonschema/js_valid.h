@@ -7,7 +7,7 @@
 #ifndef JS_VALID_H
 #define JS_VALID_H
 
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 typedef struct js_eval {
     const char **props; /* evaluated member names (borrowed from the instance) */
