@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_diff.h"
+#include "compat/jsonschema/js_diff_int.h"
 
 /* ---- changes and paths ---- */
 

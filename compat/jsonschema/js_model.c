@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_model.h"
+#include "compat/jsonschema/js_model_int.h"
 
 #define JM_MAX_REF_HOPS 64
 #define JM_MAX_PARTS    16
