@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 #define MAX_LABEL 63
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "common/cn_buf.h"
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 #define JS_RE_MATCH_LIMIT 1000000u
 #define JS_RE_DEPTH_LIMIT 10000u

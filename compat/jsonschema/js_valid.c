@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_valid.h"
+#include "compat/jsonschema/js_valid_int.h"
 
 bool js_vfail(js_vctx_t *c, const char *fmt, ...) {
     if (c->quiet || c->have_msg || !c->msg)

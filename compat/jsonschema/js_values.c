@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/cn_map.h"
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 bool js_is_number(const json_t *v) {
     return json_is_integer(v) || json_is_real(v);

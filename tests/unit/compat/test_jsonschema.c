@@ -13,7 +13,7 @@
 #include "common/cn_buf.h"
 #include "compat/compat.h"
 #include "compat/jsonschema/compat_jsonschema.h"
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 typedef struct env {
     compat_schema_t *dep;

@@ -4,8 +4,8 @@
  * anchors and compiled patterns), URI resolution, "$ref" lookup, the ECMA-262 regex layer and
  * the pieces the validator and the diff share.
  */
-#ifndef JS_INTERNAL_H
-#define JS_INTERNAL_H
+#ifndef JS_INT_H
+#define JS_INT_H
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
