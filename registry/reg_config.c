@@ -392,6 +392,8 @@ bool reg_alias_resolve(reg_registry_t *reg, const reg_name_t *name, char *buf, s
         n = alias[0] == ':' || reg_name_default_ctx(name)
                 ? snprintf(buf, cap, "%s", alias)
                 : snprintf(buf, cap, ":%.*s:%s", (int)name->ctx_len, name->ctx, alias);
-    reg_unlock(reg);
+    /* no wait for durability: what is answered is read (and settled) later, under a lock
+     * taken after this one */
+    (void)reg_unlock_nowait(reg);
     return found && n > 0 && (size_t)n < cap;
 }
