@@ -368,29 +368,12 @@ static json_t *reserved_names(const json_t *metadata) {
     return set;
 }
 
-/* Whether a schema defines the top-level field f: an Avro record's fields, a JSON Schema's
- * properties (Protobuf is not looked into). */
-static bool has_top_field(compat_type_t type, const json_t *doc, const char *f) {
-    size_t i;
-    json_t *fld;
-    if (type == COMPAT_JSON)
-        return json_object_get(json_object_get(doc, "properties"), f) != NULL;
-    if (type != COMPAT_AVRO)
-        return false;
-    json_array_foreach(json_object_get(doc, "fields"), i, fld) {
-        const char *name = json_string_value(json_object_get(fld, "name"));
-        if (name && strcmp(name, f) == 0)
-            return true;
-    }
-    return false;
-}
-
-size_t reg_reserved_check(const reg_subject_t *s, compat_type_t type, const char *text,
-                          const json_t *metadata, json_t *msgs) {
+size_t reg_reserved_check(const reg_subject_t *s, const reg_lang_ops_t *lang,
+                          const compat_schema_t *parsed, const json_t *metadata, json_t *msgs) {
     reg_version_t *prev = reg_subject_latest(s, false);
     json_t *now = reserved_names(metadata),
            *old = prev ? reserved_names(prev->schema->metadata) : NULL;
-    json_t *doc = json_loads(text, JSON_DECODE_ANY, NULL), *v;
+    json_t *v;
     size_t before = json_array_size(msgs);
     const char *k;
     char msg[512];
@@ -404,7 +387,7 @@ size_t reg_reserved_check(const reg_subject_t *s, compat_type_t type, const char
         }
     }
     json_object_foreach(now, k, v) {
-        if (has_top_field(type, doc, k)) {
+        if (lang->has_field && lang->has_field(parsed, k)) {
             snprintf(msg, sizeof(msg),
                      "The new schema has field that conflicts with the reserved field %.300s.", k);
             json_array_append_new(msgs, json_string(msg));
@@ -412,6 +395,5 @@ size_t reg_reserved_check(const reg_subject_t *s, compat_type_t type, const char
     }
     json_decref(now);
     json_decref(old);
-    json_decref(doc);
     return json_array_size(msgs) - before;
 }

@@ -201,12 +201,12 @@ bool reg_contract_configured(reg_registry_t *reg, const reg_name_t *name);
  *  non-empty s: no memory. */
 size_t reg_group_history(const reg_subject_t *s, const char *group, const json_t *metadata,
                          reg_version_t ***out);
-/** Confluent's validateFields reserved-field checks of a new schema (type, canonical text,
- *  merged metadata) against the latest live version of s: a field reserved earlier dropped from
- *  metadata.properties["confluent:reserved"], a top-level field that is reserved. Appends
- *  Confluent's messages to msgs; returns how many. */
-size_t reg_reserved_check(const reg_subject_t *s, compat_type_t type, const char *text,
-                          const json_t *metadata, json_t *msgs);
+/** Confluent's validateFields reserved-field checks of a new schema (parsed, with its merged
+ *  metadata; the language's has_field) against the latest live version of s: a field reserved
+ * earlier dropped from metadata.properties["confluent:reserved"], a top-level field that is
+ * reserved. Appends Confluent's messages to msgs; returns how many. */
+size_t reg_reserved_check(const reg_subject_t *s, const reg_lang_ops_t *lang,
+                          const compat_schema_t *parsed, const json_t *metadata, json_t *msgs);
 
 /* ---- reg_config.c: config and mode resolution ---- */
 

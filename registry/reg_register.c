@@ -519,7 +519,7 @@ static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const 
     if (!msgs || (n > 0 && !hist))
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK && copts.validate_fields)
-        ok = reg_reserved_check(s, p->type, p->text, p->metadata, msgs) == 0;
+        ok = reg_reserved_check(s, reg->opts.lang, p->parsed, p->metadata, msgs) == 0;
     if (rc == CN_OK && ok)
         rc = run_check(reg, level, &copts, p, hist, n, &ok, msgs, err);
     if (rc == CN_OK && !ok) {

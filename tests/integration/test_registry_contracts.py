@@ -266,6 +266,22 @@ def reserved_fields(c, url):
         "schema": json.dumps({"type": "object", "properties": {"x": {"type": "string"}}}),
         "schemaType": "JSON", "metadata": {"properties": {"confluent:reserved": "x,email"}}})
     c.eq("JSON Schema property reserved: 409", st, 409)
+    proto = 'syntax = "proto3";\nmessage M {\n  string id = 1;\n  oneof k {\n    string email = 2;\n  }\n}\n'
+    st, r = request(url, "POST", "/subjects/rsv-proto/versions", {
+        "schema": proto, "schemaType": "PROTOBUF",
+        "metadata": {"properties": {"confluent:reserved": "email"}}})
+    c.eq("Protobuf: no validateFields on this subject, registered", st, 200)
+    request(url, "PUT", "/config/rsv-proto2", {"compatibility": "NONE", "validateFields": True})
+    st, r = request(url, "POST", "/subjects/rsv-proto2/versions", {
+        "schema": proto, "schemaType": "PROTOBUF",
+        "metadata": {"properties": {"confluent:reserved": "email"}}})
+    c.eq("Protobuf oneof field reserved: 409", (st, r.get("error_code")), (409, 409))
+    c.true("Protobuf conflict message",
+           "conflicts with the reserved field email." in r.get("message", ""), r)
+    st, r = request(url, "POST", "/subjects/rsv-proto2/versions", {
+        "schema": proto, "schemaType": "PROTOBUF",
+        "metadata": {"properties": {"confluent:reserved": "phone"}}})
+    c.eq("Protobuf: another name reserved, registered", st, 200)
     request(url, "PUT", "/config/rsv-value", {"compatibility": "BACKWARD"})
     bad = json.loads(avro("a", "b"))
     bad["fields"].append({"name": "zz", "type": "int"})

@@ -133,11 +133,48 @@ static void test_ruleset_validate(void **state) {
     assert_int_equal(reg_ruleset_validate(NULL, &err), CN_OK);
 }
 
+static bool has_field(compat_type_t type, const char *text, const char *name) {
+    compat_parse_opts_t po = {type, NULL, 0, NULL, NULL, false};
+    cn_error_t err;
+    compat_schema_t *sch = compat_schema_parse(text, strlen(text), &po, &err);
+    bool has;
+    if (!sch)
+        fail_msg("parse: %s", err.msg);
+    has = compat_schema_has_field(sch, name);
+    compat_schema_free(sch);
+    return has;
+}
+
+/* The top-level fields reserved fields are compared with, in each language. */
+static void test_has_field(void **state) {
+    const char *avro = "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\","
+                       "\"type\":{\"type\":\"record\",\"name\":\"S\",\"fields\":[{\"name\":"
+                       "\"inner\",\"type\":\"int\"}]}}]}";
+    const char *json = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"object\","
+                       "\"properties\":{\"inner\":{}}}}}";
+    const char *proto = "syntax = \"proto3\";\nenum E { Z = 0; }\nmessage M {\n  string a = 1;\n"
+                        "  oneof k { int32 b = 2; }\n  message N { int32 inner = 1; }\n}\n"
+                        "message Other { int32 c = 1; }\n";
+    (void)state;
+    assert_true(has_field(COMPAT_AVRO, avro, "a"));
+    assert_false(has_field(COMPAT_AVRO, avro, "inner")); /* top level only */
+    assert_false(has_field(COMPAT_AVRO, "\"string\"", "a"));
+    assert_true(has_field(COMPAT_JSON, json, "a"));
+    assert_false(has_field(COMPAT_JSON, json, "inner"));
+    if (!compat_type_supported(COMPAT_PROTOBUF))
+        return;
+    assert_true(has_field(COMPAT_PROTOBUF, proto, "a"));
+    assert_true(has_field(COMPAT_PROTOBUF, proto, "b")); /* oneof member */
+    assert_false(has_field(COMPAT_PROTOBUF, proto, "inner"));
+    assert_false(has_field(COMPAT_PROTOBUF, proto, "c")); /* not the first message */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_metadata_merge),
         cmocka_unit_test(test_ruleset_merge),
         cmocka_unit_test(test_ruleset_validate),
+        cmocka_unit_test(test_has_field),
     };
     return cmocka_run_group_tests_name("registry data contracts", tests, NULL, NULL);
 }
