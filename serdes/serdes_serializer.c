@@ -105,7 +105,9 @@ cn_err_t serdes_ser_pin(cairn_serializer_t *ser, serdes_schema_t *sch) {
 /* Confluent's check (compat/): can the registry's schema read data of the local one? */
 static cn_err_t serdes_ser_backward(const serdes_schema_t *local, const serdes_schema_t *remote,
                                     const char *key, serdes_err_t *err) {
-    compat_parse_opts_t opts = {.type = COMPAT_AVRO};
+    /* cairn_format_t and compat_type_t list the formats in the same order. */
+    static const compat_type_t types[] = {COMPAT_AVRO, COMPAT_PROTOBUF, COMPAT_JSON};
+    compat_parse_opts_t opts = {.type = types[local->fmt->format]};
     compat_schema_t *l = compat_schema_parse(local->text, local->len, &opts, &err->e);
     compat_schema_t *r = l ? compat_schema_parse(remote->text, remote->len, &opts, &err->e) : NULL;
     compat_report_t *rep = NULL;
@@ -129,6 +131,13 @@ static cn_err_t serdes_ser_pick(cairn_serializer_t *ser, serdes_schema_t *remote
     const serdes_avro_schema_t *a, *b;
     cn_err_t rc;
     if (!ser->local || ser->fmt->format != CAIRN_FORMAT_AVRO) {
+        /* JSON Schema: the text is the same in any schema; values are validated against the
+         * registry's one, after the same backward check as Avro when strict. */
+        if (ser->local && ser->fmt->format == CAIRN_FORMAT_JSON && strict &&
+            (ser->local->len != remote->len ||
+             memcmp(ser->local->text, remote->text, remote->len)) &&
+            (rc = serdes_ser_backward(ser->local, remote, key, err)) != CN_OK)
+            return rc;
         serdes_schema_incref(remote);
         e->writer = remote;
         return CN_OK;
