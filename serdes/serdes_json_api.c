@@ -142,8 +142,8 @@ static cn_err_t serdes_json_des(cairn_deserializer_t *des, const char *topic, co
         return rc;
     rc = serdes_json_parse((const char *)*payload, *plen, CN_ERR_SERDES_PAYLOAD, value_out, err);
     if (rc == CN_OK)
-        rc = serdes_json_check(&des->sd->s, entry->writer->impl, *value_out,
-                               CN_ERR_SERDES_PAYLOAD, err);
+        rc = serdes_json_check(&des->sd->s, entry->writer->impl, *value_out, CN_ERR_SERDES_PAYLOAD,
+                               err);
     if (rc != CN_OK && *value_out) {
         json_decref(*value_out);
         *value_out = NULL;

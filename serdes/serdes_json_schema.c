@@ -45,8 +45,8 @@ cn_err_t serdes_json_parse(const char *text, size_t len, cn_err_t code, json_t *
                               SERDES_JSON_MAX_DEPTH, at);
     *out = compat_js_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
     if (!*out)
-        return serdes_err_set(err, code, "not JSON: %s (line %d, column %d)", jerr.text,
-                              jerr.line, jerr.column);
+        return serdes_err_set(err, code, "not JSON: %s (line %d, column %d)", jerr.text, jerr.line,
+                              jerr.column);
     return CN_OK;
 }
 
