@@ -3,8 +3,8 @@
  * The JSON Schema front end of the public API (<cairn/serdes_json.h>) and the JSON Schema case
  * of the JSON-text calls of <cairn/serdes.h>: serialize Jansson values (dumped compact) or JSON
  * text (framed as given, outer whitespace trimmed), deserialize into Jansson values or the
- * payload's text, validating against the schema of the framed id when json.fail.invalid.schema
- * is true. Owns nothing beyond each call.
+ * payload's text (compacted, digits kept), validating against the schema of the framed id when
+ * json.fail.invalid.schema is true. Owns nothing beyond each call.
  */
 #include <cairn/serdes_json.h>
 
@@ -133,6 +133,26 @@ cn_err_t serdes_json_ser_text(cairn_serializer_t *ser, const char *topic, const 
 
 /* ---- deserialize ---- */
 
+/* Copy valid JSON text without the whitespace between tokens (writers differ: Python writes
+ * ", " and ": "), numbers and strings byte for byte; out has room for len + 1. */
+static void serdes_json_compact(const char *in, size_t len, char *out) {
+    bool str = false, esc = false;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = in[i];
+        if (str) {
+            str = esc || c != '"';
+            esc = !esc && c == '\\';
+        } else if (serdes_json_is_ws(c)) {
+            continue;
+        } else {
+            str = c == '"';
+        }
+        out[o++] = c;
+    }
+    out[o] = '\0';
+}
+
 static cn_err_t serdes_json_des(cairn_deserializer_t *des, const char *topic, const void *data,
                                 size_t len, json_t **value_out, const uint8_t **payload,
                                 size_t *plen, int32_t *id_out, serdes_err_t *err) {
@@ -190,10 +210,8 @@ cn_err_t serdes_json_des_text(cairn_deserializer_t *des, const char *topic, cons
     json_decref(v);
     if (rc != CN_OK)
         return rc;
-    /* The writer's text as it came (its formatting is the writer's: Python writes ", "). */
     if (!(*json_out = malloc(plen + 1)))
         return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
-    memcpy(*json_out, payload, plen);
-    (*json_out)[plen] = '\0';
+    serdes_json_compact((const char *)payload, plen, *json_out);
     return CN_OK;
 }

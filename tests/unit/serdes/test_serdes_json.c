@@ -20,7 +20,7 @@
 
 #define ID_SCHEMA "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}}}"
 #define ORDER                                                                                      \
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"shop.Order\","     \
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"shop.Order\","      \
     "\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"minimum\":1},"             \
     "\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"id\"]}"
 
@@ -112,6 +112,14 @@ static void test_vector(void **state) {
     assert_int_equal(got_id, id);
     assert_int_equal(http_status("GET", "/subjects/vec-value/versions/1"), 200);
     cairn_free(json);
+    /* Python's spacing is dropped between tokens, kept inside strings. */
+    {
+        uint8_t buf[64];
+        size_t n = frame(buf, id, " {\"id\": 7,\n \"s\": \"a \\\" b\"} ");
+        assert_int_equal(cairn_deserialize_json(des, "vec", buf, n, &json, NULL, &err), CAIRN_OK);
+        assert_string_equal(json, "{\"id\":7,\"s\":\"a \\\" b\"}");
+    }
+    cairn_free(json);
     cairn_free(out);
     cairn_deserializer_free(des);
     cairn_serializer_free(ser);
@@ -135,8 +143,7 @@ static void test_serialize_validates(void **state) {
     assert_int_equal(cairn_serialize_json(ser, "val", "{\"id\":0}", 8, &out, &len, &err),
                      CAIRN_ERR_VALUE);
     assert_non_null(strstr(err.msg, "minimum"));
-    assert_int_equal(cairn_serialize_json(ser, "val", "{}", 2, &out, &len, &err),
-                     CAIRN_ERR_VALUE);
+    assert_int_equal(cairn_serialize_json(ser, "val", "{}", 2, &out, &len, &err), CAIRN_ERR_VALUE);
     assert_non_null(strstr(err.msg, "required"));
     assert_int_equal(cairn_serialize_json(ser, "val", "{\"id\":", 6, &out, &len, &err),
                      CAIRN_ERR_VALUE);
@@ -160,8 +167,8 @@ static void test_values_warm(void **state) {
     cairn_serdes_t *sd = st_handle(g_url, NULL);
     cairn_serializer_t *ser = ser_new(sd, ORDER);
     cairn_deserializer_t *des = des_new(sd);
-    json_t *v = json_pack("{s:I,s:[s,s]}", "id", (json_int_t)9007199254740993LL, "tags", "x",
-                          "h\xc3\xa9");
+    json_t *v =
+        json_pack("{s:I,s:[s,s]}", "id", (json_int_t)9007199254740993LL, "tags", "x", "h\xc3\xa9");
     const json_t *schema = NULL;
     cairn_error_t err;
     uint64_t warm;
@@ -175,8 +182,7 @@ static void test_values_warm(void **state) {
         if (i == 1)
             warm = requests(sd);
         assert_int_equal(cairn_json_serialize(ser, "warm", v, &out, &len, &err), CAIRN_OK);
-        assert_int_equal(cairn_json_deserialize(des, "warm", out, len, &back, &id, &err),
-                         CAIRN_OK);
+        assert_int_equal(cairn_json_deserialize(des, "warm", out, len, &back, &id, &err), CAIRN_OK);
         assert_true(json_equal(v, back));
         assert_true(id > 0);
         json_decref(back);
@@ -262,14 +268,12 @@ static void test_deserialize_validates(void **state) {
     assert_int_equal(json_integer_value(json_object_get(v, "id")), -4);
     json_decref(v);
     n = frame(buf, id, "{\"id\":1,}");
-    assert_int_equal(cairn_json_deserialize(ldes, "dv", buf, n, &v, NULL, &err),
-                     CAIRN_ERR_PAYLOAD);
+    assert_int_equal(cairn_json_deserialize(ldes, "dv", buf, n, &v, NULL, &err), CAIRN_ERR_PAYLOAD);
     assert_non_null(strstr(err.msg, "not JSON"));
     memset(deep, '[', sizeof(deep) - 1);
     deep[sizeof(deep) - 1] = '\0';
     n = frame(buf, id, deep);
-    assert_int_equal(cairn_json_deserialize(ldes, "dv", buf, n, &v, NULL, &err),
-                     CAIRN_ERR_PAYLOAD);
+    assert_int_equal(cairn_json_deserialize(ldes, "dv", buf, n, &v, NULL, &err), CAIRN_ERR_PAYLOAD);
     assert_non_null(strstr(err.msg, "deeper"));
     buf[0] = 7;
     assert_int_equal(cairn_json_deserialize(des, "dv", buf, n, &v, NULL, &err),
@@ -298,9 +302,9 @@ static void test_wrong_format(void **state) {
     uint8_t buf[16];
     json_t *v;
     size_t n;
-    assert_int_equal(cairn_schema_register(sd, "avro-one", CAIRN_FORMAT_AVRO, "\"string\"", false,
-                                           &id, &err),
-                     CAIRN_OK);
+    assert_int_equal(
+        cairn_schema_register(sd, "avro-one", CAIRN_FORMAT_AVRO, "\"string\"", false, &id, &err),
+        CAIRN_OK);
     n = frame(buf, id, "{}");
     assert_int_equal(cairn_json_deserialize(des, "t", buf, n, &v, NULL, &err),
                      CAIRN_ERR_UNSUPPORTED);
@@ -338,11 +342,10 @@ static void test_record_strategies(void **state) {
 static void test_use_latest(void **state) {
     (void)state;
     cairn_serdes_t *reg = st_handle(g_url, NULL);
-    cairn_serdes_t *strict = st_handle(g_url, "use.latest.version", "true",
-                                       "auto.register.schemas", "false", NULL);
-    cairn_serdes_t *loose =
-        st_handle(g_url, "use.latest.version", "true", "auto.register.schemas", "false",
-                  "latest.compatibility.strict", "false", NULL);
+    cairn_serdes_t *strict =
+        st_handle(g_url, "use.latest.version", "true", "auto.register.schemas", "false", NULL);
+    cairn_serdes_t *loose = st_handle(g_url, "use.latest.version", "true", "auto.register.schemas",
+                                      "false", "latest.compatibility.strict", "false", NULL);
     const char *closed = "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}},"
                          "\"additionalProperties\":false}";
     const char *open_str = "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}}}";
@@ -393,16 +396,11 @@ static void test_bad_schema(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vector),
-        cmocka_unit_test(test_serialize_validates),
-        cmocka_unit_test(test_values_warm),
-        cmocka_unit_test(test_caller_buffer),
-        cmocka_unit_test(test_text_as_written),
-        cmocka_unit_test(test_deserialize_validates),
-        cmocka_unit_test(test_wrong_format),
-        cmocka_unit_test(test_record_strategies),
-        cmocka_unit_test(test_use_latest),
-        cmocka_unit_test(test_bad_schema),
+        cmocka_unit_test(test_vector),          cmocka_unit_test(test_serialize_validates),
+        cmocka_unit_test(test_values_warm),     cmocka_unit_test(test_caller_buffer),
+        cmocka_unit_test(test_text_as_written), cmocka_unit_test(test_deserialize_validates),
+        cmocka_unit_test(test_wrong_format),    cmocka_unit_test(test_record_strategies),
+        cmocka_unit_test(test_use_latest),      cmocka_unit_test(test_bad_schema),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
