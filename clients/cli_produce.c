@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clients/cli_kafka.h"
 
@@ -24,7 +25,8 @@ enum {
     OPT_PARTITION,
     OPT_FILE,
     OPT_NO_REGISTER,
-    OPT_LATEST
+    OPT_LATEST,
+    OPT_TYPE
 };
 
 typedef struct produce_args {
@@ -33,6 +35,7 @@ typedef struct produce_args {
     const char *topic, *vschema, *kschema, *file, *sep;
     long vid, kid, partition;
     bool parse_key, no_register, use_latest;
+    cairn_format_t format;
 } produce_args_t;
 
 typedef struct produce_ctx {
@@ -44,19 +47,23 @@ typedef struct produce_ctx {
 } produce_ctx_t;
 
 static void produce_usage(FILE *f) {
-    fprintf(f,
-            "usage: cairn produce --bootstrap HOST:PORT --topic T\n"
-            "                     (--value-schema FILE | --value-schema-id ID | --latest)\n"
-            "                     [--key-schema FILE | --key-schema-id ID] [--parse-key]\n"
-            "                     [--key-separator SEP] [--partition N] [--file FILE]\n"
-            "                     [--no-auto-register] --registry URL\n\n"
-            "Reads one JSON value per line (Avro JSON encoding: unions as {\"type\": value}) and\n"
-            "produces it as Avro in the Confluent wire format (0x00, schema id, payload). The\n"
-            "schema is registered under T-value (T-key) unless --no-auto-register (then looked\n"
-            "up). --parse-key: each line is KEY<SEP>VALUE (SEP default TAB); the key is JSON\n"
-            "for a key schema, else raw bytes. --latest uses the subject's latest "
-            "version.\n\n" CLI_KAFKA_USAGE CLI_REG_USAGE
-            "\nexit status: 0 all messages delivered, 1 otherwise (message on stderr).\n");
+    fprintf(
+        f,
+        "usage: cairn produce --bootstrap HOST:PORT --topic T\n"
+        "                     (--value-schema FILE | --value-schema-id ID | --latest)\n"
+        "                     [--key-schema FILE | --key-schema-id ID] [--parse-key]\n"
+        "                     [--key-separator SEP] [--partition N] [--file FILE]\n"
+        "                     [--no-auto-register] [--type avro|json] --registry URL\n\n"
+        "Reads one JSON value per line (Avro JSON encoding: unions as {\"type\": value}) and\n"
+        "produces it as Avro in the Confluent wire format (0x00, schema id, payload). The\n"
+        "schema is registered under T-value (T-key) unless --no-auto-register (then looked\n"
+        "up). --parse-key: each line is KEY<SEP>VALUE (SEP default TAB); the key is JSON\n"
+        "for a key schema, else raw bytes. --latest uses the subject's latest "
+        "version.\n\n"
+        "--type json: the schemas are JSON Schema files; each line is a JSON value, validated\n"
+        "against the schema and produced as JSON text after the 5-byte prefix.\n\n" CLI_KAFKA_USAGE
+            CLI_REG_USAGE
+        "\nexit status: 0 all messages delivered, 1 otherwise (message on stderr).\n");
 }
 
 static int parse_opt(void *args, int c, const char *arg) {
@@ -85,6 +92,11 @@ static int parse_opt(void *args, int c, const char *arg) {
         return 0;
     case OPT_LATEST:
         a->use_latest = true;
+        return 0;
+    case OPT_TYPE:
+        if (strcasecmp(arg, "avro") != 0 && strcasecmp(arg, "json") != 0)
+            return cli_usage_error(PRODUCE_CMD, "--type is avro or json", arg);
+        a->format = strcasecmp(arg, "avro") == 0 ? CAIRN_FORMAT_AVRO : CAIRN_FORMAT_JSON;
         return 0;
     case OPT_VID:
     case OPT_KID:
@@ -120,6 +132,7 @@ static int parse_args(produce_args_t *a, int argc, char **argv, bool *help) {
                                          {"file", required_argument, NULL, OPT_FILE},
                                          {"no-auto-register", no_argument, NULL, OPT_NO_REGISTER},
                                          {"latest", no_argument, NULL, OPT_LATEST},
+                                         {"type", required_argument, NULL, OPT_TYPE},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int pos = 0;
@@ -165,7 +178,7 @@ static int make_serializer(produce_ctx_t *x, cairn_role_t role, const char *file
         free(text);
         return CLI_EXIT_USAGE;
     }
-    x->ser[role] = cairn_serializer_new(x->sd[role], CAIRN_FORMAT_AVRO, role, text, &err);
+    x->ser[role] = cairn_serializer_new(x->sd[role], x->a->format, role, text, &err);
     free(text);
     if (!x->ser[role]) {
         fprintf(stderr, PRODUCE_CMD ": %s schema: %s\n", role ? "value" : "key", err.msg);

@@ -164,6 +164,12 @@ static cn_err_t serdes_json_des(cairn_deserializer_t *des, const char *topic, co
     if (rc == CN_OK)
         rc = serdes_json_check(&des->sd->s, entry->writer->impl, *value_out, CN_ERR_SERDES_PAYLOAD,
                                err);
+    /* A reader schema (or the subject's latest with use.latest.version) is what the caller
+     * expects: the value must conform to it as well. */
+    if (rc == CN_OK && entry->reader != entry->writer &&
+        (rc = serdes_json_check(&des->sd->s, entry->reader->impl, *value_out, CN_ERR_SERDES_PAYLOAD,
+                                err)) != CN_OK)
+        cn_error_prefix(&err->e, "reader schema");
     if (rc != CN_OK && *value_out) {
         json_decref(*value_out);
         *value_out = NULL;

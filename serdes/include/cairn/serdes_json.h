@@ -9,8 +9,10 @@
  * Wire format: 0x00, the schema id (4 bytes, big-endian), then the JSON document as UTF-8 text.
  * With json.fail.invalid.schema=true (the default) the serializer validates each value against
  * the schema of the id it frames, and the deserializer validates each payload against its
- * writer schema; a value that does not conform fails with CAIRN_ERR_VALUE (serialize) or
- * CAIRN_ERR_PAYLOAD (deserialize), the message naming the JSON pointer and the keyword.
+ * writer schema, then against its reader schema when it has one (or the subject's latest
+ * version with use.latest.version). A value that does not conform fails with CAIRN_ERR_VALUE
+ * (serialize) or CAIRN_ERR_PAYLOAD (deserialize), the message naming the JSON pointer and the
+ * keyword.
  */
 #ifndef CAIRN_SERDES_JSON_H
 #define CAIRN_SERDES_JSON_H

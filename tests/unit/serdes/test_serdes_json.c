@@ -292,6 +292,35 @@ static void test_deserialize_validates(void **state) {
     cairn_serdes_free(sd);
 }
 
+/* A reader schema: values must conform to it too. */
+static void test_reader_schema(void **state) {
+    (void)state;
+    cairn_serdes_t *sd = st_handle(g_url, NULL);
+    cairn_serializer_t *ser = ser_new(sd, ID_SCHEMA);
+    cairn_error_t err;
+    cairn_deserializer_t *des = cairn_deserializer_new(
+        sd, CAIRN_FORMAT_JSON, CAIRN_ROLE_VALUE,
+        "{\"type\":\"object\",\"properties\":{\"id\":{\"maximum\":10}}}", &err);
+    void *out = NULL;
+    size_t len;
+    json_t *v = NULL;
+    assert_non_null(des);
+    assert_int_equal(cairn_serialize_json(ser, "rd", "{\"id\":7}", 8, &out, &len, &err), CAIRN_OK);
+    assert_int_equal(cairn_json_deserialize(des, "rd", out, len, &v, NULL, &err), CAIRN_OK);
+    json_decref(v);
+    cairn_free(out);
+    out = NULL;
+    assert_int_equal(cairn_serialize_json(ser, "rd", "{\"id\":70}", 9, &out, &len, &err), CAIRN_OK);
+    assert_int_equal(cairn_json_deserialize(des, "rd", out, len, &v, NULL, &err),
+                     CAIRN_ERR_PAYLOAD);
+    assert_non_null(strstr(err.msg, "reader schema"));
+    assert_non_null(strstr(err.msg, "maximum"));
+    cairn_free(out);
+    cairn_deserializer_free(des);
+    cairn_serializer_free(ser);
+    cairn_serdes_free(sd);
+}
+
 /* An Avro id read by a JSON Schema deserializer is refused, not misread. */
 static void test_wrong_format(void **state) {
     (void)state;
@@ -396,11 +425,17 @@ static void test_bad_schema(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vector),          cmocka_unit_test(test_serialize_validates),
-        cmocka_unit_test(test_values_warm),     cmocka_unit_test(test_caller_buffer),
-        cmocka_unit_test(test_text_as_written), cmocka_unit_test(test_deserialize_validates),
-        cmocka_unit_test(test_wrong_format),    cmocka_unit_test(test_record_strategies),
-        cmocka_unit_test(test_use_latest),      cmocka_unit_test(test_bad_schema),
+        cmocka_unit_test(test_vector),
+        cmocka_unit_test(test_serialize_validates),
+        cmocka_unit_test(test_values_warm),
+        cmocka_unit_test(test_caller_buffer),
+        cmocka_unit_test(test_text_as_written),
+        cmocka_unit_test(test_deserialize_validates),
+        cmocka_unit_test(test_reader_schema),
+        cmocka_unit_test(test_wrong_format),
+        cmocka_unit_test(test_record_strategies),
+        cmocka_unit_test(test_use_latest),
+        cmocka_unit_test(test_bad_schema),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
