@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The `format` query parameter of the schema reads (registry-api.md §2.2, §2.4): "resolved"
- * renders the schema with its references inlined through the language table, "serialized" a
- * Protobuf schema as its base64 FileDescriptorProto; any other value,
- * or none, is the stored canonical text (Confluent ignores formats it does not know).
+ * The `format` query parameter of the schema reads (GET /schemas/ids/{id} and the version reads of
+ * Confluent's API reference): "resolved" renders the schema with its references inlined through the
+ * language table, "serialized" a Protobuf schema as its base64 FileDescriptorProto; any other
+ * value, or none, is the stored canonical text (Confluent ignores formats it does not know).
  */
 #include "registry/reg_internal.h"
 

@@ -92,7 +92,7 @@ typedef struct compat_js_changes {
 cn_err_t compat_js_diff(const compat_js_schema_t *original, const compat_js_schema_t *update,
                         compat_js_policy_t policy, compat_js_changes_t *out, cn_error_t *err);
 void compat_js_changes_fini(compat_js_changes_t *c);
-/** @brief Confluent's description of a difference with the role words (§ message format of
+/** @brief Confluent's description of a difference with the role words (the message format of
  *  json-schema-provider's Difference); "" for types without one. Owned. */
 char *compat_js_describe(const char *type, const char *path, const char *rw, const char *ww);
 

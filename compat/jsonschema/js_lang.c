@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_text.h"
 #include "compat/compat_lang.h"
 #include "compat/jsonschema/compat_jsonschema.h"
 
@@ -103,18 +104,6 @@ static bool js_lang_equivalent(const void *a, const void *b) {
     return json_equal(((const js_model_t *)a)->root, ((const js_model_t *)b)->root);
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...) {
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
-}
-
 static cn_err_t js_lang_check(const void *reader, const void *writer, const char *rw,
                               const char *ww, compat_lang_result_t *res, cn_error_t *err) {
     const js_model_t *r = reader, *w = writer;
@@ -126,7 +115,8 @@ static cn_err_t js_lang_check(const void *reader, const void *writer, const char
         char *desc = compat_js_describe(ch.v[i].type, ch.v[i].path, rw, ww);
         /* Upstream's message opens the description with a double quote and closes it with a
          * single one; clients compare these strings, so the quirk is kept. */
-        char *msg = desc ? fmt("{errorType:\"%s\", description:\"%s'}", ch.v[i].type, desc) : NULL;
+        char *msg =
+            desc ? cn_strfmt("{errorType:\"%s\", description:\"%s'}", ch.v[i].type, desc) : NULL;
         rc = compat_lang_result_add(res, ch.v[i].type, strdup(ch.v[i].path), desc, strdup(""), msg);
     }
     compat_js_changes_fini(&ch);

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 #
-# JSON Schema over HTTP against a real cairnd (registry-api.md; Confluent's json-schema-provider
+# JSON Schema over HTTP against a real cairnd (Confluent's API reference and json-schema-provider
 # behaviour): /schemas/types, register (canonical compact text, same id for the same schema in
 # other whitespace, normalize=true), lookup, by id (object and raw), versions, compatibility with
 # verbose messages at BACKWARD and FORWARD, 409 on incompatible register, 422 on invalid

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Confluent's JSON Schema diff corpora run as they are through compat_js_diff: for every case
- * the STRICT verdict ("compatible"), the LENIENT one when given ("compatible_lenient"), and the
- * set of changes ("TYPE #/path", compared as a multiset: upstream's order follows Java hashing).
- * Files: the json-schema-provider-diff-... files of confluent-schema-registry-v8.1.1 in
- * $CAIRN_CORPUS_DIR (default ../shared/corpus from the repository root; skipped when absent),
- * and the .json files of tests/data/compat/json/ (same format, our own cases).
+ * Confluent's JSON Schema diff corpora run as they are through compat_js_diff: for every case the
+ * STRICT verdict ("compatible"), the LENIENT one when given ("compatible_lenient"), and the set of
+ * changes ("TYPE #/path", compared as a multiset: upstream's order follows Java hashing). Files:
+ * the json-schema-provider-diff-... files of confluent-schema-registry-v8.1.1 in $CAIRN_CORPUS_DIR
+ * (not redistributed; skipped, saying why, without it), and the .json files of
+ * tests/data/compat/json/ (same format, our own cases).
  */
 #include "tests/support/test_util.h"
 
@@ -96,44 +96,45 @@ static bool run_case(json_t *c, char *why, size_t n) {
 }
 
 /* Runs one file; returns the number of failing cases (-1: file absent). */
-static int run_file(const char *path) {
-    json_t *cases = json_load_file(path, 0, NULL), *c;
+/* Run every case of one file's array (owned: released here); the number that failed. */
+static int run_cases(json_t *cases, const char *name) {
+    json_t *c;
     size_t i;
     int failed = 0;
-    if (!cases)
-        return -1;
     json_array_foreach(cases, i, c) {
         char why[2048] = "";
         if (!run_case(c, why, sizeof(why))) {
             failed++;
-            printf("  FAIL %s #%zu %s: %s\n", strrchr(path, '/') + 1, i,
+            printf("  FAIL %s #%zu %s: %s\n", name, i,
                    json_string_value(json_object_get(c, "description")), why);
         }
     }
-    printf("%s: %zu cases, %d failed\n", strrchr(path, '/') + 1, json_array_size(cases), failed);
+    printf("%s: %zu cases, %d failed\n", name, json_array_size(cases), failed);
     json_decref(cases);
     return failed;
 }
 
-static void corpus_path(char *out, size_t n, const char *file) {
-    const char *dir = getenv("CAIRN_CORPUS_DIR");
-    const char *root = getenv("CAIRN_ROOT");
-    if (dir && *dir)
-        snprintf(out, n, "%s/confluent-schema-registry-v8.1.1/%s", dir, file);
-    else
-        snprintf(out, n, "%s/../shared/corpus/confluent-schema-registry-v8.1.1/%s",
-                 root ? root : ".", file);
+static int run_file(const char *path) {
+    json_error_t jerr;
+    json_t *cases = json_load_file(path, 0, &jerr);
+    if (!json_is_array(cases))
+        fail_msg("%s: not a JSON array of cases (%s)", path, cases ? "" : jerr.text);
+    return run_cases(cases, strrchr(path, '/') + 1);
 }
 
+/* From $CAIRN_CORPUS_DIR (tests/data/corpus/README.md); tu_read_corpus skips the test, saying
+ * why, when the variable is unset or the file is missing. */
 static void test_corpus(const char *file) {
-    char path[1024];
-    corpus_path(path, sizeof(path), file);
-    int failed = run_file(path);
-    if (failed < 0) {
-        printf("corpus file %s absent: skipped\n", path);
-        skip();
-    }
-    assert_int_equal(failed, 0);
+    char rel[256];
+    size_t len;
+    json_error_t jerr;
+    snprintf(rel, sizeof(rel), "confluent-schema-registry-v8.1.1/%s", file);
+    char *text = tu_read_corpus(rel, &len);
+    json_t *cases = json_loadb(text, len, 0, &jerr);
+    free(text);
+    if (!json_is_array(cases))
+        fail_msg("%s: not a JSON array of cases (%s)", rel, cases ? "" : jerr.text);
+    assert_int_equal(run_cases(cases, file), 0);
 }
 
 static void test_confluent_diff(void **state) {
