@@ -37,6 +37,11 @@ const serdes_format_t *serdes_json_format(void);
  *  serializing, CN_ERR_SERDES_PAYLOAD when deserializing). */
 cn_err_t serdes_json_parse(const char *text, size_t len, cn_err_t code, json_t **out,
                            serdes_err_t *err);
+/** @brief JSON whitespace (RFC 8259: space, tab, LF, CR). */
+bool serdes_json_is_ws(char c);
+/** @brief Copy valid JSON text in[0..len) to out (room for len + 1) without the whitespace
+ *  between tokens; strings and numbers byte for byte. NUL-terminates. */
+void serdes_json_compact(const char *in, size_t len, char *out);
 /** @brief Validate v against sch (when validation is on); code as for serdes_json_parse. */
 cn_err_t serdes_json_check(const serdes_settings_t *s, const serdes_json_schema_t *sch,
                            const json_t *v, cn_err_t code, serdes_err_t *err);

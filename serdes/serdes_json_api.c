@@ -17,10 +17,6 @@
 #define SERDES_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
 #define SERDES_JSON_STACK      2048
 
-static bool serdes_json_is_ws(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 static const serdes_json_schema_t *serdes_json_writer(const serdes_ser_entry_t *e) {
     return e->writer->impl;
 }
@@ -132,26 +128,6 @@ cn_err_t serdes_json_ser_text(cairn_serializer_t *ser, const char *topic, const 
 }
 
 /* ---- deserialize ---- */
-
-/* Copy valid JSON text without the whitespace between tokens (writers differ: Python writes
- * ", " and ": "), numbers and strings byte for byte; out has room for len + 1. */
-static void serdes_json_compact(const char *in, size_t len, char *out) {
-    bool str = false, esc = false;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = in[i];
-        if (str) {
-            str = esc || c != '"';
-            esc = !esc && c == '\\';
-        } else if (serdes_json_is_ws(c)) {
-            continue;
-        } else {
-            str = c == '"';
-        }
-        out[o++] = c;
-    }
-    out[o] = '\0';
-}
 
 static cn_err_t serdes_json_des(cairn_deserializer_t *des, const char *topic, const void *data,
                                 size_t len, json_t **value_out, const uint8_t **payload,

@@ -2,8 +2,8 @@
  *
  * Compiling a JSON Schema text for the serdes (compat/jsonschema loads it: drafts 4 to 2020-12,
  * "$ref" inside the document), its "title" for the record subject name strategies, the JSON
- * Schema entry of the format table, and the bounded payload parse and validation shared by the
- * serializer and the deserializer. Owns serdes_json_schema_t.
+ * Schema entry of the format table, and the bounded payload parse, compaction and validation
+ * shared by the serializer and the deserializer. Owns serdes_json_schema_t.
  */
 #include "serdes/serdes_json.h"
 
@@ -30,6 +30,30 @@ static const serdes_format_t serdes_json_fmt = {
 
 const serdes_format_t *serdes_json_format(void) {
     return &serdes_json_fmt;
+}
+
+bool serdes_json_is_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Copy valid JSON text without the whitespace between tokens (writers differ: Python writes
+ * ", " and ": "), numbers and strings byte for byte; out has room for len + 1. */
+void serdes_json_compact(const char *in, size_t len, char *out) {
+    bool str = false, esc = false;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = in[i];
+        if (str) {
+            str = esc || c != '"';
+            esc = !esc && c == '\\';
+        } else if (serdes_json_is_ws(c)) {
+            continue;
+        } else {
+            str = c == '"';
+        }
+        out[o++] = c;
+    }
+    out[o] = '\0';
 }
 
 cn_err_t serdes_json_parse(const char *text, size_t len, cn_err_t code, json_t **out,
