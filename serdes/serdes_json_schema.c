@@ -59,10 +59,16 @@ void serdes_json_compact(const char *in, size_t len, char *out) {
 cn_err_t serdes_json_parse(const char *text, size_t len, cn_err_t code, json_t **out,
                            serdes_err_t *err) {
     json_error_t jerr;
+    const char *nul;
     size_t at = 0;
     if (len > SERDES_JSON_TEXT_MAX)
         return serdes_err_set(err, code, "JSON text of %zu bytes is larger than %u", len,
                               SERDES_JSON_TEXT_MAX);
+    /* JSON text holds no raw U+0000 (RFC 8259: not whitespace, escaped in strings); Jansson
+     * stops reading at one in some places, so the text would not be what was validated. */
+    if ((nul = memchr(text, '\0', len)) != NULL)
+        return serdes_err_set(err, code, "not JSON: a NUL byte at offset %zu",
+                              (size_t)(nul - text));
     /* Jansson parses recursively: measure the nesting first, without recursion. */
     if (cn_json_depth(text, len, SERDES_JSON_MAX_DEPTH, &at) > SERDES_JSON_MAX_DEPTH)
         return serdes_err_set(err, code, "JSON nested deeper than %d (byte %zu)",

@@ -44,11 +44,11 @@ static json_t *value(long i) {
                      "s:i,s:b,s:[s,s]}",
                      "id", (json_int_t)i, "customer", (json_int_t)(i * 7919 % 100000), "qty",
                      (int)(i % 50), "price", (double)i * 0.25, "discount", 0.1, "paid",
-                     (int)(i & 1), "sku", "SKU-000123", "name", "Jane Q. Customer", "country",
-                     "FR", "city", cities[i & 3], "zip", "75011", "ts",
-                     (json_int_t)(1700000000000 + i), "shipped", (json_int_t)(1700000360000 + i),
-                     "weight", 1.75, "status", status[i & 3], "note", "leave at the door",
-                     "coupon", "priority", 3, "gift", 0, "tags", "a", "b");
+                     (int)(i & 1), "sku", "SKU-000123", "name", "Jane Q. Customer", "country", "FR",
+                     "city", cities[i & 3], "zip", "75011", "ts", (json_int_t)(1700000000000 + i),
+                     "shipped", (json_int_t)(1700000360000 + i), "weight", 1.75, "status",
+                     status[i & 3], "note", "leave at the door", "coupon", "priority", 3, "gift", 0,
+                     "tags", "a", "b");
 }
 
 typedef struct timing {
@@ -68,8 +68,7 @@ static double raw_dump(const json_t *v, char *buf, size_t cap, size_t *len, long
     return secs(t0);
 }
 
-static double raw_load(const char *buf, size_t len, json_t **last, long from, long to,
-                       long *bad) {
+static double raw_load(const char *buf, size_t len, json_t **last, long from, long to, long *bad) {
     int64_t t0 = cn_mono_ns();
     for (long i = from; i < to; i++) {
         json_t *j = json_loadb(buf, len, 0, NULL);
@@ -118,10 +117,10 @@ static int side_new(side_t *s, const char *url, const char *validate) {
     cairn_conf_set(conf, "schema.registry.url", url, NULL);
     cairn_conf_set(conf, "json.fail.invalid.schema", validate, NULL);
     if (!(s->sd = cairn_serdes_new(conf, &err)) ||
-        !(s->ser = cairn_serializer_new(s->sd, CAIRN_FORMAT_JSON, CAIRN_ROLE_VALUE, SCHEMA,
-                                        &err)) ||
-        !(s->des = cairn_deserializer_new(s->sd, CAIRN_FORMAT_JSON, CAIRN_ROLE_VALUE, NULL,
-                                          &err))) {
+        !(s->ser =
+              cairn_serializer_new(s->sd, CAIRN_FORMAT_JSON, CAIRN_ROLE_VALUE, SCHEMA, &err)) ||
+        !(s->des =
+              cairn_deserializer_new(s->sd, CAIRN_FORMAT_JSON, CAIRN_ROLE_VALUE, NULL, &err))) {
         fprintf(stderr, "setup: %s\n", err.msg);
         return -1;
     }

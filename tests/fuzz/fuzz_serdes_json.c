@@ -52,8 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int32_t id;
     if (!g_schemas[0])
         init();
-    if (size < 1 ||
-        serdes_frame_parse(data + 1, size - 1, &id, &payload, &plen, &err) != CN_OK ||
+    if (size < 1 || serdes_frame_parse(data + 1, size - 1, &id, &payload, &plen, &err) != CN_OK ||
         serdes_json_parse((const char *)payload, plen, CN_ERR_SERDES_PAYLOAD, &v, &err) != CN_OK)
         return 0;
     (void)serdes_json_check(&s, g_schemas[data[0] % NW], v, CN_ERR_SERDES_PAYLOAD, &err);

@@ -270,6 +270,12 @@ static void test_deserialize_validates(void **state) {
     n = frame(buf, id, "{\"id\":1,}");
     assert_int_equal(cairn_json_deserialize(ldes, "dv", buf, n, &v, NULL, &err), CAIRN_ERR_PAYLOAD);
     assert_non_null(strstr(err.msg, "not JSON"));
+    /* A raw NUL byte (found by fuzz_serdes_json: Jansson stopped reading at it). */
+    n = frame(buf, id, "{\"id\":6");
+    buf[n++] = '\0';
+    buf[n++] = '}';
+    assert_int_equal(cairn_json_deserialize(ldes, "dv", buf, n, &v, NULL, &err), CAIRN_ERR_PAYLOAD);
+    assert_non_null(strstr(err.msg, "NUL byte"));
     memset(deep, '[', sizeof(deep) - 1);
     deep[sizeof(deep) - 1] = '\0';
     n = frame(buf, id, deep);
