@@ -415,6 +415,31 @@ static void test_use_latest(void **state) {
     cairn_serdes_free(reg);
 }
 
+/* ---- configuration and bounds ---- */
+
+static void test_conf_and_bounds(void **state) {
+    (void)state;
+    cairn_conf_t *c = cairn_conf_new();
+    cairn_serdes_t *sd = st_handle(g_url, NULL);
+    cairn_serializer_t *ser = ser_new(sd, "{}");
+    cairn_error_t err;
+    static const char text[] = "{}";
+    void *out = NULL;
+    size_t len;
+    assert_int_equal(cairn_conf_set(c, "json.fail.invalid.schema", "maybe", &err),
+                     CAIRN_ERR_CONF_INVALID);
+    assert_int_equal(cairn_conf_set(c, "json.fail.unknown.properties", "false", &err), CAIRN_OK);
+    cairn_conf_free(c);
+    /* A length beyond the bound is refused before the text is read. */
+    assert_int_equal(
+        cairn_serialize_json(ser, "b", text, (size_t)(64u << 20) + 1, &out, &len, &err),
+        CAIRN_ERR_VALUE);
+    assert_non_null(strstr(err.msg, "larger than"));
+    assert_null(out);
+    cairn_serializer_free(ser);
+    cairn_serdes_free(sd);
+}
+
 /* ---- a schema that does not load ---- */
 
 static void test_bad_schema(void **state) {
@@ -441,6 +466,7 @@ int main(void) {
         cmocka_unit_test(test_wrong_format),
         cmocka_unit_test(test_record_strategies),
         cmocka_unit_test(test_use_latest),
+        cmocka_unit_test(test_conf_and_bounds),
         cmocka_unit_test(test_bad_schema),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
