@@ -415,6 +415,39 @@ static void test_use_latest(void **state) {
     cairn_serdes_free(reg);
 }
 
+/* ---- use.schema.id and normalize.schemas ---- */
+
+static void test_schema_id_and_normalize(void **state) {
+    (void)state;
+    cairn_serdes_t *reg = st_handle(g_url, "normalize.schemas", "true", NULL);
+    cairn_serializer_t *a = ser_new(reg, "{\"type\":\"object\",\"title\":\"n\"}");
+    cairn_serializer_t *b = ser_new(reg, "{\"title\":\"n\",  \"type\":\"object\"}");
+    cairn_serdes_t *pin;
+    cairn_serializer_t *p;
+    cairn_error_t err;
+    char idstr[16];
+    int32_t ida, idb, idp;
+    void *out = NULL;
+    size_t len;
+    assert_int_equal(cairn_serializer_prepare(a, "norm", &ida, &err), CAIRN_OK);
+    assert_int_equal(cairn_serializer_prepare(b, "norm", &idb, &err), CAIRN_OK);
+    assert_int_equal(ida, idb); /* the same schema once normalized */
+    snprintf(idstr, sizeof(idstr), "%d", (int)ida);
+    pin = st_handle(g_url, "use.schema.id", idstr, NULL);
+    p = cairn_serializer_new(pin, CAIRN_FORMAT_JSON, CAIRN_ROLE_VALUE, NULL, &err);
+    assert_non_null(p);
+    assert_int_equal(cairn_serializer_prepare(p, "any", &idp, &err), CAIRN_OK);
+    assert_int_equal(idp, ida);
+    assert_int_equal(cairn_serialize_json(p, "any", "[1]", 3, &out, &len, &err), CAIRN_ERR_VALUE);
+    assert_int_equal(cairn_serialize_json(p, "any", "{\"k\":1}", 7, &out, &len, &err), CAIRN_OK);
+    cairn_free(out);
+    cairn_serializer_free(p);
+    cairn_serdes_free(pin);
+    cairn_serializer_free(b);
+    cairn_serializer_free(a);
+    cairn_serdes_free(reg);
+}
+
 /* ---- configuration and bounds ---- */
 
 static void test_conf_and_bounds(void **state) {
@@ -466,6 +499,7 @@ int main(void) {
         cmocka_unit_test(test_wrong_format),
         cmocka_unit_test(test_record_strategies),
         cmocka_unit_test(test_use_latest),
+        cmocka_unit_test(test_schema_id_and_normalize),
         cmocka_unit_test(test_conf_and_bounds),
         cmocka_unit_test(test_bad_schema),
     };
