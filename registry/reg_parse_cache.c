@@ -10,7 +10,7 @@
  * schema is parsed (the language copies what it needs from them). Stored schemas are parsed as
  * Confluent reads them: names and defaults are not re-validated.
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdlib.h>
 #include <string.h>
