@@ -7,6 +7,7 @@
  */
 #include "tests/support/test_util.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -448,6 +449,58 @@ static void test_schema_id_and_normalize(void **state) {
     cairn_serdes_free(reg);
 }
 
+/* ---- threads share a serializer and a deserializer ---- */
+
+typedef struct worker {
+    cairn_serializer_t *ser;
+    cairn_deserializer_t *des;
+    int base, bad;
+} worker_t;
+
+static void *work(void *arg) {
+    worker_t *w = arg;
+    for (int i = 0; i < 500; i++) {
+        json_t *v = json_pack("{s:i,s:[s]}", "id", w->base + i + 1, "tags", "t"), *back = NULL;
+        void *out = NULL;
+        size_t len = 0;
+        cairn_error_t err;
+        /* Every tenth value breaks the schema (id 0 is below the minimum). */
+        if (i % 10 == 9)
+            json_object_set_new(v, "id", json_integer(0));
+        cairn_err_t rc = cairn_json_serialize(w->ser, "mt", v, &out, &len, &err);
+        if (i % 10 == 9)
+            w->bad += rc != CAIRN_ERR_VALUE;
+        else if (rc != CAIRN_OK ||
+                 cairn_json_deserialize(w->des, "mt", out, len, &back, NULL, &err) != CAIRN_OK ||
+                 !json_equal(v, back))
+            w->bad++;
+        json_decref(back);
+        json_decref(v);
+        cairn_free(out);
+    }
+    return NULL;
+}
+
+static void test_threads(void **state) {
+    (void)state;
+    cairn_serdes_t *sd = st_handle(g_url, NULL);
+    cairn_serializer_t *ser = ser_new(sd, ORDER);
+    cairn_deserializer_t *des = des_new(sd);
+    pthread_t t[4];
+    worker_t w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (worker_t){ser, des, i * 1000, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(w[i].bad, 0);
+    }
+    cairn_deserializer_free(des);
+    cairn_serializer_free(ser);
+    cairn_serdes_free(sd);
+}
+
 /* ---- configuration and bounds ---- */
 
 static void test_conf_and_bounds(void **state) {
@@ -500,6 +553,7 @@ int main(void) {
         cmocka_unit_test(test_record_strategies),
         cmocka_unit_test(test_use_latest),
         cmocka_unit_test(test_schema_id_and_normalize),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_conf_and_bounds),
         cmocka_unit_test(test_bad_schema),
     };
