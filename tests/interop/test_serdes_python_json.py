@@ -8,7 +8,8 @@
 #  - `cairn produce --type json` with the same schema file and Python's JSON text writes bytes
 #    identical to Python's (same schema id), which JSONDeserializer reads back equal;
 #  - a value that breaks the schema is refused by both serializers, and a payload that breaks
-#    it (written with json.fail.invalid.schema=false) is refused by both deserializers.
+#    it (written with json.fail.invalid.schema=false) is refused by both deserializers;
+#  - TopicRecordNameStrategy takes the subject from the schema's "title" on both sides.
 # Run with /usr/bin/python3; exits 77 (skipped) when a piece is missing.
 import json
 import os
@@ -23,6 +24,7 @@ try:
     from confluent_kafka import Consumer, Producer
     from confluent_kafka.schema_registry import SchemaRegistryClient
     from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
+    from confluent_kafka.schema_registry import topic_record_subject_name_strategy
     from confluent_kafka.serialization import MessageField, SerializationContext
 except ImportError as e:
     print("skipped:", e)
@@ -133,6 +135,22 @@ def bad_payload(c, url, boot, schema_file, des, ctx):
     c.true("cairn consume refuses the payload", rc == 1 and "/amount" in err, err)
 
 
+def record_strategy(c, url, boot, schema_file, schema_str):
+    sr = SchemaRegistryClient({"url": url})
+    ser = JSONSerializer(schema_str, sr,
+                         conf={"subject.name.strategy": topic_record_subject_name_strategy})
+    theirs = ser(VALUES[1], SerializationContext("pyrec", MessageField.VALUE))
+    c.true("python registers under <topic>-<title>", "pyrec-py.Payment" in sr.get_subjects(),
+           sr.get_subjects())
+    rc, out, err = run("produce", "--type", "json", "--topic", "pyrec", "--value-schema",
+                       schema_file, "--bootstrap", boot, "--registry", url,
+                       "--registry-property", "value.subject.name.strategy=TopicRecordNameStrategy",
+                       "--no-auto-register", stdin=json.dumps(VALUES[1]) + "\n")
+    c.eq("cairn finds python's subject (TopicRecordNameStrategy, lookup only)", (rc, err), (0, ""))
+    mine = raw_consume(boot, "pyrec", 1)
+    c.eq("the same bytes under the record strategy", [b.hex() for b in mine], [theirs.hex()])
+
+
 def main():
     cairnd_available()
     if not os.access(CAIRN, os.X_OK):
@@ -151,6 +169,7 @@ def main():
         theirs = python_to_cairn(c, srv.url, boot, schema_str)
         des, ctx = cairn_to_python(c, srv.url, boot, schema_file, schema_str, theirs)
         bad_payload(c, srv.url, boot, schema_file, des, ctx)
+        record_strategy(c, srv.url, boot, schema_file, schema_str)
     except Exception as e:  # noqa: BLE001 - reported as a failure with the server's log
         c.failed.append("exception: %r" % e)
         print("FAIL", repr(e), "\n", srv.tail())
