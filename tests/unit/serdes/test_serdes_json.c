@@ -15,6 +15,7 @@
 #include <cairn/serdes.h>
 #include <cairn/serdes_json.h>
 
+#include "common/cn_time.h"
 #include "tests/support/http_client.h"
 #include "tests/support/tu_cairnd.h"
 #include "tests/unit/serdes/serdes_test_util.h"
@@ -328,6 +329,46 @@ static void test_reader_schema(void **state) {
     cairn_serdes_free(sd);
 }
 
+/* core inside 120 arrays. */
+static void nest120(char *out, const char *core) {
+    size_t n = strlen(core);
+    memset(out, '[', 120);
+    memcpy(out + 120, core, n);
+    memset(out + 120 + n, ']', 120);
+    out[240 + n] = '\0';
+}
+
+/* Validation steps are bounded: three failing "anyOf" branches over a recursive "$ref" cost
+ * 3^depth without the bound; a 120-deep payload is refused in bounded time. */
+static void test_validation_steps(void **state) {
+    (void)state;
+    static const char *expo =
+        "{\"$defs\":{\"n\":{\"anyOf\":[{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/n\"}},"
+        "{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/n\"},\"minItems\":0},"
+        "{\"type\":\"integer\"}]}},\"$ref\":\"#/$defs/n\"}";
+    cairn_serdes_t *sd = st_handle(g_url, NULL);
+    cairn_serializer_t *ser = ser_new(sd, expo);
+    char text[256];
+    void *out = NULL;
+    size_t len;
+    cairn_error_t err;
+    int64_t t0;
+    nest120(text, "1");
+    assert_int_equal(cairn_serialize_json(ser, "steps", text, strlen(text), &out, &len, &err),
+                     CAIRN_OK);
+    cairn_free(out);
+    out = NULL;
+    /* "" where 1 was: now every branch fails at every level. */
+    nest120(text, "\"\"");
+    t0 = cn_mono_ms();
+    assert_int_equal(cairn_serialize_json(ser, "steps", text, strlen(text), &out, &len, &err),
+                     CAIRN_ERR_VALUE);
+    assert_non_null(strstr(err.msg, "steps"));
+    assert_true(cn_mono_ms() - t0 < 60000);
+    cairn_serializer_free(ser);
+    cairn_serdes_free(sd);
+}
+
 /* An Avro id read by a JSON Schema deserializer is refused, not misread. */
 static void test_wrong_format(void **state) {
     (void)state;
@@ -542,19 +583,13 @@ static void test_bad_schema(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vector),
-        cmocka_unit_test(test_serialize_validates),
-        cmocka_unit_test(test_values_warm),
-        cmocka_unit_test(test_caller_buffer),
-        cmocka_unit_test(test_text_as_written),
-        cmocka_unit_test(test_deserialize_validates),
-        cmocka_unit_test(test_reader_schema),
-        cmocka_unit_test(test_wrong_format),
-        cmocka_unit_test(test_record_strategies),
-        cmocka_unit_test(test_use_latest),
-        cmocka_unit_test(test_schema_id_and_normalize),
-        cmocka_unit_test(test_threads),
-        cmocka_unit_test(test_conf_and_bounds),
+        cmocka_unit_test(test_vector),          cmocka_unit_test(test_serialize_validates),
+        cmocka_unit_test(test_values_warm),     cmocka_unit_test(test_caller_buffer),
+        cmocka_unit_test(test_text_as_written), cmocka_unit_test(test_deserialize_validates),
+        cmocka_unit_test(test_reader_schema),   cmocka_unit_test(test_validation_steps),
+        cmocka_unit_test(test_wrong_format),    cmocka_unit_test(test_record_strategies),
+        cmocka_unit_test(test_use_latest),      cmocka_unit_test(test_schema_id_and_normalize),
+        cmocka_unit_test(test_threads),         cmocka_unit_test(test_conf_and_bounds),
         cmocka_unit_test(test_bad_schema),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
