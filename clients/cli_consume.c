@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "clients/cli_kafka.h"
+#include "compat/jsonschema/compat_jsonschema.h"
 
 #define CONSUME_CMD "cairn consume"
 
@@ -257,6 +258,13 @@ static int make_consumer(consume_ctx_t *x) {
     return e ? CLI_EXIT_USAGE : 0;
 }
 
+/* Deserialized JSON text as a value; integers beyond 64 bits (JSON Schema payloads may hold
+ * them) are read as reals instead of failing. */
+static json_t *text_json(const char *text) {
+    json_error_t jerr;
+    return compat_js_loadb(text, strlen(text), JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+}
+
 /* The key as JSON (avro) or as a JSON string (raw bytes); NULL key -> json null. */
 static json_t *key_json(consume_ctx_t *x, const rd_kafka_message_t *m, int *rc) {
     char *text = NULL;
@@ -273,7 +281,7 @@ static json_t *key_json(consume_ctx_t *x, const rd_kafka_message_t *m, int *rc) 
         *rc = CLI_EXIT_USAGE;
         return NULL;
     }
-    j = text ? json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL) : json_null();
+    j = text ? text_json(text) : json_null();
     cairn_free(text);
     return j;
 }
@@ -281,13 +289,12 @@ static json_t *key_json(consume_ctx_t *x, const rd_kafka_message_t *m, int *rc) 
 static void print_line(consume_ctx_t *x, const rd_kafka_message_t *m, json_t *key,
                        const char *value, int32_t id) {
     if (x->a->envelope) {
-        json_t *o = json_pack("{s:s,s:i,s:I,s:I,s:O,s:o,s:o}", "topic", x->a->topic, "partition",
-                              (int)m->partition, "offset", (json_int_t)m->offset, "timestamp",
-                              (json_int_t)rd_kafka_message_timestamp(m, NULL), "key",
-                              key ? key : json_null(), "value",
-                              value ? json_loads(value, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
-                                    : json_null(),
-                              "schema_id", value ? json_integer(id) : json_null());
+        json_t *o =
+            json_pack("{s:s,s:i,s:I,s:I,s:O,s:o,s:o}", "topic", x->a->topic, "partition",
+                      (int)m->partition, "offset", (json_int_t)m->offset, "timestamp",
+                      (json_int_t)rd_kafka_message_timestamp(m, NULL), "key",
+                      key ? key : json_null(), "value", value ? text_json(value) : json_null(),
+                      "schema_id", value ? json_integer(id) : json_null());
         cli_print_json(stdout, o);
         json_decref(o);
     } else {

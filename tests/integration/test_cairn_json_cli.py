@@ -102,6 +102,20 @@ def strategies(c, e):
     c.eq("subject is the schema's title", rc, 0)
 
 
+def big_numbers(c, e):
+    f = e.file("any.json", {"type": "object"})
+    text = '{"n": 123456789012345678901234567890}'
+    rc, out, err = e.run("produce", "--type", "json", "--topic", "jbig", "--value-schema", f,
+                         *e.boot, *e.reg, stdin=text + "\n")
+    c.eq("produce an integer beyond 64 bits", (rc, err), (0, ""))
+    rc, out, err = e.consume("jbig", 1)
+    c.eq("consume prints its digits", out, '{"n":123456789012345678901234567890}\n')
+    rc, out, err = e.consume("jbig", 1, "--envelope")
+    env = json.loads(out) if rc == 0 and out else {}
+    c.eq("--envelope keeps the value (as a double)", env.get("value"),
+         {"n": float(123456789012345678901234567890)})
+
+
 def wrong_type(c, e):
     avsc = e.file("s.avsc", {"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}]})
     rc, out, err = e.run("produce", "--topic", "javro", "--value-schema", avsc, *e.boot, *e.reg,
@@ -129,6 +143,7 @@ def main():
         values(c, e)
         keys(c, e)
         strategies(c, e)
+        big_numbers(c, e)
         wrong_type(c, e)
     finally:
         srv.cleanup()
