@@ -31,6 +31,10 @@ typedef struct serdes_json_schema {
 
 /** The JSON Schema entry of the format table. */
 const serdes_format_t *serdes_json_format(void);
+/** @brief Compile a schema text whose "$ref"s may name the documents docs (a registered
+ *  reference's name and its parsed schema; referenced, not copied). */
+cn_err_t serdes_json_compile_docs(const char *text, size_t len, const compat_js_doc_t *docs,
+                                  size_t ndocs, void **impl, serdes_err_t *err);
 
 /** @brief Parse JSON text as a payload: size and depth bounds checked before Jansson sees it,
  *  integers beyond 64 bits read as doubles. code is the error for bad text (CN_ERR_PARSE when

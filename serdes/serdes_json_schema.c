@@ -95,8 +95,8 @@ cn_err_t serdes_json_check(const serdes_settings_t *s, const serdes_json_schema_
 }
 
 static cn_err_t serdes_json_load(serdes_json_schema_t *sch, const char *text, size_t len,
-                                 serdes_err_t *err) {
-    compat_js_opts_t opts = {.default_draft = COMPAT_JS_DRAFT7};
+                                 const compat_js_doc_t *docs, size_t ndocs, serdes_err_t *err) {
+    compat_js_opts_t opts = {.default_draft = COMPAT_JS_DRAFT7, .docs = docs, .ndocs = ndocs};
     const char *title;
     json_error_t jerr;
     size_t at = 0;
@@ -114,7 +114,8 @@ static cn_err_t serdes_json_load(serdes_json_schema_t *sch, const char *text, si
     return CN_OK;
 }
 
-static cn_err_t serdes_json_compile(const char *text, size_t len, void **impl, serdes_err_t *err) {
+cn_err_t serdes_json_compile_docs(const char *text, size_t len, const compat_js_doc_t *docs,
+                                  size_t ndocs, void **impl, serdes_err_t *err) {
     serdes_json_schema_t *sch;
     cn_err_t rc;
     if (len > SERDES_JSON_SCHEMA_MAX)
@@ -122,12 +123,16 @@ static cn_err_t serdes_json_compile(const char *text, size_t len, void **impl, s
                               SERDES_JSON_SCHEMA_MAX);
     if (!(sch = calloc(1, sizeof(*sch))))
         return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
-    if ((rc = serdes_json_load(sch, text, len, err)) != CN_OK) {
+    if ((rc = serdes_json_load(sch, text, len, docs, ndocs, err)) != CN_OK) {
         serdes_json_release(sch);
         return rc;
     }
     *impl = sch;
     return CN_OK;
+}
+
+static cn_err_t serdes_json_compile(const char *text, size_t len, void **impl, serdes_err_t *err) {
+    return serdes_json_compile_docs(text, len, NULL, 0, impl, err);
 }
 
 static void serdes_json_release(void *impl) {
