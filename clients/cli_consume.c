@@ -59,7 +59,10 @@ static void consume_usage(FILE *f) {
         "                     [--partition N] [--max-messages N] [--timeout-ms MS]\n"
         "                     [--reader-schema FILE] [--print-key] [--key-format string|avro]\n"
         "                     [--key-reader-schema FILE] [--key-separator SEP] [--envelope]\n"
-        "                     [--type avro|json]\n\n"
+        "                     [--type avro|protobuf|json]\n\n"
+        "--type protobuf prints proto3 JSON, decoded with the writer schema the registry holds\n"
+        "for each message's id (no .proto file or generated code needed; no reader schema);\n"
+        "--key-format avro then reads keys as Protobuf too.\n"
         "--type json prints each JSON Schema value as it was written (compacted), validated\n"
         "against its writer schema; --key-format avro then reads keys as JSON Schema too.\n"
         "Prints each value as one JSON line (Avro JSON encoding), the writer schema fetched\n"
@@ -116,9 +119,14 @@ static int parse_opt(void *args, int c, const char *arg) {
         a->envelope = true;
         return 0;
     case OPT_TYPE:
-        if (strcasecmp(arg, "avro") != 0 && strcasecmp(arg, "json") != 0)
-            return cli_usage_error(CONSUME_CMD, "--type is avro or json", arg);
-        a->format = strcasecmp(arg, "avro") == 0 ? CAIRN_FORMAT_AVRO : CAIRN_FORMAT_JSON;
+        if (strcasecmp(arg, "avro") == 0)
+            a->format = CAIRN_FORMAT_AVRO;
+        else if (strcasecmp(arg, "protobuf") == 0)
+            a->format = CAIRN_FORMAT_PROTOBUF;
+        else if (strcasecmp(arg, "json") == 0)
+            a->format = CAIRN_FORMAT_JSON;
+        else
+            return cli_usage_error(CONSUME_CMD, "--type is avro, protobuf or json", arg);
         return 0;
     case OPT_KEY_FORMAT:
         if (strcmp(arg, "avro") != 0 && strcmp(arg, "string") != 0)
@@ -175,6 +183,8 @@ static int parse_args(consume_args_t *a, int argc, char **argv, bool *help) {
         return cli_usage_error(CONSUME_CMD, "--topic is required", NULL);
     if (a->group && a->partition >= 0)
         return cli_usage_error(CONSUME_CMD, "--partition is for reading without --group", NULL);
+    if (a->format == CAIRN_FORMAT_PROTOBUF && (a->reader || a->key_reader))
+        return cli_usage_error(CONSUME_CMD, "reader schemas are for --type avro", NULL);
     return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "common/cn_buf.h"
 #include "serdes/serdes_json.h"
+#include "serdes/serdes_protobuf.h"
 
 #define SERDES_AVRO_SCHEMA_MAX (16u << 20)
 
@@ -22,7 +23,13 @@ static const char *serdes_avro_record_name(const void *impl) {
 }
 
 static const serdes_format_t serdes_avro_fmt = {
-    CAIRN_FORMAT_AVRO, "AVRO", serdes_avro_compile, serdes_avro_release, serdes_avro_record_name,
+    CAIRN_FORMAT_AVRO,
+    "AVRO",
+    serdes_avro_compile,
+    serdes_avro_release,
+    serdes_avro_record_name,
+    NULL,
+    NULL,
 };
 
 const serdes_format_t *serdes_avro_format(void) {
@@ -32,6 +39,8 @@ const serdes_format_t *serdes_avro_format(void) {
 const serdes_format_t *serdes_format_get(cairn_format_t format) {
     if (format == CAIRN_FORMAT_JSON)
         return serdes_json_format();
+    if (format == CAIRN_FORMAT_PROTOBUF)
+        return serdes_protobuf_format();
     return format == CAIRN_FORMAT_AVRO ? &serdes_avro_fmt : NULL;
 }
 
