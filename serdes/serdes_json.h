@@ -35,6 +35,10 @@ const serdes_format_t *serdes_json_format(void);
  *  reference's name and its parsed schema; referenced, not copied). */
 cn_err_t serdes_json_compile_docs(const char *text, size_t len, const compat_js_doc_t *docs,
                                   size_t ndocs, void **impl, serdes_err_t *err);
+/** @brief The format's compile_refs (serdes_json_refs.c): fetch what refs names (a registry
+ *  answer's "references", transitively) and compile text with it. */
+cn_err_t serdes_json_compile_refs(serdes_registry_t *r, const char *text, size_t len, json_t *refs,
+                                  void **impl, serdes_err_t *err);
 
 /** @brief Parse JSON text as a payload: size and depth bounds checked before Jansson sees it,
  *  integers beyond 64 bits read as doubles. code is the error for bad text (CN_ERR_PARSE when

@@ -26,6 +26,7 @@ static const serdes_format_t serdes_json_fmt = {
     .compile = serdes_json_compile,
     .release = serdes_json_release,
     .record_name = serdes_json_record_name,
+    .compile_refs = serdes_json_compile_refs,
 };
 
 const serdes_format_t *serdes_json_format(void) {

@@ -457,6 +457,61 @@ static void test_use_latest(void **state) {
     cairn_serdes_free(reg);
 }
 
+/* ---- registered references ---- */
+
+static void test_references(void **state) {
+    (void)state;
+    cairn_serdes_t *sd = st_handle(g_url, NULL);
+    cairn_serdes_t *latest =
+        st_handle(g_url, "use.latest.version", "true", "auto.register.schemas", "false", NULL);
+    cairn_deserializer_t *des = des_new(sd);
+    cairn_serializer_t *ser;
+    cairn_error_t err;
+    char *body = NULL;
+    int32_t cid, id;
+    uint8_t buf[64];
+    json_t *v = NULL, *ans;
+    void *out = NULL;
+    size_t n, len;
+    assert_int_equal(
+        cairn_schema_register(sd, "common", CAIRN_FORMAT_JSON,
+                              "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"}}}",
+                              false, &cid, &err),
+        CAIRN_OK);
+    assert_int_equal(
+        cairn_registry_request(sd, "POST", "/subjects/withref-value/versions",
+                               "{\"schemaType\":\"JSON\",\"schema\":\"{\\\"$ref\\\":"
+                               "\\\"common.json\\\"}\",\"references\":[{\"name\":\"common.json\","
+                               "\"subject\":\"common\",\"version\":1}]}",
+                               &body, &err),
+        CAIRN_OK);
+    ans = json_loads(body, 0, NULL);
+    id = (int32_t)json_integer_value(json_object_get(ans, "id"));
+    json_decref(ans);
+    cairn_free(body);
+    assert_true(id > 0);
+    n = frame(buf, id, "{\"x\":3}");
+    assert_int_equal(cairn_json_deserialize(des, "withref", buf, n, &v, NULL, &err), CAIRN_OK);
+    json_decref(v);
+    n = frame(buf, id, "{\"x\":\"no\"}");
+    assert_int_equal(cairn_json_deserialize(des, "withref", buf, n, &v, NULL, &err),
+                     CAIRN_ERR_PAYLOAD);
+    assert_non_null(strstr(err.msg, "/x"));
+    /* A serializer on the subject's latest version validates through the reference too. */
+    ser = cairn_serializer_new(latest, CAIRN_FORMAT_JSON, CAIRN_ROLE_VALUE, NULL, &err);
+    assert_non_null(ser);
+    assert_int_equal(cairn_serialize_json(ser, "withref", "{\"x\":1.5}", 9, &out, &len, &err),
+                     CAIRN_ERR_VALUE);
+    assert_int_equal(cairn_serialize_json(ser, "withref", "{\"x\":1}", 7, &out, &len, &err),
+                     CAIRN_OK);
+    assert_int_equal(len, CAIRN_FRAME_SIZE + 7);
+    cairn_free(out);
+    cairn_serializer_free(ser);
+    cairn_deserializer_free(des);
+    cairn_serdes_free(latest);
+    cairn_serdes_free(sd);
+}
+
 /* ---- use.schema.id and normalize.schemas ---- */
 
 static void test_schema_id_and_normalize(void **state) {
@@ -583,13 +638,21 @@ static void test_bad_schema(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vector),          cmocka_unit_test(test_serialize_validates),
-        cmocka_unit_test(test_values_warm),     cmocka_unit_test(test_caller_buffer),
-        cmocka_unit_test(test_text_as_written), cmocka_unit_test(test_deserialize_validates),
-        cmocka_unit_test(test_reader_schema),   cmocka_unit_test(test_validation_steps),
-        cmocka_unit_test(test_wrong_format),    cmocka_unit_test(test_record_strategies),
-        cmocka_unit_test(test_use_latest),      cmocka_unit_test(test_schema_id_and_normalize),
-        cmocka_unit_test(test_threads),         cmocka_unit_test(test_conf_and_bounds),
+        cmocka_unit_test(test_vector),
+        cmocka_unit_test(test_serialize_validates),
+        cmocka_unit_test(test_values_warm),
+        cmocka_unit_test(test_caller_buffer),
+        cmocka_unit_test(test_text_as_written),
+        cmocka_unit_test(test_deserialize_validates),
+        cmocka_unit_test(test_reader_schema),
+        cmocka_unit_test(test_validation_steps),
+        cmocka_unit_test(test_wrong_format),
+        cmocka_unit_test(test_record_strategies),
+        cmocka_unit_test(test_use_latest),
+        cmocka_unit_test(test_references),
+        cmocka_unit_test(test_schema_id_and_normalize),
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_conf_and_bounds),
         cmocka_unit_test(test_bad_schema),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
