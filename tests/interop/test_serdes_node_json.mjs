@@ -8,7 +8,9 @@
 //  - `cairn produce --type json` with the same schema text and JSON.stringify lines writes bytes
 //    identical to JS's (same id), which JsonDeserializer reads back equal;
 //  - a value that breaks the schema is refused by both serializers, a payload that breaks it
-//    (written with json.fail.invalid.schema=false) by both deserializers.
+//    (written with json.fail.invalid.schema=false) by both deserializers;
+//  - a schema with a registered reference (its $ref names another subject's version) is
+//    resolved by both sides.
 // Starts $CAIRN_BUILD/bin/cairnd with a Kafka listener on free loopback ports; exits 77
 // (skipped) when cairnd, cairn or the npm clients (tests/interop/setup) are missing.
 import { spawn, spawnSync } from 'node:child_process';
@@ -149,6 +151,39 @@ async function checks(sr, kafka, url, boot, tmp) {
   console.log('ok: both sides refuse a value that breaks the schema');
 }
 
+// A schema whose $ref names another subject's version (a registered reference), on both sides.
+async function references(sr, kafka, url, boot) {
+  const reg = ['--bootstrap', boot, '--registry', url];
+  const client = new sr.SchemaRegistryClient({ baseURLs: [url] });
+  const common = { type: 'object', properties: { x: { type: 'integer' } }, required: ['x'] };
+  await client.register('jcommon', { schemaType: 'JSON', schema: JSON.stringify(common) });
+  const withRef = { type: 'object', properties: { c: { $ref: 'common.json' } }, required: ['c'] };
+  const id = await client.register('jref-value', {
+    schemaType: 'JSON', schema: JSON.stringify(withRef),
+    references: [{ name: 'common.json', subject: 'jcommon', version: 1 }],
+  });
+  const ser = new sr.JsonSerializer(client, sr.SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false, validate: true });
+  const des = new sr.JsonDeserializer(client, sr.SerdeType.VALUE, { validate: true });
+  const theirs = Buffer.from(await ser.serialize('jref', { c: { x: 1 } }));
+  assert.equal(theirs.readInt32BE(1), id);
+  assert.ok(await rejects(ser.serialize('jref', { c: { x: 'no' } })), 'JS validates through the reference');
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: 'jref', messages: [{ value: theirs }] });
+  await producer.disconnect();
+  let r = cairn(['consume', '--type', 'json', '--topic', 'jref', '--from-beginning', '--max-messages', '1', '--timeout-ms', '30000', ...reg]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { c: { x: 1 } });
+  r = cairn(['produce', '--type', 'json', '--topic', 'jref', '--latest', ...reg], '{"c":{"x":"no"}}\n');
+  assert.ok(r.status === 1 && r.stderr.includes('/c/x'), r.stderr);
+  r = cairn(['produce', '--type', 'json', '--topic', 'jref', '--latest', ...reg], '{"c":{"x":2}}\n');
+  assert.equal(r.status, 0, r.stderr);
+  const mine = await rawConsume(kafka, 'jref', 2);
+  assert.equal(mine[1].readInt32BE(1), id);
+  assert.deepEqual(await des.deserialize('jref', mine[1]), { c: { x: 2 } });
+  console.log('ok: a registered reference resolved on both sides');
+}
+
 async function main() {
   if (!existsSync(CAIRND) || !existsSync(CAIRN)) skip('cairnd or cairn is not built yet');
   let sr, kafkajs;
@@ -165,6 +200,7 @@ async function main() {
   const kafka = new kafkajs.Kafka({ clientId: 'cairn-json', brokers: [boot], logLevel: kafkajs.logLevel.NOTHING });
   try {
     await checks(sr, kafka, url, boot, tmp);
+    await references(sr, kafka, url, boot);
   } finally {
     const exited = new Promise((resolve) => proc.once('exit', resolve));
     proc.kill('SIGTERM');
