@@ -3,7 +3,8 @@
  * libcairn-serdes, JSON Schema, against a real cairnd on loopback: the wire format's test
  * vector, validation on serialize and deserialize (json.fail.invalid.schema), Jansson values and
  * JSON text, the record subject name strategies from "title", use.latest.version with Confluent's
- * backward check, buffer modes, zero registry calls after warm-up, and bounded bad payloads.
+ * backward check, registered references, buffer modes, zero registry calls after warm-up,
+ * threads, and bounded bad payloads and validation.
  */
 #include "tests/support/test_util.h"
 
