@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <cairn/serdes_json.h>
 #include "compat/jsonschema/compat_jsonschema.h"
 #include "serdes/serdes_http.h"
 #include "serdes/serdes_registry.h"
@@ -23,10 +24,18 @@
 #define SERDES_JSON_TEXT_MAX   (64u << 20)
 #define SERDES_JSON_MAX_DEPTH  128
 
+/** A local schema's reference (copied from cairn_json_ref_t). */
+typedef struct serdes_json_ref {
+    char *name, *subject, *text;
+    int32_t version; /* <= 0: registered or looked up when the serializer resolves */
+} serdes_json_ref_t;
+
 typedef struct serdes_json_schema {
     compat_js_schema_t *schema;
     json_t *root;
-    char *title; /* the root's "title" (subject name strategies), or NULL */
+    char *title;             /* the root's "title" (subject name strategies), or NULL */
+    serdes_json_ref_t *refs; /* a local schema's references, or NULL */
+    size_t nrefs;
 } serdes_json_schema_t;
 
 /** The JSON Schema entry of the format table. */
@@ -39,6 +48,16 @@ cn_err_t serdes_json_compile_docs(const char *text, size_t len, const compat_js_
  *  answer's "references", transitively) and compile text with it. */
 cn_err_t serdes_json_compile_refs(serdes_registry_t *r, const char *text, size_t len, json_t *refs,
                                   void **impl, serdes_err_t *err);
+/** @brief Compile a local schema with the n schemas it references (copied into the schema). */
+cn_err_t serdes_json_compile_local(const char *text, size_t len, const cairn_json_ref_t *refs,
+                                   size_t n, void **impl, serdes_err_t *err);
+/** @brief The format's references hook: the JSON array text of a local schema's references,
+ *  registering (or looking up) those without a version first. NULL when it has none. */
+cn_err_t serdes_json_references(serdes_registry_t *r, const void *impl, bool lookup_only,
+                                char **refs_out, serdes_err_t *err);
+void serdes_json_release(void *impl);
+/** @brief Free a schema's references. */
+void serdes_json_refs_free(serdes_json_ref_t *refs, size_t n);
 
 /** @brief Parse JSON text as a payload: size and depth bounds checked before Jansson sees it,
  *  integers beyond 64 bits read as doubles. code is the error for bad text (CN_ERR_PARSE when

@@ -48,6 +48,26 @@ cairn_err_t cairn_json_serializer_schema(cairn_serializer_t *ser, const char *to
     return CAIRN_OK;
 }
 
+cairn_serializer_t *cairn_json_serializer_new(cairn_serdes_t *sd, cairn_role_t role,
+                                              const char *schema, const cairn_json_ref_t *refs,
+                                              size_t n, cairn_error_t *err) {
+    serdes_err_t e = {0};
+    const serdes_format_t *fmt = serdes_json_format();
+    serdes_schema_t *local = NULL;
+    void *impl = NULL;
+    if (!sd || !schema || (n && !refs) || (role != CAIRN_ROLE_KEY && role != CAIRN_ROLE_VALUE)) {
+        serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT, "a handle, a role and a schema are required");
+        serdes_edge(&e, err);
+        return NULL;
+    }
+    if (serdes_json_compile_local(schema, strlen(schema), refs, n, &impl, &e) != CN_OK ||
+        serdes_schema_new_impl(fmt, schema, strlen(schema), -1, impl, &local, &e) != CN_OK) {
+        serdes_edge(&e, err);
+        return NULL;
+    }
+    return serdes_ser_new(sd, fmt, role, local, err);
+}
+
 /* ---- serialize ---- */
 
 /* Dump value framed into the caller's buffer, or exactly allocated (measured on the stack). */

@@ -18,7 +18,6 @@ static const char *serdes_json_record_name(const void *impl) {
 }
 
 static cn_err_t serdes_json_compile(const char *text, size_t len, void **impl, serdes_err_t *err);
-static void serdes_json_release(void *impl);
 
 static const serdes_format_t serdes_json_fmt = {
     .format = CAIRN_FORMAT_JSON,
@@ -27,6 +26,7 @@ static const serdes_format_t serdes_json_fmt = {
     .release = serdes_json_release,
     .record_name = serdes_json_record_name,
     .compile_refs = serdes_json_compile_refs,
+    .references = serdes_json_references,
 };
 
 const serdes_format_t *serdes_json_format(void) {
@@ -136,12 +136,13 @@ static cn_err_t serdes_json_compile(const char *text, size_t len, void **impl, s
     return serdes_json_compile_docs(text, len, NULL, 0, impl, err);
 }
 
-static void serdes_json_release(void *impl) {
+void serdes_json_release(void *impl) {
     serdes_json_schema_t *sch = impl;
     if (!sch)
         return;
     compat_js_schema_free(sch->schema);
     json_decref(sch->root);
     free(sch->title);
+    serdes_json_refs_free(sch->refs, sch->nrefs);
     free(sch);
 }

@@ -25,6 +25,24 @@
 extern "C" {
 #endif
 
+/** A schema the serializer's schema references: its "$ref"s reach text by name. The reference
+ *  sent to the registry is {name, subject, version}; version <= 0 means "the version of text
+ *  under subject", registered first (auto.register.schemas) or looked up. */
+typedef struct cairn_json_ref {
+    const char *name;
+    const char *subject;
+    int32_t version;
+    const char *text;
+} cairn_json_ref_t;
+
+/** @brief A JSON Schema serializer of schema with the n schemas it references (all copied; at
+ *  most 64). No registry call yet; the first serialize (or cairn_serializer_prepare) registers
+ *  or looks up the referenced schemas whose version is <= 0, then the schema with its
+ *  references. cairn_serializer_new(sd, CAIRN_FORMAT_JSON, role, schema) is the same with n 0. */
+cairn_serializer_t *cairn_json_serializer_new(cairn_serdes_t *sd, cairn_role_t role,
+                                              const char *schema, const cairn_json_ref_t *refs,
+                                              size_t n, cairn_error_t *err);
+
 /** @brief The schema the serializer validates against for topic, as a Jansson value (resolving
  *  it as cairn_serializer_prepare does). Borrowed: valid while the serializer lives. */
 cairn_err_t cairn_json_serializer_schema(cairn_serializer_t *ser, const char *topic,

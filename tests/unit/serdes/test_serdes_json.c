@@ -513,6 +513,63 @@ static void test_references(void **state) {
     cairn_serdes_free(sd);
 }
 
+/* A local schema with the schema it references: registered first, then referenced. */
+static void test_local_references(void **state) {
+    (void)state;
+    static const char *addr = "{\"type\":\"object\",\"properties\":{\"zip\":{\"type\":"
+                              "\"string\",\"maxLength\":5}},\"required\":[\"zip\"]}";
+    static const char *order = "{\"type\":\"object\",\"properties\":{\"ship\":{\"$ref\":"
+                               "\"addr.json\"}},\"required\":[\"ship\"]}";
+    cairn_json_ref_t ref = {"addr.json", "addr", 0, addr};
+    cairn_serdes_t *sd = st_handle(g_url, NULL);
+    cairn_serdes_t *look = st_handle(g_url, "auto.register.schemas", "false", NULL);
+    cairn_serializer_t *ser = cairn_json_serializer_new(sd, CAIRN_ROLE_VALUE, order, &ref, 1, NULL);
+    cairn_serializer_t *again, *bad;
+    cairn_deserializer_t *des = des_new(look);
+    cairn_error_t err;
+    int32_t id, id2;
+    void *out = NULL;
+    size_t len;
+    json_t *v = NULL;
+    char *body = NULL;
+    assert_non_null(ser);
+    assert_int_equal(cairn_serialize_json(ser, "locref", "{\"ship\":{\"zip\":\"123456\"}}", 25,
+                                          &out, &len, &err),
+                     CAIRN_ERR_VALUE);
+    assert_non_null(strstr(err.msg, "/ship/zip"));
+    assert_int_equal(
+        cairn_serialize_json(ser, "locref", "{\"ship\":{\"zip\":\"12345\"}}", 24, &out, &len, &err),
+        CAIRN_OK);
+    assert_int_equal(cairn_json_deserialize(des, "locref", out, len, &v, &id, &err), CAIRN_OK);
+    json_decref(v);
+    cairn_free(out);
+    /* The registry holds the reference with the version the serializer learnt. */
+    assert_int_equal(
+        cairn_registry_request(sd, "GET", "/subjects/locref-value/versions/1", NULL, &body, &err),
+        CAIRN_OK);
+    assert_non_null(strstr(body, "\"subject\":\"addr\""));
+    assert_non_null(strstr(body, "\"version\":1"));
+    cairn_free(body);
+    /* Lookup only, with the version given: the same id. */
+    ref.version = 1;
+    again = cairn_json_serializer_new(look, CAIRN_ROLE_VALUE, order, &ref, 1, &err);
+    assert_non_null(again);
+    assert_int_equal(cairn_serializer_prepare(again, "locref", &id2, &err), CAIRN_OK);
+    assert_int_equal(id2, id);
+    /* A reference without text, or whose text is not JSON, is refused at once. */
+    ref.text = "{";
+    assert_null(bad = cairn_json_serializer_new(sd, CAIRN_ROLE_VALUE, order, &ref, 1, &err));
+    assert_int_equal(err.code, CAIRN_ERR_SCHEMA);
+    ref.text = NULL;
+    assert_null(cairn_json_serializer_new(sd, CAIRN_ROLE_VALUE, order, &ref, 1, &err));
+    assert_int_equal(err.code, CAIRN_ERR_INVALID_ARG);
+    cairn_serializer_free(again);
+    cairn_deserializer_free(des);
+    cairn_serializer_free(ser);
+    cairn_serdes_free(look);
+    cairn_serdes_free(sd);
+}
+
 /* ---- use.schema.id and normalize.schemas ---- */
 
 static void test_schema_id_and_normalize(void **state) {
@@ -639,21 +696,14 @@ static void test_bad_schema(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vector),
-        cmocka_unit_test(test_serialize_validates),
-        cmocka_unit_test(test_values_warm),
-        cmocka_unit_test(test_caller_buffer),
-        cmocka_unit_test(test_text_as_written),
-        cmocka_unit_test(test_deserialize_validates),
-        cmocka_unit_test(test_reader_schema),
-        cmocka_unit_test(test_validation_steps),
-        cmocka_unit_test(test_wrong_format),
-        cmocka_unit_test(test_record_strategies),
-        cmocka_unit_test(test_use_latest),
-        cmocka_unit_test(test_references),
-        cmocka_unit_test(test_schema_id_and_normalize),
-        cmocka_unit_test(test_threads),
-        cmocka_unit_test(test_conf_and_bounds),
+        cmocka_unit_test(test_vector),           cmocka_unit_test(test_serialize_validates),
+        cmocka_unit_test(test_values_warm),      cmocka_unit_test(test_caller_buffer),
+        cmocka_unit_test(test_text_as_written),  cmocka_unit_test(test_deserialize_validates),
+        cmocka_unit_test(test_reader_schema),    cmocka_unit_test(test_validation_steps),
+        cmocka_unit_test(test_wrong_format),     cmocka_unit_test(test_record_strategies),
+        cmocka_unit_test(test_use_latest),       cmocka_unit_test(test_references),
+        cmocka_unit_test(test_local_references), cmocka_unit_test(test_schema_id_and_normalize),
+        cmocka_unit_test(test_threads),          cmocka_unit_test(test_conf_and_bounds),
         cmocka_unit_test(test_bad_schema),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
