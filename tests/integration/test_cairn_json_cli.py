@@ -75,6 +75,12 @@ def values(c, e):
            rc == 1 and "/id" in err and "minimum" in err, err)
     rc, out, err = e.consume("jorders", 3, "--timeout-ms", "3000")
     c.eq("nothing produced from the failed run", len(out.splitlines()), 2)
+    rc, out, err = e.run("produce", "--type", "json", "--topic", "jpinned", "--value-schema-id",
+                         str(sid), *e.boot, *e.reg, stdin='{"id":"x","item":"p"}\n')
+    c.true("--value-schema-id validates against the pinned schema", rc == 1 and "/id" in err, err)
+    rc, out, err = e.run("produce", "--type", "json", "--topic", "jpinned", "--value-schema-id",
+                         str(sid), *e.boot, *e.reg, stdin='{"id":4,"item":"p"}\n')
+    c.eq("--value-schema-id produces", (rc, err), (0, ""))
     rc, out, err = e.consume("jorders", 2, "--reader-schema", e.file("reader.json", READER))
     c.eq("consume with a reader schema", rc, 0)
     rc, out, err = e.consume("jorders", 3, "--reader-schema", e.file("reader2.json",
