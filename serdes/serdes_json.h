@@ -56,6 +56,10 @@ cn_err_t serdes_json_compile_local(const char *text, size_t len, const cairn_jso
 cn_err_t serdes_json_references(serdes_registry_t *r, const void *impl, bool lookup_only,
                                 char **refs_out, serdes_err_t *err);
 void serdes_json_release(void *impl);
+/** @brief Confluent's backward check (SchemaDiff, STRICT policy): can schemas of update read
+ *  data written with original? CN_ERR_INCOMPATIBLE names the first incompatible change. */
+cn_err_t serdes_json_backward(const serdes_json_schema_t *original,
+                              const serdes_json_schema_t *update, serdes_err_t *err);
 /** @brief Free a schema's references. */
 void serdes_json_refs_free(serdes_json_ref_t *refs, size_t n);
 

@@ -136,6 +136,17 @@ static cn_err_t serdes_json_compile(const char *text, size_t len, void **impl, s
     return serdes_json_compile_docs(text, len, NULL, 0, impl, err);
 }
 
+cn_err_t serdes_json_backward(const serdes_json_schema_t *original,
+                              const serdes_json_schema_t *update, serdes_err_t *err) {
+    compat_js_changes_t ch = {0};
+    cn_err_t rc = compat_js_diff(original->schema, update->schema, COMPAT_JS_STRICT, &ch, &err->e);
+    for (size_t i = 0; rc == CN_OK && i < ch.n; i++)
+        if (!ch.v[i].compatible)
+            rc = serdes_err_set(err, CN_ERR_INCOMPATIBLE, "%s at %s", ch.v[i].type, ch.v[i].path);
+    compat_js_changes_fini(&ch);
+    return rc;
+}
+
 void serdes_json_release(void *impl) {
     serdes_json_schema_t *sch = impl;
     if (!sch)

@@ -15,6 +15,7 @@
 #include "common/cn_time.h"
 #include "compat/compat.h"
 #include "serdes/serdes_avro.h"
+#include "serdes/serdes_json.h"
 #include "serdes/serdes_subject.h"
 
 #define SERDES_SUBJECT_MAX 1024
@@ -115,9 +116,7 @@ cn_err_t serdes_ser_pin(cairn_serializer_t *ser, serdes_schema_t *sch) {
 /* Confluent's check (compat/): can the registry's schema read data of the local one? */
 static cn_err_t serdes_ser_backward(const serdes_schema_t *local, const serdes_schema_t *remote,
                                     const char *key, serdes_err_t *err) {
-    /* cairn_format_t and compat_type_t list the formats in the same order. */
-    static const compat_type_t types[] = {COMPAT_AVRO, COMPAT_PROTOBUF, COMPAT_JSON};
-    compat_parse_opts_t opts = {.type = types[local->fmt->format]};
+    compat_parse_opts_t opts = {.type = COMPAT_AVRO};
     compat_schema_t *l = compat_schema_parse(local->text, local->len, &opts, &err->e);
     compat_schema_t *r = l ? compat_schema_parse(remote->text, remote->len, &opts, &err->e) : NULL;
     compat_report_t *rep = NULL;
@@ -142,12 +141,16 @@ static cn_err_t serdes_ser_pick(cairn_serializer_t *ser, serdes_schema_t *remote
     cn_err_t rc;
     if (!ser->local || ser->fmt->format != CAIRN_FORMAT_AVRO) {
         /* JSON Schema: the text is the same in any schema; values are validated against the
-         * registry's one, after the same backward check as Avro when strict. */
+         * registry's one, after the same backward check as Avro when strict (on the loaded
+         * schemas, which hold what their references name: equal texts may still differ). */
         if (ser->local && ser->fmt->format == CAIRN_FORMAT_JSON && strict &&
-            (ser->local->len != remote->len ||
-             memcmp(ser->local->text, remote->text, remote->len)) &&
-            (rc = serdes_ser_backward(ser->local, remote, key, err)) != CN_OK)
+            (rc = serdes_json_backward(ser->local->impl, remote->impl, err)) != CN_OK) {
+            cn_error_prefix(&err->e,
+                            "schema %d cannot read data of the serializer's schema "
+                            "(%s=true)",
+                            (int)remote->id, key);
             return rc;
+        }
         serdes_schema_incref(remote);
         e->writer = remote;
         return CN_OK;

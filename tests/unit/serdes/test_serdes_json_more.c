@@ -159,6 +159,31 @@ static void test_local_references(void **state) {
     ref.text = NULL;
     assert_null(cairn_json_serializer_new(sd, CAIRN_ROLE_VALUE, order, &ref, 1, &err));
     assert_int_equal(err.code, CAIRN_ERR_INVALID_ARG);
+    /* use.latest.version with this local schema: Confluent's strict check follows the
+     * reference on both sides (the same schema: compatible; a narrower zip: not). */
+    {
+        cairn_serdes_t *lat =
+            st_handle(g_url, "use.latest.version", "true", "auto.register.schemas", "false", NULL);
+        static const char *wide = "{\"type\":\"object\",\"properties\":{\"zip\":{\"type\":"
+                                  "\"string\"}},\"required\":[\"zip\"]}";
+        cairn_json_ref_t r1 = {"addr.json", "addr", 1, addr};
+        cairn_json_ref_t r2 = {"addr.json", "addr", 1, wide};
+        cairn_serializer_t *same = cairn_json_serializer_new(
+            lat, CAIRN_ROLE_VALUE,
+            "{\"type\": \"object\", \"properties\": {\"ship\": {\"$ref\": \"addr.json\"}}, "
+            "\"required\": [\"ship\"]}",
+            &r1, 1, &err);
+        cairn_serializer_t *widened =
+            cairn_json_serializer_new(lat, CAIRN_ROLE_VALUE, order, &r2, 1, &err);
+        assert_int_equal(cairn_serializer_prepare(same, "locref", &id2, &err), CAIRN_OK);
+        assert_int_equal(id2, id);
+        assert_int_equal(cairn_serializer_prepare(widened, "locref", &id2, &err),
+                         CAIRN_ERR_INCOMPATIBLE);
+        assert_non_null(strstr(err.msg, "/properties/ship"));
+        cairn_serializer_free(widened);
+        cairn_serializer_free(same);
+        cairn_serdes_free(lat);
+    }
     cairn_serializer_free(again);
     cairn_deserializer_free(des);
     cairn_serializer_free(ser);
