@@ -46,6 +46,9 @@ typedef struct serdes_settings {
     bool auto_register, use_latest, latest_strict, id_strict, normalize;
     int64_t use_schema_id;
     bool framing_ser, framing_des; /* cp1 (true) or none */
+    bool id_header[2];             /* by cairn_role_t: the GUID in a record header, no prefix */
+    bool id_dual[2];               /* by cairn_role_t: read a header id, else the prefix */
+    char *latest_metadata;         /* use.latest.with.metadata as a query string, or NULL */
     serdes_strategy_t strategy[2]; /* by cairn_role_t */
     cairn_subject_fn subject_fn[2];
     void *subject_opaque[2];

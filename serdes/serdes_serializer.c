@@ -185,6 +185,8 @@ static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, se
         }
     }
     serdes_schema_decref(remote);
+    if (rc == CN_OK && s->id_header[ser->role])
+        rc = serdes_ser_guid(ser, e, err);
     return rc;
 }
 
@@ -238,9 +240,14 @@ cairn_err_t cairn_serializer_prepare(cairn_serializer_t *ser, const char *topic,
     return CAIRN_OK;
 }
 
+size_t serdes_ser_prefix_size(const cairn_serializer_t *ser) {
+    const serdes_settings_t *s = &ser->sd->s;
+    return s->framing_ser && !s->id_header[ser->role] ? CAIRN_FRAME_SIZE : 0;
+}
+
 cn_err_t serdes_ser_output(cairn_serializer_t *ser, int32_t id, size_t payload_len, void **out,
                            size_t *out_len, uint8_t **payload_at, serdes_err_t *err) {
-    size_t hdr = ser->sd->s.framing_ser ? CAIRN_FRAME_SIZE : 0;
+    size_t hdr = serdes_ser_prefix_size(ser);
     size_t need = hdr + payload_len;
     uint8_t *buf = *out;
     if (!buf) {
