@@ -54,8 +54,9 @@ void api_schemas_by_guid_ids(api_req_t *req, api_resp_t *resp) {
     } else {
         arr = json_array();
         for (size_t i = 0; i < n; i++)
-            json_array_append_new(arr, json_pack("{s:s,s:i}", "context", reg_schema_ctx_name(sch[i]),
-                                                 "id", (json_int_t)sch[i]->id));
+            json_array_append_new(arr,
+                                  json_pack("{s:s,s:i}", "context", reg_schema_ctx_name(sch[i]),
+                                            "id", (json_int_t)sch[i]->id));
         api_json(resp, 200, arr);
     }
     reg_unlock(req->reg);

@@ -116,8 +116,8 @@ static bool present(const json_t *j) {
     return j && !json_is_null(j);
 }
 
-void reg_guid_compute(const char *text, const reg_ref_t *refs, size_t nrefs,
-                      const json_t *metadata, const json_t *ruleset, uint8_t out[16]) {
+void reg_guid_compute(const char *text, const reg_ref_t *refs, size_t nrefs, const json_t *metadata,
+                      const json_t *ruleset, uint8_t out[16]) {
     cn_md5_t md;
     cn_md5_init(&md);
     put_str(&md, text);

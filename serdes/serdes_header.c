@@ -81,9 +81,9 @@ cn_err_t serdes_header_parse(const uint8_t *v, size_t len, int32_t *id, bool *is
                               "or 0x00)",
                               v[0]);
     if (len != CAIRN_FRAME_SIZE)
-        return serdes_err_set(err, len < CAIRN_FRAME_SIZE ? CN_ERR_SERDES_SHORT_BUFFER
-                                                          : CN_ERR_SERDES_BAD_MAGIC,
-                              "schema id header 0x00 + id must be 5 bytes, not %zu", len);
+        return serdes_err_set(
+            err, len < CAIRN_FRAME_SIZE ? CN_ERR_SERDES_SHORT_BUFFER : CN_ERR_SERDES_BAD_MAGIC,
+            "schema id header 0x00 + id must be 5 bytes, not %zu", len);
     *id = (int32_t)cn_be32_get(v + 1);
     *is_guid = false;
     if (*id < 0)

@@ -12,7 +12,9 @@
 
 #include "registry/reg_registry.h"
 
-#define PAY "{\"type\":\"record\",\"name\":\"Pay\",\"namespace\":\"shop\",\"fields\":[{\"name\":\"amt\",\"type\":\"long\"}]}"
+#define PAY                                                                                        \
+    "{\"type\":\"record\",\"name\":\"Pay\",\"namespace\":\"shop\",\"fields\":[{\"name\":\"amt\","  \
+    "\"type\":\"long\"}]}"
 
 static void expect(const char *text, const reg_ref_t *refs, size_t nrefs, const char *md,
                    const char *rs, const char *want) {
@@ -74,7 +76,9 @@ static void test_parse(void **state) {
     assert_string_equal(s, "5ccd47f5-e724-4e25-b0a3-076fcf3995eb");
     assert_true(reg_guid_parse("5CCD47F5E7244E25B0A3076FCF3995EB", h));
     assert_memory_equal(g, h, 16);
-    static const char *const bad[] = {"", "5ccd47f5", "5ccd47f5-e724-4e25-b0a3-076fcf3995e",
+    static const char *const bad[] = {"",
+                                      "5ccd47f5",
+                                      "5ccd47f5-e724-4e25-b0a3-076fcf3995e",
                                       "5ccd47f5-e724-4e25-b0a3-076fcf3995ebb",
                                       "5ccd47f5+e724-4e25-b0a3-076fcf3995eb",
                                       "5ccd47f5-e724-4e25-b0a3-076fcf3995eg",

@@ -64,8 +64,8 @@ static void ser_h(cairn_serdes_t *sd, cairn_role_t role, void **out, size_t *len
 
 static cairn_err_t des_h(cairn_serdes_t *sd, const void *data, size_t len, const void *hdr,
                          size_t hlen, char **json, int32_t *id, cairn_error_t *err) {
-    cairn_deserializer_t *des = cairn_deserializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE,
-                                                       NULL, err);
+    cairn_deserializer_t *des =
+        cairn_deserializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, NULL, err);
     cairn_err_t rc;
     assert_non_null(des);
     rc = cairn_deserialize_json_h(des, "t", data, len, hdr, hlen, json, id, err);
@@ -147,7 +147,8 @@ static void test_dual_reads_every_form(void **state) {
     /* 0x00 + id in a header, bare payload */
     assert_int_equal(des_h(sd, (uint8_t *)buf + 5, 1, idhdr, 5, &json, &id, &err), CAIRN_OK);
     st_assert_json(json, "{\"amt\":42}");
-    assert_int_equal(id, (int32_t)((idhdr[1] << 24) | (idhdr[2] << 16) | (idhdr[3] << 8) | idhdr[4]));
+    assert_int_equal(id,
+                     (int32_t)((idhdr[1] << 24) | (idhdr[2] << 16) | (idhdr[3] << 8) | idhdr[4]));
     cairn_free(json);
     /* 0x01 + GUID as the payload prefix (accepted by Confluent's JavaScript client) */
     framed[0] = 0x01;
