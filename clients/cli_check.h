@@ -41,6 +41,7 @@ typedef struct chk_result {
     const chk_job_t *job; /* borrowed */
     chk_status_t status;
     char level[32];
+    compat_policy_t policy; /* of local checks (--compatibility-policy); STRICT by default */
     bool new_subject;
     size_t compared; /* previous versions known */
     chk_violation_t *v;
@@ -56,6 +57,7 @@ typedef struct chk_opts {
     bool fail_on_new;
     bool latest_only;
     bool normalize;
+    compat_policy_t policy;
     chk_format_t format;
     cli_reg_opts_t reg;
 } chk_opts_t;

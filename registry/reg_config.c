@@ -51,6 +51,19 @@ compat_level_t reg_effective_level(reg_registry_t *reg, const reg_name_t *name) 
     return reg->opts.default_level;
 }
 
+compat_policy_t reg_effective_policy(reg_registry_t *reg, const reg_name_t *name) {
+    scope_t sc[4];
+    size_t n = scopes(name, sc);
+    compat_policy_t p;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *c = reg_config_at(reg, sc[i].key, sc[i].len);
+        const json_t *v = c ? json_object_get(c, "compatibilityPolicy") : NULL;
+        if (json_is_string(v)) /* a value Confluent wrote that we do not know: STRICT */
+            return compat_policy_parse(json_string_value(v), &p) ? p : COMPAT_POLICY_STRICT;
+    }
+    return COMPAT_POLICY_STRICT;
+}
+
 reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name) {
     scope_t sc[4];
     size_t n = scopes(name, sc);
@@ -129,6 +142,10 @@ static cn_err_t merge_one(json_t *merged, const char *k, json_t *v, cn_error_t *
         json_object_del(merged, key);
         return CN_OK;
     }
+    if (strcmp(key, "compatibilityPolicy") == 0 &&
+        (!json_is_string(v) || !compat_policy_parse(json_string_value(v), &(compat_policy_t){0})))
+        return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL,
+                            "Invalid compatibility policy: STRICT, LENIENT or LOGICAL expected");
     if (strcmp(key, "compatibilityLevel") != 0)
         return json_object_set(merged, key, v) ? cn_error_set(err, CN_ERR_NO_MEMORY, NULL) : CN_OK;
     if (!json_is_string(v) || !reg_level_parse(json_string_value(v), &l))
@@ -138,8 +155,26 @@ static cn_err_t merge_one(json_t *merged, const char *k, json_t *v, cn_error_t *
     return CN_OK;
 }
 
-static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **out,
-                             cn_error_t *err) {
+/* Confluent's ConfigResource refuses LOGICAL with FORWARD(_TRANSITIVE): Iceberg, LOGICAL's
+ * target, evolves backward only. The level is the merged one, else the one in force for the
+ * scope (inherited). */
+static cn_err_t check_pairing(const json_t *merged, compat_level_t inherited, cn_error_t *err) {
+    compat_policy_t p;
+    compat_level_t l = inherited;
+    const char *pol = json_string_value(json_object_get(merged, "compatibilityPolicy"));
+    const char *lvl = json_string_value(json_object_get(merged, "compatibilityLevel"));
+    if (!pol || !compat_policy_parse(pol, &p) || p != COMPAT_POLICY_LOGICAL ||
+        (lvl && !reg_level_parse(lvl, &l)) ||
+        (l != COMPAT_FORWARD && l != COMPAT_FORWARD_TRANSITIVE))
+        return CN_OK;
+    return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL,
+                        "compatibilityPolicy=LOGICAL cannot be combined with compatibilityLevel="
+                        "%s: Iceberg only supports backward-compatible schema evolution",
+                        compat_level_name(l));
+}
+
+static cn_err_t merge_config(const json_t *old, const json_t *update, compat_level_t inherited,
+                             json_t **out, cn_error_t *err) {
     json_t *merged = old ? json_deep_copy(old) : json_object();
     const char *k;
     json_t *v;
@@ -148,6 +183,8 @@ static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **o
         if (rc == CN_OK)
             rc = merge_one(merged, k, v, err);
     }
+    if (rc == CN_OK)
+        rc = check_pairing(merged, inherited, err);
     if (rc != CN_OK)
         json_decref(merged);
     *out = rc == CN_OK ? merged : NULL;
@@ -166,7 +203,8 @@ cn_err_t reg_config_set(reg_registry_t *reg, const reg_name_t *name, const json_
     reg_batch_init(&b);
     rc = reg_check_writable(reg, name, err);
     if (rc == CN_OK)
-        rc = merge_config(reg_config_stored(reg, subject), update, &merged, err);
+        rc = merge_config(reg_config_stored(reg, subject), update, reg_effective_level(reg, name),
+                          &merged, err);
     if (rc == CN_OK && !(*out = request_shape(merged))) /* the answer before the write */
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK) {

@@ -165,9 +165,12 @@ static cn_err_t prepare(reg_registry_t *reg, const reg_name_t *name, const reg_s
     rr.cap = p->nrefs;
     for (size_t i = 0; i < p->nrefs; i++)
         crefs[i] = (compat_ref_t){p->refs[i].name, p->refs[i].subject, p->refs[i].version};
-    po = (compat_parse_opts_t){p->type,  crefs,
-                               p->nrefs, resolve_req_ref,
-                               &rr,      req->normalize || config_normalize(reg, name)};
+    po = (compat_parse_opts_t){.type = p->type,
+                               .refs = crefs,
+                               .nrefs = p->nrefs,
+                               .resolve = resolve_req_ref,
+                               .resolve_arg = &rr,
+                               .normalize = req->normalize || config_normalize(reg, name)};
     p->parsed = reg->opts.lang->parse(src.text, src.len, &po, err);
     req_resolve_fini(&rr);
     free(crefs);
@@ -246,9 +249,9 @@ static bool transitive(compat_level_t level) {
 /* Check p against hist[0..n) (oldest first). Only the versions the level compares with are
  * parsed: none at NONE, the latest at the non-transitive levels (as Confluent's
  * isCompatibleWithPrevious), every one at the transitive levels. */
-static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, const prepared_t *p,
-                          reg_version_t **hist, size_t n, bool *ok, json_t *messages,
-                          cn_error_t *err) {
+static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, compat_policy_t policy,
+                          const prepared_t *p, reg_version_t **hist, size_t n, bool *ok,
+                          json_t *messages, cn_error_t *err) {
     size_t from = level == COMPAT_NONE ? n : transitive(level) || n == 0 ? 0 : n - 1, k = 0;
     compat_prev_t *prev = n > from ? calloc(n - from, sizeof(*prev)) : NULL;
     cn_err_t rc = CN_OK;
@@ -262,7 +265,7 @@ static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, const prepa
             break;
     }
     if (rc == CN_OK && k > 0)
-        rc = reg->opts.lang->check(level, p->parsed, prev, k, ok, messages, err);
+        rc = reg->opts.lang->check(level, policy, p->parsed, prev, k, ok, messages, err);
     for (size_t i = 0; i < k; i++)
         reg_schema_unpin(reg, hist[from + i]->schema);
     free(prev);
@@ -325,7 +328,8 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t v
         else if ((n = live_history(s, level, &latest, &hist)) > 0 && !hist)
             rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
         if (rc == CN_OK)
-            rc = run_check(reg, level, &p, one ? &one : hist, n, compatible, messages, err);
+            rc = run_check(reg, level, reg_effective_policy(reg, name), &p, one ? &one : hist, n,
+                           compatible, messages, err);
     }
     prepared_fini(reg, &p);
     if (hist != &latest)
@@ -442,7 +446,7 @@ static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const 
     if (!msgs || (n > 0 && !hist))
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK)
-        rc = run_check(reg, level, p, hist, n, &ok, msgs, err);
+        rc = run_check(reg, level, reg_effective_policy(reg, name), p, hist, n, &ok, msgs, err);
     if (rc == CN_OK && !ok) {
         incompatible_msg(err, name->subject, msgs);
         rc = CN_ERR_INCOMPATIBLE;

@@ -12,6 +12,7 @@
 
 #include "serdes/serdes_api.h"
 #include "serdes/serdes_avro.h"
+#include "serdes/serdes_protobuf.h"
 
 #define SERDES_STACK_OUT 2048
 
@@ -230,6 +231,9 @@ cairn_err_t cairn_serialize_json_h(cairn_serializer_t *ser, const char *topic, c
     case CAIRN_FORMAT_AVRO:
         rc = serdes_avro_ser_json(ser, topic, json, json_len, out, out_len, hdr, &e);
         break;
+    case CAIRN_FORMAT_PROTOBUF:
+        rc = serdes_pb_ser_json(ser, topic, NULL, json, json_len, out, out_len, &e);
+        break;
     default:
         rc = serdes_err_set(&e, CN_ERR_UNSUPPORTED, "format not built in");
     }
@@ -344,6 +348,12 @@ cairn_err_t cairn_deserialize_json_h(cairn_deserializer_t *des, const char *topi
     case CAIRN_FORMAT_AVRO:
         rc = serdes_avro_des_json(des, topic, data, len, (serdes_hdr_in_t){hdr, hdr_len}, json_out,
                                   id_out, &e);
+        break;
+    case CAIRN_FORMAT_PROTOBUF:
+        rc = hdr && hdr_len && des->sd->s.id_dual[des->role]
+                 ? serdes_err_set(&e, CN_ERR_UNSUPPORTED,
+                                  "schema id headers are read for Avro only in this release")
+                 : serdes_pb_des_json(des, topic, data, len, json_out, id_out, &e);
         break;
     default:
         rc = serdes_err_set(&e, CN_ERR_UNSUPPORTED, "format not built in");

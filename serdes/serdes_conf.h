@@ -45,7 +45,9 @@ typedef struct serdes_settings {
     int64_t cache_capacity, latest_cache_size, latest_ttl_sec, missing_id_ttl_sec;
     bool auto_register, use_latest, latest_strict, id_strict, normalize;
     int64_t use_schema_id;
-    bool framing_ser, framing_des; /* cp1 (true) or none */
+    bool framing_ser, framing_des;                         /* cp1 (true) or none */
+    bool skip_known_types, ref_lookup_only, ref_qualified; /* Protobuf references */
+    bool pb_deprecated;            /* use.deprecated.format: unsigned message indexes */
     bool id_header[2];             /* by cairn_role_t: the GUID in a record header, no prefix */
     bool id_dual[2];               /* by cairn_role_t: read a header id, else the prefix */
     char *latest_metadata;         /* use.latest.with.metadata as a query string, or NULL */

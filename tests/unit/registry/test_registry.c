@@ -137,6 +137,45 @@ static void test_compatibility_and_config(void **state) {
     assert_int_equal(reg_effective_level(f->reg, REG_NAME("c")), COMPAT_NONE);
 }
 
+/* compatibilityPolicy: STRICT / LENIENT / LOGICAL in any case, stored as given; anything else,
+ * or LOGICAL with a FORWARD level, is 42203 and changes nothing. */
+static void test_config_policy(void **state) {
+    fx_t *f = *state;
+    cn_error_t err;
+    json_t *cfg = NULL, *upd = json_pack("{s:s}", "compatibilityPolicy", "lenient");
+    assert_int_equal(reg_config_set(f->reg, REG_NAME("p"), upd, &cfg, &err), CN_OK);
+    json_decref(cfg);
+    json_decref(upd);
+    static const char *const bad[] = {
+        "{\"compatibilityPolicy\":\"SLOPPY\"}", "{\"compatibilityPolicy\":5}",
+        "{\"compatibilityPolicy\":\"\"}",
+        "{\"compatibility\":\"forward\",\"compatibilityPolicy\":\"logical\"}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        upd = json_loads(bad[i], 0, NULL);
+        assert_int_equal(reg_config_set(f->reg, REG_NAME("p"), upd, &cfg, &err),
+                         CN_ERR_INVALID_COMPAT_LEVEL);
+        json_decref(upd);
+    }
+    assert_int_equal(reg_config_get(f->reg, REG_NAME("p"), false, &cfg, &err), CN_OK);
+    assert_string_equal(json_string_value(json_object_get(cfg, "compatibilityPolicy")), "lenient");
+    assert_null(json_object_get(cfg, "compatibilityLevel"));
+    json_decref(cfg);
+    upd = json_loads("{\"compatibility\":\"full\",\"compatibilityPolicy\":\"LOGICAL\"}", 0, NULL);
+    assert_int_equal(reg_config_set(f->reg, REG_NAME("p"), upd, &cfg, &err), CN_OK);
+    json_decref(cfg);
+    json_decref(upd);
+    /* an inherited FORWARD level counts too */
+    upd = json_loads("{\"compatibility\":\"FORWARD\"}", 0, NULL);
+    assert_int_equal(reg_config_set(f->reg, REG_NAME(NULL), upd, &cfg, &err), CN_OK);
+    json_decref(cfg);
+    json_decref(upd);
+    upd = json_loads("{\"compatibilityPolicy\":\"LOGICAL\"}", 0, NULL);
+    assert_int_equal(reg_config_set(f->reg, REG_NAME("q"), upd, &cfg, &err),
+                     CN_ERR_INVALID_COMPAT_LEVEL);
+    assert_non_null(strstr(err.msg, "compatibilityLevel=FORWARD"));
+    json_decref(upd);
+}
+
 static void test_check_compat_endpoint(void **state) {
     fx_t *f = *state;
     reg_schema_req_t req;
@@ -784,6 +823,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_identity_and_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compatibility_and_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_compat_endpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deletes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
         cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
