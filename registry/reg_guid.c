@@ -22,14 +22,21 @@
 
 #include "common/cn_md5.h"
 
-static void put_str(cn_md5_t *md, const char *s) {
+/* The digest being built; oom is set when a sort buffer could not be allocated (the digest is
+ * then incomplete). */
+typedef struct guid_md {
+    cn_md5_t md;
+    bool oom;
+} guid_md_t;
+
+static void put_str(guid_md_t *md, const char *s) {
     if (s)
-        cn_md5_update(md, s, strlen(s));
+        cn_md5_update(&md->md, s, strlen(s));
 }
 
-static void put_json_str(cn_md5_t *md, const json_t *j) {
+static void put_json_str(guid_md_t *md, const json_t *j) {
     if (json_is_string(j))
-        cn_md5_update(md, json_string_value(j), json_string_length(j));
+        cn_md5_update(&md->md, json_string_value(j), json_string_length(j));
 }
 
 static int cmp_str(const void *a, const void *b) {
@@ -37,18 +44,26 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 /* The strings of a JSON array (or the keys of an object), sorted; malloc'ed, borrowed strings. */
-static const char **sorted_strings(const json_t *j, size_t *n) {
+static const char **sorted_strings(guid_md_t *md, const json_t *j, size_t *n) {
     size_t cap = json_is_array(j) ? json_array_size(j) : json_object_size(j), i = 0;
     const char **v = malloc((cap ? cap : 1) * sizeof(*v));
     const char *key;
     json_t *val;
     size_t k;
-    if (!v)
+    *n = 0;
+    if (!v) {
+        md->oom = true;
         return NULL;
+    }
     if (json_is_array(j)) {
-        json_array_foreach(j, k, val) if (json_is_string(val)) v[i++] = json_string_value(val);
+        json_array_foreach(j, k, val) {
+            if (json_is_string(val))
+                v[i++] = json_string_value(val);
+        }
     } else if (json_is_object(j)) {
-        json_object_foreach((json_t *)j, key, val) v[i++] = key;
+        json_object_foreach((json_t *)j, key, val) {
+            v[i++] = key;
+        }
     }
     qsort(v, i, sizeof(*v), cmp_str);
     *n = i;
@@ -56,9 +71,9 @@ static const char **sorted_strings(const json_t *j, size_t *n) {
 }
 
 /* A sorted set of strings (an array), duplicates once. */
-static void put_set(cn_md5_t *md, const json_t *arr) {
+static void put_set(guid_md_t *md, const json_t *arr) {
     size_t n = 0;
-    const char **v = sorted_strings(arr, &n);
+    const char **v = sorted_strings(md, arr, &n);
     for (size_t i = 0; v && i < n; i++)
         if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
             put_str(md, v[i]);
@@ -66,9 +81,9 @@ static void put_set(cn_md5_t *md, const json_t *arr) {
 }
 
 /* A sorted map: each key, then its value (a string, or with sets, a set of strings). */
-static void put_map(cn_md5_t *md, const json_t *obj, bool sets) {
+static void put_map(guid_md_t *md, const json_t *obj, bool sets) {
     size_t n = 0;
-    const char **keys = sorted_strings(obj, &n);
+    const char **keys = sorted_strings(md, obj, &n);
     for (size_t i = 0; keys && i < n; i++) {
         const json_t *val = json_object_get(obj, keys[i]);
         put_str(md, keys[i]);
@@ -80,15 +95,15 @@ static void put_map(cn_md5_t *md, const json_t *obj, bool sets) {
     free(keys);
 }
 
-static void put_metadata(cn_md5_t *md, const json_t *m) {
+static void put_metadata(guid_md_t *md, const json_t *m) {
     uint8_t one = 1;
-    cn_md5_update(md, &one, 1);
+    cn_md5_update(&md->md, &one, 1);
     put_map(md, json_object_get(m, "tags"), true);
     put_map(md, json_object_get(m, "properties"), false);
     put_set(md, json_object_get(m, "sensitive"));
 }
 
-static void put_rule(cn_md5_t *md, const json_t *r) {
+static void put_rule(guid_md_t *md, const json_t *r) {
     static const char *const head[] = {"name", "doc", "kind", "mode", "type"};
     static const char *const tail[] = {"expr", "onSuccess", "onFailure"};
     uint8_t one = 1;
@@ -99,15 +114,15 @@ static void put_rule(cn_md5_t *md, const json_t *r) {
     for (size_t i = 0; i < sizeof(tail) / sizeof(*tail); i++)
         put_json_str(md, json_object_get(r, tail[i]));
     if (json_is_true(json_object_get(r, "disabled")))
-        cn_md5_update(md, &one, 1);
+        cn_md5_update(&md->md, &one, 1);
 }
 
-static void put_ruleset(cn_md5_t *md, const json_t *rs) {
+static void put_ruleset(guid_md_t *md, const json_t *rs) {
     static const char *const lists[] = {"migrationRules", "domainRules", "encodingRules"};
     uint8_t one = 1;
     size_t i;
     json_t *r;
-    cn_md5_update(md, &one, 1);
+    cn_md5_update(&md->md, &one, 1);
     for (size_t l = 0; l < sizeof(lists) / sizeof(*lists); l++)
         json_array_foreach(json_object_get(rs, lists[l]), i, r) put_rule(md, r);
 }
@@ -116,23 +131,24 @@ static bool present(const json_t *j) {
     return j && !json_is_null(j);
 }
 
-void reg_guid_compute(const char *text, const reg_ref_t *refs, size_t nrefs, const json_t *metadata,
+bool reg_guid_compute(const char *text, const reg_ref_t *refs, size_t nrefs, const json_t *metadata,
                       const json_t *ruleset, uint8_t out[16]) {
-    cn_md5_t md;
-    cn_md5_init(&md);
+    guid_md_t md = {.oom = false};
+    cn_md5_init(&md.md);
     put_str(&md, text);
     for (size_t i = 0; i < nrefs; i++) {
         uint32_t v = (uint32_t)refs[i].version;
         uint8_t be[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
         put_str(&md, refs[i].name);
         put_str(&md, refs[i].subject);
-        cn_md5_update(&md, be, sizeof(be));
+        cn_md5_update(&md.md, be, sizeof(be));
     }
     if (present(metadata))
         put_metadata(&md, metadata);
     if (present(ruleset))
         put_ruleset(&md, ruleset);
-    cn_md5_final(&md, out);
+    cn_md5_final(&md.md, out);
+    return !md.oom;
 }
 
 void reg_guid_format(const uint8_t guid[16], char out[REG_GUID_LEN + 1]) {

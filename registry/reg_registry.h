@@ -171,8 +171,8 @@ int32_t reg_max_id(reg_registry_t *reg, const reg_name_t *name);
 /** Length of a GUID's text, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx". */
 #define REG_GUID_LEN 36
 /** @brief Confluent's GUID of a schema: the MD5 of its text, references, metadata and ruleSet
- *  (the bytes of Confluent's Schema.updateHash). */
-void reg_guid_compute(const char *text, const reg_ref_t *refs, size_t nrefs, const json_t *metadata,
+ *  (the bytes of Confluent's Schema.updateHash). false when out of memory (out is then wrong). */
+bool reg_guid_compute(const char *text, const reg_ref_t *refs, size_t nrefs, const json_t *metadata,
                       const json_t *ruleset, uint8_t out[16]);
 /** @brief The GUID as a lower-case UUID. */
 void reg_guid_format(const uint8_t guid[16], char out[REG_GUID_LEN + 1]);

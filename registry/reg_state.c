@@ -249,7 +249,11 @@ static reg_schema_t *schema_new(reg_ctx_t *c, reg_schema_value_t *sv, compat_typ
     sv->refs = NULL;
     sv->nrefs = 0;
     sv->metadata = sv->ruleset = NULL;
-    reg_guid_compute(sch->text, sch->refs, sch->nrefs, sch->metadata, sch->ruleset, sch->guid);
+    if (!reg_guid_compute(sch->text, sch->refs, sch->nrefs, sch->metadata, sch->ruleset,
+                          sch->guid)) {
+        schema_free(sch);
+        return NULL;
+    }
     if (cn_map_put(c->ids, &sch->id, sizeof(sch->id), sch) != CN_OK) {
         schema_free(sch);
         return NULL;
