@@ -92,9 +92,11 @@ cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_s
 cn_err_t serdes_ser_resolve_rec(cairn_serializer_t *ser, const char *topic, const char *record,
                                 serdes_ser_entry_t **out, serdes_err_t *err);
 void serdes_ser_entry_decref(serdes_ser_entry_t *e);
-/** @brief The GUID of e->id into e (schema.id.serializer=header), from the registry's by-id
- *  answer (cached); an error when the registry gives no GUID (before Confluent 8.x). */
-cn_err_t serdes_ser_guid(cairn_serializer_t *ser, serdes_ser_entry_t *e, serdes_err_t *err);
+/** @brief The GUID of e->id into e (schema.id.serializer=header): remote's when the registry
+ *  gave it (latest version), else the by-id answer, in subject's context when subject (may be
+ *  NULL) is qualified; an error when the registry gives no GUID (before Confluent 8.x). */
+cn_err_t serdes_ser_guid(cairn_serializer_t *ser, serdes_ser_entry_t *e, const char *subject,
+                         const serdes_schema_t *remote, serdes_err_t *err);
 /** @brief The record header for a serialization with entry e: hdr->name NULL in prefix mode;
  *  in header mode hdr is required (INVALID_ARGUMENT without: the plain calls cannot carry it). */
 cn_err_t serdes_ser_header(const cairn_serializer_t *ser, const serdes_ser_entry_t *e,

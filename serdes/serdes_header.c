@@ -110,22 +110,38 @@ cairn_err_t cairn_header_read(const void *value, size_t len, int32_t *id_out, bo
     return CAIRN_OK;
 }
 
-cn_err_t serdes_ser_guid(cairn_serializer_t *ser, serdes_ser_entry_t *e, serdes_err_t *err) {
+static cn_err_t serdes_no_guid(int32_t id, serdes_err_t *err) {
+    return serdes_err_set(err, CN_ERR_UNSUPPORTED,
+                          "the registry gave no guid for schema %d: schema.id.serializer=header "
+                          "needs a Confluent 8.x compatible registry",
+                          (int)id);
+}
+
+cn_err_t serdes_ser_guid(cairn_serializer_t *ser, serdes_ser_entry_t *e, const char *subject,
+                         const serdes_schema_t *remote, serdes_err_t *err) {
     serdes_schema_t *sch = NULL;
-    cn_err_t rc = serdes_registry_by_id(ser->sd->reg, e->id, &sch, err);
-    if (rc != CN_OK)
-        return rc;
-    if (sch->has_guid) {
-        memcpy(e->guid, sch->guid, CAIRN_GUID_SIZE);
-        e->has_guid = true;
+    bool have;
+    cn_err_t rc;
+    if (remote && remote->has_guid) {
+        memcpy(e->guid, remote->guid, CAIRN_GUID_SIZE);
+    } else if (subject && strncmp(subject, ":.", 2) == 0) { /* ids are per context */
+        if ((rc = serdes_registry_guid_in(ser->sd->reg, e->id, subject, e->guid, &have, err)) !=
+            CN_OK)
+            return rc;
+        if (!have)
+            return serdes_no_guid(e->id, err);
     } else {
-        rc = serdes_err_set(err, CN_ERR_UNSUPPORTED,
-                            "the registry gave no guid for schema %d: schema.id.serializer=header "
-                            "needs a Confluent 8.x compatible registry",
-                            (int)e->id);
+        if ((rc = serdes_registry_by_id(ser->sd->reg, e->id, &sch, err)) != CN_OK)
+            return rc;
+        have = sch->has_guid;
+        if (have)
+            memcpy(e->guid, sch->guid, CAIRN_GUID_SIZE);
+        serdes_schema_decref(sch);
+        if (!have)
+            return serdes_no_guid(e->id, err);
     }
-    serdes_schema_decref(sch);
-    return rc;
+    e->has_guid = true;
+    return CN_OK;
 }
 
 cn_err_t serdes_ser_header(const cairn_serializer_t *ser, const serdes_ser_entry_t *e,

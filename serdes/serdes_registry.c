@@ -428,6 +428,29 @@ cn_err_t serdes_registry_by_id(serdes_registry_t *r, int32_t id, serdes_schema_t
 
 /* ---- GUID -> schema ---- */
 
+cn_err_t serdes_registry_guid_in(serdes_registry_t *r, int32_t id, const char *subject,
+                                 uint8_t guid[CAIRN_GUID_SIZE], bool *have, serdes_err_t *err) {
+    cn_buf_t path, body;
+    json_t *j = NULL, *g;
+    cn_err_t rc;
+    *have = false;
+    cn_buf_init(&path, 65536);
+    cn_buf_init(&body, SERDES_BODY_MAX);
+    cn_buf_printf(&path, "/schemas/ids/%d?subject=", (int)id);
+    serdes_http_escape(&path, subject);
+    rc = cn_buf_cstr(&path)
+             ? serdes_http_request(r->http, "GET", (const char *)path.data, NULL, &body, err)
+             : serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (rc == CN_OK)
+        rc = serdes_parse_body(&body, &j, err);
+    if (rc == CN_OK && json_is_string(g = json_object_get(j, "guid")))
+        *have = serdes_guid_parse(json_string_value(g), json_string_length(g), guid);
+    json_decref(j);
+    cn_buf_fini(&path);
+    cn_buf_fini(&body);
+    return rc;
+}
+
 static cn_err_t serdes_fetch_guid(serdes_registry_t *r, const uint8_t guid[CAIRN_GUID_SIZE],
                                   serdes_schema_t **out, serdes_err_t *err) {
     char text[37], path[64];

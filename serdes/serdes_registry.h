@@ -84,6 +84,10 @@ void serdes_registry_free(serdes_registry_t *r);
  *  40403 or the id is in the negative cache. */
 cn_err_t serdes_registry_by_id(serdes_registry_t *r, int32_t id, serdes_schema_t **out,
                                serdes_err_t *err);
+/** @brief The guid of schema id in subject's context (GET /schemas/ids/{id}?subject=...; not
+ *  cached: the caller keeps it). *have is false when the answer has none. */
+cn_err_t serdes_registry_guid_in(serdes_registry_t *r, int32_t id, const char *subject,
+                                 uint8_t guid[CAIRN_GUID_SIZE], bool *have, serdes_err_t *err);
 /** @brief The schema with a GUID (GET /schemas/guids/{guid}; a new reference, id -1), cached by
  *  GUID; CN_ERR_SERDES_UNKNOWN_ID when the registry does not know it (negative-cached). */
 cn_err_t serdes_registry_by_guid(serdes_registry_t *r, const uint8_t guid[CAIRN_GUID_SIZE],

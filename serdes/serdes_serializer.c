@@ -217,9 +217,9 @@ static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, co
             e->writer = ser->local;
         }
     }
-    serdes_schema_decref(remote);
     if (rc == CN_OK && s->id_header[ser->role])
-        rc = serdes_ser_guid(ser, e, err);
+        rc = serdes_ser_guid(ser, e, s->use_schema_id >= 0 ? NULL : subject, remote, err);
+    serdes_schema_decref(remote);
     return rc;
 }
 

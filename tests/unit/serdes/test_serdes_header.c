@@ -10,6 +10,7 @@
 #include "tests/support/test_util.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,6 +131,39 @@ static void test_key_header_and_plain_call(void **state) {
                                      "syntax = \"proto3\";\nmessage A {\n  string s = 1;\n}\n",
                                      &err));
     assert_int_equal(err.code, CAIRN_ERR_UNSUPPORTED);
+    cairn_serdes_free(sd);
+}
+
+/* A subject in another context: its ids are that context's, so the GUID is looked up there, not
+ * by the same id in the default context (which here is another schema). */
+static void test_header_in_context(void **state) {
+    fx_t *f = *state;
+    cairn_serdes_t *sd = st_handle(f->url, "value.schema.id.serializer", "header", NULL);
+    cairn_serializer_t *ser =
+        cairn_serializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, PAY, NULL);
+    cairn_header_t hdr;
+    cairn_error_t err;
+    char subject[32], schema[128];
+    void *buf = NULL;
+    size_t len;
+    int32_t id, pay_id = -1;
+    for (int i = 0; i < 6; i++) { /* default ids 2.. and .hx ids 1..3 are other schemas */
+        snprintf(subject, sizeof(subject), i < 3 ? "fill%d" : ":.hx:fill%d", i);
+        snprintf(schema, sizeof(schema), "{\"type\":\"fixed\",\"name\":\"F%d\",\"size\":%d}", i,
+                 i + 1);
+        assert_int_equal(
+            cairn_schema_register(sd, subject, CAIRN_FORMAT_AVRO, schema, false, &id, &err),
+            CAIRN_OK);
+    }
+    assert_non_null(ser);
+    assert_int_equal(cairn_serializer_prepare(ser, ":.hx:t", &pay_id, &err), CAIRN_OK);
+    assert_int_equal(pay_id, 4); /* the 4th schema of .hx; default id 4 is fill2 */
+    assert_int_equal(
+        cairn_serialize_json_h(ser, ":.hx:t", "{\"amt\":42}", 10, &buf, &len, &hdr, &err),
+        CAIRN_OK);
+    assert_memory_equal(hdr.value + 1, PAY_GUID, 16);
+    cairn_free(buf);
+    cairn_serializer_free(ser);
     cairn_serdes_free(sd);
 }
 
@@ -290,6 +324,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header_round_trip),
         cmocka_unit_test(test_key_header_and_plain_call),
+        cmocka_unit_test(test_header_in_context),
         cmocka_unit_test(test_dual_reads_every_form),
         cmocka_unit_test(test_prefix_deserializer_ignores_headers),
         cmocka_unit_test(test_hostile_headers),
