@@ -84,6 +84,15 @@ def parts(c, url):
     st, body = r("POST", "/subjects/user/versions", {"schema": USER, "references": refs})
     c.eq("references hashed", (st, body.get("guid"), body.get("references")),
          (200, confluent_guid(USER, refs), refs))
+    # the guid is the stored schema's, whatever format the text is answered in (Confluent sets it
+    # before formatting, confluentinc/schema-registry#3741)
+    st, res = r("GET", "/schemas/ids/%d?format=resolved" % body["id"])
+    c.eq("format=resolved keeps the guid", (st, res.get("guid"), "Address" in res.get("schema")
+                                            and "city" in res.get("schema")),
+         (200, confluent_guid(USER, refs), True))
+    st, res = r("GET", "/schemas/guids/%s?format=resolved" % body["guid"])
+    c.eq("by guid, format=resolved", (st, res.get("guid"), "city" in res.get("schema")),
+         (200, body["guid"], True))
     md = {"properties": {"owner": "team-a", "tier": "gold"}, "sensitive": ["ssn"],
           "tags": {"Pay.amt": ["PII"]}}
     st, body = r("POST", "/subjects/pay-md/versions", {"schema": PAY, "metadata": md})
