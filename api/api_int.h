@@ -121,6 +121,8 @@ void api_schemas_by_id(api_req_t *req, api_resp_t *resp);
 void api_schemas_by_id_schema(api_req_t *req, api_resp_t *resp);
 void api_schemas_by_id_subjects(api_req_t *req, api_resp_t *resp);
 void api_schemas_by_id_versions(api_req_t *req, api_resp_t *resp);
+void api_schemas_by_guid(api_req_t *req, api_resp_t *resp);
+void api_schemas_by_guid_ids(api_req_t *req, api_resp_t *resp);
 
 void api_subjects_list(api_req_t *req, api_resp_t *resp);
 void api_subjects_lookup(api_req_t *req, api_resp_t *resp);

@@ -20,6 +20,8 @@ static const api_route_t api_routes[] = {
     {"GET", "/schemas/ids/{}/schema", api_schemas_by_id_schema},
     {"GET", "/schemas/ids/{}/subjects", api_schemas_by_id_subjects},
     {"GET", "/schemas/ids/{}/versions", api_schemas_by_id_versions},
+    {"GET", "/schemas/guids/{}", api_schemas_by_guid},
+    {"GET", "/schemas/guids/{}/ids", api_schemas_by_guid_ids},
     {"GET", "/subjects", api_subjects_list},
     {"POST", "/subjects/{}", api_subjects_lookup},
     {"DELETE", "/subjects/{}", api_subjects_delete},

@@ -3,8 +3,8 @@
  * Helpers of the REST layer: JSON and error responses (Confluent's {"error_code","message"}
  * envelope, with the http and rest columns of cn_err.def), query parameters, bounded JSON bodies,
  * subject and version segments, and the schema object shapes of Confluent's API reference
- * (docs.confluent.io/platform/current/schema-registry/develop/api.html; empty fields and AVRO
- * schemaType omitted).
+ * (docs.confluent.io/platform/current/schema-registry/develop/api.html; empty fields omitted,
+ * schemaType always present, "AVRO" too, and the schema's guid, as Confluent 8.x answers).
  */
 #include "api/api_int.h"
 
@@ -175,8 +175,10 @@ static bool nonempty(const json_t *j) {
 }
 
 void api_schema_fields(json_t *o, const reg_schema_t *sch) {
-    if (sch->type != COMPAT_AVRO)
-        json_object_set_new(o, "schemaType", json_string(reg_type_name(sch->type)));
+    char guid[REG_GUID_LEN + 1];
+    reg_guid_format(sch->guid, guid);
+    json_object_set_new(o, "guid", json_string(guid));
+    json_object_set_new(o, "schemaType", json_string(reg_type_name(sch->type)));
     if (sch->nrefs)
         json_object_set_new(o, "references", refs_json(sch));
     if (nonempty(sch->metadata))

@@ -33,6 +33,7 @@ struct reg_ctx {
     char *name;       /* "." or ".ctx" */
     cn_map_t *ids;    /* int32 id -> reg_schema_t (owned) */
     cn_map_t *idents; /* identity key -> reg_schema_t (borrowed) */
+    cn_map_t *guids;  /* 16-byte GUID -> the first reg_schema_t with it (borrowed) */
     int32_t max_id;
     bool announced; /* a CONTEXT record exists */
 };

@@ -56,6 +56,7 @@ typedef struct reg_schema {
     json_t *metadata; /* may be NULL */
     json_t *ruleset;  /* may be NULL */
     char *ident;      /* identity key (text + refs + metadata + ruleSet) */
+    uint8_t guid[16]; /* Confluent's schema GUID (reg_guid_compute) */
     size_t users;
     reg_ctx_t *ctx;
     _Atomic(char *) wire; /* a reader's cached rendering (e.g. the GET-by-id body), owned */
@@ -171,6 +172,28 @@ cn_err_t reg_version_find(reg_registry_t *reg, const reg_name_t *name, int32_t v
  *  global scope) the default context then every other one. NULL when unknown. */
 reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const reg_name_t *name);
 int32_t reg_max_id(reg_registry_t *reg, const reg_name_t *name);
+
+/* ---- schema GUIDs (Confluent 8.x) ---- */
+
+/** Length of a GUID's text, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx". */
+#define REG_GUID_LEN 36
+/** @brief Confluent's GUID of a schema: the MD5 of its text, references, metadata and ruleSet
+ *  (the bytes of Confluent's Schema.updateHash). false when out of memory (out is then wrong). */
+bool reg_guid_compute(const char *text, const reg_ref_t *refs, size_t nrefs, const json_t *metadata,
+                      const json_t *ruleset, uint8_t out[16]);
+/** @brief The GUID as a lower-case UUID. */
+void reg_guid_format(const uint8_t guid[16], char out[REG_GUID_LEN + 1]);
+/** @brief A UUID (any case) or 32 hex digits, as Confluent's MD5.fromString accepts. */
+bool reg_guid_parse(const char *s, uint8_t out[16]);
+/** @brief The schema with this GUID, the default context first then the others by name (read
+ *  lock held); NULL when none. */
+reg_schema_t *reg_schema_by_guid(reg_registry_t *reg, const uint8_t guid[16]);
+/** @brief The schemas with this GUID, at most one per context, contexts sorted by name; returns
+ *  how many were written to out (at most cap). */
+size_t reg_schemas_by_guid(reg_registry_t *reg, const uint8_t guid[16], reg_schema_t **out,
+                           size_t cap);
+/** @brief The name of the context holding a schema ("." or ".ctx"; borrowed). */
+const char *reg_schema_ctx_name(const reg_schema_t *sch);
 /** @brief Whether a `format` query value asks for the resolved text ("resolved"). */
 bool reg_format_is_resolved(const char *format);
 /** @brief Whether a `format` query value asks for another text than the stored one
