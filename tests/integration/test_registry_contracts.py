@@ -11,7 +11,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from regtest import Cairnd, Checks, cairnd_available, request  # noqa: E402
+from regtest import Cairnd, Checks, Registered, cairnd_available, request  # noqa: E402
 
 
 def avro(*fields):
@@ -60,7 +60,7 @@ def merge_order(c, url):
     c.eq("v2 keeps v1's merged ruleSet", v2.get("ruleSet"), rs)
     # The same schema again: the same version (the merge is idempotent).
     st, r = request(url, "POST", s + "/versions", {"schema": avro("a", "b")})
-    c.eq("re-register answers v2's id", r, {"id": 2})
+    c.eq("re-register answers v2's id", r, Registered(2))
     st, r = request(url, "GET", s + "/versions")
     c.eq("still two versions", r, [1, 2])
     # Metadata-only update: an empty schema takes the previous version's.
@@ -360,12 +360,12 @@ def modes(c, url):
     c.eq("subject in IMPORT", st, 200)
     st, r = request(url, "POST", "/subjects/imp/versions",
                     {"schema": avro("i"), "id": 5000, "version": 3})
-    c.eq("import with id and version", (st, r), (200, {"id": 5000}))
+    c.eq("import with id and version", (st, r), (200, Registered(5000)))
     st, r = request(url, "POST", "/subjects/imp/versions", {"schema": avro("i")})
-    c.eq("an existing schema again without an id: its id", (st, r), (200, {"id": 5000}))
+    c.eq("an existing schema again without an id: its id", (st, r), (200, Registered(5000)))
     st, r = request(url, "POST", "/subjects/imp/versions",
                     {"schema": avro("i"), "id": 5000, "version": 3})
-    c.eq("the same version again: the existing one", (st, r), (200, {"id": 5000}))
+    c.eq("the same version again: the existing one", (st, r), (200, Registered(5000)))
     st, r = request(url, "POST", "/subjects/imp/versions",
                     {"schema": avro("i", "j"), "id": 5001, "version": 3})
     c.eq("another schema at an existing version: 42205", (st, r.get("error_code")),
@@ -406,7 +406,7 @@ def restart(c, d):
     c.eq("merged metadata after restart", v.get("metadata", {}).get("properties"),
          {"owner": "ovr", "team": "b"})
     st, r = request(d.url, "POST", "/subjects/merge-value/versions", {"schema": avro("a", "b")})
-    c.eq("the latest's id after restart (identity of the merged values)", r, {"id": 3})
+    c.eq("the latest's id after restart (identity of the merged values)", r, Registered(3))
     st, r = request(d.url, "GET", "/subjects/merge-value/versions")
     c.eq("no new version after restart", r, [1, 2, 3])
 
