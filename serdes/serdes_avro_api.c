@@ -230,13 +230,13 @@ cairn_err_t cairn_serialize_json_h(cairn_serializer_t *ser, const char *topic, c
     }
     switch (ser->fmt->format) {
     case CAIRN_FORMAT_JSON:
-        rc = serdes_json_ser_text(ser, topic, json, json_len, out, out_len, &e);
+        rc = serdes_json_ser_text(ser, topic, json, json_len, out, out_len, hdr, &e);
         break;
     case CAIRN_FORMAT_AVRO:
         rc = serdes_avro_ser_json(ser, topic, json, json_len, out, out_len, hdr, &e);
         break;
     case CAIRN_FORMAT_PROTOBUF:
-        rc = serdes_pb_ser_json(ser, topic, NULL, json, json_len, out, out_len, &e);
+        rc = serdes_pb_ser_json(ser, topic, NULL, json, json_len, out, out_len, hdr, &e);
         break;
     default:
         rc = serdes_err_set(&e, CN_ERR_UNSUPPORTED, "format not built in");
@@ -348,20 +348,16 @@ cairn_err_t cairn_deserialize_json_h(cairn_deserializer_t *des, const char *topi
         serdes_edge_ok(err);
         return CAIRN_OK;
     }
-    if (hdr && hdr_len && des->sd->s.id_dual[des->role] && des->fmt->format != CAIRN_FORMAT_AVRO)
-        return serdes_err_set(&e, CN_ERR_UNSUPPORTED,
-                              "schema id headers are read for Avro only in this release"),
-               serdes_edge(&e, err);
     switch (des->fmt->format) {
     case CAIRN_FORMAT_JSON:
-        rc = serdes_json_des_text(des, topic, data, len, json_out, id_out, &e);
+        rc = serdes_json_des_text(des, topic, data, len, hdr, hdr_len, json_out, id_out, &e);
         break;
     case CAIRN_FORMAT_AVRO:
         rc = serdes_avro_des_json(des, topic, data, len, (serdes_hdr_in_t){hdr, hdr_len}, json_out,
                                   id_out, &e);
         break;
     case CAIRN_FORMAT_PROTOBUF:
-        rc = serdes_pb_des_json(des, topic, data, len, json_out, id_out, &e);
+        rc = serdes_pb_des_json(des, topic, data, len, hdr, hdr_len, json_out, id_out, &e);
         break;
     default:
         rc = serdes_err_set(&e, CN_ERR_UNSUPPORTED, "format not built in");

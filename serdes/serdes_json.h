@@ -79,8 +79,10 @@ cn_err_t serdes_json_check(const serdes_settings_t *s, const serdes_json_schema_
 
 /* The JSON-text calls of <cairn/serdes.h> for CAIRN_FORMAT_JSON (serdes_json_api.c). */
 cn_err_t serdes_json_ser_text(cairn_serializer_t *ser, const char *topic, const char *json,
-                              size_t json_len, void **out, size_t *out_len, serdes_err_t *err);
+                              size_t json_len, void **out, size_t *out_len, cairn_header_t *hdr,
+                              serdes_err_t *err);
 cn_err_t serdes_json_des_text(cairn_deserializer_t *des, const char *topic, const void *data,
-                              size_t len, char **json_out, int32_t *id_out, serdes_err_t *err);
+                              size_t len, const void *hdr, size_t hdr_len, char **json_out,
+                              int32_t *id_out, serdes_err_t *err);
 
 #endif

@@ -89,13 +89,16 @@ static cn_err_t serdes_json_dump_out(cairn_serializer_t *ser, int32_t id, const 
 }
 
 static cn_err_t serdes_json_ser(cairn_serializer_t *ser, const char *topic, const json_t *value,
-                                void **out, size_t *out_len, serdes_err_t *err) {
+                                void **out, size_t *out_len, cairn_header_t *hdr,
+                                serdes_err_t *err) {
     serdes_ser_entry_t *entry;
     bool mine = !*out;
     cn_err_t rc = serdes_json_resolve(ser, topic, &entry, err);
     if (rc != CN_OK)
         return rc;
-    rc = serdes_json_check(&ser->sd->s, serdes_json_writer(entry), value, CN_ERR_PARSE, err);
+    rc = serdes_ser_header(ser, entry, hdr, err);
+    if (rc == CN_OK)
+        rc = serdes_json_check(&ser->sd->s, serdes_json_writer(entry), value, CN_ERR_PARSE, err);
     if (rc == CN_OK)
         rc = serdes_json_dump_out(ser, entry->id, value, out, out_len, err);
     if (rc != CN_OK && mine && *out) {
@@ -108,19 +111,26 @@ static cn_err_t serdes_json_ser(cairn_serializer_t *ser, const char *topic, cons
 
 cairn_err_t cairn_json_serialize(cairn_serializer_t *ser, const char *topic, const json_t *value,
                                  void **out, size_t *out_len, cairn_error_t *err) {
+    return cairn_json_serialize_h(ser, topic, value, out, out_len, NULL, err);
+}
+
+cairn_err_t cairn_json_serialize_h(cairn_serializer_t *ser, const char *topic, const json_t *value,
+                                   void **out, size_t *out_len, cairn_header_t *hdr,
+                                   cairn_error_t *err) {
     serdes_err_t e = {0};
     if (!value || !out || !out_len) {
         serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT, "a value and output pointers are required");
         return serdes_edge(&e, err);
     }
-    if (serdes_json_ser(ser, topic, value, out, out_len, &e) != CN_OK)
+    if (serdes_json_ser(ser, topic, value, out, out_len, hdr, &e) != CN_OK)
         return serdes_edge(&e, err);
     serdes_edge_ok(err);
     return CAIRN_OK;
 }
 
 cn_err_t serdes_json_ser_text(cairn_serializer_t *ser, const char *topic, const char *json,
-                              size_t json_len, void **out, size_t *out_len, serdes_err_t *err) {
+                              size_t json_len, void **out, size_t *out_len, cairn_header_t *hdr,
+                              serdes_err_t *err) {
     serdes_ser_entry_t *entry;
     json_t *v = NULL;
     uint8_t *at;
@@ -131,7 +141,9 @@ cn_err_t serdes_json_ser_text(cairn_serializer_t *ser, const char *topic, const 
         json_decref(v);
         return rc;
     }
-    rc = serdes_json_check(&ser->sd->s, serdes_json_writer(entry), v, CN_ERR_PARSE, err);
+    rc = serdes_ser_header(ser, entry, hdr, err);
+    if (rc == CN_OK)
+        rc = serdes_json_check(&ser->sd->s, serdes_json_writer(entry), v, CN_ERR_PARSE, err);
     /* The caller's text goes out as written (numbers keep their digits); only the whitespace
      * around the document is dropped. */
     while (json_len && serdes_json_is_ws(*json))
@@ -150,10 +162,12 @@ cn_err_t serdes_json_ser_text(cairn_serializer_t *ser, const char *topic, const 
 /* ---- deserialize ---- */
 
 static cn_err_t serdes_json_des(cairn_deserializer_t *des, const char *topic, const void *data,
-                                size_t len, json_t **value_out, const uint8_t **payload,
-                                size_t *plen, int32_t *id_out, serdes_err_t *err) {
+                                size_t len, const void *hdr, size_t hdr_len, json_t **value_out,
+                                const uint8_t **payload, size_t *plen, int32_t *id_out,
+                                serdes_err_t *err) {
     serdes_des_entry_t *entry;
-    cn_err_t rc = serdes_des_prepare(des, topic, data, len, &entry, payload, plen, id_out, err);
+    cn_err_t rc = serdes_des_prepare_h(des, topic, data, len, hdr, hdr_len, &entry, payload, plen,
+                                       id_out, err);
     if (rc != CN_OK)
         return rc;
     rc = serdes_json_parse((const char *)*payload, *plen, CN_ERR_SERDES_PAYLOAD, value_out, err);
@@ -170,7 +184,7 @@ static cn_err_t serdes_json_des(cairn_deserializer_t *des, const char *topic, co
         json_decref(*value_out);
         *value_out = NULL;
     }
-    if (rc != CN_OK && id_out)
+    if (rc != CN_OK && id_out && *id_out >= 0)
         cn_error_prefix(&err->e, "schema %d", (int)*id_out);
     serdes_des_entry_decref(entry);
     return rc;
@@ -179,6 +193,12 @@ static cn_err_t serdes_json_des(cairn_deserializer_t *des, const char *topic, co
 cairn_err_t cairn_json_deserialize(cairn_deserializer_t *des, const char *topic, const void *data,
                                    size_t len, json_t **value_out, int32_t *id_out,
                                    cairn_error_t *err) {
+    return cairn_json_deserialize_h(des, topic, data, len, NULL, 0, value_out, id_out, err);
+}
+
+cairn_err_t cairn_json_deserialize_h(cairn_deserializer_t *des, const char *topic, const void *data,
+                                     size_t len, const void *hdr, size_t hdr_len,
+                                     json_t **value_out, int32_t *id_out, cairn_error_t *err) {
     serdes_err_t e = {0};
     const uint8_t *payload;
     size_t plen;
@@ -195,7 +215,8 @@ cairn_err_t cairn_json_deserialize(cairn_deserializer_t *des, const char *topic,
         serdes_edge_ok(err);
         return CAIRN_OK;
     }
-    if (serdes_json_des(des, topic, data, len, value_out, &payload, &plen, &id, &e) != CN_OK)
+    if (serdes_json_des(des, topic, data, len, hdr, hdr_len, value_out, &payload, &plen, &id, &e) !=
+        CN_OK)
         return serdes_edge(&e, err);
     if (id_out)
         *id_out = id;
@@ -204,11 +225,13 @@ cairn_err_t cairn_json_deserialize(cairn_deserializer_t *des, const char *topic,
 }
 
 cn_err_t serdes_json_des_text(cairn_deserializer_t *des, const char *topic, const void *data,
-                              size_t len, char **json_out, int32_t *id_out, serdes_err_t *err) {
+                              size_t len, const void *hdr, size_t hdr_len, char **json_out,
+                              int32_t *id_out, serdes_err_t *err) {
     const uint8_t *payload;
     size_t plen;
     json_t *v = NULL;
-    cn_err_t rc = serdes_json_des(des, topic, data, len, &v, &payload, &plen, id_out, err);
+    cn_err_t rc =
+        serdes_json_des(des, topic, data, len, hdr, hdr_len, &v, &payload, &plen, id_out, err);
     json_decref(v);
     if (rc != CN_OK)
         return rc;

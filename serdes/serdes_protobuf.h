@@ -111,11 +111,13 @@ cn_err_t serdes_pb_from_json(const serdes_pb_schema_t *s,
 
 struct cairn_serializer;
 struct cairn_deserializer;
+struct cairn_header;
 cn_err_t serdes_pb_des_json(struct cairn_deserializer *des, const char *topic, const void *data,
-                            size_t len, char **json_out, int32_t *id_out, serdes_err_t *err);
+                            size_t len, const void *hdr, size_t hdr_len, char **json_out,
+                            int32_t *id_out, serdes_err_t *err);
 cn_err_t serdes_pb_ser_json(struct cairn_serializer *ser, const char *topic, const char *message,
                             const char *json, size_t json_len, void **out, size_t *out_len,
-                            serdes_err_t *err);
+                            struct cairn_header *hdr, serdes_err_t *err);
 
 /** @brief The .proto text rebuilt from a protobuf-c descriptor (serdes_protobuf_derive.c). */
 struct ProtobufCMessageDescriptor;

@@ -74,9 +74,27 @@ static cn_err_t serdes_pb_msg_indexes(serdes_pb_schema_t *w, const ProtobufCMess
     return CN_OK;
 }
 
+/* Header mode (Confluent 8.x's HeaderSchemaIdSerializer): the message indexes go into the
+ * header after the GUID, as Confluent's SchemaId.guidToBytes writes them, and the payload is the
+ * bare message; *ilen becomes 0. Prefix mode (hdr NULL or hdr->name NULL): nothing to do. */
+static cn_err_t serdes_pb_header_idx(cairn_header_t *hdr, const uint8_t *idx, size_t *ilen,
+                                     serdes_err_t *err) {
+    if (!hdr || !hdr->name)
+        return CN_OK;
+    if (hdr->len + *ilen > sizeof(hdr->value))
+        return serdes_err_set(err, CN_ERR_UNSUPPORTED,
+                              "the message indexes (%zu bytes) do not fit the %d-byte schema id "
+                              "header",
+                              *ilen, CAIRN_HEADER_VALUE_MAX);
+    memcpy(hdr->value + hdr->len, idx, *ilen);
+    hdr->len += *ilen;
+    *ilen = 0;
+    return CN_OK;
+}
+
 static cn_err_t serdes_pb_ser(cairn_serializer_t *ser, const char *topic,
                               const ProtobufCMessage *msg, void **out, size_t *out_len,
-                              serdes_err_t *err) {
+                              cairn_header_t *hdr, serdes_err_t *err) {
     serdes_ser_entry_t *entry;
     serdes_pb_idx_t tmp;
     const serdes_pb_idx_t *idx = NULL;
@@ -95,6 +113,10 @@ static cn_err_t serdes_pb_ser(cairn_serializer_t *ser, const char *topic,
     size = protobuf_c_message_get_packed_size(msg);
     ilen = rc == CN_OK ? (old ? idx->old_len : idx->len) : 0;
     if (rc == CN_OK)
+        rc = serdes_ser_header(ser, entry, hdr, err);
+    if (rc == CN_OK)
+        rc = serdes_pb_header_idx(hdr, old ? idx->old : idx->bytes, &ilen, err);
+    if (rc == CN_OK)
         rc = serdes_ser_output(ser, entry->id, ilen + size, out, out_len, &at, err);
     if (rc == CN_OK) {
         memcpy(at, old ? idx->old : idx->bytes, ilen);
@@ -107,6 +129,12 @@ static cn_err_t serdes_pb_ser(cairn_serializer_t *ser, const char *topic,
 cairn_err_t cairn_protobuf_serialize(cairn_serializer_t *ser, const char *topic,
                                      const ProtobufCMessage *msg, void **out, size_t *out_len,
                                      cairn_error_t *err) {
+    return cairn_protobuf_serialize_h(ser, topic, msg, out, out_len, NULL, err);
+}
+
+cairn_err_t cairn_protobuf_serialize_h(cairn_serializer_t *ser, const char *topic,
+                                       const ProtobufCMessage *msg, void **out, size_t *out_len,
+                                       cairn_header_t *hdr, cairn_error_t *err) {
     serdes_err_t e = {0};
     if (!ser || !msg || !msg->descriptor || !out || !out_len ||
         ser->fmt->format != CAIRN_FORMAT_PROTOBUF) {
@@ -114,7 +142,7 @@ cairn_err_t cairn_protobuf_serialize(cairn_serializer_t *ser, const char *topic,
                        "a Protobuf serializer, a message and output pointers are required");
         return serdes_edge(&e, err);
     }
-    if (serdes_pb_ser(ser, topic, msg, out, out_len, &e) != CN_OK)
+    if (serdes_pb_ser(ser, topic, msg, out, out_len, hdr, &e) != CN_OK)
         return serdes_edge(&e, err);
     serdes_edge_ok(err);
     return CAIRN_OK;
@@ -122,19 +150,45 @@ cairn_err_t cairn_protobuf_serialize(cairn_serializer_t *ser, const char *topic,
 
 /* ---- deserialize ---- */
 
-/* Frame, entry and message indexes: the message type (in the writer schema) and its bytes. */
+/* The record's schema-id header value, or none. */
+typedef struct serdes_pb_hdr {
+    const uint8_t *v;
+    size_t len;
+} serdes_pb_hdr_t;
+
+/* Frame (or header), entry and message indexes: the message type (in the writer schema) and its
+ * bytes. A header read in dual mode carries the indexes after its 0x01 + GUID or 0x00 + id (as
+ * Confluent's SchemaId.fromBytes reads them) and the payload is the bare message. */
+static cn_err_t serdes_pb_locate(cairn_deserializer_t *des, const char *topic, const void *data,
+                                 size_t len, serdes_pb_hdr_t h, serdes_des_entry_t **entry,
+                                 const uint8_t **payload, size_t *plen, serdes_pb_hdr_t *idx,
+                                 int32_t *id_out, serdes_err_t *err) {
+    bool use_hdr = des->sd->s.id_dual[des->role] && h.v && h.len;
+    size_t id_len = use_hdr && h.v[0] == CAIRN_MAGIC_V1 ? 1 + CAIRN_GUID_SIZE : CAIRN_FRAME_SIZE;
+    size_t parse_len = use_hdr && h.v[0] == CAIRN_MAGIC_V0 && h.len > id_len ? id_len : h.len;
+    cn_err_t rc = serdes_des_prepare_h(des, topic, data, len, h.v, parse_len, entry, payload, plen,
+                                       id_out, err);
+    if (rc != CN_OK)
+        return rc;
+    *idx = use_hdr ? (serdes_pb_hdr_t){h.v + id_len, h.len - id_len}
+                   : (serdes_pb_hdr_t){*payload, *plen};
+    return CN_OK;
+}
+
 static cn_err_t serdes_pb_prepare(cairn_deserializer_t *des, const char *topic, const void *data,
-                                  size_t len, serdes_des_entry_t **entry,
+                                  size_t len, serdes_pb_hdr_t h, serdes_des_entry_t **entry,
                                   const Google__Protobuf__DescriptorProto **m, char *fqn,
                                   size_t cap, const uint8_t **body, size_t *blen, int32_t *id_out,
                                   serdes_err_t *err) {
     int32_t path[SERDES_PB_MAX_INDEXES];
     const uint8_t *payload;
+    serdes_pb_hdr_t idx;
     size_t plen, n, used;
-    cn_err_t rc = serdes_des_prepare(des, topic, data, len, entry, &payload, &plen, id_out, err);
+    cn_err_t rc =
+        serdes_pb_locate(des, topic, data, len, h, entry, &payload, &plen, &idx, id_out, err);
     if (rc != CN_OK)
         return rc;
-    rc = serdes_pb_indexes_read(payload, plen, des->sd->s.pb_deprecated, path,
+    rc = serdes_pb_indexes_read(idx.v, idx.len, des->sd->s.pb_deprecated, path,
                                 SERDES_PB_MAX_INDEXES, &n, &used, err);
     if (rc == CN_OK && !(*m = serdes_pb_at((*entry)->writer->impl, path, n)))
         rc = serdes_err_set(err, CN_ERR_SERDES_PAYLOAD,
@@ -154,6 +208,8 @@ static cn_err_t serdes_pb_prepare(cairn_deserializer_t *des, const char *topic, 
         serdes_des_entry_decref(*entry);
         return rc;
     }
+    if (idx.v != payload) /* the indexes came from the header */
+        used = 0;
     *body = payload + used;
     *blen = plen - used;
     return CN_OK;
@@ -164,6 +220,15 @@ cairn_err_t cairn_protobuf_deserialize(cairn_deserializer_t *des, const char *to
                                        const ProtobufCMessageDescriptor *desc,
                                        ProtobufCAllocator *allocator, ProtobufCMessage **msg_out,
                                        int32_t *id_out, cairn_error_t *err) {
+    return cairn_protobuf_deserialize_h(des, topic, data, len, NULL, 0, desc, allocator, msg_out,
+                                        id_out, err);
+}
+
+cairn_err_t cairn_protobuf_deserialize_h(cairn_deserializer_t *des, const char *topic,
+                                         const void *data, size_t len, const void *hdr,
+                                         size_t hdr_len, const ProtobufCMessageDescriptor *desc,
+                                         ProtobufCAllocator *allocator, ProtobufCMessage **msg_out,
+                                         int32_t *id_out, cairn_error_t *err) {
     serdes_err_t e = {0};
     serdes_des_entry_t *entry;
     const Google__Protobuf__DescriptorProto *m;
@@ -181,8 +246,8 @@ cairn_err_t cairn_protobuf_deserialize(cairn_deserializer_t *des, const char *to
         serdes_edge_ok(err);
         return CAIRN_OK;
     }
-    if (serdes_pb_prepare(des, topic, data, len, &entry, &m, NULL, 0, &body, &blen, id_out, &e) !=
-        CN_OK)
+    if (serdes_pb_prepare(des, topic, data, len, (serdes_pb_hdr_t){hdr, hdr_len}, &entry, &m, NULL,
+                          0, &body, &blen, id_out, &e) != CN_OK)
         return serdes_edge(&e, err);
     serdes_des_entry_decref(entry);
     if (!(*msg_out = protobuf_c_message_unpack(desc, allocator, blen, body))) {
@@ -194,15 +259,16 @@ cairn_err_t cairn_protobuf_deserialize(cairn_deserializer_t *des, const char *to
 }
 
 cn_err_t serdes_pb_des_json(cairn_deserializer_t *des, const char *topic, const void *data,
-                            size_t len, char **json_out, int32_t *id_out, serdes_err_t *err) {
+                            size_t len, const void *hdr, size_t hdr_len, char **json_out,
+                            int32_t *id_out, serdes_err_t *err) {
     serdes_des_entry_t *entry;
     const Google__Protobuf__DescriptorProto *m;
     const uint8_t *body;
     size_t blen;
     char fqn[1024];
     json_t *j = NULL;
-    cn_err_t rc = serdes_pb_prepare(des, topic, data, len, &entry, &m, fqn, sizeof(fqn), &body,
-                                    &blen, id_out, err);
+    cn_err_t rc = serdes_pb_prepare(des, topic, data, len, (serdes_pb_hdr_t){hdr, hdr_len}, &entry,
+                                    &m, fqn, sizeof(fqn), &body, &blen, id_out, err);
     if (rc != CN_OK)
         return rc;
     rc = serdes_pb_to_json(entry->writer->impl, m, fqn, body, blen, &j, err);
@@ -238,7 +304,7 @@ static cn_err_t serdes_pb_json_target(cairn_serializer_t *ser, const serdes_pb_s
  * one RecordNameStrategy names). */
 cn_err_t serdes_pb_ser_json(cairn_serializer_t *ser, const char *topic, const char *message,
                             const char *json, size_t json_len, void **out, size_t *out_len,
-                            serdes_err_t *err) {
+                            cairn_header_t *hdr, serdes_err_t *err) {
     serdes_ser_entry_t *entry;
     const serdes_pb_schema_t *w;
     const Google__Protobuf__DescriptorProto *m = NULL;
@@ -247,6 +313,7 @@ cn_err_t serdes_pb_ser_json(cairn_serializer_t *ser, const char *topic, const ch
     char fqn[1024];
     cn_buf_t buf;
     uint8_t *at;
+    size_t ilen = 0, skip;
     cn_err_t rc;
     if (!j)
         return serdes_err_set(err, CN_ERR_PARSE, "not JSON: %s (line %d, column %d)", jerr.text,
@@ -260,13 +327,21 @@ cn_err_t serdes_pb_ser_json(cairn_serializer_t *ser, const char *topic, const ch
     w = entry->writer->impl;
     rc = serdes_pb_json_target(ser, w, message, &buf, &m, fqn, sizeof(fqn), err);
     if (rc == CN_OK)
+        ilen = buf.len;
+    if (rc == CN_OK)
         rc = serdes_pb_from_json(w, m, fqn, j, &buf, err);
     if (rc == CN_OK && buf.failed)
         rc = serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
+    skip = ilen;
     if (rc == CN_OK)
-        rc = serdes_ser_output(ser, entry->id, buf.len, out, out_len, &at, err);
+        rc = serdes_ser_header(ser, entry, hdr, err);
     if (rc == CN_OK)
-        memcpy(at, buf.data, buf.len);
+        rc = serdes_pb_header_idx(hdr, buf.data, &ilen, err);
+    skip -= ilen; /* the indexes' bytes when they went into the header */
+    if (rc == CN_OK)
+        rc = serdes_ser_output(ser, entry->id, buf.len - skip, out, out_len, &at, err);
+    if (rc == CN_OK)
+        memcpy(at, buf.data + skip, buf.len - skip);
     cn_buf_fini(&buf);
     json_decref(j);
     serdes_ser_entry_decref(entry);
@@ -276,13 +351,21 @@ cn_err_t serdes_pb_ser_json(cairn_serializer_t *ser, const char *topic, const ch
 cairn_err_t cairn_protobuf_serialize_json(cairn_serializer_t *ser, const char *topic,
                                           const char *message, const char *json, size_t json_len,
                                           void **out, size_t *out_len, cairn_error_t *err) {
+    return cairn_protobuf_serialize_json_h(ser, topic, message, json, json_len, out, out_len, NULL,
+                                           err);
+}
+
+cairn_err_t cairn_protobuf_serialize_json_h(cairn_serializer_t *ser, const char *topic,
+                                            const char *message, const char *json, size_t json_len,
+                                            void **out, size_t *out_len, cairn_header_t *hdr,
+                                            cairn_error_t *err) {
     serdes_err_t e = {0};
     if (!ser || !json || !out || !out_len || ser->fmt->format != CAIRN_FORMAT_PROTOBUF) {
         serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT,
                        "a Protobuf serializer, JSON and output pointers are required");
         return serdes_edge(&e, err);
     }
-    if (serdes_pb_ser_json(ser, topic, message, json, json_len, out, out_len, &e) != CN_OK)
+    if (serdes_pb_ser_json(ser, topic, message, json, json_len, out, out_len, hdr, &e) != CN_OK)
         return serdes_edge(&e, err);
     serdes_edge_ok(err);
     return CAIRN_OK;

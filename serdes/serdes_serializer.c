@@ -60,13 +60,6 @@ cairn_serializer_t *serdes_ser_new(cairn_serdes_t *sd, const serdes_format_t *fm
                                    cairn_role_t role, serdes_schema_t *local, cairn_error_t *err) {
     serdes_err_t e = {0};
     cairn_serializer_t *ser;
-    if (sd->s.id_header[role] && fmt->format != CAIRN_FORMAT_AVRO) {
-        serdes_schema_decref(local);
-        serdes_err_set(&e, CN_ERR_UNSUPPORTED,
-                       "schema.id.serializer=header is built for Avro only in this release");
-        serdes_edge(&e, err);
-        return NULL;
-    }
     if (!(ser = calloc(1, sizeof(*ser))) ||
         !(ser->topics = serdes_lru_new((size_t)sd->s.cache_capacity, serdes_ser_entry_release))) {
         free(ser);

@@ -53,12 +53,23 @@ cairn_err_t cairn_json_serializer_schema(cairn_serializer_t *ser, const char *to
 cairn_err_t cairn_json_serialize(cairn_serializer_t *ser, const char *topic, const json_t *value,
                                  void **out, size_t *out_len, cairn_error_t *err);
 
+/** @brief cairn_json_serialize and the record header to add (see cairn_serialize_json_h). */
+cairn_err_t cairn_json_serialize_h(cairn_serializer_t *ser, const char *topic, const json_t *value,
+                                   void **out, size_t *out_len, cairn_header_t *hdr,
+                                   cairn_error_t *err);
+
 /** @brief Deserialize framed bytes into *value_out, a new reference the caller releases with
  *  json_decref. Integers beyond 64 bits come out as reals. A tombstone (len 0) gives CAIRN_OK,
  *  *value_out NULL and *id_out -1. */
 cairn_err_t cairn_json_deserialize(cairn_deserializer_t *des, const char *topic, const void *data,
                                    size_t len, json_t **value_out, int32_t *id_out,
                                    cairn_error_t *err);
+
+/** @brief cairn_json_deserialize with the record's schema-id header value (see
+ *  cairn_deserialize_json_h). */
+cairn_err_t cairn_json_deserialize_h(cairn_deserializer_t *des, const char *topic, const void *data,
+                                     size_t len, const void *hdr, size_t hdr_len,
+                                     json_t **value_out, int32_t *id_out, cairn_error_t *err);
 
 #ifdef __cplusplus
 }

@@ -65,12 +65,27 @@ cairn_err_t cairn_protobuf_serialize(cairn_serializer_t *ser, const char *topic,
                                      const ProtobufCMessage *msg, void **out, size_t *out_len,
                                      cairn_error_t *err);
 
+/** @brief cairn_protobuf_serialize and the record header to add (see cairn_serialize_json_h).
+ *  In header mode the header is 0x01 + GUID + the message indexes (Confluent 8.x's
+ *  SchemaId.guidToBytes) and the payload the bare message; CAIRN_ERR_UNSUPPORTED when the
+ *  indexes do not fit CAIRN_HEADER_VALUE_MAX. */
+cairn_err_t cairn_protobuf_serialize_h(cairn_serializer_t *ser, const char *topic,
+                                       const ProtobufCMessage *msg, void **out, size_t *out_len,
+                                       cairn_header_t *hdr, cairn_error_t *err);
+
 /** @brief Serialize proto3 JSON as the message whose full name is message ("pkg.Outer.Inner";
  *  NULL: the file's first message, as cairn_serialize_json does). The JSON is encoded against
  *  the schema's descriptors: no generated code needed. CAIRN_ERR_VALUE names what does not fit. */
 cairn_err_t cairn_protobuf_serialize_json(cairn_serializer_t *ser, const char *topic,
                                           const char *message, const char *json, size_t json_len,
                                           void **out, size_t *out_len, cairn_error_t *err);
+
+/** @brief cairn_protobuf_serialize_json and the record header to add (as
+ *  cairn_protobuf_serialize_h). */
+cairn_err_t cairn_protobuf_serialize_json_h(cairn_serializer_t *ser, const char *topic,
+                                            const char *message, const char *json, size_t json_len,
+                                            void **out, size_t *out_len, cairn_header_t *hdr,
+                                            cairn_error_t *err);
 
 /** @brief Deserialize framed bytes into a new message of type desc (protobuf_c_message_unpack
  *  with allocator, NULL for the default); free it with protobuf_c_message_free_unpacked(msg,
@@ -81,6 +96,15 @@ cairn_err_t cairn_protobuf_deserialize(cairn_deserializer_t *des, const char *to
                                        const ProtobufCMessageDescriptor *desc,
                                        ProtobufCAllocator *allocator, ProtobufCMessage **msg_out,
                                        int32_t *id_out, cairn_error_t *err);
+
+/** @brief cairn_protobuf_deserialize with the record's schema-id header value (see
+ *  cairn_deserialize_json_h): a header read in dual mode carries the message indexes after its
+ *  0x01 + GUID (or 0x00 + id), and the payload is the bare message. */
+cairn_err_t cairn_protobuf_deserialize_h(cairn_deserializer_t *des, const char *topic,
+                                         const void *data, size_t len, const void *hdr,
+                                         size_t hdr_len, const ProtobufCMessageDescriptor *desc,
+                                         ProtobufCAllocator *allocator, ProtobufCMessage **msg_out,
+                                         int32_t *id_out, cairn_error_t *err);
 
 /** @brief Write a message-index path (each >= 0) as Confluent does: count then elements as
  *  zigzag varints, [0] as the single byte 0x00. *len_out gets the size (also on
