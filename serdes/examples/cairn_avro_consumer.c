@@ -11,6 +11,9 @@
  *   cairn_avro_consumer -r http://127.0.0.1:8081 -b 127.0.0.1:9092 -t orders -g grp -c 10
  *   echo 00000000015 | cairn_avro_consumer -r URL --hex [--reader v2.avsc]
  *
+ * -f json or -f protobuf reads JSON Schema or Protobuf values instead (Protobuf: printed as
+ * proto3 JSON, decoded with the writer schema the registry holds).
+ *
  * -X key=value sets a libcairn-serdes key, -P key=value a librdkafka consumer key; -c N stops
  * after N messages, -w MS after MS without a message (default 10000). Exit 0, or 1 on error.
  */
@@ -25,6 +28,7 @@
 typedef struct opts {
     const char *registry, *brokers, *topic, *group, *reader_file;
     int hex;
+    cairn_format_t format;
     long count, idle_ms;
     cairn_conf_t *conf;
     rd_kafka_conf_t *kconf;
@@ -69,13 +73,30 @@ static int set_kv(opts_t *o, int serdes, char *kv) {
     return 0;
 }
 
+/* -f: avro (default), json (JSON Schema) or protobuf; the JSON calls take every format. */
+static int parse_format(const char *s, cairn_format_t *out) {
+    static const struct {
+        const char *name;
+        cairn_format_t f;
+    } formats[] = {{"avro", CAIRN_FORMAT_AVRO},
+                   {"json", CAIRN_FORMAT_JSON},
+                   {"protobuf", CAIRN_FORMAT_PROTOBUF}};
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+        if (strcmp(s, formats[i].name) == 0) {
+            *out = formats[i].f;
+            return 0;
+        }
+    fprintf(stderr, "unknown format %s (avro, json or protobuf)\n", s);
+    return -1;
+}
+
 static int parse_args(opts_t *o, int argc, char **argv) {
     static const struct option longs[] = {
         {"hex", no_argument, NULL, 'H'}, {"reader", required_argument, NULL, 'R'}, {0, 0, 0, 0}};
     int c;
     o->idle_ms = 10000;
     o->group = "cairn-avro-consumer";
-    while ((c = getopt_long(argc, argv, "r:b:t:g:c:w:X:P:", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:b:t:g:c:w:f:X:P:", longs, NULL)) != -1) {
         switch (c) {
         case 'r':
             o->registry = optarg;
@@ -98,6 +119,10 @@ static int parse_args(opts_t *o, int argc, char **argv) {
         case 'H':
             o->hex = 1;
             break;
+        case 'f':
+            if (parse_format(optarg, &o->format) != 0)
+                return -1;
+            break;
         case 'R':
             o->reader_file = optarg;
             break;
@@ -112,7 +137,8 @@ static int parse_args(opts_t *o, int argc, char **argv) {
     }
     if (!o->registry || (!o->hex && (!o->brokers || !o->topic))) {
         fprintf(stderr,
-                "usage: %s -r REGISTRY_URL (-b BROKERS -t TOPIC [-g GROUP] | --hex) "
+                "usage: %s -r REGISTRY_URL (-b BROKERS -t TOPIC [-g GROUP] | --hex) [-f "
+                "avro|json|protobuf] "
                 "[--reader SCHEMA_FILE] [-c COUNT] [-w IDLE_MS] [-X k=v] [-P k=v]\n",
                 argv[0]);
         return -1;
@@ -253,8 +279,7 @@ int main(int argc, char **argv) {
     }
     sd = cairn_serdes_new(o.conf, &err); /* takes the conf */
     o.conf = NULL;
-    if (!sd ||
-        !(des = cairn_deserializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, reader, &err))) {
+    if (!sd || !(des = cairn_deserializer_new(sd, o.format, CAIRN_ROLE_VALUE, reader, &err))) {
         fprintf(stderr, "%s\n", err.msg);
         goto out;
     }

@@ -11,6 +11,9 @@
  *   cairn_avro_producer -r http://127.0.0.1:8081 -b 127.0.0.1:9092 -t orders -s order.avsc
  *   echo '{"amt":42}' | cairn_avro_producer -r URL -t payments -s pay.avsc --hex
  *
+ * -f json or -f protobuf serializes with JSON Schema (-s a schema file) or Protobuf (-s a .proto
+ * file with only well-known imports; each line is the proto3 JSON of its first message) instead.
+ *
  * -X key=value sets a libcairn-serdes key (e.g. -X auto.register.schemas=false), -P key=value a
  * librdkafka producer key. Exit status: 0 on success, 1 on any error (message on stderr).
  */
@@ -25,6 +28,7 @@
 typedef struct opts {
     const char *registry, *brokers, *topic, *schema_file;
     int hex;
+    cairn_format_t format;
     cairn_conf_t *conf;
     rd_kafka_conf_t *kconf;
 } opts_t;
@@ -68,10 +72,27 @@ static int set_kv(opts_t *o, int serdes, char *kv) {
     return 0;
 }
 
+/* -f: avro (default), json (JSON Schema) or protobuf; the JSON calls take every format. */
+static int parse_format(const char *s, cairn_format_t *out) {
+    static const struct {
+        const char *name;
+        cairn_format_t f;
+    } formats[] = {{"avro", CAIRN_FORMAT_AVRO},
+                   {"json", CAIRN_FORMAT_JSON},
+                   {"protobuf", CAIRN_FORMAT_PROTOBUF}};
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+        if (strcmp(s, formats[i].name) == 0) {
+            *out = formats[i].f;
+            return 0;
+        }
+    fprintf(stderr, "unknown format %s (avro, json or protobuf)\n", s);
+    return -1;
+}
+
 static int parse_args(opts_t *o, int argc, char **argv) {
     static const struct option longs[] = {{"hex", no_argument, NULL, 'H'}, {0, 0, 0, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "r:b:t:s:X:P:", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:b:t:s:f:X:P:", longs, NULL)) != -1) {
         switch (c) {
         case 'r':
             o->registry = optarg;
@@ -88,6 +109,10 @@ static int parse_args(opts_t *o, int argc, char **argv) {
         case 'H':
             o->hex = 1;
             break;
+        case 'f':
+            if (parse_format(optarg, &o->format) != 0)
+                return -1;
+            break;
         case 'X':
         case 'P':
             if (set_kv(o, c == 'X', optarg) != 0)
@@ -99,7 +124,8 @@ static int parse_args(opts_t *o, int argc, char **argv) {
     }
     if (!o->registry || !o->topic || !o->schema_file || (!o->hex && !o->brokers)) {
         fprintf(stderr,
-                "usage: %s -r REGISTRY_URL -t TOPIC -s SCHEMA_FILE (-b BROKERS | --hex) "
+                "usage: %s -r REGISTRY_URL -t TOPIC -s SCHEMA_FILE (-b BROKERS | --hex) [-f "
+                "avro|json|protobuf] "
                 "[-X serdes.key=value] [-P kafka.key=value] < json-lines\n",
                 argv[0]);
         return -1;
@@ -207,8 +233,7 @@ int main(int argc, char **argv) {
     }
     sd = cairn_serdes_new(o.conf, &err); /* takes the conf */
     o.conf = NULL;
-    if (!sd ||
-        !(ser = cairn_serializer_new(sd, CAIRN_FORMAT_AVRO, CAIRN_ROLE_VALUE, schema, &err))) {
+    if (!sd || !(ser = cairn_serializer_new(sd, o.format, CAIRN_ROLE_VALUE, schema, &err))) {
         fprintf(stderr, "%s\n", err.msg);
         goto out;
     }

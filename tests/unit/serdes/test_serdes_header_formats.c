@@ -27,7 +27,7 @@
     "{\"type\":\"object\",\"properties\":{\"amt\":{\"type\":\"integer\"}},\"required\":[\"amt\"]}"
 /* Ping is the second message: indexes [1], written 02 02 (count 1, index 1, zigzag varints). */
 #define PB_SCHEMA                                                                                  \
-    "syntax = \"proto3\";\npackage shop;\n\nmessage Other {\n  int32 n = 1;\n}\n\nmessage Ping "    \
+    "syntax = \"proto3\";\npackage shop;\n\nmessage Other {\n  int32 n = 1;\n}\n\nmessage Ping "   \
     "{\n  string text = 1;\n}\n"
 
 typedef struct fx {
@@ -258,9 +258,9 @@ static void test_protobuf_header_forms(void **state) {
     char *json = NULL;
     int32_t id = 0;
     pb_open(*state, &p);
-    assert_int_equal(cairn_protobuf_serialize_json_h(p.ser, "pt", NULL, "{\"n\":5}", 7, &buf,
-                                                     &len, &hdr, &err),
-                     CAIRN_OK);
+    assert_int_equal(
+        cairn_protobuf_serialize_json_h(p.ser, "pt", NULL, "{\"n\":5}", 7, &buf, &len, &hdr, &err),
+        CAIRN_OK);
     assert_int_equal(hdr.len, 18);
     assert_int_equal(hdr.value[17], 0x00);
     assert_int_equal(len, 2); /* field 1 varint 5: 08 05 */
@@ -277,9 +277,8 @@ static void test_protobuf_header_forms(void **state) {
     /* 0x00 + id + [1]: the payload is read as a Ping */
     idh[5] = 0x02;
     idh[6] = 0x02;
-    assert_int_equal(cairn_deserialize_json_h(p.des, "pt", "\x0a\x02hi", 4, idh, 7, &json, &id,
-                                              &err),
-                     CAIRN_OK);
+    assert_int_equal(
+        cairn_deserialize_json_h(p.des, "pt", "\x0a\x02hi", 4, idh, 7, &json, &id, &err), CAIRN_OK);
     st_assert_json(json, "{\"text\":\"hi\"}");
     cairn_free(json);
     /* GUID without indexes, or indexes naming no message */
