@@ -83,8 +83,10 @@ static json_t *register_body(api_req_t *req, const reg_name_t *subject, int32_t 
     for (size_t i = s && sch ? s->n : 0; i > 0 && !o; i--)
         if (s->v[i - 1]->schema == sch && !s->v[i - 1]->deleted)
             o = api_schema_object(s->v[i - 1]);
-    if (o)
+    if (o) { /* never deleted: Confluent 8.x leaves the flag out of this answer */
         json_object_del(o, "subject");
+        json_object_del(o, "deleted");
+    }
     reg_unlock(req->reg);
     return o ? o : json_pack("{s:i}", "id", (json_int_t)id);
 }

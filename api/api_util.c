@@ -191,8 +191,14 @@ void api_schema_fields(json_t *o, const reg_schema_t *sch) {
 json_t *api_schema_object(const reg_version_t *v) {
     json_t *o = json_pack("{s:s,s:i,s:i}", "subject", v->subject->name, "version",
                           (json_int_t)v->version, "id", (json_int_t)v->schema->id);
-    if (o)
-        api_schema_fields(o, v->schema);
+    if (!o)
+        return NULL;
+    api_schema_fields(o, v->schema);
+    /* Confluent 8.x: the time of the version's last _schemas record (ms) and the soft-delete
+     * flag */
+    if (v->ts > 0)
+        json_object_set_new(o, "ts", json_integer(v->ts));
+    json_object_set_new(o, "deleted", json_boolean(v->deleted));
     return o;
 }
 

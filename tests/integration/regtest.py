@@ -147,6 +147,20 @@ class AnyGuid:
 ANY_GUID = AnyGuid()
 
 
+class AnyTs:
+    """Equals a version's "ts" (Confluent 8.x): its _schemas record's timestamp, ms since the epoch
+    (an int after 2017 and before the year 5000)."""
+
+    def __eq__(self, other):
+        return isinstance(other, int) and not isinstance(other, bool) and 1.5e12 < other < 1e14
+
+    def __repr__(self):
+        return "<any ts>"
+
+
+ANY_TS = AnyTs()
+
+
 class Registered:
     """Equals the answer to POST /subjects/{s}/versions when it registers (or finds) schema id:
     Confluent 8.x's RegisterSchemaResponse, {"id", "version", "guid", "schemaType", "schema", ...}
@@ -159,7 +173,8 @@ class Registered:
         return (isinstance(other, dict) and other.get("id") == self.id
                 and isinstance(other.get("version"), int) and other.get("guid") == ANY_GUID
                 and other.get("schemaType") in ("AVRO", "JSON", "PROTOBUF")
-                and isinstance(other.get("schema"), str) and "subject" not in other)
+                and isinstance(other.get("schema"), str) and "subject" not in other
+                and other.get("ts") == ANY_TS and "deleted" not in other)
 
     def __repr__(self):
         return "<registered id %r>" % self.id

@@ -164,7 +164,8 @@ def run(c, base):
                                {"schema": "{\"type\":\"string\"}"}), (200, Registered(2)))
     c.eq("string stored canonical", r("GET", "/subjects/str/versions/1/schema"), (200, "string"))
     st, body = r("GET", "/subjects/orders-value/versions/latest")
-    c.eq("latest shape", (st, sorted(body)), (200, ["guid", "id", "schema", "schemaType", "subject", "version"]))
+    c.eq("latest shape", (st, sorted(body)), (200, ["deleted", "guid", "id", "schema", "schemaType", "subject", "ts",
+                                                   "version"]))
     c.eq("latest values", (body["subject"], body["version"], body["id"]), ("orders-value", 1, 1))
     c.eq("version -1", r("GET", "/subjects/orders-value/versions/-1")[1], body)
     c.eq("latest any case", r("GET", "/subjects/orders-value/versions/LaTeSt")[1], body)

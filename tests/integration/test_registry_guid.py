@@ -11,10 +11,11 @@
 import hashlib
 import os
 import sys
+import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from regtest import ANY_GUID, Cairnd, Checks, cairnd_available, request  # noqa: E402
+from regtest import ANY_GUID, ANY_TS, Cairnd, Checks, cairnd_available, request  # noqa: E402
 
 PAY = '{"type":"record","name":"Pay","namespace":"shop","fields":[{"name":"amt","type":"long"}]}'
 ADDR = '{"type":"record","name":"Address","namespace":"acme","fields":[{"name":"city","type":"string"}]}'
@@ -57,10 +58,12 @@ def shapes(c, url):
     st, reg = r("POST", "/subjects/pay-value/versions", {"schema": PAY})
     g = confluent_guid(PAY)
     c.eq("register answers 8.x's shape", (st, reg),
-         (200, {"id": 1, "version": 1, "guid": g, "schemaType": "AVRO", "schema": PAY}))
+         (200, {"id": 1, "version": 1, "guid": g, "schemaType": "AVRO", "schema": PAY, "ts": ANY_TS}))
     c.eq("guid is md5(text) as a UUID", g, str(uuid.UUID(hashlib.md5(PAY.encode()).hexdigest())))
     want = {"subject": "pay-value", "version": 1, "id": 1, "guid": g, "schemaType": "AVRO",
-            "schema": PAY}
+            "schema": PAY, "ts": reg.get("ts"), "deleted": False}
+    c.eq("ts is the record's time in ms", reg.get("ts"), ANY_TS)
+    c.eq("ts within the request's second", abs(reg.get("ts", 0) / 1000 - time.time()) < 60, True)
     c.eq("GET version", r("GET", "/subjects/pay-value/versions/1"), (200, want))
     c.eq("GET latest", r("GET", "/subjects/pay-value/versions/latest"), (200, want))
     c.eq("lookup", r("POST", "/subjects/pay-value", {"schema": PAY}), (200, want))
@@ -74,7 +77,22 @@ def shapes(c, url):
     c.eq("GET guid ids", r("GET", "/schemas/guids/%s/ids" % g), (200, [{"context": ".", "id": 1}]))
     c.eq("re-register: same answer", r("POST", "/subjects/pay-value/versions", {"schema": PAY}),
          (200, reg))
+    soft_delete_shape(c, r)
     return g
+
+
+def soft_delete_shape(c, r):
+    """A soft-deleted version answers "deleted": true and the time of its delete record."""
+    st, reg = r("POST", "/subjects/gone-value/versions", {"schema": "\"string\""})
+    c.eq("register gone", st, 200)
+    time.sleep(0.01)
+    c.eq("soft delete", r("DELETE", "/subjects/gone-value/versions/1"), (200, 1))
+    st, body = r("GET", "/subjects/gone-value/versions/1?deleted=true")
+    c.eq("deleted version: deleted true", (st, body.get("deleted")), (200, True))
+    c.eq("deleted version: ts of the delete record", body.get("ts", 0) >= reg["ts"], True)
+    st, body = r("GET", "/schemas?deleted=true&subjectPrefix=gone")
+    c.eq("GET /schemas?deleted=true lists it deleted", [(v["subject"], v["deleted"]) for v in body],
+         [("gone-value", True)])
 
 
 def parts(c, url):

@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from regtest import ANY_GUID, Cairnd, Checks, Registered, cairnd_available, request  # noqa: E402
+from regtest import ANY_GUID, ANY_TS, Cairnd, Checks, Registered, cairnd_available, request  # noqa: E402
 
 PB = "PROTOBUF"
 ORDER1 = 'syntax = "proto3";\npackage shop;\n\nmessage Order {\n  string id = 1;\n}\n'
@@ -39,7 +39,7 @@ def basics(c, r):
     c.eq("comments and spacing: same id",
          r("POST", "/subjects/orders-value/versions", pb(ORDER1_MESSY)), (200, Registered(1)))
     want = {"subject": "orders-value", "version": 1, "id": 1, "guid": ANY_GUID, "schemaType": PB,
-            "schema": ORDER1}
+            "schema": ORDER1, "ts": ANY_TS, "deleted": False}
     c.eq("get version", r("GET", "/subjects/orders-value/versions/1"), (200, want))
     c.eq("get latest", r("GET", "/subjects/orders-value/versions/latest"), (200, want))
     c.eq("raw schema", r("GET", "/subjects/orders-value/versions/1/schema"), (200, ORDER1))
@@ -118,7 +118,7 @@ def references(c, r):
     st, pid = r("POST", "/subjects/pay-value/versions", pb(PAY, references=REFS))
     c.eq("register with reference", st, 200)
     want = {"subject": "pay-value", "version": 1, "id": pid["id"], "guid": ANY_GUID, "schemaType": PB,
-            "references": REFS, "schema": PAY}
+            "references": REFS, "schema": PAY, "ts": ANY_TS, "deleted": False}
     c.eq("get with references", r("GET", "/subjects/pay-value/versions/1"), (200, want))
     c.eq("lookup with references", r("POST", "/subjects/pay-value", pb(PAY, references=REFS)),
          (200, want))
