@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from regtest import ANY_GUID, CT, Cairnd, Checks, Registered, cairnd_available, request  # noqa: E402
+from regtest import ANY_GUID, ANY_TS, CT, Cairnd, Checks, Registered, cairnd_available, request  # noqa: E402
 
 # As a client sends it (escapes, spaces) and as Confluent stores it (Avro Java's toString through
 # Jackson: compact, doc before default, U+0000 written \u0000, U+00FF as UTF-8).
@@ -47,7 +47,7 @@ def nul_defaults(c, base):
                                              {"schema": NUL_CANON}), (200, Registered(sid)))
     c.eq("lookup", r("POST", "/subjects/blob", {"schema": NUL_SCHEMA}),
          (200, {"subject": "blob", "version": 1, "id": sid, "guid": ANY_GUID, "schemaType": "AVRO",
-                "schema": NUL_CANON}))
+                "schema": NUL_CANON, "ts": ANY_TS, "deleted": False}))
     c.eq("get by id: Confluent's text", r("GET", "/schemas/ids/%s" % sid),
          (200, {"guid": ANY_GUID, "schemaType": "AVRO", "schema": NUL_CANON}))
     st, raw = request(base, "GET", "/subjects/blob/versions/1/schema")
