@@ -150,10 +150,11 @@ cairn_err_t cairn_protobuf_serialize_h(cairn_serializer_t *ser, const char *topi
 
 /* ---- deserialize ---- */
 
-/* The record's schema-id header value, or none. */
+/* The record's schema-id header value, or none; or where the message indexes are. */
 typedef struct serdes_pb_hdr {
     const uint8_t *v;
     size_t len;
+    bool in_header; /* the indexes: in the header (the payload is the bare message) */
 } serdes_pb_hdr_t;
 
 /* Frame (or header), entry and message indexes: the message type (in the writer schema) and its
@@ -170,8 +171,8 @@ static cn_err_t serdes_pb_locate(cairn_deserializer_t *des, const char *topic, c
                                        id_out, err);
     if (rc != CN_OK)
         return rc;
-    *idx = use_hdr ? (serdes_pb_hdr_t){h.v + id_len, h.len - id_len}
-                   : (serdes_pb_hdr_t){*payload, *plen};
+    *idx = use_hdr ? (serdes_pb_hdr_t){h.v + id_len, h.len - id_len, true}
+                   : (serdes_pb_hdr_t){*payload, *plen, false};
     return CN_OK;
 }
 
@@ -208,7 +209,7 @@ static cn_err_t serdes_pb_prepare(cairn_deserializer_t *des, const char *topic, 
         serdes_des_entry_decref(*entry);
         return rc;
     }
-    if (idx.v != payload) /* the indexes came from the header */
+    if (idx.in_header)
         used = 0;
     *body = payload + used;
     *blen = plen - used;
@@ -246,8 +247,8 @@ cairn_err_t cairn_protobuf_deserialize_h(cairn_deserializer_t *des, const char *
         serdes_edge_ok(err);
         return CAIRN_OK;
     }
-    if (serdes_pb_prepare(des, topic, data, len, (serdes_pb_hdr_t){hdr, hdr_len}, &entry, &m, NULL,
-                          0, &body, &blen, id_out, &e) != CN_OK)
+    if (serdes_pb_prepare(des, topic, data, len, (serdes_pb_hdr_t){hdr, hdr_len, false}, &entry, &m,
+                          NULL, 0, &body, &blen, id_out, &e) != CN_OK)
         return serdes_edge(&e, err);
     serdes_des_entry_decref(entry);
     if (!(*msg_out = protobuf_c_message_unpack(desc, allocator, blen, body))) {
@@ -267,8 +268,8 @@ cn_err_t serdes_pb_des_json(cairn_deserializer_t *des, const char *topic, const 
     size_t blen;
     char fqn[1024];
     json_t *j = NULL;
-    cn_err_t rc = serdes_pb_prepare(des, topic, data, len, (serdes_pb_hdr_t){hdr, hdr_len}, &entry,
-                                    &m, fqn, sizeof(fqn), &body, &blen, id_out, err);
+    cn_err_t rc = serdes_pb_prepare(des, topic, data, len, (serdes_pb_hdr_t){hdr, hdr_len, false},
+                                    &entry, &m, fqn, sizeof(fqn), &body, &blen, id_out, err);
     if (rc != CN_OK)
         return rc;
     rc = serdes_pb_to_json(entry->writer->impl, m, fqn, body, blen, &j, err);
