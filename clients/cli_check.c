@@ -34,6 +34,7 @@ enum {
     OPT_OFFLINE,
     OPT_REFERENCE,
     OPT_REFERENCE_FILE,
+    OPT_RULES,
     OPT_PROTO_PATH = 'I'
 };
 
@@ -80,7 +81,10 @@ static void check_usage(FILE *f) {
            "  --reference-file NAME=FILE         offline: a named type defined in "
            "FILE\n"
            "  -I DIR, --proto-path DIR           offline Protobuf: find imports in DIR, as "
-           "protoc\n\n" CLI_REG_USAGE
+           "protoc\n"
+           "  --rules CATEGORY     Protobuf: buf breaking's rules instead of Confluent's check:\n"
+           "                       wire, wire-json, package or file "
+           "(docs/compatibility.md)\n\n" CLI_REG_USAGE
            "\nexit status: 0 compatible, 100 incompatible, 2 a schema does not parse,\n"
            "1 usage, configuration, I/O or network error.\n");
 }
@@ -108,8 +112,16 @@ static void *xrealloc(void *p, size_t n) {
 void chk_add(chk_result_t *r, const char *rule, int version, const char *path, const char *message,
              const char *against) {
     r->v = xrealloc(r->v, (r->nv + 1) * sizeof(*r->v));
-    r->v[r->nv++] = (chk_violation_t){xstrdup(rule), version, xstrdup(path), xstrdup(message),
-                                      xstrdup(against)};
+    r->v[r->nv++] = (chk_violation_t){
+        xstrdup(rule), version, xstrdup(path), xstrdup(message), xstrdup(against), NULL, 0, 0};
+}
+
+void chk_add_at(chk_result_t *r, const char *rule, int version, const char *file, int line, int col,
+                const char *message, const char *against) {
+    chk_add(r, rule, version, NULL, message, against);
+    r->v[r->nv - 1].file = xstrdup(file);
+    r->v[r->nv - 1].line = line;
+    r->v[r->nv - 1].col = col;
 }
 
 void chk_result_fini(chk_result_t *r) {
@@ -118,6 +130,7 @@ void chk_result_fini(chk_result_t *r) {
         free(r->v[i].path);
         free(r->v[i].message);
         free(r->v[i].against);
+        free(r->v[i].file);
     }
     free(r->v);
     json_decref(r->messages);
@@ -391,6 +404,12 @@ static int parse_opt(void *args, int c, const char *arg) {
         return 0;
     case OPT_REFERENCE:
         return cli_reference_add(a->refs, CHECK_CMD, arg) ? 0 : CLI_EXIT_USAGE;
+    case OPT_RULES:
+        a->o.rules_given = true;
+        return compat_pb_rules_parse(arg, &a->o.rules)
+                   ? 0
+                   : cli_usage_error(CHECK_CMD, "--rules must be wire, wire-json, package or file",
+                                     arg);
     case OPT_PROTO_PATH:
         json_array_append_new(a->proto_paths, json_string(arg));
         return 0;
@@ -428,6 +447,7 @@ static int parse_args(check_args_t *a, int argc, char **argv, bool *help) {
         {"reference", required_argument, NULL, OPT_REFERENCE},
         {"reference-file", required_argument, NULL, OPT_REFERENCE_FILE},
         {"proto-path", required_argument, NULL, OPT_PROTO_PATH},
+        {"rules", required_argument, NULL, OPT_RULES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int pos = 0;
@@ -441,6 +461,8 @@ static int parse_args(check_args_t *a, int argc, char **argv, bool *help) {
             CHECK_CMD, "exactly one new schema file (or --manifest and no file) is required", NULL);
     if (a->o.reg.url && a->offline)
         return cli_usage_error(CHECK_CMD, "--registry and --offline exclude each other", NULL);
+    if (a->o.rules_given && (!a->type || strcasecmp(a->type, "PROTOBUF") != 0) && !a->manifest)
+        return cli_usage_error(CHECK_CMD, "--rules needs --type PROTOBUF", NULL);
     a->online = !a->offline && (a->o.reg.url || (cli_reg_configured(&a->o.reg) && !a->n_against));
     if (a->type && !a->online) {
         compat_type_t t = COMPAT_AVRO;
@@ -517,7 +539,11 @@ static void offline_local(const check_args_t *a, chk_result_t *r, compat_type_t 
         }
         chk_refset_opts(rs, &po);
     }
-    chk_local(r, &po, level, text, hist, vers, r->job->against, n);
+    if (a->o.rules_given)
+        chk_rules(r, &po, NULL, a->o.rules, level, text, r->job->file, hist, vers, r->job->against,
+                  n);
+    else
+        chk_local(r, &po, NULL, level, text, hist, vers, r->job->against, n);
     chk_refset_free(rs);
     json_decref(refs);
 }

@@ -39,9 +39,9 @@ static compat_schema_t *parse_or_report(chk_result_t *r, const compat_parse_opts
     return s;
 }
 
-void chk_local(chk_result_t *r, const compat_parse_opts_t *po, compat_level_t level,
-               const char *text, char *const *history, const int *versions, char *const *names,
-               size_t n) {
+void chk_local(chk_result_t *r, const compat_parse_opts_t *po, const compat_parse_opts_t *hpo,
+               compat_level_t level, const char *text, char *const *history, const int *versions,
+               char *const *names, size_t n) {
     compat_prev_t *prev = calloc(n + 1, sizeof(*prev));
     compat_schema_t *nw = NULL;
     compat_report_t *rep = NULL;
@@ -54,7 +54,8 @@ void chk_local(chk_result_t *r, const compat_parse_opts_t *po, compat_level_t le
     }
     for (size_t i = 0; prev && r->status == CHK_COMPATIBLE && i < n; i++) {
         prev[i].version = versions[i];
-        prev[i].schema = parse_or_report(r, po, history[i], versions[i], names ? names[i] : NULL);
+        prev[i].schema = parse_or_report(r, hpo ? &hpo[i] : po, history[i], versions[i],
+                                         names ? names[i] : NULL);
     }
     if (r->status == CHK_COMPATIBLE)
         nw = parse_or_report(r, po, text, 0, NULL);
@@ -181,33 +182,57 @@ static json_t *schema_body(const chk_job_t *j, const char *text) {
     return b;
 }
 
-/* With an explicit level: the registry's versions, checked here. */
-static void online_local(chk_result_t *r, cairn_serdes_t *sd, compat_level_t level,
-                         const char *text, json_t *versions) {
+/* With an explicit level: the registry's versions (with their references, fetched), checked
+ * here. */
+static void online_local(const chk_opts_t *o, chk_result_t *r, cairn_serdes_t *sd,
+                         compat_level_t level, const char *text, json_t *versions) {
     size_t n = json_array_size(versions), k = 0;
     char **hist = calloc(n + 1, sizeof(char *));
     int *vers = calloc(n + 1, sizeof(int));
+    chk_refs_t *hrefs = calloc(n + 1, sizeof(*hrefs)), nrefs = {0};
+    compat_parse_opts_t *hpo = calloc(n + 1, sizeof(*hpo)), po;
+    compat_type_t type = COMPAT_AVRO;
+    chk_fetch_t *f;
     cairn_error_t err;
-    compat_parse_opts_t po = {.type = COMPAT_AVRO};
-    compat_type_parse(r->job->type, &po.type);
-    for (; hist && vers && k < n; k++) {
+    compat_type_parse(r->job->type, &type);
+    f = chk_fetch_new(sd, type);
+    bool ok = hist && vers && hrefs && hpo && f && chk_refs_from_json(&nrefs, r->job->refs);
+    for (; ok && k < n; k++) {
         char suffix[64];
-        json_t *o;
+        json_t *v;
         vers[k] = (int)json_integer_value(json_array_get(versions, k));
         snprintf(suffix, sizeof(suffix), "/versions/%d", vers[k]);
-        if (!(o = online_call(r, sd, "GET", "/subjects/", suffix, NULL, &err))) {
+        if (!(v = online_call(r, sd, "GET", "/subjects/", suffix, NULL, &err))) {
             online_error(r, &err);
             break;
         }
-        hist[k] = strdup(json_string_value(json_object_get(o, "schema")) ?: "");
-        json_decref(o);
+        hist[k] = strdup(json_string_value(json_object_get(v, "schema")) ?: "");
+        ok = hist[k] && chk_refs_from_json(&hrefs[k], json_object_get(v, "references"));
+        if (ok)
+            chk_fetch_opts(f, &hrefs[k], &hpo[k]);
+        json_decref(v);
     }
-    if (r->status == CHK_COMPATIBLE && hist && vers)
-        chk_local(r, &po, level, text, hist, vers, NULL, n);
-    for (size_t i = 0; hist && i < k; i++)
+    if (!ok) {
+        r->status = CHK_ERROR;
+        chk_add(r, "ERROR", 0, NULL, "out of memory", NULL);
+    }
+    if (r->status == CHK_COMPATIBLE) {
+        chk_fetch_opts(f, &nrefs, &po);
+        if (o->rules_given)
+            chk_rules(r, &po, hpo, o->rules, level, text, r->job->file, hist, vers, NULL, n);
+        else
+            chk_local(r, &po, hpo, level, text, hist, vers, NULL, n);
+    }
+    for (size_t i = 0; hist && i < n; i++)
         free(hist[i]);
+    for (size_t i = 0; hrefs && i < n; i++)
+        chk_refs_fini(&hrefs[i]);
+    chk_refs_fini(&nrefs);
+    chk_fetch_free(f);
     free(hist);
     free(vers);
+    free(hrefs);
+    free(hpo);
 }
 
 static void online_endpoint(const chk_opts_t *o, chk_result_t *r, cairn_serdes_t *sd,
@@ -285,12 +310,8 @@ void chk_online(const chk_opts_t *o, cairn_serdes_t *sd, chk_result_t *r) {
     } else {
         r->compared = json_array_size(versions);
         bool local = j->level ? compat_level_parse(j->level, &level) : o->level_given;
-        if (local && json_array_size(j->refs)) {
-            r->status = CHK_ERROR;
-            chk_add(r, "UNSUPPORTED", 0, NULL,
-                    "an explicit level with references: use the subject's configured level", NULL);
-        } else if (local)
-            online_local(r, sd, level, text, versions);
+        if (local || o->rules_given)
+            online_local(o, r, sd, level, text, versions);
         else
             online_endpoint(o, r, sd, text);
     }

@@ -100,6 +100,10 @@ void compat_schema_digest(const compat_schema_t *sch, uint8_t out[16]);
 struct compat_avro_schema;
 /** @brief The Avro model of an AVRO schema (compat/avro/compat_avro.h), else NULL. Borrowed. */
 const struct compat_avro_schema *compat_schema_avro(const compat_schema_t *sch);
+struct compat_pb_schema;
+/** @brief The Protobuf model of a PROTOBUF schema (compat/protobuf/compat_protobuf.h), else
+ *  NULL. Borrowed. */
+const struct compat_pb_schema *compat_schema_protobuf(const compat_schema_t *sch);
 
 /** @brief The schema with its references inlined (Confluent's format=resolved, registry-api.md
  *  §2.2): for Avro, Java's Schema.toString, every named type written in full at its first use

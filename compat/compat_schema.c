@@ -210,6 +210,10 @@ const struct compat_avro_schema *compat_schema_avro(const compat_schema_t *sch) 
     return sch->type == COMPAT_AVRO ? sch->model : NULL;
 }
 
+const struct compat_pb_schema *compat_schema_protobuf(const compat_schema_t *sch) {
+    return sch->type == COMPAT_PROTOBUF ? sch->model : NULL;
+}
+
 const compat_lang_t *compat_schema_lang(const compat_schema_t *sch) {
     return sch->lang;
 }

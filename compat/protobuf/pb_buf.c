@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * The rule categories of `buf breaking` (https://buf.build/docs/breaking/rules/: FILE, PACKAGE,
+ * WIRE_JSON, WIRE and the rule IDs in each, as `buf config ls-breaking-rules` lists them) over
+ * the main files of two versions of a schema: the rule table, the file-level rules (package,
+ * syntax, file options), deletions of messages, enums, services, extensions and RPCs, enum
+ * values, reserved ranges and names, and RPC signatures. The fields of each message present in
+ * both versions are pb_buf_field.c's. Messages, enums and services are matched by full name,
+ * fields and enum values by number, as buf does. Pure.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "compat/protobuf/pb_buf.h"
+
+#define W  BUF_WIRE
+#define WJ BUF_WIRE_JSON
+#define P  BUF_PACKAGE
+#define F  BUF_FILE
+
+/* Every rule this checker knows and its categories (buf's v2 configuration). */
+static const struct {
+    const char *id;
+    unsigned cats;
+} rule_table[] = {
+    {"ENUM_NO_DELETE", F},
+    {"EXTENSION_NO_DELETE", F},
+    {"FILE_NO_DELETE", F},
+    {"MESSAGE_NO_DELETE", F},
+    {"SERVICE_NO_DELETE", F},
+    {"ENUM_SAME_TYPE", F | P},
+    {"FIELD_SAME_CARDINALITY", F | P},
+    {"FIELD_SAME_CPP_STRING_TYPE", F | P},
+    {"FIELD_SAME_JAVA_UTF8_VALIDATION", F | P},
+    {"FIELD_SAME_JSTYPE", F | P},
+    {"FIELD_SAME_UTF8_VALIDATION", F | P},
+    {"FILE_SAME_OPTION", F | P}, /* FILE_SAME_<OPTION>: the options of file_opts below */
+    {"RPC_NO_DELETE", F | P},
+    {"ENUM_VALUE_NO_DELETE", F | P},
+    {"EXTENSION_MESSAGE_NO_DELETE", F | P},
+    {"FIELD_NO_DELETE", F | P},
+    {"FIELD_SAME_TYPE", F | P},
+    {"FILE_SAME_SYNTAX", F | P},
+    {"MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR", F | P},
+    {"ONEOF_NO_DELETE", F | P},
+    {"ENUM_VALUE_SAME_NAME", F | P | WJ},
+    {"FIELD_SAME_JSON_NAME", F | P | WJ},
+    {"FIELD_SAME_NAME", F | P | WJ},
+    {"FIELD_SAME_DEFAULT", F | P | WJ | W},
+    {"FIELD_SAME_ONEOF", F | P | WJ | W},
+    {"FILE_SAME_PACKAGE", F | P | WJ | W},
+    {"MESSAGE_SAME_REQUIRED_FIELDS", F | P | WJ | W},
+    {"RESERVED_ENUM_NO_DELETE", F | P | WJ | W},
+    {"RESERVED_MESSAGE_NO_DELETE", F | P | WJ | W},
+    {"RPC_SAME_CLIENT_STREAMING", F | P | WJ | W},
+    {"RPC_SAME_IDEMPOTENCY_LEVEL", F | P | WJ | W},
+    {"RPC_SAME_REQUEST_TYPE", F | P | WJ | W},
+    {"RPC_SAME_RESPONSE_TYPE", F | P | WJ | W},
+    {"RPC_SAME_SERVER_STREAMING", F | P | WJ | W},
+    {"PACKAGE_ENUM_NO_DELETE", P},
+    {"PACKAGE_EXTENSION_NO_DELETE", P},
+    {"PACKAGE_MESSAGE_NO_DELETE", P},
+    {"PACKAGE_NO_DELETE", P},
+    {"PACKAGE_SERVICE_NO_DELETE", P},
+    {"ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED", WJ},
+    {"FIELD_NO_DELETE_UNLESS_NAME_RESERVED", WJ},
+    {"FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY", WJ},
+    {"FIELD_WIRE_JSON_COMPATIBLE_TYPE", WJ},
+    {"ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED", WJ | W},
+    {"FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED", WJ | W},
+    {"FIELD_WIRE_COMPATIBLE_CARDINALITY", W},
+    {"FIELD_WIRE_COMPATIBLE_TYPE", W},
+};
+
+/* FILE_SAME_<ID>: the file options compared, with the value an absent option has. */
+static const struct {
+    const char *option, *rule, *absent;
+} file_opts[] = {
+    {"cc_enable_arenas", "FILE_SAME_CC_ENABLE_ARENAS", "true"},
+    {"cc_generic_services", "FILE_SAME_CC_GENERIC_SERVICES", "false"},
+    {"csharp_namespace", "FILE_SAME_CSHARP_NAMESPACE", ""},
+    {"go_package", "FILE_SAME_GO_PACKAGE", ""},
+    {"java_generic_services", "FILE_SAME_JAVA_GENERIC_SERVICES", "false"},
+    {"java_multiple_files", "FILE_SAME_JAVA_MULTIPLE_FILES", "false"},
+    {"java_outer_classname", "FILE_SAME_JAVA_OUTER_CLASSNAME", ""},
+    {"java_package", "FILE_SAME_JAVA_PACKAGE", ""},
+    {"objc_class_prefix", "FILE_SAME_OBJC_CLASS_PREFIX", ""},
+    {"optimize_for", "FILE_SAME_OPTIMIZE_FOR", "SPEED"},
+    {"php_class_prefix", "FILE_SAME_PHP_CLASS_PREFIX", ""},
+    {"php_metadata_namespace", "FILE_SAME_PHP_METADATA_NAMESPACE", ""},
+    {"php_namespace", "FILE_SAME_PHP_NAMESPACE", ""},
+    {"py_generic_services", "FILE_SAME_PY_GENERIC_SERVICES", "false"},
+    {"ruby_package", "FILE_SAME_RUBY_PACKAGE", ""},
+    {"swift_prefix", "FILE_SAME_SWIFT_PREFIX", ""},
+};
+
+static const char *const cat_names[] = {"WIRE", "WIRE_JSON", "PACKAGE", "FILE"};
+
+bool compat_pb_rules_parse(const char *s, compat_pb_rules_t *out) {
+    static const char *const alias[] = {"wire", "wire-json", "package", "file"};
+    for (size_t i = 0; s && i < 4; i++)
+        if (strcasecmp(s, cat_names[i]) == 0 || strcasecmp(s, alias[i]) == 0) {
+            *out = (compat_pb_rules_t)i;
+            return true;
+        }
+    return false;
+}
+
+const char *compat_pb_rules_name(compat_pb_rules_t r) {
+    return (unsigned)r < 4 ? cat_names[r] : "?";
+}
+
+bool pb_buf_on(const pb_bctx_t *c, const char *rule) {
+    if (strncmp(rule, "FILE_SAME_", 10) == 0)
+        for (size_t i = 0; i < sizeof(file_opts) / sizeof(file_opts[0]); i++)
+            if (strcmp(rule, file_opts[i].rule) == 0)
+                rule = "FILE_SAME_OPTION";
+    for (size_t i = 0; i < sizeof(rule_table) / sizeof(rule_table[0]); i++)
+        if (strcmp(rule_table[i].id, rule) == 0)
+            return (rule_table[i].cats & c->cat) != 0;
+    assert(!"a rule missing from the table");
+    return false;
+}
+
+static bool grow(compat_pb_findings_t *o) {
+    size_t cap = o->cap ? o->cap * 2 : 16;
+    compat_pb_finding_t *v;
+    if (o->n < o->cap)
+        return true;
+    if (!(v = realloc(o->v, cap * sizeof(*v))))
+        return false;
+    o->v = v;
+    o->cap = cap;
+    return true;
+}
+
+void pb_buf_add(pb_bctx_t *c, const char *rule, int line, int col, const char *fmt, ...) {
+    compat_pb_findings_t *o = c->out;
+    va_list ap;
+    char *msg = NULL;
+    if (!pb_buf_on(c, rule) || c->oom)
+        return;
+    va_start(ap, fmt);
+    int n = vasprintf(&msg, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !grow(o)) {
+        free(n < 0 ? NULL : msg);
+        c->oom = true;
+        return;
+    }
+    o->v[o->n++] = (compat_pb_finding_t){.rule = rule, .line = line, .col = col, .message = msg};
+}
+
+/* ---- helpers ---- */
+
+const char *pb_buf_name(const pb_type_t *t) {
+    const char *pkg = t->file ? t->file->package : NULL;
+    size_t n = pkg ? strlen(pkg) : 0;
+    return n && strncmp(t->fqn, pkg, n) == 0 && t->fqn[n] == '.' ? t->fqn + n + 1 : t->fqn;
+}
+
+bool pb_buf_in_ranges(const pb_ranges_t *r, size_t n, int32_t num) {
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < r[i].n; k++)
+            if (r[i].items[k].kind != PB_R_NAME && num >= r[i].items[k].start &&
+                num <= r[i].items[k].end)
+                return true;
+    return false;
+}
+
+bool pb_buf_name_reserved(const pb_ranges_t *r, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < r[i].n; k++)
+            if (r[i].items[k].kind == PB_R_NAME && strcmp(r[i].items[k].name, name) == 0)
+                return true;
+    return false;
+}
+
+static const pb_val_t *opt_get(const pb_opts_t *o, const char *name) {
+    for (size_t i = 0; i < o->n; i++)
+        if (strcmp(o->v[i].name, name) == 0)
+            return o->v[i].val;
+    return NULL;
+}
+
+static const char *opt_text(const pb_opts_t *o, const char *name, const char *absent) {
+    const pb_val_t *v = opt_get(o, name);
+    return v && v->text ? v->text : absent;
+}
+
+/* The messages and enums of a file, nested ones included, in declaration order. */
+typedef struct tlist {
+    const pb_type_t **v;
+    size_t n, cap;
+} tlist_t;
+
+static bool tl_add(tlist_t *l, const pb_type_t *const *types, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (l->n == l->cap) {
+            size_t cap = l->cap ? l->cap * 2 : 64;
+            const pb_type_t **v = realloc(l->v, cap * sizeof(*v));
+            if (!v)
+                return false;
+            l->v = v;
+            l->cap = cap;
+        }
+        l->v[l->n++] = types[i];
+        if (!tl_add(l, (const pb_type_t *const *)types[i]->nested, types[i]->nnested))
+            return false;
+    }
+    return true;
+}
+
+static const pb_type_t *tl_find(const tlist_t *l, const char *fqn, bool is_enum) {
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i]->is_enum == is_enum && strcmp(l->v[i]->fqn, fqn) == 0)
+            return l->v[i];
+    return NULL;
+}
+
+/* The enclosing message of a deleted type in the new file, for buf's location. */
+static const pb_type_t *parent_in(const tlist_t *now, const pb_type_t *t) {
+    return t->parent ? tl_find(now, t->parent->fqn, false) : NULL;
+}
+
+static bool same_package(const pb_file_t *a, const pb_file_t *b) {
+    return strcmp(a->package ? a->package : "", b->package ? b->package : "") == 0;
+}
+
+static const char *syntax_of(const pb_file_t *f) {
+    return f->edition ? "editions" : f->syntax ? f->syntax : "proto2";
+}
+
+/* ---- reserved ranges and names (messages and enums) ---- */
+
+/* Append to b the values of [s, e] that no range of now covers, "a" or "a-b" each. */
+static void missing_values(char *b, size_t cap, int32_t s, int32_t e, const pb_ranges_t *now,
+                           size_t n) {
+    size_t len = 0;
+    int64_t x = s;
+    b[0] = 0;
+    while (x <= e && len + 32 < cap) {
+        int64_t next = (int64_t)e + 1;
+        bool covered = false;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < now[i].n; k++) {
+                const pb_ritem_t *it = &now[i].items[k];
+                if (it->kind == PB_R_NAME)
+                    continue;
+                if (x >= it->start && x <= it->end) {
+                    covered = true;
+                    next = (int64_t)it->end + 1;
+                }
+            }
+        if (!covered) {
+            for (size_t i = 0; i < n; i++)
+                for (size_t k = 0; k < now[i].n; k++)
+                    if (now[i].items[k].kind != PB_R_NAME && now[i].items[k].start > x &&
+                        now[i].items[k].start < next)
+                        next = now[i].items[k].start;
+            len += (size_t)snprintf(b + len, cap - len, next - 1 > x ? "%s%lld-%lld" : "%s%lld",
+                                    len ? "," : "", (long long)x, (long long)(next - 1));
+        }
+        x = next;
+    }
+}
+
+static void reserved_rule(pb_bctx_t *c, const char *rule, const char *what, const pb_type_t *now,
+                          const pb_ranges_t *old, size_t nold, const pb_ranges_t *cur, size_t ncur) {
+    char miss[256];
+    for (size_t i = 0; i < nold; i++)
+        for (size_t k = 0; k < old[i].n; k++) {
+            const pb_ritem_t *it = &old[i].items[k];
+            if (it->kind == PB_R_NAME) {
+                if (!pb_buf_name_reserved(cur, ncur, it->name))
+                    pb_buf_add(c, rule, now->line, now->col,
+                               "Previously present reserved name \"%s\" on %s \"%s\" was deleted.",
+                               it->name, what, pb_buf_name(now));
+                continue;
+            }
+            missing_values(miss, sizeof(miss), it->start, it->end, cur, ncur);
+            if (miss[0])
+                pb_buf_add(c, rule, now->line, now->col,
+                           "Previously present %s range \"[%d,%d]\" on %s \"%s\" is missing "
+                           "values: [%s] were removed.",
+                           strcmp(rule, "EXTENSION_MESSAGE_NO_DELETE") == 0 ? "extension"
+                                                                           : "reserved",
+                           it->start, it->end, what, pb_buf_name(now), miss);
+        }
+}
+
+/* ---- messages ---- */
+
+static bool has_oneof(const pb_type_t *t, const char *name) {
+    for (size_t i = 0; i < t->noneofs; i++)
+        if (strcmp(t->oneofs[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static void message_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now) {
+    const char *name = pb_buf_name(now);
+    for (size_t i = 0; i < old->noneofs; i++)
+        if (!has_oneof(now, old->oneofs[i].name))
+            pb_buf_add(c, "ONEOF_NO_DELETE", now->line, now->col,
+                       "Previously present oneof \"%s\" on message \"%s\" was deleted.",
+                       old->oneofs[i].name, name);
+    reserved_rule(c, "RESERVED_MESSAGE_NO_DELETE", "message", now, old->reserved, old->nreserved,
+                  now->reserved, now->nreserved);
+    reserved_rule(c, "EXTENSION_MESSAGE_NO_DELETE", "message", now, old->extensions,
+                  old->nextensions, now->extensions, now->nextensions);
+    if (strcmp(opt_text(&old->opts, "no_standard_descriptor_accessor", "false"), "true") != 0 &&
+        strcmp(opt_text(&now->opts, "no_standard_descriptor_accessor", "false"), "true") == 0)
+        pb_buf_add(c, "MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR", now->line, now->col,
+                   "Message option \"no_standard_descriptor_accessor\" changed from \"false\" to "
+                   "\"true\".");
+    pb_buf_fields(c, old, now);
+}
+
+/* ---- enums ---- */
+
+static const pb_const_t *const_by_number(const pb_type_t *e, int32_t v) {
+    for (size_t i = 0; i < e->nconsts; i++)
+        if (e->consts[i].value == v)
+            return &e->consts[i];
+    return NULL;
+}
+
+static bool enum_closed(const pb_type_t *e) {
+    return !e->file->edition && (!e->file->syntax || strcmp(e->file->syntax, "proto2") == 0);
+}
+
+static void enum_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now) {
+    const char *name = pb_buf_name(now);
+    for (size_t i = 0; i < old->nconsts; i++) {
+        const pb_const_t *k = &old->consts[i], *n = const_by_number(now, k->value);
+        if (n && strcmp(n->name, k->name) != 0 && const_by_number(old, k->value) == k)
+            pb_buf_add(c, "ENUM_VALUE_SAME_NAME", now->line, now->col,
+                       "Enum value \"%d\" on enum \"%s\" changed name from \"%s\" to \"%s\".",
+                       k->value, name, k->name, n->name);
+        if (n || const_by_number(old, k->value) != k)
+            continue;
+        pb_buf_add(c, "ENUM_VALUE_NO_DELETE", now->line, now->col,
+                   "Previously present enum value \"%d\" on enum \"%s\" was deleted.", k->value,
+                   name);
+        if (!pb_buf_in_ranges(now->reserved, now->nreserved, k->value))
+            pb_buf_add(c, "ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED", now->line, now->col,
+                       "Previously present enum value \"%d\" on enum \"%s\" was deleted without "
+                       "reserving the number \"%d\".",
+                       k->value, name, k->value);
+        if (!pb_buf_name_reserved(now->reserved, now->nreserved, k->name))
+            pb_buf_add(c, "ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED", now->line, now->col,
+                       "Previously present enum value \"%d\" on enum \"%s\" was deleted without "
+                       "reserving the name \"%s\".",
+                       k->value, name, k->name);
+    }
+    reserved_rule(c, "RESERVED_ENUM_NO_DELETE", "enum", now, old->reserved, old->nreserved,
+                  now->reserved, now->nreserved);
+    if (enum_closed(old) != enum_closed(now))
+        pb_buf_add(c, "ENUM_SAME_TYPE", now->line, now->col,
+                   "Enum \"%s\" changed from %s to %s.", name, enum_closed(old) ? "closed" : "open",
+                   enum_closed(now) ? "closed" : "open");
+}
+
+/* ---- types: deleted, or compared ---- */
+
+static void deleted_type(pb_bctx_t *c, const pb_type_t *t, const tlist_t *now) {
+    const pb_type_t *at = parent_in(now, t);
+    const char *what = t->is_enum ? "enum" : "message";
+    if (t->map_entry || t->is_group)
+        return;
+    if (at)
+        pb_buf_add(c, t->is_enum ? "ENUM_NO_DELETE" : "MESSAGE_NO_DELETE", at->line, at->col,
+                   "Previously present nested %s \"%s\" was deleted from message \"%s\".", what,
+                   t->name, pb_buf_name(at));
+    else
+        pb_buf_add(c, t->is_enum ? "ENUM_NO_DELETE" : "MESSAGE_NO_DELETE", 0, 0,
+                   "Previously present %s \"%s\" was deleted from file.", what, pb_buf_name(t));
+    if (same_package(c->prev, c->cur))
+        pb_buf_add(c, t->is_enum ? "PACKAGE_ENUM_NO_DELETE" : "PACKAGE_MESSAGE_NO_DELETE",
+                   at ? at->line : 0, at ? at->col : 0,
+                   "Previously present %s \"%s\" was deleted from package \"%s\".", what,
+                   pb_buf_name(t), c->cur->package ? c->cur->package : "");
+}
+
+static void type_rules(pb_bctx_t *c, const tlist_t *old, const tlist_t *now) {
+    for (size_t i = 0; i < old->n && !c->oom; i++) {
+        const pb_type_t *t = old->v[i], *n = tl_find(now, t->fqn, t->is_enum);
+        if (!n)
+            deleted_type(c, t, now);
+        else if (t->is_enum)
+            enum_rules(c, t, n);
+        else
+            message_rules(c, t, n);
+    }
+}
+
+/* ---- services ---- */
+
+static const pb_rpc_t *rpc_find(const pb_service_t *s, const char *name) {
+    for (size_t i = 0; i < s->nrpcs; i++)
+        if (strcmp(s->rpcs[i].name, name) == 0)
+            return &s->rpcs[i];
+    return NULL;
+}
+
+static void rpc_rules(pb_bctx_t *c, const pb_service_t *s, const pb_rpc_t *o, const pb_rpc_t *n) {
+    static const char *const stream[2][2] = {{"client unary", "client streaming"},
+                                             {"server unary", "server streaming"}};
+    if (strcmp(o->req, n->req) != 0)
+        pb_buf_add(c, "RPC_SAME_REQUEST_TYPE", n->line, n->col,
+                   "RPC \"%s\" on service \"%s\" changed request type from \"%s\" to \"%s\".",
+                   n->name, s->name, o->req, n->req);
+    if (strcmp(o->resp, n->resp) != 0)
+        pb_buf_add(c, "RPC_SAME_RESPONSE_TYPE", n->line, n->col,
+                   "RPC \"%s\" on service \"%s\" changed response type from \"%s\" to \"%s\".",
+                   n->name, s->name, o->resp, n->resp);
+    if (o->req_stream != n->req_stream)
+        pb_buf_add(c, "RPC_SAME_CLIENT_STREAMING", n->line, n->col,
+                   "RPC \"%s\" on service \"%s\" changed from %s to %s.", n->name, s->name,
+                   stream[0][o->req_stream], stream[0][n->req_stream]);
+    if (o->resp_stream != n->resp_stream)
+        pb_buf_add(c, "RPC_SAME_SERVER_STREAMING", n->line, n->col,
+                   "RPC \"%s\" on service \"%s\" changed from %s to %s.", n->name, s->name,
+                   stream[1][o->resp_stream], stream[1][n->resp_stream]);
+    const char *oi = opt_text(&o->opts, "idempotency_level", "IDEMPOTENCY_UNKNOWN");
+    const char *ni = opt_text(&n->opts, "idempotency_level", "IDEMPOTENCY_UNKNOWN");
+    if (strcmp(oi, ni) != 0)
+        pb_buf_add(c, "RPC_SAME_IDEMPOTENCY_LEVEL", n->line, n->col,
+                   "RPC \"%s\" on service \"%s\" changed option \"idempotency_level\" from \"%s\" "
+                   "to \"%s\".",
+                   n->name, s->name, oi, ni);
+}
+
+static void service_rules(pb_bctx_t *c) {
+    const pb_file_t *of = c->prev, *nf = c->cur;
+    for (size_t i = 0; i < of->nservices; i++) {
+        const pb_service_t *o = &of->services[i], *n = NULL;
+        for (size_t k = 0; same_package(of, nf) && k < nf->nservices && !n; k++)
+            if (strcmp(nf->services[k].name, o->name) == 0)
+                n = &nf->services[k];
+        if (!n) {
+            pb_buf_add(c, "SERVICE_NO_DELETE", 0, 0,
+                       "Previously present service \"%s\" was deleted from file.", o->name);
+            if (same_package(of, nf))
+                pb_buf_add(c, "PACKAGE_SERVICE_NO_DELETE", 0, 0,
+                           "Previously present service \"%s\" was deleted from package \"%s\".",
+                           o->name, nf->package ? nf->package : "");
+            continue;
+        }
+        for (size_t k = 0; k < o->nrpcs; k++) {
+            const pb_rpc_t *r = rpc_find(n, o->rpcs[k].name);
+            if (r)
+                rpc_rules(c, n, &o->rpcs[k], r);
+            else
+                pb_buf_add(c, "RPC_NO_DELETE", n->nrpcs ? n->rpcs[0].line : 0, 0,
+                           "Previously present RPC \"%s\" on service \"%s\" was deleted.",
+                           o->rpcs[k].name, n->name);
+        }
+    }
+}
+
+/* ---- extensions (extend blocks at file level) ---- */
+
+static bool ext_present(const pb_file_t *f, const char *name) {
+    for (size_t i = 0; i < f->nextends; i++)
+        for (size_t k = 0; k < f->extends[i].nfields; k++)
+            if (strcmp(f->extends[i].fields[k]->name, name) == 0)
+                return true;
+    return false;
+}
+
+static void extension_rules(pb_bctx_t *c) {
+    for (size_t i = 0; i < c->prev->nextends; i++)
+        for (size_t k = 0; k < c->prev->extends[i].nfields; k++) {
+            const char *name = c->prev->extends[i].fields[k]->name;
+            if (same_package(c->prev, c->cur) && ext_present(c->cur, name))
+                continue;
+            pb_buf_add(c, "EXTENSION_NO_DELETE", 0, 0,
+                       "Previously present extension \"%s\" was deleted from file.", name);
+            if (same_package(c->prev, c->cur))
+                pb_buf_add(c, "PACKAGE_EXTENSION_NO_DELETE", 0, 0,
+                           "Previously present extension \"%s\" was deleted from package \"%s\".",
+                           name, c->cur->package ? c->cur->package : "");
+        }
+}
+
+/* ---- the file ---- */
+
+static void file_rules(pb_bctx_t *c) {
+    const pb_file_t *o = c->prev, *n = c->cur;
+    if (!same_package(o, n)) {
+        pb_buf_add(c, "FILE_SAME_PACKAGE", 0, 0, "File package changed from \"%s\" to \"%s\".",
+                   o->package ? o->package : "", n->package ? n->package : "");
+        pb_buf_add(c, "PACKAGE_NO_DELETE", 0, 0, "Previously present package \"%s\" was deleted.",
+                   o->package ? o->package : "");
+    }
+    if (strcmp(syntax_of(o), syntax_of(n)) != 0)
+        pb_buf_add(c, "FILE_SAME_SYNTAX", 0, 0, "File syntax changed from \"%s\" to \"%s\".",
+                   syntax_of(o), syntax_of(n));
+    for (size_t i = 0; i < sizeof(file_opts) / sizeof(file_opts[0]); i++) {
+        const char *ov = opt_text(&o->opts, file_opts[i].option, file_opts[i].absent);
+        const char *nv = opt_text(&n->opts, file_opts[i].option, file_opts[i].absent);
+        if (strcmp(ov, nv) != 0)
+            pb_buf_add(c, file_opts[i].rule, 0, 0,
+                       "File option \"%s\" changed from \"%s\" to \"%s\".", file_opts[i].option,
+                       ov, nv);
+    }
+}
+
+static int by_location(const void *a, const void *b) {
+    const compat_pb_finding_t *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return strcmp(x->rule, y->rule);
+}
+
+cn_err_t compat_pb_breaking(const compat_pb_schema_t *prev, const compat_pb_schema_t *cur,
+                            compat_pb_rules_t rules, compat_pb_findings_t *out, cn_error_t *err) {
+    pb_bctx_t c = {.cat = 1u << rules, .prev = prev->file, .cur = cur->file, .out = out};
+    tlist_t old = {0}, now = {0};
+    size_t first = out->n;
+    assert((unsigned)rules < 4);
+    if (!tl_add(&old, (const pb_type_t *const *)c.prev->types, c.prev->ntypes) ||
+        !tl_add(&now, (const pb_type_t *const *)c.cur->types, c.cur->ntypes))
+        c.oom = true;
+    if (!c.oom) {
+        file_rules(&c);
+        type_rules(&c, &old, &now);
+        service_rules(&c);
+        extension_rules(&c);
+    }
+    free(old.v);
+    free(now.v);
+    if (c.oom)
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    qsort(out->v + first, out->n - first, sizeof(*out->v), by_location);
+    return CN_OK;
+}
+
+void compat_pb_findings_fini(compat_pb_findings_t *f) {
+    for (size_t i = 0; i < f->n; i++)
+        free(f->v[i].message);
+    free(f->v);
+    *f = (compat_pb_findings_t){0};
+}
