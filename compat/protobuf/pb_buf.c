@@ -270,7 +270,8 @@ static void missing_values(char *b, size_t cap, int32_t s, int32_t e, const pb_r
 }
 
 static void reserved_rule(pb_bctx_t *c, const char *rule, const char *what, const pb_type_t *now,
-                          const pb_ranges_t *old, size_t nold, const pb_ranges_t *cur, size_t ncur) {
+                          const pb_ranges_t *old, size_t nold, const pb_ranges_t *cur,
+                          size_t ncur) {
     char miss[256];
     for (size_t i = 0; i < nold; i++)
         for (size_t k = 0; k < old[i].n; k++) {
@@ -288,7 +289,7 @@ static void reserved_rule(pb_bctx_t *c, const char *rule, const char *what, cons
                            "Previously present %s range \"[%d,%d]\" on %s \"%s\" is missing "
                            "values: [%s] were removed.",
                            strcmp(rule, "EXTENSION_MESSAGE_NO_DELETE") == 0 ? "extension"
-                                                                           : "reserved",
+                                                                            : "reserved",
                            it->start, it->end, what, pb_buf_name(now), miss);
         }
 }
@@ -361,8 +362,8 @@ static void enum_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now)
     reserved_rule(c, "RESERVED_ENUM_NO_DELETE", "enum", now, old->reserved, old->nreserved,
                   now->reserved, now->nreserved);
     if (enum_closed(old) != enum_closed(now))
-        pb_buf_add(c, "ENUM_SAME_TYPE", now->line, now->col,
-                   "Enum \"%s\" changed from %s to %s.", name, enum_closed(old) ? "closed" : "open",
+        pb_buf_add(c, "ENUM_SAME_TYPE", now->line, now->col, "Enum \"%s\" changed from %s to %s.",
+                   name, enum_closed(old) ? "closed" : "open",
                    enum_closed(now) ? "closed" : "open");
 }
 
@@ -387,11 +388,22 @@ static void deleted_type(pb_bctx_t *c, const pb_type_t *t, const tlist_t *now) {
                    pb_buf_name(t), c->cur->package ? c->cur->package : "");
 }
 
+/* buf compares a file with the file of the same path: a type whose package alone changed is
+ * not deleted from it (FILE_SAME_PACKAGE says it). */
+static bool moved_package(const tlist_t *now, const pb_type_t *t) {
+    for (size_t i = 0; i < now->n; i++)
+        if (now->v[i]->is_enum == t->is_enum && strcmp(pb_buf_name(now->v[i]), pb_buf_name(t)) == 0)
+            return true;
+    return false;
+}
+
 static void type_rules(pb_bctx_t *c, const tlist_t *old, const tlist_t *now) {
     for (size_t i = 0; i < old->n && !c->oom; i++) {
         const pb_type_t *t = old->v[i], *n = tl_find(now, t->fqn, t->is_enum);
-        if (!n)
+        if (!n && !moved_package(now, t))
             deleted_type(c, t, now);
+        else if (!n)
+            continue;
         else if (t->is_enum)
             enum_rules(c, t, n);
         else
@@ -507,8 +519,8 @@ static void file_rules(pb_bctx_t *c) {
         const char *nv = opt_text(&n->opts, file_opts[i].option, file_opts[i].absent);
         if (strcmp(ov, nv) != 0)
             pb_buf_add(c, file_opts[i].rule, 0, 0,
-                       "File option \"%s\" changed from \"%s\" to \"%s\".", file_opts[i].option,
-                       ov, nv);
+                       "File option \"%s\" changed from \"%s\" to \"%s\".", file_opts[i].option, ov,
+                       nv);
     }
 }
 

@@ -155,8 +155,8 @@ static bool wire_compatible(const bfield_t *o, const bfield_t *n) {
 }
 
 static bool json_compatible(const bfield_t *o, const bfield_t *n) {
-    return same_type(o, n) ||
-           (both_scalar(o, n) && json_group(o->key) >= 0 && json_group(o->key) == json_group(n->key));
+    return same_type(o, n) || (both_scalar(o, n) && json_group(o->key) >= 0 &&
+                               json_group(o->key) == json_group(n->key));
 }
 
 static void type_rules(pb_bctx_t *c, const char *msg, const bfield_t *o, const bfield_t *n) {
@@ -199,16 +199,17 @@ static const char *cardinality(const pb_bctx_t *c, const bfield_t *b, bool old) 
     return "optional with explicit presence";
 }
 
-/* The classes within which a change keeps the encoding: singular, or repeated (maps are
- * repeated entries on the wire; their JSON is an object). */
+/* The classes within which a change keeps the encoding: optional (either presence), required,
+ * or repeated (maps are repeated entries on the wire; their JSON is an object). */
 static int card_class(const char *card, bool json) {
     if (strcmp(card, "map") == 0)
         return json ? 2 : 1;
+    if (strcmp(card, "required") == 0)
+        return 3;
     return strcmp(card, "repeated") == 0 ? 1 : 0;
 }
 
-static void cardinality_rules(pb_bctx_t *c, const char *msg, const bfield_t *o,
-                              const bfield_t *n) {
+static void cardinality_rules(pb_bctx_t *c, const char *msg, const bfield_t *o, const bfield_t *n) {
     static const char fmt[] =
         "Field \"%d\" with name \"%s\" on message \"%s\" changed cardinality from \"%s\" to "
         "\"%s\".";
@@ -267,8 +268,8 @@ static void oneof_rule(pb_bctx_t *c, const char *msg, const bfield_t *o, const b
                    n->tag, n->name, msg, o->oneof, n->oneof);
     else if (!o->oneof != !n->oneof)
         pb_buf_add(c, "FIELD_SAME_ONEOF", n->line, n->col,
-                   "Field \"%d\" with name \"%s\" on message \"%s\" moved from %s a oneof.",
-                   n->tag, n->name, msg, o->oneof ? "inside to outside" : "outside to inside");
+                   "Field \"%d\" with name \"%s\" on message \"%s\" moved from %s a oneof.", n->tag,
+                   n->name, msg, o->oneof ? "inside to outside" : "outside to inside");
 }
 
 static const char *fopt(const bfield_t *b, const char *name, const char *absent) {
@@ -292,7 +293,8 @@ static void option_rules(pb_bctx_t *c, const char *msg, const bfield_t *o, const
     } opts[] = {{"jstype", "FIELD_SAME_JSTYPE", "JS_NORMAL"},
                 {"ctype", "FIELD_SAME_CPP_STRING_TYPE", "STRING"}};
     for (size_t i = 0; i < 2; i++) {
-        const char *ov = fopt(o, opts[i].opt, opts[i].absent), *nv = fopt(n, opts[i].opt, opts[i].absent);
+        const char *ov = fopt(o, opts[i].opt, opts[i].absent),
+                   *nv = fopt(n, opts[i].opt, opts[i].absent);
         if (strcmp(ov, nv) != 0)
             pb_buf_add(c, opts[i].rule, n->line, n->col,
                        "Field \"%d\" with name \"%s\" on message \"%s\" changed option \"%s\" from "
