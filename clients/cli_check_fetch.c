@@ -11,7 +11,7 @@
 
 #include "clients/cli_check.h"
 
-#define FETCH_MAX_DEPTH 32   /* import chain */
+#define FETCH_MAX_DEPTH   32   /* import chain */
 #define FETCH_MAX_SCHEMAS 1000 /* distinct referenced versions in one check */
 
 typedef struct fetched {
@@ -64,10 +64,10 @@ bool chk_refs_from_json(chk_refs_t *out, json_t *refs) {
     json_array_foreach(refs, i, e) {
         const char *name = json_string_value(json_object_get(e, "name"));
         const char *subject = json_string_value(json_object_get(e, "subject"));
-        out->v[i] = (compat_ref_t){.name = name ? name : "",
-                                   .subject = subject ? subject : "",
-                                   .version = (int32_t)json_integer_value(
-                                       json_object_get(e, "version"))};
+        out->v[i] =
+            (compat_ref_t){.name = name ? name : "",
+                           .subject = subject ? subject : "",
+                           .version = (int32_t)json_integer_value(json_object_get(e, "version"))};
     }
     out->n = n;
     return true;
@@ -110,7 +110,8 @@ static cn_err_t get_version(chk_fetch_t *f, const compat_ref_t *ref, char **text
 
 static fetched_t *find(chk_fetch_t *f, const compat_ref_t *ref) {
     for (size_t i = 0; i < f->n; i++)
-        if (f->v[i].version == ref->version && f->v[i].subject && strcmp(f->v[i].subject, ref->subject) == 0)
+        if (f->v[i].version == ref->version && f->v[i].subject &&
+            strcmp(f->v[i].subject, ref->subject) == 0)
             return &f->v[i];
     return NULL;
 }

@@ -369,23 +369,65 @@ static void enum_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now)
 
 /* ---- types: deleted, or compared ---- */
 
+/* A message or enum (by its name without the package) deleted; at the enclosing message in
+ * the new file, or at the file's start. */
+static void report_deleted(pb_bctx_t *c, bool is_enum, const char *name, const pb_type_t *at) {
+    const char *what = is_enum ? "enum" : "message";
+    int line = at ? at->line : 1, col = at ? at->col : 1;
+    pb_buf_add(c, is_enum ? "ENUM_NO_DELETE" : "MESSAGE_NO_DELETE", line, col,
+               "Previously present %s \"%s\" was deleted from file.", what, name);
+    if (same_package(c->prev, c->cur))
+        pb_buf_add(c, is_enum ? "PACKAGE_ENUM_NO_DELETE" : "PACKAGE_MESSAGE_NO_DELETE", line, col,
+                   "Previously present %s \"%s\" was deleted from package \"%s\".", what, name,
+                   c->cur->package ? c->cur->package : "");
+}
+
+/* protoc's map entry message of a map field: the field name in CamelCase + "Entry". */
+static void entry_name(const pb_field_t *f, char *out, size_t cap) {
+    size_t k = 0;
+    bool up = true;
+    for (const char *p = f->name; *p && k + 6 < cap; p++) {
+        if (*p == '_') {
+            up = true;
+            continue;
+        }
+        out[k++] = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        up = false;
+    }
+    snprintf(out + k, cap - k, "Entry");
+}
+
+static bool has_entry(const pb_type_t *m, const char *entry) {
+    char e[300];
+    for (size_t i = 0; m && i < m->nfields; i++)
+        if (m->fields[i]->map_key) {
+            entry_name(m->fields[i], e, sizeof(e));
+            if (strcmp(e, entry) == 0)
+                return true;
+        }
+    return false;
+}
+
+/* The map entry messages of old that now (NULL: deleted) no longer has. */
+static void deleted_entries(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now) {
+    char e[300], name[600];
+    for (size_t i = 0; i < old->nfields; i++) {
+        if (!old->fields[i]->map_key)
+            continue;
+        entry_name(old->fields[i], e, sizeof(e));
+        if (has_entry(now, e))
+            continue;
+        snprintf(name, sizeof(name), "%s.%s", pb_buf_name(old), e);
+        report_deleted(c, false, name, now);
+    }
+}
+
 static void deleted_type(pb_bctx_t *c, const pb_type_t *t, const tlist_t *now) {
-    const pb_type_t *at = parent_in(now, t);
-    const char *what = t->is_enum ? "enum" : "message";
     if (t->map_entry || t->is_group)
         return;
-    if (at)
-        pb_buf_add(c, t->is_enum ? "ENUM_NO_DELETE" : "MESSAGE_NO_DELETE", at->line, at->col,
-                   "Previously present nested %s \"%s\" was deleted from message \"%s\".", what,
-                   t->name, pb_buf_name(at));
-    else
-        pb_buf_add(c, t->is_enum ? "ENUM_NO_DELETE" : "MESSAGE_NO_DELETE", 0, 0,
-                   "Previously present %s \"%s\" was deleted from file.", what, pb_buf_name(t));
-    if (same_package(c->prev, c->cur))
-        pb_buf_add(c, t->is_enum ? "PACKAGE_ENUM_NO_DELETE" : "PACKAGE_MESSAGE_NO_DELETE",
-                   at ? at->line : 0, at ? at->col : 0,
-                   "Previously present %s \"%s\" was deleted from package \"%s\".", what,
-                   pb_buf_name(t), c->cur->package ? c->cur->package : "");
+    report_deleted(c, t->is_enum, pb_buf_name(t), parent_in(now, t));
+    if (!t->is_enum)
+        deleted_entries(c, t, NULL);
 }
 
 /* buf compares a file with the file of the same path: a type whose package alone changed is
@@ -406,8 +448,10 @@ static void type_rules(pb_bctx_t *c, const tlist_t *old, const tlist_t *now) {
             continue;
         else if (t->is_enum)
             enum_rules(c, t, n);
-        else
+        else {
             message_rules(c, t, n);
+            deleted_entries(c, t, n);
+        }
     }
 }
 
