@@ -114,6 +114,9 @@ char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err);
 /** @brief Confluent's format=serialized: for Protobuf the base64 FileDescriptorProto. Owned;
  *  NULL with CN_ERR_UNSUPPORTED for a language without one. */
 char *compat_schema_serialized(const compat_schema_t *sch, cn_error_t *err);
+/** @brief Confluent's format=ignore_extensions: for Protobuf the stored text without custom
+ *  options and extensions. Owned; NULL with CN_ERR_UNSUPPORTED for another language. */
+char *compat_schema_ignore_extensions(const compat_schema_t *sch, cn_error_t *err);
 
 /* ---- compatibility ---- */
 

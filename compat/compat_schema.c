@@ -254,6 +254,15 @@ char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err) {
     return out;
 }
 
+char *compat_schema_ignore_extensions(const compat_schema_t *sch, cn_error_t *err) {
+    if (!sch->lang->ignore_extensions) {
+        cn_error_set(err, CN_ERR_UNSUPPORTED, "no ignore_extensions form for %s",
+                     compat_type_name(sch->type));
+        return NULL;
+    }
+    return sch->lang->ignore_extensions(sch->model, err);
+}
+
 char *compat_schema_serialized(const compat_schema_t *sch, cn_error_t *err) {
     if (!sch->lang->serialized) {
         cn_error_set(err, CN_ERR_UNSUPPORTED, "no serialized form for %s",

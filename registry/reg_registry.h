@@ -159,7 +159,7 @@ int32_t reg_max_id(reg_registry_t *reg, const char *subject);
 /** @brief Whether a `format` query value asks for the resolved text ("resolved"). */
 bool reg_format_is_resolved(const char *format);
 /** @brief Whether a `format` query value asks for another text than the stored one
- *  ("resolved", or "serialized" for Protobuf's base64 descriptor). */
+ *  ("resolved", "serialized" for Protobuf's base64 descriptor, "ignore_extensions"). */
 bool reg_format_is_known(const char *format);
 /** @brief The schema's text in format (§2.2): "resolved" (Avro) inlines the references,
  *  "serialized" (Protobuf) is the base64 FileDescriptorProto, any other value or NULL gives the

@@ -49,6 +49,11 @@ const char *compat_pb_normalized(compat_pb_schema_t *s, cn_error_t *err);
  *  A base64 descriptor is also accepted by compat_pb_parse, for the same canonical text. */
 char *compat_pb_serialized(const compat_pb_schema_t *s, cn_error_t *err);
 
+/** @brief format=ignore_extensions (Confluent's ProtobufSchema.formattedString): the stored
+ *  text without custom options (parenthesized names other than `(confluent.*)`), `extend`
+ *  blocks and `extensions` ranges. Owned; NULL with err. */
+char *compat_pb_ignore_extensions(const compat_pb_schema_t *s, cn_error_t *err);
+
 /** @brief The import paths of a .proto text, in order, without resolving anything (for tools
  *  that find the imported files, like protoc's -I). *out is owned: free each and the array. */
 cn_err_t compat_pb_imports(const char *text, size_t len, char ***out, size_t *n, cn_error_t *err);

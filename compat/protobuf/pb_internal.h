@@ -318,6 +318,10 @@ bool pb_is_base64(const char *s, size_t n);
 /** The .proto text of a base64 FileDescriptorProto (owned). */
 cn_err_t pb_desc_to_text(const char *b64, size_t len, char **out, cn_error_t *err);
 
+/** format=ignore_extensions: drop custom options, extend blocks and extension ranges of a
+ *  parsed file, in place (pb_noext.c). */
+void pb_strip_extensions(pb_file_t *f);
+
 /** Fully-qualified type names replaced by the shortest that resolves the same (pb_shorten.c). */
 void pb_shorten_names(compat_pb_schema_t *s);
 

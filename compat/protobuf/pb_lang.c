@@ -54,6 +54,10 @@ static char *pb_lang_serialized(const void *model, cn_error_t *err) {
     return compat_pb_serialized(model, err);
 }
 
+static char *pb_lang_ignore_extensions(const void *model, cn_error_t *err) {
+    return compat_pb_ignore_extensions(model, err);
+}
+
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 
 static char *fmt(const char *f, ...) {
@@ -99,5 +103,6 @@ const compat_lang_t compat_lang_protobuf = {
     .equivalent = pb_lang_equivalent,
     .resolved = NULL,
     .serialized = pb_lang_serialized,
+    .ignore_extensions = pb_lang_ignore_extensions,
     .check = pb_lang_check,
 };

@@ -332,3 +332,23 @@ const char *compat_pb_normalized(compat_pb_schema_t *s, cn_error_t *err) {
     free(text);
     return s->normalized;
 }
+
+char *compat_pb_ignore_extensions(const compat_pb_schema_t *s, cn_error_t *err) {
+    size_t n;
+    compat_pb_import_t *imps = refs_of(s, &n);
+    compat_pb_schema_t *again = NULL;
+    build_t b = {.err = err, .lenient = true}; /* the stored text parsed again, as stored */
+    char *text = NULL;
+    if (!imps) {
+        cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        return NULL;
+    }
+    if (parse_at(s->canonical, strlen(s->canonical), imps, n, 0, &b, &again) == CN_OK) {
+        pb_strip_extensions(again->file);
+        if (!(text = print_text(again, false)))
+            cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    }
+    compat_pb_schema_free(again);
+    free(imps);
+    return text;
+}

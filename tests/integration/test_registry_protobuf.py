@@ -163,6 +163,50 @@ def descriptors(c, r):
     c.eq("damaged descriptor", r("POST", "/subjects/d/versions", pb("AAAAAAAA"))[0], 422)
 
 
+EXT = ('syntax = "proto2";\npackage ext;\n\nimport "google/protobuf/descriptor.proto";\n\n'
+       'option java_package = "x";\noption (file_tag) = "t";\n\n'
+       'message Thing {\n  option (msg_tag) = 3;\n'
+       '  optional string name = 1 [(field_tag) = "n", deprecated = true];\n'
+       '  oneof pick {\n    option (oneof_tag) = 1;\n    int32 a = 2;\n  }\n'
+       '  extensions 100 to 200;\n}\n'
+       'enum Color {\n  option (enum_tag) = true;\n'
+       '  RED = 0 [(value_tag) = 1, (confluent.enum_value_meta).doc = "red"];\n}\n'
+       'extend google.protobuf.FileOptions { optional string file_tag = 50001; }\n'
+       'extend google.protobuf.MessageOptions { optional int32 msg_tag = 50002; }\n'
+       'extend google.protobuf.FieldOptions { optional string field_tag = 50003; }\n'
+       'extend google.protobuf.OneofOptions { optional int32 oneof_tag = 50004; }\n'
+       'extend google.protobuf.EnumOptions { optional bool enum_tag = 50005; }\n'
+       'extend google.protobuf.EnumValueOptions { optional int32 value_tag = 50006; }\n'
+       'extend google.protobuf.MethodOptions { optional int32 rpc_tag = 50007; }\n'
+       'extend Thing { optional int32 more = 100; }\n'
+       'service S { rpc R(Thing) returns (Thing) { option (rpc_tag) = 2; } }\n')
+EXT_IGNORED = ('syntax = "proto2";\npackage ext;\n\nimport "google/protobuf/descriptor.proto";\n\n'
+               'option java_package = "x";\n\nmessage Thing {\n'
+               '  optional string name = 1 [deprecated = true];\n\n  oneof pick {\n'
+               '    int32 a = 2;\n  }\n}\nenum Color {\n'
+               '  RED = 0 [(confluent.enum_value_meta).doc = "red"];\n}\n\n'
+               'service S {\n  rpc R (Thing) returns (Thing);\n}\n')
+
+
+def ignore_extensions(c, r):
+    """format=ignore_extensions: custom options (but Confluent's own), extend blocks and
+    extension ranges left out; the stored text otherwise."""
+    st, body = r("POST", "/subjects/ext-value/versions", pb(EXT))
+    c.eq("register with custom options", st, 200)
+    sid = body.get("id")
+    st, v = r("GET", f"/schemas/ids/{sid}?format=ignore_extensions")
+    c.eq("ignore_extensions by id", (st, v.get("schema")), (200, EXT_IGNORED))
+    st, v = r("GET", "/subjects/ext-value/versions/latest?format=ignore_extensions")
+    c.eq("ignore_extensions by version", (st, v.get("schema")), (200, EXT_IGNORED))
+    st, raw = r("GET", "/subjects/ext-value/versions/1/schema?format=ignore_extensions")
+    c.eq("ignore_extensions raw", (st, raw), (200, EXT_IGNORED))
+    st, v = r("GET", f"/schemas/ids/{sid}")
+    c.true("stored text keeps them", "(field_tag)" in v.get("schema", "") and
+           "extend Thing" in v.get("schema", ""), v)
+    st, v = r("GET", "/schemas/ids/1?format=ignore_extensions")
+    c.eq("nothing to leave out: the stored text", (st, v.get("schema")), (200, ORDER1))
+
+
 def errors(c, r):
     st, body = r("POST", "/subjects/e/versions", pb('syntax = "proto3";\nmessage A {\n  B b = 1;\n}'))
     c.eq("unknown type", (st, body), (422, {"error_code": 42201,
@@ -261,6 +305,7 @@ def main():
         normalize(c, r)
         references(c, r)
         descriptors(c, r)
+        ignore_extensions(c, r)
         errors(c, r)
         cli(c, srv)
         restart(c, srv)
