@@ -198,7 +198,7 @@ static bool p_field(pb_parser_t *p, pb_type_t *m, pb_field_t ***vec, size_t *n, 
         return false;
     if (strcmp(f->type, "map") == 0 && pb_p_is(p, "<") && !p_map_type(p, f))
         return false;
-    if (!pb_p_ident(p, &f->name) || !pb_p_expect(p, "=") || !pb_p_int(p, 1, PB_MAX_TAG, &tag))
+    if (!pb_p_ident(p, &f->name) || !pb_p_expect(p, "=") || !pb_p_int(p, 1, INT32_MAX, &tag))
         return false;
     f->tag = (int32_t)tag;
     if (!pb_p_option_list(p, &f->opts, f))

@@ -216,6 +216,13 @@ def errors(c, r):
     st, body = r("POST", "/subjects/e/versions", pb("message A { optional string s = 1 [default = \"\xff\"]; }"))
     c.eq("non-ASCII default is fine", st, 200)
     c.eq("empty subject stays absent", r("GET", "/subjects/x-value/versions")[0], 404)
+    # what Confluent accepts (protobuf-java builds the descriptor), protoc would refuse
+    st, body = r("POST", "/subjects/lenient/versions",
+                 pb('syntax = "proto3";\nenum E { ONE = 1; UNO = 1; }\nmessage M { E e = 1; }\n'))
+    c.eq("proto3 enum not starting at zero, aliased without allow_alias", st, 200)
+    st, body = r("POST", "/subjects/e/versions",
+                 pb('syntax = "proto2";\nmessage M { repeated string s = 1 [packed = true]; }'))
+    c.eq("packed string refused, as protobuf-java", (st, body.get("error_code")), (422, 42201))
 
 
 def cli(c, srv):
