@@ -6,16 +6,16 @@
  * the standard options, messages with their fields, labels (proto3 optional without its
  * synthetic oneof), maps (map-entry nested types folded back into map<K, V>), groups, oneofs,
  * reserved and extension ranges, enums, extensions and services. Custom options travel as
- * unknown fields in a descriptor and are not rendered. Decoded with protobuf-c code generated
- * at build time from descriptor.proto.
+ * fields of the *Options messages (unknown to protobuf-c); those whose extension the descriptor
+ * or its imports declare are rendered back (pb_desc_opts.c). Decoded with protobuf-c code
+ * generated at build time from descriptor.proto.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
-#include <google/protobuf/descriptor.pb-c.h> /* generated into build/gen */
+#include "compat/protobuf/pb_desc.h"
 
 typedef Google__Protobuf__FileDescriptorProto file_d;
 typedef Google__Protobuf__DescriptorProto msg_d;
@@ -89,6 +89,7 @@ static uint8_t *b64_decode(const char *s, size_t n, size_t *out_len) {
 
 typedef struct rd {
     cn_buf_t b;
+    const pb_exts_t *exts; /* the extensions custom options may name */
     bool proto3;
     int depth;
     bool too_deep;
@@ -182,6 +183,39 @@ static const char *escaped_ok(rd_t *r, const char *s) {
     return r->bad_name ? "" : s;
 }
 
+/* The custom options among an options message's unknown fields: "option (x) = v;" lines. */
+static void custom_stmts(rd_t *r, const ProtobufCMessage *o, const char *extendee, int level) {
+    for (unsigned i = 0; o && i < o->n_unknown_fields; i++) {
+        cn_buf_t t;
+        cn_buf_init(&t, CN_BUF_NO_LIMIT);
+        if (pb_ext_render(r->exts, extendee, &o->unknown_fields[i], &t)) {
+            ind(r, level);
+            cn_buf_put_str(&r->b, "option ");
+            cn_buf_put(&r->b, t.data, t.len);
+            cn_buf_put_str(&r->b, ";\n");
+        }
+        cn_buf_fini(&t);
+    }
+}
+
+/* The same inside a [ ... ] list, after sep; true when one was written. */
+static bool custom_inline(rd_t *r, const ProtobufCMessage *o, const char *extendee,
+                          const char **sep) {
+    bool any = false;
+    for (unsigned i = 0; o && i < o->n_unknown_fields; i++) {
+        cn_buf_t t;
+        cn_buf_init(&t, CN_BUF_NO_LIMIT);
+        if (pb_ext_render(r->exts, extendee, &o->unknown_fields[i], &t)) {
+            cn_buf_put_str(&r->b, *sep);
+            cn_buf_put(&r->b, t.data, t.len);
+            *sep = ", ";
+            any = true;
+        }
+        cn_buf_fini(&t);
+    }
+    return any;
+}
+
 static void field_opts(rd_t *r, const field_d *f) {
     const Google__Protobuf__FieldOptions *o = f->options;
     const char *sep = " [";
@@ -217,8 +251,10 @@ static void field_opts(rd_t *r, const field_d *f) {
         cn_buf_put_str(&r->b, sep);
         cn_buf_put_str(&r->b, "json_name = ");
         qstr(r, f->json_name);
+        sep = ", ";
         any = true;
     }
+    any |= custom_inline(r, o ? &o->base : NULL, "google.protobuf.FieldOptions", &sep);
 #undef OPT
     if (any)
         cn_buf_put_str(&r->b, "]");
@@ -293,13 +329,22 @@ static void enumeration(rd_t *r, const enum_d *e, int level) {
         cn_buf_printf(&r->b, "option deprecated = %s;\n",
                       e->options->deprecated ? "true" : "false");
     }
+    custom_stmts(r, e->options ? &e->options->base : NULL, "google.protobuf.EnumOptions",
+                 level + 1);
     for (size_t i = 0; i < e->n_value; i++) {
         const Google__Protobuf__EnumValueDescriptorProto *v = e->value[i];
+        const char *sep = " [";
+        bool any = false;
         ind(r, level + 1);
         cn_buf_printf(&r->b, "%s = %d", nm(r, v->name), (int)v->number);
-        if (v->options && v->options->has_deprecated)
-            cn_buf_printf(&r->b, " [deprecated = %s]", v->options->deprecated ? "true" : "false");
-        cn_buf_put_str(&r->b, ";\n");
+        if (v->options && v->options->has_deprecated) {
+            cn_buf_printf(&r->b, " [deprecated = %s", v->options->deprecated ? "true" : "false");
+            sep = ", ";
+            any = true;
+        }
+        any |= custom_inline(r, v->options ? &v->options->base : NULL,
+                             "google.protobuf.EnumValueOptions", &sep);
+        cn_buf_put_str(&r->b, any ? "];\n" : ";\n");
     }
     for (size_t i = 0; i < e->n_reserved_range; i++) { /* enum ranges are inclusive */
         ind(r, level + 1);
@@ -373,6 +418,7 @@ static void message_body(rd_t *r, const msg_d *m, int level) {
         cn_buf_printf(&r->b, "option message_set_wire_format = %s;\n",
                       o->message_set_wire_format ? "true" : "false");
     }
+    custom_stmts(r, o ? &o->base : NULL, "google.protobuf.MessageOptions", level);
     ranges(r, m, level);
     for (size_t i = 0; i < m->n_field; i++)
         if (!m->field[i]->has_oneof_index || synthetic_oneof(m, (size_t)m->field[i]->oneof_index))
@@ -382,6 +428,8 @@ static void message_body(rd_t *r, const msg_d *m, int level) {
             continue;
         ind(r, level);
         cn_buf_printf(&r->b, "oneof %s {\n", nm(r, m->oneof_decl[oi]->name));
+        custom_stmts(r, m->oneof_decl[oi]->options ? &m->oneof_decl[oi]->options->base : NULL,
+                     "google.protobuf.OneofOptions", level + 1);
         for (size_t i = 0; i < m->n_field; i++)
             if (m->field[i]->has_oneof_index && (size_t)m->field[i]->oneof_index == oi)
                 field(r, m, m->field[i], level + 1, true);
@@ -455,11 +503,20 @@ static bool listed(const int32_t *v, size_t n, size_t i) {
 
 static void service(rd_t *r, const Google__Protobuf__ServiceDescriptorProto *s) {
     cn_buf_printf(&r->b, "service %s {\n", nm(r, s->name));
+    custom_stmts(r, s->options ? &s->options->base : NULL, "google.protobuf.ServiceOptions", 1);
     for (size_t i = 0; i < s->n_method; i++) {
         const Google__Protobuf__MethodDescriptorProto *m = s->method[i];
-        cn_buf_printf(&r->b, "  rpc %s (%s%s) returns (%s%s);\n", nm(r, m->name),
+        size_t before;
+        cn_buf_printf(&r->b, "  rpc %s (%s%s) returns (%s%s) {\n", nm(r, m->name),
                       m->client_streaming ? "stream " : "", nm(r, m->input_type),
                       m->server_streaming ? "stream " : "", nm(r, m->output_type));
+        before = r->b.len;
+        custom_stmts(r, m->options ? &m->options->base : NULL, "google.protobuf.MethodOptions", 2);
+        if (r->b.len == before) { /* no option: "rpc ...;" */
+            r->b.len -= 3;
+            cn_buf_put_str(&r->b, ";\n");
+        } else
+            cn_buf_put_str(&r->b, "  }\n");
     }
     cn_buf_put_str(&r->b, "}\n");
 }
@@ -483,6 +540,7 @@ static void file(rd_t *r, const file_d *f) {
         cn_buf_put_str(&r->b, ";\n");
     }
     file_opts(r, f->options);
+    custom_stmts(r, f->options ? &f->options->base : NULL, "google.protobuf.FileOptions", 0);
     for (size_t i = 0; i < f->n_message_type; i++)
         message(r, f->message_type[i], 0);
     for (size_t i = 0; i < f->n_enum_type; i++)
@@ -492,11 +550,41 @@ static void file(rd_t *r, const file_d *f) {
         service(r, f->service[i]);
 }
 
-cn_err_t pb_desc_to_text(const char *b64, size_t len, char **out, cn_error_t *err) {
+static const char *ext_type(const field_d *f) {
+    if (f->has_type && f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_ENUM)
+        return "enum";
+    if (f->has_type && (size_t)f->type < sizeof(scalar_names) / sizeof(scalar_names[0]) &&
+        scalar_names[f->type])
+        return scalar_names[f->type];
+    return "message";
+}
+
+/* The extensions a descriptor declares itself, at file level and in messages (scope: the
+ * package and the enclosing messages). */
+static void own_exts(pb_exts_t *x, const char *scope, field_d *const *ext, size_t next,
+                     msg_d *const *msgs, size_t nmsgs, int depth) {
+    for (size_t i = 0; i < next; i++)
+        if (ext[i]->extendee && ext[i]->name)
+            pb_exts_add(x, ext[i]->extendee, scope, ext[i]->name, ext_type(ext[i]), ext[i]->number,
+                        NULL);
+    for (size_t i = 0; i < nmsgs && depth < DESC_MAX_DEPTH; i++) {
+        char *inner = NULL;
+        if (!msgs[i]->name ||
+            asprintf(&inner, "%s%s%s", scope, *scope ? "." : "", msgs[i]->name) < 0)
+            continue;
+        own_exts(x, inner, msgs[i]->extension, msgs[i]->n_extension, msgs[i]->nested_type,
+                 msgs[i]->n_nested_type, depth + 1);
+        free(inner);
+    }
+}
+
+cn_err_t pb_desc_to_text(const char *b64, size_t len, const compat_pb_import_t *imports,
+                         size_t nimports, char **out, cn_error_t *err) {
     size_t n = 0;
     uint8_t *bytes = b64_decode(b64, len, &n);
     file_d *f;
     rd_t r = {0};
+    pb_exts_t exts = {0};
     if (!bytes)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     f = google__protobuf__file_descriptor_proto__unpack(NULL, n, bytes);
@@ -505,9 +593,17 @@ cn_err_t pb_desc_to_text(const char *b64, size_t len, char **out, cn_error_t *er
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA,
                             "neither .proto text nor a base64 FileDescriptorProto");
     r.proto3 = f->syntax && strcmp(f->syntax, "proto3") == 0;
+    own_exts(&exts, f->package ? f->package : "", f->extension, f->n_extension, f->message_type,
+             f->n_message_type, 0);
+    for (size_t i = 0; i < nimports; i++)
+        pb_exts_from_schema(&exts, imports[i].schema, 0);
+    r.exts = &exts;
     cn_buf_init(&r.b, CN_BUF_NO_LIMIT);
     file(&r, f);
     google__protobuf__file_descriptor_proto__free_unpacked(f, NULL);
+    if (exts.failed)
+        r.b.failed = true;
+    pb_exts_free(&exts);
     if (r.bad_name) {
         cn_buf_fini(&r.b);
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA,

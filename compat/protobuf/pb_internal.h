@@ -316,7 +316,8 @@ cn_err_t pb_resolve_all(compat_pb_schema_t *s, cn_error_t *err);
 /** Whether the text looks like base64 (then it is tried as a FileDescriptorProto). */
 bool pb_is_base64(const char *s, size_t n);
 /** The .proto text of a base64 FileDescriptorProto (owned). */
-cn_err_t pb_desc_to_text(const char *b64, size_t len, char **out, cn_error_t *err);
+cn_err_t pb_desc_to_text(const char *b64, size_t len, const compat_pb_import_t *imports,
+                         size_t nimports, char **out, cn_error_t *err);
 
 /** format=ignore_extensions: drop custom options, extend blocks and extension ranges of a
  *  parsed file, in place (pb_noext.c). */

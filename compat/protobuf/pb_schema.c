@@ -222,7 +222,7 @@ static cn_err_t parse_descriptor(const char *text, size_t len, const compat_pb_i
     char *t1 = NULL, *t2 = NULL;
     compat_pb_schema_t *s1 = NULL;
     build_t b = {.err = err, .lenient = lenient};
-    cn_err_t rc = pb_desc_to_text(text, len, &t1, err);
+    cn_err_t rc = pb_desc_to_text(text, len, imports, nimports, &t1, err);
     if (rc == CN_OK)
         rc = parse_at(t1, strlen(t1), imports, nimports, 0, &b, &s1);
     if (rc == CN_OK) {
