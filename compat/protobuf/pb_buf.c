@@ -596,7 +596,8 @@ cn_err_t compat_pb_breaking(const compat_pb_schema_t *prev, const compat_pb_sche
     free(now.v);
     if (c.oom)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    qsort(out->v + first, out->n - first, sizeof(*out->v), by_location);
+    if (out->n > first)
+        qsort(out->v + first, out->n - first, sizeof(*out->v), by_location);
     return CN_OK;
 }
 
