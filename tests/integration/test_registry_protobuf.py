@@ -284,6 +284,31 @@ def cli(c, srv):
     rc, out = run("schema", "register", "shop-value", shop, "--type", "PROTOBUF", "-I",
                   os.path.join(d, "nowhere"), "--registry", srv.url)
     c.true("missing import with -I", rc == 1 and "geo/area.proto" in out, out)
+    # an explicit level online: the history versions' imports (two deep) are fetched
+    shop2, shop3 = os.path.join(d, "shop2.proto"), os.path.join(d, "shop3.proto")
+    with open(shop2, "w") as f:
+        f.write('syntax = "proto3";\nimport "geo/area.proto";\nimport "google/protobuf/any.proto";\n'
+                'message Shop {\n  geo.Area area = 1;\n  google.protobuf.Any extra = 2;\n'
+                '  string name = 3;\n}\n')
+    with open(shop3, "w") as f:
+        f.write('syntax = "proto3";\nimport "geo/area.proto";\n'
+                'message Shop {\n  geo.Area area = 1;\n  int64 extra = 2;\n}\n')
+    ref = ["--reference", "geo/area.proto=geo/area.proto:1"]
+    rc, out = run("check", "--registry", srv.url, "--type", "protobuf", "--subject", "shop-value",
+                  "--level", "FULL_TRANSITIVE", *ref, shop2)
+    c.eq("online --level with imports: compatible", (rc, out.count("compatible (FULL_TRANSITIVE")),
+         (0, 1))
+    rc, out = run("check", "--registry", srv.url, "--type", "protobuf", "--subject", "shop-value",
+                  "--level", "BACKWARD", *ref, shop3)
+    c.true("online --level with imports: incompatible", rc == 100 and "FIELD_KIND_CHANGED" in out,
+           out)
+    rc, out = run("check", "--registry", srv.url, "--type", "protobuf", "--subject", "shop-value",
+                  "--rules", "wire", *ref, shop3)
+    c.true("online --rules wire", rc == 100 and "FIELD_WIRE_COMPATIBLE_TYPE at " + shop3 + ":5:3"
+           in out, out)
+    rc, out = run("check", "--registry", srv.url, "--type", "protobuf", "--subject", "shop-value",
+                  "--rules", "wire", *ref, shop2)
+    c.eq("online --rules wire: a field added", rc, 0)
     import shutil
     shutil.rmtree(d, ignore_errors=True)
 
