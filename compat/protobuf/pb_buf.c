@@ -195,6 +195,7 @@ static const char *opt_text(const pb_opts_t *o, const char *name, const char *ab
 /* The messages and enums of a file, nested ones included, in declaration order. */
 typedef struct tlist {
     const pb_type_t **v;
+    const pb_type_t **by_name; /* sorted by (is_enum, fqn) */
     size_t n, cap;
 } tlist_t;
 
@@ -215,11 +216,27 @@ static bool tl_add(tlist_t *l, const pb_type_t *const *types, size_t n) {
     return true;
 }
 
+static int tl_cmp(const void *x, const void *y) {
+    const pb_type_t *a = *(const pb_type_t *const *)x, *b = *(const pb_type_t *const *)y;
+    return a->is_enum != b->is_enum ? (a->is_enum ? 1 : -1) : strcmp(a->fqn, b->fqn);
+}
+
+/* by_name: the list sorted for tl_find (the declaration order stays in v). */
+static bool tl_index(tlist_t *l) {
+    if (!(l->by_name = malloc((l->n ? l->n : 1) * sizeof(*l->by_name))))
+        return false;
+    memcpy(l->by_name, l->v, l->n * sizeof(*l->v));
+    qsort(l->by_name, l->n, sizeof(*l->by_name), tl_cmp);
+    return true;
+}
+
 static const pb_type_t *tl_find(const tlist_t *l, const char *fqn, bool is_enum) {
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i]->is_enum == is_enum && strcmp(l->v[i]->fqn, fqn) == 0)
-            return l->v[i];
-    return NULL;
+    pb_type_t key = {.is_enum = is_enum, .fqn = (char *)fqn};
+    const pb_type_t *kp = &key, *const * hit;
+    if (!l->n)
+        return NULL;
+    hit = bsearch(&kp, l->by_name, l->n, sizeof(*l->by_name), tl_cmp);
+    return hit ? *hit : NULL;
 }
 
 /* The enclosing message of a deleted type in the new file, for buf's location. */
@@ -584,7 +601,7 @@ cn_err_t compat_pb_breaking(const compat_pb_schema_t *prev, const compat_pb_sche
     size_t first = out->n;
     assert((unsigned)rules < 4);
     if (!tl_add(&old, (const pb_type_t *const *)c.prev->types, c.prev->ntypes) ||
-        !tl_add(&now, (const pb_type_t *const *)c.cur->types, c.cur->ntypes))
+        !tl_add(&now, (const pb_type_t *const *)c.cur->types, c.cur->ntypes) || !tl_index(&now))
         c.oom = true;
     if (!c.oom) {
         file_rules(&c);
@@ -594,6 +611,7 @@ cn_err_t compat_pb_breaking(const compat_pb_schema_t *prev, const compat_pb_sche
     }
     free(old.v);
     free(now.v);
+    free(now.by_name);
     if (c.oom)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (out->n > first)

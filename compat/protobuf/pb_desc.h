@@ -38,8 +38,7 @@ bool pb_ext_render(const pb_exts_t *x, const char *extendee, const ProtobufCMess
                    cn_buf_t *b);
 /** The unknown fields (arena-allocated) carrying the custom options among opts that name a
  *  known scalar extension of the extendee; *n set to their count. */
-ProtobufCMessageUnknownField *pb_ext_encode(pb_arena_t *a, const pb_exts_t *x,
-                                            const char *extendee, const pb_opts_t *opts,
-                                            unsigned *n);
+ProtobufCMessageUnknownField *pb_ext_encode(pb_arena_t *a, const pb_exts_t *x, const char *extendee,
+                                            const pb_opts_t *opts, unsigned *n);
 
 #endif

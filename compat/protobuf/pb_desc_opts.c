@@ -67,8 +67,8 @@ static void add_extends(pb_exts_t *x, const char *scope, const pb_extend_t *v, s
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; v[i].rsym && k < v[i].nfields; k++) {
             const pb_field_t *f = v[i].fields[k];
-            const char *type = f->map_key ? "message"
-                               : !f->rsym ? f->type
+            const char *type = f->map_key               ? "message"
+                               : !f->rsym               ? f->type
                                : f->rsym->type->is_enum ? "enum"
                                                         : "message";
             pb_exts_add(x, v[i].rsym->fqn, scope, f->name, type, f->tag,
@@ -345,9 +345,8 @@ static bool encode_one(pb_arena_t *a, const pb_ext_t *e, const pb_val_t *v,
     return true;
 }
 
-ProtobufCMessageUnknownField *pb_ext_encode(pb_arena_t *a, const pb_exts_t *x,
-                                            const char *extendee, const pb_opts_t *opts,
-                                            unsigned *n) {
+ProtobufCMessageUnknownField *pb_ext_encode(pb_arena_t *a, const pb_exts_t *x, const char *extendee,
+                                            const pb_opts_t *opts, unsigned *n) {
     ProtobufCMessageUnknownField *v = NULL;
     *n = 0;
     for (size_t i = 0; i < opts->n; i++) {
