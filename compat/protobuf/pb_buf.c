@@ -2,11 +2,11 @@
  *
  * The rule categories of `buf breaking` (https://buf.build/docs/breaking/rules/: FILE, PACKAGE,
  * WIRE_JSON, WIRE and the rule IDs in each, as `buf config ls-breaking-rules` lists them) over
- * the main files of two versions of a schema: the rule table, the file-level rules (package,
- * syntax, file options), deletions of messages, enums, services, extensions and RPCs, enum
- * values, reserved ranges and names, and RPC signatures. The fields of each message present in
- * both versions are pb_buf_field.c's. Messages, enums and services are matched by full name,
- * fields and enum values by number, as buf does. Pure.
+ * the main files of two versions of a schema: the rule table, deletions of messages and enums
+ * (map entries included), enum values, oneofs, reserved and extension ranges. The fields of
+ * each message present in both versions are pb_buf_field.c's, the file, its services and
+ * extensions pb_buf_file.c's. Messages and enums are matched by full name, enum values by
+ * number, as buf does. Pure.
  */
 #include <assert.h>
 #include <stdarg.h>
@@ -76,28 +76,6 @@ static const struct {
     {"FIELD_WIRE_COMPATIBLE_TYPE", W},
 };
 
-/* FILE_SAME_<ID>: the file options compared, with the value an absent option has. */
-static const struct {
-    const char *option, *rule, *absent;
-} file_opts[] = {
-    {"cc_enable_arenas", "FILE_SAME_CC_ENABLE_ARENAS", "true"},
-    {"cc_generic_services", "FILE_SAME_CC_GENERIC_SERVICES", "false"},
-    {"csharp_namespace", "FILE_SAME_CSHARP_NAMESPACE", ""},
-    {"go_package", "FILE_SAME_GO_PACKAGE", ""},
-    {"java_generic_services", "FILE_SAME_JAVA_GENERIC_SERVICES", "false"},
-    {"java_multiple_files", "FILE_SAME_JAVA_MULTIPLE_FILES", "false"},
-    {"java_outer_classname", "FILE_SAME_JAVA_OUTER_CLASSNAME", ""},
-    {"java_package", "FILE_SAME_JAVA_PACKAGE", ""},
-    {"objc_class_prefix", "FILE_SAME_OBJC_CLASS_PREFIX", ""},
-    {"optimize_for", "FILE_SAME_OPTIMIZE_FOR", "SPEED"},
-    {"php_class_prefix", "FILE_SAME_PHP_CLASS_PREFIX", ""},
-    {"php_metadata_namespace", "FILE_SAME_PHP_METADATA_NAMESPACE", ""},
-    {"php_namespace", "FILE_SAME_PHP_NAMESPACE", ""},
-    {"py_generic_services", "FILE_SAME_PY_GENERIC_SERVICES", "false"},
-    {"ruby_package", "FILE_SAME_RUBY_PACKAGE", ""},
-    {"swift_prefix", "FILE_SAME_SWIFT_PREFIX", ""},
-};
-
 static const char *const cat_names[] = {"WIRE", "WIRE_JSON", "PACKAGE", "FILE"};
 
 bool compat_pb_rules_parse(const char *s, compat_pb_rules_t *out) {
@@ -115,14 +93,13 @@ const char *compat_pb_rules_name(compat_pb_rules_t r) {
 }
 
 bool pb_buf_on(const pb_bctx_t *c, const char *rule) {
-    if (strncmp(rule, "FILE_SAME_", 10) == 0)
-        for (size_t i = 0; i < sizeof(file_opts) / sizeof(file_opts[0]); i++)
-            if (strcmp(rule, file_opts[i].rule) == 0)
-                rule = "FILE_SAME_OPTION";
-    for (size_t i = 0; i < sizeof(rule_table) / sizeof(rule_table[0]); i++)
-        if (strcmp(rule_table[i].id, rule) == 0)
-            return (rule_table[i].cats & c->cat) != 0;
-    assert(!"a rule missing from the table");
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < sizeof(rule_table) / sizeof(rule_table[0]); i++)
+            if (strcmp(rule_table[i].id, rule) == 0)
+                return (rule_table[i].cats & c->cat) != 0;
+        assert(strncmp(rule, "FILE_SAME_", 10) == 0); /* else: a rule missing from the table */
+        rule = "FILE_SAME_OPTION"; /* the FILE_SAME_<OPTION> rules of pb_buf_file.c */
+    }
     return false;
 }
 
@@ -187,7 +164,7 @@ static const pb_val_t *opt_get(const pb_opts_t *o, const char *name) {
     return NULL;
 }
 
-static const char *opt_text(const pb_opts_t *o, const char *name, const char *absent) {
+const char *pb_buf_opt(const pb_opts_t *o, const char *name, const char *absent) {
     const pb_val_t *v = opt_get(o, name);
     return v && v->text ? v->text : absent;
 }
@@ -244,12 +221,8 @@ static const pb_type_t *parent_in(const tlist_t *now, const pb_type_t *t) {
     return t->parent ? tl_find(now, t->parent->fqn, false) : NULL;
 }
 
-static bool same_package(const pb_file_t *a, const pb_file_t *b) {
+bool pb_buf_same_package(const pb_file_t *a, const pb_file_t *b) {
     return strcmp(a->package ? a->package : "", b->package ? b->package : "") == 0;
-}
-
-static const char *syntax_of(const pb_file_t *f) {
-    return f->edition ? "editions" : f->syntax ? f->syntax : "proto2";
 }
 
 /* ---- reserved ranges and names (messages and enums) ---- */
@@ -331,8 +304,8 @@ static void message_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *n
                   now->reserved, now->nreserved);
     reserved_rule(c, "EXTENSION_MESSAGE_NO_DELETE", "message", now, old->extensions,
                   old->nextensions, now->extensions, now->nextensions);
-    if (strcmp(opt_text(&old->opts, "no_standard_descriptor_accessor", "false"), "true") != 0 &&
-        strcmp(opt_text(&now->opts, "no_standard_descriptor_accessor", "false"), "true") == 0)
+    if (strcmp(pb_buf_opt(&old->opts, "no_standard_descriptor_accessor", "false"), "true") != 0 &&
+        strcmp(pb_buf_opt(&now->opts, "no_standard_descriptor_accessor", "false"), "true") == 0)
         pb_buf_add(c, "MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR", now->line, now->col,
                    "Message option \"no_standard_descriptor_accessor\" changed from \"false\" to "
                    "\"true\".");
@@ -393,7 +366,7 @@ static void report_deleted(pb_bctx_t *c, bool is_enum, const char *name, const p
     int line = at ? at->line : 1, col = at ? at->col : 1;
     pb_buf_add(c, is_enum ? "ENUM_NO_DELETE" : "MESSAGE_NO_DELETE", line, col,
                "Previously present %s \"%s\" was deleted from file.", what, name);
-    if (same_package(c->prev, c->cur))
+    if (pb_buf_same_package(c->prev, c->cur))
         pb_buf_add(c, is_enum ? "PACKAGE_ENUM_NO_DELETE" : "PACKAGE_MESSAGE_NO_DELETE", line, col,
                    "Previously present %s \"%s\" was deleted from package \"%s\".", what, name,
                    c->cur->package ? c->cur->package : "");
@@ -472,119 +445,6 @@ static void type_rules(pb_bctx_t *c, const tlist_t *old, const tlist_t *now) {
     }
 }
 
-/* ---- services ---- */
-
-static const pb_rpc_t *rpc_find(const pb_service_t *s, const char *name) {
-    for (size_t i = 0; i < s->nrpcs; i++)
-        if (strcmp(s->rpcs[i].name, name) == 0)
-            return &s->rpcs[i];
-    return NULL;
-}
-
-static void rpc_rules(pb_bctx_t *c, const pb_service_t *s, const pb_rpc_t *o, const pb_rpc_t *n) {
-    static const char *const stream[2][2] = {{"client unary", "client streaming"},
-                                             {"server unary", "server streaming"}};
-    if (strcmp(o->req, n->req) != 0)
-        pb_buf_add(c, "RPC_SAME_REQUEST_TYPE", n->line, n->col,
-                   "RPC \"%s\" on service \"%s\" changed request type from \"%s\" to \"%s\".",
-                   n->name, s->name, o->req, n->req);
-    if (strcmp(o->resp, n->resp) != 0)
-        pb_buf_add(c, "RPC_SAME_RESPONSE_TYPE", n->line, n->col,
-                   "RPC \"%s\" on service \"%s\" changed response type from \"%s\" to \"%s\".",
-                   n->name, s->name, o->resp, n->resp);
-    if (o->req_stream != n->req_stream)
-        pb_buf_add(c, "RPC_SAME_CLIENT_STREAMING", n->line, n->col,
-                   "RPC \"%s\" on service \"%s\" changed from %s to %s.", n->name, s->name,
-                   stream[0][o->req_stream], stream[0][n->req_stream]);
-    if (o->resp_stream != n->resp_stream)
-        pb_buf_add(c, "RPC_SAME_SERVER_STREAMING", n->line, n->col,
-                   "RPC \"%s\" on service \"%s\" changed from %s to %s.", n->name, s->name,
-                   stream[1][o->resp_stream], stream[1][n->resp_stream]);
-    const char *oi = opt_text(&o->opts, "idempotency_level", "IDEMPOTENCY_UNKNOWN");
-    const char *ni = opt_text(&n->opts, "idempotency_level", "IDEMPOTENCY_UNKNOWN");
-    if (strcmp(oi, ni) != 0)
-        pb_buf_add(c, "RPC_SAME_IDEMPOTENCY_LEVEL", n->line, n->col,
-                   "RPC \"%s\" on service \"%s\" changed option \"idempotency_level\" from \"%s\" "
-                   "to \"%s\".",
-                   n->name, s->name, oi, ni);
-}
-
-static void service_rules(pb_bctx_t *c) {
-    const pb_file_t *of = c->prev, *nf = c->cur;
-    for (size_t i = 0; i < of->nservices; i++) {
-        const pb_service_t *o = &of->services[i], *n = NULL;
-        for (size_t k = 0; same_package(of, nf) && k < nf->nservices && !n; k++)
-            if (strcmp(nf->services[k].name, o->name) == 0)
-                n = &nf->services[k];
-        if (!n) {
-            pb_buf_add(c, "SERVICE_NO_DELETE", 0, 0,
-                       "Previously present service \"%s\" was deleted from file.", o->name);
-            if (same_package(of, nf))
-                pb_buf_add(c, "PACKAGE_SERVICE_NO_DELETE", 0, 0,
-                           "Previously present service \"%s\" was deleted from package \"%s\".",
-                           o->name, nf->package ? nf->package : "");
-            continue;
-        }
-        for (size_t k = 0; k < o->nrpcs; k++) {
-            const pb_rpc_t *r = rpc_find(n, o->rpcs[k].name);
-            if (r)
-                rpc_rules(c, n, &o->rpcs[k], r);
-            else
-                pb_buf_add(c, "RPC_NO_DELETE", n->nrpcs ? n->rpcs[0].line : 0, 0,
-                           "Previously present RPC \"%s\" on service \"%s\" was deleted.",
-                           o->rpcs[k].name, n->name);
-        }
-    }
-}
-
-/* ---- extensions (extend blocks at file level) ---- */
-
-static bool ext_present(const pb_file_t *f, const char *name) {
-    for (size_t i = 0; i < f->nextends; i++)
-        for (size_t k = 0; k < f->extends[i].nfields; k++)
-            if (strcmp(f->extends[i].fields[k]->name, name) == 0)
-                return true;
-    return false;
-}
-
-static void extension_rules(pb_bctx_t *c) {
-    for (size_t i = 0; i < c->prev->nextends; i++)
-        for (size_t k = 0; k < c->prev->extends[i].nfields; k++) {
-            const char *name = c->prev->extends[i].fields[k]->name;
-            if (same_package(c->prev, c->cur) && ext_present(c->cur, name))
-                continue;
-            pb_buf_add(c, "EXTENSION_NO_DELETE", 0, 0,
-                       "Previously present extension \"%s\" was deleted from file.", name);
-            if (same_package(c->prev, c->cur))
-                pb_buf_add(c, "PACKAGE_EXTENSION_NO_DELETE", 0, 0,
-                           "Previously present extension \"%s\" was deleted from package \"%s\".",
-                           name, c->cur->package ? c->cur->package : "");
-        }
-}
-
-/* ---- the file ---- */
-
-static void file_rules(pb_bctx_t *c) {
-    const pb_file_t *o = c->prev, *n = c->cur;
-    if (!same_package(o, n)) {
-        pb_buf_add(c, "FILE_SAME_PACKAGE", 0, 0, "File package changed from \"%s\" to \"%s\".",
-                   o->package ? o->package : "", n->package ? n->package : "");
-        pb_buf_add(c, "PACKAGE_NO_DELETE", 0, 0, "Previously present package \"%s\" was deleted.",
-                   o->package ? o->package : "");
-    }
-    if (strcmp(syntax_of(o), syntax_of(n)) != 0)
-        pb_buf_add(c, "FILE_SAME_SYNTAX", 0, 0, "File syntax changed from \"%s\" to \"%s\".",
-                   syntax_of(o), syntax_of(n));
-    for (size_t i = 0; i < sizeof(file_opts) / sizeof(file_opts[0]); i++) {
-        const char *ov = opt_text(&o->opts, file_opts[i].option, file_opts[i].absent);
-        const char *nv = opt_text(&n->opts, file_opts[i].option, file_opts[i].absent);
-        if (strcmp(ov, nv) != 0)
-            pb_buf_add(c, file_opts[i].rule, 0, 0,
-                       "File option \"%s\" changed from \"%s\" to \"%s\".", file_opts[i].option, ov,
-                       nv);
-    }
-}
-
 static int by_location(const void *a, const void *b) {
     const compat_pb_finding_t *x = a, *y = b;
     if (x->line != y->line)
@@ -604,10 +464,8 @@ cn_err_t compat_pb_breaking(const compat_pb_schema_t *prev, const compat_pb_sche
         !tl_add(&now, (const pb_type_t *const *)c.cur->types, c.cur->ntypes) || !tl_index(&now))
         c.oom = true;
     if (!c.oom) {
-        file_rules(&c);
+        pb_buf_file_rules(&c);
         type_rules(&c, &old, &now);
-        service_rules(&c);
-        extension_rules(&c);
     }
     free(old.v);
     free(now.v);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Internal to compat/protobuf/'s buf-style breaking rules (pb_buf.c: the rule table, files,
- * messages, enums, services, reserved ranges; pb_buf_field.c: the fields of a message present
- * in both versions): the walk's context and the calls between them.
+ * Internal to compat/protobuf/'s buf-style breaking rules (pb_buf.c: the rule table, messages,
+ * enums, reserved ranges; pb_buf_field.c: the fields of a message present in both versions;
+ * pb_buf_file.c: the file, its services and extensions): the walk's context and the calls
+ * between them.
  */
 #ifndef PB_BUF_H
 #define PB_BUF_H
@@ -30,6 +31,11 @@ const char *pb_buf_name(const pb_type_t *t);
 bool pb_buf_in_ranges(const pb_ranges_t *r, size_t n, int32_t num);
 /** Whether name is reserved in the ranges. */
 bool pb_buf_name_reserved(const pb_ranges_t *r, size_t n, const char *name);
+/** The value text of an option, or absent. */
+const char *pb_buf_opt(const pb_opts_t *o, const char *name, const char *absent);
+bool pb_buf_same_package(const pb_file_t *a, const pb_file_t *b);
+/** The file, service and extension rules (pb_buf_file.c). */
+void pb_buf_file_rules(pb_bctx_t *c);
 /** The rules on the fields of message old (previous) and now (new version). */
 void pb_buf_fields(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now);
 

@@ -30,12 +30,20 @@ void pb_exts_add(pb_exts_t *x, const char *extendee, const char *scope, const ch
                  const char *type, int32_t number, const pb_type_t *enum_type);
 /** Add the extensions a parsed schema and its imports declare (depth-bounded). */
 void pb_exts_from_schema(pb_exts_t *x, const compat_pb_schema_t *s, int depth);
+/** Add the extensions a descriptor declares itself (file level and in messages). */
+void pb_exts_from_descriptor(pb_exts_t *x, const Google__Protobuf__FileDescriptorProto *f);
 void pb_exts_free(pb_exts_t *x);
 
 /** "(name) = value" of an unknown field of the extendee's options into b; false when the
  *  extension is unknown or not a scalar (the option is then left out). */
 bool pb_ext_render(const pb_exts_t *x, const char *extendee, const ProtobufCMessageUnknownField *u,
                    cn_buf_t *b);
+/** The rendered custom options of an options message: "option (x) = v;" lines at an indent
+ *  level, or ", (x) = v" items after *sep in a [ ... ] list (true when one was written). */
+void pb_ext_stmts(cn_buf_t *b, const pb_exts_t *x, const ProtobufCMessage *o, const char *extendee,
+                  int level);
+bool pb_ext_inline(cn_buf_t *b, const pb_exts_t *x, const ProtobufCMessage *o, const char *extendee,
+                   const char **sep);
 /** The unknown fields (arena-allocated) carrying the custom options among opts that name a
  *  known scalar extension of the extendee; *n set to their count. */
 ProtobufCMessageUnknownField *pb_ext_encode(pb_arena_t *a, const pb_exts_t *x, const char *extendee,

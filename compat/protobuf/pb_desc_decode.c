@@ -42,49 +42,6 @@ static const char *const scalar_names[] = {
     [GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_SINT64] = "sint64",
 };
 
-/* ---- base64 (RFC 4648, standard alphabet, padded) ---- */
-
-static int b64_val(unsigned char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-bool pb_is_base64(const char *s, size_t n) {
-    if (n < 4 || n % 4 != 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (b64_val((unsigned char)s[i]) < 0 && !(s[i] == '=' && i >= n - 2))
-            return false;
-    return true;
-}
-
-/* Decoded bytes (malloc'd) or NULL. */
-static uint8_t *b64_decode(const char *s, size_t n, size_t *out_len) {
-    uint8_t *out = malloc(n / 4 * 3 + 1);
-    size_t k = 0;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n; i += 4) {
-        int v[4];
-        for (int j = 0; j < 4; j++)
-            v[j] = s[i + j] == '=' ? 0 : b64_val((unsigned char)s[i + j]);
-        uint32_t w =
-            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
-        out[k++] = (uint8_t)(w >> 16);
-        if (s[i + 2] != '=')
-            out[k++] = (uint8_t)(w >> 8);
-        if (s[i + 3] != '=')
-            out[k++] = (uint8_t)w;
-    }
-    *out_len = k;
-    return out;
-}
-
 /* ---- rendering ---- */
 
 typedef struct rd {
@@ -183,37 +140,13 @@ static const char *escaped_ok(rd_t *r, const char *s) {
     return r->bad_name ? "" : s;
 }
 
-/* The custom options among an options message's unknown fields: "option (x) = v;" lines. */
 static void custom_stmts(rd_t *r, const ProtobufCMessage *o, const char *extendee, int level) {
-    for (unsigned i = 0; o && i < o->n_unknown_fields; i++) {
-        cn_buf_t t;
-        cn_buf_init(&t, CN_BUF_NO_LIMIT);
-        if (pb_ext_render(r->exts, extendee, &o->unknown_fields[i], &t)) {
-            ind(r, level);
-            cn_buf_put_str(&r->b, "option ");
-            cn_buf_put(&r->b, t.data, t.len);
-            cn_buf_put_str(&r->b, ";\n");
-        }
-        cn_buf_fini(&t);
-    }
+    pb_ext_stmts(&r->b, r->exts, o, extendee, level);
 }
 
-/* The same inside a [ ... ] list, after sep; true when one was written. */
 static bool custom_inline(rd_t *r, const ProtobufCMessage *o, const char *extendee,
                           const char **sep) {
-    bool any = false;
-    for (unsigned i = 0; o && i < o->n_unknown_fields; i++) {
-        cn_buf_t t;
-        cn_buf_init(&t, CN_BUF_NO_LIMIT);
-        if (pb_ext_render(r->exts, extendee, &o->unknown_fields[i], &t)) {
-            cn_buf_put_str(&r->b, *sep);
-            cn_buf_put(&r->b, t.data, t.len);
-            *sep = ", ";
-            any = true;
-        }
-        cn_buf_fini(&t);
-    }
-    return any;
+    return pb_ext_inline(&r->b, r->exts, o, extendee, sep);
 }
 
 static void field_opts(rd_t *r, const field_d *f) {
@@ -550,38 +483,10 @@ static void file(rd_t *r, const file_d *f) {
         service(r, f->service[i]);
 }
 
-static const char *ext_type(const field_d *f) {
-    if (f->has_type && f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_ENUM)
-        return "enum";
-    if (f->has_type && (size_t)f->type < sizeof(scalar_names) / sizeof(scalar_names[0]) &&
-        scalar_names[f->type])
-        return scalar_names[f->type];
-    return "message";
-}
-
-/* The extensions a descriptor declares itself, at file level and in messages (scope: the
- * package and the enclosing messages). */
-static void own_exts(pb_exts_t *x, const char *scope, field_d *const *ext, size_t next,
-                     msg_d *const *msgs, size_t nmsgs, int depth) {
-    for (size_t i = 0; i < next; i++)
-        if (ext[i]->extendee && ext[i]->name)
-            pb_exts_add(x, ext[i]->extendee, scope, ext[i]->name, ext_type(ext[i]), ext[i]->number,
-                        NULL);
-    for (size_t i = 0; i < nmsgs && depth < DESC_MAX_DEPTH; i++) {
-        char *inner = NULL;
-        if (!msgs[i]->name ||
-            asprintf(&inner, "%s%s%s", scope, *scope ? "." : "", msgs[i]->name) < 0)
-            continue;
-        own_exts(x, inner, msgs[i]->extension, msgs[i]->n_extension, msgs[i]->nested_type,
-                 msgs[i]->n_nested_type, depth + 1);
-        free(inner);
-    }
-}
-
 cn_err_t pb_desc_to_text(const char *b64, size_t len, const compat_pb_import_t *imports,
                          size_t nimports, char **out, cn_error_t *err) {
     size_t n = 0;
-    uint8_t *bytes = b64_decode(b64, len, &n);
+    uint8_t *bytes = pb_b64_decode(b64, len, &n);
     file_d *f;
     rd_t r = {0};
     pb_exts_t exts = {0};
@@ -593,8 +498,7 @@ cn_err_t pb_desc_to_text(const char *b64, size_t len, const compat_pb_import_t *
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA,
                             "neither .proto text nor a base64 FileDescriptorProto");
     r.proto3 = f->syntax && strcmp(f->syntax, "proto3") == 0;
-    own_exts(&exts, f->package ? f->package : "", f->extension, f->n_extension, f->message_type,
-             f->n_message_type, 0);
+    pb_exts_from_descriptor(&exts, f);
     for (size_t i = 0; i < nimports; i++)
         pb_exts_from_schema(&exts, imports[i].schema, 0);
     r.exts = &exts;

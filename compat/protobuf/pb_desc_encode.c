@@ -453,23 +453,6 @@ static file_d *file(en_t *e) {
     return d;
 }
 
-static char *b64_encode(const uint8_t *p, size_t n) {
-    static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t w = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-                     (i + 2 < n ? p[i + 2] : 0);
-        *o++ = al[w >> 18];
-        *o++ = al[(w >> 12) & 63];
-        *o++ = i + 1 < n ? al[(w >> 6) & 63] : '=';
-        *o++ = i + 2 < n ? al[w & 63] : '=';
-    }
-    *o = '\0';
-    return out;
-}
-
 char *compat_pb_serialized(const compat_pb_schema_t *s, cn_error_t *err) {
     en_t e = {.s = s, .proto3 = s->file->syntax && strcmp(s->file->syntax, "proto3") == 0};
     file_d *d;
@@ -481,7 +464,7 @@ char *compat_pb_serialized(const compat_pb_schema_t *s, cn_error_t *err) {
         uint8_t *buf = malloc(n ? n : 1);
         if (buf) {
             google__protobuf__file_descriptor_proto__pack(d, buf);
-            out = b64_encode(buf, n);
+            out = pb_b64_encode(buf, n);
             free(buf);
         }
     }

@@ -92,6 +92,41 @@ void pb_exts_from_schema(pb_exts_t *x, const compat_pb_schema_t *s, int depth) {
         pb_exts_from_schema(x, s->deps[i].schema, depth + 1);
 }
 
+/* A FieldDescriptorProto's type as a name (descriptor.proto's Type numbers). */
+static const char *type_name_of(const Google__Protobuf__FieldDescriptorProto *f) {
+    static const char *const names[] = {NULL,       "double",   "float",   "int64",  "uint64",
+                                        "int32",    "fixed64",  "fixed32", "bool",   "string",
+                                        NULL,       NULL,       "bytes",   "uint32", "enum",
+                                        "sfixed32", "sfixed64", "sint32",  "sint64"};
+    if (!f->has_type || f->type < 1 || (size_t)f->type >= sizeof(names) / sizeof(names[0]) ||
+        !names[f->type])
+        return "message"; /* group, message */
+    return names[f->type];
+}
+
+static void own_exts(pb_exts_t *x, const char *scope,
+                     Google__Protobuf__FieldDescriptorProto *const *ext, size_t next,
+                     Google__Protobuf__DescriptorProto *const *msgs, size_t nmsgs, int depth) {
+    for (size_t i = 0; i < next; i++)
+        if (ext[i]->extendee && ext[i]->name)
+            pb_exts_add(x, ext[i]->extendee, scope, ext[i]->name, type_name_of(ext[i]),
+                        ext[i]->number, NULL);
+    for (size_t i = 0; i < nmsgs && depth < EXT_MAX_DEPTH; i++) {
+        char *inner = NULL;
+        if (!msgs[i]->name ||
+            asprintf(&inner, "%s%s%s", scope, *scope ? "." : "", msgs[i]->name) < 0)
+            continue;
+        own_exts(x, inner, msgs[i]->extension, msgs[i]->n_extension, msgs[i]->nested_type,
+                 msgs[i]->n_nested_type, depth + 1);
+        free(inner);
+    }
+}
+
+void pb_exts_from_descriptor(pb_exts_t *x, const Google__Protobuf__FileDescriptorProto *f) {
+    own_exts(x, f->package ? f->package : "", f->extension, f->n_extension, f->message_type,
+             f->n_message_type, 0);
+}
+
 static const pb_ext_t *by_number(const pb_exts_t *x, const char *extendee, uint32_t number) {
     for (size_t i = 0; i < x->n; i++)
         if ((uint32_t)x->v[i].number == number && strcmp(x->v[i].extendee, extendee) == 0)
@@ -238,6 +273,40 @@ bool pb_ext_render(const pb_exts_t *x, const char *extendee, const ProtobufCMess
         cn_buf_put(b, t.data, t.len);
     cn_buf_fini(&t);
     return ok;
+}
+
+/* The custom options among an options message's unknown fields: "option (x) = v;" lines. */
+void pb_ext_stmts(cn_buf_t *b, const pb_exts_t *x, const ProtobufCMessage *o, const char *extendee,
+                  int level) {
+    for (unsigned i = 0; o && i < o->n_unknown_fields; i++) {
+        cn_buf_t t;
+        cn_buf_init(&t, CN_BUF_NO_LIMIT);
+        if (pb_ext_render(x, extendee, &o->unknown_fields[i], &t)) {
+            for (int k = 0; k < level; k++)
+                cn_buf_put(b, "  ", 2);
+            cn_buf_put_str(b, "option ");
+            cn_buf_put(b, t.data, t.len);
+            cn_buf_put_str(b, ";\n");
+        }
+        cn_buf_fini(&t);
+    }
+}
+
+bool pb_ext_inline(cn_buf_t *b, const pb_exts_t *x, const ProtobufCMessage *o, const char *extendee,
+                   const char **sep) {
+    bool any = false;
+    for (unsigned i = 0; o && i < o->n_unknown_fields; i++) {
+        cn_buf_t t;
+        cn_buf_init(&t, CN_BUF_NO_LIMIT);
+        if (pb_ext_render(x, extendee, &o->unknown_fields[i], &t)) {
+            cn_buf_put_str(b, *sep);
+            cn_buf_put(b, t.data, t.len);
+            *sep = ", ";
+            any = true;
+        }
+        cn_buf_fini(&t);
+    }
+    return any;
 }
 
 /* ---- encoding an option ---- */

@@ -315,6 +315,9 @@ cn_err_t pb_resolve_all(compat_pb_schema_t *s, cn_error_t *err);
 /* ---- FileDescriptorProto (pb_desc_decode.c, pb_desc_encode.c) ---- */
 /** Whether the text looks like base64 (then it is tried as a FileDescriptorProto). */
 bool pb_is_base64(const char *s, size_t n);
+/** Base64 decoded (malloc'd; NULL on memory) and encoded (malloc'd string) (pb_b64.c). */
+uint8_t *pb_b64_decode(const char *s, size_t n, size_t *out_len);
+char *pb_b64_encode(const uint8_t *p, size_t n);
 /** The .proto text of a base64 FileDescriptorProto (owned). */
 cn_err_t pb_desc_to_text(const char *b64, size_t len, const compat_pb_import_t *imports,
                          size_t nimports, char **out, cn_error_t *err);
