@@ -141,7 +141,7 @@ static const pb_ext_t *by_name(const pb_exts_t *x, const char *extendee, const c
         return NULL;
     const char *nm = written + 1 + (written[1] == '.');
     size_t len = (size_t)(written + n - 1 - nm);
-    for (size_t i = 0; i < x->n; i++) {
+    for (size_t i = 0; len && i < x->n; i++) {
         const char *full = x->v[i].name;
         size_t fl = strlen(full);
         if (strcmp(x->v[i].extendee, extendee) != 0 || fl < len ||
