@@ -1,4 +1,4 @@
-# Cairn: one non-recursive GNU Makefile (DESIGN.md §1, style-anchors.md §2.8).
+# Cairn: one non-recursive GNU Makefile (the layout it builds: docs/internals.md).
 #
 # Flavours: BUILD=debug (default, into build/), BUILD=asan (build/asan/), BUILD=release
 # (build/release/). O=DIR overrides the output folder (parallel work trees use their own).
@@ -17,7 +17,7 @@ endif
 
 CC ?= cc
 PKGS := jansson libmicrohttpd libsodium rdkafka libcurl zlib liblz4 libzstd snappy avro-c \
-        libprotobuf-c
+        libprotobuf-c libpcre2-8
 DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2
@@ -134,9 +134,10 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@tests/run $(O)
 
-# Only the unit programs whose path matches T (a shell glob), e.g. make unit T='*broker*'.
+# Only the unit programs whose path matches T (a shell glob), e.g. make unit T='*broker*', and in
+# them only the cmocka tests whose name matches F (cmocka's glob), e.g. F='test_produce_acks'.
 unit: all
-	@tests/run --unit-only $(O) '$(T)'
+	@tests/run --unit-only $(O) '$(T)' '$(F)'
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=asan test
@@ -168,7 +169,7 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(FORMAT_SRC)
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)[[:space:]]*\(' $(FORMAT_SRC) \
-	  || (echo "unbounded or unchecked libc call (see style-anchors.md §2.10)"; exit 1)
+	  || (echo "unbounded or unchecked libc call (see docs/internals.md, Style)"; exit 1)
 	@! grep -nE '(error_code|_err)[[:space:]]*=[[:space:]]*-?[1-9]|kp_w16\(&w, [1-9][0-9]*\)' \
 	  $$(git ls-files 'broker/*.c') \
 	  || (echo "a literal Kafka error code in broker/: use brk_kerr(CN_ERR_...) (cn_err.def)"; exit 1)
@@ -178,7 +179,7 @@ size-report:
 	  | awk '{ print $$4 - $$3 + 1, $$2, $$1 }' | sort -n \
 	  | awk '{ a[NR] = $$1; print } END { print "functions:", NR, "median lines:", a[int((NR+1)/2)] }'
 
-# libcairn-serdes as a product (serdes/, DESIGN.md §1): a shared library exporting only cairn_*
+# libcairn-serdes as a product (serdes/, docs/serdes.md): a shared library exporting only cairn_*
 # (version script), a self-contained static archive (serdes, compat, common), a pkg-config
 # file, and `make install` honouring PREFIX and DESTDIR.
 SERDES_VERSION := 0.1.0
@@ -207,7 +208,8 @@ $(SERDES_SO): $(SERDES_PIC) serdes/libcairn-serdes.map
 	@mkdir -p $(@D)
 	$(CC) -shared $(LDFLAGS) -Wl,-soname,libcairn-serdes.so.$(SERDES_SOMAJOR) \
 	  -Wl,--version-script=serdes/libcairn-serdes.map $(SERDES_PIC) \
-	  $(shell pkg-config --libs libcurl jansson avro-c libprotobuf-c 2>/dev/null) -o $@.$(SERDES_VERSION)
+	  $(shell pkg-config --libs libcurl jansson avro-c libprotobuf-c libpcre2-8 2>/dev/null) \
+	  -o $@.$(SERDES_VERSION)
 	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $@.$(SERDES_SOMAJOR)
 	ln -sf libcairn-serdes.so.$(SERDES_VERSION) $@
 

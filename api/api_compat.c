@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The /compatibility resource (registry-api.md §2.5): check a schema against one version, the
- * latest, or (without a version) as registration would.
+ * The /compatibility resource (Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html): check a schema against one
+ * version, the latest, or (without a version) as registration would.
  */
 #include "api/api_int.h"
 

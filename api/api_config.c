@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The /config resource (registry-api.md §2.6): GET answers compatibilityLevel, PUT takes and
- * echoes compatibility (a merge; null clears); subject-level entries with their 40408 / 40401
- * answers; ":.:" means the top level.
+ * The /config resource (Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html): GET answers
+ * compatibilityLevel, PUT takes and echoes compatibility (a merge; null clears); subject-level
+ * entries with their 40408 / 40401 answers; ":.:" means the top level.
  */
 #include "api/api_int.h"
 

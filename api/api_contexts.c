@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The /contexts resource (registry-api.md §2.8): the context listing and the delete of an
- * empty context. The /contexts/{ctx}/... URL prefix is rewritten in api_server.c.
+ * The /contexts resource (Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html): the context listing and the
+ * delete of an empty context. The /contexts/{ctx}/... URL prefix is rewritten in api_server.c.
  */
 #include "api/api_int.h"
 

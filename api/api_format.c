@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The `format` query parameter of the schema reads (registry-api.md §2.2 GET /schemas/ids/{id},
- * §2.4 versions and lookup): "resolved" answers the schema with its references inlined (Avro),
- * "serialized" a Protobuf schema as its base64 FileDescriptorProto, any other value the stored
- * text, as Confluent does.
+ * The `format` query parameter of the schema reads (GET /schemas/ids/{id}, the versions and the
+ * lookup in Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html): "resolved" answers the
+ * schema with its references inlined (Avro), "serialized" a Protobuf schema as its base64
+ * FileDescriptorProto, any other value the stored text, as Confluent does.
  */
 #include "api/api_int.h"
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The /mode resource (registry-api.md §2.7, §3.9): READWRITE, READONLY, IMPORT per subject,
- * context or globally; 40409 / 40401 for a subject without its own mode; FORWARD refused.
+ * The /mode resource (Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html): READWRITE, READONLY, IMPORT
+ * per subject, context or globally; 40409 / 40401 for a subject without its own mode; FORWARD
+ * refused.
  */
 #include "api/api_int.h"
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Root, server metadata and readiness (registry-api.md §2.1, §2.9).
+ * Root, server metadata and readiness: GET / and GET /v1/metadata/id as in Confluent's API
+ * reference (docs.confluent.io/platform/current/schema-registry/develop/api.html); /status/ready is
+ * ours (docs/rest-api.md).
  */
 #include "api/api_int.h"
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The route table: every endpoint of registry-api.md §2 with its handler, and the matcher
- * (404 for an unknown path, 405 for a known path with another method).
+ * The route table: every endpoint of docs/rest-api.md (Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html) with its handler, and the
+ * matcher (404 for an unknown path, 405 for a known path with another method).
  */
 #include "api/api_int.h"
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The /schemas resource group (registry-api.md §2.2): types, the listing, and lookups by id
- * (the consumer's critical path: a read-locked map lookup and one JSON dump).
+ * The /schemas resource group (Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html): types, the listing, and
+ * lookups by id (the consumer's critical path: a read-locked map lookup and one JSON dump).
  */
 #include "api/api_int.h"
 
@@ -44,7 +45,7 @@ static reg_schema_t *schema_find(api_req_t *req, api_resp_t *resp, int32_t id,
                                  const char *subject) {
     reg_schema_t *sch = reg_schema_by_id(req->reg, id, subject[0] ? subject : NULL);
     char msg[64];
-    if (!sch && subject[0]) /* an unknown subject context: try everywhere (§2.2) */
+    if (!sch && subject[0]) /* an unknown subject context: try everywhere, as Confluent does */
         sch = reg_schema_by_id(req->reg, id, NULL);
     if (sch)
         return sch;

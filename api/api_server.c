@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The libmicrohttpd server: daemon options (thread pool, connection, per-IP, memory and
- * inactivity limits), the per-request context (body up to the limit, total deadline), content
- * negotiation (registry-api.md §1.2), dispatch through the route table, and the response.
+ * The libmicrohttpd server: daemon options (thread pool, connection, per-IP, memory and inactivity
+ * limits), the per-request context (body up to the limit, total deadline), content negotiation (the
+ * media types of Confluent's API reference), dispatch through the route table, and the response.
  * Owns the daemon and the request contexts.
  */
 #include "api/api_int.h"
@@ -143,7 +143,7 @@ static void split_path(api_req_t *req, const char *url) {
     }
 }
 
-/* Confluent's ContextFilter (registry-api.md §2.8): /contexts/{ctx}/subjects/{s}/...,
+/* Confluent's ContextFilter (in confluentinc/schema-registry): /contexts/{ctx}/subjects/{s}/...,
  * /contexts/{ctx}/compatibility/subjects/{s}/..., /contexts/{ctx}/config and /mode become the
  * same paths on the qualified subject ":{ctx}:{s}" (or the context ":{ctx}:"). */
 static void context_prefix(api_req_t *req) {

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The REST server (DESIGN.md §1 api/): libmicrohttpd with a thread pool and every limit set
- * explicitly (reliability-security.md §0 items 6-7, §3.3), our own body limit and request
- * deadline, content negotiation (registry-api.md §1.2) and the route table over the registry.
+ * The REST server (docs/internals.md, api/): libmicrohttpd with a thread pool and every limit set
+ * explicitly (the daemon options of www.gnu.org/software/libmicrohttpd/manual/libmicrohttpd.html;
+ * the connection timeout is off by default), our own body limit and request deadline, content
+ * negotiation (the media types of Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html) and the route table over the
+ * registry.
  *
  * Ownership: the server borrows the registry and the log; api_server_stop frees the server.
  */

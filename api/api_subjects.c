@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The /subjects resource group (registry-api.md §2.3, §2.4): listing, lookup, register,
+ * The /subjects resource group (Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html): listing, lookup, register,
  * versions, deletes and references.
  */
 #include "api/api_int.h"

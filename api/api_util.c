@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Helpers of the REST layer: JSON and error responses (registry-api.md §1.3, with the http
- * and rest columns of cn_err.def), query parameters, bounded JSON bodies, subject and version
- * segments, and the schema object shapes of §2 (empty fields and AVRO schemaType omitted).
+ * Helpers of the REST layer: JSON and error responses (Confluent's {"error_code","message"}
+ * envelope, with the http and rest columns of cn_err.def), query parameters, bounded JSON bodies,
+ * subject and version segments, and the schema object shapes of Confluent's API reference
+ * (docs.confluent.io/platform/current/schema-registry/develop/api.html; empty fields and AVRO
+ * schemaType omitted).
  */
 #include "api/api_int.h"
 

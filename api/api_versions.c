@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The /subjects/{s}/versions resource group (registry-api.md §2.4): version listing, reads,
- * the raw schema, referencedby and version deletes. Registration is in api_subjects.c with the
- * other schema-body endpoints.
+ * The /subjects/{s}/versions resource group (Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html): version listing, reads, the
+ * raw schema, referencedby and version deletes. Registration is in api_subjects.c with the other
+ * schema-body endpoints.
  */
 #include "api/api_int.h"
 

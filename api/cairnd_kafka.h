@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * cairnd's Kafka side (DESIGN.md §1, §6; issue 5): where `_schemas` lives (the bundled broker's
- * log, or an existing Kafka cluster when kafkastore.bootstrap.servers is set) and the bundled
- * broker's Kafka listener (cairn.kafka.listeners, --kafka; "off" runs without one).
+ * cairnd's Kafka side (docs/configuration.md; issue 5): where `_schemas` lives (the bundled
+ * broker's log, or an existing Kafka cluster when kafkastore.bootstrap.servers is set) and the
+ * bundled broker's Kafka listener (cairn.kafka.listeners, --kafka; "off" runs without one).
  */
 #ifndef CAIRND_KAFKA_H
 #define CAIRND_KAFKA_H

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * cairnd: the server process (DESIGN.md §1, §6). Reads the configuration (properties file,
- * CAIRN_* environment, flags), opens the bundled broker's data directory, the `_schemas` store
- * and the registry, starts the REST listener (answering 503 on /status/ready until the replay
- * is done), replays, logs one line when ready, and exits cleanly on SIGTERM/SIGINT
+ * cairnd: the server process (docs/configuration.md, docs/internals.md). Reads the configuration
+ * (properties file, CAIRN_* environment, flags), opens the bundled broker's data directory, the
+ * `_schemas` store and the registry, starts the REST listener (answering 503 on /status/ready until
+ * the replay is done), replays, logs one line when ready, and exits cleanly on SIGTERM/SIGINT
  * (brk_logs_close writes the clean-shutdown marker). Owns the server context.
  */
 #include <errno.h>

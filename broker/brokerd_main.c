@@ -58,7 +58,7 @@ static bool parse_args(int argc, char **argv, brk_logs_options_t *lo, brk_server
 }
 
 /* Until SIGINT/SIGTERM (0), or a failed fsync in the log engine (1: exit, recovery runs at the
- * next start, DESIGN.md §4). */
+ * next start, docs/storage.md). */
 static int wait_for_signal(const sigset_t *ss, brk_logs_t *logs, const cn_log_t *lg) {
     struct timespec tick = {1, 0};
     for (;;) {

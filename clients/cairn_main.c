@@ -16,6 +16,7 @@ typedef struct cli_cmd {
 
 static const cli_cmd_t commands[] = {
     {"check", cli_check_main, "check schema files for compatibility (CI gate), offline or online"},
+    {"validate", cli_validate_main, "validate JSON documents against a JSON Schema, offline"},
     {"schema", cli_schema_main, "register, get, list, look up and delete schemas"},
     {"config", cli_config_main, "get, set and delete compatibility levels"},
     {"mode", cli_mode_main, "get, set and delete registry modes"},

@@ -4,7 +4,7 @@
  * the helpers they share: registry connection options (URL, auth, TLS, serdes keys), the
  * registry request helper over libcairn-serdes, path escaping and file reading.
  * Exit codes: 0 success, 1 usage, configuration, network or registry error, 2 a schema does not
- * parse, 100 incompatible (cairn check).
+ * parse, 100 incompatible (cairn check) or invalid (cairn validate).
  */
 #ifndef CLI_H
 #define CLI_H
@@ -39,6 +39,7 @@ int cli_mode_main(int argc, char **argv);
 int cli_produce_main(int argc, char **argv);
 int cli_consume_main(int argc, char **argv);
 int cli_topic_main(int argc, char **argv);
+int cli_validate_main(int argc, char **argv);
 
 /** @brief Read a whole file (at most limit bytes; "-" is stdin) into a malloc'ed NUL-terminated
  *  buffer. */

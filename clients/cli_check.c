@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * `cairn check`, the CI gate (serdes-clients.md §4.6): arguments, the jobs (from flags or a
- * JSON manifest), offline checks of schema files against previous versions (files or
- * directories, oldest first) with compat_check, online checks through cli_check_online.c, the
- * report (cli_report.c) and the exit status: 0 compatible, 100 incompatible, 2 a schema does not
- * parse, 1 usage, configuration, I/O or network error (the highest class wins: 1 > 2 > 100).
+ * `cairn check`, the CI gate (docs/cli.md; modelled on the test-compatibility goal of Confluent's
+ * kafka-schema-registry-maven-plugin and on buf breaking): arguments, the jobs (from flags or a
+ * JSON manifest), offline checks of schema files against previous versions (files or directories,
+ * oldest first) with compat_check, online checks through cli_check_online.c, the report
+ * (cli_report.c) and the exit status: 0 compatible, 100 incompatible, 2 a schema does not parse, 1
+ * usage, configuration, I/O or network error (the highest class wins: 1 > 2 > 100).
  */
 #include <dirent.h>
 #include <errno.h>

@@ -136,6 +136,22 @@ static char *field_of(const char *m, const char *key, const char *stop) {
     return out;
 }
 
+/* JSON Schema and Protobuf messages: {errorType:"R", description:"D"} (JSON Schema closes the
+ * description with a single quote, as upstream does). */
+static void add_quoted(chk_result_t *r, const char *s) {
+    char *rule = field_of(s, "{errorType:\"", "\"");
+    const char *d = strstr(s, "description:\"");
+    char *desc = NULL, *path = NULL;
+    if (d && strlen(d + 13) >= 2) {
+        desc = strndup(d + 13, strlen(d + 13) - 2);
+        path = desc ? field_of(desc, "at path '", "'") : NULL;
+    }
+    chk_add(r, rule ? rule : "INCOMPATIBLE", 0, path, desc ? desc : s, NULL);
+    free(rule);
+    free(desc);
+    free(path);
+}
+
 /* Confluent's verbose messages -> violations: {errorType:'R', description:'D', ...} entries
  * (Avro) or {errorType:"R", description:"D"} (Protobuf) followed by their {oldSchemaVersion: N}. */
 static void parse_messages(chk_result_t *r, json_t *msgs) {
@@ -163,6 +179,8 @@ static void parse_messages(chk_result_t *r, json_t *msgs) {
             free(rule);
             free(desc);
             free(path);
+        } else if (strncmp(s, "{errorType:\"", 12) == 0) {
+            add_quoted(r, s);
         } else if (strncmp(s, "{oldSchemaVersion: ", 19) == 0) {
             long v = strtol(s + 19, NULL, 10);
             for (; first < r->nv; first++)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * `cairn schema register|lookup --type PROTOBUF -I DIR`: the files a .proto imports, found in
- * the -I directories as protoc finds them, are registered first (depth first, each with its own
- * imports as references) under the import path as subject, Confluent's default reference
- * subject strategy (serdes-clients.md §5.2); their versions become the references of the file
- * that imports them. Built-in well-known imports (google/protobuf, google/type, confluent) are
- * not registered: the registry resolves them itself.
+ * `cairn schema register|lookup --type PROTOBUF -I DIR`: the files a .proto imports, found in the
+ * -I directories as protoc finds them, are registered first (depth first, each with its own imports
+ * as references) under the import path as subject, Confluent's default reference subject strategy
+ * (DefaultReferenceSubjectNameStrategy in confluentinc/schema-registry); their versions become the
+ * references of the file that imports them. Built-in well-known imports (google/protobuf,
+ * google/type, confluent) are not registered: the registry resolves them itself.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * File-system helpers with the durability rules of DESIGN.md §4: whole writes and reads that
- * survive EINTR and short transfers, directory fsync, and atomic file replacement (write a
- * temporary file, fsync it, rename it over, fsync the directory).
+ * File-system helpers with the durability rules of docs/storage.md (Durability): whole writes and
+ * reads that survive EINTR and short transfers, directory fsync, and atomic file replacement (write
+ * a temporary file, fsync it, rename it over, fsync the directory).
  */
 #ifndef CN_FS_H
 #define CN_FS_H

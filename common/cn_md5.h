@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * MD5 (RFC 1321), for the registry's schema identity digest (Confluent hashes the canonical text
- * and references with MD5, reference/registry-api.md §3.1). Not for security.
+ * and references with MD5: MD5.java and the schema lookup of KafkaSchemaRegistry.java in
+ * confluentinc/schema-registry). Not for security.
  */
 #ifndef CN_MD5_H
 #define CN_MD5_H

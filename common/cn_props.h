@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Configuration as Java-style properties (DESIGN.md §6): `key=value`, `key: value` or
- * `key value`; `#` and `!` comments; backslash escapes (\t \n \r \f \\ and \u with four hex digits)
- * and continuation lines, as java.util.Properties.load reads them. Later definitions of a key win.
+ * Configuration as Java-style properties (docs/configuration.md): `key=value`, `key: value` or `key
+ * value`; `#` and `!` comments; backslash escapes (\t \n \r \f \\ and \u with four hex digits) and
+ * continuation lines, as java.util.Properties.load reads them. Later definitions of a key win.
  * Environment overrides follow Confluent's docker images: CAIRN_KAFKASTORE_BOOTSTRAP_SERVERS sets
  * kafkastore.bootstrap.servers ("_" is ".", "__" is "_", "___" is "-").
  *

@@ -5,7 +5,9 @@
  */
 #include "common/cn_text.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 int cn_json_depth(const char *text, size_t len, int limit, size_t *at) {
@@ -118,4 +120,14 @@ size_t cn_utf8_scrub(const char *s, char *out, size_t cap) {
     }
     out[o] = '\0';
     return o;
+}
+
+char *cn_strfmt(const char *fmt, ...) {
+    va_list ap;
+    char *s = NULL;
+    va_start(ap, fmt);
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return s;
 }

@@ -2,7 +2,8 @@
  *
  * Small text scanners shared by the parsers: the nesting depth of JSON text, measured without
  * recursion before any recursive parser (Jansson) sees it, hex digits, percent-decoding, and
- * UTF-8 well-formedness (names that arrive percent-encoded are bytes, not yet text).
+ * UTF-8 well-formedness (names that arrive percent-encoded are bytes, not yet text), and
+ * formatting into a new string.
  */
 #ifndef CN_TEXT_H
 #define CN_TEXT_H
@@ -28,5 +29,7 @@ bool cn_utf8_valid(const char *s, size_t len);
  *  cut on a character boundary), each byte that is not part of well-formed UTF-8 replaced by
  *  '?', so that the copy can go into JSON. @returns the length written. */
 size_t cn_utf8_scrub(const char *s, char *out, size_t cap);
+/** @brief printf into a new string (owned; free). NULL without memory. */
+char *cn_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Schema languages behind one contract (DESIGN.md §1): parse a schema of a given type with its
- * references, give its canonical texts, and check compatibility at a level over an ordered
- * history with Confluent's messages (reference/compatibility.md §1). Pure: no I/O, no threads,
- * no globals. The registry and the CLI both call this; per-language details live in
- * compat/avro/ (compat_avro.h), and later compat/protobuf/ and compat/jsonschema/.
+ * Schema languages behind one contract (docs/internals.md, compat/): parse a schema of a given type
+ * with its references, give its canonical texts, and check compatibility at a level over an ordered
+ * history with Confluent's messages (the levels of
+ * docs.confluent.io/platform/current/schema-registry/fundamentals/schema-evolution.html). Pure: no
+ * I/O, no threads, no globals. The registry and the CLI both call this; per-language details live
+ * in compat/avro/ (compat_avro.h), and later compat/protobuf/ and compat/jsonschema/.
  *
  * Ownership: compat_schema_parse returns an owned schema (compat_schema_free); the strings it
  * hands out are borrowed from the schema. A compat_report_t owns its messages.
@@ -62,7 +63,7 @@ typedef struct compat_parse_opts {
     size_t nrefs;
     compat_resolve_fn resolve; /* required when nrefs > 0 */
     void *resolve_arg;
-    bool normalize; /* ?normalize=true: the canonical text is the normalized one (§2.7) */
+    bool normalize; /* ?normalize=true: the canonical text is the normalized one */
 } compat_parse_opts_t;
 
 /** @brief Parse and validate. Errors are CN_ERR_INVALID_SCHEMA (message says what and where,
@@ -74,13 +75,13 @@ compat_type_t compat_schema_type(const compat_schema_t *sch);
 /** @brief The text the registry stores and returns (Confluent's canonicalString, or the
  *  normalized form when parsed with normalize). Borrowed. */
 const char *compat_schema_canonical(const compat_schema_t *sch);
-/** @brief Confluent's "same schema" test used when the digest lookup misses (§2.7): equal
+/** @brief Confluent's "same schema" test used when the digest lookup misses: equal
  *  except doc/aliases-insensitive details as Confluent's equivalent(). */
 bool compat_schema_equivalent(const compat_schema_t *a, const compat_schema_t *b);
 /** @brief The references the schema was parsed with (borrowed). */
 const compat_ref_t *compat_schema_refs(const compat_schema_t *sch, size_t *n_out);
 
-/* Added with issue 3 (identity digest, reference/registry-api.md §3.1, and the Avro model). */
+/* Added with issue 3 (identity digest as Confluent's MD5.java, and the Avro model). */
 
 /** @brief Feed Confluent's identity digest: the text's bytes, then for each reference its name,
  *  subject and version (4 bytes big-endian). The registry appends metadata/ruleSet bytes itself
@@ -105,8 +106,8 @@ struct compat_pb_schema;
  *  NULL. Borrowed. */
 const struct compat_pb_schema *compat_schema_protobuf(const compat_schema_t *sch);
 
-/** @brief The schema with its references inlined (Confluent's format=resolved, registry-api.md
- *  §2.2): for Avro, Java's Schema.toString, every named type written in full at its first use
+/** @brief The schema with its references inlined (Confluent's GET /schemas/ids/{id}?format=
+ *  resolved): for Avro, Java's Schema.toString, every named type written in full at its first use
  *  (imports included) and by name after; the result parses without references. Owned (free);
  *  NULL on error (memory, CN_ERR_TOO_DEEP). */
 char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err);
@@ -138,8 +139,8 @@ typedef struct compat_issue {
 typedef struct compat_report compat_report_t;
 
 /** @brief Check new_schema against history[0..n) (oldest first) at level, exactly as Confluent
- *  (§1.2–1.3): which versions, in which order, and the message list. *report_out is owned by the
- *  caller, also when compatible (empty). Errors only for bad arguments or memory. */
+ *  (CompatibilityChecker): which versions, in which order, and the message list. *report_out is
+ * owned by the caller, also when compatible (empty). Errors only for bad arguments or memory. */
 cn_err_t compat_check(compat_level_t level, const compat_schema_t *new_schema,
                       const compat_prev_t *history, size_t n, compat_report_t **report_out,
                       cn_error_t *err);

@@ -73,6 +73,7 @@ typedef struct compat_lang {
 
 extern const compat_lang_t compat_lang_avro;
 extern const compat_lang_t compat_lang_protobuf;
+extern const compat_lang_t compat_lang_json;
 
 /** @brief The language of a schema handle. */
 const compat_lang_t *compat_schema_lang(const compat_schema_t *sch);

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * Compatibility levels over an ordered history, exactly as Confluent's CompatibilityChecker
- * (reference/compatibility.md §1.2-1.3, §2.5): which previous versions (latest non-deleted or
- * all, newest first, stopping at the first that fails), the strategy per level (can read, can be
- * read, mutual), role words, the Difference strings, the appended {oldSchemaVersion},
- * {oldSchema} and {validateFields, compatibility} entries. Owns the report.
+ * (confluentinc/schema-registry client/.../CompatibilityChecker.java, the levels of
+ * docs.confluent.io/platform/current/schema-registry/fundamentals/schema-evolution.html, and its
+ * client/.../avro/Difference.java): which previous versions (latest non-deleted or all, newest
+ * first, stopping at the first that fails), the strategy per level (can read, can be read, mutual),
+ * role words, the Difference strings, the appended {oldSchemaVersion}, {oldSchema} and
+ * {validateFields, compatibility} entries. Owns the report.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_text.h"
 #include "compat/compat.h"
 #include "compat/compat_lang.h"
 
@@ -52,18 +55,6 @@ static void add_msg(run_t *r, char *msg) {
         rep->capm = cap;
     }
     rep->msgs[rep->nmsgs++] = msg;
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...) {
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
 }
 
 static bool grow_issues(compat_report_t *rep) {
@@ -115,11 +106,11 @@ static void append_old(run_t *r) {
     const char *old = compat_schema_canonical(r->prev->schema);
     size_t cut = utf16_prefix(old, OLD_SCHEMA_LOG_MAX);
     if (r->prev->version > 0)
-        add_msg(r, fmt("{oldSchemaVersion: %d}", (int)r->prev->version));
+        add_msg(r, cn_strfmt("{oldSchemaVersion: %d}", (int)r->prev->version));
     if (old[cut] == 0)
-        add_msg(r, fmt("{oldSchema: '%s'}", old));
+        add_msg(r, cn_strfmt("{oldSchema: '%s'}", old));
     else
-        add_msg(r, fmt("{oldSchema: <truncated> '%.*s...'}", (int)cut, old));
+        add_msg(r, cn_strfmt("{oldSchema: <truncated> '%.*s...'}", (int)cut, old));
 }
 
 /* Takes each issue's strings into the report (the result is emptied). */
@@ -194,8 +185,8 @@ cn_err_t compat_check_ex(compat_level_t level, bool validate_fields,
             break;
     }
     if (r.rc == CN_OK && r.rep->nmsgs > 0)
-        add_msg(&r, fmt("{validateFields: '%s', compatibility: '%s'}",
-                        validate_fields ? "true" : "false", compat_level_name(level)));
+        add_msg(&r, cn_strfmt("{validateFields: '%s', compatibility: '%s'}",
+                              validate_fields ? "true" : "false", compat_level_name(level)));
     if (r.rc != CN_OK) {
         compat_report_free(r.rep);
         return err && err->code == r.rc ? r.rc : cn_error_set(err, r.rc, NULL);

@@ -26,7 +26,7 @@ struct compat_schema {
 static const compat_lang_t *const langs[] = {
     [COMPAT_AVRO] = &compat_lang_avro,
     [COMPAT_PROTOBUF] = &compat_lang_protobuf,
-    [COMPAT_JSON] = NULL,
+    [COMPAT_JSON] = &compat_lang_json,
 };
 
 static const char *const level_names[] = {

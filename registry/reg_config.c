@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Config and mode (registry-api.md §2.6, §2.7, §3.8, §3.9): stored per subject, per context
- * (":.ctx:") and globally; resolution subject -> context -> global -> ":.__GLOBAL:" -> server
- * default; the PUT merge; the CONFIG and MODE records.
+ * Config and mode (the /config and /mode resources of Confluent's API reference,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html; the fallback of
+ * KafkaSchemaRegistry.getCompatibilityLevelInScope): stored per subject, per context (":.ctx:") and
+ * globally; resolution subject -> context -> global -> ":.__GLOBAL:" -> server default; the PUT
+ * merge; the CONFIG and MODE records.
  */
 #include "registry/reg_internal.h"
 
@@ -231,7 +233,7 @@ cn_err_t reg_mode_get(reg_registry_t *reg, const char *subject, bool default_to_
     return CN_OK;
 }
 
-/* Entering IMPORT without force, as Confluent does (§2.7, §3.9): hard-delete the soft-deleted
+/* Entering IMPORT without force, as Confluent's PUT /mode does: hard-delete the soft-deleted
  * versions in scope (42206 if one is referenced), then a CLEAR_SUBJECT record for the subject,
  * the context (":.ctx:") or, when global (subject NULL), every subject. */
 static cn_err_t purge_soft_deleted(reg_registry_t *reg, const char *subject, reg_batch_t *b,

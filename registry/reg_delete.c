@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Soft and permanent deletes of subjects and versions (registry-api.md §2.3, §2.4, §3.5), with
- * their error codes and the reference checks (42206).
+ * Soft and permanent deletes of subjects and versions (DELETE /subjects/{s} and DELETE
+ * /subjects/{s}/versions/{v} in Confluent's API reference; Confluent's schema-deletion-guidelines
+ * page for soft and permanent deletes), with their error codes and the reference checks (42206).
  */
 #include "registry/reg_internal.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * The `_schemas` topic on a Kafka cluster: configuration from `kafkastore.*` properties, and the
- * start-up check of registry-api.md §4.1 (create when missing; exactly one partition and
+ * start-up check Confluent's KafkaStore makes (create when missing; exactly one partition and
  * cleanup.policy=compact, or refuse to start), through librdkafka's Metadata and Admin APIs.
  */
 #include "registry/reg_kafka_int.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * What the registry needs from the schema languages, as a table of functions (DESIGN.md §2):
+ * What the registry needs from the schema languages, as a table of functions (docs/internals.md):
  * parse with references, canonical text, equivalence, and the compatibility check. The default
  * table (reg_lang_compat) calls compat/; tests of the domain may pass another one. Handles are
  * compat_schema_t pointers owned by the caller of parse (free with ops->free).

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Names and their rules: subjects (42208), versions (42202), compatibility levels, schema
- * types and modes, and qualified subjects ":.ctx:name" parsed into a reg_name_t
- * (registry-api.md §1.1, §3.10).
+ * Names and their rules: subjects (42208), versions (42202), compatibility levels, schema types and
+ * modes, and qualified subjects ":.ctx:name" parsed into a reg_name_t (as Confluent's
+ * io.confluent.kafka.schemaregistry.utils.QualifiedSubject reads them).
  */
 #include "registry/reg_registry.h"
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The `_schemas` record codec: writes Confluent's canonical key/value bytes and reads every
- * variant of registry-api.md §4.2. Owns no state. Records are read with JSON_ALLOW_NUL: U+0000
- * may sit in metadata and config values, but a subject, name, keyword or schema text holding it
- * makes the record unreadable (skipped and logged by the reader) rather than cut short.
+ * The `_schemas` record codec: writes Confluent's canonical key/value bytes and reads every variant
+ * Confluent, Karapace and Redpanda write (reg_record.h). Owns no state. Records are read with
+ * JSON_ALLOW_NUL: U+0000 may sit in metadata and config values, but a subject, name, keyword or
+ * schema text holding it makes the record unreadable (skipped and logged by the reader) rather than
+ * cut short.
  */
 #include "registry/reg_record.h"
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The `_schemas` record codec (registry-api.md §4.2, DESIGN.md §3): keys and values as compact
- * JSON. The writer produces Confluent's canonical bytes (key field order keytype, subject,
- * version, magic; global CONFIG/MODE keys without subject; AVRO schemaType omitted; empty
- * references omitted). The reader accepts every variant: any field order (Karapace), Redpanda's
- * seq/node, null or absent global subject, magic 0 or 1 for SCHEMA, empty values as tombstones.
+ * The `_schemas` record codec (Confluent's storage classes SchemaKey/SchemaValue, ConfigKey,
+ * ModeKey, DeleteSubjectKey, ClearSubjectKey, ContextKey and NoopKey in confluentinc/
+ * schema-registry core/.../storage/; docs/registry.md, Formats): keys and values as compact JSON.
+ * The writer produces Confluent's canonical bytes (key field order keytype, subject, version,
+ * magic; global CONFIG/MODE keys without subject; AVRO schemaType omitted; empty references
+ * omitted). The reader accepts every variant: any field order (Karapace), Redpanda's seq/node, null
+ * or absent global subject, magic 0 or 1 for SCHEMA, empty values as tombstones.
  *
  * Ownership: decoded keys and values own their strings and JSON (reg_key_fini, reg_value_fini).
  */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Registration in Confluent's order (registry-api.md §3.4), lookup under a subject (§2.3) and
- * the compatibility endpoint (§2.5). A request schema is "prepared" (references resolved and
- * pinned, parsed, canonical text, identity key) before it is compared with stored ones.
+ * Registration in Confluent's order (KafkaSchemaRegistry.register), lookup under a subject (POST
+ * /subjects/{s}) and the compatibility endpoint (POST /compatibility/...), as Confluent's API
+ * reference describes them (docs.confluent.io/platform/current/schema-registry/develop/api.html). A
+ * request schema is "prepared" (references resolved and pinned, parsed, canonical text, identity
+ * key) before it is compared with stored ones.
  */
 #include "registry/reg_internal.h"
 
@@ -106,7 +108,8 @@ static bool config_normalize(reg_registry_t *reg, const reg_name_t *name) {
 }
 
 /* The text, references, type, metadata and ruleSet to parse: the request's, with what it
- * leaves out taken from the previous live version (§3.4 step 4; prev NULL: no fallback). */
+ * leaves out taken from the previous live version, as KafkaSchemaRegistry.register does (prev NULL:
+ * no fallback). */
 typedef struct source {
     const char *text;
     size_t len;
@@ -407,7 +410,8 @@ static void add_schema_record(reg_batch_t *b, const char *subject, int32_t versi
     reg_batch_schema(b, &sv);
 }
 
-/* Context announcement and tombstones of soft-deleted versions with the same id (§3.3). */
+/* Context announcement and tombstones of soft-deleted versions with the same id (Confluent
+ * never reuses a version while its record exists; docs/registry.md). */
 static void add_side_records(reg_registry_t *reg, reg_batch_t *b, reg_subject_t *s,
                              const reg_name_t *name, int32_t id) {
     reg_ctx_t *c = reg_ctx_find(reg, name);

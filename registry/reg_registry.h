@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The registry domain (DESIGN.md §2, registry-api.md §3): subjects, versions, ids per context,
- * configs, modes, references, soft and hard deletes, rebuilt by replaying the store and changed
- * only by appending records to it (append -> apply -> answer once durable; on the bundled log
- * the fsync is shared by the writes that queue meanwhile). Knows nothing about HTTP.
+ * The registry domain (docs/registry.md; Confluent's semantics,
+ * docs.confluent.io/platform/current/schema-registry/develop/api.html): subjects, versions, ids per
+ * context, configs, modes, references, soft and hard deletes, rebuilt by replaying the store and
+ * changed only by appending records to it (append -> apply -> answer once durable; on the bundled
+ * log the fsync is shared by the writes that queue meanwhile). Knows nothing about HTTP.
  *
  * Threading: the state is behind a read-write lock; writes are serialized by one writer mutex.
  * Readers call reg_rdlock()/reg_unlock() around the view functions (reg_subject_get,
@@ -161,9 +162,9 @@ bool reg_format_is_resolved(const char *format);
 /** @brief Whether a `format` query value asks for another text than the stored one
  *  ("resolved", "serialized" for Protobuf's base64 descriptor, "ignore_extensions"). */
 bool reg_format_is_known(const char *format);
-/** @brief The schema's text in format (§2.2): "resolved" (Avro) inlines the references,
- *  "serialized" (Protobuf) is the base64 FileDescriptorProto, any other value or NULL gives the
- *  stored text. Owned (free); NULL on error. Call under the read lock. */
+/** @brief The schema's text in format (GET /schemas/ids/{id}?format=): "resolved" (Avro) inlines
+ * the references, "serialized" (Protobuf) is the base64 FileDescriptorProto, any other value or
+ * NULL gives the stored text. Owned (free); NULL on error. Call under the read lock. */
 char *reg_schema_format(reg_registry_t *reg, reg_schema_t *sch, const char *format,
                         cn_error_t *err);
 /** @brief The cached rendering of a schema, built once by build(sch) (malloc'ed string) and
@@ -197,7 +198,8 @@ typedef struct reg_schema_req {
 
 void reg_schema_req_init(reg_schema_req_t *req);
 
-/** @brief Register (§3.4). *id_out on success. */
+/** @brief Register, in the order of Confluent's KafkaSchemaRegistry.register. *id_out on
+ *  success. */
 cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
                       int32_t *id_out, cn_error_t *err);
 /** @brief Lookup under a subject (caller holds the read lock): 40401, 40403, 42201. */

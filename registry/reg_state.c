@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The registry's in-memory state and the record reader (registry-api.md §4.3): contexts with
- * their id and identity indexes, subjects with sorted versions, configs and modes. Owns every
- * reg_ctx_t, reg_subject_t, reg_version_t and reg_schema_t. Callers hold the write lock.
- * Applying a record is idempotent, so that a record that ran out of memory half-way can be
- * applied again by the next catch-up.
+ * The registry's in-memory state and the record reader (as Confluent's KafkaStoreReaderThread
+ * applies `_schemas`; docs/registry.md, Replay): contexts with their id and identity indexes,
+ * subjects with sorted versions, configs and modes. Owns every reg_ctx_t, reg_subject_t,
+ * reg_version_t and reg_schema_t. Callers hold the write lock. Applying a record is idempotent, so
+ * that a record that ran out of memory half-way can be applied again by the next catch-up.
  */
 #include "registry/reg_internal.h"
 

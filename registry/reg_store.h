@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The store behind the registry (DESIGN.md §2, registry-api.md §4): an ordered log of key/value
- * records with offsets. Three operations: append records (durable on return), read records from
- * an offset, and the end offset; a backend may also append without waiting and make durable
- * later (pipelined group commit: the bundled log). Backends: memory (tests), the bundled broker's
- * log (reg_store_log.c); a Kafka-cluster backend can implement the same table later.
+ * The store behind the registry (docs/registry.md, The store interface): an ordered log of
+ * key/value records with offsets. Three operations: append records (durable on return), read
+ * records from an offset, and the end offset; a backend may also append without waiting and make
+ * durable later (pipelined group commit: the bundled log). Backends: memory (tests), the bundled
+ * broker's log (reg_store_log.c); a Kafka-cluster backend can implement the same table later.
  *
  * Ownership: reg_store_free frees the backend. Records handed to a visitor are borrowed for the
  * duration of the call.

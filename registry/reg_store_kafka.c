@@ -2,9 +2,9 @@
  *
  * The Kafka-cluster store backend: one idempotent producer (acks=all) that appends to partition 0
  * and one consumer assigned to partition 0 that reads up to the high watermark. Owns both
- * librdkafka handles; a mutex serializes appends, another serializes reads (the consumer's
- * position is state). Reads stop at "next offset >= high watermark" (not "last offset ==
- * HW - 1"), because compaction leaves gaps (registry-api.md §4.3).
+ * librdkafka handles; a mutex serializes appends, another serializes reads (the consumer's position
+ * is state). Reads stop at "next offset >= high watermark" (not "last offset == HW - 1"), because
+ * compaction leaves gaps (the pitfall Karapace fixed in Aiven-Open/karapace#1355).
  */
 #include "registry/reg_store_kafka.h"
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The Kafka-cluster store backend (registry-api.md §4, issue 5): `_schemas` lives in an existing
- * Kafka cluster reached through librdkafka instead of the bundled broker's log. Implements the
- * reg_store_t table of reg_store.h.
+ * The Kafka-cluster store backend (docs/configuration.md, `_schemas` on an existing Kafka cluster;
+ * Confluent's KafkaStore): `_schemas` lives in an existing Kafka cluster reached through librdkafka
+ * instead of the bundled broker's log. Implements the reg_store_t table of reg_store.h.
  *
  * At creation it makes sure the topic exists (creating it with 1 partition, cleanup.policy=compact
  * and replication min(kafkastore.topic.replication.factor, live brokers)) and refuses a topic that

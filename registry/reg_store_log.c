@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The store on the bundled broker's log (registry-api.md §4.1, DESIGN.md §3): the `_schemas`
+ * The store on the bundled broker's log (docs/registry.md, The store interface): the `_schemas`
  * topic, one partition, compacted; appends are one RecordBatch each, fsynced before they return
  * (group commit), or, pipelined, written at once and fsynced by a later sync that covers every
  * append made meanwhile; reads walk whole batches from an offset, skipping control batches and the

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The state lock and the read views of the registry's state (registry-api.md §2): subjects and
- * their versions, schemas by id per context, listings, references, contexts, stored configs and
- * modes. Pure reads: the caller holds the state lock (read or write); results are borrowed
- * until it is released. Releasing the read lock waits until every record the reader may have
- * seen is durable (reg_settle: the pipelined commit of reg_writer.c applies records before their
- * fsync).
+ * The state lock and the read views of the registry's state (what the GET endpoints of Confluent's
+ * API reference read): subjects and their versions, schemas by id per context, listings,
+ * references, contexts, stored configs and modes. Pure reads: the caller holds the state lock (read
+ * or write); results are borrowed until it is released. Releasing the read lock waits until every
+ * record the reader may have seen is durable (reg_settle: the pipelined commit of reg_writer.c
+ * applies records before their fsync).
  */
 #include "registry/reg_internal.h"
 

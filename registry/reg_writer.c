@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The write path (registry-api.md §4.4): one writer at a time builds a batch of records,
- * appends it to the store and applies it, so that ids and versions are decided in one order.
- * A batch remembers its first failure, as cn_buf does, so that a record that could not be
+ * The write path (docs/registry.md, The write path): one writer at a time builds a batch of
+ * records, appends it to the store and applies it, so that ids and versions are decided in one
+ * order. A batch remembers its first failure, as cn_buf does, so that a record that could not be
  * encoded is never silently left out of a write that answers success.
  *
  * On a store whose appends are durable on return (memory, Kafka with acks=all) the writer

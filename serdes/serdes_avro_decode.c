@@ -393,7 +393,8 @@ static cn_err_t serdes_skip(serdes_dc_t *c, avro_schema_t w) {
     return rc;
 }
 
-/* Top-level "bytes" writer: the payload is the value (serdes-clients.md §1.2). */
+/* Top-level "bytes" writer: the payload is the value, as Java's KafkaAvroSerializer writes it
+ * (confluentinc/schema-registry#1411, confluentinc/libserdes#24). */
 static cn_err_t serdes_dec_raw(const serdes_avro_plan_t *plan, const uint8_t *data, size_t len,
                                avro_value_t *out, serdes_err_t *err) {
     const uint8_t *p = len ? data : (const uint8_t *)"";

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The configuration keys of libcairn-serdes (serdes-clients.md §2.9): one table with each key's
- * Java name, its aliases (libserdes, Python, the schema.registry. prefixed forms), its kind and
- * its accepted values; cairn_conf_t's public calls; and serdes_settings_load, which turns a conf
- * into typed settings (URL list with userinfo split off, auth, TLS, timeouts, caches, serializer
- * behaviour, subject strategies).
+ * The configuration keys of libcairn-serdes (docs/serdes.md; Java's names from
+ * AbstractKafkaSchemaSerDeConfig and SchemaRegistryClientConfig in confluentinc/schema-registry):
+ * one table with each key's Java name, its aliases (libserdes, Python, the schema.registry.
+ * prefixed forms), its kind and its accepted values; cairn_conf_t's public calls; and
+ * serdes_settings_load, which turns a conf into typed settings (URL list with userinfo split off,
+ * auth, TLS, timeouts, caches, serializer behaviour, subject strategies).
  */
 #include "serdes/serdes_conf.h"
 

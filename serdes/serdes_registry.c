@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * The registry client and its caches (serdes_registry.h): REST calls in Confluent's shapes
- * (registry-api.md §2), JSON bodies with jansson, and the four LRU caches under one mutex that
- * is released before any HTTP call. Owns the transport, the caches and the schemas they hold.
+ * (docs.confluent.io/platform/current/schema-registry/develop/api.html), JSON bodies with jansson,
+ * and the four LRU caches under one mutex that is released before any HTTP call. Owns the
+ * transport, the caches and the schemas they hold.
  */
 #include "serdes/serdes_registry.h"
 

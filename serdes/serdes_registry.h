@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Internal: the schema registry client with its caches (serdes-clients.md §5.3):
+ * Internal: the schema registry client with its caches (modelled on Java's
+ * CachedSchemaRegistryClient):
  *   id -> schema                 (bounded LRU, cache.capacity)
  *   (subject, schema) -> id      (bounded LRU, cache.capacity)
  *   subject -> latest schema     (bounded LRU, latest.cache.size, TTL cache.latest.ttl.sec)

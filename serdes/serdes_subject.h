@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Internal: subject name strategies (serdes-clients.md §5.1): TopicNameStrategy
- * (<topic>-key|value), RecordNameStrategy (<record full name>), TopicRecordNameStrategy
- * (<topic>-<record full name>) and the caller's callback.
+ * Internal: subject name strategies (the "Subject name strategy" section of
+ * docs.confluent.io/platform/current/schema-registry/fundamentals/serdes-develop/index.html):
+ * TopicNameStrategy (<topic>-key|value), RecordNameStrategy (<record full name>),
+ * TopicRecordNameStrategy (<topic>-<record full name>) and the caller's callback.
  */
 #ifndef SERDES_SUBJECT_H
 #define SERDES_SUBJECT_H

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The Kafka protocol codecs (broker-protocol.md §2): primitives over cn_rd_t / cn_buf_t with a
- * "flexible" switch (compact strings and arrays, tagged fields), the request and response
- * headers, and one decode/encode pair per API (kp_<Api>Request_decode, kp_<Api>Response_encode,
- * each in kp_<api>.c). Pure: no I/O, no state.
+ * The Kafka protocol codecs (the Kafka protocol guide, https://kafka.apache.org/protocol.html, and
+ * the message specs in apache/kafka clients/src/main/resources/common/message/ (one JSON spec per
+ * message)): primitives over cn_rd_t / cn_buf_t with a "flexible" switch (compact strings and
+ * arrays, tagged fields), the request and response headers, and one decode/encode pair per API
+ * (kp_<Api>Request_decode, kp_<Api>Response_encode, each in kp_<api>.c). Pure: no I/O, no state.
  *
  * Decoders borrow strings and bytes from the request frame and allocate arrays from a kp_arena_t
  * that lives as long as the request. Every length and count is checked against the bytes left

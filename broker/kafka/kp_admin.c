@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Topic admin codecs (broker-protocol.md §2.11): CreateTopics (19) v0-4, DeleteTopics (20) v0-3,
- * DescribeConfigs (32) v0-3. Manual replica assignments are read and counted only (a single
- * node has nothing to assign).
+ * Topic admin codecs (Kafka protocol guide,
+ * kafka.apache.org/protocol.html#The_Messages_CreateTopics and the following): CreateTopics (19)
+ * v0-4, DeleteTopics (20) v0-3, DescribeConfigs (32) v0-3. Manual replica assignments are read and
+ * counted only (a single node has nothing to assign).
  */
 #include "broker/kafka/kp.h"
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * ApiVersions (key 18) v0-3 codec (broker-protocol.md §2.3). v3 is flexible: compact strings in
- * the request, a compact array with tagged fields in the response; the response header is
- * always v0. The v0 layout is also the UNSUPPORTED_VERSION fallback answer.
+ * ApiVersions (key 18) v0-3 codec (kafka.apache.org/protocol.html#The_Messages_ApiVersions; KIP-511
+ * added v3). v3 is flexible: compact strings in the request, a compact array with tagged fields in
+ * the response; the response header is always v0. The v0 layout is also the UNSUPPORTED_VERSION
+ * fallback answer.
  */
 #include "broker/kafka/kp.h"
 

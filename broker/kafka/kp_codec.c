@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * Kafka protocol primitives: the request arena, the flexible-aware reader and writer (strings,
- * bytes, arrays, tagged fields) and the request/response headers (broker-protocol.md §2.1-2.2).
+ * bytes, arrays, tagged fields) and the request/response headers (Kafka protocol guide,
+ * kafka.apache.org/protocol.html#protocol_types and #protocol_messages; tagged fields and compact
+ * types: KIP-482).
  */
 #include "broker/kafka/kp.h"
 

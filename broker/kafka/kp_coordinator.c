@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * FindCoordinator (key 10) v0-2 and InitProducerId (key 22) v0-1 codecs
- * (broker-protocol.md §2.8, §2.11).
+ * (kafka.apache.org/protocol.html#The_Messages_FindCoordinator, #The_Messages_InitProducerId).
  */
 #include "broker/kafka/kp.h"
 

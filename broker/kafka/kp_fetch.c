@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Fetch (key 1) v4-11 codec (broker-protocol.md §2.6). Fetch sessions are not kept: the
- * response always says session 0 and the forgotten-topics list of v7+ is read and dropped.
+ * Fetch (key 1) v4-11 codec (kafka.apache.org/protocol.html#The_Messages_Fetch). Fetch sessions
+ * (KIP-227) are not kept: the response always says session 0 and the forgotten-topics list of v7+
+ * is read and dropped.
  */
 #include "broker/kafka/kp.h"
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Classic group membership codecs (broker-protocol.md §2.9): JoinGroup (11) v0-5, Heartbeat (12)
- * v0-3, LeaveGroup (13) v0-3, SyncGroup (14) v0-3. Protocol metadata and assignments are opaque.
+ * Classic group membership codecs (kafka.apache.org/protocol.html#The_Messages_JoinGroup and the
+ * following): JoinGroup (11) v0-5, Heartbeat (12) v0-3, LeaveGroup (13) v0-3, SyncGroup (14) v0-3.
+ * Protocol metadata and assignments are opaque.
  */
 #include "broker/kafka/kp.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * ListOffsets (key 2) v1-5 codec (broker-protocol.md §2.7). Timestamps -1 latest, -2 earliest,
- * t >= 0 by time.
+ * ListOffsets (key 2) v1-5 codec (kafka.apache.org/protocol.html#The_Messages_ListOffsets).
+ * Timestamps -1 latest, -2 earliest, t >= 0 by time.
  */
 #include "broker/kafka/kp.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Metadata (key 3) v0-8 codec (broker-protocol.md §2.4). v0: an empty topic array means all
- * topics; v1+: a null array means all topics.
+ * Metadata (key 3) v0-8 codec (kafka.apache.org/protocol.html#The_Messages_Metadata). v0: an empty
+ * topic array means all topics; v1+: a null array means all topics.
  */
 #include "broker/kafka/kp.h"
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * OffsetCommit (key 8) v2-7 and OffsetFetch (key 9) v1-5 codecs (broker-protocol.md §2.10).
+ * OffsetCommit (key 8) v2-7 and OffsetFetch (key 9) v1-5 codecs
+ * (kafka.apache.org/protocol.html#The_Messages_OffsetCommit, #The_Messages_OffsetFetch).
  */
 #include "broker/kafka/kp.h"
 

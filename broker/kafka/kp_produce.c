@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Produce (key 0) v3-7 codec (broker-protocol.md §2.5). The records of each partition are
- * borrowed from the request frame as they are (one or more RecordBatch v2).
+ * Produce (key 0) v3-7 codec (kafka.apache.org/protocol.html#The_Messages_Produce). The records of
+ * each partition are borrowed from the request frame as they are (one or more RecordBatch v2).
  */
 #include "broker/kafka/kp.h"
 

@@ -2,7 +2,7 @@
  *
  * Kafka RecordBatch v2 (magic 2): header parsing and validation, building batches from records,
  * and iterating the records of a batch (decompressing gzip, snappy (raw and xerial), lz4 frame and
- * zstd). Pure: no I/O, no state. Layout in reference/broker-protocol.md §2.12:
+ * zstd). Pure: no I/O, no state. Layout (kafka.apache.org/documentation/#recordbatch):
  *
  *   0 baseOffset i64 | 8 batchLength i32 | 12 partitionLeaderEpoch i32 | 16 magic i8 |
  *   17 crc u32 (CRC-32C of bytes 21..end) | 21 attributes i16 | 23 lastOffsetDelta i32 |

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Log compaction (broker-protocol.md §3.7): keep the latest record per key among the non-active
- * segments, keep offsets (a rewritten batch keeps its original offset range, so gaps appear),
- * and drop tombstones after their delete horizon (KIP-534: the first cleaning that keeps a
- * tombstone stamps its batch with horizon = now + delete.retention.ms; later cleanings drop it
- * once now is past it). Batches that lose nothing are copied byte for byte.
+ * Log compaction (kafka.apache.org/documentation/#compaction; Kafka's LogCleaner): keep the latest
+ * record per key among the non-active segments, keep offsets (a rewritten batch keeps its original
+ * offset range, so gaps appear), and drop tombstones after their delete horizon (KIP-534: the first
+ * cleaning that keeps a tombstone stamps its batch with horizon = now + delete.retention.ms; later
+ * cleanings drop it once now is past it). Batches that lose nothing are copied byte for byte.
  *
  * Consecutive segments are merged while their sizes add up to at most segment.bytes, so small
  * cleaned segments do not pile up. The swap itself is in brk_swap.c.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The bundled broker's storage engine, in-process API (DESIGN.md §1, broker-protocol.md §3).
- * Used by the registry (for `_schemas`) and by the Kafka protocol layer; it stores opaque
- * RecordBatch v2 bytes and knows nothing about schemas.
+ * The bundled broker's storage engine, in-process API (docs/storage.md; the design follows Kafka's
+ * log, kafka.apache.org/documentation/#log). Used by the registry (for `_schemas`) and by the Kafka
+ * protocol layer; it stores opaque RecordBatch v2 bytes and knows nothing about schemas.
  *
  * A brk_logs_t is a data directory: one directory per topic-partition ("<topic>-<n>/") with
  * segment files named by their 20-digit base offset (.log with batches as on the wire after
@@ -11,8 +11,8 @@
  *
  * Threading: every function is safe to call from any thread. Appends to one partition are
  * serialized by its append lock; reads run concurrently with appends and see only complete,
- * acknowledged-visible batches. A failed fsync is fatal (DESIGN.md §4): the engine reports
- * CN_ERR_FSYNC and refuses further writes; the owner must exit and let recovery run.
+ * acknowledged-visible batches. A failed fsync is fatal (docs/storage.md, Durability): the engine
+ * reports CN_ERR_FSYNC and refuses further writes; the owner must exit and let recovery run.
  */
 #ifndef BRK_LOG_H
 #define BRK_LOG_H
@@ -29,7 +29,7 @@
 typedef struct brk_logs brk_logs_t;
 typedef struct brk_partition brk_partition_t;
 
-/* ---- topic configuration (Kafka's names; defaults as Kafka's, broker-protocol.md §3.2) ---- */
+/* ---- topic configuration: Kafka's names and defaults (see brk_topic_config.c) ---- */
 
 typedef struct brk_topic_config {
     int32_t partitions;                        /* >= 1 */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Loading a partition directory, with recovery (broker-protocol.md §3.5): interrupted compaction
- * swaps are finished or undone first; segments before the recovery point are trusted (their
- * indexes are checked and rebuilt when suspect); from the recovery point on, every batch is
- * re-validated (sizes and CRC-32C), the log is truncated at the first bad or torn batch, later
- * segments are deleted, and indexes are rebuilt. After a clean shutdown nothing is re-validated.
- * Producer state comes from its snapshot plus the batch headers after it.
+ * Loading a partition directory, with recovery (as Kafka's LogLoader and LogSegment.recover):
+ * interrupted compaction swaps are finished or undone first; segments before the recovery point are
+ * trusted (their indexes are checked and rebuilt when suspect); from the recovery point on, every
+ * batch is re-validated (sizes and CRC-32C), the log is truncated at the first bad or torn batch,
+ * later segments are deleted, and indexes are rebuilt. After a clean shutdown nothing is
+ * re-validated. Producer state comes from its snapshot plus the batch headers after it.
  */
 #include "broker/log/brk_log_int.h"
 

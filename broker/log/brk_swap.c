@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The crash-safe swap of cleaned segments (broker-protocol.md §3.7) and its recovery. A group of
- * consecutive segments [first .. last] is replaced by one cleaned segment named by the first
- * base, which covers exactly the group's offset range (the cleaner closes it with an empty batch
- * when needed):
+ * The crash-safe swap of cleaned segments (as Kafka's LogCleaner does with .cleaned and .swap
+ * files, LocalLog.replaceSegments) and its recovery. A group of consecutive segments
+ * [first .. last] is replaced by one cleaned segment named by the first base, which covers exactly
+ * the group's offset range (the cleaner closes it with an empty batch when needed):
  *   (1) write <first>.log.cleaned and fsync it; (2) rename it to .log.swap, fsync the directory
  *   (brk_clean.c); (3) remove the old indexes and rename every old .log to .log.deleted;
  *   (4) rename .swap to <first>.log and fsync the directory; (5) each .deleted file is unlinked

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Topic configuration: Kafka's names and defaults (broker-protocol.md §3.2), parsing and
- * rendering through one table, and persistence as a properties file per topic
+ * Topic configuration: Kafka's names and defaults (kafka.apache.org/documentation/#topicconfigs),
+ * parsing and rendering through one table, and persistence as a properties file per topic
  * (<dir>/topics/<topic>.properties, replaced atomically).
  */
 #include "broker/log/brk_log_int.h"

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The API table (broker-protocol.md §0 item 4, §1.2, §1.3): the one source of supported
- * versions, from which ApiVersions is built. Dispatch: request header, version check before
- * anything is decoded (unknown keys and versions are answered UNSUPPORTED_VERSION and never
- * dispatched; ApiVersions newer than ours gets the v0-layout fallback of §2.3), then the
- * handler, then the response header. Also the small helpers every handler shares.
+ * The API table (docs/kafka.md, APIs and versions; the ranges meet librdkafka's feature checks in
+ * its src/rdkafka_feature.c): the one source of supported versions, from which ApiVersions is
+ * built. Dispatch: request header, version check before anything is decoded (unknown keys and
+ * versions are answered UNSUPPORTED_VERSION and never dispatched; ApiVersions newer than ours gets
+ * the v0-layout fallback that Kafka's RequestContext and ApiVersionsRequest.getErrorResponse send),
+ * then the handler, then the response header. Also the small helpers every handler shares.
  */
 #include "broker/server/brk_server_int.h"
 

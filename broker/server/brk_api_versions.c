@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * ApiVersions handler (broker-protocol.md §2.3): the answer is built from the API table.
- * Newer-than-supported versions never get here (brk_api.c answers them with the v0 fallback).
+ * ApiVersions handler (kafka.apache.org/protocol.html#The_Messages_ApiVersions): the answer is
+ * built from the API table. Newer-than-supported versions never get here (brk_api.c answers them
+ * with the v0 fallback).
  */
 #include "broker/server/brk_server_int.h"
 

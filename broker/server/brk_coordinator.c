@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * FindCoordinator and InitProducerId handlers (broker-protocol.md §2.8, §2.11). This node
- * coordinates every group. Transactions are not supported: transaction coordinator lookups and
+ * FindCoordinator and InitProducerId handlers
+ * (kafka.apache.org/protocol.html#The_Messages_FindCoordinator, #The_Messages_InitProducerId). This
+ * node coordinates every group. Transactions are not supported: transaction coordinator lookups and
  * InitProducerId with a transactional id get TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53, the
  * TRANSACTIONS_UNSUPPORTED row of cn_err.def), which clients treat as fatal instead of retrying
  * forever. Producer ids come from blocks whose end is persisted in BRK_PIDS_TOPIC before any id

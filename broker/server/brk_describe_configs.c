@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * DescribeConfigs handler (broker-protocol.md §2.11): topic resources show every config the log
- * engine knows (plus compression.type=producer), marked default or topic override by comparing
- * with the defaults; the broker resource shows the listener's own settings.
+ * DescribeConfigs handler (kafka.apache.org/protocol.html#The_Messages_DescribeConfigs): topic
+ * resources show every config the log engine knows (plus compression.type=producer), marked default
+ * or topic override by comparing with the defaults; the broker resource shows the listener's own
+ * settings.
  */
 #include "broker/server/brk_server_int.h"
 

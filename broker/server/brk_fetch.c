@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Fetch handler and long polls (broker-protocol.md §2.6). Stored batch bytes are returned as
- * they are, whole batches within partition_max_bytes and the response's max_bytes, except that
- * the first non-empty partition always gets at least one whole batch (KIP-74). When fewer than
- * min_bytes are there, the request waits (a copy of its body) until data arrives (the log's
- * append hook wakes the loop) or max_wait_ms passes, then runs again and answers.
+ * Fetch handler and long polls (kafka.apache.org/protocol.html#The_Messages_Fetch). Stored batch
+ * bytes are returned as they are, whole batches within partition_max_bytes and the response's
+ * max_bytes, except that the first non-empty partition always gets at least one whole batch
+ * (KIP-74). When fewer than min_bytes are there, the request waits (a copy of its body) until data
+ * arrives (the log's append hook wakes the loop) or max_wait_ms passes, then runs again and
+ * answers.
  */
 #include "broker/server/brk_server_int.h"
 

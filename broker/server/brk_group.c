@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The classic group coordinator (broker-protocol.md §2.9): groups move Empty ->
- * PreparingRebalance -> CompletingRebalance -> Stable. A JoinGroup starts a rebalance and waits
- * (deferred answer) until every known member has re-joined or the rebalance timeout passes;
- * then the protocol is chosen by vote, the generation bumped, the leader gets the member list,
- * and SyncGroup hands out the leader's assignments. Members that miss their session timeout are
- * dropped and the group rebalances. Static membership (group_instance_id) is accepted and
- * treated as dynamic membership. Group state lives in memory only: after a restart members
- * re-join (their heartbeats get UNKNOWN_MEMBER_ID) and resume from the committed offsets.
+ * The classic group coordinator (as Kafka's GroupCoordinator and GroupMetadata; KIP-62 for the
+ * rebalance timeout, KIP-394 for MEMBER_ID_REQUIRED): groups move Empty -> PreparingRebalance ->
+ * CompletingRebalance -> Stable. A JoinGroup starts a rebalance and waits (deferred answer) until
+ * every known member has re-joined or the rebalance timeout passes; then the protocol is chosen by
+ * vote, the generation bumped, the leader gets the member list, and SyncGroup hands out the
+ * leader's assignments. Members that miss their session timeout are dropped and the group
+ * rebalances. Static membership (group_instance_id) is accepted and treated as dynamic membership.
+ * Group state lives in memory only: after a restart members re-join (their heartbeats get
+ * UNKNOWN_MEMBER_ID) and resume from the committed offsets.
  */
 #include "broker/server/brk_group_int.h"
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The group membership APIs over the coordinator (broker-protocol.md §2.9): JoinGroup (answered
+ * The group membership APIs over the coordinator
+ * (kafka.apache.org/protocol.html#The_Messages_JoinGroup and the following): JoinGroup (answered
  * when the join phase completes), SyncGroup (followers wait for the leader's assignments),
  * Heartbeat, LeaveGroup, and the membership check of OffsetCommit.
  */

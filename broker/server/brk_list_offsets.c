@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * ListOffsets handler (broker-protocol.md §2.7): -1 latest (the high watermark; the same as the
- * last stable offset without transactions), -2 earliest (log start), t >= 0 the first offset
- * whose timestamp is >= t through the log's time index (-1/-1 when there is none).
+ * ListOffsets handler (kafka.apache.org/protocol.html#The_Messages_ListOffsets): -1 latest (the
+ * high watermark; the same as the last stable offset without transactions), -2 earliest (log
+ * start), t >= 0 the first offset whose timestamp is >= t through the log's time index (-1/-1 when
+ * there is none).
  */
 #include "broker/server/brk_server_int.h"
 

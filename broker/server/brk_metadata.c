@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Metadata handler (broker-protocol.md §2.4): this node is the only broker, the controller and
- * every partition's leader. Unknown topics are created on the spot when auto.create.topics.enable
- * and the request allow it; otherwise UNKNOWN_TOPIC_OR_PARTITION. Bad names: INVALID_TOPIC.
+ * Metadata handler (kafka.apache.org/protocol.html#The_Messages_Metadata): this node is the only
+ * broker, the controller and every partition's leader. Unknown topics are created on the spot when
+ * auto.create.topics.enable and the request allow it; otherwise UNKNOWN_TOPIC_OR_PARTITION. Bad
+ * names: INVALID_TOPIC.
  */
 #include "broker/server/brk_server_int.h"
 

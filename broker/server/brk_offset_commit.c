@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * OffsetCommit and OffsetFetch handlers (broker-protocol.md §2.10). Commits from group members
+ * OffsetCommit and OffsetFetch handlers (kafka.apache.org/protocol.html#The_Messages_OffsetCommit,
+ * #The_Messages_OffsetFetch). Commits from group members
  * are checked against the coordinator (generation, member id, rebalance state); commits from
  * assign()-only consumers (generation -1, empty member id, no live members) are accepted. All
  * partitions of one request are made durable with one append to `__consumer_offsets`.

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Committed group offsets (broker-protocol.md §3.8): an in-memory map (group, topic, partition)
+ * Committed group offsets (Kafka's group-coordinator message specs OffsetCommitKey.json and
+ * OffsetCommitValue.json in apache/kafka): an in-memory map (group, topic, partition)
  * -> (offset, leader epoch, metadata), made durable in the compacted `__consumer_offsets` topic
  * before a commit is acknowledged, in Kafka's record formats:
  *   key   = version int16 1, group string, topic string, partition int32 (OffsetCommitKey)

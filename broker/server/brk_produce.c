@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Produce handler (broker-protocol.md §2.5): acks 0 (no answer), 1 and -1 (fsynced with group
- * commit before the answer). Each partition's record set goes to brk_partition_append, which
- * validates the batches (CRC, counts, sizes, compression, keys on compacted topics), checks
- * idempotent producers' sequences and assigns offsets in place. A duplicate batch is answered
- * with its original offset and no error. Transactional produce is refused (no transactions).
+ * Produce handler (kafka.apache.org/protocol.html#The_Messages_Produce): acks 0 (no answer), 1 and
+ * -1 (fsynced with group commit before the answer). Each partition's record set goes to
+ * brk_partition_append, which validates the batches (CRC, counts, sizes, compression, keys on
+ * compacted topics), checks idempotent producers' sequences and assigns offsets in place. A
+ * duplicate batch is answered with its original offset and no error. Transactional produce is
+ * refused (no transactions).
  */
 #include "broker/server/brk_server_int.h"
 

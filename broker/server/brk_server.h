@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The bundled broker's Kafka listener (broker-protocol.md §1-§2): one epoll thread serving the
- * Kafka wire protocol over a brk_logs_t data directory, with the classic group coordinator and
- * group offsets kept in the compacted `__consumer_offsets` topic. Public entry point for cairnd.
+ * The bundled broker's Kafka listener (docs/kafka.md; the protocol is
+ * kafka.apache.org/protocol.html): one epoll thread serving the Kafka wire protocol over a
+ * brk_logs_t data directory, with the classic group coordinator and group offsets kept in the
+ * compacted `__consumer_offsets` topic. Public entry point for cairnd.
  *
  * Lifecycle: brk_server_new binds and listens (port 0 picks a free port, see brk_server_port),
  * loads the group offsets and the producer-id block; brk_server_start runs the loop in its own

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Group commit for acks=-1 produce (DESIGN.md §4): the loop thread appends without fsync (so
- * offsets stay in arrival order and the loop never waits on the disk), marks the partitions
- * dirty and parks the encoded answer here. One syncer thread takes everything marked so far,
- * syncs each dirty partition once (brk_partition_sync) and hands the parked answers back to
+ * Group commit for acks=-1 produce (docs/storage.md, Durability): the loop thread appends without
+ * fsync (so offsets stay in arrival order and the loop never waits on the disk), marks the
+ * partitions dirty and parks the encoded answer here. One syncer thread takes everything marked so
+ * far, syncs each dirty partition once (brk_partition_sync) and hands the parked answers back to
  * the loop, which sends them. Every flush starts after the appends of the answers it releases,
  * so an answer is never sent before its data is on disk. A failed flush is fatal for the log
  * engine; the answers it covered are never sent and their connections are closed.

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * CreateTopics and DeleteTopics handlers (broker-protocol.md §2.11). Topics are created
- * synchronously with the given configs (validate-only supported); a single node accepts
- * replication factor 1 or -1 only. `_schemas` (the registry's store) and the broker's internal
- * topics cannot be deleted by a client: POLICY_VIOLATION.
+ * CreateTopics and DeleteTopics handlers (kafka.apache.org/protocol.html#The_Messages_CreateTopics,
+ * #The_Messages_DeleteTopics). Topics are created synchronously with the given configs
+ * (validate-only supported); a single node accepts replication factor 1 or -1 only. `_schemas` (the
+ * registry's store) and the broker's internal topics cannot be deleted by a client:
+ * POLICY_VIOLATION.
  */
 #include "broker/server/brk_server_int.h"
 

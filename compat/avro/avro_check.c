@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * Reader/writer compatibility exactly as Apache Avro Java's SchemaCompatibility (1.12):
- * identity-pair memo (a pair in progress counts as compatible, so recursive types end), union
- * rules in both positions with yes/no sub-checks on a fresh location stack, promotions, enum
- * symbols and enum defaults, fixed sizes, unqualified names with the reader's aliases, and the
- * six incompatibility types with Java's messages and JSON-pointer locations
- * (reference/compatibility.md §2.1-2.3). A writer union read by a non-union reader keeps the
+ * identity-pair memo (a pair in progress counts as compatible, so recursive types end), union rules
+ * in both positions with yes/no sub-checks on a fresh location stack, promotions, enum symbols and
+ * enum defaults, fixed sizes, unqualified names with the reader's aliases, and the six
+ * incompatibility types with Java's messages and JSON-pointer locations (Avro Java's
+ * SchemaCompatibility.ReaderWriterCompatibilityChecker, after the "Schema Resolution" rules of
+ * avro.apache.org/docs/1.11.1/specification/). A writer union read by a non-union reader keeps the
  * path and pushes the branch index (Avro 1.12, AVRO-3612).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_text.h"
 #include "compat/avro/avro_int.h"
 
 /* A location token: a word ("fields") or an index (s NULL). */
@@ -141,18 +143,6 @@ static char *location(const ck_t *c) {
     return (char *)cn_buf_steal(&b, NULL);
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...) {
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
-}
-
 static void add(ck_t *c, compat_avro_result_t *r, compat_avro_incompat_t t, char *msg) {
     res_push(c, r, t, location(c), msg);
 }
@@ -177,8 +167,8 @@ static bool yes_no(ck_t *c, const compat_avro_node_t *r, const compat_avro_node_
 static void type_mismatch(ck_t *c, const compat_avro_node_t *r, const compat_avro_node_t *w,
                           compat_avro_result_t *out) {
     add(c, out, COMPAT_AVRO_TYPE_MISMATCH,
-        fmt("reader type: %s not compatible with writer type: %s", compat_avro_kind_upper(r->kind),
-            compat_avro_kind_upper(w->kind)));
+        cn_strfmt("reader type: %s not compatible with writer type: %s",
+                  compat_avro_kind_upper(r->kind), compat_avro_kind_upper(w->kind)));
 }
 
 static void check_name(ck_t *c, const compat_avro_node_t *r, const compat_avro_node_t *w,
@@ -189,7 +179,7 @@ static void check_name(ck_t *c, const compat_avro_node_t *r, const compat_avro_n
         eq = strcmp(r->aliases[i], w->fullname) == 0;
     push(c, TOK_S("name"));
     if (!eq)
-        add(c, out, COMPAT_AVRO_NAME_MISMATCH, fmt("expected: %s", w->fullname));
+        add(c, out, COMPAT_AVRO_NAME_MISMATCH, cn_strfmt("expected: %s", w->fullname));
     pop(c, top);
 }
 
@@ -245,7 +235,7 @@ static void check_size(ck_t *c, const compat_avro_node_t *r, const compat_avro_n
     push(c, TOK_S("size"));
     if (r->size != w->size)
         add(c, out, COMPAT_AVRO_FIXED_SIZE_MISMATCH,
-            fmt("expected: %lld, found: %lld", (long long)w->size, (long long)r->size));
+            cn_strfmt("expected: %lld, found: %lld", (long long)w->size, (long long)r->size));
     pop(c, top);
 }
 
@@ -335,8 +325,8 @@ static void same_kind(ck_t *c, const compat_avro_node_t *r, const compat_avro_no
             push(c, TOK_I(i));
             if (!yes_no(c, r, w->branches[i]) && ck_ok(c))
                 add(c, out, COMPAT_AVRO_MISSING_UNION_BRANCH,
-                    fmt("reader union lacking writer type: %s",
-                        compat_avro_kind_upper(w->branches[i]->kind)));
+                    cn_strfmt("reader union lacking writer type: %s",
+                              compat_avro_kind_upper(w->branches[i]->kind)));
             pop(c, top);
         }
         break;
@@ -372,7 +362,7 @@ static void other_kind(ck_t *c, const compat_avro_node_t *r, const compat_avro_n
             if (yes_no(c, r->branches[i], w) || !ck_ok(c))
                 return;
         add(c, out, COMPAT_AVRO_MISSING_UNION_BRANCH,
-            fmt("reader union lacking writer type: %s", compat_avro_kind_upper(w->kind)));
+            cn_strfmt("reader union lacking writer type: %s", compat_avro_kind_upper(w->kind)));
     } else if (!promotes(r->kind, w->kind)) {
         type_mismatch(c, r, w, out);
     }

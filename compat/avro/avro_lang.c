@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_text.h"
 #include "compat/avro/compat_avro.h"
 #include "compat/compat_lang.h"
 
@@ -66,43 +67,34 @@ static char *avro_lang_resolved(const void *model, cn_error_t *err) {
     return out;
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...) {
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
-}
-
 /* Confluent's Difference description with the role words. */
 static char *describe(const compat_avro_issue_t *is, const char *rw, const char *ww) {
     const char *p = is->location;
     switch (is->type) {
     case COMPAT_AVRO_FIXED_SIZE_MISMATCH:
-        return fmt("The size of FIXED type field at path '%s' in the %s schema does not match with "
-                   "the %s schema",
-                   p, rw, ww);
+        return cn_strfmt(
+            "The size of FIXED type field at path '%s' in the %s schema does not match with "
+            "the %s schema",
+            p, rw, ww);
     case COMPAT_AVRO_TYPE_MISMATCH:
-        return fmt("The type (path '%s') of a field in the %s schema does not match with the %s "
-                   "schema",
-                   p, rw, ww);
+        return cn_strfmt(
+            "The type (path '%s') of a field in the %s schema does not match with the %s "
+            "schema",
+            p, rw, ww);
     case COMPAT_AVRO_NAME_MISMATCH:
-        return fmt("The name of the schema has changed (path '%s')", p);
+        return cn_strfmt("The name of the schema has changed (path '%s')", p);
     case COMPAT_AVRO_MISSING_ENUM_SYMBOLS:
-        return fmt("The %s schema is missing enum symbols '%s' at path '%s' in the %s schema", rw,
-                   is->message, p, ww);
+        return cn_strfmt("The %s schema is missing enum symbols '%s' at path '%s' in the %s schema",
+                         rw, is->message, p, ww);
     case COMPAT_AVRO_MISSING_UNION_BRANCH:
-        return fmt("The %s schema is missing a type inside a union field at path '%s' in the %s "
-                   "schema",
-                   rw, p, ww);
+        return cn_strfmt(
+            "The %s schema is missing a type inside a union field at path '%s' in the %s "
+            "schema",
+            rw, p, ww);
     default:
-        return fmt("The field '%s' at path '%s' in the %s schema has no default value and is "
-                   "missing in the %s schema",
-                   is->message, p, rw, ww);
+        return cn_strfmt("The field '%s' at path '%s' in the %s schema has no default value and is "
+                         "missing in the %s schema",
+                         is->message, p, rw, ww);
     }
 }
 
@@ -110,8 +102,8 @@ static cn_err_t add_avro_issue(compat_lang_result_t *res, const compat_avro_issu
                                const char *rw, const char *ww) {
     const char *type = compat_avro_incompat_name(is->type);
     char *desc = describe(is, rw, ww);
-    char *msg = desc ? fmt("{errorType:'%s', description:'%s', additionalInfo:'%s'}", type, desc,
-                           is->message)
+    char *msg = desc ? cn_strfmt("{errorType:'%s', description:'%s', additionalInfo:'%s'}", type,
+                                 desc, is->message)
                      : NULL;
     return compat_lang_result_add(res, type, strdup(is->location), desc, strdup(is->message), msg);
 }
@@ -123,7 +115,7 @@ static cn_err_t avro_lang_check(const void *reader, const void *writer, const ch
     if (rc == CN_OK && ar.exception)
         rc = compat_lang_result_add(
             res, "UNEXPECTED_EXCEPTION", strdup("/"), strdup(ar.exception), strdup(""),
-            fmt("Unexpected exception during compatibility check: %s", ar.exception));
+            cn_strfmt("Unexpected exception during compatibility check: %s", ar.exception));
     for (size_t i = 0; rc == CN_OK && !ar.exception && i < ar.n; i++)
         rc = add_avro_issue(res, &ar.issues[i], rw, ww);
     compat_avro_result_fini(&ar);

@@ -5,7 +5,7 @@
  * named types written once then referenced by name, the roots of referenced schemas by name and
  * their nested named types in full at first use), and the normalized form
  * of normalize=true (the same layout with aliases and properties sorted, decimal scale 0
- * dropped; reference/compatibility.md §2.7).
+ * dropped; Confluent's AvroSchema.canonicalString and AvroSchema.normalize).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Avro schemas (reference/compatibility.md §2): the full-fidelity model (names, namespaces,
- * aliases, doc, order, defaults, enum defaults, logical types and custom properties in order),
- * the parser and validator on Jansson, the printers (Confluent's canonical string, the
- * normalized form, Parsing Canonical Form), the CRC-64-AVRO fingerprint, structural
- * equivalence and the reader/writer checker of Apache Avro's Java SchemaCompatibility (1.12
- * location variant). Pure: no I/O, no globals.
+ * Avro schemas (the Avro specification, avro.apache.org/docs/1.11.1/specification/): the
+ * full-fidelity model (names, namespaces, aliases, doc, order, defaults, enum defaults, logical
+ * types and custom properties in order), the parser and validator on Jansson, the printers
+ * (Confluent's canonical string, the normalized form, Parsing Canonical Form), the CRC-64-AVRO
+ * fingerprint, structural equivalence and the reader/writer checker of Apache Avro's Java
+ * SchemaCompatibility (1.12 location variant). Pure: no I/O, no globals.
  *
  * Ownership: a compat_avro_schema_t owns every node it holds, including private copies of the
  * named types imported from referenced schemas; nodes point at each other freely (recursive
@@ -126,8 +126,8 @@ const compat_avro_node_t *compat_avro_lookup(const compat_avro_schema_t *sch, co
  *  schemas written by name, other imported named types in full at first use), appended to out. */
 cn_err_t compat_avro_print_canonical(const compat_avro_schema_t *sch, cn_buf_t *out,
                                      cn_error_t *err);
-/** @brief The stored text under normalize=true (§2.7): canonical layout with aliases and
- *  properties sorted and decimal scale 0 dropped. */
+/** @brief The stored text under normalize=true (Confluent's AvroSchema.normalize): canonical
+ *  layout with aliases and properties sorted and decimal scale 0 dropped. */
 cn_err_t compat_avro_print_normalized(const compat_avro_schema_t *sch, cn_buf_t *out,
                                       cn_error_t *err);
 /** @brief Print one node standalone in the canonical layout (named types inlined once). */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_text.h"
 #include "compat/compat_lang.h"
 #include "compat/protobuf/compat_protobuf.h"
 
@@ -58,23 +59,11 @@ static char *pb_lang_ignore_extensions(const void *model, cn_error_t *err) {
     return compat_pb_ignore_extensions(model, err);
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...) {
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
-}
-
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static char *describe(const char *tmpl, const char *path, const char *rw, const char *ww) {
     /* the templates take (path, reader, writer) in the order their text names them */
-    return fmt(tmpl, path, rw, ww);
+    return cn_strfmt(tmpl, path, rw, ww);
 }
 #pragma GCC diagnostic pop
 
@@ -87,7 +76,8 @@ static cn_err_t pb_lang_check(const void *reader, const void *writer, const char
         if (d.v[i].compatible || !tmpl)
             continue;
         char *desc = describe(tmpl, d.v[i].path, rw, ww);
-        char *msg = desc ? fmt("{errorType:\"%s\", description:\"%s\"}", d.v[i].type, desc) : NULL;
+        char *msg =
+            desc ? cn_strfmt("{errorType:\"%s\", description:\"%s\"}", d.v[i].type, desc) : NULL;
         rc = compat_lang_result_add(res, d.v[i].type, strdup(d.v[i].path), desc, strdup(""), msg);
         if (rc != CN_OK)
             cn_error_set(err, rc, NULL);

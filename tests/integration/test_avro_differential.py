@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Differential test of Cairn's Avro checker against Debian's python3-avro
-# (avro.compatibility.ReaderWriterCompatibilityChecker), reference/compatibility.md §6.1.
+# (avro.compatibility.ReaderWriterCompatibilityChecker, the Python port of Avro Java's
+# SchemaCompatibility).
 # Generates a few thousand (reader, writer) schema pairs from a fixed seed: records with evolving
 # fields, defaults, unions, enums (with defaults), arrays, maps, fixed, nested records and type
 # promotions; no namespaces or aliases (python3-avro differs from Java there). Cairn's verdicts

@@ -93,7 +93,8 @@ expect 1 "unknown level" -- "$CAIRN" check --level SIDEWAYS --against "$T/v1.avs
 expect 1 "unknown format" -- "$CAIRN" check --format yaml --against "$T/v1.avsc" "$T/v2.avsc"
 expect 1 "unknown option" -- "$CAIRN" check --frob --against "$T/v1.avsc" "$T/v2.avsc"
 expect 1 "missing option argument" -- "$CAIRN" check --against
-expect 1 "unsupported type" -- "$CAIRN" check --type json --against "$T/v1.avsc" "$T/v2.avsc"
+expect 1 "unknown type" -- "$CAIRN" check --type xml --against "$T/v1.avsc" "$T/v2.avsc"
+expect 2 "an Avro file read as JSON Schema" -- "$CAIRN" check --type json --against "$T/v1.avsc" "$T/v2.avsc"
 expect 1 "missing file" -- "$CAIRN" check --against "$T/nope.avsc" "$T/v2.avsc"
 expect 0 "no previous versions" -- "$CAIRN" check --level FULL_TRANSITIVE "$T/v2.avsc"
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 #
-# cairnd's configuration (DESIGN.md §6, docs/configuration.md): --help, a properties file, the
+# cairnd's configuration (docs/configuration.md): --help, a properties file, the
 # CAIRN_* environment over the file, flags over both, bad values refused at start, SIGINT as a
 # clean stop.
 import os
@@ -40,11 +40,15 @@ def main():
         c.eq("unknown flag", subprocess.run([CAIRND, "--nope"], capture_output=True,
                                             timeout=10).returncode, 2)
 
-        file_port, flag_port = free_port(), free_port()
+        file_port, flag_port, kafka_port = free_port(), free_port(), free_port()
         cfg = os.path.join(tmp, "cairnd.properties")
         with open(cfg, "w") as f:
             f.write("# test\nlisteners=http://127.0.0.1:%d\n" % file_port)
+            # not the default 9092, which another cairnd on the machine may hold
+            f.write("cairn.kafka.listeners=127.0.0.1:%d\n" % kafka_port)
             f.write("cairn.data.dir=%s\n" % os.path.join(tmp, "data"))
+            # a free port, not the default 9092 another cairnd on this machine may hold
+            f.write("cairn.kafka.listeners=127.0.0.1:%d\n" % free_port())
             f.write("schema.compatibility.level=full\nmode.mutability : false\n")
         env = dict(os.environ)
         p = subprocess.Popen([CAIRND, "--config", cfg], env=env, stderr=subprocess.PIPE)
@@ -76,6 +80,7 @@ def main():
                          ("CAIRN_CAIRN_HTTP_THREADS", "0"), ("CAIRN_LISTENERS", "nowhere"),
                          ("CAIRN_CAIRN_REGISTRY_PARSE_CACHE_SIZE", "0")]:
             bad = dict(os.environ)
+            bad["CAIRN_CAIRN_KAFKA_LISTENERS"] = "off"  # refused for the bad value, not the port
             bad[key] = val
             r = subprocess.run([CAIRND, "--data-dir", os.path.join(tmp, "bad")], env=bad,
                                capture_output=True, text=True, timeout=30)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Crash tests of the log engine (reliability-security.md §2.2):
+ * Crash tests of the log engine (docs/storage.md, Tests):
  *  - a child appends with sync=true from two threads and reports every acknowledged batch (its
  *    offset and stored bytes) through a pipe; the parent SIGKILLs it at random moments, many
  *    times; after each restart every acknowledged batch is there byte for byte, offsets are

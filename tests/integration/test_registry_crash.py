@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 #
-# Restart and crash (issue 4, reliability-security.md §2): concurrent writers register thousands
-# of schemas across subjects (their appends share fsyncs: group commit) while readers read the
-# latest versions, and cairnd is SIGKILLed at random moments; after each restart every
-# acknowledged registration is there with the same id and version, every version a reader saw
-# is there with the same id (nothing is answered before it is durable), ids are unique per
-# schema, and numbering continues. Then a corrupt tail is appended to the `_schemas` segment and cairnd
-# must still start with everything acknowledged. Bounded in count and time; prints its seed.
+# Restart and crash (issue 4; the invariants of Confluent's HardBounce test): concurrent writers
+# register thousands of schemas across subjects (their appends share fsyncs: group commit) while
+# readers read the latest versions, and cairnd is SIGKILLed at random moments; after each restart
+# every acknowledged registration is there with the same id and version, every version a reader
+# saw is there with the same id (nothing is answered before it is durable), ids are unique per
+# schema, and numbering continues. Then a corrupt tail is appended to the `_schemas` segment and
+# cairnd must still start with everything acknowledged. Bounded in count and time; prints its seed.
 import json
 import os
 import random

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 #
-# The registry with `_schemas` on a Kafka cluster (issue 5, registry-api.md §4): one cairnd acts
+# The registry with `_schemas` on a Kafka cluster (issue 5, docs/configuration.md): one cairnd acts
 # as the Kafka broker (its Kafka listener on a free loopback port), and the whole REST suite of
 # test_registry_api.py runs against registry instances whose store is that broker
 # (kafkastore.bootstrap.servers, no listener of their own, no local log). Then checks, through the

@@ -32,7 +32,7 @@ def pb(text, **kw):
 
 
 def basics(c, r):
-    c.eq("types", r("GET", "/schemas/types"), (200, ["PROTOBUF", "AVRO"]))
+    c.eq("types", r("GET", "/schemas/types"), (200, ["JSON", "PROTOBUF", "AVRO"]))
     c.eq("register", r("POST", "/subjects/orders-value/versions", pb(ORDER1)), (200, {"id": 1}))
     c.eq("same text, same id", r("POST", "/subjects/orders-value/versions", pb(ORDER1)),
          (200, {"id": 1}))

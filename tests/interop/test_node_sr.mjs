@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// npm clients nobody here wrote against a real cairnd (serdes-clients.md §3.2, §3.4):
+// npm clients nobody here wrote against a real cairnd (versions in package.json):
 // @kafkajs/confluent-schema-registry (register with its config probe, lookup, fetch by id,
 // encode/decode, compatibility) and @confluentinc/schemaregistry (SchemaRegistryClient calls,
 // Avro serializer/deserializer pinned to a registered schema). Starts its own cairnd on a free

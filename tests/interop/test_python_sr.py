@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Debian's python3-confluent-kafka (1.7.0) SchemaRegistryClient against a real cairnd:
-# register, look up, fetch by id, versions, compatibility, config, delete (serdes-clients.md
-# §3.1). Also the legacy Avro MessageSerializer round trip through the registry. Run with
+# register, look up, fetch by id, versions, compatibility, config, delete (the client's calls of
+# docs.confluent.io/platform/current/schema-registry/develop/api.html). Also the legacy Avro
+# MessageSerializer round trip through the registry. Run with
 # /usr/bin/python3.
 import json
 import os

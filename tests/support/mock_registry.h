@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * An in-process schema registry for the serdes tests and benchmark: libmicrohttpd on a loopback
- * port answering Confluent's shapes (registry-api.md §2) for GET /schemas/ids/{id},
- * POST /subjects/{s}/versions, POST /subjects/{s} and GET /subjects/{s}/versions/latest. It
- * counts requests, can fail the next N requests with a status, can delay answers, can require an
- * Authorization
- * header, and remembers the last request line and one chosen request header.
+ * port answering Confluent's shapes
+ * (docs.confluent.io/platform/current/schema-registry/develop/api.html) for GET /schemas/ids/{id},
+ * POST /subjects/{s}/versions, POST /subjects/{s} and GET /subjects/{s}/versions/latest. It counts
+ * requests, can fail the next N requests with a status, can delay answers, can require an
+ * Authorization header, and remembers the last request line and one chosen request header.
  */
 #ifndef MOCK_REGISTRY_H
 #define MOCK_REGISTRY_H

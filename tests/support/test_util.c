@@ -47,6 +47,36 @@ char *tu_read_data(const char *rel, size_t *len_out) {
     return data;
 }
 
+char *tu_read_corpus(const char *rel, size_t *len_out) {
+    const char *dir = getenv("CAIRN_CORPUS_DIR"), *root = getenv("CAIRN_ROOT");
+    char path[4096];
+    char *data = NULL;
+    cn_error_t err;
+    if (!dir || !*dir) {
+        printf("SKIP: %s needs CAIRN_CORPUS_DIR (see tests/data/corpus/README.md)\n", rel);
+        skip();
+        return NULL;
+    }
+    if (dir[0] == '/')
+        snprintf(path, sizeof(path), "%s/%s", dir, rel);
+    else
+        snprintf(path, sizeof(path), "%s/%s/%s", root && *root ? root : ".", dir, rel);
+    if (cn_fs_read_all(path, 256u << 20, &data, len_out, &err) != CN_OK) {
+        printf("SKIP: %s not readable (CAIRN_CORPUS_DIR=%s): %s\n", rel, dir, err.msg);
+        skip();
+        return NULL;
+    }
+    return data;
+}
+
+int tu_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
+                 CMFixtureFunction setup, CMFixtureFunction teardown) {
+    const char *filter = getenv("CAIRN_TEST_FILTER");
+    if (filter && *filter)
+        cmocka_set_test_filter(filter);
+    return _cmocka_run_group_tests(name, tests, n, setup, teardown);
+}
+
 int tu_free_port(void) {
     struct sockaddr_in sa;
     socklen_t len = sizeof(sa);

@@ -2,7 +2,8 @@
  *
  * What every cmocka test program includes first: the headers cmocka 1.1.5 needs before
  * <cmocka.h> (in this order, which is why clang-format must not sort includes), and fixtures:
- * temporary directories, data files under tests/data, free loopback ports, hex dumps.
+ * temporary directories, data files under tests/data, the corpora outside the repository, free
+ * loopback ports, hex dumps; and the test filter of `make unit F=...`.
  */
 #ifndef TEST_UTIL_H
 #define TEST_UTIL_H
@@ -26,6 +27,15 @@ void tu_tmpdir_free(char *path);
 void tu_data_path(char *out, size_t cap, const char *rel);
 /** @brief Read a whole data file (malloc'ed, NUL-terminated); fails the test when missing. */
 char *tu_read_data(const char *rel, size_t *len_out);
+/** @brief Read a whole file of a corpus that the repository does not redistribute
+ *  (tests/data/corpus/README.md): $CAIRN_CORPUS_DIR/rel, a relative $CAIRN_CORPUS_DIR being taken
+ *  from $CAIRN_ROOT. When the variable is unset or the file is missing, prints why and skips the
+ *  test (cmocka's skip()). */
+char *tu_read_corpus(const char *rel, size_t *len_out);
+/** @brief Run a group of tests, first applying $CAIRN_TEST_FILTER (cmocka's glob over test names,
+ *  `*` and `?`; set by `make unit F=...`) with cmocka_set_test_filter(). */
+int tu_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
+                 CMFixtureFunction setup, CMFixtureFunction teardown);
 /** @brief A TCP port on 127.0.0.1 that was free a moment ago. */
 int tu_free_port(void);
 /** @brief The build folder ($CAIRN_BUILD, default "build"). */
@@ -34,6 +44,14 @@ const char *tu_build_dir(void);
 void tu_hexdiff(const void *a, size_t alen, const void *b, size_t blen);
 /** @brief Seed for randomized tests: $CAIRN_TEST_SEED or the time; printed once. */
 unsigned tu_seed(void);
+
+/* Every program's cmocka_run_group_tests goes through tu_run_group, so F= reaches them all. */
+#undef cmocka_run_group_tests
+#define cmocka_run_group_tests(tests, setup, teardown)                                             \
+    tu_run_group(#tests, (tests), sizeof(tests) / sizeof((tests)[0]), (setup), (teardown))
+#undef cmocka_run_group_tests_name
+#define cmocka_run_group_tests_name(name, tests, setup, teardown)                                  \
+    tu_run_group((name), (tests), sizeof(tests) / sizeof((tests)[0]), (setup), (teardown))
 
 #define assert_bytes_equal(a, alen, b, blen)                                                       \
     do {                                                                                           \

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The REST layer over real loopback sockets, in-process, on the memory store and the fake
- * language: routing (404/405 as JSON), content negotiation (415/406), shapes and error codes
- * of registry-api.md §1.4, body limits, nesting, readiness.
+ * The REST layer over real loopback sockets, in-process, on the memory store and the fake language:
+ * routing (404/405 as JSON), content negotiation (415/406), shapes and error codes of Confluent's
+ * API reference (cn_err.def), body limits, nesting, readiness.
  */
 #include "tests/support/test_util.h"
 

@@ -2,8 +2,8 @@
  *
  * Kafka protocol codecs (broker/kafka): primitives (flexible and classic), headers, and for every
  * API and served version a request round trip (encode -> decode -> same fields) plus byte
- * fixtures taken from the wire layouts of broker-protocol.md §2 (librdkafka's ApiVersions v3
- * request as observed, responses laid out by hand). Bad input: truncation at every byte,
+ * fixtures taken from the wire layouts of kafka.apache.org/protocol.html (librdkafka's ApiVersions
+ * v3 request as observed, responses laid out by hand). Bad input: truncation at every byte,
  * negative and oversized counts, bad string lengths, arena limits.
  */
 #include "tests/support/test_util.h"
@@ -145,7 +145,7 @@ static void test_bad_lengths(void **state) {
 /* ---- headers ---- */
 
 static void test_request_header_v2_observed(void **state) {
-    /* librdkafka 2.0.2's first request, as observed (broker-protocol.md §1.1, §2.3) */
+    /* librdkafka 2.0.2's first request (ApiVersions v3, KIP-511), as observed on the wire */
     static const uint8_t frame[] = {0x00, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00,
                                     0x07, 'r',  'd',  'k',  'a',  'f',  'k',  'a',  0x00,
                                     0x0b, 'l',  'i',  'b',  'r',  'd',  'k',  'a',  'f',

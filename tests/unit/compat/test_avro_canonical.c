@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Avro canonical forms: the Apache Avro corpus schema-tests.txt run as it is (Parsing Canonical
- * Form text and CRC-64-AVRO fingerprint of every case), the interop schema, Confluent's stored
- * text (canonicalString) and normalized text on hand-checked examples, round trips
- * parse -> print -> parse giving an identical model, Java's double rendering, and the identity
- * digest.
+ * Avro canonical forms: the Apache Avro corpus schema-tests.txt (tests/data/corpus/) run as it
+ * is (Parsing Canonical Form text and CRC-64-AVRO fingerprint of every case), the interop schema,
+ * Confluent's stored text (canonicalString) and normalized text on hand-checked examples, round
+ * trips parse -> print -> parse giving an identical model, Java's double rendering, and the
+ * identity digest.
  */
 #include "tests/support/test_util.h"
 
@@ -14,32 +14,6 @@
 #include "common/cn_buf.h"
 #include "compat/avro/avro_int.h"
 #include "compat/compat.h"
-
-/* The shared corpus: $CAIRN_CORPUS, else ../shared/corpus beside the checkout (/work/main) or
- * beside the work trees (/work/wt/<name>), else /work/shared/corpus. */
-static char *read_corpus(const char *rel, size_t *len) {
-    const char *env = getenv("CAIRN_CORPUS"), *root = getenv("CAIRN_ROOT");
-    char up1[1024], up2[1024], path[1200];
-    snprintf(up1, sizeof(up1), "%s/../shared/corpus", root ? root : ".");
-    snprintf(up2, sizeof(up2), "%s/../../shared/corpus", root ? root : ".");
-    const char *cands[4] = {env, up1, up2, "/work/shared/corpus"};
-    for (int i = 0; i < 4; i++) {
-        if (!cands[i])
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", cands[i], rel);
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            continue;
-        char *buf = malloc(1 << 20);
-        assert_non_null(buf);
-        *len = fread(buf, 1, (1 << 20) - 1, f);
-        buf[*len] = 0;
-        fclose(f);
-        return buf;
-    }
-    fail_msg("corpus file %s not found (set CAIRN_CORPUS)", rel);
-    return NULL;
-}
 
 static compat_avro_schema_t *parse_ok(const char *text) {
     compat_avro_schema_t *s = NULL;
@@ -84,7 +58,7 @@ static void run_pcf_case(const pcf_case_t *c, int *count, int *fps) {
 
 static void test_schema_tests_corpus(void **state) {
     size_t len;
-    char *text = read_corpus("apache-avro/schema-tests.txt", &len), *save = NULL;
+    char *text = tu_read_data("corpus/apache-avro/schema-tests.txt", &len), *save = NULL;
     pcf_case_t c = {0};
     bool in_multi = false, have = false;
     int count = 0, fps = 0;
@@ -143,7 +117,7 @@ static void round_trip(const char *text) {
 
 static void test_interop(void **state) {
     size_t len;
-    char *text = read_corpus("apache-avro/interop.avsc", &len);
+    char *text = tu_read_data("corpus/apache-avro/interop.avsc", &len);
     (void)state;
     compat_avro_schema_t *s = parse_ok(text);
     char *pcf = print_with(compat_avro_print_pcf, s);

@@ -3,8 +3,8 @@
  * Runs the Avro case files in the .cases files of tests/data/compat/avro/ (format: that folder's
  * README.md): reader/writer checks with their exact incompatibilities, levels over histories with
  * Confluent's exact message lists, invalid schemas with their error substrings, and stored /
- * normalized / canonical forms. One cmocka test per file; every failing case is listed with its
- * file and line before the test fails.
+ * normalized / canonical forms. One cmocka group per file and one test per case, named after the
+ * case: a failure names the case with its file and line, and `make unit F='case name'` runs one.
  */
 #include "tests/support/test_util.h"
 
@@ -30,8 +30,7 @@ typedef struct tcase {
     kv_t kv[MAX_LINES];
     int n;
     char why[1024]; /* failure reason */
-    int roundtrips;
-    bool rt_fail; /* a schema's stored text did not parse back to an identical model */
+    bool rt_fail;   /* a schema's stored text did not parse back to an identical model */
 } tcase_t;
 
 static const char *get(const tcase_t *c, const char *key) {
@@ -94,7 +93,6 @@ static compat_schema_t *parse_rt(tcase_t *c, env_t *e, const char *text, cn_erro
     if (!s)
         return NULL;
     again = parse(e, compat_schema_canonical(s), false, &err2);
-    c->roundtrips++;
     if (!again || !compat_avro_identical(compat_schema_avro(s), compat_schema_avro(again))) {
         c->rt_fail = true;
         snprintf(c->why, sizeof(c->why), "round trip of %.200s failed: %s", text,
@@ -308,26 +306,21 @@ static bool run_case(tcase_t *c) {
 
 /* ---- the file format ---- */
 
-static void case_reset(tcase_t *c) {
+#define MAX_CASES 512
+
+typedef struct case_file {
+    char *name;
+    tcase_t *cases;
+    size_t n;
+    struct CMUnitTest *tests;
+} case_file_t;
+
+static void case_free(tcase_t *c) {
     for (int i = 0; i < c->n; i++) {
         free(c->kv[i].key);
         free(c->kv[i].val);
     }
     free(c->name);
-    c->name = NULL;
-    c->n = 0;
-    c->rt_fail = false;
-}
-
-static void flush(tcase_t *c, int *runs, int *fails) {
-    if (!c->name)
-        return;
-    (*runs)++;
-    if (!run_case(c)) {
-        (*fails)++;
-        printf("  FAIL %s:%d %s\n      %s\n", c->file, c->line, c->name, c->why);
-    }
-    case_reset(c);
 }
 
 static void add_kv(tcase_t *c, char *line) {
@@ -345,66 +338,104 @@ static void add_kv(tcase_t *c, char *line) {
     c->kv[c->n++].val = strdup(colon);
 }
 
-static void test_case_file(void **state) {
-    const char *file = *state;
+/* Continuation line: append to the previous value, dropping the leading space. */
+static void append_kv(tcase_t *c, const char *line) {
+    kv_t *kv = &c->kv[c->n - 1];
+    size_t a = strlen(kv->val), b = strlen(line + 1);
+    kv->val = realloc(kv->val, a + b + 1);
+    assert_non_null(kv->val);
+    memcpy(kv->val + a, line + 1, b + 1);
+}
+
+/* Split one .cases file into its cases (file order). */
+static void load_file(case_file_t *f) {
     char rel[512];
     size_t len;
-    int runs = 0, fails = 0, lineno = 0;
-    snprintf(rel, sizeof(rel), "compat/avro/%s", file);
+    int lineno = 0;
+    tcase_t *c = NULL;
+    snprintf(rel, sizeof(rel), "compat/avro/%s", f->name);
     char *text = tu_read_data(rel, &len), *save = NULL;
-    tcase_t c = {.file = file};
+    f->cases = calloc(MAX_CASES, sizeof(*f->cases));
+    assert_non_null(f->cases);
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         lineno++;
         if (line[0] == '#' || line[0] == 0)
             continue;
         if (strncmp(line, "=== ", 4) == 0) {
-            flush(&c, &runs, &fails);
-            c.name = strdup(line + 4);
-            c.line = lineno;
-        } else if (line[0] == ' ' && c.n > 0) { /* continuation of the previous value */
-            kv_t *kv = &c.kv[c.n - 1];
-            size_t a = strlen(kv->val), b = strlen(line + 1);
-            kv->val = realloc(kv->val, a + b + 1);
-            memcpy(kv->val + a, line + 1, b + 1);
-        } else {
-            add_kv(&c, line);
+            assert_true(f->n < MAX_CASES);
+            c = &f->cases[f->n++];
+            *c = (tcase_t){.file = f->name, .line = lineno, .name = strdup(line + 4)};
+        } else if (c && line[0] == ' ' && c->n > 0) {
+            append_kv(c, line);
+        } else if (c) {
+            add_kv(c, line);
         }
     }
-    flush(&c, &runs, &fails);
-    printf("%s: %d cases, %d failed, %d extra round trips\n", file, runs, fails, c.roundtrips);
     free(text);
-    assert_int_equal(fails, 0);
-    assert_true(runs > 0);
+}
+
+/* One cmocka test per case, so a failing case is named and `F='case name'` runs just it. */
+static void test_case(void **state) {
+    tcase_t *c = *state;
+    if (!run_case(c))
+        fail_msg("%s:%d %s\n      %s", c->file, c->line, c->name, c->why);
+}
+
+static int run_file(case_file_t *f) {
+    load_file(f);
+    if (f->n == 0) {
+        printf("[  FAILED  ] %s has no cases\n", f->name);
+        return 1;
+    }
+    f->tests = calloc(f->n, sizeof(*f->tests));
+    assert_non_null(f->tests);
+    for (size_t i = 0; i < f->n; i++)
+        f->tests[i] = (struct CMUnitTest){
+            .name = f->cases[i].name, .test_func = test_case, .initial_state = &f->cases[i]};
+    return tu_run_group(f->name, f->tests, f->n, NULL, NULL);
+}
+
+static void file_free(case_file_t *f) {
+    for (size_t i = 0; i < f->n; i++)
+        case_free(&f->cases[i]);
+    free(f->cases);
+    free(f->tests);
+    free(f->name);
 }
 
 static int cmp_names(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const case_file_t *)a)->name, ((const case_file_t *)b)->name);
 }
 
-int main(void) {
+/* The *.cases files of tests/data/compat/avro, sorted by name. */
+static size_t list_files(case_file_t *files, size_t cap) {
     char dir[4096];
-    char *files[64];
     size_t n = 0;
-    struct CMUnitTest tests[64];
     DIR *d;
     struct dirent *de;
     tu_data_path(dir, sizeof(dir), "compat/avro");
     if (!(d = opendir(dir))) {
         fprintf(stderr, "cannot open %s\n", dir);
-        return 1;
+        return 0;
     }
-    while ((de = readdir(d)) != NULL && n < 64) {
+    while ((de = readdir(d)) != NULL && n < cap) {
         size_t l = strlen(de->d_name);
         if (l > 6 && strcmp(de->d_name + l - 6, ".cases") == 0)
-            files[n++] = strdup(de->d_name);
+            files[n++] = (case_file_t){.name = strdup(de->d_name)};
     }
     closedir(d);
     qsort(files, n, sizeof(*files), cmp_names);
-    for (size_t i = 0; i < n; i++)
-        tests[i] = (struct CMUnitTest){
-            .name = files[i], .test_func = test_case_file, .initial_state = files[i]};
-    int rc = _cmocka_run_group_tests("avro_cases", tests, n, NULL, NULL);
-    for (size_t i = 0; i < n; i++)
-        free(files[i]);
+    return n;
+}
+
+/* One cmocka group per case file. */
+int main(void) {
+    case_file_t files[64];
+    size_t n = list_files(files, 64);
+    int rc = n == 0;
+    for (size_t i = 0; i < n; i++) {
+        rc |= run_file(&files[i]) != 0;
+        file_free(&files[i]);
+    }
     return rc;
 }

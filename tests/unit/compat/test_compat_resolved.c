@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * format=resolved (compat_schema_resolved_text, registry-api.md §2.2) and the canonical text of
- * schemas with references: a schema that references another subject's schema, which itself
- * references a third, with the same imported types used several times. The resolved text
- * writes each named type once, in full at its first use, then by name; it parses without
+ * format=resolved (compat_schema_resolved_text; GET /schemas/ids/{id}?format=resolved) and the
+ * canonical text of schemas with references: a schema that references another subject's schema,
+ * which itself references a third, with the same imported types used several times. The resolved
+ * text writes each named type once, in full at its first use, then by name; it parses without
  * references to an equivalent schema whose own texts are the resolved text again.
  */
 #include "tests/support/test_util.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * The `_schemas` record codec: Confluent's canonical key bytes, value shapes, and the reader's
- * tolerance of every variant in registry-api.md §4.2.
+ * tolerance of every variant Confluent, Karapace and Redpanda write.
  */
 #include "tests/support/test_util.h"
 

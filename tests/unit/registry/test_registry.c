@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The registry domain without HTTP, on the memory store and the fake language: registration
- * order and identity, versions, soft and hard deletes, references, config and mode fallback,
- * contexts, and replay of every record variant (registry-api.md §3, §4).
+ * The registry domain without HTTP, on the memory store and the fake language: registration order
+ * and identity, versions, soft and hard deletes, references, config and mode fallback, contexts,
+ * and replay of every record variant (docs/registry.md).
  */
 #include "tests/support/test_util.h"
 
@@ -366,8 +366,8 @@ static void test_import_clear_scopes(void **state) {
     reg_unlock(f->reg);
 }
 
-/* format (§2.2): "resolved" goes through the language's resolved printer, anything else is the
- * stored text. */
+/* format (GET /schemas/ids/{id}?format=): "resolved" goes through the language's resolved printer,
+ * anything else is the stored text. */
 static void test_schema_format(void **state) {
     fx_t *f = *state;
     reg_schema_t *sch;

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * A registration that runs out of memory either answers an error and changes nothing, or
- * answers success with its records durable and applied (registry-api.md §4.4: append ->
- * durable -> apply -> answer). This program interposes malloc, calloc and realloc (forwarding
- * to the next definition, libc's or the sanitizer's), counts the allocations that one
- * registration makes on the calling thread, then fails the 1st, the 2nd, ... in turn, each on a
- * fresh store on disk (the bundled broker's log, the real Avro language). After each attempt
- * it checks the answer against the registry's read API, the store's end offset, a retry
- * without failures, and a registry reopened from the files.
+ * A registration that runs out of memory either answers an error and changes nothing, or answers
+ * success with its records durable and applied (docs/registry.md, The write path: append -> durable
+ * -> apply -> answer). This program interposes malloc, calloc and realloc (forwarding to the next
+ * definition, libc's or the sanitizer's), counts the allocations that one registration makes on the
+ * calling thread, then fails the 1st, the 2nd, ... in turn, each on a fresh store on disk (the
+ * bundled broker's log, the real Avro language). After each attempt it checks the answer against
+ * the registry's read API, the store's end offset, a retry without failures, and a registry
+ * reopened from the files.
  *
  * Allocations inside jansson's parser (json_loadb) are not failed: jansson 2.14's lexer drops a
  * failed append to its token buffer and then assert()s (akheron/jansson issue #362), which

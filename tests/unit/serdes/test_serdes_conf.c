@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Configuration keys (serdes-clients.md §2.9): Java names, libserdes and prefixed aliases,
+ * Configuration keys (docs/serdes.md): Java names, libserdes and prefixed aliases,
  * value checks, unknown keys named in the error, URL lists with userinfo, conflicting auth,
  * request headers, and the typed settings the handle is built from; subject name strategies.
  */

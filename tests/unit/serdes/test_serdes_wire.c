@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The Confluent wire prefix (serdes-clients.md §1.1, §1.6): 0x00 + big-endian id, strict parse
- * with errors for short buffers, unknown magic bytes (named), the GUID form, negative ids.
+ * The Confluent wire prefix
+ * (docs.confluent.io/platform/current/schema-registry/fundamentals/serdes-develop/index.html#wire-format):
+ * 0x00 + big-endian id, strict parse with errors for short buffers, unknown magic bytes (named),
+ * the GUID form, negative ids.
  */
 #include "tests/support/test_util.h"
 
