@@ -17,8 +17,8 @@ bool reg_format_is_resolved(const char *format) {
 }
 
 bool reg_format_is_known(const char *format) {
-    return reg_format_is_resolved(format) ||
-           (format && (strcmp(format, "serialized") == 0 || strcmp(format, "ignore_extensions") == 0));
+    return reg_format_is_resolved(format) || (format && (strcmp(format, "serialized") == 0 ||
+                                                         strcmp(format, "ignore_extensions") == 0));
 }
 
 /* Render the parsed form with fn, pinned only for the call. */

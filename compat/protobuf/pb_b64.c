@@ -65,4 +65,3 @@ char *pb_b64_encode(const uint8_t *p, size_t n) {
     *o = '\0';
     return out;
 }
-
