@@ -7,6 +7,7 @@
  * direction (BACKWARD: previous -> new, as `buf breaking --against previous`; FORWARD: the
  * reverse; FULL: both).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,8 +87,12 @@ void chk_rules(chk_result_t *r, const compat_parse_opts_t *po, const compat_pars
         bool ok = old != NULL;
         if (ok && backward(level))
             ok = pair(r, rules, old, nw, versions[i], new_file, name);
-        if (ok && forward(level))
-            ok = pair(r, rules, nw, old, versions[i], name ? name : "", name);
+        if (ok && forward(level)) { /* locations in the previous version: its file, or its URL */
+            char where[512];
+            snprintf(where, sizeof(where), "/subjects/%s/versions/%d", r->job->subject,
+                     versions[i]);
+            ok = pair(r, rules, nw, old, versions[i], name ? name : where, name);
+        }
         compat_schema_free(old);
         if (ok && r->nv > before)
             r->status = CHK_INCOMPATIBLE;

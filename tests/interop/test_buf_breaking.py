@@ -21,7 +21,8 @@ ASSERTED = ("WIRE", "WIRE_JSON")
 
 
 def corpus_pairs():
-    dirs = [os.environ.get("CAIRN_CORPUS_DIR"), os.path.join(ROOT, "../shared/corpus"),
+    env = os.environ.get("CAIRN_CORPUS_DIR")  # tests/data/corpus/README.md; relative to the root
+    dirs = [os.path.join(ROOT, env) if env else None, os.path.join(ROOT, "../shared/corpus"),
             os.path.join(ROOT, "../../shared/corpus")]
     for d in dirs:
         if d and os.path.exists(os.path.join(d, CORPUS_FILE)):
