@@ -268,14 +268,14 @@ static void reserved_rule(pb_bctx_t *c, const char *rule, const char *what, cons
             const pb_ritem_t *it = &old[i].items[k];
             if (it->kind == PB_R_NAME) {
                 if (!pb_buf_name_reserved(cur, ncur, it->name))
-                    pb_buf_add(c, rule, now->line, now->col,
+                    pb_buf_add(c, rule, now->decl_line, now->decl_col,
                                "Previously present reserved name \"%s\" on %s \"%s\" was deleted.",
                                it->name, what, pb_buf_name(now));
                 continue;
             }
             missing_values(miss, sizeof(miss), it->start, it->end, cur, ncur);
             if (miss[0])
-                pb_buf_add(c, rule, now->line, now->col,
+                pb_buf_add(c, rule, now->decl_line, now->decl_col,
                            "Previously present %s range \"[%d,%d]\" on %s \"%s\" is missing "
                            "values: [%s] were removed.",
                            strcmp(rule, "EXTENSION_MESSAGE_NO_DELETE") == 0 ? "extension"
@@ -297,7 +297,7 @@ static void message_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *n
     const char *name = pb_buf_name(now);
     for (size_t i = 0; i < old->noneofs; i++)
         if (!has_oneof(now, old->oneofs[i].name))
-            pb_buf_add(c, "ONEOF_NO_DELETE", now->line, now->col,
+            pb_buf_add(c, "ONEOF_NO_DELETE", now->decl_line, now->decl_col,
                        "Previously present oneof \"%s\" on message \"%s\" was deleted.",
                        old->oneofs[i].name, name);
     reserved_rule(c, "RESERVED_MESSAGE_NO_DELETE", "message", now, old->reserved, old->nreserved,
@@ -306,7 +306,8 @@ static void message_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *n
                   old->nextensions, now->extensions, now->nextensions);
     if (strcmp(pb_buf_opt(&old->opts, "no_standard_descriptor_accessor", "false"), "true") != 0 &&
         strcmp(pb_buf_opt(&now->opts, "no_standard_descriptor_accessor", "false"), "true") == 0)
-        pb_buf_add(c, "MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR", now->line, now->col,
+        pb_buf_add(c, "MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR", now->decl_line,
+                   now->decl_col,
                    "Message option \"no_standard_descriptor_accessor\" changed from \"false\" to "
                    "\"true\".");
     pb_buf_fields(c, old, now);
@@ -330,21 +331,23 @@ static void enum_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now)
     for (size_t i = 0; i < old->nconsts; i++) {
         const pb_const_t *k = &old->consts[i], *n = const_by_number(now, k->value);
         if (n && strcmp(n->name, k->name) != 0 && const_by_number(old, k->value) == k)
-            pb_buf_add(c, "ENUM_VALUE_SAME_NAME", now->line, now->col,
+            pb_buf_add(c, "ENUM_VALUE_SAME_NAME", n->line, n->col,
                        "Enum value \"%d\" on enum \"%s\" changed name from \"%s\" to \"%s\".",
                        k->value, name, k->name, n->name);
         if (n || const_by_number(old, k->value) != k)
             continue;
-        pb_buf_add(c, "ENUM_VALUE_NO_DELETE", now->line, now->col,
+        pb_buf_add(c, "ENUM_VALUE_NO_DELETE", now->decl_line, now->decl_col,
                    "Previously present enum value \"%d\" on enum \"%s\" was deleted.", k->value,
                    name);
         if (!pb_buf_in_ranges(now->reserved, now->nreserved, k->value))
-            pb_buf_add(c, "ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED", now->line, now->col,
+            pb_buf_add(c, "ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED", now->decl_line,
+                       now->decl_col,
                        "Previously present enum value \"%d\" on enum \"%s\" was deleted without "
                        "reserving the number \"%d\".",
                        k->value, name, k->value);
         if (!pb_buf_name_reserved(now->reserved, now->nreserved, k->name))
-            pb_buf_add(c, "ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED", now->line, now->col,
+            pb_buf_add(c, "ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED", now->decl_line,
+                       now->decl_col,
                        "Previously present enum value \"%d\" on enum \"%s\" was deleted without "
                        "reserving the name \"%s\".",
                        k->value, name, k->name);
@@ -352,8 +355,8 @@ static void enum_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now)
     reserved_rule(c, "RESERVED_ENUM_NO_DELETE", "enum", now, old->reserved, old->nreserved,
                   now->reserved, now->nreserved);
     if (enum_closed(old) != enum_closed(now))
-        pb_buf_add(c, "ENUM_SAME_TYPE", now->line, now->col, "Enum \"%s\" changed from %s to %s.",
-                   name, enum_closed(old) ? "closed" : "open",
+        pb_buf_add(c, "ENUM_SAME_TYPE", now->decl_line, now->decl_col,
+                   "Enum \"%s\" changed from %s to %s.", name, enum_closed(old) ? "closed" : "open",
                    enum_closed(now) ? "closed" : "open");
 }
 
@@ -363,7 +366,7 @@ static void enum_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now)
  * the new file, or at the file's start. */
 static void report_deleted(pb_bctx_t *c, bool is_enum, const char *name, const pb_type_t *at) {
     const char *what = is_enum ? "enum" : "message";
-    int line = at ? at->line : 1, col = at ? at->col : 1;
+    int line = at ? at->decl_line : 1, col = at ? at->decl_col : 1;
     pb_buf_add(c, is_enum ? "ENUM_NO_DELETE" : "MESSAGE_NO_DELETE", line, col,
                "Previously present %s \"%s\" was deleted from file.", what, name);
     if (pb_buf_same_package(c->prev, c->cur))

@@ -63,8 +63,8 @@ static void bf_group(bfields_t *l, size_t cap, const pb_type_t *m, const pb_grou
                   .name = g->name,
                   .label = g->label,
                   .oneof = oneof,
-                  .line = m->line,
-                  .col = m->col};
+                  .line = m->decl_line,
+                  .col = m->decl_col};
     snprintf(b.key, sizeof(b.key), "%s.%s", m->fqn, g->name);
     bf_push(l, cap, &b);
 }
@@ -335,22 +335,25 @@ static void deleted_field(pb_bctx_t *c, const pb_type_t *now, const char *msg, c
     static const char fmt[] =
         "Previously present field \"%d\" with name \"%s\" on message \"%s\" was deleted%s.";
     char why[300];
-    pb_buf_add(c, "FIELD_NO_DELETE", now->line, now->col, fmt, o->tag, o->name, msg, "");
+    pb_buf_add(c, "FIELD_NO_DELETE", now->decl_line, now->decl_col, fmt, o->tag, o->name, msg, "");
     if (!pb_buf_in_ranges(now->reserved, now->nreserved, o->tag)) {
         snprintf(why, sizeof(why), " without reserving the number \"%d\"", o->tag);
-        pb_buf_add(c, "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED", now->line, now->col, fmt, o->tag,
-                   o->name, msg, why);
+        pb_buf_add(c, "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED", now->decl_line, now->decl_col, fmt,
+                   o->tag, o->name, msg, why);
     }
     if (!pb_buf_name_reserved(now->reserved, now->nreserved, o->name)) {
         snprintf(why, sizeof(why), " without reserving the name \"%s\"", o->name);
-        pb_buf_add(c, "FIELD_NO_DELETE_UNLESS_NAME_RESERVED", now->line, now->col, fmt, o->tag,
-                   o->name, msg, why);
+        pb_buf_add(c, "FIELD_NO_DELETE_UNLESS_NAME_RESERVED", now->decl_line, now->decl_col, fmt,
+                   o->tag, o->name, msg, why);
     }
 }
 
+/* buf: an added required field is located at the field, a deleted one at the message. */
 static void required_rule(pb_bctx_t *c, const pb_type_t *now, const char *msg, const bfield_t *f,
                           const char *how) {
-    pb_buf_add(c, "MESSAGE_SAME_REQUIRED_FIELDS", now->line, now->col,
+    bool added = strcmp(how, "added") == 0;
+    pb_buf_add(c, "MESSAGE_SAME_REQUIRED_FIELDS", added ? f->line : now->decl_line,
+               added ? f->col : now->decl_col,
                "Message \"%s\" had required field \"%d\" with name \"%s\" %s.", msg, f->tag,
                f->name, how);
 }

@@ -144,6 +144,7 @@ typedef struct pb_const {
     char *name;
     int32_t value;
     pb_opts_t opts;
+    int line, col;
 } pb_const_t;
 
 typedef struct pb_type {
@@ -151,7 +152,8 @@ typedef struct pb_type {
     char *name;
     char *fqn; /* package + enclosing names, no leading dot */
     pb_opts_t opts;
-    int line, col;
+    int line, col;           /* its name */
+    int decl_line, decl_col; /* its `message` or `enum` keyword */
     struct pb_type *parent;
     struct pb_file *file;
     bool map_entry;    /* option map_entry = true (descriptor-made) */
@@ -264,6 +266,7 @@ typedef struct pb_parser {
     pb_lex_t lx;
     pb_file_t *f;
     int depth;
+    int kw_line, kw_col; /* the keyword of the declaration being parsed, 0 if none */
 } pb_parser_t;
 
 cn_err_t pb_parse_file(const char *text, size_t len, pb_file_t **out, cn_error_t *err);

@@ -39,7 +39,16 @@ static pb_type_t *new_type(pb_parser_t *p, pb_type_t *parent, bool is_enum) {
     t->file = p->f;
     t->line = p->lx.tok.line;
     t->col = p->lx.tok.col;
+    t->decl_line = p->kw_line ? p->kw_line : t->line;
+    t->decl_col = p->kw_line ? p->kw_col : t->col;
+    p->kw_line = 0;
     return t;
+}
+
+/* Remember where a message or enum declaration starts (its keyword), for new_type. */
+static void mark_decl(pb_parser_t *p) {
+    p->kw_line = p->lx.tok.line;
+    p->kw_col = p->lx.tok.col;
 }
 
 static bool push_type(pb_parser_t *p, pb_type_t ***vec, size_t *n, pb_type_t *t) {
@@ -232,6 +241,7 @@ static bool p_message_item(pb_parser_t *p, pb_type_t *m) {
     if (pb_p_accept(p, ";"))
         return true;
     p_visibility(p);
+    mark_decl(p);
     if (pb_p_accept(p, "message"))
         return p_message(p, m, &m->nested, &m->nnested);
     if (pb_p_accept(p, "enum"))
@@ -271,6 +281,8 @@ static bool p_enum_value(pb_parser_t *p, pb_type_t *e) {
     int64_t v;
     if (!c)
         return OOM(p);
+    c->line = p->lx.tok.line;
+    c->col = p->lx.tok.col;
     if (!pb_p_ident(p, &c->name) || !pb_p_expect(p, "=") || !pb_p_int(p, INT32_MIN, INT32_MAX, &v))
         return false;
     c->value = (int32_t)v;
@@ -420,6 +432,7 @@ static bool p_top_item(pb_parser_t *p) {
         return p_import(p);
     if (pb_p_accept(p, "option"))
         return pb_p_option_stmt(p, &f->opts);
+    mark_decl(p);
     if (pb_p_accept(p, "message"))
         return p_message(p, NULL, &f->types, &f->ntypes);
     if (pb_p_accept(p, "enum"))

@@ -13,6 +13,7 @@ BUILD = os.environ.get("CAIRN_BUILD", os.path.join(ROOT, "build"))
 BUF = os.path.join(ROOT, "tests/interop/node_modules/.bin/buf")
 CAIRN = os.path.join(BUILD if os.path.isabs(BUILD) else os.path.join(ROOT, BUILD), "bin/cairn")
 CORPUS_FILE = "confluent-schema-registry-v8.1.1/protobuf-provider-diff-schema-examples.json"
+LINES = {}  # (tool, dir, category) -> {(rule, line)}: where each finding is, in the new file
 CATEGORIES = [("WIRE", "wire"), ("WIRE_JSON", "wire-json"), ("PACKAGE", "package"),
               ("FILE", "file")]
 # PACKAGE and FILE are compared and printed, not asserted (docs/compatibility.md lists where
@@ -69,7 +70,9 @@ def run_buf(d, old, new, cat):
                         "--error-format", "json"], capture_output=True, text=True, timeout=120)
     if p.returncode not in (0, 100):
         return None
-    return p.returncode, sorted({json.loads(l)["type"] for l in p.stdout.splitlines() if l.strip()})
+    found = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    LINES[("buf", d, cat)] = {(f["type"], f.get("start_line", 0)) for f in found}
+    return p.returncode, sorted({f["type"] for f in found})
 
 
 def run_cairn(d, cat, rules):
@@ -79,7 +82,22 @@ def run_cairn(d, cat, rules):
     if p.returncode not in (0, 100):
         return None
     res = json.loads(p.stdout.splitlines()[0])
+    LINES[("cairn", d, cat)] = {(v["rule"], (v.get("location") or {}).get("line") or 0)
+                                for v in res["violations"]}
     return p.returncode, sorted({v["rule"] for v in res["violations"]})
+
+
+LOCATED = {"same": 0, "differ": []}
+
+
+def located(name, cat, d):
+    """Where cairn gives a line, buf gives the same line for that rule."""
+    ours = {x for x in LINES[("cairn", d, cat)] if x[1]}
+    theirs = {x for x in LINES[("buf", d, cat)] if x[0] in {r for r, _ in ours}}
+    if ours == theirs:
+        LOCATED["same"] += len(ours)
+    else:
+        LOCATED["differ"].append(f"{name} [{cat}]: buf {sorted(theirs)} cairn {sorted(ours)}")
 
 
 def main():
@@ -101,6 +119,7 @@ def main():
                     print(f"not read by {'buf' if b is None else 'cairn'}: {name} [{cat}]")
                 elif b == c:
                     agree[cat] = agree.get(cat, 0) + 1
+                    located(name, cat, d)
                 elif cat in ASSERTED:
                     disagree.append(f"{name} [{cat}]: buf {b} cairn {c}")
                 else:
@@ -113,8 +132,11 @@ def main():
         n = sum(1 for l in disagree + loose if l.endswith("") and f"[{cat}]" in l)
         print(f"buf breaking {cat}: cairn agrees on {agree.get(cat, 0)} of {agree.get(cat, 0) + n}"
               f" pairs both tools read")
+    for line in LOCATED["differ"]:
+        print("LOCATION DIFFERS", line)
+    print(f"locations: {LOCATED['same']} findings on the line buf gives")
     print(f"{len(pairs)} pairs, {unread} (pair x category) not read by one of the tools")
-    return 0 if not disagree and agree.get("WIRE", 0) > 0 else 1
+    return 0 if not disagree and not LOCATED["differ"] and agree.get("WIRE", 0) > 0 else 1
 
 
 if __name__ == "__main__":
