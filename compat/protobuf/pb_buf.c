@@ -270,7 +270,7 @@ static void reserved_rule(pb_bctx_t *c, const char *rule, const char *what, cons
                 if (!pb_buf_name_reserved(cur, ncur, it->name))
                     pb_buf_add(c, rule, now->decl_line, now->decl_col,
                                "Previously present reserved name \"%s\" on %s \"%s\" was deleted.",
-                               it->name, what, pb_buf_name(now));
+                               it->name, what, now->name);
                 continue;
             }
             missing_values(miss, sizeof(miss), it->start, it->end, cur, ncur);
@@ -280,7 +280,7 @@ static void reserved_rule(pb_bctx_t *c, const char *rule, const char *what, cons
                            "values: [%s] were removed.",
                            strcmp(rule, "EXTENSION_MESSAGE_NO_DELETE") == 0 ? "extension"
                                                                             : "reserved",
-                           it->start, it->end, what, pb_buf_name(now), miss);
+                           it->start, it->end, what, now->name, miss);
         }
 }
 
@@ -294,7 +294,7 @@ static bool has_oneof(const pb_type_t *t, const char *name) {
 }
 
 static void message_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now) {
-    const char *name = pb_buf_name(now);
+    const char *name = now->name;
     for (size_t i = 0; i < old->noneofs; i++)
         if (!has_oneof(now, old->oneofs[i].name))
             pb_buf_add(c, "ONEOF_NO_DELETE", now->decl_line, now->decl_col,
@@ -327,7 +327,7 @@ static bool enum_closed(const pb_type_t *e) {
 }
 
 static void enum_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now) {
-    const char *name = pb_buf_name(now);
+    const char *name = now->name;
     for (size_t i = 0; i < old->nconsts; i++) {
         const pb_const_t *k = &old->consts[i], *n = const_by_number(now, k->value);
         if (n && strcmp(n->name, k->name) != 0 && const_by_number(old, k->value) == k)

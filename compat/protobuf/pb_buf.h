@@ -25,7 +25,8 @@ bool pb_buf_on(const pb_bctx_t *c, const char *rule);
 /** Report a finding of rule at line:col of the new file (0: no location). */
 void pb_buf_add(pb_bctx_t *c, const char *rule, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-/** The name of a message or enum as buf prints it: without the package. */
+/** The name of a message or enum as buf prints a deleted one: without the package (the rules
+ *  on a type present in both print its own name). */
 const char *pb_buf_name(const pb_type_t *t);
 /** Whether number n is in one of the ranges (reserved or extensions statements). */
 bool pb_buf_in_ranges(const pb_ranges_t *r, size_t n, int32_t num);

@@ -360,7 +360,7 @@ static void required_rule(pb_bctx_t *c, const pb_type_t *now, const char *msg, c
 
 void pb_buf_fields(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now) {
     bfields_t ol = {0}, nl = {0};
-    const char *msg = pb_buf_name(now);
+    const char *msg = now->name;
     if (!bf_collect(&ol, old) || !bf_collect(&nl, now))
         c->oom = true;
     for (size_t i = 0; !c->oom && i < ol.n; i++) {
