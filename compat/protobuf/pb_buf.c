@@ -202,7 +202,8 @@ static int tl_cmp(const void *x, const void *y) {
 static bool tl_index(tlist_t *l) {
     if (!(l->by_name = malloc((l->n ? l->n : 1) * sizeof(*l->by_name))))
         return false;
-    memcpy(l->by_name, l->v, l->n * sizeof(*l->v));
+    if (l->n)
+        memcpy(l->by_name, l->v, l->n * sizeof(*l->v));
     qsort(l->by_name, l->n, sizeof(*l->by_name), tl_cmp);
     return true;
 }
