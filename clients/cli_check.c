@@ -277,6 +277,8 @@ static int manifest_entry(check_args_t *a, const char *base, json_t *e, const ch
     const char *file = json_string_value(json_object_get(e, "file"));
     const char *type = json_string_value(json_object_get(e, "type"));
     const char *level = json_string_value(json_object_get(e, "level"));
+    const char *rules = json_string_value(json_object_get(e, "rules"));
+    compat_pb_rules_t cat = COMPAT_PB_RULES_WIRE;
     chk_job_t *j;
     if (!json_is_object(e) || !subject || !file)
         return cli_usage_error(CHECK_CMD, "manifest: each subject needs \"subject\" and \"file\"",
@@ -287,6 +289,9 @@ static int manifest_entry(check_args_t *a, const char *base, json_t *e, const ch
         level = dlevel;
     if (level && !level_ok(level))
         return cli_usage_error(CHECK_CMD, "manifest: unknown level", level);
+    if (rules && !compat_pb_rules_parse(rules, &cat))
+        return cli_usage_error(CHECK_CMD,
+                               "manifest: rules must be wire, wire-json, package or file", rules);
     a->jobs = xrealloc(a->jobs, (a->n_jobs + 1) * sizeof(*a->jobs));
     j = &a->jobs[a->n_jobs++];
     *j = (chk_job_t){.subject = xstrdup(subject),
@@ -294,7 +299,9 @@ static int manifest_entry(check_args_t *a, const char *base, json_t *e, const ch
                      .type = xstrdup(type      ? type
                                      : a->type ? a->type
                                                : "AVRO"),
-                     .level = xstrdup(level)};
+                     .level = xstrdup(level),
+                     .has_rules = rules != NULL,
+                     .rules = cat};
     if (manifest_refs(j, base, json_object_get(e, "references")) != 0)
         return CLI_EXIT_USAGE;
     return manifest_against(j, base, json_object_get(e, "against"));
@@ -540,13 +547,18 @@ static void offline_local(const check_args_t *a, chk_result_t *r, compat_type_t 
         }
         chk_refset_opts(rs, &po);
     }
-    if (a->o.rules_given)
-        chk_rules(r, &po, NULL, a->o.rules, level, text, r->job->file, hist, vers, r->job->against,
-                  n);
+    compat_pb_rules_t rules;
+    if (chk_job_rules(&a->o, r->job, &rules))
+        chk_rules(r, &po, NULL, rules, level, text, r->job->file, hist, vers, r->job->against, n);
     else
         chk_local(r, &po, NULL, level, text, hist, vers, r->job->against, n);
     chk_refset_free(rs);
     json_decref(refs);
+}
+
+bool chk_job_rules(const chk_opts_t *o, const chk_job_t *j, compat_pb_rules_t *out) {
+    *out = j->has_rules ? j->rules : o->rules;
+    return j->has_rules || o->rules_given;
 }
 
 static void offline_job(const check_args_t *a, chk_result_t *r) {

@@ -27,7 +27,9 @@ typedef struct chk_job {
     char *level;    /* NULL: --level (offline) or the registry's level (online) */
     char **against; /* offline previous versions, oldest first (directories expanded) */
     size_t n_against;
-    json_t *refs; /* references: {"name","subject","version"} (online) or {"name","file"} */
+    json_t *refs;   /* references: {"name","subject","version"} (online) or {"name","file"} */
+    bool has_rules; /* the manifest's "rules": buf's category for this subject */
+    compat_pb_rules_t rules;
 } chk_job_t;
 
 typedef struct chk_violation {
@@ -118,6 +120,8 @@ void chk_rules(chk_result_t *r, const compat_parse_opts_t *po, const compat_pars
                compat_pb_rules_t rules, compat_level_t level, const char *text,
                const char *new_file, char *const *history, const int *versions, char *const *names,
                size_t n);
+/** @brief Whether the job is checked with buf's rules (its own, else --rules), and which. */
+bool chk_job_rules(const chk_opts_t *o, const chk_job_t *j, compat_pb_rules_t *out);
 /** @brief Online check of job against the registry sd. */
 void chk_online(const chk_opts_t *o, cairn_serdes_t *sd, chk_result_t *r);
 /** @brief Write the results in the format to f. */

@@ -236,8 +236,9 @@ static void online_local(const chk_opts_t *o, chk_result_t *r, cairn_serdes_t *s
     }
     if (r->status == CHK_COMPATIBLE) {
         chk_fetch_opts(f, &nrefs, &po);
-        if (o->rules_given)
-            chk_rules(r, &po, hpo, o->rules, level, text, r->job->file, hist, vers, NULL, n);
+        compat_pb_rules_t rules;
+        if (chk_job_rules(o, r->job, &rules))
+            chk_rules(r, &po, hpo, rules, level, text, r->job->file, hist, vers, NULL, n);
         else
             chk_local(r, &po, hpo, level, text, hist, vers, NULL, n);
     }
@@ -328,7 +329,8 @@ void chk_online(const chk_opts_t *o, cairn_serdes_t *sd, chk_result_t *r) {
     } else {
         r->compared = json_array_size(versions);
         bool local = j->level ? compat_level_parse(j->level, &level) : o->level_given;
-        if (local || o->rules_given)
+        compat_pb_rules_t rules;
+        if (local || chk_job_rules(o, j, &rules))
             online_local(o, r, sd, level, text, versions);
         else
             online_endpoint(o, r, sd, text);

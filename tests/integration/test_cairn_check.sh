@@ -160,6 +160,16 @@ expect 100 "rules wire FORWARD: the old file deletes the new field" -- "$CAIRN" 
   -I "$T/inc" --rules wire --level FORWARD --format json --against "$T/o1.proto" "$T/o2.proto"
 contains out '"rule":"FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED"' "rules forward: deletion found"
 contains out "\"location\":{\"file\":\"$T/o1.proto\",\"line\":5" "rules forward: located in the old file"
+printf '{"subjects": [{"subject": "x", "file": "r2.proto", "type": "PROTOBUF", "rules": "csr"}]}' >"$T/bad_rules.json"
+cat >"$T/rules_manifest.json" <<J
+{"subjects": [
+  {"subject": "r-wire", "type": "PROTOBUF", "file": "r2.proto", "against": "r1.proto", "rules": "wire"},
+  {"subject": "r-confluent", "type": "PROTOBUF", "file": "r2.proto", "against": "r1.proto"}]}
+J
+expect 100 "rules: per subject in a manifest" -- "$CAIRN" check --manifest "$T/rules_manifest.json"
+contains out "r-wire ($T/r2.proto): compatible (BACKWARD WIRE" "rules: the manifest's rules apply to its subject"
+contains out "r-confluent ($T/r2.proto): incompatible (BACKWARD)" "rules: other subjects keep Confluent's check"
+expect 1 "rules: an unknown category in a manifest" -- "$CAIRN" check --manifest "$T/bad_rules.json"
 expect 2 "rules: a schema that does not parse" -- "$CAIRN" check --type protobuf --rules wire \
   --against "$T/r1.proto" "$T/broken.proto"
 expect 1 "rules: needs --type protobuf" -- "$CAIRN" check --rules wire --against "$T/r1.proto" "$T/r2.proto"
