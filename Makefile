@@ -77,7 +77,23 @@ $(GEN_DESC_O): $(GEN_DESC_C)
 	@echo "  CC  $<"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -w -c $< -o $@
 $(LIB_compat): $(GEN_DESC_O)
-$(call obj,$(SRC_compat)): | $(GEN_DESC_H)
+$(call obj,$(SRC_compat) $(SRC_serdes)): | $(GEN_DESC_H)
+
+# Test messages for the Protobuf serdes: protoc-c code generated from tests/data/serdes_pb/,
+# linked into the test, bench and fuzz programs only.
+TEST_PROTO := $(wildcard tests/data/serdes_pb/*.proto)
+TEST_PB_C := $(patsubst tests/data/serdes_pb/%.proto,$(GEN)/serdes_pb/%.pb-c.c,$(TEST_PROTO))
+TEST_PB_H := $(TEST_PB_C:.c=.h)
+TEST_PB_O := $(patsubst $(GEN)/%.c,$(O)/obj/gen/%.o,$(TEST_PB_C))
+.SECONDARY: $(TEST_PB_C) $(TEST_PB_H) $(TEST_PB_O)
+$(GEN)/serdes_pb/%.pb-c.c $(GEN)/serdes_pb/%.pb-c.h: tests/data/serdes_pb/%.proto
+	@mkdir -p $(GEN)/serdes_pb
+	@echo "  GEN $@"
+	@protoc-c --c_out=$(GEN)/serdes_pb -Itests/data/serdes_pb $<
+$(O)/obj/gen/serdes_pb/%.o: $(GEN)/serdes_pb/%.c
+	@mkdir -p $(@D)
+	@echo "  CC  $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -w -c $< -o $@
 
 LIBS := $(foreach l,$(LAYERS),$(LIB_$(l)))
 MAIN_SRC := $(foreach l,$(LAYERS),$(call mains_of,$(l)))
@@ -94,6 +110,7 @@ INTEG := $(patsubst %.c,$(O)/%,$(INTEG_SRC))
 BENCH := $(patsubst %.c,$(O)/%,$(BENCH_SRC))
 EXAMPLES := $(patsubst serdes/examples/%.c,$(O)/examples/%,$(EXAMPLE_SRC))
 SUPPORT_OBJ := $(call obj,$(SUPPORT_SRC))
+$(call obj,$(UNIT_SRC) $(INTEG_SRC) $(BENCH_SRC)): | $(TEST_PB_H) $(GEN_DESC_H)
 
 .PHONY: all deps test unit asan release run bench fuzz clean check-layers format format-check \
         size-report
@@ -115,10 +132,10 @@ $(O)/bin/$(patsubst %_main,%,$(basename $(notdir $(1)))): $(call obj,$(1)) $(LIB
 endef
 $(foreach m,$(MAIN_SRC),$(eval $(call main_rule,$(m))))
 
-$(O)/tests/%: $(O)/obj/tests/%.o $(SUPPORT_OBJ) $(LIBS)
+$(O)/tests/%: $(O)/obj/tests/%.o $(SUPPORT_OBJ) $(TEST_PB_O) $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"
-	@$(CC) $(LDFLAGS) $< $(SUPPORT_OBJ) $(LIBS) $(LDLIBS) $(TEST_LDLIBS) -o $@
+	@$(CC) $(LDFLAGS) $< $(SUPPORT_OBJ) $(TEST_PB_O) $(LIBS) $(LDLIBS) $(TEST_LDLIBS) -o $@
 
 $(O)/examples/%: $(O)/obj/serdes/examples/%.o $(LIBS)
 	@mkdir -p $(@D)

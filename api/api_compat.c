@@ -14,10 +14,11 @@ void api_compat_check(api_req_t *req, api_resp_t *resp) {
     json_t *body = NULL, *msgs;
     reg_schema_req_t sreq;
     reg_ref_t *refs = NULL;
+    reg_name_t subject;
     cn_error_t err;
     if (req->nsegs == 5 && !api_version(req, 4, &version, resp))
         return;
-    if (!api_subject(req, 2, false, resp) || !api_require_ready(req, resp) ||
+    if (!api_subject(req, 2, false, &subject, resp) || !api_require_ready(req, resp) ||
         !(body = api_body_object(req, resp)))
         return;
     if (!api_schema_req(body, &sreq, &refs, req, resp)) {
@@ -26,8 +27,7 @@ void api_compat_check(api_req_t *req, api_resp_t *resp) {
         return;
     }
     msgs = json_array();
-    if (reg_check_compat(req->reg, req->segs[2], version, &sreq, verbose, &ok, msgs, &err) !=
-        CN_OK) {
+    if (reg_check_compat(req->reg, &subject, version, &sreq, verbose, &ok, msgs, &err) != CN_OK) {
         api_error_from(resp, req, &err);
         json_decref(msgs);
     } else {

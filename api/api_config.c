@@ -11,12 +11,12 @@
 #include <string.h>
 
 void api_config_get(api_req_t *req, api_resp_t *resp) {
-    const char *subject;
+    reg_name_t scope;
     json_t *out = NULL;
     cn_error_t err;
-    if (!api_scope(req, resp, &subject))
+    if (!api_scope(req, resp, &scope))
         return;
-    if (reg_config_get(req->reg, subject, api_query_bool(req, "defaultToGlobal"), &out, &err) ==
+    if (reg_config_get(req->reg, &scope, api_query_bool(req, "defaultToGlobal"), &out, &err) ==
         CN_OK)
         api_json(resp, 200, out);
     else
@@ -24,15 +24,15 @@ void api_config_get(api_req_t *req, api_resp_t *resp) {
 }
 
 void api_config_put(api_req_t *req, api_resp_t *resp) {
-    const char *subject;
+    reg_name_t scope;
     json_t *body, *out = NULL, *level;
     cn_error_t err;
-    if (!api_scope(req, resp, &subject) || !(body = api_body_object(req, resp)))
+    if (!api_scope(req, resp, &scope) || !(body = api_body_object(req, resp)))
         return;
     level = json_object_get(body, "compatibility");
     if (level && !json_is_null(level) && !api_json_text(level)) { /* "FULL\u0000x" too */
         api_error(resp, req, CN_ERR_INVALID_COMPAT_LEVEL, NULL);
-    } else if (reg_config_set(req->reg, subject, body, &out, &err) == CN_OK) {
+    } else if (reg_config_set(req->reg, &scope, body, &out, &err) == CN_OK) {
         api_json(resp, 200, out);
     } else {
         api_error_from(resp, req, &err);
@@ -41,12 +41,12 @@ void api_config_put(api_req_t *req, api_resp_t *resp) {
 }
 
 void api_config_delete(api_req_t *req, api_resp_t *resp) {
-    const char *subject;
+    reg_name_t scope;
     json_t *out = NULL;
     cn_error_t err;
-    if (!api_scope(req, resp, &subject))
+    if (!api_scope(req, resp, &scope))
         return;
-    if (reg_config_delete(req->reg, subject, &out, &err) == CN_OK)
+    if (reg_config_delete(req->reg, &scope, &out, &err) == CN_OK)
         api_json(resp, 200, out);
     else
         api_error_from(resp, req, &err);

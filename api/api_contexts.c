@@ -39,16 +39,14 @@ void api_contexts_delete(api_req_t *req, api_resp_t *resp) {
         return;
     snprintf(qualified, sizeof(qualified), ":%s%.256s:", req->segs[1][0] == '.' ? "" : ".",
              req->segs[1]); /* a context name follows the subject rules (42208) */
-    if (reg_subject_check(qualified, true, &err) != CN_OK) {
+    if (reg_subject_check(REG_NAME(qualified), true, &err) != CN_OK) {
         api_error_from(resp, req, &err);
         return;
     }
     reg_rdlock(req->reg);
     subs = reg_subjects_sorted(req->reg, &n);
-    for (size_t i = 0; subs && i < n && empty; i++) {
-        reg_name_t name = reg_name(subs[i]->name);
-        empty = !reg_name_in_ctx(&name, req->segs[1]);
-    }
+    for (size_t i = 0; subs && i < n && empty; i++)
+        empty = !reg_name_in_ctx(&subs[i]->qname, req->segs[1]);
     free(subs);
     reg_unlock(req->reg);
     if (!empty) {

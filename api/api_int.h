@@ -74,11 +74,14 @@ api_page_t api_page(const api_req_t *req, int64_t default_limit);
 bool api_page_take(api_page_t *page, size_t taken);
 /** @brief The body as a JSON object (depth-checked); on failure the error is in resp. */
 json_t *api_body_object(api_req_t *req, api_resp_t *resp);
-/** @brief The segment i (subject names are segment 1 mostly); validated subject. */
-bool api_subject(const api_req_t *req, size_t i, bool allow_global, api_resp_t *resp);
+/** @brief The segment i (subject names are segment 1 mostly), percent-decoded, parsed once into
+ *  *out (borrowing the segment) and validated (42208 answered when false). */
+bool api_subject(const api_req_t *req, size_t i, bool allow_global, reg_name_t *out,
+                 api_resp_t *resp);
 bool api_version(const api_req_t *req, size_t i, int32_t *out, api_resp_t *resp);
-/** @brief The subject of /config/{s} or /mode/{s} (NULL: the top level, also for ":.:"). */
-bool api_scope(api_req_t *req, api_resp_t *resp, const char **subject);
+/** @brief The scope of /config/{s} or /mode/{s}, parsed (reg_name(NULL): the top level, also for
+ *  ":.:"). */
+bool api_scope(api_req_t *req, api_resp_t *resp, reg_name_t *out);
 /** @brief Answer 500/50002 while the replay is running; true when ready. */
 bool api_require_ready(const api_req_t *req, api_resp_t *resp);
 

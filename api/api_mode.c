@@ -11,32 +11,32 @@
 #include <strings.h>
 
 void api_mode_get(api_req_t *req, api_resp_t *resp) {
-    const char *subject;
+    reg_name_t scope;
     reg_mode_t m;
     cn_error_t err;
-    if (!api_scope(req, resp, &subject))
+    if (!api_scope(req, resp, &scope))
         return;
-    if (reg_mode_get(req->reg, subject, api_query_bool(req, "defaultToGlobal"), &m, &err) == CN_OK)
+    if (reg_mode_get(req->reg, &scope, api_query_bool(req, "defaultToGlobal"), &m, &err) == CN_OK)
         api_json(resp, 200, json_pack("{s:s}", "mode", reg_mode_name(m)));
     else
         api_error_from(resp, req, &err);
 }
 
 void api_mode_put(api_req_t *req, api_resp_t *resp) {
-    const char *subject;
+    reg_name_t scope;
     json_t *body, *mode;
     reg_mode_t m;
     cn_error_t err;
-    if (!api_scope(req, resp, &subject) || !(body = api_body_object(req, resp)))
+    if (!api_scope(req, resp, &scope) || !(body = api_body_object(req, resp)))
         return;
     mode = json_object_get(body, "mode");
     if (api_json_text(mode) && strcasecmp(api_json_text(mode), "FORWARD") == 0)
         api_error(resp, req, CN_ERR_INVALID_MODE,
-                  subject ? "Forward mode only supported on global level"
-                          : "Forward mode is not supported by this registry");
+                  scope.subject ? "Forward mode only supported on global level"
+                                : "Forward mode is not supported by this registry");
     else if (!api_json_text(mode) || !reg_mode_parse(api_json_text(mode), &m))
         api_error(resp, req, CN_ERR_INVALID_MODE, NULL);
-    else if (reg_mode_set(req->reg, subject, m, api_query_bool(req, "force"), &err) == CN_OK)
+    else if (reg_mode_set(req->reg, &scope, m, api_query_bool(req, "force"), &err) == CN_OK)
         api_json(resp, 200, json_pack("{s:s}", "mode", reg_mode_name(m)));
     else
         api_error_from(resp, req, &err);
@@ -44,12 +44,12 @@ void api_mode_put(api_req_t *req, api_resp_t *resp) {
 }
 
 void api_mode_delete(api_req_t *req, api_resp_t *resp) {
-    const char *subject;
+    reg_name_t scope;
     reg_mode_t old;
     cn_error_t err;
-    if (!api_scope(req, resp, &subject))
+    if (!api_scope(req, resp, &scope))
         return;
-    if (reg_mode_delete(req->reg, subject, &old, &err) == CN_OK)
+    if (reg_mode_delete(req->reg, &scope, &old, &err) == CN_OK)
         api_json(resp, 200, json_pack("{s:s}", "mode", reg_mode_name(old)));
     else
         api_error_from(resp, req, &err);

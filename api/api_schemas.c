@@ -32,21 +32,23 @@ static bool id_segment(api_req_t *req, int32_t *id, api_resp_t *resp) {
     return api_require_ready(req, resp);
 }
 
-/* The {id} segment and the subject query parameter ("" when absent); false with the error
- * answered. */
-static bool id_args(api_req_t *req, api_resp_t *resp, int32_t *id, char *subject, size_t cap) {
-    if (!api_query(req, "subject", subject, cap))
-        subject[0] = '\0';
+/* The {id} segment and the subject query parameter, decoded into buf (cap bytes) and parsed
+ * into *subject (the global scope when absent or empty); false with the error answered. */
+static bool id_args(api_req_t *req, api_resp_t *resp, int32_t *id, reg_name_t *subject, char *buf,
+                    size_t cap) {
+    bool given = api_query(req, "subject", buf, cap) && buf[0];
+    *subject = reg_name(given ? buf : NULL);
     return id_segment(req, id, resp);
 }
 
 /* The schema for the id (caller holds the read lock), or NULL with the error answered. */
 static reg_schema_t *schema_find(api_req_t *req, api_resp_t *resp, int32_t id,
-                                 const char *subject) {
-    reg_schema_t *sch = reg_schema_by_id(req->reg, id, subject[0] ? subject : NULL);
+                                 const reg_name_t *subject) {
+    reg_schema_t *sch = reg_schema_by_id(req->reg, id, subject);
     char msg[64];
-    if (!sch && subject[0]) /* an unknown subject context: try everywhere, as Confluent does */
-        sch = reg_schema_by_id(req->reg, id, NULL);
+    if (!sch &&
+        subject->subject) /* an unknown subject context: try everywhere, as Confluent does */
+        sch = reg_schema_by_id(req->reg, id, REG_NAME(NULL));
     if (sch)
         return sch;
     snprintf(msg, sizeof(msg), "Schema %d not found", (int)id);
@@ -64,7 +66,8 @@ static char *by_id_body(const reg_schema_t *sch) {
 }
 
 /* The body of GET /schemas/ids/{id} (caller holds the read lock). */
-static void by_id_reply(api_req_t *req, api_resp_t *resp, reg_schema_t *sch, const char *subject) {
+static void by_id_reply(api_req_t *req, api_resp_t *resp, reg_schema_t *sch,
+                        const reg_name_t *subject) {
     const char *wire;
     json_t *o;
     if (!api_query_bool(req, "fetchMaxId") && !api_wants_resolved(req) &&
@@ -84,32 +87,35 @@ static void by_id_reply(api_req_t *req, api_resp_t *resp, reg_schema_t *sch, con
 }
 
 void api_schemas_by_id(api_req_t *req, api_resp_t *resp) {
-    char subject[512];
+    char buf[512];
+    reg_name_t subject;
     reg_schema_t *sch;
     int32_t id;
-    if (!id_args(req, resp, &id, subject, sizeof(subject)))
+    if (!id_args(req, resp, &id, &subject, buf, sizeof(buf)))
         return;
     reg_rdlock(req->reg);
-    if ((sch = schema_find(req, resp, id, subject)))
-        by_id_reply(req, resp, sch, subject);
+    if ((sch = schema_find(req, resp, id, &subject)))
+        by_id_reply(req, resp, sch, &subject);
     reg_unlock(req->reg);
 }
 
 void api_schemas_by_id_schema(api_req_t *req, api_resp_t *resp) {
-    char subject[512];
+    char buf[512];
+    reg_name_t subject;
     reg_schema_t *sch;
     int32_t id;
-    if (!id_args(req, resp, &id, subject, sizeof(subject)))
+    if (!id_args(req, resp, &id, &subject, buf, sizeof(buf)))
         return;
     reg_rdlock(req->reg);
-    if ((sch = schema_find(req, resp, id, subject)))
+    if ((sch = schema_find(req, resp, id, &subject)))
         api_schema_text(req, resp, sch);
     reg_unlock(req->reg);
 }
 
 /* The (subject, version) pairs or the subjects of a schema (caller holds the read lock). */
-static json_t *by_id_list(api_req_t *req, reg_schema_t *sch, const char *filter,
+static json_t *by_id_list(api_req_t *req, reg_schema_t *sch, const reg_name_t *subject,
                           bool with_versions) {
+    const char *filter = subject->subject;
     bool deleted = api_query_bool(req, "deleted");
     api_page_t page = api_page(req, -1);
     size_t n = 0;
@@ -118,7 +124,7 @@ static json_t *by_id_list(api_req_t *req, reg_schema_t *sch, const char *filter,
     const char *last = NULL;
     for (size_t i = 0; vs && i < n; i++) {
         reg_version_t *v = vs[i];
-        if ((v->deleted && !deleted) || (filter[0] && strcmp(filter, v->subject->name) != 0))
+        if ((v->deleted && !deleted) || (filter && strcmp(filter, v->subject->name) != 0))
             continue;
         if (!with_versions && last && strcmp(last, v->subject->name) == 0)
             continue;
@@ -135,15 +141,16 @@ static json_t *by_id_list(api_req_t *req, reg_schema_t *sch, const char *filter,
 }
 
 static void by_id_listing(api_req_t *req, api_resp_t *resp, bool with_versions) {
-    char subject[512];
+    char buf[512];
+    reg_name_t subject;
     reg_schema_t *sch;
     json_t *arr = NULL;
     int32_t id;
-    if (!id_args(req, resp, &id, subject, sizeof(subject)))
+    if (!id_args(req, resp, &id, &subject, buf, sizeof(buf)))
         return;
     reg_rdlock(req->reg);
-    if ((sch = schema_find(req, resp, id, subject)))
-        arr = by_id_list(req, sch, subject, with_versions);
+    if ((sch = schema_find(req, resp, id, &subject)))
+        arr = by_id_list(req, sch, &subject, with_versions);
     reg_unlock(req->reg);
     if (sch)
         api_json(resp, 200, arr);

@@ -40,10 +40,10 @@ void api_subjects_list(api_req_t *req, api_resp_t *resp) {
 }
 
 /* Body -> schema request; *body_out keeps the strings alive. */
-static bool schema_body(api_req_t *req, api_resp_t *resp, json_t **body_out, reg_schema_req_t *sreq,
-                        reg_ref_t **refs) {
+static bool schema_body(api_req_t *req, api_resp_t *resp, reg_name_t *subject, json_t **body_out,
+                        reg_schema_req_t *sreq, reg_ref_t **refs) {
     *refs = NULL;
-    if (!api_subject(req, 1, false, resp) || !api_require_ready(req, resp))
+    if (!api_subject(req, 1, false, subject, resp) || !api_require_ready(req, resp))
         return false;
     if (!(*body_out = api_body_object(req, resp)))
         return false;
@@ -55,10 +55,11 @@ void api_subjects_lookup(api_req_t *req, api_resp_t *resp) {
     reg_schema_req_t sreq;
     reg_ref_t *refs = NULL;
     reg_version_t *v;
+    reg_name_t subject;
     cn_error_t err;
-    if (schema_body(req, resp, &body, &sreq, &refs)) {
+    if (schema_body(req, resp, &subject, &body, &sreq, &refs)) {
         reg_rdlock(req->reg);
-        if (reg_lookup(req->reg, req->segs[1], &sreq, api_query_bool(req, "deleted"), &v, &err) ==
+        if (reg_lookup(req->reg, &subject, &sreq, api_query_bool(req, "deleted"), &v, &err) ==
             CN_OK)
             api_schema_reply(req, resp, v);
         else
@@ -74,9 +75,10 @@ void api_versions_register(api_req_t *req, api_resp_t *resp) {
     reg_schema_req_t sreq;
     reg_ref_t *refs = NULL;
     int32_t id = 0;
+    reg_name_t subject;
     cn_error_t err;
-    if (schema_body(req, resp, &body, &sreq, &refs)) {
-        if (reg_register(req->reg, req->segs[1], &sreq, &id, &err) == CN_OK)
+    if (schema_body(req, resp, &subject, &body, &sreq, &refs)) {
+        if (reg_register(req->reg, &subject, &sreq, &id, &err) == CN_OK)
             api_json(resp, 200, json_pack("{s:i}", "id", (json_int_t)id));
         else
             api_error_from(resp, req, &err);
@@ -87,11 +89,12 @@ void api_versions_register(api_req_t *req, api_resp_t *resp) {
 
 void api_subjects_delete(api_req_t *req, api_resp_t *resp) {
     json_t *out;
+    reg_name_t subject;
     cn_error_t err;
-    if (!api_subject(req, 1, false, resp) || !api_require_ready(req, resp))
+    if (!api_subject(req, 1, false, &subject, resp) || !api_require_ready(req, resp))
         return;
     out = json_array();
-    if (reg_delete_subject(req->reg, req->segs[1], api_query_bool(req, "permanent"), out, &err) ==
+    if (reg_delete_subject(req->reg, &subject, api_query_bool(req, "permanent"), out, &err) ==
         CN_OK) {
         api_json(resp, 200, out);
         return;

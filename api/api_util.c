@@ -118,9 +118,11 @@ const char *api_json_text(const json_t *v) {
     return s && strlen(s) == json_string_length(v) ? s : NULL;
 }
 
-bool api_subject(const api_req_t *req, size_t i, bool allow_global, api_resp_t *resp) {
+bool api_subject(const api_req_t *req, size_t i, bool allow_global, reg_name_t *out,
+                 api_resp_t *resp) {
     cn_error_t err;
-    if (reg_subject_check(req->segs[i], allow_global, &err) == CN_OK)
+    *out = reg_name(req->segs[i]);
+    if (reg_subject_check(out, allow_global, &err) == CN_OK)
         return true;
     api_error_from(resp, req, &err);
     return false;
@@ -287,15 +289,13 @@ bool api_schema_req(const json_t *body, reg_schema_req_t *sreq, reg_ref_t **refs
            ((sreq->refs = *refs_out), true);
 }
 
-/* The subject of /config/{s} or /mode/{s}: NULL for the top level; false on a bad name. */
-bool api_scope(api_req_t *req, api_resp_t *resp, const char **subject) {
-    *subject = NULL;
+/* The scope of /config/{s} or /mode/{s}: the global scope for the top level; false on a bad
+ * name. */
+bool api_scope(api_req_t *req, api_resp_t *resp, reg_name_t *out) {
+    *out = reg_name(NULL);
     if (!api_require_ready(req, resp))
         return false;
     if (req->nsegs < 2 || strcmp(req->segs[1], ":.:") == 0)
         return true;
-    if (!api_subject(req, 1, true, resp))
-        return false;
-    *subject = req->segs[1];
-    return true;
+    return api_subject(req, 1, true, out, resp);
 }

@@ -21,12 +21,13 @@ void api_versions_list(api_req_t *req, api_resp_t *resp) {
     bool deleted = api_query_bool(req, "deleted"), only = api_query_bool(req, "deletedOnly");
     api_page_t page = api_page(req, -1);
     reg_subject_t *s;
+    reg_name_t subject;
     json_t *arr;
-    if (!api_subject(req, 1, false, resp) || !api_require_ready(req, resp))
+    if (!api_subject(req, 1, false, &subject, resp) || !api_require_ready(req, resp))
         return;
     arr = json_array();
     reg_rdlock(req->reg);
-    s = reg_subject_get(req->reg, req->segs[1]);
+    s = reg_subject_get(req->reg, &subject);
     for (size_t i = 0; s && i < s->n; i++) {
         bool d = s->v[i]->deleted;
         if ((only && !d) || (!only && d && !deleted))
@@ -44,17 +45,17 @@ void api_versions_list(api_req_t *req, api_resp_t *resp) {
 }
 
 /* The {subject} and {version} segments; false with the error answered. */
-static bool version_args(api_req_t *req, api_resp_t *resp, int32_t *version) {
-    return api_version(req, 3, version, resp) && api_subject(req, 1, false, resp) &&
+static bool version_args(api_req_t *req, api_resp_t *resp, reg_name_t *subject, int32_t *version) {
+    return api_version(req, 3, version, resp) && api_subject(req, 1, false, subject, resp) &&
            api_require_ready(req, resp);
 }
 
 /* The version (caller holds the read lock), or NULL with the error answered. */
-static reg_version_t *version_find(api_req_t *req, api_resp_t *resp, int32_t version,
-                                   bool deleted) {
+static reg_version_t *version_find(api_req_t *req, api_resp_t *resp, const reg_name_t *subject,
+                                   int32_t version, bool deleted) {
     reg_version_t *v = NULL;
     cn_error_t err;
-    if (reg_version_find(req->reg, req->segs[1], version, deleted, &v, &err) == CN_OK)
+    if (reg_version_find(req->reg, subject, version, deleted, &v, &err) == CN_OK)
         return v;
     api_error_from(resp, req, &err);
     return NULL;
@@ -62,22 +63,24 @@ static reg_version_t *version_find(api_req_t *req, api_resp_t *resp, int32_t ver
 
 void api_versions_get(api_req_t *req, api_resp_t *resp) {
     reg_version_t *v;
+    reg_name_t subject;
     int32_t version;
-    if (!version_args(req, resp, &version))
+    if (!version_args(req, resp, &subject, &version))
         return;
     reg_rdlock(req->reg);
-    if ((v = version_find(req, resp, version, api_query_bool(req, "deleted"))))
+    if ((v = version_find(req, resp, &subject, version, api_query_bool(req, "deleted"))))
         api_schema_reply(req, resp, v);
     reg_unlock(req->reg);
 }
 
 void api_versions_get_schema(api_req_t *req, api_resp_t *resp) {
     reg_version_t *v;
+    reg_name_t subject;
     int32_t version;
-    if (!version_args(req, resp, &version))
+    if (!version_args(req, resp, &subject, &version))
         return;
     reg_rdlock(req->reg);
-    if ((v = version_find(req, resp, version, api_query_bool(req, "deleted"))))
+    if ((v = version_find(req, resp, &subject, version, api_query_bool(req, "deleted"))))
         api_schema_text(req, resp, v->schema);
     reg_unlock(req->reg);
 }
@@ -88,12 +91,13 @@ void api_versions_referenced_by(api_req_t *req, api_resp_t *resp) {
     size_t n = 0;
     json_t *arr;
     api_page_t page = api_page(req, -1);
-    if (!version_args(req, resp, &version))
+    reg_name_t subject;
+    if (!version_args(req, resp, &subject, &version))
         return;
     reg_rdlock(req->reg);
-    if ((v = version_find(req, resp, version, true)))
-        n = reg_referenced_by(req->reg, v->subject->name, v->version,
-                              api_query_bool(req, "deleted"), ids, sizeof(ids) / sizeof(*ids));
+    if ((v = version_find(req, resp, &subject, version, true)))
+        n = reg_referenced_by(req->reg, &subject, v->version, api_query_bool(req, "deleted"), ids,
+                              sizeof(ids) / sizeof(*ids));
     reg_unlock(req->reg);
     if (!v)
         return;
@@ -106,12 +110,13 @@ void api_versions_referenced_by(api_req_t *req, api_resp_t *resp) {
 
 void api_versions_delete(api_req_t *req, api_resp_t *resp) {
     int32_t version, deleted = 0;
+    reg_name_t subject;
     cn_error_t err;
-    if (!api_version(req, 3, &version, resp) || !api_subject(req, 1, false, resp) ||
+    if (!api_version(req, 3, &version, resp) || !api_subject(req, 1, false, &subject, resp) ||
         !api_require_ready(req, resp))
         return;
-    if (reg_delete_version(req->reg, req->segs[1], version, api_query_bool(req, "permanent"),
-                           &deleted, &err) == CN_OK)
+    if (reg_delete_version(req->reg, &subject, version, api_query_bool(req, "permanent"), &deleted,
+                           &err) == CN_OK)
         api_json(resp, 200, json_integer(deleted));
     else
         api_error_from(resp, req, &err);

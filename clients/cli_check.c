@@ -31,6 +31,7 @@ enum {
     OPT_NEW,
     OPT_LATEST,
     OPT_NORMALIZE,
+    OPT_POLICY,
     OPT_OUTPUT,
     OPT_OFFLINE,
     OPT_REFERENCE,
@@ -77,6 +78,9 @@ static void check_usage(FILE *f) {
            "  --fail-on-new-subject  a subject missing from the registry fails (rule NEW_SUBJECT)\n"
            "  --latest             online: compare with the latest version only\n"
            "  --normalize          online: ask the registry to normalize\n"
+           "  --compatibility-policy P  STRICT (default), LENIENT (JSON Schema: Confluent's\n"
+           "                       lenient set) or LOGICAL, for the checks made here; online\n"
+           "                       without --level the registry applies its own config\n"
            "  --offline            never contact a registry\n"
            "  --reference NAME=SUBJECT:VERSION   online: a schema reference (repeatable)\n"
            "  --reference-file NAME=FILE         offline: a named type defined in "
@@ -404,6 +408,13 @@ static int parse_opt(void *args, int c, const char *arg) {
     case OPT_NORMALIZE:
         a->o.normalize = true;
         return 0;
+    case OPT_POLICY:
+        return compat_policy_parse(arg, &a->o.policy)
+                   ? 0
+                   : cli_usage_error(CHECK_CMD,
+                                     "--compatibility-policy must be STRICT, LENIENT or "
+                                     "LOGICAL",
+                                     arg);
     case OPT_OUTPUT:
         a->output = arg;
         return 0;
@@ -450,6 +461,7 @@ static int parse_args(check_args_t *a, int argc, char **argv, bool *help) {
         {"fail-on-new-subject", no_argument, NULL, OPT_NEW},
         {"latest", no_argument, NULL, OPT_LATEST},
         {"normalize", no_argument, NULL, OPT_NORMALIZE},
+        {"compatibility-policy", required_argument, NULL, OPT_POLICY},
         {"output", required_argument, NULL, OPT_OUTPUT},
         {"offline", no_argument, NULL, OPT_OFFLINE},
         {"reference", required_argument, NULL, OPT_REFERENCE},
@@ -633,7 +645,7 @@ static int run_check(check_args_t *a) {
         return CLI_EXIT_USAGE;
     }
     for (size_t i = 0; i < a->n_jobs; i++) {
-        rs[i] = (chk_result_t){.job = &a->jobs[i]};
+        rs[i] = (chk_result_t){.job = &a->jobs[i], .policy = a->o.policy};
         if (sd)
             chk_online(&a->o, sd, &rs[i]);
         else

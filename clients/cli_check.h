@@ -46,6 +46,7 @@ typedef struct chk_result {
     const chk_job_t *job; /* borrowed */
     chk_status_t status;
     char level[32];
+    compat_policy_t policy; /* of local checks (--compatibility-policy); STRICT by default */
     bool new_subject;
     size_t compared; /* previous versions known */
     chk_violation_t *v;
@@ -61,6 +62,7 @@ typedef struct chk_opts {
     bool fail_on_new;
     bool latest_only;
     bool normalize;
+    compat_policy_t policy;
     chk_format_t format;
     bool rules_given; /* --rules: buf's category instead of Confluent's check */
     compat_pb_rules_t rules;

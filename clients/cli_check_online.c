@@ -59,7 +59,9 @@ void chk_local(chk_result_t *r, const compat_parse_opts_t *po, const compat_pars
     }
     if (r->status == CHK_COMPATIBLE)
         nw = parse_or_report(r, po, text, 0, NULL);
-    if (r->status == CHK_COMPATIBLE && compat_check(level, nw, prev, n, &rep, &err) != CN_OK) {
+    compat_check_opts_t co = {.policy = r->policy};
+    if (r->status == CHK_COMPATIBLE &&
+        compat_check_with(level, &co, nw, prev, n, &rep, &err) != CN_OK) {
         r->status = CHK_ERROR;
         chk_add(r, "ERROR", 0, NULL, err.msg, NULL);
     }

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "clients/cli_kafka.h"
@@ -28,7 +29,8 @@ enum {
     OPT_PRINT_KEY,
     OPT_KEY_FORMAT,
     OPT_SEP,
-    OPT_ENVELOPE
+    OPT_ENVELOPE,
+    OPT_TYPE
 };
 
 typedef struct consume_args {
@@ -38,6 +40,7 @@ typedef struct consume_args {
     int64_t offset; /* RD_KAFKA_OFFSET_BEGINNING / _END or >= 0 */
     long partition, max, timeout_ms;
     bool print_key, key_avro, envelope;
+    cairn_format_t format; /* --type */
 } consume_args_t;
 
 typedef struct consume_ctx {
@@ -54,7 +57,11 @@ static void consume_usage(FILE *f) {
         "                     [--group G] [--from-beginning | --offset beginning|end|N]\n"
         "                     [--partition N] [--max-messages N] [--timeout-ms MS]\n"
         "                     [--reader-schema FILE] [--print-key] [--key-format string|avro]\n"
-        "                     [--key-reader-schema FILE] [--key-separator SEP] [--envelope]\n\n"
+        "                     [--key-reader-schema FILE] [--key-separator SEP] [--envelope]\n"
+        "                     [--type avro|protobuf]\n\n"
+        "--type protobuf prints proto3 JSON, decoded with the writer schema the registry holds\n"
+        "for each message's id (no .proto file or generated code needed; no reader schema);\n"
+        "--key-format avro then reads keys as Protobuf too.\n"
         "Prints each value as one JSON line (Avro JSON encoding), the writer schema fetched\n"
         "by the id in each message; --reader-schema resolves it to that schema (evolution).\n"
         "--group joins a consumer group (offsets committed; --from-beginning applies when\n"
@@ -108,6 +115,11 @@ static int parse_opt(void *args, int c, const char *arg) {
     case OPT_ENVELOPE:
         a->envelope = true;
         return 0;
+    case OPT_TYPE:
+        if (strcasecmp(arg, "avro") != 0 && strcasecmp(arg, "protobuf") != 0)
+            return cli_usage_error(CONSUME_CMD, "--type is avro or protobuf", arg);
+        a->format = strcasecmp(arg, "avro") == 0 ? CAIRN_FORMAT_AVRO : CAIRN_FORMAT_PROTOBUF;
+        return 0;
     case OPT_KEY_FORMAT:
         if (strcmp(arg, "avro") != 0 && strcmp(arg, "string") != 0)
             return cli_usage_error(CONSUME_CMD, "--key-format wants string or avro", arg);
@@ -150,6 +162,7 @@ static int parse_args(consume_args_t *a, int argc, char **argv, bool *help) {
         {"key-format", required_argument, NULL, OPT_KEY_FORMAT},
         {"key-separator", required_argument, NULL, OPT_SEP},
         {"envelope", no_argument, NULL, OPT_ENVELOPE},
+        {"type", required_argument, NULL, OPT_TYPE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int pos = 0;
@@ -162,6 +175,8 @@ static int parse_args(consume_args_t *a, int argc, char **argv, bool *help) {
         return cli_usage_error(CONSUME_CMD, "--topic is required", NULL);
     if (a->group && a->partition >= 0)
         return cli_usage_error(CONSUME_CMD, "--partition is for reading without --group", NULL);
+    if (a->format == CAIRN_FORMAT_PROTOBUF && (a->reader || a->key_reader))
+        return cli_usage_error(CONSUME_CMD, "reader schemas are for --type avro", NULL);
     return 0;
 }
 
@@ -173,7 +188,7 @@ static int make_deserializer(consume_ctx_t *x, cairn_role_t role, const char *re
         fprintf(stderr, CONSUME_CMD ": %s\n", cerr.msg);
         return CLI_EXIT_USAGE;
     }
-    x->des[role] = cairn_deserializer_new(x->sd, CAIRN_FORMAT_AVRO, role, text, &err);
+    x->des[role] = cairn_deserializer_new(x->sd, x->a->format, role, text, &err);
     free(text);
     if (!x->des[role]) {
         fprintf(stderr, CONSUME_CMD ": reader schema: %s\n", err.msg);

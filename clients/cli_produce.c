@@ -8,8 +8,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clients/cli_kafka.h"
+#include "clients/cli_produce.h"
 
 #define PRODUCE_CMD "cairn produce"
 
@@ -24,15 +26,20 @@ enum {
     OPT_PARTITION,
     OPT_FILE,
     OPT_NO_REGISTER,
-    OPT_LATEST
+    OPT_LATEST,
+    OPT_TYPE,
+    OPT_MESSAGE
 };
 
 typedef struct produce_args {
     cli_reg_opts_t reg;
     cli_kafka_opts_t kafka;
-    const char *topic, *vschema, *kschema, *file, *sep;
+    const char *topic, *vschema, *kschema, *file, *sep, *message;
     long vid, kid, partition;
     bool parse_key, no_register, use_latest;
+    cairn_format_t format;
+    const char *dirs[CLI_PROTO_MAX_DIRS]; /* -I, for .proto imports */
+    size_t ndirs;
 } produce_args_t;
 
 typedef struct produce_ctx {
@@ -49,13 +56,19 @@ static void produce_usage(FILE *f) {
             "                     (--value-schema FILE | --value-schema-id ID | --latest)\n"
             "                     [--key-schema FILE | --key-schema-id ID] [--parse-key]\n"
             "                     [--key-separator SEP] [--partition N] [--file FILE]\n"
-            "                     [--no-auto-register] --registry URL\n\n"
+            "                     [--no-auto-register] [--type avro|protobuf] [-I DIR]...\n"
+            "                     [--message NAME]\n"
+            "                     --registry URL\n\n"
             "Reads one JSON value per line (Avro JSON encoding: unions as {\"type\": value}) and\n"
             "produces it as Avro in the Confluent wire format (0x00, schema id, payload). The\n"
             "schema is registered under T-value (T-key) unless --no-auto-register (then looked\n"
             "up). --parse-key: each line is KEY<SEP>VALUE (SEP default TAB); the key is JSON\n"
             "for a key schema, else raw bytes. --latest uses the subject's latest "
-            "version.\n\n" CLI_KAFKA_USAGE CLI_REG_USAGE
+            "version.\n\n"
+            "--type protobuf: the schemas are .proto files (imports found in the file's folder\n"
+            "and the -I folders, registered first as references); each line is the proto3 JSON\n"
+            "of the file's first message, or of --message (a full name, e.g. "
+            "shop.Order.Line).\n\n" CLI_KAFKA_USAGE CLI_REG_USAGE
             "\nexit status: 0 all messages delivered, 1 otherwise (message on stderr).\n");
 }
 
@@ -85,6 +98,19 @@ static int parse_opt(void *args, int c, const char *arg) {
         return 0;
     case OPT_LATEST:
         a->use_latest = true;
+        return 0;
+    case OPT_TYPE:
+        if (strcasecmp(arg, "avro") != 0 && strcasecmp(arg, "protobuf") != 0)
+            return cli_usage_error(PRODUCE_CMD, "--type is avro or protobuf", arg);
+        a->format = strcasecmp(arg, "avro") == 0 ? CAIRN_FORMAT_AVRO : CAIRN_FORMAT_PROTOBUF;
+        return 0;
+    case OPT_MESSAGE:
+        a->message = arg;
+        return 0;
+    case 'I':
+        if (a->ndirs == CLI_PROTO_MAX_DIRS)
+            return cli_usage_error(PRODUCE_CMD, "too many -I", arg);
+        a->dirs[a->ndirs++] = arg;
         return 0;
     case OPT_VID:
     case OPT_KID:
@@ -120,6 +146,8 @@ static int parse_args(produce_args_t *a, int argc, char **argv, bool *help) {
                                          {"file", required_argument, NULL, OPT_FILE},
                                          {"no-auto-register", no_argument, NULL, OPT_NO_REGISTER},
                                          {"latest", no_argument, NULL, OPT_LATEST},
+                                         {"type", required_argument, NULL, OPT_TYPE},
+                                         {"message", required_argument, NULL, OPT_MESSAGE},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int pos = 0;
@@ -138,6 +166,8 @@ static int parse_args(produce_args_t *a, int argc, char **argv, bool *help) {
                                NULL);
     if ((a->kschema || a->kid >= 0) && !a->parse_key)
         return cli_usage_error(PRODUCE_CMD, "a key schema needs --parse-key", NULL);
+    if (a->message && a->format != CAIRN_FORMAT_PROTOBUF)
+        return cli_usage_error(PRODUCE_CMD, "--message is for --type protobuf", NULL);
     return 0;
 }
 
@@ -165,8 +195,16 @@ static int make_serializer(produce_ctx_t *x, cairn_role_t role, const char *file
         free(text);
         return CLI_EXIT_USAGE;
     }
-    x->ser[role] = cairn_serializer_new(x->sd[role], CAIRN_FORMAT_AVRO, role, text, &err);
-    free(text);
+    if (x->a->format == CAIRN_FORMAT_PROTOBUF && file) {
+        x->ser[role] =
+            cli_proto_serializer(x->sd[role], role, file, x->a->dirs, x->a->ndirs, PRODUCE_CMD);
+        free(text);
+        if (!x->ser[role])
+            return CLI_EXIT_USAGE;
+    } else {
+        x->ser[role] = cairn_serializer_new(x->sd[role], x->a->format, role, text, &err);
+        free(text);
+    }
     if (!x->ser[role]) {
         fprintf(stderr, PRODUCE_CMD ": %s schema: %s\n", role ? "value" : "key", err.msg);
         return CLI_EXIT_USAGE;
@@ -209,7 +247,11 @@ static int serialize(produce_ctx_t *x, cairn_role_t role, const char *text, size
         *out_len = len;
         return 0;
     }
-    if (cairn_serialize_json(x->ser[role], x->a->topic, text, len, out, out_len, &err) == CAIRN_OK)
+    if (role == CAIRN_ROLE_VALUE && x->a->message
+            ? cairn_protobuf_serialize_json(x->ser[role], x->a->topic, x->a->message, text, len,
+                                            out, out_len, &err) == CAIRN_OK
+            : cairn_serialize_json(x->ser[role], x->a->topic, text, len, out, out_len, &err) ==
+                  CAIRN_OK)
         return 0;
     fprintf(stderr, PRODUCE_CMD ": line %ld: %s: %s: %s\n", lineno, role ? "value" : "key",
             cairn_err_name(err.code), err.msg);

@@ -157,4 +157,31 @@ cn_err_t compat_check_ex(compat_level_t level, bool validate_fields,
                          const compat_schema_t *new_schema, const compat_prev_t *history, size_t n,
                          compat_report_t **report_out, cn_error_t *err);
 
+
+/* Added with issue 11: Confluent's compatibilityPolicy (config field, registry-api.md §2.6). */
+
+/** Which changes a JSON Schema check accepts (Confluent's CompatibilityPolicy): STRICT (the
+ *  default), LENIENT (JSON Schema: nine more content-model changes are compatible), LOGICAL
+ *  (Confluent's Flink/Iceberg logical checks; checked here as STRICT). */
+typedef enum compat_policy {
+    COMPAT_POLICY_STRICT,
+    COMPAT_POLICY_LENIENT,
+    COMPAT_POLICY_LOGICAL
+} compat_policy_t;
+
+/** @brief Case-insensitive "STRICT" / "LENIENT" / "LOGICAL" (Confluent's CompatibilityPolicy
+ *  .forName); false for anything else. */
+bool compat_policy_parse(const char *s, compat_policy_t *out);
+const char *compat_policy_name(compat_policy_t p);
+
+typedef struct compat_check_opts {
+    bool validate_fields;   /* shown in the last message, as Confluent */
+    compat_policy_t policy; /* 0: STRICT */
+} compat_check_opts_t;
+
+/** @brief compat_check with options (NULL: the defaults). */
+cn_err_t compat_check_with(compat_level_t level, const compat_check_opts_t *opts,
+                           const compat_schema_t *new_schema, const compat_prev_t *history,
+                           size_t n, compat_report_t **report_out, cn_error_t *err);
+
 #endif

@@ -69,6 +69,10 @@ typedef struct compat_lang {
      *  Confluent's message; rw/ww are the role words ("new"/"old") for the descriptions. */
     cn_err_t (*check)(const void *reader, const void *writer, const char *rw, const char *ww,
                       compat_lang_result_t *res, cn_error_t *err);
+    /** check under a compatibilityPolicy; NULL member: the language has one policy (check). */
+    cn_err_t (*check_policy)(const void *reader, const void *writer, compat_policy_t policy,
+                             const char *rw, const char *ww, compat_lang_result_t *res,
+                             cn_error_t *err);
 } compat_lang_t;
 
 extern const compat_lang_t compat_lang_avro;

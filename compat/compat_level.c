@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/cn_text.h"
 #include "compat/compat.h"
@@ -29,6 +30,7 @@ typedef struct run {
     compat_report_t *rep;
     cn_err_t rc;
     const compat_prev_t *prev;
+    compat_policy_t policy;
 } run_t;
 
 static void fail(run_t *r, cn_err_t rc) {
@@ -132,7 +134,12 @@ static void run_pair(run_t *r, const compat_schema_t *reader, const compat_schem
     cn_err_t rc;
     if (r->rc != CN_OK)
         return;
-    rc = lang->check(compat_schema_model(reader), compat_schema_model(writer), rw, ww, &res, err);
+    if (lang->check_policy)
+        rc = lang->check_policy(compat_schema_model(reader), compat_schema_model(writer), r->policy,
+                                rw, ww, &res, err);
+    else
+        rc = lang->check(compat_schema_model(reader), compat_schema_model(writer), rw, ww, &res,
+                         err);
     if (rc != CN_OK)
         fail(r, rc);
     else if (add_result(r, &res) > 0 && append)
@@ -166,10 +173,11 @@ static bool transitive(compat_level_t level) {
            level == COMPAT_FULL_TRANSITIVE;
 }
 
-cn_err_t compat_check_ex(compat_level_t level, bool validate_fields,
-                         const compat_schema_t *new_schema, const compat_prev_t *history, size_t n,
-                         compat_report_t **report_out, cn_error_t *err) {
-    run_t r = {0};
+cn_err_t compat_check_with(compat_level_t level, const compat_check_opts_t *opts,
+                           const compat_schema_t *new_schema, const compat_prev_t *history,
+                           size_t n, compat_report_t **report_out, cn_error_t *err) {
+    run_t r = {.policy = opts ? opts->policy : COMPAT_POLICY_STRICT};
+    bool validate_fields = opts && opts->validate_fields;
     if (!report_out || !new_schema || (n && !history) || (unsigned)level > COMPAT_FULL_TRANSITIVE)
         return cn_error_set(err, CN_ERR_INVALID_ARGUMENT, "compat_check: bad arguments");
     for (size_t i = 0; i < n; i++)
@@ -193,6 +201,29 @@ cn_err_t compat_check_ex(compat_level_t level, bool validate_fields,
     }
     *report_out = r.rep;
     return CN_OK;
+}
+
+cn_err_t compat_check_ex(compat_level_t level, bool validate_fields,
+                         const compat_schema_t *new_schema, const compat_prev_t *history, size_t n,
+                         compat_report_t **report_out, cn_error_t *err) {
+    compat_check_opts_t o = {.validate_fields = validate_fields};
+    return compat_check_with(level, &o, new_schema, history, n, report_out, err);
+}
+
+static const char *const policy_names[] = {"STRICT", "LENIENT", "LOGICAL"};
+
+bool compat_policy_parse(const char *s, compat_policy_t *out) {
+    for (size_t i = 0; s && i < sizeof(policy_names) / sizeof(policy_names[0]); i++)
+        if (strcasecmp(s, policy_names[i]) == 0) {
+            *out = (compat_policy_t)i;
+            return true;
+        }
+    return false;
+}
+
+const char *compat_policy_name(compat_policy_t p) {
+    return (unsigned)p < sizeof(policy_names) / sizeof(policy_names[0]) ? policy_names[p]
+                                                                        : "STRICT";
 }
 
 cn_err_t compat_check(compat_level_t level, const compat_schema_t *new_schema,

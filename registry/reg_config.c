@@ -6,7 +6,7 @@
  * globally; resolution subject -> context -> global -> ":.__GLOBAL:" -> server default; the PUT
  * merge; the CONFIG and MODE records.
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +43,7 @@ static const json_t *effective_config(reg_registry_t *reg, const reg_name_t *nam
     return NULL;
 }
 
-compat_level_t reg_effective_level_of(reg_registry_t *reg, const reg_name_t *name) {
+compat_level_t reg_effective_level(reg_registry_t *reg, const reg_name_t *name) {
     const json_t *c = effective_config(reg, name);
     compat_level_t l;
     if (c && reg_level_parse(json_string_value(json_object_get(c, "compatibilityLevel")), &l))
@@ -51,9 +51,17 @@ compat_level_t reg_effective_level_of(reg_registry_t *reg, const reg_name_t *nam
     return reg->opts.default_level;
 }
 
-compat_level_t reg_effective_level(reg_registry_t *reg, const char *subject) {
-    reg_name_t name = reg_name(subject);
-    return reg_effective_level_of(reg, &name);
+compat_policy_t reg_effective_policy(reg_registry_t *reg, const reg_name_t *name) {
+    scope_t sc[4];
+    size_t n = scopes(name, sc);
+    compat_policy_t p;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *c = reg_config_at(reg, sc[i].key, sc[i].len);
+        const json_t *v = c ? json_object_get(c, "compatibilityPolicy") : NULL;
+        if (json_is_string(v)) /* a value Confluent wrote that we do not know: STRICT */
+            return compat_policy_parse(json_string_value(v), &p) ? p : COMPAT_POLICY_STRICT;
+    }
+    return COMPAT_POLICY_STRICT;
 }
 
 reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name) {
@@ -84,14 +92,14 @@ static json_t *default_config(reg_registry_t *reg) {
     return json_pack("{s:s}", "compatibilityLevel", reg_level_name(reg->opts.default_level));
 }
 
-cn_err_t reg_config_get(reg_registry_t *reg, const char *subject, bool default_to_global,
+cn_err_t reg_config_get(reg_registry_t *reg, const reg_name_t *name, bool default_to_global,
                         json_t **out, cn_error_t *err) {
+    const char *subject = name->subject;
     const json_t *c;
-    reg_name_t name = reg_name(subject);
     reg_rdlock(reg);
     c = reg_config_stored(reg, subject);
     if (!c && (default_to_global || !subject))
-        c = effective_config(reg, &name);
+        c = effective_config(reg, name);
     *out = c ? json_deep_copy(c) : NULL;
     reg_unlock(reg);
     if (*out && !subject && !json_object_get(*out, "compatibilityLevel"))
@@ -134,6 +142,10 @@ static cn_err_t merge_one(json_t *merged, const char *k, json_t *v, cn_error_t *
         json_object_del(merged, key);
         return CN_OK;
     }
+    if (strcmp(key, "compatibilityPolicy") == 0 &&
+        (!json_is_string(v) || !compat_policy_parse(json_string_value(v), &(compat_policy_t){0})))
+        return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL,
+                            "Invalid compatibility policy: STRICT, LENIENT or LOGICAL expected");
     if (strcmp(key, "compatibilityLevel") != 0)
         return json_object_set(merged, key, v) ? cn_error_set(err, CN_ERR_NO_MEMORY, NULL) : CN_OK;
     if (!json_is_string(v) || !reg_level_parse(json_string_value(v), &l))
@@ -143,8 +155,26 @@ static cn_err_t merge_one(json_t *merged, const char *k, json_t *v, cn_error_t *
     return CN_OK;
 }
 
-static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **out,
-                             cn_error_t *err) {
+/* Confluent's ConfigResource refuses LOGICAL with FORWARD(_TRANSITIVE): Iceberg, LOGICAL's
+ * target, evolves backward only. The level is the merged one, else the one in force for the
+ * scope (inherited). */
+static cn_err_t check_pairing(const json_t *merged, compat_level_t inherited, cn_error_t *err) {
+    compat_policy_t p;
+    compat_level_t l = inherited;
+    const char *pol = json_string_value(json_object_get(merged, "compatibilityPolicy"));
+    const char *lvl = json_string_value(json_object_get(merged, "compatibilityLevel"));
+    if (!pol || !compat_policy_parse(pol, &p) || p != COMPAT_POLICY_LOGICAL ||
+        (lvl && !reg_level_parse(lvl, &l)) ||
+        (l != COMPAT_FORWARD && l != COMPAT_FORWARD_TRANSITIVE))
+        return CN_OK;
+    return cn_error_set(err, CN_ERR_INVALID_COMPAT_LEVEL,
+                        "compatibilityPolicy=LOGICAL cannot be combined with compatibilityLevel="
+                        "%s: Iceberg only supports backward-compatible schema evolution",
+                        compat_level_name(l));
+}
+
+static cn_err_t merge_config(const json_t *old, const json_t *update, compat_level_t inherited,
+                             json_t **out, cn_error_t *err) {
     json_t *merged = old ? json_deep_copy(old) : json_object();
     const char *k;
     json_t *v;
@@ -153,15 +183,17 @@ static cn_err_t merge_config(const json_t *old, const json_t *update, json_t **o
         if (rc == CN_OK)
             rc = merge_one(merged, k, v, err);
     }
+    if (rc == CN_OK)
+        rc = check_pairing(merged, inherited, err);
     if (rc != CN_OK)
         json_decref(merged);
     *out = rc == CN_OK ? merged : NULL;
     return rc;
 }
 
-cn_err_t reg_config_set(reg_registry_t *reg, const char *subject, const json_t *update,
+cn_err_t reg_config_set(reg_registry_t *reg, const reg_name_t *name, const json_t *update,
                         json_t **out, cn_error_t *err) {
-    reg_name_t name = reg_name(subject);
+    const char *subject = name->subject;
     json_t *merged = NULL;
     reg_batch_t b;
     cn_err_t rc;
@@ -169,9 +201,10 @@ cn_err_t reg_config_set(reg_registry_t *reg, const char *subject, const json_t *
     if ((rc = reg_writer_begin(reg, err)) != CN_OK)
         return rc;
     reg_batch_init(&b);
-    rc = reg_check_writable(reg, &name, err);
+    rc = reg_check_writable(reg, name, err);
     if (rc == CN_OK)
-        rc = merge_config(reg_config_stored(reg, subject), update, &merged, err);
+        rc = merge_config(reg_config_stored(reg, subject), update, reg_effective_level(reg, name),
+                          &merged, err);
     if (rc == CN_OK && !(*out = request_shape(merged))) /* the answer before the write */
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK) {
@@ -188,16 +221,16 @@ cn_err_t reg_config_set(reg_registry_t *reg, const char *subject, const json_t *
     return rc;
 }
 
-cn_err_t reg_config_delete(reg_registry_t *reg, const char *subject, json_t **out,
+cn_err_t reg_config_delete(reg_registry_t *reg, const reg_name_t *name, json_t **out,
                            cn_error_t *err) {
-    reg_name_t name = reg_name(subject);
+    const char *subject = name->subject;
     const json_t *old;
     reg_batch_t b;
     cn_err_t rc = reg_writer_begin(reg, err);
     if (rc != CN_OK)
         return rc;
     reg_batch_init(&b);
-    rc = reg_check_writable(reg, &name, err);
+    rc = reg_check_writable(reg, name, err);
     old = reg_config_stored(reg, subject);
     if (rc == CN_OK && !old && subject)
         rc = cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.", subject);
@@ -217,14 +250,14 @@ cn_err_t reg_config_delete(reg_registry_t *reg, const char *subject, json_t **ou
     return rc;
 }
 
-cn_err_t reg_mode_get(reg_registry_t *reg, const char *subject, bool default_to_global,
+cn_err_t reg_mode_get(reg_registry_t *reg, const reg_name_t *name, bool default_to_global,
                       reg_mode_t *out, cn_error_t *err) {
-    reg_name_t name = reg_name(subject);
+    const char *subject = name->subject;
     int m;
     reg_rdlock(reg);
     m = reg_mode_stored(reg, subject);
     if (m < 0 && (default_to_global || !subject))
-        m = (int)reg_effective_mode_of(reg, &name);
+        m = (int)reg_effective_mode_of(reg, name);
     reg_unlock(reg);
     if (m < 0)
         return cn_error_set(err, CN_ERR_SUBJECT_MODE_NOT_CONFIGURED,
@@ -236,22 +269,21 @@ cn_err_t reg_mode_get(reg_registry_t *reg, const char *subject, bool default_to_
 /* Entering IMPORT without force, as Confluent's PUT /mode does: hard-delete the soft-deleted
  * versions in scope (42206 if one is referenced), then a CLEAR_SUBJECT record for the subject,
  * the context (":.ctx:") or, when global (subject NULL), every subject. */
-static cn_err_t purge_soft_deleted(reg_registry_t *reg, const char *subject, reg_batch_t *b,
+static cn_err_t purge_soft_deleted(reg_registry_t *reg, const reg_name_t *scope, reg_batch_t *b,
                                    cn_error_t *err) {
     size_t n = 0;
-    int32_t ids[1];
     cn_err_t rc = CN_OK;
     reg_subject_t **all = reg_subjects_sorted(reg, &n);
     if (!all)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     for (size_t i = 0; all && i < n && rc == CN_OK; i++) {
-        if (!reg_subject_in_scope(all[i]->name, subject))
+        if (!reg_subject_in_scope(&all[i]->qname, scope))
             continue;
         for (size_t k = 0; k < all[i]->n && rc == CN_OK; k++) {
             reg_version_t *v = all[i]->v[k];
             if (!v->deleted)
                 continue;
-            if (reg_referenced_by(reg, all[i]->name, v->version, true, ids, 1) > 0)
+            if (reg_is_referenced(reg, all[i]->name, v->version, true, NULL))
                 rc = cn_error_set(err, CN_ERR_REFERENCE_EXISTS,
                                   "One or more references exist to the schema "
                                   "{magic=1,keytype=SCHEMA,subject=%s,version=%d}.",
@@ -262,40 +294,38 @@ static cn_err_t purge_soft_deleted(reg_registry_t *reg, const char *subject, reg
     }
     free(all);
     if (rc == CN_OK)
-        reg_batch_clear_subject(b, subject);
+        reg_batch_clear_subject(b, scope->subject);
     return rc;
 }
 
-static bool live_subjects_in_scope(reg_registry_t *reg, const char *subject) {
+static bool live_subjects_in_scope(reg_registry_t *reg, const reg_name_t *scope) {
     size_t n = 0;
     bool found = false;
     reg_subject_t **all = reg_subjects_sorted(reg, &n);
     for (size_t i = 0; all && i < n && !found; i++)
-        found = reg_subject_in_scope(all[i]->name, subject) && reg_subject_visible(all[i], false);
+        found = reg_subject_in_scope(&all[i]->qname, scope) && reg_subject_visible(all[i], false);
     free(all);
     return found || !all; /* without memory to look: as if found (refuses, changes nothing) */
 }
 
-cn_err_t reg_mode_set(reg_registry_t *reg, const char *subject, reg_mode_t mode, bool force,
+cn_err_t reg_mode_set(reg_registry_t *reg, const reg_name_t *name, reg_mode_t mode, bool force,
                       cn_error_t *err) {
-    reg_name_t name = reg_name(subject);
     reg_batch_t b;
     bool entering_import;
     cn_err_t rc = reg_writer_begin(reg, err);
     if (rc != CN_OK)
         return rc;
     reg_batch_init(&b);
-    entering_import =
-        mode == REG_MODE_IMPORT && !force && reg_effective_mode_of(reg, &name) != mode;
+    entering_import = mode == REG_MODE_IMPORT && !force && reg_effective_mode_of(reg, name) != mode;
     if (!reg->opts.mode_mutable)
         rc = cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED, "Mode changes are not allowed");
-    else if (entering_import && live_subjects_in_scope(reg, subject))
+    else if (entering_import && live_subjects_in_scope(reg, name))
         rc = cn_error_set(err, CN_ERR_OPERATION_NOT_PERMITTED,
                           "Cannot import since found existing subjects");
     if (rc == CN_OK && entering_import)
-        rc = purge_soft_deleted(reg, subject, &b, err);
+        rc = purge_soft_deleted(reg, name, &b, err);
     if (rc == CN_OK) {
-        reg_batch_mode(&b, subject, reg_mode_name(mode));
+        reg_batch_mode(&b, name->subject, reg_mode_name(mode));
         rc = reg_write(reg, &b, err);
     }
     reg_batch_fini(&b);
@@ -303,8 +333,9 @@ cn_err_t reg_mode_set(reg_registry_t *reg, const char *subject, reg_mode_t mode,
     return rc;
 }
 
-cn_err_t reg_mode_delete(reg_registry_t *reg, const char *subject, reg_mode_t *old_out,
+cn_err_t reg_mode_delete(reg_registry_t *reg, const reg_name_t *name, reg_mode_t *old_out,
                          cn_error_t *err) {
+    const char *subject = name->subject;
     reg_batch_t b;
     int old;
     cn_err_t rc = reg_writer_begin(reg, err);

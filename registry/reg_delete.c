@@ -4,7 +4,7 @@
  * /subjects/{s}/versions/{v} in Confluent's API reference; Confluent's schema-deletion-guidelines
  * page for soft and permanent deletes), with their error codes and the reference checks (42206).
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,20 +54,20 @@ static cn_err_t hard_delete_subject(reg_registry_t *reg, reg_subject_t *s, reg_b
     return CN_OK;
 }
 
-cn_err_t reg_delete_subject(reg_registry_t *reg, const char *subject, bool permanent, json_t *out,
-                            cn_error_t *err) {
-    reg_name_t name = reg_name(subject);
+cn_err_t reg_delete_subject(reg_registry_t *reg, const reg_name_t *name, bool permanent,
+                            json_t *out, cn_error_t *err) {
     reg_subject_t *s;
     reg_batch_t b;
     cn_err_t rc = reg_writer_begin(reg, err);
     if (rc != CN_OK)
         return rc;
     reg_batch_init(&b);
-    s = reg_subject_find(reg, &name);
+    s = reg_subject_find(reg, name);
     if (!s)
-        rc = cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.", subject);
+        rc = cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.",
+                          name->subject ? name->subject : "");
     if (rc == CN_OK)
-        rc = reg_check_writable(reg, &name, err);
+        rc = reg_check_writable(reg, name, err);
     if (rc == CN_OK)
         rc = permanent ? hard_delete_subject(reg, s, &b, out, err)
                        : soft_delete_subject(reg, s, &b, out, err);
@@ -127,18 +127,17 @@ static cn_err_t hard_delete_version(reg_registry_t *reg, reg_version_t *v, reg_b
     return CN_OK;
 }
 
-cn_err_t reg_delete_version(reg_registry_t *reg, const char *subject, int32_t version,
+cn_err_t reg_delete_version(reg_registry_t *reg, const reg_name_t *name, int32_t version,
                             bool permanent, int32_t *deleted_out, cn_error_t *err) {
-    reg_name_t name = reg_name(subject);
     reg_version_t *v = NULL;
     reg_batch_t b;
     cn_err_t rc = reg_writer_begin(reg, err);
     if (rc != CN_OK)
         return rc;
     reg_batch_init(&b);
-    rc = find_for_delete(reg, &name, version, &v, err);
+    rc = find_for_delete(reg, name, version, &v, err);
     if (rc == CN_OK)
-        rc = reg_check_writable(reg, &name, err);
+        rc = reg_check_writable(reg, name, err);
     if (rc == CN_OK)
         rc =
             permanent ? hard_delete_version(reg, v, &b, err) : soft_delete_version(reg, v, &b, err);

@@ -7,7 +7,7 @@
  * ProtobufSchema.formattedString); any other value, or none, is the stored canonical text
  * (Confluent ignores formats it does not know).
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdlib.h>
 #include <string.h>

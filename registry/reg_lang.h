@@ -20,11 +20,12 @@ typedef struct reg_lang_ops {
     const char *(*canonical)(const compat_schema_t *sch);
     bool (*equivalent)(const compat_schema_t *a, const compat_schema_t *b);
     bool (*supported)(compat_type_t type);
-    /** Check new against history (oldest first); *compatible and Confluent's messages appended
+    /** Check new against history (oldest first) at level under the compatibilityPolicy;
+     *  *compatible and Confluent's messages appended
      *  to messages (a JSON array of strings). */
-    cn_err_t (*check)(compat_level_t level, const compat_schema_t *new_schema,
-                      const compat_prev_t *history, size_t n, bool *compatible, json_t *messages,
-                      cn_error_t *err);
+    cn_err_t (*check)(compat_level_t level, compat_policy_t policy,
+                      const compat_schema_t *new_schema, const compat_prev_t *history, size_t n,
+                      bool *compatible, json_t *messages, cn_error_t *err);
     /** Parse a schema already stored in `_schemas` (maybe written by an older Confluent), as
      *  leniently as Confluent reads stored schemas; NULL: use parse. */
     compat_schema_t *(*parse_stored)(const char *text, size_t len, const compat_parse_opts_t *opts,

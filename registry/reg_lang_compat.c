@@ -4,11 +4,12 @@
  */
 #include "registry/reg_lang.h"
 
-static cn_err_t lang_check(compat_level_t level, const compat_schema_t *new_schema,
-                           const compat_prev_t *history, size_t n, bool *compatible,
-                           json_t *messages, cn_error_t *err) {
+static cn_err_t lang_check(compat_level_t level, compat_policy_t policy,
+                           const compat_schema_t *new_schema, const compat_prev_t *history,
+                           size_t n, bool *compatible, json_t *messages, cn_error_t *err) {
     compat_report_t *rep = NULL;
-    cn_err_t rc = compat_check(level, new_schema, history, n, &rep, err);
+    compat_check_opts_t o = {.policy = policy};
+    cn_err_t rc = compat_check_with(level, &o, new_schema, history, n, &rep, err);
     if (rc != CN_OK)
         return rc;
     *compatible = compat_report_is_compatible(rep);

@@ -6,6 +6,7 @@
  */
 #include "registry/reg_registry.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,26 +105,25 @@ bool reg_name_ref_is(const reg_name_t *n, const char *ref, const char *target) {
            strcmp(target + 2 + len, ref) == 0;
 }
 
-/* A scope is a subject, a context ":.ctx:" (empty bare name) or NULL for every subject. */
-bool reg_subject_in_scope(const char *subject, const char *scope) {
-    size_t len = scope ? strlen(scope) : 0;
-    reg_name_t a, b;
-    if (!scope)
+/* A scope is a subject, a context ":.ctx:" (one colon after the first, at the end) or the
+ * global scope (no subject) for every subject. */
+bool reg_subject_in_scope(const reg_name_t *name, const reg_name_t *scope) {
+    const char *sc = scope->subject;
+    size_t len = sc ? strlen(sc) : 0;
+    assert(name->subject);
+    if (!sc)
         return true;
-    if (!(len >= 3 && scope[0] == ':' && scope[len - 1] == ':' &&
-          strchr(scope + 1, ':') == scope + len - 1))
-        return strcmp(subject, scope) == 0;
-    a = reg_name(subject);
-    b = reg_name(scope);
-    return same_ctx(&a, &b);
+    if (!(len >= 3 && sc[0] == ':' && sc[len - 1] == ':' && strchr(sc + 1, ':') == sc + len - 1))
+        return strcmp(name->subject, sc) == 0;
+    return same_ctx(name, scope);
 }
 
 /* Confluent refuses subjects with control characters, Java's Character.isISOControl: U+0000-U+001F
  * and U+007F-U+009F (confluentinc/schema-registry#2090); names that are not UTF-8 are refused
  * here too (%C0%AF, %FF%FE), before anything is written. */
-cn_err_t reg_subject_check(const char *subject, bool allow_global_ctx, cn_error_t *err) {
+cn_err_t reg_subject_check(const reg_name_t *name, bool allow_global_ctx, cn_error_t *err) {
+    const char *subject = name->subject;
     size_t len = subject ? strlen(subject) : 0;
-    const char *bare;
     bool bad = len == 0 || len > 255 || !cn_utf8_valid(subject, len);
     for (size_t i = 0; !bad && i < len; i++) {
         unsigned char c = (unsigned char)subject[i];
@@ -131,8 +131,7 @@ cn_err_t reg_subject_check(const char *subject, bool allow_global_ctx, cn_error_
               (c == 0xc2 && (unsigned char)subject[i + 1] <= 0x9f); /* U+0080-U+009F */
     }
     if (!bad) {
-        bare = reg_name(subject).bare;
-        bad = strcmp(bare, "__GLOBAL") == 0 || strcmp(bare, "__EMPTY") == 0;
+        bad = strcmp(name->bare, "__GLOBAL") == 0 || strcmp(name->bare, "__EMPTY") == 0;
         if (!allow_global_ctx && strncmp(subject, ":.__GLOBAL:", 11) == 0)
             bad = true;
     }

@@ -10,7 +10,7 @@
  * schema is parsed (the language copies what it needs from them). Stored schemas are parsed as
  * Confluent reads them: names and defaults are not re-validated.
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +108,11 @@ static cn_err_t parse_locked(reg_registry_t *reg, reg_schema_t *sch, int depth, 
     compat_ref_t *refs = sch->nrefs ? calloc(sch->nrefs, sizeof(*refs)) : NULL;
     reg_schema_t **pinned = sch->nrefs ? calloc(sch->nrefs, sizeof(*pinned)) : NULL;
     resolve_ctx_t rctx = {reg, ctx_name(sch), depth, pinned, 0, sch->nrefs};
-    compat_parse_opts_t po = {sch->type, refs, sch->nrefs, resolve_ref, &rctx, false};
+    compat_parse_opts_t po = {.type = sch->type,
+                              .refs = refs,
+                              .nrefs = sch->nrefs,
+                              .resolve = resolve_ref,
+                              .resolve_arg = &rctx};
     cn_err_t rc = CN_OK;
     for (size_t i = 0; refs && i < sch->nrefs; i++)
         refs[i] = (compat_ref_t){sch->refs[i].name, sch->refs[i].subject, sch->refs[i].version};

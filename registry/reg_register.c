@@ -6,7 +6,7 @@
  * request schema is "prepared" (references resolved and pinned, parsed, canonical text, identity
  * key) before it is compared with stored ones.
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,9 +165,12 @@ static cn_err_t prepare(reg_registry_t *reg, const reg_name_t *name, const reg_s
     rr.cap = p->nrefs;
     for (size_t i = 0; i < p->nrefs; i++)
         crefs[i] = (compat_ref_t){p->refs[i].name, p->refs[i].subject, p->refs[i].version};
-    po = (compat_parse_opts_t){p->type,  crefs,
-                               p->nrefs, resolve_req_ref,
-                               &rr,      req->normalize || config_normalize(reg, name)};
+    po = (compat_parse_opts_t){.type = p->type,
+                               .refs = crefs,
+                               .nrefs = p->nrefs,
+                               .resolve = resolve_req_ref,
+                               .resolve_arg = &rr,
+                               .normalize = req->normalize || config_normalize(reg, name)};
     p->parsed = reg->opts.lang->parse(src.text, src.len, &po, err);
     req_resolve_fini(&rr);
     free(crefs);
@@ -221,15 +224,15 @@ static reg_version_t *find_in_subject(reg_registry_t *reg, reg_subject_t *s, con
     return v ? v : find_resolved(reg, s, p, deleted);
 }
 
-cn_err_t reg_lookup(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+cn_err_t reg_lookup(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
                     bool deleted, reg_version_t **out, cn_error_t *err) {
-    reg_name_t name = reg_name(subject);
-    reg_subject_t *s = reg_subject_get(reg, subject);
+    reg_subject_t *s = reg_subject_get(reg, name);
     prepared_t p;
     cn_err_t rc;
     if (!reg_subject_visible(s, deleted))
-        return cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.", subject);
-    rc = prepare(reg, &name, req, NULL, &p, err);
+        return cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.",
+                            name->subject ? name->subject : "");
+    rc = prepare(reg, name, req, NULL, &p, err);
     if (rc == CN_OK && !(*out = find_in_subject(reg, s, &p, deleted)))
         rc = cn_error_set(err, CN_ERR_SCHEMA_NOT_FOUND, "Schema not found");
     prepared_fini(reg, &p);
@@ -246,9 +249,9 @@ static bool transitive(compat_level_t level) {
 /* Check p against hist[0..n) (oldest first). Only the versions the level compares with are
  * parsed: none at NONE, the latest at the non-transitive levels (as Confluent's
  * isCompatibleWithPrevious), every one at the transitive levels. */
-static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, const prepared_t *p,
-                          reg_version_t **hist, size_t n, bool *ok, json_t *messages,
-                          cn_error_t *err) {
+static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, compat_policy_t policy,
+                          const prepared_t *p, reg_version_t **hist, size_t n, bool *ok,
+                          json_t *messages, cn_error_t *err) {
     size_t from = level == COMPAT_NONE ? n : transitive(level) || n == 0 ? 0 : n - 1, k = 0;
     compat_prev_t *prev = n > from ? calloc(n - from, sizeof(*prev)) : NULL;
     cn_err_t rc = CN_OK;
@@ -262,7 +265,7 @@ static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, const prepa
             break;
     }
     if (rc == CN_OK && k > 0)
-        rc = reg->opts.lang->check(level, p->parsed, prev, k, ok, messages, err);
+        rc = reg->opts.lang->check(level, policy, p->parsed, prev, k, ok, messages, err);
     for (size_t i = 0; i < k; i++)
         reg_schema_unpin(reg, hist[from + i]->schema);
     free(prev);
@@ -296,10 +299,9 @@ static void incompatible_msg(cn_error_t *err, const char *subject, const json_t 
     free(m);
 }
 
-cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t version,
+cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t version,
                           const reg_schema_req_t *req, bool verbose, bool *compatible,
                           json_t *messages, cn_error_t *err) {
-    reg_name_t name = reg_name(subject);
     reg_subject_t *s;
     reg_version_t **hist = NULL, *one = NULL, *latest = NULL;
     size_t n = 0;
@@ -308,12 +310,12 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
     cn_err_t rc;
     memset(&p, 0, sizeof(p));
     reg_rdlock(reg);
-    s = reg_subject_get(reg, subject);
-    level = reg_effective_level_of(reg, &name);
+    s = reg_subject_get(reg, name);
+    level = reg_effective_level(reg, name);
     if (version > 0 && (!(one = reg_subject_version(s, version)) || one->deleted))
         rc = cn_error_set(err, CN_ERR_VERSION_NOT_FOUND, "Version %d not found.", (int)version);
     else
-        rc = prepare(reg, &name, req, NULL, &p, err);
+        rc = prepare(reg, name, req, NULL, &p, err);
     if (rc == CN_ERR_INVALID_SCHEMA && verbose) { /* verbose: an answer, not an error */
         *compatible = false;
         json_array_append_new(messages, json_string(err ? err->msg : "Invalid schema"));
@@ -326,7 +328,8 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t vers
         else if ((n = live_history(s, level, &latest, &hist)) > 0 && !hist)
             rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
         if (rc == CN_OK)
-            rc = run_check(reg, level, &p, one ? &one : hist, n, compatible, messages, err);
+            rc = run_check(reg, level, reg_effective_policy(reg, name), &p, one ? &one : hist, n,
+                           compatible, messages, err);
     }
     prepared_fini(reg, &p);
     if (hist != &latest)
@@ -434,7 +437,7 @@ static void add_side_records(reg_registry_t *reg, reg_batch_t *b, reg_subject_t 
 /* Step 8: the live versions at the effective level; 409 with Confluent's details. */
 static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const reg_name_t *name,
                                    const prepared_t *p, cn_error_t *err) {
-    compat_level_t level = reg_effective_level_of(reg, name);
+    compat_level_t level = reg_effective_level(reg, name);
     reg_version_t **hist = NULL, *latest = NULL;
     size_t n = live_history(s, level, &latest, &hist);
     json_t *msgs = json_array();
@@ -443,7 +446,7 @@ static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const 
     if (!msgs || (n > 0 && !hist))
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK)
-        rc = run_check(reg, level, p, hist, n, &ok, msgs, err);
+        rc = run_check(reg, level, reg_effective_policy(reg, name), p, hist, n, &ok, msgs, err);
     if (rc == CN_OK && !ok) {
         incompatible_msg(err, name->subject, msgs);
         rc = CN_ERR_INCOMPATIBLE;
@@ -494,18 +497,17 @@ out:
     return rc;
 }
 
-cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+cn_err_t reg_register(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
                       int32_t *id_out, cn_error_t *err) {
-    reg_name_t name = reg_name(subject);
     reg_version_t *v = NULL;
-    cn_err_t rc = reg_subject_check(subject, false, err);
+    cn_err_t rc = reg_subject_check(name, false, err);
     if (rc != CN_OK)
         return rc;
     if (req->schema && req->schema_len > 0) { /* the fast path: a read */
         bool hit;
         int64_t seen;
         reg_rdlock(reg);
-        rc = reg_lookup(reg, subject, req, false, &v, NULL);
+        rc = reg_lookup(reg, name, req, false, &v, NULL);
         if ((hit = rc == CN_OK && (req->id < 0 || req->id == v->schema->id)))
             *id_out = v->schema->id;
         seen = reg_unlock_nowait(reg); /* a miss answers nothing: no wait for the fsync */
@@ -516,7 +518,7 @@ cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema
     }
     if ((rc = reg_writer_begin(reg, err)) != CN_OK)
         return rc;
-    rc = register_locked(reg, &name, req, id_out, err);
+    rc = register_locked(reg, name, req, id_out, err);
     reg_writer_end(reg);
     return rc;
 }

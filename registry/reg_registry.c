@@ -5,7 +5,7 @@
  * that applies what others appended, and statistics. Owns the state (reg_state.c), borrows the
  * store and the language table.
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdlib.h>
 #include <string.h>

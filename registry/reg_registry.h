@@ -33,6 +33,19 @@ typedef struct reg_registry reg_registry_t;
 typedef struct reg_ctx reg_ctx_t;
 typedef struct reg_subject reg_subject_t;
 
+/** A subject name parsed once into its context and its name inside the context; it borrows
+ *  the string it was parsed from. ":.ctx:name" is (".ctx", "name"); "name" and ":.:name" are in
+ *  the default context "."; a context scope ":.ctx:" has an empty bare name; NULL (the global
+ *  scope) is (".", ""). The API edge parses a request's subject once, after percent-decoding,
+ *  and every registry function below that is about a subject takes it as `const reg_name_t *`
+ *  (never NULL: the global scope is reg_name(NULL)). */
+typedef struct reg_name {
+    const char *subject; /* as given (and stored); NULL: the global scope */
+    const char *ctx;     /* the context's name, ctx_len bytes, not NUL-terminated */
+    size_t ctx_len;
+    const char *bare; /* the name inside the context */
+} reg_name_t;
+
 /** One schema id in one context, shared by every (subject, version) that uses it. */
 typedef struct reg_schema {
     int32_t id;
@@ -61,7 +74,8 @@ typedef struct reg_version {
 } reg_version_t;
 
 struct reg_subject {
-    char *name; /* as registered, qualified for non-default contexts */
+    char *name;       /* as registered, qualified for non-default contexts */
+    reg_name_t qname; /* name parsed (borrows name) */
     reg_ctx_t *ctx;
     reg_version_t **v; /* sorted by version */
     size_t n, cap;
@@ -104,8 +118,6 @@ void reg_parse_stats(reg_registry_t *reg, size_t *cached, uint64_t *parses);
 
 /* ---- names ---- */
 
-/** @brief Subject rules (42208): 1..255 bytes, no control characters, not a reserved name. */
-cn_err_t reg_subject_check(const char *subject, bool allow_global_ctx, cn_error_t *err);
 /** @brief "latest" (any case, trimmed), "-1", or 1..2^31-1; *out = -1 for latest. 42202. */
 cn_err_t reg_version_parse(const char *s, int32_t *out, cn_error_t *err);
 bool reg_level_parse(const char *s, compat_level_t *out);
@@ -114,34 +126,29 @@ bool reg_type_parse(const char *s, compat_type_t *out);
 const char *reg_type_name(compat_type_t type);
 bool reg_mode_parse(const char *s, reg_mode_t *out);
 const char *reg_mode_name(reg_mode_t mode);
-/** A subject name parsed once into its context and its name inside the context; it borrows
- *  the string it was parsed from. ":.ctx:name" is (".ctx", "name"); "name" and ":.:name" are in
- *  the default context "."; a context scope ":.ctx:" has an empty bare name; NULL (the global
- *  scope) is (".", ""). */
-typedef struct reg_name {
-    const char *subject; /* as given (and stored); NULL: the global scope */
-    const char *ctx;     /* the context's name, ctx_len bytes, not NUL-terminated */
-    size_t ctx_len;
-    const char *bare; /* the name inside the context */
-} reg_name_t;
 
 reg_name_t reg_name(const char *subject);
+/** A pointer to reg_name(s), a temporary that lives until the end of the enclosing block: for
+ *  a call with a literal, e.g. reg_subject_get(reg, REG_NAME("orders-value")). */
+#define REG_NAME(s) ((const reg_name_t[1]){reg_name(s)})
+/** @brief Subject rules (42208): 1..255 bytes, no control characters, not a reserved name. */
+cn_err_t reg_subject_check(const reg_name_t *name, bool allow_global_ctx, cn_error_t *err);
 bool reg_name_default_ctx(const reg_name_t *n);
 /** @brief Whether n is in the context named ctx ("." or ".ctx"). */
 bool reg_name_in_ctx(const reg_name_t *n, const char *ctx);
 /** @brief Whether ref (a reference's subject as written in a schema of n's context) names
  *  target (a subject as stored): an unqualified ref is in n's context. */
 bool reg_name_ref_is(const reg_name_t *n, const char *ref, const char *target);
-/** @brief Whether subject falls in scope: the subject itself, a context ":.ctx:" holding it, or
- *  NULL (every subject), as a mode or CLEAR_SUBJECT scope. */
-bool reg_subject_in_scope(const char *subject, const char *scope);
+/** @brief Whether name (a stored subject's) falls in scope: the subject itself, a context
+ *  ":.ctx:" holding it, or the global scope (every subject), as a mode or CLEAR_SUBJECT scope. */
+bool reg_subject_in_scope(const reg_name_t *name, const reg_name_t *scope);
 
 /* ---- reads (caller holds reg_rdlock) ---- */
 
 void reg_rdlock(reg_registry_t *reg);
 void reg_unlock(reg_registry_t *reg);
 
-reg_subject_t *reg_subject_get(reg_registry_t *reg, const char *subject);
+reg_subject_t *reg_subject_get(reg_registry_t *reg, const reg_name_t *name);
 /** @brief Version by number (soft-deleted ones too) or NULL. s may be NULL. */
 reg_version_t *reg_subject_version(const reg_subject_t *s, int32_t version);
 /** @brief The newest version, live only unless deleted. */
@@ -151,12 +158,12 @@ bool reg_subject_visible(const reg_subject_t *s, bool deleted);
 bool reg_subject_all_deleted(const reg_subject_t *s);
 /** @brief Resolve a version (-1 = latest non-deleted). Errors 40401 / 40402 with Confluent's
  *  messages. deleted allows a soft-deleted version by number. */
-cn_err_t reg_version_find(reg_registry_t *reg, const char *subject, int32_t version, bool deleted,
-                          reg_version_t **out, cn_error_t *err);
-/** @brief The schema of an id, in the subject's context when subject is given, else the
- *  default context then every other one. NULL when unknown. */
-reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subject);
-int32_t reg_max_id(reg_registry_t *reg, const char *subject);
+cn_err_t reg_version_find(reg_registry_t *reg, const reg_name_t *name, int32_t version,
+                          bool deleted, reg_version_t **out, cn_error_t *err);
+/** @brief The schema of an id, in the subject's context when name has a subject, else (the
+ *  global scope) the default context then every other one. NULL when unknown. */
+reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const reg_name_t *name);
+int32_t reg_max_id(reg_registry_t *reg, const reg_name_t *name);
 /** @brief Whether a `format` query value asks for the resolved text ("resolved"). */
 bool reg_format_is_resolved(const char *format);
 /** @brief Whether a `format` query value asks for another text than the stored one
@@ -176,7 +183,7 @@ reg_version_t **reg_schema_versions(reg_registry_t *reg, const reg_schema_t *sch
 /** @brief Subjects sorted by name (malloc'ed array of borrowed pointers). */
 reg_subject_t **reg_subjects_sorted(reg_registry_t *reg, size_t *n);
 /** @brief Ids of schemas that reference (subject, version). */
-size_t reg_referenced_by(reg_registry_t *reg, const char *subject, int32_t version, bool deleted,
+size_t reg_referenced_by(reg_registry_t *reg, const reg_name_t *name, int32_t version, bool deleted,
                          int32_t *ids, size_t cap);
 /** @brief Context names, sorted ("." first). malloc'ed array of borrowed strings. */
 const char **reg_contexts(reg_registry_t *reg, size_t *n);
@@ -200,45 +207,46 @@ void reg_schema_req_init(reg_schema_req_t *req);
 
 /** @brief Register, in the order of Confluent's KafkaSchemaRegistry.register. *id_out on
  *  success. */
-cn_err_t reg_register(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+cn_err_t reg_register(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
                       int32_t *id_out, cn_error_t *err);
 /** @brief Lookup under a subject (caller holds the read lock): 40401, 40403, 42201. */
-cn_err_t reg_lookup(reg_registry_t *reg, const char *subject, const reg_schema_req_t *req,
+cn_err_t reg_lookup(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
                     bool deleted, reg_version_t **out, cn_error_t *err);
 /** @brief Compatibility of req against version (0: as registration would; -1 latest; n).
  *  messages (may be NULL) receives Confluent's strings. */
-cn_err_t reg_check_compat(reg_registry_t *reg, const char *subject, int32_t version,
+cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t version,
                           const reg_schema_req_t *req, bool verbose, bool *compatible,
                           json_t *messages, cn_error_t *err);
 
 /* ---- deletes ---- */
 
 /** @brief Delete a subject; versions (ascending) written to the JSON array out. */
-cn_err_t reg_delete_subject(reg_registry_t *reg, const char *subject, bool permanent, json_t *out,
-                            cn_error_t *err);
-cn_err_t reg_delete_version(reg_registry_t *reg, const char *subject, int32_t version,
+cn_err_t reg_delete_subject(reg_registry_t *reg, const reg_name_t *name, bool permanent,
+                            json_t *out, cn_error_t *err);
+cn_err_t reg_delete_version(reg_registry_t *reg, const reg_name_t *name, int32_t version,
                             bool permanent, int32_t *deleted_out, cn_error_t *err);
 
-/* ---- config and mode (subject NULL: global) ---- */
+/* ---- config and mode (reg_name(NULL): global) ---- */
 
 /** @brief The stored config (GET shape, a new reference), or with default_to_global the
  *  effective one; 40408 when the subject has none and !default_to_global. */
-cn_err_t reg_config_get(reg_registry_t *reg, const char *subject, bool default_to_global,
+cn_err_t reg_config_get(reg_registry_t *reg, const reg_name_t *name, bool default_to_global,
                         json_t **out, cn_error_t *err);
 /** @brief Merge update (request shape: "compatibility", ...; null clears) into the stored
  *  config; *out is the stored config in request shape. 42203. */
-cn_err_t reg_config_set(reg_registry_t *reg, const char *subject, const json_t *update,
+cn_err_t reg_config_set(reg_registry_t *reg, const reg_name_t *name, const json_t *update,
                         json_t **out, cn_error_t *err);
 /** @brief Remove; *out is the old config (GET shape). 40401 when a subject has none. */
-cn_err_t reg_config_delete(reg_registry_t *reg, const char *subject, json_t **out, cn_error_t *err);
+cn_err_t reg_config_delete(reg_registry_t *reg, const reg_name_t *name, json_t **out,
+                           cn_error_t *err);
 /** @brief The effective level for a subject. */
-compat_level_t reg_effective_level(reg_registry_t *reg, const char *subject);
+compat_level_t reg_effective_level(reg_registry_t *reg, const reg_name_t *name);
 
-cn_err_t reg_mode_get(reg_registry_t *reg, const char *subject, bool default_to_global,
+cn_err_t reg_mode_get(reg_registry_t *reg, const reg_name_t *name, bool default_to_global,
                       reg_mode_t *out, cn_error_t *err);
-cn_err_t reg_mode_set(reg_registry_t *reg, const char *subject, reg_mode_t mode, bool force,
+cn_err_t reg_mode_set(reg_registry_t *reg, const reg_name_t *name, reg_mode_t mode, bool force,
                       cn_error_t *err);
-cn_err_t reg_mode_delete(reg_registry_t *reg, const char *subject, reg_mode_t *old_out,
+cn_err_t reg_mode_delete(reg_registry_t *reg, const reg_name_t *name, reg_mode_t *old_out,
                          cn_error_t *err);
 
 #endif

@@ -6,7 +6,7 @@
  * reg_version_t and reg_schema_t. Callers hold the write lock. Applying a record is idempotent, so
  * that a record that ran out of memory half-way can be applied again by the next catch-up.
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +135,7 @@ static reg_subject_t *subject_get_or_create(reg_registry_t *reg, const reg_name_
         free(s);
         return NULL;
     }
+    s->qname = reg_name(s->name);
     s->ctx = ctx_get(reg, name->ctx, name->ctx_len, true);
     if (!s->ctx || cn_map_sput(reg->subjects, name->subject, s) != CN_OK) {
         subject_free(s);
@@ -383,11 +384,12 @@ static void clear_one(reg_registry_t *reg, reg_subject_t *s) {
  * (":.ctx:"), or of every subject when the record has no subject (global IMPORT). */
 static cn_err_t apply_clear_subject(reg_registry_t *reg, const reg_value_t *val) {
     size_t n = 0;
+    reg_name_t scope = reg_name(val->subject);
     reg_subject_t **all = reg_subjects_sorted(reg, &n);
     if (!all)
         return CN_ERR_NO_MEMORY;
     for (size_t i = 0; i < n; i++)
-        if (reg_subject_in_scope(all[i]->name, val->subject))
+        if (reg_subject_in_scope(&all[i]->qname, &scope))
             clear_one(reg, all[i]);
     free(all);
     return CN_OK;

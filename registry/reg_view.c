@@ -7,7 +7,7 @@
  * record the reader may have seen is durable (reg_settle: the pipelined commit of reg_writer.c
  * applies records before their fsync).
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,9 +91,9 @@ reg_subject_t *reg_subject_find(reg_registry_t *reg, const reg_name_t *name) {
     return name->subject ? cn_map_sget(reg->subjects, name->subject) : NULL;
 }
 
-reg_subject_t *reg_subject_get(reg_registry_t *reg, const char *subject) {
+reg_subject_t *reg_subject_get(reg_registry_t *reg, const reg_name_t *name) {
     assert(reg_may_read(reg));
-    return cn_map_sget(reg->subjects, subject);
+    return reg_subject_find(reg, name);
 }
 
 reg_subject_t *reg_ref_subject(reg_registry_t *reg, const reg_name_t *name, const char *ref) {
@@ -159,9 +159,10 @@ bool reg_subject_all_deleted(const reg_subject_t *s) {
     return s && s->n > 0 && reg_subject_latest(s, false) == NULL;
 }
 
-cn_err_t reg_version_find(reg_registry_t *reg, const char *subject, int32_t version, bool deleted,
-                          reg_version_t **out, cn_error_t *err) {
-    reg_subject_t *s = reg_subject_get(reg, subject);
+cn_err_t reg_version_find(reg_registry_t *reg, const reg_name_t *name, int32_t version,
+                          bool deleted, reg_version_t **out, cn_error_t *err) {
+    const char *subject = name->subject ? name->subject : "";
+    reg_subject_t *s = reg_subject_get(reg, name);
     reg_version_t *v;
     if (!reg_subject_visible(s, deleted))
         return cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.", subject);
@@ -175,14 +176,14 @@ cn_err_t reg_version_find(reg_registry_t *reg, const char *subject, int32_t vers
     return CN_OK;
 }
 
-reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subject) {
+reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const reg_name_t *name) {
     cn_map_iter_t it = {0};
-    reg_name_t dflt = reg_name(NULL), name = reg_name(subject);
+    reg_name_t dflt = reg_name(NULL);
     reg_ctx_t *c;
     reg_schema_t *sch;
-    if (subject && (c = reg_ctx_find(reg, &name)))
+    if (name->subject && (c = reg_ctx_find(reg, name)))
         return cn_map_get(c->ids, &id, sizeof(id));
-    if (subject)
+    if (name->subject)
         return NULL;
     c = reg_ctx_find(reg, &dflt);
     if (c && (sch = cn_map_get(c->ids, &id, sizeof(id))))
@@ -193,9 +194,8 @@ reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const char *subj
     return NULL;
 }
 
-int32_t reg_max_id(reg_registry_t *reg, const char *subject) {
-    reg_name_t name = reg_name(subject);
-    reg_ctx_t *c = reg_ctx_find(reg, &name);
+int32_t reg_max_id(reg_registry_t *reg, const reg_name_t *name) {
+    reg_ctx_t *c = reg_ctx_find(reg, name);
     return c ? c->max_id : 0;
 }
 
@@ -255,17 +255,19 @@ reg_version_t **reg_schema_versions(reg_registry_t *reg, const reg_schema_t *sch
 /* Whether a schema of subject s references (target, version). */
 static bool refers_to(const reg_subject_t *s, const reg_schema_t *sch, const char *target,
                       int32_t version) {
-    reg_name_t from = reg_name(s->name);
     for (size_t k = 0; k < sch->nrefs; k++)
-        if (sch->refs[k].version == version && reg_name_ref_is(&from, sch->refs[k].subject, target))
+        if (sch->refs[k].version == version &&
+            reg_name_ref_is(&s->qname, sch->refs[k].subject, target))
             return true;
     return false;
 }
 
-size_t reg_referenced_by(reg_registry_t *reg, const char *subject, int32_t version, bool deleted,
+size_t reg_referenced_by(reg_registry_t *reg, const reg_name_t *name, int32_t version, bool deleted,
                          int32_t *ids, size_t cap) {
+    const char *subject = name->subject;
     size_t ns = 0, cnt = 0;
     reg_subject_t **subs = reg_subjects_sorted(reg, &ns);
+    assert(subject);
     for (size_t i = 0; subs && i < ns; i++) {
         for (size_t j = 0; j < subs[i]->n; j++) {
             reg_version_t *v = subs[i]->v[j];

@@ -15,7 +15,7 @@
  * and a reader waits in reg_unlock until everything it may have seen (the applied offset when it
  * took the lock) is durable, so a crash can never lose a schema or an id that a client saw.
  */
-#include "registry/reg_internal.h"
+#include "registry/reg_int.h"
 
 #include <stdlib.h>
 #include <string.h>

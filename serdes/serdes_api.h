@@ -41,7 +41,15 @@ struct cairn_serializer {
     serdes_lru_t *topics;     /* topic -> serdes_ser_entry_t* (one reference) */
     serdes_schema_t **pinned; /* writer schemas handed out (references), kept until free */
     size_t n_pinned;
+    /* The first topic's entry when entries do not expire: one reference held until free, read
+     * without the lock (the hot path of a serializer used for one topic). */
+    _Atomic(serdes_ser_entry_t *) first;
+    char *first_topic; /* written before first is published */
 };
+
+/** @brief A serializer of fmt around local (taken; may be NULL), as cairn_serializer_new. */
+cairn_serializer_t *serdes_ser_new(cairn_serdes_t *sd, const serdes_format_t *fmt,
+                                   cairn_role_t role, serdes_schema_t *local, cairn_error_t *err);
 
 /** @brief Keep a reference to sch for the serializer's lifetime (schemas handed to callers). */
 cn_err_t serdes_ser_pin(cairn_serializer_t *ser, serdes_schema_t *sch);
@@ -63,6 +71,10 @@ struct cairn_deserializer {
     serdes_schema_t *reader; /* optional reader schema */
     pthread_mutex_t lock;    /* guards ids */
     serdes_lru_t *ids;       /* int32 id -> serdes_des_entry_t* (one reference) */
+    /* The first id's entry when entries are per id only: one reference held until free, read
+     * without the lock (the hot path of a topic with one writer schema). */
+    _Atomic(serdes_des_entry_t *) first;
+    int32_t first_id; /* written before first is published */
 };
 
 /** @brief Translate an internal error to the public one (err may be NULL). @returns the code. */
@@ -73,6 +85,9 @@ void serdes_edge_ok(cairn_error_t *err);
 /** @brief The entry for topic (a reference; serdes_ser_entry_decref). */
 cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t **out,
                             serdes_err_t *err);
+/** @brief The same for one record name (the record strategies' subject), not the schema's. */
+cn_err_t serdes_ser_resolve_rec(cairn_serializer_t *ser, const char *topic, const char *record,
+                                serdes_ser_entry_t **out, serdes_err_t *err);
 void serdes_ser_entry_decref(serdes_ser_entry_t *e);
 /** @brief Output buffer handling: the framed size is hdr + payload; allocate or check. */
 cn_err_t serdes_ser_output(cairn_serializer_t *ser, int32_t id, size_t payload_len, void **out,

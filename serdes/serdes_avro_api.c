@@ -12,6 +12,7 @@
 
 #include "serdes/serdes_api.h"
 #include "serdes/serdes_avro.h"
+#include "serdes/serdes_protobuf.h"
 
 #define SERDES_STACK_OUT 2048
 
@@ -214,6 +215,9 @@ cairn_err_t cairn_serialize_json(cairn_serializer_t *ser, const char *topic, con
     case CAIRN_FORMAT_AVRO:
         rc = serdes_avro_ser_json(ser, topic, json, json_len, out, out_len, &e);
         break;
+    case CAIRN_FORMAT_PROTOBUF:
+        rc = serdes_pb_ser_json(ser, topic, NULL, json, json_len, out, out_len, &e);
+        break;
     default:
         rc = serdes_err_set(&e, CN_ERR_UNSUPPORTED, "format not built in");
     }
@@ -307,6 +311,9 @@ cairn_err_t cairn_deserialize_json(cairn_deserializer_t *des, const char *topic,
     switch (des->fmt->format) {
     case CAIRN_FORMAT_AVRO:
         rc = serdes_avro_des_json(des, topic, data, len, json_out, id_out, &e);
+        break;
+    case CAIRN_FORMAT_PROTOBUF:
+        rc = serdes_pb_des_json(des, topic, data, len, json_out, id_out, &e);
         break;
     default:
         rc = serdes_err_set(&e, CN_ERR_UNSUPPORTED, "format not built in");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/cn_buf.h"
+#include "serdes/serdes_protobuf.h"
 
 #define SERDES_AVRO_SCHEMA_MAX (16u << 20)
 
@@ -21,7 +22,13 @@ static const char *serdes_avro_record_name(const void *impl) {
 }
 
 static const serdes_format_t serdes_avro_fmt = {
-    CAIRN_FORMAT_AVRO, "AVRO", serdes_avro_compile, serdes_avro_release, serdes_avro_record_name,
+    CAIRN_FORMAT_AVRO,
+    "AVRO",
+    serdes_avro_compile,
+    serdes_avro_release,
+    serdes_avro_record_name,
+    NULL,
+    NULL,
 };
 
 const serdes_format_t *serdes_avro_format(void) {
@@ -29,6 +36,8 @@ const serdes_format_t *serdes_avro_format(void) {
 }
 
 const serdes_format_t *serdes_format_get(cairn_format_t format) {
+    if (format == CAIRN_FORMAT_PROTOBUF)
+        return serdes_protobuf_format();
     return format == CAIRN_FORMAT_AVRO ? &serdes_avro_fmt : NULL;
 }
 

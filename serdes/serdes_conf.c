@@ -82,6 +82,16 @@ static const serdes_key_t serdes_keys[] = {
     {"value.schema.id.serializer", {0}, K_ENUM, 0, 0, "|prefix|", "prefix"},
     {"key.schema.id.deserializer", {0}, K_ENUM, 0, 0, "|dual|prefix|", "dual"},
     {"value.schema.id.deserializer", {0}, K_ENUM, 0, 0, "|dual|prefix|", "dual"},
+    {"skip.known.types", {0}, K_BOOL, 0, 0, NULL, "true"},
+    {"use.deprecated.format", {0}, K_BOOL, 0, 0, NULL, "false"},
+    {"reference.lookup.only", {0}, K_BOOL, 0, 0, NULL, "false"},
+    {"reference.subject.name.strategy",
+     {0},
+     K_ENUM,
+     0,
+     0,
+     "|DefaultReferenceSubjectNameStrategy|QualifiedReferenceSubjectNameStrategy|",
+     "DefaultReferenceSubjectNameStrategy"},
     {"serializer.framing", {0}, K_ENUM, 0, 0, "|cp1|none|", "cp1"},
     {"deserializer.framing", {0}, K_ENUM, 0, 0, "|cp1|none|", "cp1"},
     {"debug", {0}, K_ENUM, 0, 0, "|all|none||", "none"},
@@ -345,6 +355,11 @@ static void serdes_load_numbers(serdes_settings_t *s, const cairn_conf_t *conf) 
     s->latest_strict = serdes_get_bool(conf, "latest.compatibility.strict");
     s->id_strict = serdes_get_bool(conf, "id.compatibility.strict");
     s->normalize = serdes_get_bool(conf, "normalize.schemas");
+    s->skip_known_types = serdes_get_bool(conf, "skip.known.types");
+    s->pb_deprecated = serdes_get_bool(conf, "use.deprecated.format");
+    s->ref_lookup_only = serdes_get_bool(conf, "reference.lookup.only");
+    s->ref_qualified = strcasecmp(serdes_get(conf, "reference.subject.name.strategy"),
+                                  "QualifiedReferenceSubjectNameStrategy") == 0;
     s->framing_ser = strcasecmp(serdes_get(conf, "serializer.framing"), "cp1") == 0;
     s->framing_des = strcasecmp(serdes_get(conf, "deserializer.framing"), "cp1") == 0;
     s->debug = strcasecmp(serdes_get(conf, "debug"), "all") == 0;

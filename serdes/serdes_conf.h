@@ -45,7 +45,9 @@ typedef struct serdes_settings {
     int64_t cache_capacity, latest_cache_size, latest_ttl_sec, missing_id_ttl_sec;
     bool auto_register, use_latest, latest_strict, id_strict, normalize;
     int64_t use_schema_id;
-    bool framing_ser, framing_des; /* cp1 (true) or none */
+    bool framing_ser, framing_des;                         /* cp1 (true) or none */
+    bool skip_known_types, ref_lookup_only, ref_qualified; /* Protobuf references */
+    bool pb_deprecated;            /* use.deprecated.format: unsigned message indexes */
     serdes_strategy_t strategy[2]; /* by cairn_role_t */
     cairn_subject_fn subject_fn[2];
     void *subject_opaque[2];

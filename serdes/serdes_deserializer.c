@@ -72,6 +72,8 @@ void cairn_deserializer_free(cairn_deserializer_t *des) {
     if (!des)
         return;
     serdes_lru_free(des->ids);
+    if (atomic_load(&des->first))
+        serdes_des_entry_decref(atomic_load(&des->first));
     serdes_schema_decref(des->reader);
     pthread_mutex_destroy(&des->lock);
     free(des);
@@ -132,8 +134,14 @@ static cn_err_t serdes_des_entry(cairn_deserializer_t *des, const char *topic, i
         by_topic && s->latest_ttl_sec >= 0 ? cn_mono_ms() + s->latest_ttl_sec * 1000 : 0;
     char key[1024 + sizeof(int32_t)];
     size_t klen = sizeof(id);
-    serdes_des_entry_t *e;
+    serdes_des_entry_t *e =
+        by_topic ? NULL : atomic_load_explicit(&des->first, memory_order_acquire);
     cn_err_t rc;
+    if (e && des->first_id == id) {
+        atomic_fetch_add_explicit(&e->refcnt, 1, memory_order_relaxed);
+        *out = e;
+        return CN_OK;
+    }
     memcpy(key, &id, sizeof(id));
     if (by_topic && topic) {
         size_t tl = strnlen(topic, sizeof(key) - sizeof(id));
@@ -155,6 +163,11 @@ static cn_err_t serdes_des_entry(cairn_deserializer_t *des, const char *topic, i
     pthread_mutex_lock(&des->lock);
     if (serdes_lru_put(des->ids, key, klen, e, expires) != CN_OK)
         atomic_fetch_sub(&e->refcnt, 1);
+    if (!by_topic && !atomic_load_explicit(&des->first, memory_order_relaxed)) {
+        des->first_id = id;
+        atomic_fetch_add(&e->refcnt, 1);
+        atomic_store_explicit(&des->first, e, memory_order_release);
+    }
     pthread_mutex_unlock(&des->lock);
     *out = e;
     return CN_OK;

@@ -72,6 +72,25 @@ cn_err_t serdes_schema_new(const serdes_format_t *fmt, const char *text, size_t 
     return CN_OK;
 }
 
+cn_err_t serdes_schema_new_impl(const serdes_format_t *fmt, const char *text, size_t len,
+                                int32_t id, void *impl, serdes_schema_t **out, serdes_err_t *err) {
+    serdes_schema_t *sch = calloc(1, sizeof(*sch));
+    if (!sch || !(sch->text = malloc(len + 1))) {
+        free(sch);
+        fmt->release(impl);
+        return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
+    }
+    memcpy(sch->text, text, len);
+    sch->text[len] = '\0';
+    sch->len = len;
+    sch->id = id;
+    sch->fmt = fmt;
+    sch->impl = impl;
+    atomic_init(&sch->refcnt, 1);
+    *out = sch;
+    return CN_OK;
+}
+
 void serdes_schema_incref(serdes_schema_t *sch) {
     atomic_fetch_add(&sch->refcnt, 1);
 }
@@ -113,6 +132,10 @@ void serdes_registry_free(serdes_registry_t *r) {
     serdes_http_free(r->http);
     pthread_mutex_destroy(&r->lock);
     free(r);
+}
+
+const serdes_settings_t *serdes_registry_settings(serdes_registry_t *r) {
+    return r->s;
 }
 
 void serdes_registry_purge(serdes_registry_t *r) {
@@ -180,8 +203,27 @@ static const serdes_format_t *serdes_format_of(json_t *j, serdes_err_t *err) {
     return NULL;
 }
 
-static cn_err_t serdes_schema_from_answer(json_t *j, int32_t id, const serdes_format_t *fmt,
-                                          serdes_schema_t **out, serdes_err_t *err) {
+/* A schema with references: the format fetches and compiles what they name. */
+static cn_err_t serdes_schema_with_refs(serdes_registry_t *r, json_t *j, int32_t id,
+                                        const serdes_format_t *fmt, serdes_schema_t **out,
+                                        serdes_err_t *err) {
+    json_t *text = json_object_get(j, "schema");
+    void *impl = NULL;
+    cn_err_t rc;
+    if (!fmt->compile_refs)
+        return serdes_err_set(err, CN_ERR_UNSUPPORTED,
+                              "schema %d has references, which this build cannot resolve", id);
+    rc = fmt->compile_refs(r, json_string_value(text), json_string_length(text),
+                           json_object_get(j, "references"), &impl, err);
+    if (rc == CN_OK)
+        rc = serdes_schema_new_impl(fmt, json_string_value(text), json_string_length(text), id,
+                                    impl, out, err);
+    return rc;
+}
+
+static cn_err_t serdes_schema_from_answer(serdes_registry_t *r, json_t *j, int32_t id,
+                                          const serdes_format_t *fmt, serdes_schema_t **out,
+                                          serdes_err_t *err) {
     json_t *text = json_object_get(j, "schema");
     json_t *refs = json_object_get(j, "references");
     cn_err_t rc;
@@ -192,9 +234,10 @@ static cn_err_t serdes_schema_from_answer(json_t *j, int32_t id, const serdes_fo
     if (!json_is_string(text))
         return serdes_err_set(err, CN_ERR_SERDES_REGISTRY, "the registry answer has no schema");
     if (json_is_array(refs) && json_array_size(refs) > 0)
-        return serdes_err_set(err, CN_ERR_UNSUPPORTED,
-                              "schema %d has references, which this build cannot resolve", id);
-    rc = serdes_schema_new(fmt, json_string_value(text), json_string_length(text), id, out, err);
+        rc = serdes_schema_with_refs(r, j, id, fmt, out, err);
+    else
+        rc =
+            serdes_schema_new(fmt, json_string_value(text), json_string_length(text), id, out, err);
     if (rc != CN_OK)
         cn_error_prefix(&err->e, "schema %d", id);
     return rc;
@@ -252,7 +295,7 @@ static cn_err_t serdes_fetch_id(serdes_registry_t *r, int32_t id, serdes_schema_
     if (rc == CN_OK)
         rc = serdes_parse_body(&body, &j, err);
     if (rc == CN_OK)
-        rc = serdes_schema_from_answer(j, id, NULL, out, err);
+        rc = serdes_schema_from_answer(r, j, id, NULL, out, err);
     json_decref(j);
     cn_buf_fini(&body);
     return rc;
@@ -382,22 +425,25 @@ static cn_err_t serdes_subject_path(cn_buf_t *path, const char *subject, bool lo
     return cn_buf_cstr(path) ? CN_OK : CN_ERR_NO_MEMORY;
 }
 
-static char *serdes_register_body(const serdes_format_t *fmt, const char *text) {
+static char *serdes_register_body(const serdes_format_t *fmt, const char *text, const char *refs) {
     json_t *j = json_object();
     char *s;
     json_object_set_new(j, "schema", json_string(text));
     if (fmt->format != CAIRN_FORMAT_AVRO)
         json_object_set_new(j, "schemaType", json_string(fmt->type_name));
+    if (refs)
+        json_object_set_new(j, "references", json_loads(refs, 0, NULL));
     s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     return s;
 }
 
 static cn_err_t serdes_post_schema(serdes_registry_t *r, const char *subject,
-                                   const serdes_format_t *fmt, const char *text, bool lookup_only,
-                                   int32_t *id_out, serdes_err_t *err) {
+                                   const serdes_format_t *fmt, const char *text, const char *refs,
+                                   bool lookup_only, int32_t *id_out, int32_t *version_out,
+                                   serdes_err_t *err) {
     cn_buf_t path, body;
-    char *req = serdes_register_body(fmt, text);
+    char *req = serdes_register_body(fmt, text, refs);
     json_t *j = NULL, *id;
     cn_err_t rc;
     cn_buf_init(&path, 65536);
@@ -416,6 +462,10 @@ static cn_err_t serdes_post_schema(serdes_registry_t *r, const char *subject,
             *id_out = (int32_t)json_integer_value(id);
         else
             rc = serdes_err_set(err, CN_ERR_SERDES_REGISTRY, "the registry answer has no id");
+        id = json_object_get(j, "version");
+        if (version_out && json_is_integer(id) && json_integer_value(id) > 0 &&
+            json_integer_value(id) <= INT32_MAX)
+            *version_out = (int32_t)json_integer_value(id);
     }
     json_decref(j);
     free(req);
@@ -424,20 +474,30 @@ static cn_err_t serdes_post_schema(serdes_registry_t *r, const char *subject,
     return rc;
 }
 
-static cn_err_t serdes_ids_key(cn_buf_t *key, const char *subject, const char *text) {
+static cn_err_t serdes_ids_key(cn_buf_t *key, const char *subject, const char *text,
+                               const char *refs) {
     cn_buf_put(key, subject, strlen(subject) + 1);
-    cn_buf_put_str(key, text);
+    cn_buf_put(key, text, strlen(text) + 1);
+    if (refs)
+        cn_buf_put_str(key, refs);
     return key->failed ? CN_ERR_NO_MEMORY : CN_OK;
 }
 
 cn_err_t serdes_registry_id_for(serdes_registry_t *r, const char *subject,
                                 const serdes_format_t *fmt, const char *text, bool lookup_only,
                                 int32_t *id_out, serdes_err_t *err) {
+    return serdes_registry_id_for_refs(r, subject, fmt, text, NULL, lookup_only, id_out, NULL, err);
+}
+
+cn_err_t serdes_registry_id_for_refs(serdes_registry_t *r, const char *subject,
+                                     const serdes_format_t *fmt, const char *text, const char *refs,
+                                     bool lookup_only, int32_t *id_out, int32_t *version_out,
+                                     serdes_err_t *err) {
     cn_buf_t key;
     void *hit;
     cn_err_t rc;
     cn_buf_init(&key, CN_BUF_NO_LIMIT);
-    if (serdes_ids_key(&key, subject, text) != CN_OK) {
+    if (serdes_ids_key(&key, subject, text, refs) != CN_OK) {
         cn_buf_fini(&key);
         return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
     }
@@ -445,18 +505,42 @@ cn_err_t serdes_registry_id_for(serdes_registry_t *r, const char *subject,
     hit = serdes_lru_get(r->ids, key.data, key.len, 0);
     pthread_mutex_unlock(&r->lock);
     serdes_registry_count(r, hit != NULL);
-    if (hit) {
+    if (hit && !version_out) {
         *id_out = (int32_t)((intptr_t)hit - 1);
         cn_buf_fini(&key);
         return CN_OK;
     }
-    rc = serdes_post_schema(r, subject, fmt, text, lookup_only, id_out, err);
+    rc = serdes_post_schema(r, subject, fmt, text, refs, lookup_only, id_out, version_out, err);
     if (rc == CN_OK) {
         pthread_mutex_lock(&r->lock);
         serdes_lru_put(r->ids, key.data, key.len, (void *)((intptr_t)*id_out + 1), 0);
         pthread_mutex_unlock(&r->lock);
     }
     cn_buf_fini(&key);
+    return rc;
+}
+
+/* ---- subject version ---- */
+
+cn_err_t serdes_registry_version(serdes_registry_t *r, const char *subject, int32_t version,
+                                 json_t **out, serdes_err_t *err) {
+    cn_buf_t path, body;
+    char v[16];
+    cn_err_t rc;
+    cn_buf_init(&path, 65536);
+    cn_buf_init(&body, SERDES_BODY_MAX);
+    snprintf(v, sizeof(v), "%d", (int)version);
+    cn_buf_put_str(&path, "/subjects/");
+    serdes_http_escape(&path, subject);
+    cn_buf_put_str(&path, "/versions/");
+    cn_buf_put_str(&path, v);
+    rc = cn_buf_cstr(&path)
+             ? serdes_http_request(r->http, "GET", (const char *)path.data, NULL, &body, err)
+             : serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (rc == CN_OK)
+        rc = serdes_parse_body(&body, out, err);
+    cn_buf_fini(&path);
+    cn_buf_fini(&body);
     return rc;
 }
 
@@ -485,7 +569,7 @@ static cn_err_t serdes_fetch_latest(serdes_registry_t *r, const char *subject,
             json_integer_value(id) > INT32_MAX)
             rc = serdes_err_set(err, CN_ERR_SERDES_REGISTRY, "the registry answer has no id");
         else
-            rc = serdes_schema_from_answer(j, (int32_t)json_integer_value(id), fmt, out, err);
+            rc = serdes_schema_from_answer(r, j, (int32_t)json_integer_value(id), fmt, out, err);
         if (rc == CN_OK && json_is_integer(ver))
             (*out)->version = (int32_t)json_integer_value(ver);
     }

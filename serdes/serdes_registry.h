@@ -25,6 +25,9 @@
 #include "serdes/serdes_conf.h"
 #include "serdes/serdes_http.h"
 
+typedef struct serdes_registry serdes_registry_t;
+struct json_t;
+
 typedef struct serdes_format {
     cairn_format_t format;
     const char *type_name; /* Confluent's schemaType: "AVRO" */
@@ -33,6 +36,14 @@ typedef struct serdes_format {
     void (*release)(void *impl);
     /** Full record name for RecordNameStrategy, or NULL (borrowed from impl). */
     const char *(*record_name)(const void *impl);
+    /** Optional: compile a schema whose answer has references (a JSON array of {name, subject,
+     *  version}), fetching them through r. NULL: such schemas are refused. */
+    cn_err_t (*compile_refs)(serdes_registry_t *r, const char *text, size_t len,
+                             struct json_t *refs, void **impl, serdes_err_t *err);
+    /** Optional: register (or look up) what a local schema references first; *refs_out is the
+     *  JSON array text of its references (malloc'ed) or NULL when none. */
+    cn_err_t (*references)(serdes_registry_t *r, const void *impl, bool lookup_only,
+                           char **refs_out, serdes_err_t *err);
 } serdes_format_t;
 
 /** @brief The built-in format table entry, or NULL when the format is not built. */
@@ -51,10 +62,11 @@ typedef struct serdes_schema {
 /** @brief Compile text into a new schema with one reference. */
 cn_err_t serdes_schema_new(const serdes_format_t *fmt, const char *text, size_t len, int32_t id,
                            serdes_schema_t **out, serdes_err_t *err);
+/** @brief A schema around an already compiled impl (taken, also on failure). */
+cn_err_t serdes_schema_new_impl(const serdes_format_t *fmt, const char *text, size_t len,
+                                int32_t id, void *impl, serdes_schema_t **out, serdes_err_t *err);
 void serdes_schema_incref(serdes_schema_t *sch);
 void serdes_schema_decref(serdes_schema_t *sch);
-
-typedef struct serdes_registry serdes_registry_t;
 
 /** @brief A client over settings s (borrowed; must outlive it). */
 serdes_registry_t *serdes_registry_new(const serdes_settings_t *s);
@@ -69,11 +81,22 @@ cn_err_t serdes_registry_by_id(serdes_registry_t *r, int32_t id, serdes_schema_t
 cn_err_t serdes_registry_id_for(serdes_registry_t *r, const char *subject,
                                 const serdes_format_t *fmt, const char *text, bool lookup_only,
                                 int32_t *id_out, serdes_err_t *err);
+/** @brief id_for with references (a JSON array text, or NULL); *version_out (may be NULL) gets
+ *  the subject version when the answer has one (lookups; registrations answer only the id). */
+cn_err_t serdes_registry_id_for_refs(serdes_registry_t *r, const char *subject,
+                                     const serdes_format_t *fmt, const char *text, const char *refs,
+                                     bool lookup_only, int32_t *id_out, int32_t *version_out,
+                                     serdes_err_t *err);
+/** @brief GET /subjects/{subject}/versions/{version}: the answer object (a new reference). */
+cn_err_t serdes_registry_version(serdes_registry_t *r, const char *subject, int32_t version,
+                                 struct json_t **out, serdes_err_t *err);
 /** @brief The latest version of subject (a new reference), cached with the latest TTL. */
 cn_err_t serdes_registry_latest(serdes_registry_t *r, const char *subject,
                                 const serdes_format_t *fmt, serdes_schema_t **out,
                                 serdes_err_t *err);
 
+/** @brief The settings the client was made with (borrowed). */
+const serdes_settings_t *serdes_registry_settings(serdes_registry_t *r);
 void serdes_registry_purge(serdes_registry_t *r);
 void serdes_registry_stats(serdes_registry_t *r, cairn_stats_t *out);
 /** @brief Count a cache hit or miss made by a serializer's or deserializer's own cache. */

@@ -36,8 +36,8 @@ cairn_serializer_t *cairn_serializer_new(cairn_serdes_t *sd, cairn_format_t form
                                          cairn_role_t role, const char *schema,
                                          cairn_error_t *err) {
     serdes_err_t e = {0};
-    cairn_serializer_t *ser;
     const serdes_format_t *fmt = serdes_format_get(format);
+    serdes_schema_t *local = NULL;
     if (!sd || (role != CAIRN_ROLE_KEY && role != CAIRN_ROLE_VALUE)) {
         serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT, "a handle and a role are required");
     } else if (!fmt) {
@@ -45,14 +45,25 @@ cairn_serializer_t *cairn_serializer_new(cairn_serdes_t *sd, cairn_format_t form
     } else if (!schema && sd->s.use_schema_id < 0 && !sd->s.use_latest) {
         serdes_err_set(&e, CN_ERR_INVALID_ARGUMENT,
                        "a schema is required unless use.schema.id or use.latest.version is set");
+    } else if (schema) {
+        serdes_schema_new(fmt, schema, strlen(schema), -1, &local, &e);
     }
     if (e.e.code != CN_OK) {
         serdes_edge(&e, err);
         return NULL;
     }
+    return serdes_ser_new(sd, fmt, role, local, err);
+}
+
+cairn_serializer_t *serdes_ser_new(cairn_serdes_t *sd, const serdes_format_t *fmt,
+                                   cairn_role_t role, serdes_schema_t *local, cairn_error_t *err) {
+    serdes_err_t e = {0};
+    cairn_serializer_t *ser;
     if (!(ser = calloc(1, sizeof(*ser))) ||
         !(ser->topics = serdes_lru_new((size_t)sd->s.cache_capacity, serdes_ser_entry_release))) {
         free(ser);
+        if (local)
+            serdes_schema_decref(local);
         serdes_err_set(&e, CN_ERR_NO_MEMORY, NULL);
         serdes_edge(&e, err);
         return NULL;
@@ -60,12 +71,8 @@ cairn_serializer_t *cairn_serializer_new(cairn_serdes_t *sd, cairn_format_t form
     ser->sd = sd;
     ser->fmt = fmt;
     ser->role = role;
+    ser->local = local;
     pthread_mutex_init(&ser->lock, NULL);
-    if (schema && serdes_schema_new(fmt, schema, strlen(schema), -1, &ser->local, &e) != CN_OK) {
-        cairn_serializer_free(ser);
-        serdes_edge(&e, err);
-        return NULL;
-    }
     serdes_edge_ok(err);
     return ser;
 }
@@ -74,6 +81,9 @@ void cairn_serializer_free(cairn_serializer_t *ser) {
     if (!ser)
         return;
     serdes_lru_free(ser->topics);
+    if (atomic_load(&ser->first))
+        serdes_ser_entry_decref(atomic_load(&ser->first));
+    free(ser->first_topic);
     for (size_t i = 0; i < ser->n_pinned; i++)
         serdes_schema_decref(ser->pinned[i]);
     free(ser->pinned);
@@ -151,11 +161,28 @@ static cn_err_t serdes_ser_pick(cairn_serializer_t *ser, serdes_schema_t *remote
     return CN_OK;
 }
 
-static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t *e,
-                                  int64_t *expires, serdes_err_t *err) {
+/* Register (or look up) the local schema, after what it references (Protobuf imports). */
+static cn_err_t serdes_ser_register(cairn_serializer_t *ser, const char *subject,
+                                    serdes_ser_entry_t *e, serdes_err_t *err) {
+    const serdes_settings_t *s = &ser->sd->s;
+    char *refs = NULL;
+    cn_err_t rc = CN_OK;
+    if (ser->fmt->references)
+        rc = ser->fmt->references(ser->sd->reg, ser->local->impl, !s->auto_register, &refs, err);
+    if (rc == CN_OK)
+        rc = serdes_registry_id_for_refs(ser->sd->reg, subject, ser->fmt, ser->local->text, refs,
+                                         !s->auto_register, &e->id, NULL, err);
+    free(refs);
+    return rc;
+}
+
+static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, const char *record,
+                                  serdes_ser_entry_t *e, int64_t *expires, serdes_err_t *err) {
     const serdes_settings_t *s = &ser->sd->s;
     char subject[SERDES_SUBJECT_MAX];
-    const char *rname = ser->local ? ser->fmt->record_name(ser->local->impl) : NULL;
+    const char *rname = record       ? record
+                        : ser->local ? ser->fmt->record_name(ser->local->impl)
+                                     : NULL;
     serdes_schema_t *remote = NULL;
     cn_err_t rc = CN_OK;
     *expires = 0;
@@ -177,8 +204,7 @@ static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, se
     } else {
         rc = serdes_subject(s, ser->role, topic, rname, subject, sizeof(subject), err);
         if (rc == CN_OK)
-            rc = serdes_registry_id_for(ser->sd->reg, subject, ser->fmt, ser->local->text,
-                                        !s->auto_register, &e->id, err);
+            rc = serdes_ser_register(ser, subject, e, err);
         if (rc == CN_OK) {
             serdes_schema_incref(ser->local);
             e->writer = ser->local;
@@ -188,16 +214,43 @@ static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, se
     return rc;
 }
 
+/* Keep e (which never expires) as the serializer's first entry, under the lock. */
+static void serdes_ser_keep_first(cairn_serializer_t *ser, const char *key, serdes_ser_entry_t *e) {
+    if (atomic_load_explicit(&ser->first, memory_order_relaxed) || ser->first_topic ||
+        !(ser->first_topic = strdup(key)))
+        return;
+    atomic_fetch_add(&e->refcnt, 1);
+    atomic_store_explicit(&ser->first, e, memory_order_release);
+}
+
 cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_ser_entry_t **out,
                             serdes_err_t *err) {
+    return serdes_ser_resolve_rec(ser, topic, NULL, out, err);
+}
+
+cn_err_t serdes_ser_resolve_rec(cairn_serializer_t *ser, const char *topic, const char *record,
+                                serdes_ser_entry_t **out, serdes_err_t *err) {
     const char *key = topic ? topic : "";
-    serdes_ser_entry_t *e;
+    serdes_ser_entry_t *e = record ? NULL : atomic_load_explicit(&ser->first, memory_order_acquire);
+    char kb[SERDES_SUBJECT_MAX];
+    size_t klen = strlen(key);
     int64_t expires;
     cn_err_t rc;
+    if (record) { /* entries per (topic, record name) */
+        if (klen + strlen(record) + 1 >= sizeof(kb))
+            return serdes_err_set(err, CN_ERR_INVALID_ARGUMENT, "topic and record name too long");
+        klen = (size_t)snprintf(kb, sizeof(kb), "%s%c%s", key, 0, record);
+        key = kb;
+    }
+    if (e && strcmp(ser->first_topic, key) == 0) {
+        atomic_fetch_add_explicit(&e->refcnt, 1, memory_order_relaxed);
+        *out = e;
+        return CN_OK;
+    }
     /* Only latest-version entries expire: read the clock only then (the hot path). */
     int64_t now = ser->sd->s.use_latest && ser->sd->s.latest_ttl_sec >= 0 ? cn_mono_ms() : 0;
     pthread_mutex_lock(&ser->lock);
-    e = serdes_lru_get(ser->topics, key, strlen(key), now);
+    e = serdes_lru_get(ser->topics, key, klen, now);
     if (e)
         atomic_fetch_add(&e->refcnt, 1);
     pthread_mutex_unlock(&ser->lock);
@@ -208,15 +261,17 @@ cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_s
     if (!(e = calloc(1, sizeof(*e))))
         return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
     atomic_init(&e->refcnt, 1);
-    rc = serdes_ser_lookup(ser, topic, e, &expires, err);
+    rc = serdes_ser_lookup(ser, topic, record, e, &expires, err);
     if (rc != CN_OK) {
         serdes_ser_entry_decref(e);
         return rc;
     }
     atomic_fetch_add(&e->refcnt, 1);
     pthread_mutex_lock(&ser->lock);
-    if (serdes_lru_put(ser->topics, key, strlen(key), e, expires) != CN_OK)
+    if (serdes_lru_put(ser->topics, key, klen, e, expires) != CN_OK)
         atomic_fetch_sub(&e->refcnt, 1);
+    if (expires == 0 && !record)
+        serdes_ser_keep_first(ser, key, e);
     pthread_mutex_unlock(&ser->lock);
     *out = e;
     return CN_OK;

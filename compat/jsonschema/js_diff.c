@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * Confluent's SchemaDiff for JSON Schema (json-schema-provider, package ...json.diff):
- * compare(original, update) over the model of js_model.h — references dereferenced, pairs in
+ * compare(original, update) over the model of js_model_int.h — references dereferenced, pairs in
  * progress counted as compatible (cycles), the one-side-combined rules (singleton, sum type
  * extended, product type narrowed), the class check, the common keywords, then per class:
  * strings, numbers, enum, const, not, combined (criteria, sizes, a maximum matching of
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_diff.h"
+#include "compat/jsonschema/js_diff_int.h"
 
 /* ---- changes and paths ---- */
 

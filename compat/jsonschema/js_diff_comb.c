@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_diff.h"
+#include "compat/jsonschema/js_diff_int.h"
 
 #define JD_MAX_SUBS 1024 /* beyond: CN_ERR_TOO_LARGE rather than a partial answer */
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_diff.h"
+#include "compat/jsonschema/js_diff_int.h"
 
 static const json_t *kw(const jm_t *m, const char *k) {
     return m->src ? json_object_get(m->src, k) : NULL;

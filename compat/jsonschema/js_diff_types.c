@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_diff.h"
+#include "compat/jsonschema/js_diff_int.h"
 
 typedef enum group {
     G_NONE,

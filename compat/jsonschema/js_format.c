@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 static bool re_full(const char *pattern, const char *s) {
     int ec;
@@ -86,6 +86,19 @@ static bool hostname_ok(const char *s) {
                    s);
 }
 
+static bool ipv4_ok(const char *s);
+
+/* RFC 5321 §4.1.3 address literal: "[" IPv4 "]" or "[IPv6:" ... "]". */
+static bool addr_literal_ok(const char *lit) {
+    char ip[64];
+    size_t n = strlen(lit);
+    if (n < 3 || n - 2 >= sizeof(ip) || lit[n - 1] != ']')
+        return false;
+    memcpy(ip, lit + 1, n - 2);
+    ip[n - 2] = '\0';
+    return ipv4_ok(ip) || re_full("\\[ipv6:[0-9a-f:.]+\\]", lit);
+}
+
 static bool email_ok(const char *s) {
     const char *at = strrchr(s, '@');
     if (!at || at == s)
@@ -101,7 +114,7 @@ static bool email_ok(const char *s) {
     if (!re_full("[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*", local))
         return false;
     if (at[1] == '[')
-        return re_full("\\[([0-9.]+|ipv6:[0-9a-f:.]+)\\]", at + 1);
+        return addr_literal_ok(at + 1);
     return hostname_ok(at + 1);
 }
 
@@ -141,8 +154,27 @@ static bool uri_ref_ok(const char *s) {
     return true;
 }
 
+/* RFC 3986 §3.2: after "//", [userinfo@]host[:port] where an IPv6 host is bracketed, so an
+ * unbracketed host has no colon and the port is digits. */
+static bool authority_ok(const char *s) {
+    const char *a = strstr(s, "://"), *end, *at, *colon;
+    if (!a)
+        return true;
+    a += 3;
+    end = a + strcspn(a, "/?#");
+    for (at = end; at > a && at[-1] != '@'; at--)
+        ;
+    if (*at == '[')
+        return memchr(at, ']', (size_t)(end - at)) != NULL;
+    colon = memchr(at, ':', (size_t)(end - at));
+    for (const char *p = colon ? colon + 1 : end; p < end; p++)
+        if (!isdigit((unsigned char)*p))
+            return false;
+    return true;
+}
+
 static bool uri_ok(const char *s) {
-    return re_full("[a-z][a-z0-9+.-]*:.*", s) && uri_ref_ok(s);
+    return re_full("[a-z][a-z0-9+.-]*:.*", s) && uri_ref_ok(s) && authority_ok(s);
 }
 
 static bool template_ok(const char *s) {
@@ -205,6 +237,7 @@ static const fmt_row_t formats[] = {
     {"email", email_ok},
     {"idn-email", idn_email_ok},
     {"hostname", hostname_ok},
+    {"idn-hostname", js_idn_hostname_ok},
     {"ipv4", ipv4_ok},
     {"ipv6", ipv6_ok},
     {"uri", uri_ok},

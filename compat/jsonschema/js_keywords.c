@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -4,7 +4,8 @@
  * (each reference's name is the URI its schema answers to, as Confluent's JsonSchema resolves
  * "$ref"), the stored canonical or normalized text, equivalence (the parsed trees equal, member
  * order aside), and reader.isBackwardCompatible(writer) = SchemaDiff.compare(original = writer,
- * update = reader) under STRICT, with Confluent's message strings.
+ * update = reader) under the compatibilityPolicy asked (STRICT by default), with Confluent's
+ * message strings.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -104,11 +105,15 @@ static bool js_lang_equivalent(const void *a, const void *b) {
     return json_equal(((const js_model_t *)a)->root, ((const js_model_t *)b)->root);
 }
 
-static cn_err_t js_lang_check(const void *reader, const void *writer, const char *rw,
-                              const char *ww, compat_lang_result_t *res, cn_error_t *err) {
+/* Confluent's JsonSchema.isCompatible(level, policy, ...): LENIENT takes the larger set of
+ * compatible changes; STRICT, LOGICAL and an unknown policy the default one. */
+static cn_err_t js_lang_check_policy(const void *reader, const void *writer, compat_policy_t policy,
+                                     const char *rw, const char *ww, compat_lang_result_t *res,
+                                     cn_error_t *err) {
     const js_model_t *r = reader, *w = writer;
     compat_js_changes_t ch = {0};
-    cn_err_t rc = compat_js_diff(w->schema, r->schema, COMPAT_JS_STRICT, &ch, err);
+    compat_js_policy_t jp = policy == COMPAT_POLICY_LENIENT ? COMPAT_JS_LENIENT : COMPAT_JS_STRICT;
+    cn_err_t rc = compat_js_diff(w->schema, r->schema, jp, &ch, err);
     for (size_t i = 0; rc == CN_OK && i < ch.n; i++) {
         if (ch.v[i].compatible)
             continue;
@@ -123,6 +128,11 @@ static cn_err_t js_lang_check(const void *reader, const void *writer, const char
     return rc == CN_OK || (err && err->code == rc) ? rc : cn_error_set(err, rc, NULL);
 }
 
+static cn_err_t js_lang_check(const void *reader, const void *writer, const char *rw,
+                              const char *ww, compat_lang_result_t *res, cn_error_t *err) {
+    return js_lang_check_policy(reader, writer, COMPAT_POLICY_STRICT, rw, ww, res, err);
+}
+
 const compat_lang_t compat_lang_json = {
     .type = COMPAT_JSON,
     .parse = js_lang_parse,
@@ -130,4 +140,5 @@ const compat_lang_t compat_lang_json = {
     .equivalent = js_lang_equivalent,
     .resolved = NULL,
     .check = js_lang_check,
+    .check_policy = js_lang_check_policy,
 };

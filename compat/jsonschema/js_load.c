@@ -10,15 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
+#include "compat/jsonschema/js_meta.h"
 
 typedef struct walk {
     compat_js_schema_t *s;
     cn_error_t *err;
-    char path[256]; /* schema path for messages, truncated */
-    bool collect;   /* the root document: remember its references to check them */
-    const json_t **refs;
+    char path[256];      /* schema path for messages, truncated */
+    const json_t **refs; /* every schema with a reference keyword (check_refs, add_metas) */
     size_t nrefs, cap;
+    size_t nroot; /* refs[0..nroot) are the root document's, which must all resolve */
+    const compat_js_opts_t *opts; /* the documents "$schema" may name */
+    unsigned vocab;               /* JG_* allowed by the document's meta-schema "$vocabulary" */
 } walk_t;
 
 static const char *const map_kw[] = {"properties", "patternProperties", "definitions",
@@ -216,6 +219,25 @@ static cn_err_t walk_keywords(walk_t *w, json_t *node, const char *base, int dra
     return rc;
 }
 
+/* 2019-09 / 2020-12 "$vocabulary" (Core 2020-12 §8.1.2): a document whose "$schema" names a
+ * given meta-schema that lists vocabularies without the validation one does not assert the
+ * validation keywords type, enum, const and the number bounds. Only that vocabulary is
+ * weighed; the applicators stay on. */
+static unsigned vocab_of(const walk_t *w, const char *uri) {
+    size_t n = js_uri_nofrag_len(uri);
+    for (size_t i = 0; w->opts && i < w->opts->ndocs; i++) {
+        const compat_js_doc_t *d = &w->opts->docs[i];
+        json_t *voc = json_object_get(d->schema, "$vocabulary");
+        if (js_uri_nofrag_len(d->uri) != n || strncmp(d->uri, uri, n) != 0 || !json_is_object(voc))
+            continue;
+        if (json_object_get(voc, "https://json-schema.org/draft/2020-12/vocab/validation") ||
+            json_object_get(voc, "https://json-schema.org/draft/2019-09/vocab/validation"))
+            return JG_ALL;
+        return JG_ALL & ~(JG_TYPE | JG_ENUM | JG_NUM); /* JG_STR holds "format" too */
+    }
+    return JG_ALL;
+}
+
 static cn_err_t walk(walk_t *w, json_t *node, const char *base, int draft, unsigned depth) {
     if (depth > COMPAT_JS_MAX_DEPTH)
         return cn_error_set(w->err, CN_ERR_TOO_DEEP, "schema nested deeper than %d at %.200s",
@@ -225,6 +247,8 @@ static cn_err_t walk(walk_t *w, json_t *node, const char *base, int draft, unsig
     json_t *sv = json_object_get(node, "$schema");
     if (sv && json_is_string(sv) && (depth == 0 || json_object_get(node, "$id")))
         draft = js_draft_of(json_string_value(sv), draft);
+    if (depth == 0)
+        w->vocab = sv && json_is_string(sv) ? vocab_of(w, json_string_value(sv)) : JG_ALL;
     cn_err_t rc = w->s->opts.lenient ? CN_OK : js_check_shapes(node, w->path, w->err);
     if (rc == CN_OK)
         rc = take_id(w, node, &base, draft);
@@ -242,11 +266,12 @@ static cn_err_t walk(walk_t *w, json_t *node, const char *base, int draft, unsig
     const char *k;
     json_t *v;
     json_object_foreach(node, k, v) info->groups |= js_keyword_group(k);
+    info->groups &= w->vocab;
     if (cn_map_put(w->s->nodes, &node, sizeof(node), info) != CN_OK) {
         free(info);
         return cn_error_set(w->err, CN_ERR_NO_MEMORY, NULL);
     }
-    if (w->collect && remember_ref(w, node) != CN_OK)
+    if (remember_ref(w, node) != CN_OK)
         return cn_error_set(w->err, CN_ERR_NO_MEMORY, NULL);
     return walk_keywords(w, node, base, draft, depth);
 }
@@ -331,10 +356,63 @@ const json_t *js_dynamic_lookup(const compat_js_schema_t *s, const char *base, c
     return k > 0 && (size_t)k < sizeof(key) ? cn_map_get(s->dynamic, key, (size_t)k) : NULL;
 }
 
+/* The family of a built-in meta-schema URI: "https://json-schema.org/draft/2020-12/" for the
+ * 2019-09 and 2020-12 documents (the dialect and its vocabularies go together), the URI without
+ * its fragment for drafts 4-7; 0 when uri names no built-in document. */
+static size_t meta_family(const char *uri, size_t n) {
+    static const char *const modern[] = {"https://json-schema.org/draft/2019-09/",
+                                         "https://json-schema.org/draft/2020-12/"};
+    for (size_t i = 0; i < N(modern); i++)
+        if (n > strlen(modern[i]) && strncmp(uri, modern[i], strlen(modern[i])) == 0)
+            return strlen(modern[i]);
+    for (size_t i = 0; i < js_meta_ndocs; i++)
+        if (js_uri_nofrag_len(js_meta_docs[i].uri) == n &&
+            strncmp(js_meta_docs[i].uri, uri, n) == 0)
+            return n;
+    return 0;
+}
+
+/* Index the built-in meta-schemas of uri's family (once), as Confluent's loaders bundle them:
+ * a "$ref" to "http://json-schema.org/draft-07/schema#" resolves without the network. */
+static cn_err_t add_meta_family(walk_t *w, const char *uri) {
+    size_t n = js_uri_nofrag_len(uri), fam = meta_family(uri, n);
+    cn_err_t rc = CN_OK;
+    for (size_t i = 0; fam && rc == CN_OK && i < js_meta_ndocs; i++) {
+        const char *mu = js_meta_docs[i].uri;
+        json_t *doc;
+        if (strncmp(mu, uri, fam) != 0 || cn_map_get(w->s->resources, mu, js_uri_nofrag_len(mu)))
+            continue;
+        if (!(doc = json_loads(js_meta_docs[i].text, 0, NULL)))
+            return cn_error_set(w->err, CN_ERR_NO_MEMORY, NULL);
+        w->s->docs[w->s->ndocs++] = doc; /* the schema owns it */
+        rc = index_doc(w, doc, mu);
+    }
+    return rc;
+}
+
+/* The meta-schemas that the references of the root document, or of a document given with it
+ * (a registered reference that points to one), point to and nothing given provides. */
+static cn_err_t add_metas(walk_t *w) {
+    cn_err_t rc = CN_OK;
+    for (size_t r = 0; rc == CN_OK && r < w->nrefs; r++) {
+        json_t *v = json_object_get(w->refs[r], "$ref");
+        const js_node_t *info = js_node_get(w->s, w->refs[r]);
+        char *abs;
+        if (!json_is_string(v) || !info ||
+            js_ref_lookup(w->s, info->base, json_string_value(v), NULL))
+            continue;
+        if (!(abs = js_uri_resolve(info->base, json_string_value(v))))
+            return cn_error_set(w->err, CN_ERR_NO_MEMORY, NULL);
+        rc = add_meta_family(w, abs);
+        free(abs);
+    }
+    return rc;
+}
+
 /* Every "$ref" / "$recursiveRef" / "$dynamicRef" of the root document must resolve. */
 static cn_err_t check_refs(const walk_t *w, cn_error_t *err) {
     static const char *const kws[] = {"$ref", "$dynamicRef", "$recursiveRef"};
-    for (size_t r = 0; r < w->nrefs; r++) {
+    for (size_t r = 0; r < w->nroot; r++) {
         const json_t *node = w->refs[r];
         const js_node_t *info = js_node_get(w->s, node);
         for (size_t i = 0; i < N(kws); i++) {
@@ -384,7 +462,7 @@ static compat_js_schema_t *schema_new(json_t *root, const compat_js_opts_t *opts
     s->dynamic = cn_map_new(NULL);
     s->regexes = cn_map_new(free_re);
     s->strings = cn_map_new(free);
-    s->docs = calloc(opts && opts->ndocs ? opts->ndocs : 1, sizeof(json_t *));
+    s->docs = calloc((opts ? opts->ndocs : 0) + js_meta_ndocs, sizeof(json_t *));
     if (!s->nodes || !s->resources || !s->anchors || !s->dynamic || !s->regexes || !s->strings ||
         !s->docs) {
         compat_js_schema_free(s);
@@ -396,17 +474,19 @@ static compat_js_schema_t *schema_new(json_t *root, const compat_js_opts_t *opts
 compat_js_schema_t *compat_js_schema_load(json_t *root, const compat_js_opts_t *opts,
                                           cn_error_t *err) {
     compat_js_schema_t *s = root ? schema_new(root, opts) : NULL;
-    walk_t w = {.s = s, .err = err, .collect = true};
+    walk_t w = {.s = s, .err = err, .opts = opts, .vocab = JG_ALL};
     cn_err_t rc = s ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     if (rc == CN_OK && !json_is_object(root) && !json_is_boolean(root))
         rc = cn_error_set(err, CN_ERR_INVALID_SCHEMA, "a schema is an object or a boolean");
     if (rc == CN_OK)
         rc = index_doc(&w, root, "");
-    w.collect = false;
+    w.nroot = w.nrefs;
     for (size_t i = 0; rc == CN_OK && opts && i < opts->ndocs; i++) {
         s->docs[s->ndocs++] = json_incref(opts->docs[i].schema);
         rc = index_doc(&w, opts->docs[i].schema, opts->docs[i].uri);
     }
+    if (rc == CN_OK)
+        rc = add_metas(&w);
     if (rc == CN_OK)
         rc = check_refs(&w, err);
     free(w.refs);

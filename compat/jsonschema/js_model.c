@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Building the model of js_model.h from a loaded schema, as everit-json-schema's SchemaLoader
+ * Building the model of js_model_int.h from a loaded schema, as everit-json-schema's SchemaLoader
  * maps JSON to schema classes (the classes Confluent's SchemaDiff compares): true/false/{},
  * "$ref" alone, then the extractors in order — enum, allOf/anyOf/oneOf (one combined schema
  * each), not, const, type (a list of types is an anyOf of typed schemas), the keyword sniffer
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_model.h"
+#include "compat/jsonschema/js_model_int.h"
 
 #define JM_MAX_REF_HOPS 64
 #define JM_MAX_PARTS    16

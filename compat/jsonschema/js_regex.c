@@ -6,13 +6,14 @@
  * ECMA-262's WhiteSpace and LineTerminator set (PCRE2's is ASCII-only without UCP), "\uXXXX"
  * and "\u{X}" become "\x{X}", "$" matches only at the end (PCRE2_DOLLAR_ENDONLY), "." stops at
  * any line terminator, and escapes that ECMA-262 lacks (\a, \Z, \A, \e, ...) are errors.
- * "\d" and "\w" stay ASCII, as PCRE2 without UCP has them.
+ * "\d" and "\w" stay ASCII, as PCRE2 without UCP has them. "\p{...}" takes ECMA-262's long
+ * General_Category names and aliases ("Letter", "digit", "gc=Lu", "Script=Greek").
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "common/cn_buf.h"
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 #define JS_RE_MATCH_LIMIT 1000000u
 #define JS_RE_DEPTH_LIMIT 10000u
@@ -44,6 +45,74 @@ static size_t unicode_escape(const char *p, cn_buf_t *o) {
     return 5;
 }
 
+/* ECMA-262 §22.2.2.9 names a General_Category by any of its Unicode aliases
+ * (PropertyValueAliases.txt); PCRE2 knows the short ones and the script names. */
+static const char *const gc_alias[][2] = {{"Letter", "L"},
+                                          {"Cased_Letter", "L&"},
+                                          {"Uppercase_Letter", "Lu"},
+                                          {"Lowercase_Letter", "Ll"},
+                                          {"Titlecase_Letter", "Lt"},
+                                          {"Modifier_Letter", "Lm"},
+                                          {"Other_Letter", "Lo"},
+                                          {"Mark", "M"},
+                                          {"Combining_Mark", "M"},
+                                          {"Nonspacing_Mark", "Mn"},
+                                          {"Spacing_Mark", "Mc"},
+                                          {"Enclosing_Mark", "Me"},
+                                          {"Number", "N"},
+                                          {"Decimal_Number", "Nd"},
+                                          {"digit", "Nd"},
+                                          {"Letter_Number", "Nl"},
+                                          {"Other_Number", "No"},
+                                          {"Punctuation", "P"},
+                                          {"punct", "P"},
+                                          {"Connector_Punctuation", "Pc"},
+                                          {"Dash_Punctuation", "Pd"},
+                                          {"Open_Punctuation", "Ps"},
+                                          {"Close_Punctuation", "Pe"},
+                                          {"Initial_Punctuation", "Pi"},
+                                          {"Final_Punctuation", "Pf"},
+                                          {"Other_Punctuation", "Po"},
+                                          {"Symbol", "S"},
+                                          {"Math_Symbol", "Sm"},
+                                          {"Currency_Symbol", "Sc"},
+                                          {"Modifier_Symbol", "Sk"},
+                                          {"Other_Symbol", "So"},
+                                          {"Separator", "Z"},
+                                          {"Space_Separator", "Zs"},
+                                          {"Line_Separator", "Zl"},
+                                          {"Paragraph_Separator", "Zp"},
+                                          {"Other", "C"},
+                                          {"Control", "Cc"},
+                                          {"cntrl", "Cc"},
+                                          {"Format", "Cf"},
+                                          {"Surrogate", "Cs"},
+                                          {"Private_Use", "Co"},
+                                          {"Unassigned", "Cn"},
+                                          {"LC", "L&"}};
+
+/* "\p{...}" / "\P{...}" at p (after the backslash): the value of "General_Category=",
+ * "gc=", "Script=" or "sc=" (or a lone value) in PCRE2's spelling; chars consumed or 0. */
+static size_t property_escape(const char *p, cn_buf_t *o) {
+    static const char *const prefixes[] = {"General_Category=", "gc=", "Script=", "sc="};
+    const char *close = p[1] == '{' ? strchr(p + 2, '}') : NULL, *v = p + 2;
+    if (!close || close == v)
+        return 0;
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (strncmp(v, prefixes[i], strlen(prefixes[i])) == 0 && v + strlen(prefixes[i]) < close)
+            v += strlen(prefixes[i]);
+    size_t n = (size_t)(close - v);
+    const char *name = NULL;
+    for (size_t i = 0; !name && i < sizeof(gc_alias) / sizeof(gc_alias[0]); i++)
+        if (strlen(gc_alias[i][0]) == n && strncmp(gc_alias[i][0], v, n) == 0)
+            name = gc_alias[i][1];
+    if (name)
+        cn_buf_printf(o, "\\%c{%s}", *p, name);
+    else
+        cn_buf_printf(o, "\\%c{%.*s}", *p, (int)n, v);
+    return (size_t)(close - p) + 1;
+}
+
 /* One escape at p (after '\'); returns chars consumed, 0 when ECMA-262 has no such escape. */
 static size_t escape(const char *p, bool in_class, cn_buf_t *o) {
     switch (*p) {
@@ -58,6 +127,9 @@ static size_t escape(const char *p, bool in_class, cn_buf_t *o) {
         return 1;
     case 'u':
         return unicode_escape(p, o);
+    case 'p':
+    case 'P':
+        return property_escape(p, o);
     case '/':
         cn_buf_put_str(o, "/");
         return 1;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 typedef struct span {
     const char *p;

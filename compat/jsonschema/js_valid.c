@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_valid.h"
+#include "compat/jsonschema/js_valid_int.h"
 
 bool js_vfail(js_vctx_t *c, const char *fmt, ...) {
     if (c->quiet || c->have_msg || !c->msg)
@@ -70,11 +70,17 @@ int js_vregex(js_vctx_t *c, const char *pattern, const char *subject, size_t len
 
 /* ---- type, enum, const ---- */
 
+/* Draft 6 on: any number with a zero fractional part. Draft 4: a number written without one;
+ * 1.0 is not, but an integral value beyond 64 bits is (Jansson holds neither a 30-digit integer
+ * nor 1e300 as an integer, compat_js_loadb reads them as doubles, and a double that large has no
+ * fraction). */
 static bool is_integer(const json_t *v, int draft) {
     if (json_is_integer(v))
         return true;
     double d = json_is_real(v) ? json_real_value(v) : NAN;
-    return draft >= COMPAT_JS_DRAFT6 && isfinite(d) && floor(d) == d;
+    if (!isfinite(d) || floor(d) != d)
+        return false;
+    return draft >= COMPAT_JS_DRAFT6 || fabs(d) >= 9223372036854775808.0;
 }
 
 static bool type_is(const char *t, const json_t *v, int draft) {
@@ -128,7 +134,9 @@ static bool v_enum(js_vctx_t *c, const json_t *e, const json_t *inst) {
 static bool multiple_of(const json_t *inst, const json_t *m) {
     if (json_is_integer(inst) && json_is_integer(m) && json_integer_value(m) != 0)
         return json_integer_value(inst) % json_integer_value(m) == 0;
-    double q = js_number(inst) / js_number(m);
+    double x = js_number(inst), d = js_number(m), q = x / d;
+    if (isinf(q) && isfinite(x) && d != 0) /* 1e308 / 0.5 overflows; fmod is exact */
+        return fmod(x, d) == 0;
     if (!isfinite(q))
         return false;
     return fabs(q - nearbyint(q)) < 1e-9 * fmax(1.0, fabs(q) * 1e-6);

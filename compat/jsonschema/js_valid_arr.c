@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 
-#include "compat/jsonschema/js_valid.h"
+#include "compat/jsonschema/js_valid_int.h"
 
 static bool v_item(js_vctx_t *c, const js_at_t *at, const json_t *sub, size_t i,
                    const json_t *item) {

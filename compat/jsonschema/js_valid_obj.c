@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/jsonschema/js_valid.h"
+#include "compat/jsonschema/js_valid_int.h"
 
 bool js_eval_prop(js_eval_t *ev, const char *name) {
     if (!ev || js_eval_has_prop(ev, name))

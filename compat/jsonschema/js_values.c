@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/cn_map.h"
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 bool js_is_number(const json_t *v) {
     return json_is_integer(v) || json_is_real(v);
@@ -98,8 +98,11 @@ uint64_t js_hash(const json_t *v, unsigned depth) {
 }
 
 json_t *compat_js_loadb(const char *text, size_t len, size_t flags, json_error_t *jerr) {
+    json_error_t local;
+    if (!jerr) /* optional, as json_loadb's */
+        jerr = &local;
     json_t *j = json_loadb(text, len, flags, jerr);
-    if (!j && strstr(jerr->text, "too big integer"))
+    if (!j && strstr(jerr->text, "too big")) /* "too big (negative) integer" */
         j = json_loadb(text, len, flags | JSON_DECODE_INT_AS_REAL, jerr);
     return j;
 }

@@ -59,6 +59,8 @@ char *compat_pb_ignore_extensions(const compat_pb_schema_t *s, cn_error_t *err);
 cn_err_t compat_pb_imports(const char *text, size_t len, char ***out, size_t *n, cn_error_t *err);
 /** @brief Whether an import path is one of the built-in well-known files. */
 bool compat_pb_is_wellknown(const char *path);
+/** @brief The built-in text of a well-known file (static), or NULL. */
+const char *compat_pb_wellknown_text(const char *path);
 
 /** One difference of Confluent's SchemaDiff. */
 typedef struct compat_pb_diff {

@@ -293,6 +293,10 @@ bool compat_pb_is_wellknown(const char *path) {
     return pb_wellknown(path) != NULL;
 }
 
+const char *compat_pb_wellknown_text(const char *path) {
+    return pb_wellknown(path);
+}
+
 const char *compat_pb_canonical(const compat_pb_schema_t *s) {
     return s->canonical;
 }

@@ -2,7 +2,9 @@
  *
  * JSON Schema benchmarks (issue 11): validate 100,000 instances against a 50-property schema,
  * beside Jansson's own parse of the same instances (the floor: a validator cannot be faster
- * than reading its input), and Confluent's diff of two 500-property schemas. Wall and CPU
+ * than reading its input), Confluent's diff of two 500-property schemas, and the registry's
+ * whole compatibility check of them (parse both, check at BACKWARD under STRICT and LENIENT)
+ * beside Jansson's parse of both texts, averaged over CHECK_RUNS runs. Wall and CPU
  * time; the CPU figure is the meaningful one on a shared machine. Nothing is asserted.
  */
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include <jansson.h>
 
 #include "common/cn_buf.h"
+#include "compat/compat.h"
 #include "compat/jsonschema/compat_jsonschema.h"
 
 #define N_INST  100000
@@ -195,8 +198,53 @@ static void bench_diff(void) {
     free(b);
 }
 
+#define CHECK_RUNS 20
+
+/* What POST /compatibility does with the texts: parse both (compat.h), check at BACKWARD. */
+static double check_once(const char *a, const char *b, compat_policy_t policy, bool *compatible) {
+    compat_parse_opts_t po = {.type = COMPAT_JSON};
+    compat_check_opts_t co = {.policy = policy};
+    compat_report_t *rep = NULL;
+    stamp_t t0 = now();
+    compat_schema_t *old = compat_schema_parse(a, strlen(a), &po, NULL);
+    compat_schema_t *nw = compat_schema_parse(b, strlen(b), &po, NULL);
+    compat_prev_t prev = {.schema = old, .version = 1};
+    if (!old || !nw || compat_check_with(COMPAT_BACKWARD, &co, nw, &prev, 1, &rep, NULL) != CN_OK) {
+        printf("cannot check the 500-property schemas\n");
+        exit(1);
+    }
+    *compatible = compat_report_is_compatible(rep);
+    compat_report_free(rep);
+    compat_schema_free(old);
+    compat_schema_free(nw);
+    return since(t0).cpu;
+}
+
+static void bench_check(void) {
+    char *a = schema_text(500, 50), *b = schema_text(500, 100); /* b widens every maxLength */
+    double parse = 0, strict = 0, lenient = 0;
+    bool ok_s = false, ok_l = false;
+    for (int r = 0; r < CHECK_RUNS; r++) {
+        stamp_t t0 = now();
+        json_decref(json_loads(a, 0, NULL));
+        json_decref(json_loads(b, 0, NULL));
+        parse += since(t0).cpu;
+        strict += check_once(a, b, COMPAT_POLICY_STRICT, &ok_s);
+        lenient += check_once(a, b, COMPAT_POLICY_LENIENT, &ok_l);
+    }
+    printf("compatibility of two 500-property schemas (parse both + BACKWARD check), mean of %d: "
+           "STRICT %.2f ms CPU (%s), LENIENT %.2f ms CPU (%s)\n",
+           CHECK_RUNS, strict / CHECK_RUNS, ok_s ? "compatible" : "incompatible",
+           lenient / CHECK_RUNS, ok_l ? "compatible" : "incompatible");
+    printf("  baseline Jansson parse of both texts: %.2f ms CPU; ratio %.2fx\n", parse / CHECK_RUNS,
+           strict / parse);
+    free(a);
+    free(b);
+}
+
 int main(void) {
     bench_validate();
     bench_diff();
+    bench_check();
     return 0;
 }

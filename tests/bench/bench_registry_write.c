@@ -249,7 +249,7 @@ static void *writer_loop(void *arg) {
         reg_schema_req_init(&req);
         req.schema = text;
         req.schema_len = strlen(text);
-        if (reg_register(w->reg, subj, &req, &id, NULL) == CN_OK)
+        if (reg_register(w->reg, REG_NAME(subj), &req, &id, NULL) == CN_OK)
             w->done++;
         else
             w->failed++;

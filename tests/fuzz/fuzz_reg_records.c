@@ -57,8 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     reg_schema_req_init(&req);
     req.schema = "\"long\"";
     req.schema_len = 6;
-    reg_register(reg, "s", &req, &id, NULL);
-    reg_register(reg, "other", &req, &id, NULL);
+    reg_register(reg, REG_NAME("s"), &req, &id, NULL);
+    reg_register(reg, REG_NAME("other"), &req, &id, NULL);
     reg_free(reg);
     reg_store_free(st);
     return 0;

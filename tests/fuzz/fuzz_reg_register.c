@@ -23,7 +23,7 @@ static void seed(reg_registry_t *reg) {
         reg_schema_req_init(&req);
         req.schema = texts[i];
         req.schema_len = strlen(texts[i]);
-        reg_register(reg, i ? "e" : "a", &req, &id, NULL);
+        reg_register(reg, REG_NAME(i ? "e" : "a"), &req, &id, NULL);
     }
 }
 
@@ -55,12 +55,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         req.refs = &ref;
         req.nrefs = 1;
     }
-    reg_register(reg, "a", &req, &id, NULL);
-    reg_register(reg, "fresh", &req, &id, NULL);
+    reg_register(reg, REG_NAME("a"), &req, &id, NULL);
+    reg_register(reg, REG_NAME("fresh"), &req, &id, NULL);
     reg_rdlock(reg);
-    reg_lookup(reg, "a", &req, true, &v, NULL);
+    reg_lookup(reg, REG_NAME("a"), &req, true, &v, NULL);
     reg_unlock(reg);
-    reg_check_compat(reg, "a", -1, &req, true, &ok, NULL, NULL);
+    reg_check_compat(reg, REG_NAME("a"), -1, &req, true, &ok, NULL, NULL);
     reg_free(reg);
     reg_store_free(st);
     return 0;

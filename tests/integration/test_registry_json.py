@@ -93,6 +93,50 @@ def invalid(c, url):
     c.true("nothing stored for bad schemas", "bad-value" not in r, r)
 
 
+def bignums(c, url):
+    """Integers beyond 64 bits, negative ones too, register and keep their digits."""
+    t = ('{"type":"integer","minimum":-123456789012345678901234567890,'
+         '"maximum":123456789012345678901234567890}')
+    st, r = request(url, "POST", "/subjects/big-value/versions", body(t))
+    c.eq("bignum bounds register", st, 200)
+    st, r = request(url, "GET", "/subjects/big-value/versions/1")
+    c.eq("bignum digits kept", r.get("schema"), t)
+
+
+def metaschemas(c, url):
+    """A $ref to a draft meta-schema resolves from cairnd's built-in copies (as Confluent's
+    bundled ones), without references and without the network."""
+    for i, uri in enumerate(["http://json-schema.org/draft-04/schema#",
+                             "http://json-schema.org/draft-07/schema#",
+                             "https://json-schema.org/draft/2019-09/schema",
+                             "https://json-schema.org/draft/2020-12/schema"]):
+        s = {"type": "object", "properties": {"schema": {"$ref": uri}}}
+        st, r = request(url, "POST", "/subjects/meta%d-value/versions" % i, body(s))
+        c.eq("$ref to " + uri, (st, "id" in r), (200, True))
+    s = {"properties": {"n": {"$ref": "http://json-schema.org/draft-07/schema#/definitions/"
+                                      "nonNegativeInteger"}}}
+    st, r = request(url, "POST", "/subjects/meta9-value/versions", body(s))
+    c.eq("$ref into a meta-schema's definitions", st, 200)
+    ref = [{"name": "holder.json", "subject": "meta0-value", "version": 1}]
+    st, r = request(url, "POST", "/subjects/meta8-value/versions",
+                    body({"$ref": "holder.json"}, references=ref))
+    c.eq("a reference whose schema $refs a meta-schema", st, 200)
+    st, r = request(url, "POST", COMPAT % "meta8-value",
+                    body({"$ref": "holder.json", "description": "d"}, references=ref))
+    c.eq("compatibility through it", (st, r.get("is_compatible")), (200, True))
+    # the diff follows a $ref into a meta-schema too (recursive: the meta-schema refers to itself)
+    s = {"type": "object", "properties": {"schema": {"$ref": "http://json-schema.org/draft-07/"
+                                                             "schema#"}}, "required": ["schema"]}
+    st, r = request(url, "POST", COMPAT % "meta1-value", body(s))
+    c.eq("compatibility across a meta-schema $ref", (st, r.get("is_compatible")), (200, False))
+    c.true("REQUIRED_ATTRIBUTE_ADDED", any("REQUIRED_ATTRIBUTE_ADDED" in m
+                                           for m in r.get("messages", [])), r)
+    del s["required"]
+    s["description"] = "a schema holding a draft-07 schema"  # DESCRIPTION_CHANGED: compatible
+    st, r = request(url, "POST", COMPAT % "meta1-value", body(s))
+    c.eq("compatible across a meta-schema $ref", (st, r.get("is_compatible")), (200, True))
+
+
 def normalize(c, url):
     s = {"type": "object", "properties": {"b": {"type": "string"}, "a": {"type": "integer"}}}
     st, r = request(url, "POST", "/subjects/norm-value/versions?normalize=true", body(s))
@@ -117,7 +161,12 @@ def references(c, url):
     st, r = request(url, "GET", "/subjects/address/versions/1/referencedby")
     c.eq("referencedby", r, [cid])
     st, r = request(url, "GET", "/schemas/ids/%s?format=resolved" % cid)
-    c.eq("format=resolved", (st, json.loads(r.get("schema", "null"))), (200, cust))
+    # Confluent's JsonSchema has no resolved form (ParsedSchema.formattedString's default throws
+    # for any format): Cairn answers the stored text, its references listed.
+    c.eq("format=resolved", (st, json.loads(r.get("schema", "null")), r.get("references")),
+         (200, cust, ref))
+    st, r = request(url, "GET", "/subjects/cust-value/versions/1?format=resolved")
+    c.eq("format=resolved by version", (st, json.loads(r.get("schema", "null"))), (200, cust))
     st, r = request(url, "POST", "/subjects/cust-value/versions", body(cust))
     c.eq("unresolved reference", (st, r.get("error_code")), (422, 42201))
     bad = {"type": "object", "properties": {"home": {"$ref": "address.json#/properties/city"}}}
@@ -129,6 +178,58 @@ def references(c, url):
     st, r = request(url, "DELETE", "/subjects/address/versions/1")
     c.eq("referenced version cannot be deleted", (st, r.get("error_code")), (422, 42206))
     c.true("ids differ", aid != cid)
+
+
+OPEN = {"type": "object", "properties": {"a": {"type": "string"}}}
+CLOSED = {"type": "object", "properties": {"a": {"type": "string"}},
+          "additionalProperties": False}
+COMPAT = "/compatibility/subjects/%s/versions/latest?verbose=true"
+
+
+def policy(c, url):
+    """Confluent's compatibilityPolicy config field: LENIENT accepts closing an open content
+    model (ADDITIONAL_PROPERTIES_REMOVED), STRICT (the default) does not; subject over global,
+    null clears, a bad value is 42203 and changes nothing."""
+    st, r = request(url, "POST", "/subjects/lp-value/versions", body(OPEN))
+    c.eq("policy: register open", st, 200)
+    st, r = request(url, "POST", COMPAT % "lp-value", body(CLOSED))
+    c.eq("STRICT by default", r.get("is_compatible"), False)
+    c.true("STRICT names the change",
+           any("ADDITIONAL_PROPERTIES_REMOVED" in m for m in r.get("messages", [])), r)
+    st, r = request(url, "PUT", "/config/lp-value", {"compatibilityPolicy": "lenient"})
+    c.eq("PUT compatibilityPolicy", (st, r), (200, {"compatibilityPolicy": "lenient"}))
+    st, r = request(url, "GET", "/config/lp-value")
+    c.eq("GET shows it", r.get("compatibilityPolicy"), "lenient")
+    st, r = request(url, "POST", COMPAT % "lp-value", body(CLOSED))
+    c.eq("LENIENT: compatible", (st, r.get("is_compatible")), (200, True))
+    st, r = request(url, "PUT", "/config/lp-value", {"compatibilityPolicy": "SLOPPY"})
+    c.eq("unknown policy", (st, r.get("error_code")), (422, 42203))
+    st, r = request(url, "PUT", "/config/lp-value",
+                    {"compatibility": "FORWARD", "compatibilityPolicy": "LOGICAL"})
+    c.eq("LOGICAL with FORWARD", (st, r.get("error_code")), (422, 42203))
+    st, r = request(url, "GET", "/config/lp-value")
+    c.eq("refused PUTs changed nothing", r, {"compatibilityPolicy": "lenient"})
+    st, r = request(url, "PUT", "/config/lp-value", {"compatibilityPolicy": None})
+    c.eq("null clears", (st, r), (200, {}))
+    st, r = request(url, "POST", "/subjects/lp-value/versions", body(CLOSED))
+    c.eq("register under STRICT again: 409", st, 409)
+    st, r = request(url, "PUT", "/config", {"compatibilityPolicy": "LENIENT"})
+    c.eq("global LENIENT", st, 200)
+    st, r = request(url, "POST", "/subjects/lp-value/versions", body(CLOSED))
+    c.eq("register under the global LENIENT", st, 200)
+    st, r = request(url, "POST", "/subjects/lp2-value/versions", body(OPEN))
+    st, r = request(url, "PUT", "/config/lp2-value", {"compatibilityPolicy": "STRICT"})
+    st, r = request(url, "POST", COMPAT % "lp2-value", body(CLOSED))
+    c.eq("subject STRICT over global LENIENT", r.get("is_compatible"), False)
+
+
+def policy_after_restart(c, url):
+    st, r = request(url, "GET", "/config")
+    c.eq("global policy after restart", r.get("compatibilityPolicy"), "LENIENT")
+    st, r = request(url, "POST", COMPAT % "lp2-value", body(CLOSED))
+    c.eq("subject STRICT after restart", r.get("is_compatible"), False)
+    st, r = request(url, "PUT", "/config", {"compatibilityPolicy": None})
+    c.eq("global policy cleared", st, 200)
 
 
 def python_client(c, url):
@@ -188,6 +289,36 @@ def cli_online(c, url):
     c.eq("cairn check online exit", out.returncode, 100)
     c.true("cairn check online names the difference",
            "version 1: MAXIMUM_DECREASED at #/properties/amount/maximum" in out.stdout, out.stdout)
+    cli_policy(c, url, os.path.join(BUILD, "bin", "cairn"))
+
+
+def cli_policy(c, url, cairn):
+    """cairn check --compatibility-policy: LENIENT offline and in the local check of the
+    registry's versions (--level); without --level the registry's config decides."""
+    import subprocess
+    import tempfile
+    st, r = request(url, "POST", "/subjects/cli-lp/versions", body(OPEN))
+    files = []
+    for doc in (OPEN, CLOSED):
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(doc, f)
+            files.append(f.name)
+    try:
+        def run(*args):
+            return subprocess.run([cairn, "check", "--type", "json"] + list(args),
+                                  capture_output=True, text=True, timeout=60).returncode
+        c.eq("offline STRICT", run("--offline", "--against", files[0], files[1]), 100)
+        c.eq("offline LENIENT", run("--offline", "--compatibility-policy", "lenient",
+                                    "--against", files[0], files[1]), 0)
+        c.eq("bad policy", run("--offline", "--compatibility-policy", "x",
+                               "--against", files[0], files[1]), 1)
+        online = ["--registry", url, "--subject", "cli-lp"]
+        c.eq("online --level LENIENT", run(*online, "--level", "backward",
+                                           "--compatibility-policy", "LENIENT", files[1]), 0)
+        c.eq("online: the registry's STRICT", run(*online, files[1]), 100)
+    finally:
+        for n in files:
+            os.unlink(n)
 
 
 def hostile(c, url):
@@ -223,11 +354,15 @@ def main():
         basics(c, d.url)
         invalid(c, d.url)
         normalize(c, d.url)
+        metaschemas(c, d.url)
+        bignums(c, d.url)
         references(c, d.url)
         python_client(c, d.url)
         cli_online(c, d.url)
         hostile(c, d.url)
+        policy(c, d.url)
         restart(c, d)
+        policy_after_restart(c, d.url)
     finally:
         d.cleanup()
     return c.done()

@@ -57,7 +57,7 @@ cc $san -o "$tmp/use_shared" "$tmp/use.c" $(pkg-config --cflags --libs cairn-ser
 LD_LIBRARY_PATH="$lib" "$tmp/use_shared" | grep -qx ok
 # shellcheck disable=SC2046
 cc $san -o "$tmp/use_static" "$tmp/use.c" $(pkg-config --cflags cairn-serdes) "$lib/libcairn-serdes.a" \
-  $(pkg-config --libs libcurl jansson avro-c libpcre2-8) -pthread
+  $(pkg-config --libs libcurl jansson avro-c libprotobuf-c libpcre2-8) -pthread
 "$tmp/use_static" | grep -qx ok
 ldd "$tmp/use_static" | grep -q libcairn-serdes && { echo "static program uses the .so"; exit 1; }
 echo "install: headers, shared and static libraries, pkg-config: ok"

@@ -90,11 +90,12 @@ static bool can_read(const compat_schema_t *reader, const compat_schema_t *write
     return ok;
 }
 
-static cn_err_t fake_check(compat_level_t level, const compat_schema_t *new_schema,
-                           const compat_prev_t *history, size_t n, bool *compatible,
-                           json_t *messages, cn_error_t *err) {
+static cn_err_t fake_check(compat_level_t level, compat_policy_t policy,
+                           const compat_schema_t *new_schema, const compat_prev_t *history,
+                           size_t n, bool *compatible, json_t *messages, cn_error_t *err) {
     bool transitive = level == COMPAT_BACKWARD_TRANSITIVE || level == COMPAT_FORWARD_TRANSITIVE ||
                       level == COMPAT_FULL_TRANSITIVE;
+    (void)policy;
     bool back = level != COMPAT_FORWARD && level != COMPAT_FORWARD_TRANSITIVE;
     bool fwd = level != COMPAT_BACKWARD && level != COMPAT_BACKWARD_TRANSITIVE;
     json_t *tmp = json_array();

@@ -13,7 +13,7 @@
 #include "common/cn_buf.h"
 #include "compat/compat.h"
 #include "compat/jsonschema/compat_jsonschema.h"
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 typedef struct env {
     compat_schema_t *dep;
@@ -403,6 +403,244 @@ static void test_format_assertion(void **state) {
     json_decref(j);
 }
 
+/* "idn-hostname" asserted: IDNA2008 labels (RFC 5891 hyphens and leading marks, Punycode of
+ * A-labels, RFC 5892 exceptions and contextual rules). */
+static void test_idn_hostname(void **state) {
+    (void)state;
+    static const struct {
+        const char *s;
+        bool ok;
+    } rows[] = {
+        {"\xec\x8b\xa4\xeb\xa1\x80.\xed\x85\x8c\xec\x8a\xa4\xed\x8a\xb8", true}, /* Hangul */
+        {"xn--ihqwcrb4cv8a8dqg056pqjye", true},
+        {"xn--bcher-kva.example", true}, /* b\u00fccher */
+        {"example.com.", true},
+        {"xn--X", false},
+        {"XN--aa---o47jg78q", false}, /* decodes with "--" in the 3rd and 4th positions */
+        {"-hello", false},
+        {"hello-", false},
+        {"a..b", false},
+        {"", false},
+        {"\xcc\x80hello", false},  /* begins with U+0300 */
+        {"\xe3\x80\xaehi", false}, /* U+302E is DISALLOWED */
+        {"l\xc2\xb7l", true},      /* MIDDLE DOT between l's */
+        {"a\xc2\xb7l", false},
+        {"\xe0\xa4\x95\xe2\x80\x8d\xe0\xa4\xb7", false}, /* ZWJ without virama */
+        {"\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7", true},
+        {"\xd9\xa0\xdb\xb0", false}, /* U+0660 with U+06F0 */
+        {"\xff", false},             /* not UTF-8 */
+        {"-> $1.00 <--", false},
+    };
+    json_t *j = json_loads("{\"format\":\"idn-hostname\"}", 0, NULL);
+    compat_js_opts_t o = {.format_assert = true};
+    compat_js_schema_t *s = compat_js_schema_load(j, &o, NULL);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        json_t *v = json_string_nocheck(rows[i].s);
+        if (compat_js_validate(s, v, NULL) != rows[i].ok)
+            fail_msg("row %zu: %s", i, rows[i].s);
+        json_decref(v);
+    }
+    /* 19 spread-out Hangul syllables: an A-label of 62 octets; 20: 65, too long */
+    for (int n = 19; n <= 20; n++) {
+        char label[128], *w = label;
+        for (int i = 0; i < n; i++) {
+            unsigned c = 0xAC00 + 397u * (unsigned)i;
+            *w++ = (char)(0xE0 | c >> 12), *w++ = (char)(0x80 | (c >> 6 & 0x3F));
+            *w++ = (char)(0x80 | (c & 0x3F));
+        }
+        *w = '\0';
+        json_t *v = json_string(label);
+        assert_int_equal(compat_js_validate(s, v, NULL), n == 19);
+        json_decref(v);
+    }
+    compat_js_schema_free(s);
+    json_decref(j);
+}
+
+/* ECMA-262 property escapes with long names and aliases. */
+static void test_regex_properties(void **state) {
+    (void)state;
+    static const struct {
+        const char *pattern, *s;
+        bool ok;
+    } rows[] = {{"^\\p{Letter}cole$",
+                 "\xc3\xa9"
+                 "cole",
+                 true}, /* école */
+                {"^\\p{Letter}cole$", "1cole", false},
+                {"^\\p{digit}+$", "\xe0\xa7\xaa\xe0\xa7\xa8", true}, /* Bengali 42 */
+                {"^\\p{digit}+$", "4a", false},
+                {"^\\p{gc=Lu}$", "A", true},
+                {"^\\P{Lowercase_Letter}$", "a", false},
+                {"^\\p{Script=Greek}+$", "\xce\xb1\xce\xb2", true},
+                {"^[\\p{Nd}x]+$", "1x2", true}};
+    char msg[256];
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        json_t *j = json_pack("{s:s}", "pattern", rows[i].pattern), *v = json_string(rows[i].s);
+        cn_error_t err = {0};
+        compat_js_schema_t *s = compat_js_schema_load(j, NULL, &err);
+        if (!s)
+            fail_msg("%s: %s", rows[i].pattern, err.msg);
+        cn_buf_t b;
+        cn_buf_init(&b, 1024);
+        if (compat_js_validate(s, v, &b) != rows[i].ok)
+            fail_msg("%s ~ %s", rows[i].pattern, rows[i].s);
+        snprintf(msg, sizeof(msg), "%s", cn_buf_cstr(&b) ? cn_buf_cstr(&b) : "");
+        cn_buf_fini(&b);
+        compat_js_schema_free(s);
+        json_decref(v);
+        json_decref(j);
+    }
+    json_t *j = json_loads("{\"pattern\":\"\\\\p{Nope}\"}", 0, NULL);
+    assert_null(compat_js_schema_load(j, NULL, NULL)); /* an unknown property is an error */
+    json_decref(j);
+}
+
+/* E-mail address literals hold a real IPv4 address; an IRI's IPv6 host is bracketed. */
+static void test_format_literals(void **state) {
+    (void)state;
+    static const struct {
+        const char *fmt, *s;
+        bool ok;
+    } rows[] = {{"email", "joe@[127.0.0.1]", true},
+                {"email", "joe@[127.0.0.300]", false},
+                {"email", "joe@[IPv6:::1]", true},
+                {"iri", "http://[2001:db8::7334]/a", true},
+                {"iri", "http://2001:0db8:85a3:0000:0000:8a2e:0370:7334", false},
+                {"uri", "http://user@example.com:8080/x?y#z", true},
+                {"uri", "http://example.com:80a/", false},
+                {"uri", "urn:isbn:0451450523", true}};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        json_t *j = json_pack("{s:s}", "format", rows[i].fmt), *v = json_string(rows[i].s);
+        compat_js_opts_t o = {.format_assert = true};
+        compat_js_schema_t *s = compat_js_schema_load(j, &o, NULL);
+        if (compat_js_validate(s, v, NULL) != rows[i].ok)
+            fail_msg("%s %s", rows[i].fmt, rows[i].s);
+        compat_js_schema_free(s);
+        json_decref(v);
+        json_decref(j);
+    }
+}
+
+/* Draft 4 "integer": a value beyond 64 bits (30 digits, 1e300) is one, 1.0 and 1.5 are not; from
+ * draft 6 on 1.0 is one too. */
+static void test_big_integers(void **state) {
+    (void)state;
+    static const struct {
+        const char *inst;
+        bool d4, d6;
+    } rows[] = {{"123456789012345678901234567890", true, true},
+                {"-123456789012345678901234567890", true, true},
+                {"1e300", true, true},
+                {"12", true, true},
+                {"1.0", false, true},
+                {"1.5", false, false},
+                {"1e-300", false, false}};
+    compat_js_schema_t *half = load("{\"type\":\"integer\",\"multipleOf\":0.5}");
+    json_t *big = compat_js_loadb("1e308", 5, JSON_DECODE_ANY, NULL);
+    assert_true(compat_js_validate(half, big, NULL)); /* the quotient overflows */
+    json_decref(big);
+    compat_js_schema_free(half);
+    compat_js_schema_t *d4 = load("{\"$schema\":\"http://json-schema.org/draft-04/schema#\","
+                                  "\"type\":\"integer\"}");
+    compat_js_schema_t *d6 = load("{\"$schema\":\"http://json-schema.org/draft-06/schema#\","
+                                  "\"type\":\"integer\"}");
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        json_t *v = compat_js_loadb(rows[i].inst, strlen(rows[i].inst), JSON_DECODE_ANY, NULL);
+        assert_non_null(v);
+        if (compat_js_validate(d4, v, NULL) != rows[i].d4 ||
+            compat_js_validate(d6, v, NULL) != rows[i].d6)
+            fail_msg("%s", rows[i].inst);
+        json_decref(v);
+    }
+    compat_js_schema_free(d4);
+    compat_js_schema_free(d6);
+}
+
+/* compatibilityPolicy through compat_check_with: closing an open content model is incompatible
+ * under STRICT (and LOGICAL, and without options), compatible under LENIENT; in both directions
+ * the FORWARD check (the roles swapped) opens it again, compatible under both. */
+static void test_check_policy(void **state) {
+    (void)state;
+    compat_schema_t *open = parse("{\"type\":\"object\",\"properties\":{\"a\":{}}}");
+    compat_schema_t *closed = parse("{\"type\":\"object\",\"properties\":{\"a\":{}},"
+                                    "\"additionalProperties\":false}");
+    compat_prev_t prev = {.schema = open, .version = 1};
+    static const struct {
+        compat_policy_t policy;
+        bool compatible;
+    } rows[] = {{COMPAT_POLICY_STRICT, false},
+                {COMPAT_POLICY_LENIENT, true},
+                {COMPAT_POLICY_LOGICAL, false}};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        compat_check_opts_t o = {.policy = rows[i].policy};
+        compat_report_t *rep = NULL;
+        assert_int_equal(compat_check_with(COMPAT_BACKWARD, &o, closed, &prev, 1, &rep, NULL),
+                         CN_OK);
+        assert_int_equal(compat_report_is_compatible(rep), rows[i].compatible);
+        if (!rows[i].compatible)
+            assert_non_null(strstr(compat_report_message(rep, 0), "ADDITIONAL_PROPERTIES_REMOVED"));
+        compat_report_free(rep);
+    }
+    compat_report_t *rep = NULL;
+    assert_int_equal(compat_check_with(COMPAT_BACKWARD, NULL, closed, &prev, 1, &rep, NULL), CN_OK);
+    assert_false(compat_report_is_compatible(rep));
+    compat_report_free(rep);
+    compat_policy_t p;
+    assert_true(compat_policy_parse("lenient", &p) && p == COMPAT_POLICY_LENIENT);
+    assert_true(compat_policy_parse("Strict", &p) && p == COMPAT_POLICY_STRICT);
+    assert_false(compat_policy_parse("LENIENTX", &p));
+    assert_false(compat_policy_parse(NULL, &p));
+    assert_string_equal(compat_policy_name(COMPAT_POLICY_LOGICAL), "LOGICAL");
+    compat_schema_free(open);
+    compat_schema_free(closed);
+}
+
+/* A "$ref" to a meta-schema resolves from the built-in copies (drafts 4, 6, 7, 2019-09 with its
+ * vocabularies, 2020-12 with its vocabularies); an unknown json-schema.org URI still does not. */
+static void test_metaschema_refs(void **state) {
+    (void)state;
+    static const char *const metas[] = {
+        "http://json-schema.org/draft-04/schema#", "http://json-schema.org/draft-06/schema#",
+        "http://json-schema.org/draft-07/schema#", "https://json-schema.org/draft/2019-09/schema",
+        "https://json-schema.org/draft/2020-12/schema"};
+    char text[256], msg[512];
+    for (size_t i = 0; i < sizeof(metas) / sizeof(metas[0]); i++) {
+        snprintf(text, sizeof(text), "{\"$ref\":\"%s\"}", metas[i]);
+        compat_js_schema_t *s = load(text);
+        assert_true(valid(s, "{\"type\":\"string\",\"minLength\":2}", msg, sizeof(msg)));
+        assert_false(valid(s, "{\"minLength\":-1}", msg, sizeof(msg)));
+        assert_false(valid(s, "{\"type\":12}", msg, sizeof(msg)));
+        compat_js_schema_free(s);
+    }
+    /* a property whose schema is the draft-07 meta-schema, found through "definitions" */
+    compat_js_schema_t *s = load("{\"properties\":{\"s\":{\"$ref\":"
+                                 "\"http://json-schema.org/draft-07/schema#/definitions/"
+                                 "nonNegativeInteger\"}}}");
+    assert_true(valid(s, "{\"s\":3}", msg, sizeof(msg)));
+    assert_false(valid(s, "{\"s\":-3}", msg, sizeof(msg)));
+    compat_js_schema_free(s);
+    /* a document given with the schema (a registered reference) that refers to a meta-schema */
+    json_t *ref = json_loads("{\"properties\":{\"s\":{\"$ref\":"
+                             "\"http://json-schema.org/draft-07/schema#\"}}}",
+                             0, NULL);
+    json_t *top = json_loads("{\"$ref\":\"holder.json\"}", 0, NULL);
+    compat_js_doc_t doc = {.uri = "holder.json", .schema = ref};
+    compat_js_opts_t o = {.docs = &doc, .ndocs = 1};
+    s = compat_js_schema_load(top, &o, NULL);
+    assert_non_null(s);
+    assert_true(valid(s, "{\"s\":{\"type\":\"string\"}}", msg, sizeof(msg)));
+    assert_false(valid(s, "{\"s\":{\"type\":7}}", msg, sizeof(msg)));
+    compat_js_schema_free(s);
+    json_decref(top);
+    json_decref(ref);
+    json_t *j = json_loads("{\"$ref\":\"https://json-schema.org/draft/2099-01/schema\"}", 0, NULL);
+    cn_error_t err = {0};
+    assert_null(compat_js_schema_load(j, NULL, &err));
+    assert_int_equal(err.code, CN_ERR_INVALID_SCHEMA);
+    json_decref(j);
+}
+
 /* A tree of anyOf, 4 wide and `depth` deep, with distinct leaves (4^depth of them). */
 static void nested_anyof(cn_buf_t *b, int depth, int *leaf) {
     if (depth == 0) {
@@ -462,6 +700,12 @@ int main(void) {
         cmocka_unit_test(test_validate_bounds),
         cmocka_unit_test(test_format_assertion),
         cmocka_unit_test(test_diff_bounds),
+        cmocka_unit_test(test_metaschema_refs),
+        cmocka_unit_test(test_check_policy),
+        cmocka_unit_test(test_big_integers),
+        cmocka_unit_test(test_idn_hostname),
+        cmocka_unit_test(test_format_literals),
+        cmocka_unit_test(test_regex_properties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,12 +2,14 @@
  *
  * The official JSON-Schema-Test-Suite (https://github.com/json-schema-org/JSON-Schema-Test-Suite)
  * run as it is through compat_js_validate, one cmocka test per draft: every file of the draft's
- * folder is required, optional/ is counted apart and runs with format assertions on.
- * Its remotes/ are served from memory as http://localhost:1234/..., and the meta-schemas from
- * python3-jsonschema's copies; nothing is fetched. Where the suite comes from: CAIRN_JSTS_DIR,
- * else Debian's json-schema-test-suite package (drafts 4, 6, 7); drafts 2019-09 and 2020-12
- * also read tests/data/jsonschema/suite/<draft>/ (cases in the suite's format). A draft whose
- * folder is absent is skipped. Prints "draftN: required P/T, optional P/T".
+ * folder is required, optional/ is counted apart and runs with format assertions on; both must
+ * pass, but for 2019-09 / 2020-12 optional/dependencies-compatibility.json (see g_unexpected).
+ * Its remotes/ are served from memory as http://localhost:1234/...; the meta-schemas are the
+ * loader's built-in copies; nothing is fetched. Where the suite comes from: CAIRN_JSTS_DIR, else
+ * Debian's libtest-json-schema-acceptance-perl (which ships the suite's tests/ and remotes/ for
+ * drafts 4 to 2020-12), else Debian's json-schema-test-suite (drafts 4, 6, 7). Drafts 2019-09 and
+ * 2020-12 also read tests/data/jsonschema/suite/<draft>/ (cases in the suite's format). A draft
+ * whose folder is absent is skipped. Prints "draftN: required P/T, optional P/T".
  */
 #include "tests/support/test_util.h"
 
@@ -19,7 +21,8 @@
 #include "compat/jsonschema/compat_jsonschema.h"
 
 #define MAX_DOCS 128
-#define META_DIR "/usr/lib/python3/dist-packages/jsonschema/schemas"
+/* Debian's libtest-json-schema-acceptance-perl ships the suite (every draft) as shared data. */
+#define PERL_SUITE "/usr/share/perl5/auto/share/dist/Test-JSON-Schema-Acceptance"
 
 typedef struct docs {
     compat_js_doc_t v[MAX_DOCS];
@@ -32,10 +35,18 @@ typedef struct tally {
 } tally_t;
 
 static docs_t g_docs;
+/* Optional tests that fail outside the file we do not follow on purpose: 2019-09 and 2020-12
+ * dependencies-compatibility.json asks for draft 7's "dependencies", which the specification
+ * dropped in 2019-09 (and tests/data/jsonschema/suite/draft2020-12/applicators.json ignores). */
+static int g_unexpected;
 
 static const char *suite_dir(void) {
     const char *d = getenv("CAIRN_JSTS_DIR");
-    return d && *d ? d : "/usr/share/json-schema-test-suite";
+    struct stat st;
+    if (d && *d)
+        return d;
+    return stat(PERL_SUITE "/tests/draft2020-12", &st) == 0 ? PERL_SUITE
+                                                            : "/usr/share/json-schema-test-suite";
 }
 
 static void add_doc(const char *uri, json_t *doc) {
@@ -70,35 +81,11 @@ static void load_remotes(const char *dir, const char *rel) {
         closedir(d);
 }
 
-static void load_meta(void) {
-    static const char *const files[] = {"draft4.json", "draft6.json", "draft7.json",
-                                        "draft2019-09.json", "draft2020-12.json"};
-    char path[512];
-    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-        snprintf(path, sizeof(path), "%s/%s", META_DIR, files[i]);
-        json_t *m = json_load_file(path, 0, NULL);
-        json_t *id = m ? json_object_get(m, "$id") : NULL;
-        if (!id && m)
-            id = json_object_get(m, "id");
-        if (id && json_is_string(id))
-            add_doc(json_string_value(id), m);
-        else
-            json_decref(m);
-    }
-    snprintf(path, sizeof(path), "%s/vocabularies.json", META_DIR);
-    json_t *voc = json_load_file(path, 0, NULL);
-    const char *k;
-    json_t *v;
-    json_object_foreach(voc, k, v) add_doc(k, json_incref(v));
-    json_decref(voc);
-}
-
 static int setup(void **state) {
     (void)state;
     char path[1024];
     snprintf(path, sizeof(path), "%s/remotes", suite_dir());
     load_remotes(path, "");
-    load_meta();
     return 0;
 }
 
@@ -131,7 +118,9 @@ static void run_group(json_t *group, compat_js_draft_t draft, bool fmt, const ch
         (*total)++;
         if (s && got == want)
             (*pass)++;
-        else if (verbose())
+        else if (fmt && strcmp(file, "dependencies-compatibility.json") != 0)
+            g_unexpected++;
+        if ((!s || got != want) && verbose())
             printf("  FAIL %s: %s / %s: %s\n", file,
                    json_string_value(json_object_get(group, "description")),
                    json_string_value(json_object_get(t, "description")),
@@ -143,9 +132,9 @@ static void run_group(json_t *group, compat_js_draft_t draft, bool fmt, const ch
 
 static void run_file(const char *path, compat_js_draft_t draft, bool fmt, int *pass, int *total) {
     json_error_t jerr;
-    json_t *groups = json_load_file(path, 0, &jerr);
+    json_t *groups = json_load_file(path, JSON_ALLOW_NUL, &jerr); /* enum.json: "\u0000" */
     if (!groups) /* bignum.json: integers beyond 64 bits, read as doubles */
-        groups = json_load_file(path, JSON_DECODE_INT_AS_REAL, &jerr);
+        groups = json_load_file(path, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &jerr);
     size_t i;
     json_t *g;
     if (!groups) {
@@ -188,6 +177,7 @@ static void test_draft(const char *name, compat_js_draft_t draft) {
     snprintf(dir, sizeof(dir), "%s/tests/%s", suite_dir(), name);
     struct stat st;
     tally_t a = {0}, o = {0};
+    g_unexpected = 0;
     if (stat(dir, &st) == 0) {
         snprintf(dir, sizeof(dir), "%s/tests", suite_dir());
         run_draft(dir, name, draft, &a);
@@ -204,6 +194,7 @@ static void test_draft(const char *name, compat_js_draft_t draft) {
         skip();
     assert_int_equal(a.pass, a.total);
     assert_int_equal(o.pass, o.total);
+    assert_int_equal(g_unexpected, 0); /* every optional test passes, but the one file */
 }
 
 static void test_draft4(void **state) {

@@ -131,8 +131,8 @@ static void *register_loop(void *arg) {
         reg_schema_req_init(&req);
         req.schema = text;
         req.schema_len = strlen(text);
-        if (reg_register(w->e->reg, subject_of(subj, sizeof(subj), w->t, i), &req, &w->ids[i],
-                         &err) != CN_OK)
+        if (reg_register(w->e->reg, REG_NAME(subject_of(subj, sizeof(subj), w->t, i)), &req,
+                         &w->ids[i], &err) != CN_OK)
             w->ids[i] = -1;
     }
     return NULL;
@@ -178,8 +178,8 @@ static void check_answers(reg_registry_t *reg, worker_t *w) {
     for (int t = 0; t < THREADS; t++) {
         for (int i = 0; i < PER; i++) {
             char text[160], subj[32];
-            reg_schema_t *sch = reg_schema_by_id(reg, w[t].ids[i], NULL);
-            reg_subject_t *s = reg_subject_get(reg, subject_of(subj, sizeof(subj), t, i));
+            reg_schema_t *sch = reg_schema_by_id(reg, w[t].ids[i], REG_NAME(NULL));
+            reg_subject_t *s = reg_subject_get(reg, REG_NAME(subject_of(subj, sizeof(subj), t, i)));
             text_of(text, sizeof(text), t, i);
             assert_non_null(sch);
             assert_string_equal(sch->text, text);
@@ -240,7 +240,7 @@ static void *bg_register(void *arg) {
     reg_schema_req_init(&req);
     req.schema = b->text;
     req.schema_len = strlen(b->text);
-    if (reg_register(b->e->reg, "gated", &req, &b->id, NULL) != CN_OK)
+    if (reg_register(b->e->reg, REG_NAME("gated"), &req, &b->id, NULL) != CN_OK)
         b->id = -1;
     b->done = true;
     return NULL;
@@ -254,7 +254,8 @@ static void *bg_lookup(void *arg) {
     req.schema = b->text;
     req.schema_len = strlen(b->text);
     reg_rdlock(b->e->reg);
-    b->id = reg_lookup(b->e->reg, "gated", &req, false, &v, NULL) == CN_OK ? v->schema->id : -1;
+    b->id = reg_lookup(b->e->reg, REG_NAME("gated"), &req, false, &v, NULL) == CN_OK ? v->schema->id
+                                                                                     : -1;
     reg_unlock(b->e->reg); /* waits until what it saw is durable */
     b->done = true;
     return NULL;
@@ -314,16 +315,16 @@ static void test_foreign_records_first(void **state) {
     reg_schema_req_init(&req);
     req.schema = "\"long\"";
     req.schema_len = strlen(req.schema);
-    assert_int_equal(reg_register(e.reg, "own", &req, &id, &err), CN_OK);
+    assert_int_equal(reg_register(e.reg, REG_NAME("own"), &req, &id, &err), CN_OK);
     assert_int_equal(id, 1); /* decided before the foreign record was readable */
     reg_rdlock(e.reg);
-    assert_non_null(reg_schema_by_id(e.reg, 42, NULL)); /* applied, in log order */
-    assert_non_null(reg_subject_get(e.reg, "ext"));
-    assert_string_equal(reg_schema_by_id(e.reg, 1, NULL)->text, "\"long\"");
+    assert_non_null(reg_schema_by_id(e.reg, 42, REG_NAME(NULL))); /* applied, in log order */
+    assert_non_null(reg_subject_get(e.reg, REG_NAME("ext")));
+    assert_string_equal(reg_schema_by_id(e.reg, 1, REG_NAME(NULL))->text, "\"long\"");
     reg_unlock(e.reg);
     req.schema = "\"string\"";
     req.schema_len = strlen(req.schema);
-    assert_int_equal(reg_register(e.reg, "own", &req, &id, &err), CN_OK);
+    assert_int_equal(reg_register(e.reg, REG_NAME("own"), &req, &id, &err), CN_OK);
     assert_int_equal(id, 43); /* max + 1 now that 42 is known */
     env_fini(&e);
 }

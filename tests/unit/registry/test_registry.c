@@ -57,7 +57,7 @@ static cn_err_t reg_text(reg_registry_t *reg, const char *subject, const char *t
     reg_schema_req_init(&req);
     req.schema = text;
     req.schema_len = strlen(text);
-    return reg_register(reg, subject, &req, id, err);
+    return reg_register(reg, REG_NAME(subject), &req, id, err);
 }
 
 static int32_t must_reg(reg_registry_t *reg, const char *subject, const char *text) {
@@ -72,7 +72,7 @@ static int32_t latest_version(reg_registry_t *reg, const char *subject) {
     reg_version_t *v = NULL;
     int32_t out = 0;
     reg_rdlock(reg);
-    if (reg_version_find(reg, subject, -1, false, &v, NULL) == CN_OK)
+    if (reg_version_find(reg, REG_NAME(subject), -1, false, &v, NULL) == CN_OK)
         out = v->version;
     reg_unlock(reg);
     return out;
@@ -108,31 +108,72 @@ static void test_compatibility_and_config(void **state) {
     must_reg(f->reg, "c", S1);
     assert_int_equal(reg_text(f->reg, "c", S3, &id, &err), CN_ERR_INCOMPATIBLE);
     assert_non_null(strstr(err.msg, "incompatible with an earlier schema for subject \"c\""));
-    assert_int_equal(reg_config_get(f->reg, "c", false, &cfg, &err),
+    assert_int_equal(reg_config_get(f->reg, REG_NAME("c"), false, &cfg, &err),
                      CN_ERR_SUBJECT_COMPAT_NOT_CONFIGURED);
-    assert_int_equal(reg_config_get(f->reg, "c", true, &cfg, &err), CN_OK);
+    assert_int_equal(reg_config_get(f->reg, REG_NAME("c"), true, &cfg, &err), CN_OK);
     assert_string_equal(json_string_value(json_object_get(cfg, "compatibilityLevel")), "BACKWARD");
     json_decref(cfg);
     upd = json_pack("{s:s}", "compatibility", "none");
-    assert_int_equal(reg_config_set(f->reg, NULL, upd, &cfg, &err), CN_OK);
+    assert_int_equal(reg_config_set(f->reg, REG_NAME(NULL), upd, &cfg, &err), CN_OK);
     assert_string_equal(json_string_value(json_object_get(cfg, "compatibility")), "NONE");
     json_decref(cfg);
-    assert_int_equal(reg_effective_level(f->reg, "c"), COMPAT_NONE);
+    assert_int_equal(reg_effective_level(f->reg, REG_NAME("c")), COMPAT_NONE);
     assert_int_equal(reg_text(f->reg, "c", S3, &id, &err), CN_OK);
     json_decref(upd);
     upd = json_pack("{s:s}", "compatibility", "FULL");
-    assert_int_equal(reg_config_set(f->reg, "c", upd, &cfg, &err), CN_OK);
+    assert_int_equal(reg_config_set(f->reg, REG_NAME("c"), upd, &cfg, &err), CN_OK);
     json_decref(cfg);
-    assert_int_equal(reg_effective_level(f->reg, "c"), COMPAT_FULL);
-    assert_int_equal(reg_effective_level(f->reg, "other"), COMPAT_NONE);
+    assert_int_equal(reg_effective_level(f->reg, REG_NAME("c")), COMPAT_FULL);
+    assert_int_equal(reg_effective_level(f->reg, REG_NAME("other")), COMPAT_NONE);
     json_decref(upd);
     upd = json_pack("{s:s}", "compatibility", "SIDEWAYS");
-    assert_int_equal(reg_config_set(f->reg, "c", upd, &cfg, &err), CN_ERR_INVALID_COMPAT_LEVEL);
+    assert_int_equal(reg_config_set(f->reg, REG_NAME("c"), upd, &cfg, &err),
+                     CN_ERR_INVALID_COMPAT_LEVEL);
     json_decref(upd);
-    assert_int_equal(reg_config_delete(f->reg, "c", &cfg, &err), CN_OK);
+    assert_int_equal(reg_config_delete(f->reg, REG_NAME("c"), &cfg, &err), CN_OK);
     json_decref(cfg);
-    assert_int_equal(reg_config_delete(f->reg, "c", &cfg, &err), CN_ERR_SUBJECT_NOT_FOUND);
-    assert_int_equal(reg_effective_level(f->reg, "c"), COMPAT_NONE);
+    assert_int_equal(reg_config_delete(f->reg, REG_NAME("c"), &cfg, &err),
+                     CN_ERR_SUBJECT_NOT_FOUND);
+    assert_int_equal(reg_effective_level(f->reg, REG_NAME("c")), COMPAT_NONE);
+}
+
+/* compatibilityPolicy: STRICT / LENIENT / LOGICAL in any case, stored as given; anything else,
+ * or LOGICAL with a FORWARD level, is 42203 and changes nothing. */
+static void test_config_policy(void **state) {
+    fx_t *f = *state;
+    cn_error_t err;
+    json_t *cfg = NULL, *upd = json_pack("{s:s}", "compatibilityPolicy", "lenient");
+    assert_int_equal(reg_config_set(f->reg, REG_NAME("p"), upd, &cfg, &err), CN_OK);
+    json_decref(cfg);
+    json_decref(upd);
+    static const char *const bad[] = {
+        "{\"compatibilityPolicy\":\"SLOPPY\"}", "{\"compatibilityPolicy\":5}",
+        "{\"compatibilityPolicy\":\"\"}",
+        "{\"compatibility\":\"forward\",\"compatibilityPolicy\":\"logical\"}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        upd = json_loads(bad[i], 0, NULL);
+        assert_int_equal(reg_config_set(f->reg, REG_NAME("p"), upd, &cfg, &err),
+                         CN_ERR_INVALID_COMPAT_LEVEL);
+        json_decref(upd);
+    }
+    assert_int_equal(reg_config_get(f->reg, REG_NAME("p"), false, &cfg, &err), CN_OK);
+    assert_string_equal(json_string_value(json_object_get(cfg, "compatibilityPolicy")), "lenient");
+    assert_null(json_object_get(cfg, "compatibilityLevel"));
+    json_decref(cfg);
+    upd = json_loads("{\"compatibility\":\"full\",\"compatibilityPolicy\":\"LOGICAL\"}", 0, NULL);
+    assert_int_equal(reg_config_set(f->reg, REG_NAME("p"), upd, &cfg, &err), CN_OK);
+    json_decref(cfg);
+    json_decref(upd);
+    /* an inherited FORWARD level counts too */
+    upd = json_loads("{\"compatibility\":\"FORWARD\"}", 0, NULL);
+    assert_int_equal(reg_config_set(f->reg, REG_NAME(NULL), upd, &cfg, &err), CN_OK);
+    json_decref(cfg);
+    json_decref(upd);
+    upd = json_loads("{\"compatibilityPolicy\":\"LOGICAL\"}", 0, NULL);
+    assert_int_equal(reg_config_set(f->reg, REG_NAME("q"), upd, &cfg, &err),
+                     CN_ERR_INVALID_COMPAT_LEVEL);
+    assert_non_null(strstr(err.msg, "compatibilityLevel=FORWARD"));
+    json_decref(upd);
 }
 
 static void test_check_compat_endpoint(void **state) {
@@ -145,16 +186,18 @@ static void test_check_compat_endpoint(void **state) {
     reg_schema_req_init(&req);
     req.schema = S3;
     req.schema_len = strlen(S3);
-    assert_int_equal(reg_check_compat(f->reg, "k", -1, &req, true, &ok, msgs, &err), CN_OK);
+    assert_int_equal(reg_check_compat(f->reg, REG_NAME("k"), -1, &req, true, &ok, msgs, &err),
+                     CN_OK);
     assert_false(ok);
     assert_true(json_array_size(msgs) >= 2);
-    assert_int_equal(reg_check_compat(f->reg, "k", 9, &req, false, &ok, NULL, &err),
+    assert_int_equal(reg_check_compat(f->reg, REG_NAME("k"), 9, &req, false, &ok, NULL, &err),
                      CN_ERR_VERSION_NOT_FOUND);
-    assert_int_equal(reg_check_compat(f->reg, "nosuch", -1, &req, false, &ok, NULL, &err), CN_OK);
+    assert_int_equal(reg_check_compat(f->reg, REG_NAME("nosuch"), -1, &req, false, &ok, NULL, &err),
+                     CN_OK);
     assert_true(ok);
     req.schema = "{not json";
     req.schema_len = strlen(req.schema);
-    assert_int_equal(reg_check_compat(f->reg, "k", -1, &req, false, &ok, NULL, &err),
+    assert_int_equal(reg_check_compat(f->reg, REG_NAME("k"), -1, &req, false, &ok, NULL, &err),
                      CN_ERR_INVALID_SCHEMA);
     json_decref(msgs);
 }
@@ -166,33 +209,35 @@ static void test_deletes(void **state) {
     json_t *out = json_array();
     must_reg(f->reg, "d", S1);
     must_reg(f->reg, "d", S2);
-    assert_int_equal(reg_delete_version(f->reg, "d", 2, true, &v, &err),
+    assert_int_equal(reg_delete_version(f->reg, REG_NAME("d"), 2, true, &v, &err),
                      CN_ERR_VERSION_NOT_SOFT_DELETED);
-    assert_int_equal(reg_delete_version(f->reg, "d", 2, false, &v, &err), CN_OK);
+    assert_int_equal(reg_delete_version(f->reg, REG_NAME("d"), 2, false, &v, &err), CN_OK);
     assert_int_equal(v, 2);
-    assert_int_equal(reg_delete_version(f->reg, "d", 2, false, &v, &err),
+    assert_int_equal(reg_delete_version(f->reg, REG_NAME("d"), 2, false, &v, &err),
                      CN_ERR_VERSION_SOFT_DELETED);
     assert_int_equal(latest_version(f->reg, "d"), 1);
-    assert_int_equal(reg_delete_version(f->reg, "d", 7, false, &v, &err), CN_ERR_VERSION_NOT_FOUND);
+    assert_int_equal(reg_delete_version(f->reg, REG_NAME("d"), 7, false, &v, &err),
+                     CN_ERR_VERSION_NOT_FOUND);
     /* the soft-deleted id stays resolvable, the version number stays reserved */
     reg_rdlock(f->reg);
-    assert_non_null(reg_schema_by_id(f->reg, 2, NULL));
+    assert_non_null(reg_schema_by_id(f->reg, 2, REG_NAME(NULL)));
     reg_unlock(f->reg);
     assert_int_equal(must_reg(f->reg, "d", S2), 2); /* same id, new version 3 */
     assert_int_equal(latest_version(f->reg, "d"), 3);
-    assert_int_equal(reg_delete_subject(f->reg, "d", true, out, &err),
+    assert_int_equal(reg_delete_subject(f->reg, REG_NAME("d"), true, out, &err),
                      CN_ERR_SUBJECT_NOT_SOFT_DELETED);
-    assert_int_equal(reg_delete_subject(f->reg, "d", false, out, &err), CN_OK);
+    assert_int_equal(reg_delete_subject(f->reg, REG_NAME("d"), false, out, &err), CN_OK);
     assert_int_equal(json_array_size(out), 2); /* 1 and 3 */
-    assert_int_equal(reg_delete_subject(f->reg, "d", false, out, &err),
+    assert_int_equal(reg_delete_subject(f->reg, REG_NAME("d"), false, out, &err),
                      CN_ERR_SUBJECT_SOFT_DELETED);
     json_array_clear(out);
-    assert_int_equal(reg_delete_subject(f->reg, "d", true, out, &err), CN_OK);
+    assert_int_equal(reg_delete_subject(f->reg, REG_NAME("d"), true, out, &err), CN_OK);
     assert_int_equal(json_array_size(out), 2);
-    assert_int_equal(reg_delete_subject(f->reg, "d", false, out, &err), CN_ERR_SUBJECT_NOT_FOUND);
+    assert_int_equal(reg_delete_subject(f->reg, REG_NAME("d"), false, out, &err),
+                     CN_ERR_SUBJECT_NOT_FOUND);
     reg_rdlock(f->reg);
-    assert_null(reg_schema_by_id(f->reg, 1, NULL));
-    assert_int_equal(reg_max_id(f->reg, NULL), 2);
+    assert_null(reg_schema_by_id(f->reg, 1, REG_NAME(NULL)));
+    assert_int_equal(reg_max_id(f->reg, REG_NAME(NULL)), 2);
     reg_unlock(f->reg);
     assert_int_equal(must_reg(f->reg, "d", S3), 3); /* ids never go back */
     assert_int_equal(latest_version(f->reg, "d"), 1);
@@ -213,18 +258,20 @@ static void test_references(void **state) {
     req.schema_len = strlen(req.schema);
     req.refs = &ref;
     req.nrefs = 1;
-    assert_int_equal(reg_register(f->reg, "user", &req, &id, &err), CN_OK);
+    assert_int_equal(reg_register(f->reg, REG_NAME("user"), &req, &id, &err), CN_OK);
     reg_rdlock(f->reg);
-    assert_int_equal(reg_schema_by_id(f->reg, id, NULL)->refs[0].version, 1); /* pinned */
-    assert_int_equal(reg_referenced_by(f->reg, "base", 1, false, ids, 4), 1);
+    assert_int_equal(reg_schema_by_id(f->reg, id, REG_NAME(NULL))->refs[0].version, 1); /* pinned */
+    assert_int_equal(reg_referenced_by(f->reg, REG_NAME("base"), 1, false, ids, 4), 1);
     assert_int_equal(ids[0], id);
     reg_unlock(f->reg);
-    assert_int_equal(reg_delete_version(f->reg, "base", 1, false, &v, &err),
+    assert_int_equal(reg_delete_version(f->reg, REG_NAME("base"), 1, false, &v, &err),
                      CN_ERR_REFERENCE_EXISTS);
     assert_non_null(strstr(err.msg, "{magic=1,keytype=SCHEMA,subject=base,version=1}."));
-    assert_int_equal(reg_delete_subject(f->reg, "base", false, out, &err), CN_ERR_REFERENCE_EXISTS);
+    assert_int_equal(reg_delete_subject(f->reg, REG_NAME("base"), false, out, &err),
+                     CN_ERR_REFERENCE_EXISTS);
     ref.version = 5;
-    assert_int_equal(reg_register(f->reg, "user2", &req, &id, &err), CN_ERR_INVALID_SCHEMA);
+    assert_int_equal(reg_register(f->reg, REG_NAME("user2"), &req, &id, &err),
+                     CN_ERR_INVALID_SCHEMA);
     json_decref(out);
 }
 
@@ -235,21 +282,21 @@ static void test_modes(void **state) {
     int32_t id;
     reg_mode_t m;
     must_reg(f->reg, "m", S1);
-    assert_int_equal(reg_mode_get(f->reg, "m", false, &m, &err),
+    assert_int_equal(reg_mode_get(f->reg, REG_NAME("m"), false, &m, &err),
                      CN_ERR_SUBJECT_MODE_NOT_CONFIGURED);
-    assert_int_equal(reg_mode_set(f->reg, "m", REG_MODE_READONLY, false, &err), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, REG_NAME("m"), REG_MODE_READONLY, false, &err), CN_OK);
     assert_int_equal(reg_text(f->reg, "m", S2, &id, &err), CN_ERR_OPERATION_NOT_PERMITTED);
     assert_non_null(strstr(err.msg, "read-only"));
     assert_int_equal(reg_text(f->reg, "m", S1, &id, &err), CN_OK); /* lookups still work */
-    assert_int_equal(reg_mode_delete(f->reg, "m", &m, &err), CN_OK);
+    assert_int_equal(reg_mode_delete(f->reg, REG_NAME("m"), &m, &err), CN_OK);
     assert_int_equal(m, REG_MODE_READONLY);
     must_reg(f->reg, "m", S2);
-    assert_int_equal(reg_delete_version(f->reg, "m", 2, false, &id, &err), CN_OK);
-    assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, false, &err),
+    assert_int_equal(reg_delete_version(f->reg, REG_NAME("m"), 2, false, &id, &err), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, REG_NAME(NULL), REG_MODE_IMPORT, false, &err),
                      CN_ERR_OPERATION_NOT_PERMITTED);
-    assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, true, &err), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, REG_NAME(NULL), REG_MODE_IMPORT, true, &err), CN_OK);
     reg_rdlock(f->reg); /* with force Confluent purges nothing */
-    assert_true(reg_subject_version(reg_subject_get(f->reg, "m"), 2)->deleted);
+    assert_true(reg_subject_version(reg_subject_get(f->reg, REG_NAME("m")), 2)->deleted);
     reg_unlock(f->reg);
     assert_int_equal(reg_text(f->reg, "imp", S3, &id, &err), CN_ERR_OPERATION_NOT_PERMITTED);
     reg_schema_req_init(&req);
@@ -257,15 +304,15 @@ static void test_modes(void **state) {
     req.schema_len = strlen(S3);
     req.id = 100;
     req.version = 5;
-    assert_int_equal(reg_register(f->reg, "imp", &req, &id, &err), CN_OK);
+    assert_int_equal(reg_register(f->reg, REG_NAME("imp"), &req, &id, &err), CN_OK);
     assert_int_equal(id, 100);
     assert_int_equal(latest_version(f->reg, "imp"), 5);
     req.schema = "\"double\"";
     req.schema_len = strlen(req.schema);
     req.version = 6;
-    assert_int_equal(reg_register(f->reg, "imp", &req, &id, &err),
+    assert_int_equal(reg_register(f->reg, REG_NAME("imp"), &req, &id, &err),
                      CN_ERR_OPERATION_NOT_PERMITTED); /* id 100 holds another schema */
-    assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_READWRITE, false, &err), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, REG_NAME(NULL), REG_MODE_READWRITE, false, &err), CN_OK);
     assert_int_equal(must_reg(f->reg, "new", "\"string\""), 101);
 }
 
@@ -297,7 +344,7 @@ static void records_since(reg_store_t *st, int64_t from, rec_list_t *l) {
 static void soft_delete(reg_registry_t *reg, const char *subject) {
     json_t *out = json_array();
     cn_error_t err;
-    assert_int_equal(reg_delete_subject(reg, subject, false, out, &err), CN_OK);
+    assert_int_equal(reg_delete_subject(reg, REG_NAME(subject), false, out, &err), CN_OK);
     json_decref(out);
 }
 
@@ -314,7 +361,7 @@ static void test_import_writes_clear_subject(void **state) {
     must_reg(f->reg, "other", S3);
     soft_delete(f->reg, "p");
     assert_int_equal(reg_store_end_offset(f->store, &end, NULL), CN_OK);
-    assert_int_equal(reg_mode_set(f->reg, "p", REG_MODE_IMPORT, false, &err), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, REG_NAME("p"), REG_MODE_IMPORT, false, &err), CN_OK);
     records_since(f->store, end, &l);
     assert_int_equal(l.n, 4);
     assert_string_equal(l.keys[0],
@@ -324,17 +371,17 @@ static void test_import_writes_clear_subject(void **state) {
     assert_string_equal(l.vals[2], "{\"subject\":\"p\"}");
     assert_string_equal(l.keys[3], "{\"keytype\":\"MODE\",\"subject\":\"p\",\"magic\":0}");
     reg_rdlock(f->reg);
-    assert_null(reg_subject_get(f->reg, "p"));
+    assert_null(reg_subject_get(f->reg, REG_NAME("p")));
     reg_unlock(f->reg);
     /* a second PUT IMPORT writes only the mode */
     assert_int_equal(reg_store_end_offset(f->store, &end, NULL), CN_OK);
-    assert_int_equal(reg_mode_set(f->reg, "p", REG_MODE_IMPORT, false, &err), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, REG_NAME("p"), REG_MODE_IMPORT, false, &err), CN_OK);
     records_since(f->store, end, &l);
     assert_int_equal(l.n, 1);
     again = open_reg(f->store);
     reg_rdlock(again);
-    assert_null(reg_subject_get(again, "p"));
-    assert_non_null(reg_subject_version(reg_subject_get(again, "other"), 1));
+    assert_null(reg_subject_get(again, REG_NAME("p")));
+    assert_non_null(reg_subject_version(reg_subject_get(again, REG_NAME("other")), 1));
     reg_unlock(again);
     reg_free(again);
 }
@@ -348,21 +395,21 @@ static void test_import_clear_scopes(void **state) {
     must_reg(f->reg, ":.c:a", S1);
     must_reg(f->reg, "b", S2);
     soft_delete(f->reg, ":.c:a");
-    assert_int_equal(reg_mode_set(f->reg, ":.c:", REG_MODE_IMPORT, false, &err), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, REG_NAME(":.c:"), REG_MODE_IMPORT, false, &err), CN_OK);
     reg_rdlock(f->reg);
-    assert_null(reg_subject_get(f->reg, ":.c:a"));
+    assert_null(reg_subject_get(f->reg, REG_NAME(":.c:a")));
     reg_unlock(f->reg);
-    assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, false, &err),
+    assert_int_equal(reg_mode_set(f->reg, REG_NAME(NULL), REG_MODE_IMPORT, false, &err),
                      CN_ERR_OPERATION_NOT_PERMITTED); /* "b" is live */
     soft_delete(f->reg, "b");
     assert_int_equal(reg_store_end_offset(f->store, &end, NULL), CN_OK);
-    assert_int_equal(reg_mode_set(f->reg, NULL, REG_MODE_IMPORT, false, &err), CN_OK);
+    assert_int_equal(reg_mode_set(f->reg, REG_NAME(NULL), REG_MODE_IMPORT, false, &err), CN_OK);
     records_since(f->store, end, &l);
     assert_int_equal(l.n, 3);
     assert_string_equal(l.keys[1], "{\"keytype\":\"CLEAR_SUBJECT\",\"magic\":0}");
     assert_string_equal(l.vals[1], "{\"subject\":null}");
     reg_rdlock(f->reg);
-    assert_null(reg_subject_get(f->reg, "b"));
+    assert_null(reg_subject_get(f->reg, REG_NAME("b")));
     reg_unlock(f->reg);
 }
 
@@ -375,7 +422,7 @@ static void test_schema_format(void **state) {
     cn_error_t err;
     must_reg(f->reg, "fmt", S1);
     reg_rdlock(f->reg);
-    sch = reg_subject_latest(reg_subject_get(f->reg, "fmt"), false)->schema;
+    sch = reg_subject_latest(reg_subject_get(f->reg, REG_NAME("fmt")), false)->schema;
     t = reg_schema_format(f->reg, sch, "resolved", &err);
     assert_non_null(t);
     assert_non_null(strstr(t, "{\"resolved\":"));
@@ -409,8 +456,12 @@ static void test_contexts(void **state) {
     assert_string_equal(ctxs[0], ".");
     assert_string_equal(ctxs[1], ".stg");
     free(ctxs);
-    assert_non_null(strstr(reg_schema_by_id(f->reg, 2, ":.stg:x")->text, "int"));
-    assert_null(reg_schema_by_id(f->reg, 2, "x"));
+    assert_non_null(strstr(reg_schema_by_id(f->reg, 2, REG_NAME(":.stg:x"))->text, "int"));
+    assert_null(reg_schema_by_id(f->reg, 2, REG_NAME("x")));
+    assert_int_equal(reg_max_id(f->reg, REG_NAME(":.stg:")), 2);
+    assert_int_equal(reg_max_id(f->reg, REG_NAME(NULL)), 1); /* the global scope: "." */
+    assert_null(reg_subject_get(f->reg, REG_NAME(NULL)));
+    assert_true(reg_name_in_ctx(&reg_subject_get(f->reg, REG_NAME(":.stg:y"))->qname, ".stg"));
     reg_unlock(f->reg);
 }
 
@@ -426,38 +477,65 @@ static void test_metadata_identity_and_fallback(void **state) {
     req.schema = S1;
     req.schema_len = strlen(S1);
     req.metadata = md;
-    assert_int_equal(reg_register(f->reg, "meta", &req, &id, &err), CN_OK);
+    assert_int_equal(reg_register(f->reg, REG_NAME("meta"), &req, &id, &err), CN_OK);
     assert_int_equal(id, 2);                           /* metadata is part of identity */
     assert_int_equal(must_reg(f->reg, "meta", S1), 2); /* metadata taken from the latest */
     assert_int_equal(latest_version(f->reg, "meta"), 1);
     req.schema = NULL; /* a metadata-only update reuses the latest schema text */
     req.schema_len = 0;
     req.metadata = md2;
-    assert_int_equal(reg_register(f->reg, "meta", &req, &id, &err), CN_OK);
+    assert_int_equal(reg_register(f->reg, REG_NAME("meta"), &req, &id, &err), CN_OK);
     assert_int_equal(id, 3);
     assert_int_equal(latest_version(f->reg, "meta"), 2);
-    assert_int_equal(reg_register(f->reg, "nothing", &req, &id, &err), CN_ERR_INVALID_SCHEMA);
+    assert_int_equal(reg_register(f->reg, REG_NAME("nothing"), &req, &id, &err),
+                     CN_ERR_INVALID_SCHEMA);
     assert_string_equal(err.msg, "Empty schema");
     json_decref(md);
     json_decref(md2);
 }
 
+/* Qualified subjects parsed once (issue 9): the parts, and the scopes that the IMPORT purge and
+ * CLEAR_SUBJECT records match with. */
+static void test_names_and_scopes(void **state) {
+    reg_name_t n = reg_name(":.ctx:orders"), g = reg_name(NULL), d = reg_name(":.:orders");
+    (void)state;
+    assert_int_equal(n.ctx_len, 4);
+    assert_memory_equal(n.ctx, ".ctx", 4);
+    assert_string_equal(n.bare, "orders");
+    assert_null(g.subject);
+    assert_true(reg_name_default_ctx(&g));
+    assert_true(reg_name_default_ctx(&d));
+    assert_string_equal(d.bare, "orders");
+    assert_true(reg_name_in_ctx(&n, ".ctx"));
+    assert_false(reg_name_in_ctx(&n, "."));
+    assert_true(reg_subject_in_scope(&n, &g));
+    assert_true(reg_subject_in_scope(&n, REG_NAME(":.ctx:")));
+    assert_true(reg_subject_in_scope(&n, REG_NAME(":.ctx:orders")));
+    assert_false(reg_subject_in_scope(&n, REG_NAME(":.ctx:other")));
+    assert_false(reg_subject_in_scope(&n, REG_NAME(":.other:")));
+    assert_false(reg_subject_in_scope(REG_NAME("orders"), REG_NAME(":.ctx:")));
+    assert_true(reg_subject_in_scope(REG_NAME("orders"), REG_NAME(":.:")));
+}
+
 static void test_subject_and_version_rules(void **state) {
     int32_t v;
     (void)state;
-    assert_int_equal(reg_subject_check("", false, NULL), CN_ERR_INVALID_SUBJECT);
-    assert_int_equal(reg_subject_check("__GLOBAL", false, NULL), CN_ERR_INVALID_SUBJECT);
-    assert_int_equal(reg_subject_check("a\x01", false, NULL), CN_ERR_INVALID_SUBJECT);
-    assert_int_equal(reg_subject_check(":.__GLOBAL:", false, NULL), CN_ERR_INVALID_SUBJECT);
-    assert_int_equal(reg_subject_check("\xc0\xaf", false, NULL),
+    assert_int_equal(reg_subject_check(REG_NAME(""), false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check(REG_NAME("__GLOBAL"), false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check(REG_NAME("a\x01"), false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check(REG_NAME(":.__GLOBAL:"), false, NULL),
+                     CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check(REG_NAME("\xc0\xaf"), false, NULL),
                      CN_ERR_INVALID_SUBJECT); /* %C0%AF */
-    assert_int_equal(reg_subject_check("a\xff\xfe", false, NULL), CN_ERR_INVALID_SUBJECT);
-    assert_int_equal(reg_subject_check(":.\xff:s", false, NULL), CN_ERR_INVALID_SUBJECT);
-    assert_int_equal(reg_subject_check("caf\xc3\xa9", false, NULL), CN_OK);
-    assert_int_equal(reg_subject_check("a\xc2\x85", false, NULL), CN_ERR_INVALID_SUBJECT); /* NEL */
-    assert_int_equal(reg_subject_check("a\xc2\xa0", false, NULL), CN_OK); /* NBSP: no control */
-    assert_int_equal(reg_subject_check(":.__GLOBAL:", true, NULL), CN_OK);
-    assert_int_equal(reg_subject_check(":.ctx:orders-value", false, NULL), CN_OK);
+    assert_int_equal(reg_subject_check(REG_NAME("a\xff\xfe"), false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check(REG_NAME(":.\xff:s"), false, NULL), CN_ERR_INVALID_SUBJECT);
+    assert_int_equal(reg_subject_check(REG_NAME("caf\xc3\xa9"), false, NULL), CN_OK);
+    assert_int_equal(reg_subject_check(REG_NAME("a\xc2\x85"), false, NULL),
+                     CN_ERR_INVALID_SUBJECT); /* NEL */
+    assert_int_equal(reg_subject_check(REG_NAME("a\xc2\xa0"), false, NULL),
+                     CN_OK); /* NBSP: no control */
+    assert_int_equal(reg_subject_check(REG_NAME(":.__GLOBAL:"), true, NULL), CN_OK);
+    assert_int_equal(reg_subject_check(REG_NAME(":.ctx:orders-value"), false, NULL), CN_OK);
     assert_int_equal(reg_version_parse(" Latest ", &v, NULL), CN_OK);
     assert_int_equal(v, -1);
     assert_int_equal(reg_version_parse("-1", &v, NULL), CN_OK);
@@ -477,16 +555,16 @@ static void test_replay_rebuilds_state(void **state) {
     must_reg(f->reg, "r", S1);
     must_reg(f->reg, "r", S2);
     must_reg(f->reg, "q", "\"long\"");
-    reg_delete_version(f->reg, "r", 1, false, &v, &err);
-    reg_config_set(f->reg, "r", upd, &cfg, &err);
+    reg_delete_version(f->reg, REG_NAME("r"), 1, false, &v, &err);
+    reg_config_set(f->reg, REG_NAME("r"), upd, &cfg, &err);
     json_decref(cfg);
     json_decref(upd);
     again = open_reg(f->store);
     assert_int_equal(latest_version(again, "r"), 2);
-    assert_int_equal(reg_effective_level(again, "r"), COMPAT_FULL);
+    assert_int_equal(reg_effective_level(again, REG_NAME("r")), COMPAT_FULL);
     reg_rdlock(again);
-    assert_int_equal(reg_max_id(again, NULL), 3);
-    assert_true(reg_subject_version(reg_subject_get(again, "r"), 1)->deleted);
+    assert_int_equal(reg_max_id(again, REG_NAME(NULL)), 3);
+    assert_true(reg_subject_version(reg_subject_get(again, REG_NAME("r")), 1)->deleted);
     reg_unlock(again);
     assert_int_equal(must_reg(again, "z", "\"bytes\""), 4);
     reg_free(again);
@@ -555,20 +633,20 @@ static void test_replay_variants(void **state) {
     assert_int_equal(next, 19);
     assert_int_equal(skipped, 4); /* duplicate id, lost race, garbage key, bad value */
     reg_rdlock(reg);
-    assert_string_equal(reg_schema_by_id(reg, 5, NULL)->text, "\"int\"");
-    assert_null(reg_subject_version(reg_subject_get(reg, "k"), 3));
-    assert_null(reg_subject_version(reg_subject_get(reg, "k"), 2)); /* tombstone */
-    assert_null(reg_schema_by_id(reg, 6, NULL));
-    assert_non_null(reg_subject_version(reg_subject_get(reg, "rp"), 1));
-    assert_null(reg_subject_version(reg_subject_get(reg, "rp"), 2));
-    assert_null(reg_subject_version(reg_subject_get(reg, "t"), 1)); /* cleared */
-    assert_false(reg_subject_version(reg_subject_get(reg, "t"), 2)->deleted);
-    assert_int_equal(reg_max_id(reg, NULL), 10);
+    assert_string_equal(reg_schema_by_id(reg, 5, REG_NAME(NULL))->text, "\"int\"");
+    assert_null(reg_subject_version(reg_subject_get(reg, REG_NAME("k")), 3));
+    assert_null(reg_subject_version(reg_subject_get(reg, REG_NAME("k")), 2)); /* tombstone */
+    assert_null(reg_schema_by_id(reg, 6, REG_NAME(NULL)));
+    assert_non_null(reg_subject_version(reg_subject_get(reg, REG_NAME("rp")), 1));
+    assert_null(reg_subject_version(reg_subject_get(reg, REG_NAME("rp")), 2));
+    assert_null(reg_subject_version(reg_subject_get(reg, REG_NAME("t")), 1)); /* cleared */
+    assert_false(reg_subject_version(reg_subject_get(reg, REG_NAME("t")), 2)->deleted);
+    assert_int_equal(reg_max_id(reg, REG_NAME(NULL)), 10);
     reg_unlock(reg);
-    assert_int_equal(reg_effective_level(reg, "k"), COMPAT_FORWARD);
-    assert_int_equal(reg_mode_get(reg, "k", false, &m, NULL), CN_OK);
+    assert_int_equal(reg_effective_level(reg, REG_NAME("k")), COMPAT_FORWARD);
+    assert_int_equal(reg_mode_get(reg, REG_NAME("k"), false, &m, NULL), CN_OK);
     assert_int_equal(m, REG_MODE_READONLY);
-    assert_int_equal(reg_config_get(reg, NULL, false, &cfg, NULL), CN_OK);
+    assert_int_equal(reg_config_get(reg, REG_NAME(NULL), false, &cfg, NULL), CN_OK);
     assert_string_equal(json_string_value(json_object_get(cfg, "compatibilityLevel")), "FORWARD");
     json_decref(cfg);
     assert_int_equal(must_reg(reg, "fresh", "\"double\""), 11);
@@ -595,16 +673,16 @@ static void test_replay_clear_forms(void **state) {
         "{\"subject\":\":.x:\"}");
     reg = open_reg(st);
     reg_rdlock(reg);
-    assert_non_null(reg_subject_version(reg_subject_get(reg, "u"), 1));
-    assert_null(reg_subject_version(reg_subject_get(reg, ":.x:w"), 1));
-    assert_non_null(reg_subject_version(reg_subject_get(reg, ":.x:w"), 2));
+    assert_non_null(reg_subject_version(reg_subject_get(reg, REG_NAME("u")), 1));
+    assert_null(reg_subject_version(reg_subject_get(reg, REG_NAME(":.x:w")), 1));
+    assert_non_null(reg_subject_version(reg_subject_get(reg, REG_NAME(":.x:w")), 2));
     reg_unlock(reg);
     reg_free(reg);
     put(st, "{\"keytype\":\"CLEAR_SUBJECT\",\"magic\":0}", "{\"subject\":null}");
     reg = open_reg(st);
     reg_rdlock(reg);
-    assert_null(reg_subject_get(reg, "u"));
-    assert_non_null(reg_subject_version(reg_subject_get(reg, ":.x:w"), 2));
+    assert_null(reg_subject_get(reg, REG_NAME("u")));
+    assert_non_null(reg_subject_version(reg_subject_get(reg, REG_NAME(":.x:w")), 2));
     reg_unlock(reg);
     reg_free(reg);
     reg_store_free(st);
@@ -647,11 +725,11 @@ static void test_replay_mutated_records(void **state) {
         put(st, memchr(k, 0, kl) ? "" : k, memchr(v, 0, vl) ? NULL : v);
     }
     reg = open_reg(st);
-    assert_int_equal(reg_mode_set(reg, NULL, REG_MODE_READWRITE, false, NULL), CN_OK);
+    assert_int_equal(reg_mode_set(reg, REG_NAME(NULL), REG_MODE_READWRITE, false, NULL), CN_OK);
     id = must_reg(reg, "after", "\"string\"");
     assert_int_equal(latest_version(reg, "after"), 1);
     reg_rdlock(reg);
-    assert_string_equal(reg_schema_by_id(reg, id, NULL)->text, "\"string\"");
+    assert_string_equal(reg_schema_by_id(reg, id, REG_NAME(NULL))->text, "\"string\"");
     reg_unlock(reg);
     reg_free(reg);
     reg_store_free(st);
@@ -687,7 +765,7 @@ static void *stress_reader(void *arg) {
         subs = reg_subjects_sorted(s->reg, &n);
         for (size_t k = 0; k < n; k++) {
             reg_version_t *v = reg_subject_latest(subs[k], false);
-            if (v && reg_schema_by_id(s->reg, v->schema->id, subs[k]->name) != v->schema)
+            if (v && reg_schema_by_id(s->reg, v->schema->id, REG_NAME(subs[k]->name)) != v->schema)
                 s->ids[0] = -2;
         }
         free(subs);
@@ -702,7 +780,7 @@ static void test_concurrent_writers_and_readers(void **state) {
     pthread_t th[6];
     char seen[1300] = {0};
     json_t *cfg, *none = json_pack("{s:s}", "compatibility", "NONE");
-    assert_int_equal(reg_config_set(f->reg, NULL, none, &cfg, NULL), CN_OK);
+    assert_int_equal(reg_config_set(f->reg, REG_NAME(NULL), none, &cfg, NULL), CN_OK);
     json_decref(cfg);
     json_decref(none);
     for (int t = 0; t < 6; t++) {
@@ -745,6 +823,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_identity_and_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compatibility_and_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_compat_endpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deletes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
         cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
@@ -753,6 +832,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_schema_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contexts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_metadata_identity_and_fallback, setup, teardown),
+        cmocka_unit_test(test_names_and_scopes),
         cmocka_unit_test(test_subject_and_version_rules),
         cmocka_unit_test_setup_teardown(test_replay_rebuilds_state, setup, teardown),
         cmocka_unit_test(test_replay_variants),

@@ -74,7 +74,7 @@ static cn_err_t reg_req(reg_registry_t *reg, const char *subject, const char *te
     req.schema_len = strlen(text);
     req.refs = refs;
     req.nrefs = nrefs;
-    return reg_register(reg, subject, &req, id, err);
+    return reg_register(reg, REG_NAME(subject), &req, id, err);
 }
 
 static int32_t must_reg(reg_registry_t *reg, const char *subject, const char *text) {
@@ -87,7 +87,7 @@ static int32_t must_reg(reg_registry_t *reg, const char *subject, const char *te
 
 static void set_level(reg_registry_t *reg, const char *subject, const char *level) {
     json_t *upd = json_pack("{s:s}", "compatibility", level), *cfg = NULL;
-    assert_int_equal(reg_config_set(reg, subject, upd, &cfg, NULL), CN_OK);
+    assert_int_equal(reg_config_set(reg, REG_NAME(subject), upd, &cfg, NULL), CN_OK);
     json_decref(cfg);
     json_decref(upd);
 }
@@ -114,7 +114,7 @@ static int32_t latest_version(reg_registry_t *reg, const char *subject) {
     reg_version_t *v = NULL;
     int32_t out = 0;
     reg_rdlock(reg);
-    if (reg_version_find(reg, subject, -1, false, &v, NULL) == CN_OK)
+    if (reg_version_find(reg, REG_NAME(subject), -1, false, &v, NULL) == CN_OK)
         out = v->version;
     reg_unlock(reg);
     return out;
@@ -193,13 +193,14 @@ static void test_references_after_eviction(void **state) {
     must_reg(f->reg, "base", "{\"type\":\"record\",\"name\":\"b\",\"fields\":[]}");
     assert_int_equal(reg_req(f->reg, "user", user, &ref, 1, &id, &err), CN_OK);
     reg_rdlock(f->reg);
-    sch = reg_schema_by_id(f->reg, id, NULL);
+    sch = reg_schema_by_id(f->reg, id, REG_NAME(NULL));
     before = reg_schema_format(f->reg, sch, "resolved", &err);
     reg_unlock(f->reg);
     assert_non_null(before);
     fill(f->reg, "noise", 6);
     reg_rdlock(f->reg);
-    after = reg_schema_format(f->reg, reg_schema_by_id(f->reg, id, NULL), "resolved", &err);
+    after =
+        reg_schema_format(f->reg, reg_schema_by_id(f->reg, id, REG_NAME(NULL)), "resolved", &err);
     reg_unlock(f->reg);
     assert_non_null(after);
     assert_string_equal(after, before);
@@ -237,21 +238,22 @@ static void test_identity_lookup(void **state) {
     req.schema = t3;
     req.schema_len = strlen(t3);
     reg_rdlock(f->reg);
-    assert_int_equal(reg_lookup(f->reg, "idx", &req, false, &v, &err), CN_OK);
+    assert_int_equal(reg_lookup(f->reg, REG_NAME("idx"), &req, false, &v, &err), CN_OK);
     assert_int_equal(v->version, 3);
     reg_unlock(f->reg);
-    assert_int_equal(reg_delete_version(f->reg, "idx", 3, false, &dv, &err), CN_OK);
+    assert_int_equal(reg_delete_version(f->reg, REG_NAME("idx"), 3, false, &dv, &err), CN_OK);
     reg_rdlock(f->reg);
-    assert_int_equal(reg_lookup(f->reg, "idx", &req, false, &v, &err), CN_ERR_SCHEMA_NOT_FOUND);
-    assert_int_equal(reg_lookup(f->reg, "idx", &req, true, &v, &err), CN_OK);
+    assert_int_equal(reg_lookup(f->reg, REG_NAME("idx"), &req, false, &v, &err),
+                     CN_ERR_SCHEMA_NOT_FOUND);
+    assert_int_equal(reg_lookup(f->reg, REG_NAME("idx"), &req, true, &v, &err), CN_OK);
     assert_int_equal(v->version, 3);
     reg_unlock(f->reg);
     assert_int_equal(must_reg(f->reg, "idx", t3), 3); /* same id, new version 31 */
     assert_int_equal(latest_version(f->reg, "idx"), 31);
     reg_rdlock(f->reg);
-    assert_int_equal(reg_lookup(f->reg, "idx", &req, true, &v, &err), CN_OK);
+    assert_int_equal(reg_lookup(f->reg, REG_NAME("idx"), &req, true, &v, &err), CN_OK);
     assert_int_equal(v->version, 31); /* the newest holding it; version 3 was tombstoned */
-    assert_null(reg_subject_version(reg_subject_get(f->reg, "idx"), 3));
+    assert_null(reg_subject_version(reg_subject_get(f->reg, REG_NAME("idx")), 3));
     reg_unlock(f->reg);
     free(t3);
 }
@@ -267,19 +269,20 @@ static void test_identity_index_follows_deletes(void **state) {
     int32_t dv = 0, id = 0;
     char *t2 = schema_v(2, false);
     fill(f->reg, "hd", 3);
-    assert_int_equal(reg_delete_version(f->reg, "hd", 2, false, &dv, &err), CN_OK);
-    assert_int_equal(reg_delete_version(f->reg, "hd", 2, true, &dv, &err), CN_OK);
+    assert_int_equal(reg_delete_version(f->reg, REG_NAME("hd"), 2, false, &dv, &err), CN_OK);
+    assert_int_equal(reg_delete_version(f->reg, REG_NAME("hd"), 2, true, &dv, &err), CN_OK);
     reg_schema_req_init(&req);
     req.schema = t2;
     req.schema_len = strlen(t2);
     reg_rdlock(f->reg);
-    assert_int_equal(reg_lookup(f->reg, "hd", &req, true, &v, &err), CN_ERR_SCHEMA_NOT_FOUND);
+    assert_int_equal(reg_lookup(f->reg, REG_NAME("hd"), &req, true, &v, &err),
+                     CN_ERR_SCHEMA_NOT_FOUND);
     reg_unlock(f->reg);
     assert_int_equal(reg_req(f->reg, "hd", t2, NULL, 0, &id, &err), CN_OK);
     assert_int_equal(id, 4); /* its old id went with its last version */
     again = open_reg(f->store, 1);
     reg_rdlock(again);
-    assert_int_equal(reg_lookup(again, "hd", &req, false, &v, &err), CN_OK);
+    assert_int_equal(reg_lookup(again, REG_NAME("hd"), &req, false, &v, &err), CN_OK);
     assert_int_equal(v->version, 4);
     reg_unlock(again);
     reg_free(again);

@@ -161,7 +161,7 @@ static cn_err_t reg_text(env_t *e, const char *subject, const char *text, int32_
     reg_schema_req_init(&req);
     req.schema = text;
     req.schema_len = strlen(text);
-    return reg_register(e->reg, subject, &req, id, err);
+    return reg_register(e->reg, REG_NAME(subject), &req, id, err);
 }
 
 #define REC_A "{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}"
@@ -199,7 +199,7 @@ static cn_err_t op_config(env_t *e, const char *subject, char *answer, size_t ca
     upd = json_pack("{s:s}", "compatibility", "FULL");
     assert_non_null(upd);
     armed = was;
-    rc = reg_config_set(e->reg, subject, upd, &out, NULL);
+    rc = reg_config_set(e->reg, REG_NAME(subject), upd, &out, NULL);
     snprintf(answer, cap, "%s",
              rc == CN_OK ? json_string_value(json_object_get(out, "compatibility")) : "");
     json_decref(out);
@@ -209,12 +209,12 @@ static cn_err_t op_config(env_t *e, const char *subject, char *answer, size_t ca
 
 static cn_err_t op_mode(env_t *e, const char *subject, char *answer, size_t cap) {
     snprintf(answer, cap, "READONLY");
-    return reg_mode_set(e->reg, subject, REG_MODE_READONLY, false, NULL);
+    return reg_mode_set(e->reg, REG_NAME(subject), REG_MODE_READONLY, false, NULL);
 }
 
 static cn_err_t op_soft_delete(env_t *e, const char *subject, char *answer, size_t cap) {
     int32_t deleted = 0;
-    cn_err_t rc = reg_delete_version(e->reg, subject, 1, false, &deleted, NULL);
+    cn_err_t rc = reg_delete_version(e->reg, REG_NAME(subject), 1, false, &deleted, NULL);
     snprintf(answer, cap, "deleted %d", (int)deleted);
     return rc;
 }
@@ -226,13 +226,13 @@ static void snapshot(reg_registry_t *reg, const char *subject, char *out, size_t
     reg_mode_t mode = REG_MODE_READWRITE;
     int32_t version = 0, id = 0;
     reg_rdlock(reg);
-    if (reg_version_find(reg, subject, -1, false, &v, NULL) == CN_OK) {
+    if (reg_version_find(reg, REG_NAME(subject), -1, false, &v, NULL) == CN_OK) {
         version = v->version;
         id = v->schema->id;
     }
     reg_unlock(reg);
-    reg_config_get(reg, subject, false, &cfg, NULL);
-    if (reg_mode_get(reg, subject, false, &mode, NULL) != CN_OK)
+    reg_config_get(reg, REG_NAME(subject), false, &cfg, NULL);
+    if (reg_mode_get(reg, REG_NAME(subject), false, &mode, NULL) != CN_OK)
         mode = (reg_mode_t)-1;
     snprintf(out, cap, "version %d id %d level %s mode %d", (int)version, (int)id,
              cfg ? json_string_value(json_object_get(cfg, "compatibilityLevel")) : "-", (int)mode);

@@ -62,7 +62,7 @@ static int32_t reg_text(env_t *e, const char *subject, const char *text) {
     reg_schema_req_init(&req);
     req.schema = text;
     req.schema_len = strlen(text);
-    if (reg_register(e->reg, subject, &req, &id, &err) != CN_OK)
+    if (reg_register(e->reg, REG_NAME(subject), &req, &id, &err) != CN_OK)
         fail_msg("register %s: %s", subject, err.msg);
     return id;
 }
@@ -113,7 +113,7 @@ static void test_garbage_and_corrupt_tail(void **state) {
     assert_int_equal(applied, 2);
     assert_int_equal(reg_text(&e, "a", texts[2]), 3);
     reg_rdlock(e.reg);
-    assert_int_equal(reg_subject_latest(reg_subject_get(e.reg, "a"), false)->version, 3);
+    assert_int_equal(reg_subject_latest(reg_subject_get(e.reg, REG_NAME("a")), false)->version, 3);
     reg_unlock(e.reg);
     env_close(&e);
     tu_tmpdir_free(e.dir);
@@ -135,11 +135,11 @@ static void test_follow_external_writes(void **state) {
     env_open(&e);
     assert_int_equal(reg_store_append(e.store, &rec, 1, NULL, NULL), CN_OK);
     reg_rdlock(e.reg);
-    assert_null(reg_subject_get(e.reg, "ext"));
+    assert_null(reg_subject_get(e.reg, REG_NAME("ext")));
     reg_unlock(e.reg);
     assert_int_equal(reg_refresh(e.reg, NULL), CN_OK);
     reg_rdlock(e.reg);
-    assert_non_null(reg_schema_by_id(e.reg, 42, NULL));
+    assert_non_null(reg_schema_by_id(e.reg, 42, REG_NAME(NULL)));
     reg_unlock(e.reg);
     assert_int_equal(reg_text(&e, "new", "\"string\""), 43);
     env_close(&e);
@@ -173,12 +173,13 @@ static void test_replay_lenient_stored_schema(void **state) {
     reg_schema_req_init(&req);
     req.schema = bad;
     req.schema_len = strlen(bad);
-    assert_int_equal(reg_register(e.reg, "fresh", &req, &id, &err), CN_ERR_INVALID_SCHEMA);
+    assert_int_equal(reg_register(e.reg, REG_NAME("fresh"), &req, &id, &err),
+                     CN_ERR_INVALID_SCHEMA);
     assert_int_equal(reg_store_append(e.store, &rec, 1, NULL, NULL), CN_OK);
     env_close(&e);
     env_open(&e);
     reg_rdlock(e.reg);
-    assert_non_null(reg_schema_by_id(e.reg, 7, NULL));
+    assert_non_null(reg_schema_by_id(e.reg, 7, REG_NAME(NULL)));
     reg_unlock(e.reg);
     /* a BACKWARD check against the stored version parses it */
     assert_int_equal(reg_text(&e, "old",
@@ -202,9 +203,9 @@ static void test_replay_after_compaction(void **state) {
     for (int i = 0; i < 4; i++)
         reg_text(&e, "c", texts[i]);
     reg_text(&e, "gone", "\"string\"");
-    assert_int_equal(reg_delete_version(e.reg, "c", 2, false, &v, NULL), CN_OK);
-    assert_int_equal(reg_delete_subject(e.reg, "gone", false, out, NULL), CN_OK);
-    assert_int_equal(reg_delete_subject(e.reg, "gone", true, out, NULL), CN_OK);
+    assert_int_equal(reg_delete_version(e.reg, REG_NAME("c"), 2, false, &v, NULL), CN_OK);
+    assert_int_equal(reg_delete_subject(e.reg, REG_NAME("gone"), false, out, NULL), CN_OK);
+    assert_int_equal(reg_delete_subject(e.reg, REG_NAME("gone"), true, out, NULL), CN_OK);
     part = brk_partition_get(e.logs, "_schemas", 0, NULL);
     assert_int_equal(brk_partition_roll(part, NULL), CN_OK);
     assert_int_equal(brk_partition_compact(part, cn_wall_ms() + 7LL * 86400000, NULL), CN_OK);
@@ -213,9 +214,9 @@ static void test_replay_after_compaction(void **state) {
     env_close(&e);
     env_open(&e);
     reg_rdlock(e.reg);
-    assert_int_equal(reg_subject_latest(reg_subject_get(e.reg, "c"), false)->version, 4);
-    assert_true(reg_subject_version(reg_subject_get(e.reg, "c"), 2)->deleted);
-    assert_null(reg_subject_get(e.reg, "gone"));
+    assert_int_equal(reg_subject_latest(reg_subject_get(e.reg, REG_NAME("c")), false)->version, 4);
+    assert_true(reg_subject_version(reg_subject_get(e.reg, REG_NAME("c")), 2)->deleted);
+    assert_null(reg_subject_get(e.reg, REG_NAME("gone")));
     reg_unlock(e.reg);
     assert_int_equal(reg_text(&e, "c", "\"double\""), 4);
     assert_int_equal(reg_text(&e, "new", "\"bytes\""), 5); /* 5 was "gone": compacted away */
@@ -275,19 +276,20 @@ static void test_resolved_references_match(void **state) {
     req.schema_len = strlen(user);
     req.refs = &ref;
     req.nrefs = 1;
-    assert_int_equal(reg_register(e.reg, "user", &req, &id, &err), CN_OK);
+    assert_int_equal(reg_register(e.reg, REG_NAME("user"), &req, &id, &err), CN_OK);
     reg_schema_req_init(&req);
     req.schema = inlined;
     req.schema_len = strlen(inlined);
     reg_rdlock(e.reg);
-    assert_int_equal(reg_lookup(e.reg, "user", &req, false, &v, &err), CN_OK);
+    assert_int_equal(reg_lookup(e.reg, REG_NAME("user"), &req, false, &v, &err), CN_OK);
     assert_int_equal(v->version, 1);
     assert_int_equal(v->schema->id, id);
     reg_unlock(e.reg);
-    assert_int_equal(reg_register(e.reg, "user", &req, &again, &err), CN_OK);
+    assert_int_equal(reg_register(e.reg, REG_NAME("user"), &req, &again, &err), CN_OK);
     assert_int_equal(again, id);
     reg_rdlock(e.reg);
-    assert_int_equal(reg_subject_latest(reg_subject_get(e.reg, "user"), false)->version, 1);
+    assert_int_equal(reg_subject_latest(reg_subject_get(e.reg, REG_NAME("user")), false)->version,
+                     1);
     reg_unlock(e.reg);
     env_close(&e);
     tu_tmpdir_free(e.dir);

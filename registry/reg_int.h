@@ -15,8 +15,8 @@
  *   reg_record.c                  the `_schemas` record codec (reg_record.h)
  *   reg_store_*.c                 the store backends (reg_store.h)
  */
-#ifndef REG_INTERNAL_H
-#define REG_INTERNAL_H
+#ifndef REG_INT_H
+#define REG_INT_H
 
 #include <assert.h>
 #include <pthread.h>
@@ -184,7 +184,9 @@ int64_t reg_writer_release(reg_registry_t *reg);
 
 /** Mode that applies to a subject (subject, context, global, default). */
 reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name);
-compat_level_t reg_effective_level_of(reg_registry_t *reg, const reg_name_t *name);
+/** @brief The compatibilityPolicy in force for name: the most specific scope that sets one
+ *  (subject, context, global, ":.__GLOBAL:"), else STRICT. */
+compat_policy_t reg_effective_policy(reg_registry_t *reg, const reg_name_t *name);
 /** 42205 "... is in read-only mode" when the effective mode is READONLY. */
 cn_err_t reg_check_writable(reg_registry_t *reg, const reg_name_t *name, cn_error_t *err);
 /** 42205 with Confluent's message: "Subject S in context C <what>". */

@@ -3,12 +3,12 @@
  * Internals of Confluent's SchemaDiff for JSON Schema (js_diff*.c): the comparison context (path,
  * the pairs in progress, the change list being filled), the type table and the shared helpers.
  */
-#ifndef JS_DIFF_H
-#define JS_DIFF_H
+#ifndef JS_DIFF_INT_H
+#define JS_DIFF_INT_H
 
 #include <assert.h>
 
-#include "compat/jsonschema/js_model.h"
+#include "compat/jsonschema/js_model_int.h"
 
 #define JD_MAX_STEPS 500000ul
 

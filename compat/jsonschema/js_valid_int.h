@@ -4,10 +4,10 @@
  * (first message, instance path, dynamic scope, depth) and the annotations that
  * "unevaluatedProperties" / "unevaluatedItems" consume (JSON Schema Core 2020-12 §11).
  */
-#ifndef JS_VALID_H
-#define JS_VALID_H
+#ifndef JS_VALID_INT_H
+#define JS_VALID_INT_H
 
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 typedef struct js_eval {
     const char **props; /* evaluated member names (borrowed from the instance) */

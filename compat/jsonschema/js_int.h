@@ -4,8 +4,8 @@
  * anchors and compiled patterns), URI resolution, "$ref" lookup, the ECMA-262 regex layer and
  * the pieces the validator and the diff share.
  */
-#ifndef JS_INTERNAL_H
-#define JS_INTERNAL_H
+#ifndef JS_INT_H
+#define JS_INT_H
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -95,6 +95,8 @@ double js_number(const json_t *v);
 size_t js_utf8_len(const char *s, size_t n);
 /** @brief Is s valid for format (only the formats we know; unknown ones pass)? */
 bool js_format_valid(const char *format, const json_t *inst, int draft);
+/** @brief The "idn-hostname" format (IDNA2008, the subset js_idn.c describes). */
+bool js_idn_hostname_ok(const char *s);
 /** @brief contentEncoding (base64) and contentMediaType (application/json) of a string. */
 bool js_content_valid(const char *encoding, const char *media, const json_t *inst);
 

@@ -6,10 +6,10 @@
  * keyword sniffer on what is left). Models are built lazily, cached per JSON node, and owned by
  * the builder; "$ref" stays a reference node that the diff dereferences.
  */
-#ifndef JS_MODEL_H
-#define JS_MODEL_H
+#ifndef JS_MODEL_INT_H
+#define JS_MODEL_INT_H
 
-#include "compat/jsonschema/js_internal.h"
+#include "compat/jsonschema/js_int.h"
 
 typedef enum jm_kind {
     JM_EMPTY,
