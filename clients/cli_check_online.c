@@ -202,58 +202,79 @@ static json_t *schema_body(const chk_job_t *j, const char *text) {
     return b;
 }
 
-/* With an explicit level: the registry's versions (with their references, fetched), checked
- * here. */
-static void online_local(const chk_opts_t *o, chk_result_t *r, cairn_serdes_t *sd,
-                         compat_level_t level, const char *text, json_t *versions) {
-    size_t n = json_array_size(versions), k = 0;
-    char **hist = calloc(n + 1, sizeof(char *));
-    int *vers = calloc(n + 1, sizeof(int));
-    chk_refs_t *hrefs = calloc(n + 1, sizeof(*hrefs)), nrefs = {0};
-    compat_parse_opts_t *hpo = calloc(n + 1, sizeof(*hpo)), po;
-    compat_type_t type = COMPAT_AVRO;
-    chk_fetch_t *f;
+/* The registry's versions with what they reference, for a local check. */
+typedef struct history {
+    size_t n;
+    char **text;
+    int *vers;
+    chk_refs_t *refs;
+    compat_parse_opts_t *po; /* each version parsed with its own references */
+} history_t;
+
+static void history_free(history_t *h) {
+    for (size_t i = 0; h->text && i < h->n; i++)
+        free(h->text[i]);
+    for (size_t i = 0; h->refs && i < h->n; i++)
+        chk_refs_fini(&h->refs[i]);
+    free(h->text);
+    free(h->vers);
+    free(h->refs);
+    free(h->po);
+}
+
+/* GET each version; false on memory (a registry error is reported in r). */
+static bool history_fetch(history_t *h, chk_result_t *r, cairn_serdes_t *sd, chk_fetch_t *f,
+                          json_t *versions) {
     cairn_error_t err;
-    compat_type_parse(r->job->type, &type);
-    f = chk_fetch_new(sd, type);
-    bool ok = hist && vers && hrefs && hpo && f && chk_refs_from_json(&nrefs, r->job->refs);
-    for (; ok && k < n; k++) {
+    h->n = json_array_size(versions);
+    h->text = calloc(h->n + 1, sizeof(char *));
+    h->vers = calloc(h->n + 1, sizeof(int));
+    h->refs = calloc(h->n + 1, sizeof(*h->refs));
+    h->po = calloc(h->n + 1, sizeof(*h->po));
+    bool ok = h->text && h->vers && h->refs && h->po;
+    for (size_t k = 0; ok && k < h->n; k++) {
         char suffix[64];
         json_t *v;
-        vers[k] = (int)json_integer_value(json_array_get(versions, k));
-        snprintf(suffix, sizeof(suffix), "/versions/%d", vers[k]);
+        h->vers[k] = (int)json_integer_value(json_array_get(versions, k));
+        snprintf(suffix, sizeof(suffix), "/versions/%d", h->vers[k]);
         if (!(v = online_call(r, sd, "GET", "/subjects/", suffix, NULL, &err))) {
             online_error(r, &err);
             break;
         }
-        hist[k] = strdup(json_string_value(json_object_get(v, "schema")) ?: "");
-        ok = hist[k] && chk_refs_from_json(&hrefs[k], json_object_get(v, "references"));
+        h->text[k] = strdup(json_string_value(json_object_get(v, "schema")) ?: "");
+        ok = h->text[k] && chk_refs_from_json(&h->refs[k], json_object_get(v, "references"));
         if (ok)
-            chk_fetch_opts(f, &hrefs[k], &hpo[k]);
+            chk_fetch_opts(f, &h->refs[k], &h->po[k]);
         json_decref(v);
     }
-    if (!ok) {
+    return ok;
+}
+
+/* With an explicit level (or --rules): the registry's versions, with the schemas they reference
+ * fetched too, checked here. */
+static void online_local(const chk_opts_t *o, chk_result_t *r, cairn_serdes_t *sd,
+                         compat_level_t level, const char *text, json_t *versions) {
+    history_t h = {0};
+    chk_refs_t nrefs = {0};
+    compat_parse_opts_t po;
+    compat_pb_rules_t rules;
+    compat_type_t type = COMPAT_AVRO;
+    compat_type_parse(r->job->type, &type);
+    chk_fetch_t *f = chk_fetch_new(sd, type);
+    if (!f || !chk_refs_from_json(&nrefs, r->job->refs) || !history_fetch(&h, r, sd, f, versions)) {
         r->status = CHK_ERROR;
         chk_add(r, "ERROR", 0, NULL, "out of memory", NULL);
     }
     if (r->status == CHK_COMPATIBLE) {
         chk_fetch_opts(f, &nrefs, &po);
-        compat_pb_rules_t rules;
         if (chk_job_rules(o, r->job, &rules))
-            chk_rules(r, &po, hpo, rules, level, text, r->job->file, hist, vers, NULL, n);
+            chk_rules(r, &po, h.po, rules, level, text, r->job->file, h.text, h.vers, NULL, h.n);
         else
-            chk_local(r, &po, hpo, level, text, hist, vers, NULL, n);
+            chk_local(r, &po, h.po, level, text, h.text, h.vers, NULL, h.n);
     }
-    for (size_t i = 0; hist && i < n; i++)
-        free(hist[i]);
-    for (size_t i = 0; hrefs && i < n; i++)
-        chk_refs_fini(&hrefs[i]);
+    history_free(&h);
     chk_refs_fini(&nrefs);
     chk_fetch_free(f);
-    free(hist);
-    free(vers);
-    free(hrefs);
-    free(hpo);
 }
 
 static void online_endpoint(const chk_opts_t *o, chk_result_t *r, cairn_serdes_t *sd,
