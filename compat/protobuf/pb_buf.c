@@ -417,7 +417,7 @@ static void deleted_entries(pb_bctx_t *c, const pb_type_t *old, const pb_type_t 
 }
 
 static void deleted_type(pb_bctx_t *c, const pb_type_t *t, const tlist_t *now) {
-    if (t->map_entry || t->is_group)
+    if (t->map_entry)
         return;
     report_deleted(c, t->is_enum, pb_buf_name(t), parent_in(now, t));
     if (!t->is_enum)

@@ -144,19 +144,44 @@ static bool both_scalar(const bfield_t *o, const bfield_t *n) {
            pb_is_scalar(n->key);
 }
 
+/* Two scalar type names that read each other's encoding (json: and JSON form). */
+static bool scalars_compatible(const char *o, const char *n, bool json) {
+    if (strcmp(o, n) == 0)
+        return true;
+    if (json)
+        return json_group(o) >= 0 && json_group(o) == json_group(n);
+    if (strcmp(o, "string") == 0 && strcmp(n, "bytes") == 0)
+        return true;
+    return wire_group(o) >= 0 && wire_group(o) == wire_group(n);
+}
+
+/* Maps: the entry's key and value fields, each as a field (a message or enum value by name). */
+static bool maps_compatible(const bfield_t *o, const bfield_t *n, bool json) {
+    const char *ov = o->f->rsym ? o->f->rsym->fqn : o->f->map_val;
+    const char *nv = n->f->rsym ? n->f->rsym->fqn : n->f->map_val;
+    bool scalar_vals = !o->f->rsym && !n->f->rsym;
+    return scalars_compatible(o->f->map_key, n->f->map_key, json) &&
+           (scalar_vals ? scalars_compatible(ov, nv, json) : strcmp(ov, nv) == 0);
+}
+
+static bool both_maps(const bfield_t *o, const bfield_t *n) {
+    return o->f && n->f && o->f->map_key && n->f->map_key;
+}
+
 static bool wire_compatible(const bfield_t *o, const bfield_t *n) {
     if (same_type(o, n))
         return true;
-    if (!both_scalar(o, n))
-        return false;
-    if (strcmp(o->key, "string") == 0 && strcmp(n->key, "bytes") == 0)
-        return true;
-    return wire_group(o->key) >= 0 && wire_group(o->key) == wire_group(n->key);
+    if (both_maps(o, n))
+        return maps_compatible(o, n, false);
+    return both_scalar(o, n) && scalars_compatible(o->key, n->key, false);
 }
 
 static bool json_compatible(const bfield_t *o, const bfield_t *n) {
-    return same_type(o, n) || (both_scalar(o, n) && json_group(o->key) >= 0 &&
-                               json_group(o->key) == json_group(n->key));
+    if (same_type(o, n))
+        return true;
+    if (both_maps(o, n))
+        return maps_compatible(o, n, true);
+    return both_scalar(o, n) && scalars_compatible(o->key, n->key, true);
 }
 
 static void type_rules(pb_bctx_t *c, const char *msg, const bfield_t *o, const bfield_t *n) {
