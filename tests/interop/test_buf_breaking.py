@@ -71,6 +71,8 @@ def run_buf(d, old, new, cat):
     if p.returncode not in (0, 100):
         return None
     found = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    if any(f["type"] == "COMPILE" for f in found):  # buf refused a file
+        return None
     LINES[("buf", d, cat)] = {(f["type"], f.get("start_line", 0)) for f in found}
     return p.returncode, sorted({f["type"] for f in found})
 
