@@ -327,14 +327,35 @@ static bool enum_closed(const pb_type_t *e) {
     return !e->file->edition && (!e->file->syntax || strcmp(e->file->syntax, "proto2") == 0);
 }
 
+static int str_cmp(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The names an enum gives number v (aliases), sorted, joined with ", " into b. */
+static const char *names_of(const pb_type_t *e, int32_t v, char *b, size_t cap) {
+    const char *names[64];
+    size_t n = 0, len = 0;
+    for (size_t i = 0; i < e->nconsts && n < 64; i++)
+        if (e->consts[i].value == v)
+            names[n++] = e->consts[i].name;
+    qsort(names, n, sizeof(names[0]), str_cmp);
+    b[0] = 0;
+    for (size_t i = 0; i < n && len < cap; i++)
+        len += (size_t)snprintf(b + len, cap - len, "%s%s", i ? ", " : "", names[i]);
+    return b;
+}
+
 static void enum_rules(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now) {
     const char *name = now->name;
     for (size_t i = 0; i < old->nconsts; i++) {
         const pb_const_t *k = &old->consts[i], *n = const_by_number(now, k->value);
-        if (n && strcmp(n->name, k->name) != 0 && const_by_number(old, k->value) == k)
+        char on[512], nn[512];
+        if (n && const_by_number(old, k->value) == k &&
+            strcmp(names_of(old, k->value, on, sizeof(on)),
+                   names_of(now, k->value, nn, sizeof(nn))))
             pb_buf_add(c, "ENUM_VALUE_SAME_NAME", n->line, n->col,
                        "Enum value \"%d\" on enum \"%s\" changed name from \"%s\" to \"%s\".",
-                       k->value, name, k->name, n->name);
+                       k->value, name, on, nn);
         if (n || const_by_number(old, k->value) != k)
             continue;
         pb_buf_add(c, "ENUM_VALUE_NO_DELETE", now->decl_line, now->decl_col,

@@ -37,6 +37,8 @@ const char *pb_buf_opt(const pb_opts_t *o, const char *name, const char *absent)
 bool pb_buf_same_package(const pb_file_t *a, const pb_file_t *b);
 /** The file, service and extension rules (pb_buf_file.c). */
 void pb_buf_file_rules(pb_bctx_t *c);
+/** The field rules on the file-level extensions present in both versions (by name). */
+void pb_buf_extension_fields(pb_bctx_t *c);
 /** The rules on the fields of message old (previous) and now (new version). */
 void pb_buf_fields(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now);
 

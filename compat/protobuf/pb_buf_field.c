@@ -340,10 +340,23 @@ static void option_rules(pb_bctx_t *c, const char *msg, const bfield_t *o, const
                    n->tag, n->name, msg);
 }
 
+/* Two default texts of one value: equal text, or equal numbers (1.5 and 1.50, 16 and 0x10). */
+static bool same_default(const char *a, const char *b) {
+    char *ea = NULL, *eb = NULL;
+    if (strcmp(a, b) == 0)
+        return true;
+    if (strpbrk(a, "xX") || strpbrk(b, "xX")) {
+        long long x = strtoll(a, &ea, 0), y = strtoll(b, &eb, 0);
+        return *a && *b && !*ea && !*eb && x == y;
+    }
+    double x = strtod(a, &ea), y = strtod(b, &eb);
+    return *a && *b && !*ea && !*eb && x == y;
+}
+
 static void default_rule(pb_bctx_t *c, const char *msg, const bfield_t *o, const bfield_t *n) {
     const char *od = o->f && o->f->def ? o->f->def->text : NULL;
     const char *nd = n->f && n->f->def ? n->f->def->text : NULL;
-    if ((od || nd) && strcmp(od ? od : "", nd ? nd : "") != 0)
+    if ((od || nd) && !same_default(od ? od : "", nd ? nd : ""))
         pb_buf_add(c, "FIELD_SAME_DEFAULT", n->line, n->col,
                    "Field \"%d\" with name \"%s\" on message \"%s\" changed default value from "
                    "\"%s\" to \"%s\".",
@@ -408,4 +421,42 @@ void pb_buf_fields(pb_bctx_t *c, const pb_type_t *old, const pb_type_t *now) {
             required_rule(c, now, msg, &nl.v[i], "added");
     free(ol.v);
     free(nl.v);
+}
+
+/* ---- extensions declared at file level, matched by name ---- */
+
+static const pb_field_t *ext_field(const pb_file_t *f, const char *name, const pb_extend_t **in) {
+    for (size_t i = 0; i < f->nextends; i++)
+        for (size_t k = 0; k < f->extends[i].nfields; k++)
+            if (strcmp(f->extends[i].fields[k]->name, name) == 0) {
+                *in = &f->extends[i];
+                return f->extends[i].fields[k];
+            }
+    return NULL;
+}
+
+static bfield_t ext_bfield(const pb_field_t *f) {
+    bfield_t b = {
+        .tag = f->tag, .name = f->name, .label = f->label, .f = f, .line = f->line, .col = f->col};
+    snprintf(b.key, sizeof(b.key), "%s", type_key(f));
+    return b;
+}
+
+void pb_buf_extension_fields(pb_bctx_t *c) {
+    if (!pb_buf_same_package(c->prev, c->cur))
+        return;
+    for (size_t i = 0; i < c->prev->nextends; i++)
+        for (size_t k = 0; k < c->prev->extends[i].nfields; k++) {
+            const pb_extend_t *in = NULL;
+            const pb_field_t *of = c->prev->extends[i].fields[k];
+            const pb_field_t *nf = ext_field(c->cur, of->name, &in);
+            if (!nf)
+                continue;
+            bfield_t o = ext_bfield(of), n = ext_bfield(nf);
+            const char *msg = in->rsym ? in->rsym->type->name : in->name;
+            type_rules(c, msg, &o, &n);
+            cardinality_rules(c, msg, &o, &n);
+            option_rules(c, msg, &o, &n);
+            default_rule(c, msg, &o, &n);
+        }
 }

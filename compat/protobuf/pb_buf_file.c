@@ -153,4 +153,5 @@ void pb_buf_file_rules(pb_bctx_t *c) {
     file_rules(c);
     service_rules(c);
     extension_rules(c);
+    pb_buf_extension_fields(c);
 }
