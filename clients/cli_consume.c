@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "clients/cli_kafka.h"
+#include "compat/jsonschema/compat_jsonschema.h"
 
 #define CONSUME_CMD "cairn consume"
 
@@ -58,10 +59,12 @@ static void consume_usage(FILE *f) {
         "                     [--partition N] [--max-messages N] [--timeout-ms MS]\n"
         "                     [--reader-schema FILE] [--print-key] [--key-format string|avro]\n"
         "                     [--key-reader-schema FILE] [--key-separator SEP] [--envelope]\n"
-        "                     [--type avro|protobuf]\n\n"
+        "                     [--type avro|protobuf|json]\n\n"
         "--type protobuf prints proto3 JSON, decoded with the writer schema the registry holds\n"
         "for each message's id (no .proto file or generated code needed; no reader schema);\n"
         "--key-format avro then reads keys as Protobuf too.\n"
+        "--type json prints each JSON Schema value as it was written (compacted), validated\n"
+        "against its writer schema; --key-format avro then reads keys as JSON Schema too.\n"
         "Prints each value as one JSON line (Avro JSON encoding), the writer schema fetched\n"
         "by the id in each message; --reader-schema resolves it to that schema (evolution).\n"
         "--group joins a consumer group (offsets committed; --from-beginning applies when\n"
@@ -116,9 +119,14 @@ static int parse_opt(void *args, int c, const char *arg) {
         a->envelope = true;
         return 0;
     case OPT_TYPE:
-        if (strcasecmp(arg, "avro") != 0 && strcasecmp(arg, "protobuf") != 0)
-            return cli_usage_error(CONSUME_CMD, "--type is avro or protobuf", arg);
-        a->format = strcasecmp(arg, "avro") == 0 ? CAIRN_FORMAT_AVRO : CAIRN_FORMAT_PROTOBUF;
+        if (strcasecmp(arg, "avro") == 0)
+            a->format = CAIRN_FORMAT_AVRO;
+        else if (strcasecmp(arg, "protobuf") == 0)
+            a->format = CAIRN_FORMAT_PROTOBUF;
+        else if (strcasecmp(arg, "json") == 0)
+            a->format = CAIRN_FORMAT_JSON;
+        else
+            return cli_usage_error(CONSUME_CMD, "--type is avro, protobuf or json", arg);
         return 0;
     case OPT_KEY_FORMAT:
         if (strcmp(arg, "avro") != 0 && strcmp(arg, "string") != 0)
@@ -260,6 +268,13 @@ static int make_consumer(consume_ctx_t *x) {
     return e ? CLI_EXIT_USAGE : 0;
 }
 
+/* Deserialized JSON text as a value; integers beyond 64 bits (JSON Schema payloads may hold
+ * them) are read as reals instead of failing. */
+static json_t *text_json(const char *text) {
+    json_error_t jerr;
+    return compat_js_loadb(text, strlen(text), JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+}
+
 /* The key as JSON (avro) or as a JSON string (raw bytes); NULL key -> json null. */
 static json_t *key_json(consume_ctx_t *x, const rd_kafka_message_t *m, int *rc) {
     char *text = NULL;
@@ -276,7 +291,7 @@ static json_t *key_json(consume_ctx_t *x, const rd_kafka_message_t *m, int *rc) 
         *rc = CLI_EXIT_USAGE;
         return NULL;
     }
-    j = text ? json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL) : json_null();
+    j = text ? text_json(text) : json_null();
     cairn_free(text);
     return j;
 }
@@ -284,13 +299,12 @@ static json_t *key_json(consume_ctx_t *x, const rd_kafka_message_t *m, int *rc) 
 static void print_line(consume_ctx_t *x, const rd_kafka_message_t *m, json_t *key,
                        const char *value, int32_t id) {
     if (x->a->envelope) {
-        json_t *o = json_pack("{s:s,s:i,s:I,s:I,s:O,s:o,s:o}", "topic", x->a->topic, "partition",
-                              (int)m->partition, "offset", (json_int_t)m->offset, "timestamp",
-                              (json_int_t)rd_kafka_message_timestamp(m, NULL), "key",
-                              key ? key : json_null(), "value",
-                              value ? json_loads(value, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
-                                    : json_null(),
-                              "schema_id", value ? json_integer(id) : json_null());
+        json_t *o =
+            json_pack("{s:s,s:i,s:I,s:I,s:O,s:o,s:o}", "topic", x->a->topic, "partition",
+                      (int)m->partition, "offset", (json_int_t)m->offset, "timestamp",
+                      (json_int_t)rd_kafka_message_timestamp(m, NULL), "key",
+                      key ? key : json_null(), "value", value ? text_json(value) : json_null(),
+                      "schema_id", value ? json_integer(id) : json_null());
         cli_print_json(stdout, o);
         json_decref(o);
     } else {

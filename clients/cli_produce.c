@@ -51,25 +51,29 @@ typedef struct produce_ctx {
 } produce_ctx_t;
 
 static void produce_usage(FILE *f) {
-    fprintf(f,
-            "usage: cairn produce --bootstrap HOST:PORT --topic T\n"
-            "                     (--value-schema FILE | --value-schema-id ID | --latest)\n"
-            "                     [--key-schema FILE | --key-schema-id ID] [--parse-key]\n"
-            "                     [--key-separator SEP] [--partition N] [--file FILE]\n"
-            "                     [--no-auto-register] [--type avro|protobuf] [-I DIR]...\n"
-            "                     [--message NAME]\n"
-            "                     --registry URL\n\n"
-            "Reads one JSON value per line (Avro JSON encoding: unions as {\"type\": value}) and\n"
-            "produces it as Avro in the Confluent wire format (0x00, schema id, payload). The\n"
-            "schema is registered under T-value (T-key) unless --no-auto-register (then looked\n"
-            "up). --parse-key: each line is KEY<SEP>VALUE (SEP default TAB); the key is JSON\n"
-            "for a key schema, else raw bytes. --latest uses the subject's latest "
-            "version.\n\n"
-            "--type protobuf: the schemas are .proto files (imports found in the file's folder\n"
-            "and the -I folders, registered first as references); each line is the proto3 JSON\n"
-            "of the file's first message, or of --message (a full name, e.g. "
-            "shop.Order.Line).\n\n" CLI_KAFKA_USAGE CLI_REG_USAGE
-            "\nexit status: 0 all messages delivered, 1 otherwise (message on stderr).\n");
+    fprintf(
+        f,
+        "usage: cairn produce --bootstrap HOST:PORT --topic T\n"
+        "                     (--value-schema FILE | --value-schema-id ID | --latest)\n"
+        "                     [--key-schema FILE | --key-schema-id ID] [--parse-key]\n"
+        "                     [--key-separator SEP] [--partition N] [--file FILE]\n"
+        "                     [--no-auto-register] [--type avro|protobuf|json] [-I DIR]...\n"
+        "                     [--message NAME]\n"
+        "                     --registry URL\n\n"
+        "Reads one JSON value per line (Avro JSON encoding: unions as {\"type\": value}) and\n"
+        "produces it as Avro in the Confluent wire format (0x00, schema id, payload). The\n"
+        "schema is registered under T-value (T-key) unless --no-auto-register (then looked\n"
+        "up). --parse-key: each line is KEY<SEP>VALUE (SEP default TAB); the key is JSON\n"
+        "for a key schema, else raw bytes. --latest uses the subject's latest "
+        "version.\n\n"
+        "--type protobuf: the schemas are .proto files (imports found in the file's folder\n"
+        "and the -I folders, registered first as references); each line is the proto3 JSON\n"
+        "of the file's first message, or of --message (a full name, e.g. "
+        "shop.Order.Line).\n\n"
+        "--type json: the schemas are JSON Schema files; each line is a JSON value, validated\n"
+        "against the schema and produced as JSON text after the 5-byte prefix.\n\n" CLI_KAFKA_USAGE
+            CLI_REG_USAGE
+        "\nexit status: 0 all messages delivered, 1 otherwise (message on stderr).\n");
 }
 
 static int parse_opt(void *args, int c, const char *arg) {
@@ -100,9 +104,14 @@ static int parse_opt(void *args, int c, const char *arg) {
         a->use_latest = true;
         return 0;
     case OPT_TYPE:
-        if (strcasecmp(arg, "avro") != 0 && strcasecmp(arg, "protobuf") != 0)
-            return cli_usage_error(PRODUCE_CMD, "--type is avro or protobuf", arg);
-        a->format = strcasecmp(arg, "avro") == 0 ? CAIRN_FORMAT_AVRO : CAIRN_FORMAT_PROTOBUF;
+        if (strcasecmp(arg, "avro") == 0)
+            a->format = CAIRN_FORMAT_AVRO;
+        else if (strcasecmp(arg, "protobuf") == 0)
+            a->format = CAIRN_FORMAT_PROTOBUF;
+        else if (strcasecmp(arg, "json") == 0)
+            a->format = CAIRN_FORMAT_JSON;
+        else
+            return cli_usage_error(PRODUCE_CMD, "--type is avro, protobuf or json", arg);
         return 0;
     case OPT_MESSAGE:
         a->message = arg;

@@ -12,6 +12,7 @@
 
 #include "serdes/serdes_api.h"
 #include "serdes/serdes_avro.h"
+#include "serdes/serdes_json.h"
 #include "serdes/serdes_protobuf.h"
 
 #define SERDES_STACK_OUT 2048
@@ -212,6 +213,9 @@ cairn_err_t cairn_serialize_json(cairn_serializer_t *ser, const char *topic, con
         return serdes_edge(&e, err);
     }
     switch (ser->fmt->format) {
+    case CAIRN_FORMAT_JSON:
+        rc = serdes_json_ser_text(ser, topic, json, json_len, out, out_len, &e);
+        break;
     case CAIRN_FORMAT_AVRO:
         rc = serdes_avro_ser_json(ser, topic, json, json_len, out, out_len, &e);
         break;
@@ -309,6 +313,9 @@ cairn_err_t cairn_deserialize_json(cairn_deserializer_t *des, const char *topic,
         return CAIRN_OK;
     }
     switch (des->fmt->format) {
+    case CAIRN_FORMAT_JSON:
+        rc = serdes_json_des_text(des, topic, data, len, json_out, id_out, &e);
+        break;
     case CAIRN_FORMAT_AVRO:
         rc = serdes_avro_des_json(des, topic, data, len, json_out, id_out, &e);
         break;

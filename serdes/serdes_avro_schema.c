@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/cn_buf.h"
+#include "serdes/serdes_json.h"
 #include "serdes/serdes_protobuf.h"
 
 #define SERDES_AVRO_SCHEMA_MAX (16u << 20)
@@ -36,6 +37,8 @@ const serdes_format_t *serdes_avro_format(void) {
 }
 
 const serdes_format_t *serdes_format_get(cairn_format_t format) {
+    if (format == CAIRN_FORMAT_JSON)
+        return serdes_json_format();
     if (format == CAIRN_FORMAT_PROTOBUF)
         return serdes_protobuf_format();
     return format == CAIRN_FORMAT_AVRO ? &serdes_avro_fmt : NULL;

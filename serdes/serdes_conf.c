@@ -76,6 +76,8 @@ static const serdes_key_t serdes_keys[] = {
     {"latest.compatibility.strict", {0}, K_BOOL, 0, 0, NULL, "true"},
     {"id.compatibility.strict", {0}, K_BOOL, 0, 0, NULL, "true"},
     {"normalize.schemas", {0}, K_BOOL, 0, 0, NULL, "false"},
+    {"json.fail.invalid.schema", {0}, K_BOOL, 0, 0, NULL, "true"},
+    {"json.fail.unknown.properties", {0}, K_BOOL, 0, 0, NULL, "true"},
     {"key.subject.name.strategy", {0}, K_ENUM, 0, 0, STRATEGIES, "TopicNameStrategy"},
     {"value.subject.name.strategy", {0}, K_ENUM, 0, 0, STRATEGIES, "TopicNameStrategy"},
     {"key.schema.id.serializer", {0}, K_ENUM, 0, 0, "|prefix|", "prefix"},
@@ -363,6 +365,7 @@ static void serdes_load_numbers(serdes_settings_t *s, const cairn_conf_t *conf) 
     s->framing_ser = strcasecmp(serdes_get(conf, "serializer.framing"), "cp1") == 0;
     s->framing_des = strcasecmp(serdes_get(conf, "deserializer.framing"), "cp1") == 0;
     s->debug = strcasecmp(serdes_get(conf, "debug"), "all") == 0;
+    s->json_validate = serdes_get_bool(conf, "json.fail.invalid.schema");
     s->strategy[CAIRN_ROLE_KEY] = serdes_strategy_of(serdes_get(conf, "key.subject.name.strategy"));
     s->strategy[CAIRN_ROLE_VALUE] =
         serdes_strategy_of(serdes_get(conf, "value.subject.name.strategy"));

@@ -52,6 +52,7 @@ typedef struct serdes_settings {
     cairn_subject_fn subject_fn[2];
     void *subject_opaque[2];
     bool debug;
+    bool json_validate; /* json.fail.invalid.schema: validate JSON Schema payloads */
 } serdes_settings_t;
 
 /** @brief Map key (alias or canonical) to its canonical name; NULL when unknown. Keys under

@@ -15,6 +15,7 @@
 #include "common/cn_time.h"
 #include "compat/compat.h"
 #include "serdes/serdes_avro.h"
+#include "serdes/serdes_json.h"
 #include "serdes/serdes_subject.h"
 
 #define SERDES_SUBJECT_MAX 1024
@@ -139,6 +140,17 @@ static cn_err_t serdes_ser_pick(cairn_serializer_t *ser, serdes_schema_t *remote
     const serdes_avro_schema_t *a, *b;
     cn_err_t rc;
     if (!ser->local || ser->fmt->format != CAIRN_FORMAT_AVRO) {
+        /* JSON Schema: the text is the same in any schema; values are validated against the
+         * registry's one, after the same backward check as Avro when strict (on the loaded
+         * schemas, which hold what their references name: equal texts may still differ). */
+        if (ser->local && ser->fmt->format == CAIRN_FORMAT_JSON && strict &&
+            (rc = serdes_json_backward(ser->local->impl, remote->impl, err)) != CN_OK) {
+            cn_error_prefix(&err->e,
+                            "schema %d cannot read data of the serializer's schema "
+                            "(%s=true)",
+                            (int)remote->id, key);
+            return rc;
+        }
         serdes_schema_incref(remote);
         e->writer = remote;
         return CN_OK;

@@ -50,6 +50,9 @@ typedef struct compat_js_schema compat_js_schema_t;
 /** Bounds: schema nesting at load, and validation recursion (instance depth + $ref hops). */
 #define COMPAT_JS_MAX_DEPTH          256
 #define COMPAT_JS_MAX_VALIDATE_DEPTH 512
+/** Bound on the subschema applications of one validation: nested "anyOf" / "oneOf" over a
+ *  recursive "$ref" grow exponentially with the instance's depth. */
+#define COMPAT_JS_MAX_VALIDATE_STEPS (1ul << 23)
 
 /** @brief Load root (with opts->docs) and index every identifier, anchor and pattern; a
  *  malformed keyword, a bad regex or a "$ref" that resolves nowhere is CN_ERR_INVALID_SCHEMA
@@ -63,8 +66,9 @@ compat_js_draft_t compat_js_schema_draft(const compat_js_schema_t *sch);
 
 /** @brief Does instance conform to the schema? On false, msg (when not NULL) receives the
  *  first failure: "<JSON pointer in the instance, or (root)>: <reason naming the keyword>". An
- *  instance too deep for COMPAT_JS_MAX_VALIDATE_DEPTH, or a pattern that exceeds the regex
- *  step limit, does not conform. */
+ *  instance too deep for COMPAT_JS_MAX_VALIDATE_DEPTH, one that takes more than
+ *  COMPAT_JS_MAX_VALIDATE_STEPS, or a pattern that exceeds the regex step limit, does not
+ *  conform. */
 bool compat_js_validate(const compat_js_schema_t *sch, const json_t *instance, cn_buf_t *msg);
 
 /** @brief json_loadb for schemas and instances: integers beyond 64 bits (which Jansson refuses)

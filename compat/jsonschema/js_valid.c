@@ -426,6 +426,11 @@ bool js_v(js_vctx_t *c, const json_t *sch, const js_at_t *parent, const json_t *
         c->quiet = 0;
         return js_vfail(c, "validation nested deeper than %d", COMPAT_JS_MAX_VALIDATE_DEPTH);
     }
+    if (++c->steps > COMPAT_JS_MAX_VALIDATE_STEPS) {
+        c->aborted = true;
+        c->quiet = 0;
+        return js_vfail(c, "validation took more than %lu steps", COMPAT_JS_MAX_VALIDATE_STEPS);
+    }
     const js_node_t *n = js_node_get(c->s, sch);
     js_at_t at = {.sch = sch,
                   .base = n ? n->base : parent->base,

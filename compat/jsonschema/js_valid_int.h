@@ -26,6 +26,7 @@ typedef struct js_vctx {
     bool aborted; /* a limit was hit: the whole instance is rejected */
     unsigned quiet;
     unsigned depth;
+    unsigned long steps; /* subschemas applied so far (COMPAT_JS_MAX_VALIDATE_STEPS) */
     const char *scope[COMPAT_JS_MAX_VALIDATE_DEPTH + 1];
     size_t nscope;
     char ipath[2048];

@@ -18,7 +18,8 @@ trap 'rm -rf "$tmp"' EXIT
 make --no-print-directory -s BUILD=$flavour O="$O" install DESTDIR="$tmp/root" PREFIX=/usr >/dev/null
 
 lib=$tmp/root/usr/lib
-for f in include/cairn/serdes.h include/cairn/serdes_avro.h lib/libcairn-serdes.a \
+for f in include/cairn/serdes.h include/cairn/serdes_avro.h include/cairn/serdes_json.h \
+         lib/libcairn-serdes.a \
          lib/libcairn-serdes.so lib/libcairn-serdes.so.0 lib/pkgconfig/cairn-serdes.pc; do
   [ -e "$tmp/root/usr/$f" ] || { echo "missing after install: /usr/$f"; exit 1; }
 done
@@ -57,7 +58,34 @@ cc $san -o "$tmp/use_shared" "$tmp/use.c" $(pkg-config --cflags --libs cairn-ser
 LD_LIBRARY_PATH="$lib" "$tmp/use_shared" | grep -qx ok
 # shellcheck disable=SC2046
 cc $san -o "$tmp/use_static" "$tmp/use.c" $(pkg-config --cflags cairn-serdes) "$lib/libcairn-serdes.a" \
-  $(pkg-config --libs libcurl jansson avro-c libprotobuf-c libpcre2-8) -pthread
+  $(pkg-config --libs libcurl jansson avro-c libprotobuf-c libpcre2-8) -lm -pthread
 "$tmp/use_static" | grep -qx ok
 ldd "$tmp/use_static" | grep -q libcairn-serdes && { echo "static program uses the .so"; exit 1; }
+# <cairn/serdes_json.h> with pkg-config's flags alone (Jansson comes with them): a tombstone
+# needs no registry.
+cat > "$tmp/use_json.c" <<'C'
+#include <stdio.h>
+#include <cairn/serdes_json.h>
+int main(void) {
+    cairn_error_t err;
+    cairn_conf_t *c = cairn_conf_new();
+    cairn_serdes_t *sd;
+    cairn_deserializer_t *des;
+    json_t *v = json_true();
+    int32_t id = 0;
+    if (cairn_conf_set(c, "schema.registry.url", "http://127.0.0.1:1", &err) != CAIRN_OK ||
+        !(sd = cairn_serdes_new(c, &err)) ||
+        !(des = cairn_deserializer_new(sd, CAIRN_FORMAT_JSON, CAIRN_ROLE_VALUE, NULL, &err)))
+        return 1;
+    if (cairn_json_deserialize(des, "t", NULL, 0, &v, &id, &err) != CAIRN_OK || v || id != -1)
+        return 2;
+    cairn_deserializer_free(des);
+    cairn_serdes_free(sd);
+    puts("ok");
+    return 0;
+}
+C
+# shellcheck disable=SC2046
+cc $san -o "$tmp/use_json" "$tmp/use_json.c" $(pkg-config --cflags --libs cairn-serdes)
+LD_LIBRARY_PATH="$lib" "$tmp/use_json" | grep -qx ok
 echo "install: headers, shared and static libraries, pkg-config: ok"
