@@ -20,6 +20,7 @@ typedef struct bfield {
     const char *name, *label, *oneof;
     const pb_field_t *f; /* NULL for a group */
     char key[256];       /* the type: scalar name, "map", or the full name of the message/enum */
+    char lower[128];     /* a group's field name: its type name in lower case */
     int line, col;
 } bfield_t;
 
@@ -57,16 +58,18 @@ static void bf_field(bfields_t *l, size_t cap, const pb_type_t *m, const pb_fiel
     bf_push(l, cap, &b);
 }
 
+/* A group is a field named after its type in lower case, of type group (not message). */
 static void bf_group(bfields_t *l, size_t cap, const pb_type_t *m, const pb_group_t *g,
                      const char *oneof) {
-    bfield_t b = {.tag = g->tag,
-                  .name = g->name,
-                  .label = g->label,
-                  .oneof = oneof,
-                  .line = m->decl_line,
-                  .col = m->decl_col};
-    snprintf(b.key, sizeof(b.key), "%s.%s", m->fqn, g->name);
-    bf_push(l, cap, &b);
+    bfield_t b = {
+        .tag = g->tag, .label = g->label, .oneof = oneof, .line = m->decl_line, .col = m->decl_col};
+    size_t i = 0;
+    for (; g->name[i] && i + 1 < sizeof(b.lower); i++)
+        b.lower[i] = (char)tolower((unsigned char)g->name[i]);
+    b.lower[i] = 0;
+    snprintf(b.key, sizeof(b.key), "group %s.%s", m->fqn, g->name);
+    if (bf_push(l, cap, &b))
+        l->v[l->n - 1].name = l->v[l->n - 1].lower;
 }
 
 static size_t field_count(const pb_type_t *m) {
