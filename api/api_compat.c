@@ -18,7 +18,7 @@ void api_compat_check(api_req_t *req, api_resp_t *resp) {
     cn_error_t err;
     if (req->nsegs == 5 && !api_version(req, 4, &version, resp))
         return;
-    if (!api_subject(req, 2, false, &subject, resp) || !api_require_ready(req, resp) ||
+    if (!api_subject_aliased(req, 2, &subject, resp) || !api_require_ready(req, resp) ||
         !(body = api_body_object(req, resp)))
         return;
     if (!api_schema_req(body, &sreq, &refs, req, resp)) {

@@ -23,6 +23,12 @@ void api_config_get(api_req_t *req, api_resp_t *resp) {
         api_error_from(resp, req, &err);
 }
 
+/* defaultRuleSet and overrideRuleSet pass RuleSet.validate, as Confluent's PUT /config checks. */
+static bool rulesets_valid(const json_t *body, cn_error_t *err) {
+    return reg_ruleset_validate(json_object_get(body, "defaultRuleSet"), err) == CN_OK &&
+           reg_ruleset_validate(json_object_get(body, "overrideRuleSet"), err) == CN_OK;
+}
+
 void api_config_put(api_req_t *req, api_resp_t *resp) {
     reg_name_t scope;
     json_t *body, *out = NULL, *level;
@@ -32,6 +38,8 @@ void api_config_put(api_req_t *req, api_resp_t *resp) {
     level = json_object_get(body, "compatibility");
     if (level && !json_is_null(level) && !api_json_text(level)) { /* "FULL\u0000x" too */
         api_error(resp, req, CN_ERR_INVALID_COMPAT_LEVEL, NULL);
+    } else if (!rulesets_valid(body, &err)) { /* Confluent's ConfigResource: 42210 */
+        api_error_from(resp, req, &err);
     } else if (reg_config_set(req->reg, &scope, body, &out, &err) == CN_OK) {
         api_json(resp, 200, out);
     } else {

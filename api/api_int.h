@@ -29,6 +29,7 @@ typedef struct api_req {
     bool body_too_large;
     bool must_close; /* answer with Connection: close (ambiguous framing) */
     int64_t start_ms;
+    char alias[300]; /* the subject a request's subject is an alias of (api_subject_aliased) */
 } api_req_t;
 
 typedef struct api_resp {
@@ -78,6 +79,9 @@ json_t *api_body_object(api_req_t *req, api_resp_t *resp);
  *  *out (borrowing the segment) and validated (42208 answered when false). */
 bool api_subject(const api_req_t *req, size_t i, bool allow_global, reg_name_t *out,
                  api_resp_t *resp);
+/** @brief api_subject, then the subject's alias followed (Confluent's `alias` config) on the
+ *  read and write paths that serve the aliased subject; *out may borrow req->alias. */
+bool api_subject_aliased(api_req_t *req, size_t i, reg_name_t *out, api_resp_t *resp);
 bool api_version(const api_req_t *req, size_t i, int32_t *out, api_resp_t *resp);
 /** @brief The scope of /config/{s} or /mode/{s}, parsed (reg_name(NULL): the top level, also for
  *  ":.:"). */
@@ -117,11 +121,14 @@ void api_schemas_by_id(api_req_t *req, api_resp_t *resp);
 void api_schemas_by_id_schema(api_req_t *req, api_resp_t *resp);
 void api_schemas_by_id_subjects(api_req_t *req, api_resp_t *resp);
 void api_schemas_by_id_versions(api_req_t *req, api_resp_t *resp);
+void api_schemas_by_guid(api_req_t *req, api_resp_t *resp);
+void api_schemas_by_guid_ids(api_req_t *req, api_resp_t *resp);
 
 void api_subjects_list(api_req_t *req, api_resp_t *resp);
 void api_subjects_lookup(api_req_t *req, api_resp_t *resp);
 void api_subjects_delete(api_req_t *req, api_resp_t *resp);
 
+void api_subjects_metadata(api_req_t *req, api_resp_t *resp);
 void api_versions_list(api_req_t *req, api_resp_t *resp);
 void api_versions_register(api_req_t *req, api_resp_t *resp);
 void api_versions_get(api_req_t *req, api_resp_t *resp);

@@ -43,7 +43,7 @@ void api_subjects_list(api_req_t *req, api_resp_t *resp) {
 static bool schema_body(api_req_t *req, api_resp_t *resp, reg_name_t *subject, json_t **body_out,
                         reg_schema_req_t *sreq, reg_ref_t **refs) {
     *refs = NULL;
-    if (!api_subject(req, 1, false, subject, resp) || !api_require_ready(req, resp))
+    if (!api_subject_aliased(req, 1, subject, resp) || !api_require_ready(req, resp))
         return false;
     if (!(*body_out = api_body_object(req, resp)))
         return false;
@@ -70,6 +70,25 @@ void api_subjects_lookup(api_req_t *req, api_resp_t *resp) {
     json_decref(body);
 }
 
+/* The answer to a registration, Confluent 8.x's RegisterSchemaResponse: the id, the version that
+ * holds the schema in the subject, guid, schemaType, references, metadata, ruleSet and schema
+ * (7.x answered {"id"} only; clients read the id from either). */
+static json_t *register_body(api_req_t *req, const reg_name_t *subject, int32_t id) {
+    json_t *o = NULL;
+    reg_subject_t *s;
+    reg_schema_t *sch;
+    reg_rdlock(req->reg);
+    s = reg_subject_get(req->reg, subject);
+    sch = reg_schema_by_id(req->reg, id, subject);
+    for (size_t i = s && sch ? s->n : 0; i > 0 && !o; i--)
+        if (s->v[i - 1]->schema == sch && !s->v[i - 1]->deleted)
+            o = api_schema_object(s->v[i - 1]);
+    if (o)
+        json_object_del(o, "subject");
+    reg_unlock(req->reg);
+    return o ? o : json_pack("{s:i}", "id", (json_int_t)id);
+}
+
 void api_versions_register(api_req_t *req, api_resp_t *resp) {
     json_t *body = NULL;
     reg_schema_req_t sreq;
@@ -79,7 +98,7 @@ void api_versions_register(api_req_t *req, api_resp_t *resp) {
     cn_error_t err;
     if (schema_body(req, resp, &subject, &body, &sreq, &refs)) {
         if (reg_register(req->reg, &subject, &sreq, &id, &err) == CN_OK)
-            api_json(resp, 200, json_pack("{s:i}", "id", (json_int_t)id));
+            api_json(resp, 200, register_body(req, &subject, id));
         else
             api_error_from(resp, req, &err);
     }

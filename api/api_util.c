@@ -3,8 +3,8 @@
  * Helpers of the REST layer: JSON and error responses (Confluent's {"error_code","message"}
  * envelope, with the http and rest columns of cn_err.def), query parameters, bounded JSON bodies,
  * subject and version segments, and the schema object shapes of Confluent's API reference
- * (docs.confluent.io/platform/current/schema-registry/develop/api.html; empty fields and AVRO
- * schemaType omitted).
+ * (docs.confluent.io/platform/current/schema-registry/develop/api.html; empty fields omitted,
+ * schemaType always present, "AVRO" too, and the schema's guid, as Confluent 8.x answers).
  */
 #include "api/api_int.h"
 
@@ -80,6 +80,8 @@ int64_t api_query_int(const api_req_t *req, const char *name, int64_t dflt) {
 api_page_t api_page(const api_req_t *req, int64_t default_limit) {
     api_page_t page = {api_query_int(req, "offset", 0), api_query_int(req, "limit", default_limit),
                        0};
+    if (page.lim == 0) /* Confluent: limit 0 means the default (no limit, or the search limit) */
+        page.lim = default_limit;
     return page;
 }
 
@@ -128,6 +130,19 @@ bool api_subject(const api_req_t *req, size_t i, bool allow_global, reg_name_t *
     return false;
 }
 
+bool api_subject_aliased(api_req_t *req, size_t i, reg_name_t *out, api_resp_t *resp) {
+    cn_error_t err;
+    if (!api_subject(req, i, false, out, resp))
+        return false;
+    if (!reg_ready(req->reg) || !reg_alias_resolve(req->reg, out, req->alias, sizeof(req->alias)))
+        return true;
+    *out = reg_name(req->alias);
+    if (reg_subject_check(out, false, &err) == CN_OK)
+        return true;
+    api_error_from(resp, req, &err);
+    return false;
+}
+
 bool api_version(const api_req_t *req, size_t i, int32_t *out, api_resp_t *resp) {
     cn_error_t err;
     if (reg_version_parse(req->segs[i], out, &err) == CN_OK)
@@ -160,8 +175,10 @@ static bool nonempty(const json_t *j) {
 }
 
 void api_schema_fields(json_t *o, const reg_schema_t *sch) {
-    if (sch->type != COMPAT_AVRO)
-        json_object_set_new(o, "schemaType", json_string(reg_type_name(sch->type)));
+    char guid[REG_GUID_LEN + 1];
+    reg_guid_format(sch->guid, guid);
+    json_object_set_new(o, "guid", json_string(guid));
+    json_object_set_new(o, "schemaType", json_string(reg_type_name(sch->type)));
     if (sch->nrefs)
         json_object_set_new(o, "references", refs_json(sch));
     if (nonempty(sch->metadata))
@@ -231,30 +248,12 @@ static bool opt_int(const json_t *body, const char *k, int32_t dflt, int32_t *ou
     return true;
 }
 
-/* Light structure check of a ruleSet (Confluent 42210): rule lists are arrays of objects with a
- * string name. The rules themselves run in clients. */
-static bool ruleset_ok(const json_t *rs) {
-    static const char *const lists[] = {"migrationRules", "domainRules", "encodingRules"};
-    for (size_t i = 0; rs && i < 3; i++) {
-        json_t *arr = json_object_get(rs, lists[i]), *rule;
-        size_t k;
-        if (!arr || json_is_null(arr))
-            continue;
-        if (!json_is_array(arr))
-            return false;
-        json_array_foreach(arr, k, rule) {
-            if (!json_is_object(rule) || !json_is_string(json_object_get(rule, "name")))
-                return false;
-        }
-    }
-    return true;
-}
-
 bool api_schema_req(const json_t *body, reg_schema_req_t *sreq, reg_ref_t **refs_out,
                     api_req_t *req, api_resp_t *resp) {
     json_t *schema = json_object_get(body, "schema");
     json_t *type = json_object_get(body, "schemaType");
     json_t *md = json_object_get(body, "metadata"), *rs = json_object_get(body, "ruleSet");
+    cn_error_t err;
     reg_schema_req_init(sreq);
     *refs_out = NULL;
     if (schema && !json_is_null(schema) && !json_is_string(schema))
@@ -274,9 +273,8 @@ bool api_schema_req(const json_t *body, reg_schema_req_t *sreq, reg_ref_t **refs
     if ((md && !json_is_null(md) && !json_is_object(md)) ||
         (rs && !json_is_null(rs) && !json_is_object(rs)))
         return bad_entity(req, resp, "metadata and ruleSet must be objects");
-    if (json_is_object(rs) && !ruleset_ok(rs)) {
-        api_error(resp, req, CN_ERR_INVALID_RULESET,
-                  "Invalid ruleSet: rule lists must be arrays of rules with a name");
+    if (json_is_object(rs) && reg_ruleset_validate(rs, &err) != CN_OK) {
+        api_error_from(resp, req, &err);
         return false;
     }
     sreq->metadata = json_is_object(md) && json_object_size(md) ? md : NULL;

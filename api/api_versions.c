@@ -7,6 +7,8 @@
  */
 #include "api/api_int.h"
 
+#include "common/cn_text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,7 @@ void api_versions_list(api_req_t *req, api_resp_t *resp) {
     reg_subject_t *s;
     reg_name_t subject;
     json_t *arr;
-    if (!api_subject(req, 1, false, &subject, resp) || !api_require_ready(req, resp))
+    if (!api_subject_aliased(req, 1, &subject, resp) || !api_require_ready(req, resp))
         return;
     arr = json_array();
     reg_rdlock(req->reg);
@@ -36,7 +38,7 @@ void api_versions_list(api_req_t *req, api_resp_t *resp) {
             json_array_append_new(arr, json_integer(s->v[i]->version));
     }
     reg_unlock(req->reg);
-    if (page.seen == 0) {
+    if (!reg_subject_visible(s, deleted || only)) { /* deletedOnly without any: [] */
         json_decref(arr);
         subject_not_found(req, resp);
         return;
@@ -44,9 +46,71 @@ void api_versions_list(api_req_t *req, api_resp_t *resp) {
     api_json(resp, 200, arr);
 }
 
+/* The key=k&value=v pairs of GET /subjects/{s}/metadata, paired in order. */
+typedef struct kv_pairs {
+    json_t *keys, *values;
+} kv_pairs_t;
+
+static enum MHD_Result collect_kv(void *cls, enum MHD_ValueKind kind, const char *k,
+                                  const char *v) {
+    kv_pairs_t *kv = cls;
+    char buf[1024];
+    (void)kind;
+    if (!v || (strcmp(k, "key") != 0 && strcmp(k, "value") != 0))
+        return MHD_YES;
+    cn_percent_decode(v, strlen(v), buf, sizeof(buf));
+    json_array_append_new(strcmp(k, "key") == 0 ? kv->keys : kv->values, json_string(buf));
+    return MHD_YES;
+}
+
+/* The wanted properties, or NULL (answered 422) when keys and values do not pair up. */
+static json_t *wanted_properties(api_req_t *req, api_resp_t *resp) {
+    kv_pairs_t kv = {json_array(), json_array()};
+    json_t *want = json_object(), *k;
+    size_t i;
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_kv, &kv);
+    if (json_array_size(kv.keys) != json_array_size(kv.values)) {
+        api_error(resp, req, CN_ERR_INVALID_ENTITY,
+                  "Unprocessable entity: key and value parameters must pair up");
+        json_decref(want);
+        want = NULL;
+    }
+    json_array_foreach(kv.keys, i, k) {
+        if (want && json_is_string(k))
+            json_object_set(want, json_string_value(k), json_array_get(kv.values, i));
+    }
+    json_decref(kv.keys);
+    json_decref(kv.values);
+    return want;
+}
+
+/* GET /subjects/{s}/metadata?key=k&value=v...: the latest version whose metadata properties
+ * hold every pair (Confluent's getLatestWithMetadata); 40401, 40403. */
+void api_subjects_metadata(api_req_t *req, api_resp_t *resp) {
+    bool deleted = api_query_bool(req, "deleted");
+    reg_name_t subject;
+    reg_subject_t *s;
+    reg_version_t *v;
+    json_t *want;
+    if (!api_subject_aliased(req, 1, &subject, resp) || !api_require_ready(req, resp) ||
+        !(want = wanted_properties(req, resp)))
+        return;
+    reg_rdlock(req->reg);
+    s = reg_subject_get(req->reg, &subject);
+    v = reg_subject_latest_with_metadata(s, want, deleted);
+    if (!reg_subject_visible(s, deleted))
+        subject_not_found(req, resp);
+    else if (!v)
+        api_error(resp, req, CN_ERR_SCHEMA_NOT_FOUND, "Schema not found");
+    else
+        api_schema_reply(req, resp, v);
+    reg_unlock(req->reg);
+    json_decref(want);
+}
+
 /* The {subject} and {version} segments; false with the error answered. */
 static bool version_args(api_req_t *req, api_resp_t *resp, reg_name_t *subject, int32_t *version) {
-    return api_version(req, 3, version, resp) && api_subject(req, 1, false, subject, resp) &&
+    return api_version(req, 3, version, resp) && api_subject_aliased(req, 1, subject, resp) &&
            api_require_ready(req, resp);
 }
 

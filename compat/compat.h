@@ -105,6 +105,10 @@ struct compat_pb_schema;
 /** @brief The Protobuf model of a PROTOBUF schema (compat/protobuf/compat_protobuf.h), else
  *  NULL. Borrowed. */
 const struct compat_pb_schema *compat_schema_protobuf(const compat_schema_t *sch);
+/** @brief Whether the schema's root defines a top-level field named name: an Avro record's
+ *  field, a JSON Schema's property, the first Protobuf message's field (Confluent's reserved
+ *  fields, `validateFields`). */
+bool compat_schema_has_field(const compat_schema_t *sch, const char *name);
 
 /** @brief The schema with its references inlined (Confluent's GET /schemas/ids/{id}?format=
  *  resolved): for Avro, Java's Schema.toString, every named type written in full at its first use

@@ -9,9 +9,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "compat/avro/compat_avro.h"
 #include "compat/compat.h"
 #include "compat/compat_lang.h"
+#include "compat/protobuf/compat_protobuf.h"
 
 struct compat_schema {
     compat_type_t type;
@@ -212,6 +215,23 @@ const struct compat_avro_schema *compat_schema_avro(const compat_schema_t *sch) 
 
 const struct compat_pb_schema *compat_schema_protobuf(const compat_schema_t *sch) {
     return sch->type == COMPAT_PROTOBUF ? sch->model : NULL;
+}
+
+bool compat_schema_has_field(const compat_schema_t *sch, const char *name) {
+    json_t *doc, *f;
+    size_t i;
+    bool has = false;
+    if (sch->type == COMPAT_PROTOBUF)
+        return compat_pb_has_field(sch->model, name);
+    doc = json_loads(sch->canonical, JSON_DECODE_ANY, NULL); /* the canonical text is JSON */
+    if (sch->type == COMPAT_JSON)
+        has = json_object_get(json_object_get(doc, "properties"), name) != NULL;
+    json_array_foreach(sch->type == COMPAT_AVRO ? json_object_get(doc, "fields") : NULL, i, f) {
+        has |= json_is_string(json_object_get(f, "name")) &&
+               strcmp(json_string_value(json_object_get(f, "name")), name) == 0;
+    }
+    json_decref(doc);
+    return has;
 }
 
 const compat_lang_t *compat_schema_lang(const compat_schema_t *sch) {

@@ -67,6 +67,9 @@ compat_policy_t reg_effective_policy(reg_registry_t *reg, const reg_name_t *name
 reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name) {
     scope_t sc[4];
     size_t n = scopes(name, sc);
+    for (size_t i = n; i > 1; i--) /* READONLY_OVERRIDE above the subject wins, widest first */
+        if (reg_mode_at(reg, sc[i - 1].key, sc[i - 1].len) == REG_MODE_READONLY_OVERRIDE)
+            return REG_MODE_READONLY_OVERRIDE;
     for (size_t i = 0; i < n; i++) {
         int m = reg_mode_at(reg, sc[i].key, sc[i].len);
         if (m >= 0)
@@ -82,8 +85,12 @@ cn_err_t reg_mode_error(cn_error_t *err, const reg_name_t *name, const char *wha
                         name->ctx, what);
 }
 
+bool reg_mode_readonly(reg_mode_t mode) {
+    return mode == REG_MODE_READONLY || mode == REG_MODE_READONLY_OVERRIDE;
+}
+
 cn_err_t reg_check_writable(reg_registry_t *reg, const reg_name_t *name, cn_error_t *err) {
-    if (reg_effective_mode_of(reg, name) != REG_MODE_READONLY)
+    if (!reg_mode_readonly(reg_effective_mode_of(reg, name)))
         return CN_OK;
     return reg_mode_error(err, name, "is in read-only mode");
 }
@@ -362,4 +369,31 @@ void reg_batch_subject_meta_tombstones(reg_registry_t *reg, reg_batch_t *b, cons
         reg_batch_mode(b, subject, NULL);
     if (reg_config_stored(reg, subject))
         reg_batch_config(b, subject, NULL);
+}
+
+const json_t *reg_config_value(reg_registry_t *reg, const reg_name_t *name, const char *key) {
+    scope_t sc[4];
+    size_t n = scopes(name, sc);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_object_get(reg_config_at(reg, sc[i].key, sc[i].len), key);
+        if (v && !json_is_null(v))
+            return v;
+    }
+    return NULL;
+}
+
+bool reg_alias_resolve(reg_registry_t *reg, const reg_name_t *name, char *buf, size_t cap) {
+    const char *alias;
+    bool found;
+    int n = -1;
+    reg_rdlock(reg);
+    alias = json_string_value(json_object_get(reg_config_stored(reg, name->subject), "alias"));
+    if ((found = name->subject && alias && *alias)) /* unqualified: in the subject's context */
+        n = alias[0] == ':' || reg_name_default_ctx(name)
+                ? snprintf(buf, cap, "%s", alias)
+                : snprintf(buf, cap, ":%.*s:%s", (int)name->ctx_len, name->ctx, alias);
+    /* no wait for durability: what is answered is read (and settled) later, under a lock
+     * taken after this one */
+    (void)reg_unlock_nowait(reg);
+    return found && n > 0 && (size_t)n < cap;
 }

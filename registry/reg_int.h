@@ -5,6 +5,7 @@
  * direction only, from top to bottom:
  *
  *   reg_register.c reg_delete.c   commands (registration, lookup, compatibility, deletes)
+ *   reg_contract.c                data contracts: merges, ruleSet validation, groups, reserved
  *   reg_config.c reg_format.c     config and mode (resolution, records); the `format` reads
  *   reg_registry.c                lifecycle: new/free, replay, refresh, stats
  *   reg_writer.c                  the writer: batches, append (pipelined), apply, catch up
@@ -32,6 +33,7 @@ struct reg_ctx {
     char *name;       /* "." or ".ctx" */
     cn_map_t *ids;    /* int32 id -> reg_schema_t (owned) */
     cn_map_t *idents; /* identity key -> reg_schema_t (borrowed) */
+    cn_map_t *guids;  /* 16-byte GUID -> the first reg_schema_t with it (borrowed) */
     int32_t max_id;
     bool announced; /* a CONTEXT record exists */
 };
@@ -180,17 +182,49 @@ void reg_writer_end(reg_registry_t *reg);
  *  returns the applied offset the writer saw. */
 int64_t reg_writer_release(reg_registry_t *reg);
 
+/* ---- reg_contract.c: data contracts in registration ---- */
+
+/** Step 4 of registration: config defaultMetadata / defaultRuleSet, then the version's own md
+ *  and rs (the request's or the previous version's), then overrideMetadata / overrideRuleSet,
+ *  later winning (reg_metadata_merge, reg_ruleset_merge); each config member from the subject,
+ *  else its context, else the global scopes. New references in *md_out, *rs_out (NULL: empty). */
+cn_err_t reg_contract_merge(reg_registry_t *reg, const reg_name_t *name, const json_t *md,
+                            const json_t *rs, json_t **md_out, json_t **rs_out, cn_error_t *err);
+/** properties["confluent:version"] of a new version (*md owned, made when NULL): set to version
+ *  when the request gave one (given) or the property is there; *changed then. */
+cn_err_t reg_contract_version(json_t **md, int32_t version, bool given, bool *changed,
+                              cn_error_t *err);
+/** Whether config defaults or overrides of metadata or ruleSet apply to name: registration's
+ *  read-only fast path is then skipped, as Confluent's, since what is stored depends on them. */
+bool reg_contract_configured(reg_registry_t *reg, const reg_name_t *name);
+/** Confluent's compatibilityGroup: the live versions of s (oldest first, *out malloc'ed) whose
+ *  metadata.properties[group] equals metadata's (both absent counts as equal). *out NULL with a
+ *  non-empty s: no memory. */
+size_t reg_group_history(const reg_subject_t *s, const char *group, const json_t *metadata,
+                         reg_version_t ***out);
+/** Confluent's validateFields reserved-field checks of a new schema (parsed, with its merged
+ *  metadata; the language's has_field) against the latest live version of s: a field reserved
+ * earlier dropped from metadata.properties["confluent:reserved"], a top-level field that is
+ * reserved. Appends Confluent's messages to msgs; returns how many. */
+size_t reg_reserved_check(const reg_subject_t *s, const reg_lang_ops_t *lang,
+                          const compat_schema_t *parsed, const json_t *metadata, json_t *msgs);
+
 /* ---- reg_config.c: config and mode resolution ---- */
 
 /** Mode that applies to a subject (subject, context, global, default). */
 reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name);
+/** READONLY or READONLY_OVERRIDE. */
+bool reg_mode_readonly(reg_mode_t mode);
 /** @brief The compatibilityPolicy in force for name: the most specific scope that sets one
  *  (subject, context, global, ":.__GLOBAL:"), else STRICT. */
 compat_policy_t reg_effective_policy(reg_registry_t *reg, const reg_name_t *name);
-/** 42205 "... is in read-only mode" when the effective mode is READONLY. */
+/** 42205 "... is in read-only mode" when the effective mode is READONLY (or _OVERRIDE). */
 cn_err_t reg_check_writable(reg_registry_t *reg, const reg_name_t *name, cn_error_t *err);
 /** 42205 with Confluent's message: "Subject S in context C <what>". */
 cn_err_t reg_mode_error(cn_error_t *err, const reg_name_t *name, const char *what);
+/** A config member (e.g. "compatibilityGroup", "validateFields") from the most specific scope
+ *  that sets it (subject, context, global, ":.__GLOBAL:"); NULL when none does. */
+const json_t *reg_config_value(reg_registry_t *reg, const reg_name_t *name, const char *key);
 /** The tombstones that go with removing a subject entirely (config and mode). */
 void reg_batch_subject_meta_tombstones(reg_registry_t *reg, reg_batch_t *b, const char *subject);
 

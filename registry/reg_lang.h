@@ -20,10 +20,10 @@ typedef struct reg_lang_ops {
     const char *(*canonical)(const compat_schema_t *sch);
     bool (*equivalent)(const compat_schema_t *a, const compat_schema_t *b);
     bool (*supported)(compat_type_t type);
-    /** Check new against history (oldest first) at level under the compatibilityPolicy;
-     *  *compatible and Confluent's messages appended
-     *  to messages (a JSON array of strings). */
-    cn_err_t (*check)(compat_level_t level, compat_policy_t policy,
+    /** Check new against history (oldest first) at level with opts (the compatibilityPolicy,
+     *  validateFields); *compatible and Confluent's messages appended to messages (a JSON array
+     *  of strings). */
+    cn_err_t (*check)(compat_level_t level, const compat_check_opts_t *opts,
                       const compat_schema_t *new_schema, const compat_prev_t *history, size_t n,
                       bool *compatible, json_t *messages, cn_error_t *err);
     /** Parse a schema already stored in `_schemas` (maybe written by an older Confluent), as
@@ -37,6 +37,8 @@ typedef struct reg_lang_ops {
     /** The text of format=ignore_extensions (Protobuf without custom options and extensions),
      *  owned; NULL member: stored text. */
     char *(*ignore_extensions)(const compat_schema_t *sch, cn_error_t *err);
+    /** Whether the schema defines the top-level field name (reserved fields); NULL: none does. */
+    bool (*has_field)(const compat_schema_t *sch, const char *name);
 } reg_lang_ops_t;
 
 /** @brief The table backed by compat/ (Avro now; Protobuf and JSON when they are built). */

@@ -4,12 +4,11 @@
  */
 #include "registry/reg_lang.h"
 
-static cn_err_t lang_check(compat_level_t level, compat_policy_t policy,
+static cn_err_t lang_check(compat_level_t level, const compat_check_opts_t *opts,
                            const compat_schema_t *new_schema, const compat_prev_t *history,
                            size_t n, bool *compatible, json_t *messages, cn_error_t *err) {
     compat_report_t *rep = NULL;
-    compat_check_opts_t o = {.policy = policy};
-    cn_err_t rc = compat_check_with(level, &o, new_schema, history, n, &rep, err);
+    cn_err_t rc = compat_check_with(level, opts, new_schema, history, n, &rep, err);
     if (rc != CN_OK)
         return rc;
     *compatible = compat_report_is_compatible(rep);
@@ -35,6 +34,7 @@ static const reg_lang_ops_t lang_compat = {
     .resolved = compat_schema_resolved_text,
     .serialized = compat_schema_serialized,
     .ignore_extensions = compat_schema_ignore_extensions,
+    .has_field = compat_schema_has_field,
 };
 
 const reg_lang_ops_t *reg_lang_compat(void) {

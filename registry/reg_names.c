@@ -28,7 +28,8 @@ static const char *const type_names[] = {
     [COMPAT_AVRO] = "AVRO", [COMPAT_PROTOBUF] = "PROTOBUF", [COMPAT_JSON] = "JSON"};
 static const char *const mode_names[] = {[REG_MODE_READWRITE] = "READWRITE",
                                          [REG_MODE_READONLY] = "READONLY",
-                                         [REG_MODE_IMPORT] = "IMPORT"};
+                                         [REG_MODE_IMPORT] = "IMPORT",
+                                         [REG_MODE_READONLY_OVERRIDE] = "READONLY_OVERRIDE"};
 
 static int name_index(const char *const *names, size_t n, const char *s) {
     for (size_t i = 0; s && i < n; i++)
@@ -60,16 +61,14 @@ const char *reg_type_name(compat_type_t type) {
 }
 
 bool reg_mode_parse(const char *s, reg_mode_t *out) {
-    int i = name_index(mode_names, 3, s);
-    if (i < 0 && s && strcasecmp(s, "READONLY_OVERRIDE") == 0)
-        i = REG_MODE_READONLY;
+    int i = name_index(mode_names, 4, s);
     if (i >= 0)
         *out = (reg_mode_t)i;
     return i >= 0;
 }
 
 const char *reg_mode_name(reg_mode_t mode) {
-    return (unsigned)mode <= REG_MODE_IMPORT ? mode_names[mode] : "READWRITE";
+    return (unsigned)mode <= REG_MODE_READONLY_OVERRIDE ? mode_names[mode] : "READWRITE";
 }
 
 reg_name_t reg_name(const char *subject) {

@@ -20,6 +20,7 @@ typedef struct prepared {
     size_t nrefs;
     const json_t *metadata;
     const json_t *ruleset;
+    json_t *md_owned, *rs_owned; /* the merged ones metadata and ruleset point to */
     char *ident;
 } prepared_t;
 
@@ -33,6 +34,8 @@ static void prepared_fini(reg_registry_t *reg, prepared_t *p) {
     if (p->parsed)
         reg->opts.lang->free(p->parsed);
     reg_refs_free(p->refs, p->nrefs);
+    json_decref(p->md_owned);
+    json_decref(p->rs_owned);
     free(p->ident);
     memset(p, 0, sizeof(*p));
 }
@@ -193,17 +196,28 @@ static bool jeq(const json_t *a, const json_t *b) {
     return json_equal((json_t *)a, (json_t *)b);
 }
 
+/* Which parts of a data contract a match compares: a lookup without metadata (or ruleSet) in
+ * the request finds a version whatever its metadata (or ruleSet), as Confluent's lookup does. */
+typedef struct match {
+    bool metadata, ruleset;
+} match_t;
+
+static bool contract_matches(const reg_schema_t *sch, const prepared_t *p, match_t m) {
+    return (!m.metadata || jeq(sch->metadata, p->metadata)) &&
+           (!m.ruleset || jeq(sch->ruleset, p->ruleset));
+}
+
 /* Confluent's second pass (lookUpSchemaUnderSubject and register): a request without
  * references may be one of the subject's versions sent with its references resolved (inlined).
  * Only versions that have references are parsed; a subject without any costs nothing. */
 static reg_version_t *find_resolved(reg_registry_t *reg, reg_subject_t *s, const prepared_t *p,
-                                    bool deleted) {
+                                    bool deleted, match_t m) {
     for (size_t i = s && p->nrefs == 0 ? s->n : 0; i > 0; i--) {
         reg_version_t *v = s->v[i - 1];
         const compat_schema_t *old = NULL;
         bool same;
         if ((!deleted && v->deleted) || v->schema->nrefs == 0 || v->schema->type != p->type ||
-            !jeq(v->schema->metadata, p->metadata) || !jeq(v->schema->ruleset, p->ruleset))
+            !contract_matches(v->schema, p, m))
             continue;
         if (reg_schema_parsed(reg, v->schema, 0, &old, NULL) != CN_OK)
             continue;
@@ -215,13 +229,44 @@ static reg_version_t *find_resolved(reg_registry_t *reg, reg_subject_t *s, const
     return NULL;
 }
 
-/* The newest version of s holding p: its identity (canonical text, references, metadata,
- * ruleSet) in the context's index, then the resolved-references pass. */
+static bool same_refs(const reg_schema_t *sch, const prepared_t *p) {
+    if (sch->nrefs != p->nrefs)
+        return false;
+    for (size_t i = 0; i < p->nrefs; i++)
+        if (strcmp(sch->refs[i].name, p->refs[i].name) != 0 ||
+            strcmp(sch->refs[i].subject, p->refs[i].subject) != 0 ||
+            sch->refs[i].version != p->refs[i].version)
+            return false;
+    return true;
+}
+
+/* The newest version of s with p's canonical text and references, its contract compared as m
+ * says (a scan of the subject's versions). */
+static reg_version_t *find_by_content(reg_subject_t *s, const prepared_t *p, bool deleted,
+                                      match_t m) {
+    for (size_t i = s ? s->n : 0; i > 0; i--) {
+        reg_version_t *v = s->v[i - 1];
+        if ((deleted || !v->deleted) && v->schema->type == p->type &&
+            strcmp(v->schema->text, p->text) == 0 && same_refs(v->schema, p) &&
+            contract_matches(v->schema, p, m))
+            return v;
+    }
+    return NULL;
+}
+
+/* The newest version of s holding p: by identity (canonical text, references, metadata,
+ * ruleSet) in the context's index when the whole contract is compared, else by content; then
+ * the resolved-references pass. */
 static reg_version_t *find_in_subject(reg_registry_t *reg, reg_subject_t *s, const prepared_t *p,
-                                      bool deleted) {
-    reg_schema_t *exact = s ? cn_map_sget(s->ctx->idents, p->ident) : NULL;
-    reg_version_t *v = reg_subject_version_of(reg, s, exact, deleted);
-    return v ? v : find_resolved(reg, s, p, deleted);
+                                      bool deleted, match_t m) {
+    reg_version_t *v;
+    if (m.metadata && m.ruleset) {
+        reg_schema_t *exact = s ? cn_map_sget(s->ctx->idents, p->ident) : NULL;
+        v = reg_subject_version_of(reg, s, exact, deleted);
+    } else {
+        v = find_by_content(s, p, deleted, m);
+    }
+    return v ? v : find_resolved(reg, s, p, deleted, m);
 }
 
 cn_err_t reg_lookup(reg_registry_t *reg, const reg_name_t *name, const reg_schema_req_t *req,
@@ -233,7 +278,9 @@ cn_err_t reg_lookup(reg_registry_t *reg, const reg_name_t *name, const reg_schem
         return cn_error_set(err, CN_ERR_SUBJECT_NOT_FOUND, "Subject '%s' not found.",
                             name->subject ? name->subject : "");
     rc = prepare(reg, name, req, NULL, &p, err);
-    if (rc == CN_OK && !(*out = find_in_subject(reg, s, &p, deleted)))
+    if (rc == CN_OK &&
+        !(*out = find_in_subject(reg, s, &p, deleted,
+                                 (match_t){req->metadata != NULL, req->ruleset != NULL})))
         rc = cn_error_set(err, CN_ERR_SCHEMA_NOT_FOUND, "Schema not found");
     prepared_fini(reg, &p);
     return rc;
@@ -249,9 +296,18 @@ static bool transitive(compat_level_t level) {
 /* Check p against hist[0..n) (oldest first). Only the versions the level compares with are
  * parsed: none at NONE, the latest at the non-transitive levels (as Confluent's
  * isCompatibleWithPrevious), every one at the transitive levels. */
-static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, compat_policy_t policy,
-                          const prepared_t *p, reg_version_t **hist, size_t n, bool *ok,
-                          json_t *messages, cn_error_t *err) {
+/* The options of a check: the compatibilityPolicy and validateFields (shown in Confluent's last
+ * message) in force for name. */
+static compat_check_opts_t check_opts(reg_registry_t *reg, const reg_name_t *name) {
+    compat_check_opts_t o = {.policy = reg_effective_policy(reg, name)};
+    o.validate_fields = json_is_true(reg_config_value(reg, name, "validateFields"));
+    return o;
+}
+
+static cn_err_t run_check(reg_registry_t *reg, compat_level_t level,
+                          const compat_check_opts_t *opts, const prepared_t *p,
+                          reg_version_t **hist, size_t n, bool *ok, json_t *messages,
+                          cn_error_t *err) {
     size_t from = level == COMPAT_NONE ? n : transitive(level) || n == 0 ? 0 : n - 1, k = 0;
     compat_prev_t *prev = n > from ? calloc(n - from, sizeof(*prev)) : NULL;
     cn_err_t rc = CN_OK;
@@ -265,7 +321,7 @@ static cn_err_t run_check(reg_registry_t *reg, compat_level_t level, compat_poli
             break;
     }
     if (rc == CN_OK && k > 0)
-        rc = reg->opts.lang->check(level, policy, p->parsed, prev, k, ok, messages, err);
+        rc = reg->opts.lang->check(level, opts, p->parsed, prev, k, ok, messages, err);
     for (size_t i = 0; i < k; i++)
         reg_schema_unpin(reg, hist[from + i]->schema);
     free(prev);
@@ -299,6 +355,20 @@ static void incompatible_msg(cn_error_t *err, const char *subject, const json_t 
     free(m);
 }
 
+/* The versions a registration (or the compatibility endpoint without a version) is checked
+ * against: with a compatibilityGroup, only the live ones in p's group (Confluent's
+ * compatibilityGroup config), else the live ones the level needs. */
+static size_t register_history(reg_registry_t *reg, reg_subject_t *s, const reg_name_t *name,
+                               compat_level_t level, const prepared_t *p, reg_version_t **latest,
+                               reg_version_t ***hist) {
+    const char *group = json_string_value(reg_config_value(reg, name, "compatibilityGroup"));
+    size_t n;
+    if (!group)
+        return live_history(s, level, latest, hist);
+    n = reg_group_history(s, group, p->metadata, hist);
+    return s && s->n && !*hist ? 1 : n; /* 1 and NULL: no memory */
+}
+
 cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t version,
                           const reg_schema_req_t *req, bool verbose, bool *compatible,
                           json_t *messages, cn_error_t *err) {
@@ -307,11 +377,13 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t v
     size_t n = 0;
     prepared_t p;
     compat_level_t level;
+    compat_check_opts_t copts;
     cn_err_t rc;
     memset(&p, 0, sizeof(p));
     reg_rdlock(reg);
     s = reg_subject_get(reg, name);
     level = reg_effective_level(reg, name);
+    copts = check_opts(reg, name);
     if (version > 0 && (!(one = reg_subject_version(s, version)) || one->deleted))
         rc = cn_error_set(err, CN_ERR_VERSION_NOT_FOUND, "Version %d not found.", (int)version);
     else
@@ -325,11 +397,10 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t v
             n = 0;
         else if (one)
             n = 1;
-        else if ((n = live_history(s, level, &latest, &hist)) > 0 && !hist)
+        else if ((n = register_history(reg, s, name, level, &p, &latest, &hist)) > 0 && !hist)
             rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
         if (rc == CN_OK)
-            rc = run_check(reg, level, reg_effective_policy(reg, name), &p, one ? &one : hist, n,
-                           compatible, messages, err);
+            rc = run_check(reg, level, &copts, &p, one ? &one : hist, n, compatible, messages, err);
     }
     prepared_fini(reg, &p);
     if (hist != &latest)
@@ -344,7 +415,7 @@ static cn_err_t check_mode(reg_registry_t *reg, const reg_name_t *name, const re
                            reg_mode_t *mode, cn_error_t *err) {
     const char *what = NULL;
     *mode = reg_effective_mode_of(reg, name);
-    if (*mode == REG_MODE_READONLY)
+    if (reg_mode_readonly(*mode))
         what = "is in read-only mode";
     else if (req->id >= 0 && *mode != REG_MODE_IMPORT)
         what = "is not in import mode";
@@ -434,19 +505,23 @@ static void add_side_records(reg_registry_t *reg, reg_batch_t *b, reg_subject_t 
     }
 }
 
-/* Step 8: the live versions at the effective level; 409 with Confluent's details. */
+/* Step 8: the live versions at the effective level (and validateFields' reserved fields); 409
+ * with Confluent's details. */
 static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const reg_name_t *name,
                                    const prepared_t *p, cn_error_t *err) {
     compat_level_t level = reg_effective_level(reg, name);
+    compat_check_opts_t copts = check_opts(reg, name);
     reg_version_t **hist = NULL, *latest = NULL;
-    size_t n = live_history(s, level, &latest, &hist);
+    size_t n = register_history(reg, s, name, level, p, &latest, &hist);
     json_t *msgs = json_array();
     bool ok = true;
     cn_err_t rc = CN_OK;
     if (!msgs || (n > 0 && !hist))
         rc = cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
-    if (rc == CN_OK)
-        rc = run_check(reg, level, reg_effective_policy(reg, name), p, hist, n, &ok, msgs, err);
+    if (rc == CN_OK && copts.validate_fields)
+        ok = reg_reserved_check(s, reg->opts.lang, p->parsed, p->metadata, msgs) == 0;
+    if (rc == CN_OK && ok)
+        rc = run_check(reg, level, &copts, p, hist, n, &ok, msgs, err);
     if (rc == CN_OK && !ok) {
         incompatible_msg(err, name->subject, msgs);
         rc = CN_ERR_INCOMPATIBLE;
@@ -455,6 +530,33 @@ static cn_err_t check_for_register(reg_registry_t *reg, reg_subject_t *s, const 
     if (hist != &latest)
         free(hist);
     return rc;
+}
+
+static cn_err_t reident(prepared_t *p, cn_error_t *err) {
+    free(p->ident);
+    p->ident = reg_ident_new(p->text, p->type, p->refs, p->nrefs, p->metadata, p->ruleset);
+    return p->ident ? CN_OK : cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+}
+
+/* Step 4: the version's own metadata and ruleSet merged with the config's (reg_contract.c);
+ * what is merged is stored, answered and hashed. */
+static cn_err_t merge_contract(reg_registry_t *reg, const reg_name_t *name, prepared_t *p,
+                               cn_error_t *err) {
+    cn_err_t rc =
+        reg_contract_merge(reg, name, p->metadata, p->ruleset, &p->md_owned, &p->rs_owned, err);
+    p->metadata = p->md_owned;
+    p->ruleset = p->rs_owned;
+    return rc == CN_OK ? reident(p, err) : rc;
+}
+
+static cn_err_t set_confluent_version(prepared_t *p, const reg_schema_req_t *req, int32_t version,
+                                      cn_error_t *err) {
+    bool changed = false;
+    cn_err_t rc = reg_contract_version(&p->md_owned, version, req->version > 0, &changed, err);
+    if (rc != CN_OK || !changed)
+        return rc;
+    p->metadata = p->md_owned;
+    return reident(p, err);
 }
 
 /* Registration as the writer (caller holds the writer mutex). */
@@ -473,7 +575,9 @@ static cn_err_t register_locked(reg_registry_t *reg, const reg_name_t *name,
     if (rc == CN_OK)
         rc =
             prepare(reg, name, req, prev && mode != REG_MODE_IMPORT ? prev->schema : NULL, &p, err);
-    if (rc == CN_OK && (found = find_in_subject(reg, s, &p, false)) &&
+    if (rc == CN_OK && mode != REG_MODE_IMPORT)
+        rc = merge_contract(reg, name, &p, err);
+    if (rc == CN_OK && (found = find_in_subject(reg, s, &p, false, (match_t){true, true})) &&
         (req->id < 0 || req->id == found->schema->id)) { /* already a live version here */
         *id_out = found->schema->id;
         goto out;
@@ -482,6 +586,8 @@ static cn_err_t register_locked(reg_registry_t *reg, const reg_name_t *name,
         rc = check_for_register(reg, s, name, &p, err);
     if (rc == CN_OK)
         rc = choose_version(s, req, mode, &version, err);
+    if (rc == CN_OK && mode != REG_MODE_IMPORT)
+        rc = set_confluent_version(&p, req, version, err);
     if (rc == CN_OK)
         rc = choose_id(reg, name, req, &p, &id, err);
     if (rc == CN_OK) {
@@ -507,7 +613,8 @@ cn_err_t reg_register(reg_registry_t *reg, const reg_name_t *name, const reg_sch
         bool hit;
         int64_t seen;
         reg_rdlock(reg);
-        rc = reg_lookup(reg, name, req, false, &v, NULL);
+        rc = reg_contract_configured(reg, name) ? CN_ERR_SCHEMA_NOT_FOUND
+                                                : reg_lookup(reg, name, req, false, &v, NULL);
         if ((hit = rc == CN_OK && (req->id < 0 || req->id == v->schema->id)))
             *id_out = v->schema->id;
         seen = reg_unlock_nowait(reg); /* a miss answers nothing: no wait for the fsync */

@@ -56,6 +56,7 @@ typedef struct reg_schema {
     json_t *metadata; /* may be NULL */
     json_t *ruleset;  /* may be NULL */
     char *ident;      /* identity key (text + refs + metadata + ruleSet) */
+    uint8_t guid[16]; /* Confluent's schema GUID (reg_guid_compute) */
     size_t users;
     reg_ctx_t *ctx;
     _Atomic(char *) wire; /* a reader's cached rendering (e.g. the GET-by-id body), owned */
@@ -81,7 +82,14 @@ struct reg_subject {
     size_t n, cap;
 };
 
-typedef enum reg_mode { REG_MODE_READWRITE, REG_MODE_READONLY, REG_MODE_IMPORT } reg_mode_t;
+/** READONLY_OVERRIDE (Confluent 7.x): read-only, and set on a context or globally it wins over
+ *  the modes of the subjects below it. */
+typedef enum reg_mode {
+    REG_MODE_READWRITE,
+    REG_MODE_READONLY,
+    REG_MODE_IMPORT,
+    REG_MODE_READONLY_OVERRIDE
+} reg_mode_t;
 
 /** Default of reg_options_t.parse_cache_size (`cairn.registry.parse.cache.size`). */
 #define REG_PARSE_CACHE_DEFAULT 1000
@@ -164,6 +172,28 @@ cn_err_t reg_version_find(reg_registry_t *reg, const reg_name_t *name, int32_t v
  *  global scope) the default context then every other one. NULL when unknown. */
 reg_schema_t *reg_schema_by_id(reg_registry_t *reg, int32_t id, const reg_name_t *name);
 int32_t reg_max_id(reg_registry_t *reg, const reg_name_t *name);
+
+/* ---- schema GUIDs (Confluent 8.x) ---- */
+
+/** Length of a GUID's text, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx". */
+#define REG_GUID_LEN 36
+/** @brief Confluent's GUID of a schema: the MD5 of its text, references, metadata and ruleSet
+ *  (the bytes of Confluent's Schema.updateHash). false when out of memory (out is then wrong). */
+bool reg_guid_compute(const char *text, const reg_ref_t *refs, size_t nrefs, const json_t *metadata,
+                      const json_t *ruleset, uint8_t out[16]);
+/** @brief The GUID as a lower-case UUID. */
+void reg_guid_format(const uint8_t guid[16], char out[REG_GUID_LEN + 1]);
+/** @brief A UUID (any case) or 32 hex digits, as Confluent's MD5.fromString accepts. */
+bool reg_guid_parse(const char *s, uint8_t out[16]);
+/** @brief The schema with this GUID, the default context first then the others by name (read
+ *  lock held); NULL when none. */
+reg_schema_t *reg_schema_by_guid(reg_registry_t *reg, const uint8_t guid[16]);
+/** @brief The schemas with this GUID, at most one per context, contexts sorted by name; returns
+ *  how many were written to out (at most cap). */
+size_t reg_schemas_by_guid(reg_registry_t *reg, const uint8_t guid[16], reg_schema_t **out,
+                           size_t cap);
+/** @brief The name of the context holding a schema ("." or ".ctx"; borrowed). */
+const char *reg_schema_ctx_name(const reg_schema_t *sch);
 /** @brief Whether a `format` query value asks for the resolved text ("resolved"). */
 bool reg_format_is_resolved(const char *format);
 /** @brief Whether a `format` query value asks for another text than the stored one
@@ -218,6 +248,26 @@ cn_err_t reg_check_compat(reg_registry_t *reg, const reg_name_t *name, int32_t v
                           const reg_schema_req_t *req, bool verbose, bool *compatible,
                           json_t *messages, cn_error_t *err);
 
+/* ---- data contracts (reg_contract.c) ---- */
+
+/** @brief Confluent's Metadata.mergeMetadata: old with new_ over it (tags and properties key by
+ *  key, later winning; sensitive a union). A new reference; NULL when both are empty, or on
+ *  failure (*failed set). */
+json_t *reg_metadata_merge(const json_t *old, const json_t *new_, bool *failed);
+/** @brief Confluent's RuleSet.mergeRuleSets: each rule list of old without the rules new_ names,
+ *  then new_'s. A new reference; NULL when both are empty, or on failure (*failed set). */
+json_t *reg_ruleset_merge(const json_t *old, const json_t *new_, bool *failed);
+/** @brief Confluent's RuleSet.validate (42210 with its messages): unique non-empty names, kind
+ *  CONDITION or TRANSFORM, a migration mode for migration rules, a domain mode for domain and
+ *  encoding rules, a type, onSuccess / onFailure among NONE, ERROR, DLQ (a pair "a,b" for
+ *  WRITEREAD and UPDOWN). NULL is valid. */
+cn_err_t reg_ruleset_validate(const json_t *rs, cn_error_t *err);
+/** @brief The newest version of s (live only unless deleted) whose metadata.properties hold
+ *  every member of want (an object of strings), as Confluent's GET /subjects/{s}/metadata;
+ *  NULL when none. Caller holds the read lock. */
+reg_version_t *reg_subject_latest_with_metadata(const reg_subject_t *s, const json_t *want,
+                                                bool deleted);
+
 /* ---- deletes ---- */
 
 /** @brief Delete a subject; versions (ascending) written to the JSON array out. */
@@ -241,6 +291,11 @@ cn_err_t reg_config_delete(reg_registry_t *reg, const reg_name_t *name, json_t *
                            cn_error_t *err);
 /** @brief The effective level for a subject. */
 compat_level_t reg_effective_level(reg_registry_t *reg, const reg_name_t *name);
+
+/** @brief Confluent's subject alias: when name's own config has `alias` (a subject name, in
+ *  name's context unless qualified), that name is written to buf and true returned. One level:
+ *  an alias of an alias is not followed. */
+bool reg_alias_resolve(reg_registry_t *reg, const reg_name_t *name, char *buf, size_t cap);
 
 cn_err_t reg_mode_get(reg_registry_t *reg, const reg_name_t *name, bool default_to_global,
                       reg_mode_t *out, cn_error_t *err);

@@ -31,6 +31,7 @@ static void ctx_free(void *p) {
     if (!c)
         return;
     cn_map_free(c->idents);
+    cn_map_free(c->guids);
     cn_map_free(c->ids);
     free(c->name);
     free(c);
@@ -72,8 +73,10 @@ static reg_ctx_t *ctx_get(reg_registry_t *reg, const char *ctx, size_t len, bool
     c->name = strndup(ctx, len);
     c->ids = cn_map_new(schema_free);
     c->idents = cn_map_new(NULL);
+    c->guids = cn_map_new(NULL);
     c->announced = len == 1 && ctx[0] == '.';
-    if (!c->name || !c->ids || !c->idents || cn_map_put(reg->ctxs, ctx, len, c) != CN_OK) {
+    if (!c->name || !c->ids || !c->idents || !c->guids ||
+        cn_map_put(reg->ctxs, ctx, len, c) != CN_OK) {
         ctx_free(c);
         return NULL;
     }
@@ -200,6 +203,8 @@ static void schema_detach(reg_registry_t *reg, reg_schema_t *sch) {
         return;
     if (cn_map_sget(c->idents, sch->ident) == sch)
         cn_map_sdel(c->idents, sch->ident);
+    if (cn_map_get(c->guids, sch->guid, 16) == sch)
+        cn_map_del(c->guids, sch->guid, 16);
     reg_parse_forget(reg, sch);
     cn_map_del(c->ids, &id, sizeof(id)); /* frees sch; max_id stays */
 }
@@ -244,12 +249,23 @@ static reg_schema_t *schema_new(reg_ctx_t *c, reg_schema_value_t *sv, compat_typ
     sv->refs = NULL;
     sv->nrefs = 0;
     sv->metadata = sv->ruleset = NULL;
+    if (!reg_guid_compute(sch->text, sch->refs, sch->nrefs, sch->metadata, sch->ruleset,
+                          sch->guid)) {
+        schema_free(sch);
+        return NULL;
+    }
     if (cn_map_put(c->ids, &sch->id, sizeof(sch->id), sch) != CN_OK) {
         schema_free(sch);
         return NULL;
     }
     if (!cn_map_sget(c->idents, ident) && cn_map_sput(c->idents, ident, sch) != CN_OK) {
         cn_map_del(c->ids, &sch->id, sizeof(sch->id)); /* frees sch and ident */
+        return NULL;
+    }
+    if (!cn_map_get(c->guids, sch->guid, 16) && cn_map_put(c->guids, sch->guid, 16, sch) != CN_OK) {
+        if (cn_map_sget(c->idents, ident) == sch)
+            cn_map_sdel(c->idents, ident);
+        cn_map_del(c->ids, &sch->id, sizeof(sch->id));
         return NULL;
     }
     if (sch->id > c->max_id)

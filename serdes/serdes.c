@@ -241,7 +241,8 @@ cn_err_t serdes_frame_parse(const uint8_t *data, size_t len, int32_t *id, const 
                               "payload of %zu bytes is shorter than the 5-byte wire header", len);
     if (data[0] == 0x01)
         return serdes_err_set(err, CN_ERR_UNSUPPORTED,
-                              "magic byte 0x01 (schema GUID framing) is not supported yet");
+                              "magic byte 0x01 (a schema GUID in the payload) is read only with "
+                              "schema.id.deserializer=dual");
     if (data[0] != CAIRN_MAGIC_V0)
         return serdes_err_set(err, CN_ERR_SERDES_BAD_MAGIC,
                               "unknown magic byte 0x%02x (expected 0x00): not Confluent framing",

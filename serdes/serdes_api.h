@@ -30,6 +30,8 @@ typedef struct serdes_ser_entry {
     serdes_schema_t *target; /* a reference when the bytes must be in another schema (the
                                 registry's latest or pinned one), else NULL */
     void *plan;              /* writer -> target resolution (Avro plan) when target is set */
+    bool has_guid;           /* with schema.id.serializer=header: the GUID of id */
+    uint8_t guid[CAIRN_GUID_SIZE];
 } serdes_ser_entry_t;
 
 struct cairn_serializer {
@@ -71,6 +73,7 @@ struct cairn_deserializer {
     serdes_schema_t *reader; /* optional reader schema */
     pthread_mutex_t lock;    /* guards ids */
     serdes_lru_t *ids;       /* int32 id -> serdes_des_entry_t* (one reference) */
+    serdes_lru_t *guids;     /* 16-byte GUID [+ topic] -> serdes_des_entry_t* (one reference) */
     /* The first id's entry when entries are per id only: one reference held until free, read
      * without the lock (the hot path of a topic with one writer schema). */
     _Atomic(serdes_des_entry_t *) first;
@@ -89,6 +92,18 @@ cn_err_t serdes_ser_resolve(cairn_serializer_t *ser, const char *topic, serdes_s
 cn_err_t serdes_ser_resolve_rec(cairn_serializer_t *ser, const char *topic, const char *record,
                                 serdes_ser_entry_t **out, serdes_err_t *err);
 void serdes_ser_entry_decref(serdes_ser_entry_t *e);
+/** @brief The GUID of e->id into e (schema.id.serializer=header): remote's when the registry
+ *  gave it (latest version), else the by-id answer, in subject's context when subject (may be
+ *  NULL) is qualified; an error when the registry gives no GUID (before Confluent 8.x). */
+cn_err_t serdes_ser_guid(cairn_serializer_t *ser, serdes_ser_entry_t *e, const char *subject,
+                         const serdes_schema_t *remote, serdes_err_t *err);
+/** @brief The record header for a serialization with entry e: hdr->name NULL in prefix mode;
+ *  in header mode hdr is required (INVALID_ARGUMENT without: the plain calls cannot carry it). */
+cn_err_t serdes_ser_header(const cairn_serializer_t *ser, const serdes_ser_entry_t *e,
+                           cairn_header_t *hdr, serdes_err_t *err);
+/** @brief Bytes of the payload prefix the serializer writes: 5, or 0 with framing none or
+ *  schema.id.serializer=header. */
+size_t serdes_ser_prefix_size(const cairn_serializer_t *ser);
 /** @brief Output buffer handling: the framed size is hdr + payload; allocate or check. */
 cn_err_t serdes_ser_output(cairn_serializer_t *ser, int32_t id, size_t payload_len, void **out,
                            size_t *out_len, uint8_t **payload_at, serdes_err_t *err);
@@ -98,7 +113,16 @@ cn_err_t serdes_ser_output(cairn_serializer_t *ser, int32_t id, size_t payload_l
 cn_err_t serdes_des_prepare(cairn_deserializer_t *des, const char *topic, const void *data,
                             size_t len, serdes_des_entry_t **out, const uint8_t **payload,
                             size_t *plen, int32_t *id_out, serdes_err_t *err);
+/** @brief serdes_des_prepare with the record's schema-id header value (hdr NULL or hdr_len 0:
+ *  none): a header id (dual mode) wins over the payload; *id_out is -1 for a GUID. */
+cn_err_t serdes_des_prepare_h(cairn_deserializer_t *des, const char *topic, const void *data,
+                              size_t len, const void *hdr, size_t hdr_len, serdes_des_entry_t **out,
+                              const uint8_t **payload, size_t *plen, int32_t *id_out,
+                              serdes_err_t *err);
 void serdes_des_entry_decref(serdes_des_entry_t *e);
+/** @brief A schema-id header value: 0x01 + GUID (bytes after it allowed) or exactly 0x00 + id. */
+cn_err_t serdes_header_parse(const uint8_t *v, size_t len, int32_t *id, bool *is_guid,
+                             uint8_t guid[CAIRN_GUID_SIZE], serdes_err_t *err);
 
 /** @brief Internal framing parse: id and payload. */
 cn_err_t serdes_frame_parse(const uint8_t *data, size_t len, int32_t *id, const uint8_t **payload,

@@ -60,7 +60,7 @@ static cn_err_t serdes_raw_bytes_out(cairn_serializer_t *ser, int32_t id, avro_v
 /* Encode into the caller's buffer, or measure on the stack first and allocate exactly. */
 static cn_err_t serdes_encode_out(cairn_serializer_t *ser, int32_t id, avro_value_t *value,
                                   void **out, size_t *out_len, serdes_err_t *err) {
-    size_t hdr = ser->sd->s.framing_ser ? CAIRN_FRAME_SIZE : 0;
+    size_t hdr = serdes_ser_prefix_size(ser);
     uint8_t stack[SERDES_STACK_OUT], *at;
     size_t n = 0;
     cn_err_t rc;
@@ -139,7 +139,8 @@ static cn_err_t serdes_avro_write(cairn_serializer_t *ser, const serdes_ser_entr
 }
 
 static cn_err_t serdes_avro_ser(cairn_serializer_t *ser, const char *topic, avro_value_t *value,
-                                void **out, size_t *out_len, serdes_err_t *err) {
+                                void **out, size_t *out_len, cairn_header_t *hdr,
+                                serdes_err_t *err) {
     serdes_ser_entry_t *entry;
     const serdes_avro_schema_t *w;
     avro_schema_t vs;
@@ -152,7 +153,9 @@ static cn_err_t serdes_avro_ser(cairn_serializer_t *ser, const char *topic, avro
         rc = serdes_err_set(err, CN_ERR_PARSE,
                             "the value's schema is not the serializer's writer schema (id %d)",
                             (int)entry->id);
-    else
+    if (rc == CN_OK)
+        rc = serdes_ser_header(ser, entry, hdr, err);
+    if (rc == CN_OK)
         rc = serdes_avro_write(ser, entry, value, out, out_len, err);
     serdes_ser_entry_decref(entry);
     return rc;
@@ -160,6 +163,12 @@ static cn_err_t serdes_avro_ser(cairn_serializer_t *ser, const char *topic, avro
 
 cairn_err_t cairn_avro_serialize(cairn_serializer_t *ser, const char *topic, avro_value_t *value,
                                  void **out, size_t *out_len, cairn_error_t *err) {
+    return cairn_avro_serialize_h(ser, topic, value, out, out_len, NULL, err);
+}
+
+cairn_err_t cairn_avro_serialize_h(cairn_serializer_t *ser, const char *topic, avro_value_t *value,
+                                   void **out, size_t *out_len, cairn_header_t *hdr,
+                                   cairn_error_t *err) {
     serdes_err_t e = {0};
     if (!ser || !value || !value->iface || !out || !out_len ||
         ser->fmt->format != CAIRN_FORMAT_AVRO) {
@@ -167,7 +176,7 @@ cairn_err_t cairn_avro_serialize(cairn_serializer_t *ser, const char *topic, avr
                        "an Avro serializer, a value and output pointers are required");
         return serdes_edge(&e, err);
     }
-    if (serdes_avro_ser(ser, topic, value, out, out_len, &e) != CN_OK)
+    if (serdes_avro_ser(ser, topic, value, out, out_len, hdr, &e) != CN_OK)
         return serdes_edge(&e, err);
     serdes_edge_ok(err);
     return CAIRN_OK;
@@ -175,7 +184,7 @@ cairn_err_t cairn_avro_serialize(cairn_serializer_t *ser, const char *topic, avr
 
 static cn_err_t serdes_avro_ser_json(cairn_serializer_t *ser, const char *topic, const char *json,
                                      size_t json_len, void **out, size_t *out_len,
-                                     serdes_err_t *err) {
+                                     cairn_header_t *hdr, serdes_err_t *err) {
     serdes_ser_entry_t *entry;
     const serdes_avro_schema_t *w;
     avro_value_t v = {0};
@@ -191,7 +200,8 @@ static cn_err_t serdes_avro_ser_json(cairn_serializer_t *ser, const char *topic,
         return rc;
     }
     w = entry->writer->impl;
-    if (avro_generic_value_new(w->iface, &v) != 0)
+    rc = serdes_ser_header(ser, entry, hdr, err);
+    if (rc == CN_OK && avro_generic_value_new(w->iface, &v) != 0)
         rc = serdes_err_set(err, CN_ERR_NO_MEMORY, "avro-c: %s", avro_strerror());
     if (rc == CN_OK)
         rc = serdes_avro_from_json(w, w->schema, j, &v, false, err);
@@ -206,6 +216,12 @@ static cn_err_t serdes_avro_ser_json(cairn_serializer_t *ser, const char *topic,
 
 cairn_err_t cairn_serialize_json(cairn_serializer_t *ser, const char *topic, const char *json,
                                  size_t json_len, void **out, size_t *out_len, cairn_error_t *err) {
+    return cairn_serialize_json_h(ser, topic, json, json_len, out, out_len, NULL, err);
+}
+
+cairn_err_t cairn_serialize_json_h(cairn_serializer_t *ser, const char *topic, const char *json,
+                                   size_t json_len, void **out, size_t *out_len,
+                                   cairn_header_t *hdr, cairn_error_t *err) {
     serdes_err_t e = {0};
     cn_err_t rc;
     if (!ser || !json || !out || !out_len) {
@@ -217,7 +233,7 @@ cairn_err_t cairn_serialize_json(cairn_serializer_t *ser, const char *topic, con
         rc = serdes_json_ser_text(ser, topic, json, json_len, out, out_len, &e);
         break;
     case CAIRN_FORMAT_AVRO:
-        rc = serdes_avro_ser_json(ser, topic, json, json_len, out, out_len, &e);
+        rc = serdes_avro_ser_json(ser, topic, json, json_len, out, out_len, hdr, &e);
         break;
     case CAIRN_FORMAT_PROTOBUF:
         rc = serdes_pb_ser_json(ser, topic, NULL, json, json_len, out, out_len, &e);
@@ -233,14 +249,21 @@ cairn_err_t cairn_serialize_json(cairn_serializer_t *ser, const char *topic, con
 
 /* ---- deserialize ---- */
 
+/* The record's schema-id header value, or none. */
+typedef struct serdes_hdr_in {
+    const void *v;
+    size_t len;
+} serdes_hdr_in_t;
+
 static cn_err_t serdes_avro_des(cairn_deserializer_t *des, const char *topic, const void *data,
-                                size_t len, avro_value_t *value, int32_t *id_out,
+                                size_t len, serdes_hdr_in_t h, avro_value_t *value, int32_t *id_out,
                                 serdes_err_t *err) {
     serdes_des_entry_t *entry;
     const serdes_avro_schema_t *target;
     const uint8_t *payload;
     size_t plen;
-    cn_err_t rc = serdes_des_prepare(des, topic, data, len, &entry, &payload, &plen, id_out, err);
+    cn_err_t rc = serdes_des_prepare_h(des, topic, data, len, h.v, h.len, &entry, &payload, &plen,
+                                       id_out, err);
     if (rc != CN_OK)
         return rc;
     target = entry->reader->impl;
@@ -261,6 +284,12 @@ static cn_err_t serdes_avro_des(cairn_deserializer_t *des, const char *topic, co
 cairn_err_t cairn_avro_deserialize(cairn_deserializer_t *des, const char *topic, const void *data,
                                    size_t len, avro_value_t *value, int32_t *id_out,
                                    cairn_error_t *err) {
+    return cairn_avro_deserialize_h(des, topic, data, len, NULL, 0, value, id_out, err);
+}
+
+cairn_err_t cairn_avro_deserialize_h(cairn_deserializer_t *des, const char *topic, const void *data,
+                                     size_t len, const void *hdr, size_t hdr_len,
+                                     avro_value_t *value, int32_t *id_out, cairn_error_t *err) {
     serdes_err_t e = {0};
     if (id_out)
         *id_out = -1;
@@ -273,18 +302,19 @@ cairn_err_t cairn_avro_deserialize(cairn_deserializer_t *des, const char *topic,
         serdes_edge_ok(err);
         return CAIRN_OK;
     }
-    if (serdes_avro_des(des, topic, data, len, value, id_out, &e) != CN_OK)
+    if (serdes_avro_des(des, topic, data, len, (serdes_hdr_in_t){hdr, hdr_len}, value, id_out,
+                        &e) != CN_OK)
         return serdes_edge(&e, err);
     serdes_edge_ok(err);
     return CAIRN_OK;
 }
 
 static cn_err_t serdes_avro_des_json(cairn_deserializer_t *des, const char *topic, const void *data,
-                                     size_t len, char **json_out, int32_t *id_out,
-                                     serdes_err_t *err) {
+                                     size_t len, serdes_hdr_in_t h, char **json_out,
+                                     int32_t *id_out, serdes_err_t *err) {
     avro_value_t v = {0};
     json_t *j = NULL;
-    cn_err_t rc = serdes_avro_des(des, topic, data, len, &v, id_out, err);
+    cn_err_t rc = serdes_avro_des(des, topic, data, len, h, &v, id_out, err);
     if (rc == CN_OK)
         rc = serdes_avro_to_json(&v, &j, err);
     if (rc == CN_OK &&
@@ -299,6 +329,12 @@ static cn_err_t serdes_avro_des_json(cairn_deserializer_t *des, const char *topi
 cairn_err_t cairn_deserialize_json(cairn_deserializer_t *des, const char *topic, const void *data,
                                    size_t len, char **json_out, int32_t *id_out,
                                    cairn_error_t *err) {
+    return cairn_deserialize_json_h(des, topic, data, len, NULL, 0, json_out, id_out, err);
+}
+
+cairn_err_t cairn_deserialize_json_h(cairn_deserializer_t *des, const char *topic, const void *data,
+                                     size_t len, const void *hdr, size_t hdr_len, char **json_out,
+                                     int32_t *id_out, cairn_error_t *err) {
     serdes_err_t e = {0};
     cn_err_t rc;
     if (id_out)
@@ -312,12 +348,17 @@ cairn_err_t cairn_deserialize_json(cairn_deserializer_t *des, const char *topic,
         serdes_edge_ok(err);
         return CAIRN_OK;
     }
+    if (hdr && hdr_len && des->sd->s.id_dual[des->role] && des->fmt->format != CAIRN_FORMAT_AVRO)
+        return serdes_err_set(&e, CN_ERR_UNSUPPORTED,
+                              "schema id headers are read for Avro only in this release"),
+               serdes_edge(&e, err);
     switch (des->fmt->format) {
     case CAIRN_FORMAT_JSON:
         rc = serdes_json_des_text(des, topic, data, len, json_out, id_out, &e);
         break;
     case CAIRN_FORMAT_AVRO:
-        rc = serdes_avro_des_json(des, topic, data, len, json_out, id_out, &e);
+        rc = serdes_avro_des_json(des, topic, data, len, (serdes_hdr_in_t){hdr, hdr_len}, json_out,
+                                  id_out, &e);
         break;
     case CAIRN_FORMAT_PROTOBUF:
         rc = serdes_pb_des_json(des, topic, data, len, json_out, id_out, &e);

@@ -9,12 +9,14 @@
  */
 #include "serdes/serdes_conf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/cn_buf.h"
 #include "common/cn_text.h"
+#include "serdes/serdes_http.h"
 
 typedef enum serdes_kind { K_STR, K_BOOL, K_INT, K_ENUM } serdes_kind_t;
 
@@ -32,6 +34,14 @@ typedef struct serdes_key {
     "io.confluent.kafka.serializers.subject.TopicNameStrategy|"                                    \
     "io.confluent.kafka.serializers.subject.RecordNameStrategy|"                                   \
     "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy|"
+
+/* Where the schema id goes (Confluent 8.x, io.confluent.kafka.serializers.schema.id): the
+ * payload prefix, or the GUID in a record header; readers take either (dual) or the prefix. */
+#define ID_PKG "io.confluent.kafka.serializers.schema.id."
+#define ID_SERIALIZERS                                                                             \
+    "|prefix|header|" ID_PKG "PrefixSchemaIdSerializer|" ID_PKG "HeaderSchemaIdSerializer|"
+#define ID_DESERIALIZERS                                                                           \
+    "|dual|prefix|" ID_PKG "DualSchemaIdDeserializer|" ID_PKG "PrefixSchemaIdDeserializer|"
 
 static const serdes_key_t serdes_keys[] = {
     {"schema.registry.url", {"url"}, K_STR, 0, 0, NULL, NULL},
@@ -80,10 +90,11 @@ static const serdes_key_t serdes_keys[] = {
     {"json.fail.unknown.properties", {0}, K_BOOL, 0, 0, NULL, "true"},
     {"key.subject.name.strategy", {0}, K_ENUM, 0, 0, STRATEGIES, "TopicNameStrategy"},
     {"value.subject.name.strategy", {0}, K_ENUM, 0, 0, STRATEGIES, "TopicNameStrategy"},
-    {"key.schema.id.serializer", {0}, K_ENUM, 0, 0, "|prefix|", "prefix"},
-    {"value.schema.id.serializer", {0}, K_ENUM, 0, 0, "|prefix|", "prefix"},
-    {"key.schema.id.deserializer", {0}, K_ENUM, 0, 0, "|dual|prefix|", "dual"},
-    {"value.schema.id.deserializer", {0}, K_ENUM, 0, 0, "|dual|prefix|", "dual"},
+    {"use.latest.with.metadata", {0}, K_STR, 0, 0, NULL, NULL},
+    {"key.schema.id.serializer", {0}, K_ENUM, 0, 0, ID_SERIALIZERS, "prefix"},
+    {"value.schema.id.serializer", {0}, K_ENUM, 0, 0, ID_SERIALIZERS, "prefix"},
+    {"key.schema.id.deserializer", {0}, K_ENUM, 0, 0, ID_DESERIALIZERS, "dual"},
+    {"value.schema.id.deserializer", {0}, K_ENUM, 0, 0, ID_DESERIALIZERS, "dual"},
     {"skip.known.types", {0}, K_BOOL, 0, 0, NULL, "true"},
     {"use.deprecated.format", {0}, K_BOOL, 0, 0, NULL, "false"},
     {"reference.lookup.only", {0}, K_BOOL, 0, 0, NULL, "false"},
@@ -338,6 +349,63 @@ static serdes_strategy_t serdes_strategy_of(const char *v) {
     return SERDES_STRATEGY_TOPIC;
 }
 
+/* "header" or ...HeaderSchemaIdSerializer; "prefix" or ...PrefixSchemaIdDeserializer. */
+static bool serdes_ends_with(const char *v, const char *word) {
+    size_t n = strlen(v), w = strlen(word);
+    return n >= w && strncasecmp(v + n - w, word, w) == 0;
+}
+
+static void serdes_load_id_framing(serdes_settings_t *s, const cairn_conf_t *conf) {
+    static const char *const role_prefix[2] = {"key", "value"};
+    char key[64];
+    for (int r = 0; r < 2; r++) {
+        snprintf(key, sizeof(key), "%s.schema.id.serializer", role_prefix[r]);
+        s->id_header[r] = serdes_ends_with(serdes_get(conf, key), "header") ||
+                          serdes_ends_with(serdes_get(conf, key), "HeaderSchemaIdSerializer");
+        snprintf(key, sizeof(key), "%s.schema.id.deserializer", role_prefix[r]);
+        s->id_dual[r] = !serdes_ends_with(serdes_get(conf, key), "prefix") &&
+                        !serdes_ends_with(serdes_get(conf, key), "PrefixSchemaIdDeserializer");
+    }
+}
+
+/* use.latest.with.metadata "k1=v1,k2=v2" (Java's map syntax) -> "key=k1&value=v1&key=k2&..."
+ * for GET /subjects/{s}/metadata, each part percent-encoded. */
+static cn_err_t serdes_load_latest_metadata(serdes_settings_t *s, const cairn_conf_t *conf,
+                                            cn_error_t *err) {
+    const char *v = serdes_get(conf, "use.latest.with.metadata"), *p = v;
+    cn_buf_t q;
+    if (!v || !*v)
+        return CN_OK;
+    cn_buf_init(&q, 65536);
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        const char *eq = memchr(p, '=', n);
+        char part[1024];
+        if (!eq || eq == p || n >= sizeof(part)) {
+            cn_buf_fini(&q);
+            return cn_error_set(err, CN_ERR_INVALID_CONFIG,
+                                "use.latest.with.metadata: expected key=value[,key=value...], not "
+                                "\"%s\"",
+                                v);
+        }
+        snprintf(part, sizeof(part), "%.*s", (int)(eq - p), p);
+        cn_buf_put_str(&q, q.len ? "&key=" : "key=");
+        serdes_http_escape(&q, part);
+        snprintf(part, sizeof(part), "%.*s", (int)(n - (size_t)(eq - p) - 1), eq + 1);
+        cn_buf_put_str(&q, "&value=");
+        serdes_http_escape(&q, part);
+        p += n + (comma ? 1 : 0);
+    }
+    if (!cn_buf_cstr(&q)) {
+        cn_buf_fini(&q);
+        return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    }
+    s->latest_metadata = (char *)cn_buf_steal(&q, NULL);
+    s->use_latest = true; /* the latest version that has the metadata */
+    return CN_OK;
+}
+
 static void serdes_load_numbers(serdes_settings_t *s, const cairn_conf_t *conf) {
     const char *alg = serdes_get(conf, "ssl.endpoint.identification.algorithm");
     s->ssl_verify_peer = serdes_get_bool(conf, "enable.ssl.certificate.verification");
@@ -365,6 +433,7 @@ static void serdes_load_numbers(serdes_settings_t *s, const cairn_conf_t *conf) 
     s->framing_ser = strcasecmp(serdes_get(conf, "serializer.framing"), "cp1") == 0;
     s->framing_des = strcasecmp(serdes_get(conf, "deserializer.framing"), "cp1") == 0;
     s->debug = strcasecmp(serdes_get(conf, "debug"), "all") == 0;
+    serdes_load_id_framing(s, conf);
     s->json_validate = serdes_get_bool(conf, "json.fail.invalid.schema");
     s->strategy[CAIRN_ROLE_KEY] = serdes_strategy_of(serdes_get(conf, "key.subject.name.strategy"));
     s->strategy[CAIRN_ROLE_VALUE] =
@@ -408,6 +477,8 @@ cn_err_t serdes_settings_load(serdes_settings_t *s, const cairn_conf_t *conf, cn
     s->ssl_key_password = serdes_dup_opt(serdes_get(conf, "ssl.key.password"));
     serdes_load_numbers(s, conf);
     if (rc == CN_OK)
+        rc = serdes_load_latest_metadata(s, conf, err);
+    if (rc == CN_OK)
         rc = serdes_load_checks(s, err);
     return rc;
 }
@@ -423,5 +494,6 @@ void serdes_settings_fini(serdes_settings_t *s) {
     free(s->ssl_cert);
     free(s->ssl_key);
     free(s->ssl_key_password);
+    free(s->latest_metadata);
     memset(s, 0, sizeof(*s));
 }

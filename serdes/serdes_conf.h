@@ -48,6 +48,9 @@ typedef struct serdes_settings {
     bool framing_ser, framing_des;                         /* cp1 (true) or none */
     bool skip_known_types, ref_lookup_only, ref_qualified; /* Protobuf references */
     bool pb_deprecated;            /* use.deprecated.format: unsigned message indexes */
+    bool id_header[2];             /* by cairn_role_t: the GUID in a record header, no prefix */
+    bool id_dual[2];               /* by cairn_role_t: read a header id, else the prefix */
+    char *latest_metadata;         /* use.latest.with.metadata as a query string, or NULL */
     serdes_strategy_t strategy[2]; /* by cairn_role_t */
     cairn_subject_fn subject_fn[2];
     void *subject_opaque[2];

@@ -48,7 +48,10 @@ cairn_deserializer_t *cairn_deserializer_new(cairn_serdes_t *sd, cairn_format_t 
         return NULL;
     }
     if (!(des = calloc(1, sizeof(*des))) ||
-        !(des->ids = serdes_lru_new((size_t)sd->s.cache_capacity, serdes_des_entry_release))) {
+        !(des->ids = serdes_lru_new((size_t)sd->s.cache_capacity, serdes_des_entry_release)) ||
+        !(des->guids = serdes_lru_new((size_t)sd->s.cache_capacity, serdes_des_entry_release))) {
+        if (des)
+            serdes_lru_free(des->ids);
         free(des);
         serdes_err_set(&e, CN_ERR_NO_MEMORY, NULL);
         serdes_edge(&e, err);
@@ -72,6 +75,7 @@ void cairn_deserializer_free(cairn_deserializer_t *des) {
     if (!des)
         return;
     serdes_lru_free(des->ids);
+    serdes_lru_free(des->guids);
     if (atomic_load(&des->first))
         serdes_des_entry_decref(atomic_load(&des->first));
     serdes_schema_decref(des->reader);
@@ -98,14 +102,22 @@ static cn_err_t serdes_des_reader(cairn_deserializer_t *des, const char *topic,
     return rc;
 }
 
+/* The writer schema of a record: by id, or (id < 0) by GUID. */
+static cn_err_t serdes_des_writer(cairn_deserializer_t *des, int32_t id, const uint8_t *guid,
+                                  serdes_schema_t **out, serdes_err_t *err) {
+    if (id >= 0)
+        return serdes_registry_by_id(des->sd->reg, id, out, err);
+    return serdes_registry_by_guid(des->sd->reg, guid, out, err);
+}
+
 static cn_err_t serdes_des_build(cairn_deserializer_t *des, const char *topic, int32_t id,
-                                 serdes_des_entry_t **out, serdes_err_t *err) {
+                                 const uint8_t *guid, serdes_des_entry_t **out, serdes_err_t *err) {
     serdes_des_entry_t *e = calloc(1, sizeof(*e));
     cn_err_t rc;
     if (!e)
         return serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
     atomic_init(&e->refcnt, 1);
-    rc = serdes_registry_by_id(des->sd->reg, id, &e->writer, err);
+    rc = serdes_des_writer(des, id, guid, &e->writer, err);
     if (rc == CN_OK && e->writer->fmt != des->fmt)
         rc = serdes_err_set(err, CN_ERR_UNSUPPORTED, "schema %d is %s, the deserializer reads %s",
                             (int)id, e->writer->fmt->type_name, des->fmt->type_name);
@@ -157,7 +169,7 @@ static cn_err_t serdes_des_entry(cairn_deserializer_t *des, const char *topic, i
         *out = e;
         return CN_OK;
     }
-    if ((rc = serdes_des_build(des, topic, id, &e, err)) != CN_OK)
+    if ((rc = serdes_des_build(des, topic, id, NULL, &e, err)) != CN_OK)
         return rc;
     atomic_fetch_add(&e->refcnt, 1);
     pthread_mutex_lock(&des->lock);
@@ -173,21 +185,94 @@ static cn_err_t serdes_des_entry(cairn_deserializer_t *des, const char *topic, i
     return CN_OK;
 }
 
+/* The entry for a GUID-identified writer, in its own LRU (per GUID, and per topic when the
+ * reader is the topic's latest version, as for ids). */
+static cn_err_t serdes_des_entry_guid(cairn_deserializer_t *des, const char *topic,
+                                      const uint8_t guid[CAIRN_GUID_SIZE], serdes_des_entry_t **out,
+                                      serdes_err_t *err) {
+    const serdes_settings_t *s = &des->sd->s;
+    bool by_topic = !des->reader && s->use_latest;
+    int64_t now = by_topic ? cn_mono_ms() : 0;
+    int64_t expires = by_topic && s->latest_ttl_sec >= 0 ? now + s->latest_ttl_sec * 1000 : 0;
+    char key[1024 + CAIRN_GUID_SIZE];
+    size_t klen = CAIRN_GUID_SIZE;
+    serdes_des_entry_t *e;
+    cn_err_t rc;
+    memcpy(key, guid, CAIRN_GUID_SIZE);
+    if (by_topic && topic) {
+        size_t tl = strnlen(topic, sizeof(key) - CAIRN_GUID_SIZE);
+        memcpy(key + CAIRN_GUID_SIZE, topic, tl);
+        klen += tl;
+    }
+    pthread_mutex_lock(&des->lock);
+    if ((e = serdes_lru_get(des->guids, key, klen, now)) != NULL)
+        atomic_fetch_add(&e->refcnt, 1);
+    pthread_mutex_unlock(&des->lock);
+    if (!e) {
+        if ((rc = serdes_des_build(des, topic, -1, guid, &e, err)) != CN_OK)
+            return rc;
+        atomic_fetch_add(&e->refcnt, 1);
+        pthread_mutex_lock(&des->lock);
+        if (serdes_lru_put(des->guids, key, klen, e, expires) != CN_OK)
+            atomic_fetch_sub(&e->refcnt, 1);
+        pthread_mutex_unlock(&des->lock);
+    }
+    *out = e;
+    return CN_OK;
+}
+
+/* Where the writer's id is: the record header (dual mode, when given), the payload prefix
+ * (0x00 + id, or in dual mode 0x01 + GUID), or use.schema.id with framing none. */
+static cn_err_t serdes_des_locate(cairn_deserializer_t *des, const uint8_t *data, size_t len,
+                                  const uint8_t *hdr, size_t hdr_len, int32_t *id, bool *is_guid,
+                                  uint8_t guid[CAIRN_GUID_SIZE], const uint8_t **payload,
+                                  size_t *plen, serdes_err_t *err) {
+    const serdes_settings_t *s = &des->sd->s;
+    bool dual = s->id_dual[des->role];
+    *is_guid = false;
+    *payload = data;
+    *plen = len;
+    if (dual && hdr && hdr_len)
+        return serdes_header_parse(hdr, hdr_len, id, is_guid, guid, err);
+    if (!s->framing_des) {
+        *id = (int32_t)s->use_schema_id;
+        return CN_OK;
+    }
+    if (dual && len >= 1 && data[0] == CAIRN_MAGIC_V1) {
+        if (len < 1 + CAIRN_GUID_SIZE)
+            return serdes_err_set(err, CN_ERR_SERDES_SHORT_BUFFER,
+                                  "payload of %zu bytes is shorter than 0x01 + GUID (17 bytes)",
+                                  len);
+        memcpy(guid, data + 1, CAIRN_GUID_SIZE);
+        *is_guid = true;
+        *id = -1;
+        *payload = data + 1 + CAIRN_GUID_SIZE;
+        *plen = len - 1 - CAIRN_GUID_SIZE;
+        return CN_OK;
+    }
+    return serdes_frame_parse(data, len, id, payload, plen, err);
+}
+
+cn_err_t serdes_des_prepare_h(cairn_deserializer_t *des, const char *topic, const void *data,
+                              size_t len, const void *hdr, size_t hdr_len, serdes_des_entry_t **out,
+                              const uint8_t **payload, size_t *plen, int32_t *id_out,
+                              serdes_err_t *err) {
+    uint8_t guid[CAIRN_GUID_SIZE];
+    int32_t id = -1;
+    bool is_guid;
+    cn_err_t rc =
+        serdes_des_locate(des, data, len, hdr, hdr_len, &id, &is_guid, guid, payload, plen, err);
+    if (rc != CN_OK)
+        return rc;
+    if (id_out)
+        *id_out = id;
+    if (is_guid)
+        return serdes_des_entry_guid(des, topic, guid, out, err);
+    return serdes_des_entry(des, topic, id, out, err);
+}
+
 cn_err_t serdes_des_prepare(cairn_deserializer_t *des, const char *topic, const void *data,
                             size_t len, serdes_des_entry_t **out, const uint8_t **payload,
                             size_t *plen, int32_t *id_out, serdes_err_t *err) {
-    int32_t id;
-    cn_err_t rc;
-    if (des->sd->s.framing_des) {
-        rc = serdes_frame_parse(data, len, &id, payload, plen, err);
-        if (rc != CN_OK)
-            return rc;
-    } else {
-        id = (int32_t)des->sd->s.use_schema_id;
-        *payload = data;
-        *plen = len;
-    }
-    if (id_out)
-        *id_out = id;
-    return serdes_des_entry(des, topic, id, out, err);
+    return serdes_des_prepare_h(des, topic, data, len, NULL, 0, out, payload, plen, id_out, err);
 }

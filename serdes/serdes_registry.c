@@ -26,7 +26,8 @@ struct serdes_registry {
     serdes_lru_t *by_id;           /* int32 id -> serdes_schema_t* (one reference) */
     serdes_lru_t *ids;             /* subject \0 text -> (intptr_t)id + 1 */
     serdes_lru_t *latest;          /* subject -> serdes_schema_t* (one reference), TTL */
-    serdes_lru_t *missing;         /* int32 id -> marker, TTL */
+    serdes_lru_t *missing;         /* int32 id or 16-byte GUID -> marker, TTL */
+    serdes_lru_t *by_guid;         /* 16-byte GUID -> serdes_schema_t* (one reference) */
     struct serdes_flight *flights; /* id fetches in progress (single-flight), under lock */
     atomic_uint_fast64_t hits, misses;
 };
@@ -115,7 +116,8 @@ serdes_registry_t *serdes_registry_new(const serdes_settings_t *s) {
     r->ids = serdes_lru_new(cap, NULL);
     r->latest = serdes_lru_new((size_t)s->latest_cache_size, serdes_schema_release);
     r->missing = serdes_lru_new(cap, NULL);
-    if (!r->http || !r->by_id || !r->ids || !r->latest || !r->missing) {
+    r->by_guid = serdes_lru_new(cap, serdes_schema_release);
+    if (!r->http || !r->by_id || !r->ids || !r->latest || !r->missing || !r->by_guid) {
         serdes_registry_free(r);
         return NULL;
     }
@@ -129,6 +131,7 @@ void serdes_registry_free(serdes_registry_t *r) {
     serdes_lru_free(r->ids);
     serdes_lru_free(r->latest);
     serdes_lru_free(r->missing);
+    serdes_lru_free(r->by_guid);
     serdes_http_free(r->http);
     pthread_mutex_destroy(&r->lock);
     free(r);
@@ -144,6 +147,7 @@ void serdes_registry_purge(serdes_registry_t *r) {
     serdes_lru_clear(r->ids);
     serdes_lru_clear(r->latest);
     serdes_lru_clear(r->missing);
+    serdes_lru_clear(r->by_guid);
     pthread_mutex_unlock(&r->lock);
 }
 
@@ -159,7 +163,8 @@ void serdes_registry_stats(serdes_registry_t *r, cairn_stats_t *out) {
     out->cache_misses = atomic_load(&r->misses);
     pthread_mutex_lock(&r->lock);
     out->cache_evictions = serdes_lru_evictions(r->by_id) + serdes_lru_evictions(r->ids) +
-                           serdes_lru_evictions(r->latest) + serdes_lru_evictions(r->missing);
+                           serdes_lru_evictions(r->latest) + serdes_lru_evictions(r->missing) +
+                           serdes_lru_evictions(r->by_guid);
     pthread_mutex_unlock(&r->lock);
 }
 
@@ -203,6 +208,13 @@ static const serdes_format_t *serdes_format_of(json_t *j, serdes_err_t *err) {
     return NULL;
 }
 
+/* The answer's "guid" (a UUID, Confluent 8.x) into sch; absent or malformed: none. */
+static void serdes_take_guid(json_t *j, serdes_schema_t *sch) {
+    json_t *g = json_object_get(j, "guid");
+    sch->has_guid = json_is_string(g) &&
+                    serdes_guid_parse(json_string_value(g), json_string_length(g), sch->guid);
+}
+
 /* A schema with references: the format fetches and compiles what they name. */
 static cn_err_t serdes_schema_with_refs(serdes_registry_t *r, json_t *j, int32_t id,
                                         const serdes_format_t *fmt, serdes_schema_t **out,
@@ -240,6 +252,8 @@ static cn_err_t serdes_schema_from_answer(serdes_registry_t *r, json_t *j, int32
             serdes_schema_new(fmt, json_string_value(text), json_string_length(text), id, out, err);
     if (rc != CN_OK)
         cn_error_prefix(&err->e, "schema %d", id);
+    else
+        serdes_take_guid(j, *out);
     return rc;
 }
 
@@ -412,6 +426,100 @@ cn_err_t serdes_registry_by_id(serdes_registry_t *r, int32_t id, serdes_schema_t
     return rc;
 }
 
+/* ---- GUID -> schema ---- */
+
+cn_err_t serdes_registry_guid_in(serdes_registry_t *r, int32_t id, const char *subject,
+                                 uint8_t guid[CAIRN_GUID_SIZE], bool *have, serdes_err_t *err) {
+    cn_buf_t path, body;
+    json_t *j = NULL, *g;
+    cn_err_t rc;
+    *have = false;
+    cn_buf_init(&path, 65536);
+    cn_buf_init(&body, SERDES_BODY_MAX);
+    cn_buf_printf(&path, "/schemas/ids/%d?subject=", (int)id);
+    serdes_http_escape(&path, subject);
+    rc = cn_buf_cstr(&path)
+             ? serdes_http_request(r->http, "GET", (const char *)path.data, NULL, &body, err)
+             : serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);
+    if (rc == CN_OK)
+        rc = serdes_parse_body(&body, &j, err);
+    if (rc == CN_OK && json_is_string(g = json_object_get(j, "guid")))
+        *have = serdes_guid_parse(json_string_value(g), json_string_length(g), guid);
+    json_decref(j);
+    cn_buf_fini(&path);
+    cn_buf_fini(&body);
+    return rc;
+}
+
+static cn_err_t serdes_fetch_guid(serdes_registry_t *r, const uint8_t guid[CAIRN_GUID_SIZE],
+                                  serdes_schema_t **out, serdes_err_t *err) {
+    char text[37], path[64];
+    cn_buf_t body;
+    json_t *j = NULL;
+    cn_err_t rc;
+    serdes_guid_format(guid, text);
+    snprintf(path, sizeof(path), "/schemas/guids/%s", text);
+    cn_buf_init(&body, SERDES_BODY_MAX);
+    rc = serdes_http_request(r->http, "GET", path, NULL, &body, err);
+    if (rc == CN_ERR_SERDES_REGISTRY && err->http_status == 404) {
+        if (r->s->missing_id_ttl_sec > 0) {
+            pthread_mutex_lock(&r->lock);
+            serdes_lru_put(r->missing, guid, CAIRN_GUID_SIZE, (void *)1,
+                           serdes_expiry(r->s->missing_id_ttl_sec));
+            pthread_mutex_unlock(&r->lock);
+        }
+        rc = cn_error_set(&err->e, CN_ERR_SERDES_UNKNOWN_ID,
+                          "schema GUID %s is not known to the registry (%s)", text, err->e.msg);
+    }
+    if (rc == CN_OK)
+        rc = serdes_parse_body(&body, &j, err);
+    if (rc == CN_OK)
+        rc = serdes_schema_from_answer(r, j, -1, NULL, out, err);
+    if (rc == CN_OK) { /* the schema is the one asked for, whatever the answer says */
+        memcpy((*out)->guid, guid, CAIRN_GUID_SIZE);
+        (*out)->has_guid = true;
+    }
+    json_decref(j);
+    cn_buf_fini(&body);
+    return rc;
+}
+
+cn_err_t serdes_registry_by_guid(serdes_registry_t *r, const uint8_t guid[CAIRN_GUID_SIZE],
+                                 serdes_schema_t **out, serdes_err_t *err) {
+    int64_t now = cn_mono_ms();
+    serdes_schema_t *sch, *have;
+    bool missing;
+    cn_err_t rc;
+    pthread_mutex_lock(&r->lock);
+    if ((sch = serdes_lru_get(r->by_guid, guid, CAIRN_GUID_SIZE, now)) != NULL)
+        serdes_schema_incref(sch);
+    missing = !sch && serdes_lru_get(r->missing, guid, CAIRN_GUID_SIZE, now) != NULL;
+    pthread_mutex_unlock(&r->lock);
+    serdes_registry_count(r, sch || missing);
+    if (sch) {
+        *out = sch;
+        return CN_OK;
+    }
+    if (missing)
+        return serdes_err_set(err, CN_ERR_SERDES_UNKNOWN_ID,
+                              "schema GUID is not known to the registry (cached miss)");
+    if ((rc = serdes_fetch_guid(r, guid, &sch, err)) != CN_OK)
+        return rc;
+    pthread_mutex_lock(&r->lock);
+    if ((have = serdes_lru_get(r->by_guid, guid, CAIRN_GUID_SIZE, now)) != NULL) {
+        serdes_schema_incref(have);
+        serdes_schema_decref(sch);
+        sch = have;
+    } else {
+        serdes_schema_incref(sch);
+        if (serdes_lru_put(r->by_guid, guid, CAIRN_GUID_SIZE, sch, 0) != CN_OK)
+            serdes_schema_decref(sch);
+    }
+    pthread_mutex_unlock(&r->lock);
+    *out = sch;
+    return CN_OK;
+}
+
 /* ---- (subject, schema) -> id ---- */
 
 static cn_err_t serdes_subject_path(cn_buf_t *path, const char *subject, bool lookup_only,
@@ -556,7 +664,12 @@ static cn_err_t serdes_fetch_latest(serdes_registry_t *r, const char *subject,
     cn_buf_init(&body, SERDES_BODY_MAX);
     cn_buf_put_str(&path, "/subjects/");
     serdes_http_escape(&path, subject);
-    cn_buf_put_str(&path, "/versions/latest");
+    if (r->s->latest_metadata) {
+        cn_buf_put_str(&path, "/metadata?");
+        cn_buf_put_str(&path, r->s->latest_metadata);
+    } else {
+        cn_buf_put_str(&path, "/versions/latest");
+    }
     rc = cn_buf_cstr(&path)
              ? serdes_http_request(r->http, "GET", (const char *)path.data, NULL, &body, err)
              : serdes_err_set(err, CN_ERR_NO_MEMORY, NULL);

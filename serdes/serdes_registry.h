@@ -6,6 +6,7 @@
  *   (subject, schema) -> id      (bounded LRU, cache.capacity)
  *   subject -> latest schema     (bounded LRU, latest.cache.size, TTL cache.latest.ttl.sec)
  *   unknown id -> miss           (negative cache, TTL missing.id.cache.ttl.sec)
+ *   GUID -> schema               (bounded LRU, cache.capacity; unknown GUIDs negative-cached)
  * One mutex guards the caches and is never held across an HTTP call: a miss unlocks, asks the
  * registry, compiles the schema, and inserts (keeping the entry another thread inserted first).
  * Concurrent misses for one id are single-flight: one request, the others wait for its answer.
@@ -57,6 +58,8 @@ typedef struct serdes_schema {
     char *text;
     size_t len;
     void *impl; /* the format's compiled form */
+    bool has_guid;
+    uint8_t guid[CAIRN_GUID_SIZE]; /* the registry's schema GUID (Confluent 8.x) when it gave one */
 } serdes_schema_t;
 
 /** @brief Compile text into a new schema with one reference. */
@@ -68,6 +71,11 @@ cn_err_t serdes_schema_new_impl(const serdes_format_t *fmt, const char *text, si
 void serdes_schema_incref(serdes_schema_t *sch);
 void serdes_schema_decref(serdes_schema_t *sch);
 
+/** @brief A GUID's text (a UUID, any case, or 32 hex digits; len bytes) into 16 bytes. */
+bool serdes_guid_parse(const char *s, size_t len, uint8_t out[CAIRN_GUID_SIZE]);
+/** @brief The canonical text of a GUID: 36 characters, lower case, NUL-terminated. */
+void serdes_guid_format(const uint8_t guid[CAIRN_GUID_SIZE], char out[37]);
+
 /** @brief A client over settings s (borrowed; must outlive it). */
 serdes_registry_t *serdes_registry_new(const serdes_settings_t *s);
 void serdes_registry_free(serdes_registry_t *r);
@@ -76,6 +84,14 @@ void serdes_registry_free(serdes_registry_t *r);
  *  40403 or the id is in the negative cache. */
 cn_err_t serdes_registry_by_id(serdes_registry_t *r, int32_t id, serdes_schema_t **out,
                                serdes_err_t *err);
+/** @brief The guid of schema id in subject's context (GET /schemas/ids/{id}?subject=...; not
+ *  cached: the caller keeps it). *have is false when the answer has none. */
+cn_err_t serdes_registry_guid_in(serdes_registry_t *r, int32_t id, const char *subject,
+                                 uint8_t guid[CAIRN_GUID_SIZE], bool *have, serdes_err_t *err);
+/** @brief The schema with a GUID (GET /schemas/guids/{guid}; a new reference, id -1), cached by
+ *  GUID; CN_ERR_SERDES_UNKNOWN_ID when the registry does not know it (negative-cached). */
+cn_err_t serdes_registry_by_guid(serdes_registry_t *r, const uint8_t guid[CAIRN_GUID_SIZE],
+                                 serdes_schema_t **out, serdes_err_t *err);
 /** @brief The id of text under subject: registered (POST /subjects/{s}/versions) or, with
  *  lookup_only, looked up (POST /subjects/{s}); cached per (subject, text). */
 cn_err_t serdes_registry_id_for(serdes_registry_t *r, const char *subject,
@@ -90,7 +106,9 @@ cn_err_t serdes_registry_id_for_refs(serdes_registry_t *r, const char *subject,
 /** @brief GET /subjects/{subject}/versions/{version}: the answer object (a new reference). */
 cn_err_t serdes_registry_version(serdes_registry_t *r, const char *subject, int32_t version,
                                  struct json_t **out, serdes_err_t *err);
-/** @brief The latest version of subject (a new reference), cached with the latest TTL. */
+/** @brief The latest version of subject (a new reference), cached with the latest TTL; with
+ *  use.latest.with.metadata the latest version having that metadata (GET /subjects/{s}/metadata).
+ */
 cn_err_t serdes_registry_latest(serdes_registry_t *r, const char *subject,
                                 const serdes_format_t *fmt, serdes_schema_t **out,
                                 serdes_err_t *err);

@@ -60,6 +60,13 @@ cairn_serializer_t *serdes_ser_new(cairn_serdes_t *sd, const serdes_format_t *fm
                                    cairn_role_t role, serdes_schema_t *local, cairn_error_t *err) {
     serdes_err_t e = {0};
     cairn_serializer_t *ser;
+    if (sd->s.id_header[role] && fmt->format != CAIRN_FORMAT_AVRO) {
+        serdes_schema_decref(local);
+        serdes_err_set(&e, CN_ERR_UNSUPPORTED,
+                       "schema.id.serializer=header is built for Avro only in this release");
+        serdes_edge(&e, err);
+        return NULL;
+    }
     if (!(ser = calloc(1, sizeof(*ser))) ||
         !(ser->topics = serdes_lru_new((size_t)sd->s.cache_capacity, serdes_ser_entry_release))) {
         free(ser);
@@ -222,6 +229,8 @@ static cn_err_t serdes_ser_lookup(cairn_serializer_t *ser, const char *topic, co
             e->writer = ser->local;
         }
     }
+    if (rc == CN_OK && s->id_header[ser->role])
+        rc = serdes_ser_guid(ser, e, s->use_schema_id >= 0 ? NULL : subject, remote, err);
     serdes_schema_decref(remote);
     return rc;
 }
@@ -305,9 +314,14 @@ cairn_err_t cairn_serializer_prepare(cairn_serializer_t *ser, const char *topic,
     return CAIRN_OK;
 }
 
+size_t serdes_ser_prefix_size(const cairn_serializer_t *ser) {
+    const serdes_settings_t *s = &ser->sd->s;
+    return s->framing_ser && !s->id_header[ser->role] ? CAIRN_FRAME_SIZE : 0;
+}
+
 cn_err_t serdes_ser_output(cairn_serializer_t *ser, int32_t id, size_t payload_len, void **out,
                            size_t *out_len, uint8_t **payload_at, serdes_err_t *err) {
-    size_t hdr = ser->sd->s.framing_ser ? CAIRN_FRAME_SIZE : 0;
+    size_t hdr = serdes_ser_prefix_size(ser);
     size_t need = hdr + payload_len;
     uint8_t *buf = *out;
     if (!buf) {

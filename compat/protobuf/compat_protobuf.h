@@ -39,6 +39,9 @@ cn_err_t compat_pb_parse_ex(const char *text, size_t len, const compat_pb_import
                             size_t nimports, unsigned flags, compat_pb_schema_t **out,
                             cn_error_t *err);
 void compat_pb_schema_free(compat_pb_schema_t *s);
+/** @brief Whether the schema's first message (the root Confluent's Protobuf serializer uses)
+ *  declares a field named name (oneof members and groups included). */
+bool compat_pb_has_field(const compat_pb_schema_t *s, const char *name);
 /** @brief Confluent's canonicalString (ProtobufSchemaUtils.toString). Borrowed. */
 const char *compat_pb_canonical(const compat_pb_schema_t *s);
 /** @brief The normalize=true form (ProtobufSchema.normalize: the normalized print, parsed

@@ -356,3 +356,26 @@ char *compat_pb_ignore_extensions(const compat_pb_schema_t *s, cn_error_t *err) 
     free(imps);
     return text;
 }
+
+/* Whether the message m declares a field (oneof members and groups included) named name. */
+static bool message_has_field(const pb_type_t *m, const char *name) {
+    for (size_t i = 0; i < m->nfields; i++)
+        if (strcmp(m->fields[i]->name, name) == 0)
+            return true;
+    for (size_t o = 0; o < m->noneofs; o++)
+        for (size_t i = 0; i < m->oneofs[o].nfields; i++)
+            if (strcmp(m->oneofs[o].fields[i]->name, name) == 0)
+                return true;
+    for (size_t g = 0; g < m->ngroups; g++)
+        if (strcmp(m->groups[g].name, name) == 0)
+            return true;
+    return false;
+}
+
+bool compat_pb_has_field(const compat_pb_schema_t *s, const char *name) {
+    const pb_file_t *f = s->file;
+    for (size_t i = 0; f && i < f->ntypes; i++) /* the first message is the record's root */
+        if (!f->types[i]->is_enum)
+            return message_has_field(f->types[i], name);
+    return false;
+}

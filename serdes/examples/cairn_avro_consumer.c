@@ -4,7 +4,9 @@
  * each value as one JSON line (the Avro JSON encoding), fetching writer schemas from the
  * registry by the id in each message and, with --reader, resolving them to a reader schema
  * (schema evolution). With --hex it reads hex-encoded framed values from stdin instead of Kafka
- * (no broker needed; the interop tests use this).
+ * (no broker needed; the interop tests use this). The schema id may also come in the record
+ * header __value_schema_id (Confluent 8.x header ids); in --hex mode a line "HEADER PAYLOAD"
+ * (two hex words) gives that header's value, a line with one word only the payload.
  *
  *   cairn_avro_consumer -r http://127.0.0.1:8081 -b 127.0.0.1:9092 -t orders -g grp -c 10
  *   echo 00000000015 | cairn_avro_consumer -r URL --hex [--reader v2.avsc]
@@ -118,10 +120,12 @@ static int parse_args(opts_t *o, int argc, char **argv) {
     return 0;
 }
 
-static int print_value(cairn_deserializer_t *des, const char *topic, const void *data, size_t len) {
+static int print_value(cairn_deserializer_t *des, const char *topic, const void *data, size_t len,
+                       const void *hdr, size_t hdr_len) {
     char *json = NULL;
     cairn_error_t err;
-    if (cairn_deserialize_json(des, topic, data, len, &json, NULL, &err) != CAIRN_OK) {
+    if (cairn_deserialize_json_h(des, topic, data, len, hdr, hdr_len, &json, NULL, &err) !=
+        CAIRN_OK) {
         fprintf(stderr, "deserialize: %s: %s\n", cairn_err_name(err.code), err.msg);
         return -1;
     }
@@ -131,22 +135,45 @@ static int print_value(cairn_deserializer_t *des, const char *topic, const void 
     return 0;
 }
 
+/* Hex digits of s (up to a blank or the end) into out; returns the bytes written. */
+static size_t unhex(const char *s, unsigned char *out) {
+    size_t len = 0;
+    unsigned v;
+    for (; s[0] && s[1] && s[0] != ' ' && sscanf(s, "%2x", &v) == 1; s += 2)
+        out[len++] = (unsigned char)v;
+    return len;
+}
+
 static int from_hex(cairn_deserializer_t *des) {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
     int rc = 0;
     while (rc == 0 && (n = getline(&line, &cap, stdin)) > 0) {
-        unsigned char *bytes = malloc((size_t)n / 2 + 1);
-        size_t len = 0;
-        unsigned v;
-        for (ssize_t i = 0; i + 1 < n && sscanf(line + i, "%2x", &v) == 1; i += 2)
-            bytes[len++] = (unsigned char)v;
-        rc = print_value(des, "", bytes, len);
+        unsigned char *hdr = malloc((size_t)n / 2 + 1), *bytes = malloc((size_t)n / 2 + 1);
+        char *blank = strchr(line, ' ');
+        size_t hlen = 0, len;
+        if (blank)
+            hlen = unhex(line, hdr);
+        len = unhex(blank ? blank + 1 : line, bytes);
+        rc = print_value(des, "", bytes, len, hdr, hlen);
+        free(hdr);
         free(bytes);
     }
     free(line);
     return rc;
+}
+
+/* The value of the record's last __value_schema_id header, or NULL. */
+static const void *schema_id_header(rd_kafka_message_t *m, size_t *len) {
+    rd_kafka_headers_t *hs = NULL;
+    const void *v = NULL;
+    *len = 0;
+    if (rd_kafka_message_headers(m, &hs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        rd_kafka_header_get_last(hs, CAIRN_HEADER_VALUE_SCHEMA_ID, &v, len) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR)
+        return NULL;
+    return v;
 }
 
 static rd_kafka_t *make_consumer(opts_t *o) {
@@ -188,7 +215,9 @@ static int from_kafka(opts_t *o, cairn_deserializer_t *des, rd_kafka_t *rk) {
         }
         idle = 0;
         if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            rc = print_value(des, o->topic, m->payload, m->len);
+            size_t hlen;
+            const void *hdr = schema_id_header(m, &hlen);
+            rc = print_value(des, o->topic, m->payload, m->len, hdr, hlen);
             seen++;
         } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             fprintf(stderr, "consume: %s\n", rd_kafka_message_errstr(m));

@@ -5,6 +5,7 @@
 # wait until /status/ready answers 200, make requests, stop it (always).
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -128,6 +129,40 @@ def request(base, method, path, body=None, headers=None, raw=None, timeout=30):
         return status, json.loads(text)
     except ValueError:
         return status, text
+
+
+GUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class AnyGuid:
+    """Equals any schema GUID as Cairn writes it (Confluent 8.x: a lower-case UUID)."""
+
+    def __eq__(self, other):
+        return isinstance(other, str) and GUID_RE.match(other) is not None
+
+    def __repr__(self):
+        return "<any guid>"
+
+
+ANY_GUID = AnyGuid()
+
+
+class Registered:
+    """Equals the answer to POST /subjects/{s}/versions when it registers (or finds) schema id:
+    Confluent 8.x's RegisterSchemaResponse, {"id", "version", "guid", "schemaType", "schema", ...}
+    (7.x answered {"id"} only)."""
+
+    def __init__(self, id):
+        self.id = id
+
+    def __eq__(self, other):
+        return (isinstance(other, dict) and other.get("id") == self.id
+                and isinstance(other.get("version"), int) and other.get("guid") == ANY_GUID
+                and other.get("schemaType") in ("AVRO", "JSON", "PROTOBUF")
+                and isinstance(other.get("schema"), str) and "subject" not in other)
+
+    def __repr__(self):
+        return "<registered id %r>" % self.id
 
 
 class Checks:

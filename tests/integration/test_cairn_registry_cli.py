@@ -14,7 +14,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from regtest import BUILD, Cairnd, Checks, cairnd_available, free_port  # noqa: E402
+from regtest import BUILD, Cairnd, Checks, Registered, cairnd_available, free_port  # noqa: E402
 
 CAIRN = os.path.join(BUILD, "bin", "cairn")
 
@@ -51,7 +51,7 @@ def registry_commands(c, url, d):
     c.eq("register rc", rc, 0)
     c.eq("register prints the id", out.strip(), "1")
     rc, out, _ = run("schema", "register", "users-value", v2, "--json", *R)
-    c.eq("register v2 --json", json.loads(out), {"id": 2})
+    c.eq("register v2 --json", json.loads(out), Registered(2))
     rc, out, _ = run("schema", "lookup", "users-value", "-", *R, stdin=json.dumps(V2))
     c.eq("lookup reads the schema from stdin with -", out.strip(), "subject users-value version 2 id 2")
     rc, out, _ = run("schema", "get", "users-value", *R)

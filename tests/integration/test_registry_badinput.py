@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from regtest import CT, Cairnd, Checks, cairnd_available, request  # noqa: E402
+from regtest import ANY_GUID, CT, Cairnd, Checks, Registered, cairnd_available, request  # noqa: E402
 
 # As a client sends it (escapes, spaces) and as Confluent stores it (Avro Java's toString through
 # Jackson: compact, doc before default, U+0000 written \u0000, U+00FF as UTF-8).
@@ -44,11 +44,12 @@ def nul_defaults(c, base):
     c.eq("register NUL defaults", st, 200)
     sid = body.get("id") if isinstance(body, dict) else None
     c.eq("same id again (other spacing)", r("POST", "/subjects/blob/versions",
-                                             {"schema": NUL_CANON}), (200, {"id": sid}))
+                                             {"schema": NUL_CANON}), (200, Registered(sid)))
     c.eq("lookup", r("POST", "/subjects/blob", {"schema": NUL_SCHEMA}),
-         (200, {"subject": "blob", "version": 1, "id": sid, "schema": NUL_CANON}))
+         (200, {"subject": "blob", "version": 1, "id": sid, "guid": ANY_GUID, "schemaType": "AVRO",
+                "schema": NUL_CANON}))
     c.eq("get by id: Confluent's text", r("GET", "/schemas/ids/%s" % sid),
-         (200, {"schema": NUL_CANON}))
+         (200, {"guid": ANY_GUID, "schemaType": "AVRO", "schema": NUL_CANON}))
     st, raw = request(base, "GET", "/subjects/blob/versions/1/schema")
     c.eq("raw schema", (st, raw), (200, json.loads(NUL_CANON)))
     c.eq("NUL default decodes to U+0000", json.loads(NUL_CANON)["fields"][0]["default"], "\x00")
@@ -205,9 +206,9 @@ def main():
         srv.start()
         c.eq("replay keeps everything", request(srv.url, "GET", "/schemas?deleted=true"), before)
         c.eq("replayed text", request(srv.url, "GET", "/schemas/ids/%s" % sid),
-             (200, {"schema": NUL_CANON}))
+             (200, {"guid": ANY_GUID, "schemaType": "AVRO", "schema": NUL_CANON}))
         c.eq("same id after restart", request(srv.url, "POST", "/subjects/blob2/versions",
-                                              {"schema": NUL_SCHEMA}), (200, {"id": sid}))
+                                              {"schema": NUL_SCHEMA}), (200, Registered(sid)))
     except Exception as e:  # a crash of the test itself is a failure, with the server log
         c.failed.append("exception: %r" % e)
         print("FAIL", e, "\n", srv.tail())

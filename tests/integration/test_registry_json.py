@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from regtest import Cairnd, Checks, cairnd_available, request  # noqa: E402
+from regtest import Cairnd, Checks, Registered, cairnd_available, request  # noqa: E402
 
 V1 = {"type": "object",
       "properties": {"id": {"type": "string"}, "amount": {"type": "number", "maximum": 100}},
@@ -45,9 +45,9 @@ def basics(c, url):
     c.eq("types end with AVRO", types[-1], "AVRO")
     pretty = json.dumps(V1, indent=2)
     st, r = request(url, "POST", "/subjects/pay-value/versions", body(pretty))
-    c.eq("register", (st, r), (200, {"id": 1}))
+    c.eq("register", (st, r), (200, Registered(1)))
     st, r = request(url, "POST", "/subjects/pay-value/versions", body(compact(V1)))
-    c.eq("same schema, other whitespace: same id", r, {"id": 1})
+    c.eq("same schema, other whitespace: same id", r, Registered(1))
     st, r = request(url, "GET", "/schemas/ids/1")
     c.eq("by id", (st, r.get("schemaType"), r.get("schema")), (200, "JSON", compact(V1)))
     st, r = request(url, "GET", "/schemas/ids/1/schema")
@@ -71,7 +71,7 @@ def basics(c, url):
     c.eq("incompatible register", (st, r.get("error_code")), (409, 409))
     c.true("409 lists the difference", "MAXIMUM_DECREASED" in r.get("message", ""), r)
     st, r = request(url, "POST", "/subjects/pay-value/versions", body(V2))
-    c.eq("register v2", r, {"id": 2})
+    c.eq("register v2", r, Registered(2))
     st, r = request(url, "GET", "/subjects/pay-value/versions")
     c.eq("versions", r, [1, 2])
     st, r = request(url, "PUT", "/config/pay-value", {"compatibility": "FORWARD"})

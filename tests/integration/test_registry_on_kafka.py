@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from regtest import Cairnd, Checks, cairnd_available, free_port, request  # noqa: E402
+from regtest import Cairnd, Checks, Registered, cairnd_available, free_port, request  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -32,7 +32,7 @@ def main():
         reg.start()
         c.eq("register on the Kafka backend",
              request(reg.url, "POST", "/subjects/probe/versions", {"schema": '"string"'}),
-             (200, {"id": 1}))
+             (200, Registered(1)))
         reg.stop()
         c.eq("no local log without a listener", os.listdir(reg.data_dir), [])
         reg.start()

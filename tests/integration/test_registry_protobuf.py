@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from regtest import Cairnd, Checks, cairnd_available, request  # noqa: E402
+from regtest import ANY_GUID, Cairnd, Checks, Registered, cairnd_available, request  # noqa: E402
 
 PB = "PROTOBUF"
 ORDER1 = 'syntax = "proto3";\npackage shop;\n\nmessage Order {\n  string id = 1;\n}\n'
@@ -33,16 +33,17 @@ def pb(text, **kw):
 
 def basics(c, r):
     c.eq("types", r("GET", "/schemas/types"), (200, ["JSON", "PROTOBUF", "AVRO"]))
-    c.eq("register", r("POST", "/subjects/orders-value/versions", pb(ORDER1)), (200, {"id": 1}))
+    c.eq("register", r("POST", "/subjects/orders-value/versions", pb(ORDER1)), (200, Registered(1)))
     c.eq("same text, same id", r("POST", "/subjects/orders-value/versions", pb(ORDER1)),
-         (200, {"id": 1}))
+         (200, Registered(1)))
     c.eq("comments and spacing: same id",
-         r("POST", "/subjects/orders-value/versions", pb(ORDER1_MESSY)), (200, {"id": 1}))
-    want = {"subject": "orders-value", "version": 1, "id": 1, "schemaType": PB, "schema": ORDER1}
+         r("POST", "/subjects/orders-value/versions", pb(ORDER1_MESSY)), (200, Registered(1)))
+    want = {"subject": "orders-value", "version": 1, "id": 1, "guid": ANY_GUID, "schemaType": PB,
+            "schema": ORDER1}
     c.eq("get version", r("GET", "/subjects/orders-value/versions/1"), (200, want))
     c.eq("get latest", r("GET", "/subjects/orders-value/versions/latest"), (200, want))
     c.eq("raw schema", r("GET", "/subjects/orders-value/versions/1/schema"), (200, ORDER1))
-    c.eq("by id", r("GET", "/schemas/ids/1"), (200, {"schemaType": PB, "schema": ORDER1}))
+    c.eq("by id", r("GET", "/schemas/ids/1"), (200, {"guid": ANY_GUID, "schemaType": PB, "schema": ORDER1}))
     c.eq("by id raw", r("GET", "/schemas/ids/1/schema"), (200, ORDER1))
     c.eq("id subjects", r("GET", "/schemas/ids/1/subjects"), (200, ["orders-value"]))
     c.eq("id versions", r("GET", "/schemas/ids/1/versions"),
@@ -71,7 +72,7 @@ def compatibility(c, r):
     st, body = r("POST", "/subjects/orders-value/versions", pb(ORDER_BAD))
     c.eq("register incompatible", (st, body.get("error_code")), (409, 409))
     c.true("409 names the difference", "FIELD_SCALAR_KIND_CHANGED" in body.get("message", ""))
-    c.eq("register v2", r("POST", "/subjects/orders-value/versions", pb(ORDER2)), (200, {"id": 2}))
+    c.eq("register v2", r("POST", "/subjects/orders-value/versions", pb(ORDER2)), (200, Registered(2)))
     # FORWARD: a new message is one the old schema lacks
     c.eq("set FORWARD", r("PUT", "/config/orders-value", {"compatibility": "FORWARD"}),
          (200, {"compatibility": "FORWARD"}))
@@ -116,7 +117,7 @@ def references(c, r):
     c.eq("register import", r("POST", "/subjects/common.proto/versions", pb(COMMON))[0], 200)
     st, pid = r("POST", "/subjects/pay-value/versions", pb(PAY, references=REFS))
     c.eq("register with reference", st, 200)
-    want = {"subject": "pay-value", "version": 1, "id": pid["id"], "schemaType": PB,
+    want = {"subject": "pay-value", "version": 1, "id": pid["id"], "guid": ANY_GUID, "schemaType": PB,
             "references": REFS, "schema": PAY}
     c.eq("get with references", r("GET", "/subjects/pay-value/versions/1"), (200, want))
     c.eq("lookup with references", r("POST", "/subjects/pay-value", pb(PAY, references=REFS)),
@@ -124,7 +125,7 @@ def references(c, r):
     c.eq("referencedby", r("GET", "/subjects/common.proto/versions/1/referencedby"),
          (200, [pid["id"]]))
     c.eq("format=resolved is the text", r("GET", "/schemas/ids/%d?format=resolved" % pid["id"]),
-         (200, {"schemaType": PB, "references": REFS, "schema": PAY}))
+         (200, {"guid": ANY_GUID, "schemaType": PB, "references": REFS, "schema": PAY}))
     st, body = r("DELETE", "/subjects/common.proto/versions/1")
     c.eq("delete guard", (st, body.get("error_code")), (422, 42206))
     st, body = r("POST", "/subjects/x-value/versions", pb(PAY))
@@ -154,7 +155,7 @@ def descriptors(c, r):
     text = ser.get("schema", "")
     c.true("serialized is base64", len(text) % 4 == 0 and "message" not in text, text)
     c.eq("descriptor registers as the same schema",
-         r("POST", "/subjects/orders-value/versions", pb(text)), (200, {"id": 1}))
+         r("POST", "/subjects/orders-value/versions", pb(text)), (200, Registered(1)))
     c.eq("descriptor lookup", r("POST", "/subjects/orders-value", pb(text))[1].get("version"), 1)
     st, v = r("GET", "/subjects/orders-value/versions/1?format=serialized")
     c.eq("serialized by version", (st, v.get("schema")), (200, text))

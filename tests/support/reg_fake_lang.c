@@ -90,12 +90,12 @@ static bool can_read(const compat_schema_t *reader, const compat_schema_t *write
     return ok;
 }
 
-static cn_err_t fake_check(compat_level_t level, compat_policy_t policy,
+static cn_err_t fake_check(compat_level_t level, const compat_check_opts_t *opts,
                            const compat_schema_t *new_schema, const compat_prev_t *history,
                            size_t n, bool *compatible, json_t *messages, cn_error_t *err) {
     bool transitive = level == COMPAT_BACKWARD_TRANSITIVE || level == COMPAT_FORWARD_TRANSITIVE ||
                       level == COMPAT_FULL_TRANSITIVE;
-    (void)policy;
+    (void)opts;
     bool back = level != COMPAT_FORWARD && level != COMPAT_FORWARD_TRANSITIVE;
     bool fwd = level != COMPAT_BACKWARD && level != COMPAT_BACKWARD_TRANSITIVE;
     json_t *tmp = json_array();
@@ -127,9 +127,17 @@ static char *fake_resolved(const compat_schema_t *s, cn_error_t *err) {
     return out;
 }
 
-static const reg_lang_ops_t fake_ops = {fake_parse,     fake_free,  fake_canonical, fake_equivalent,
-                                        fake_supported, fake_check, NULL,           fake_resolved,
-                                        NULL,           NULL};
+static const reg_lang_ops_t fake_ops = {fake_parse,
+                                        fake_free,
+                                        fake_canonical,
+                                        fake_equivalent,
+                                        fake_supported,
+                                        fake_check,
+                                        NULL,
+                                        fake_resolved,
+                                        NULL,
+                                        NULL,
+                                        NULL};
 
 const reg_lang_ops_t *reg_fake_lang(void) {
     return &fake_ops;

@@ -26,6 +26,9 @@
  *
  * Wire format: 0x00, the schema id as a 4-byte big-endian signed integer, then the payload
  * (Avro binary encoding without container; a top-level "bytes" schema writes the bytes raw).
+ * With key/value.schema.id.serializer=header (Confluent 8.x) the payload has no prefix and the
+ * schema's GUID goes into a record header instead (see "schema ids in record headers" below);
+ * deserializers read both (key/value.schema.id.deserializer=dual, the default).
  */
 #ifndef CAIRN_SERDES_H
 #define CAIRN_SERDES_H
@@ -153,6 +156,39 @@ void cairn_frame_write(uint8_t *out, int32_t id);
 cairn_err_t cairn_frame_read(const void *data, size_t len, int32_t *id_out, const void **payload,
                              size_t *payload_len, cairn_error_t *err);
 
+/* ---- schema ids in record headers (Confluent 8.x) ----
+ *
+ * Confluent 8.x serializers can put the schema id into a Kafka record header instead of the
+ * payload prefix: header __value_schema_id (or __key_schema_id for keys) holds 0x01 then the
+ * schema's 16-byte GUID (the registry's "guid", bytes in the order of the UUID text); the
+ * payload is then the bare encoding. Set key/value.schema.id.serializer=header and use the *_h
+ * calls, which hand back the header to put on the record. Deserializers given a header through
+ * the *_h calls use it (magic 0x01 + GUID, or 0x00 + 4-byte id) and read the payload as is;
+ * without a header they read the payload prefix (0x00 + id, or 0x01 + GUID as Confluent's
+ * JavaScript client accepts). key/value.schema.id.deserializer=prefix ignores headers. */
+
+#define CAIRN_MAGIC_V1               0x01
+#define CAIRN_GUID_SIZE              16
+#define CAIRN_HEADER_KEY_SCHEMA_ID   "__key_schema_id"
+#define CAIRN_HEADER_VALUE_SCHEMA_ID "__value_schema_id"
+/** Room for 0x01 + GUID (17 bytes) and a Protobuf message-index path after it. */
+#define CAIRN_HEADER_VALUE_MAX 64
+
+/** A record header produced by a serializer. */
+typedef struct cairn_header {
+    const char *name; /* CAIRN_HEADER_KEY_SCHEMA_ID or CAIRN_HEADER_VALUE_SCHEMA_ID (static);
+                         NULL when the id went into the payload prefix (nothing to add) */
+    uint8_t value[CAIRN_HEADER_VALUE_MAX];
+    size_t len;
+} cairn_header_t;
+
+/** @brief Parse a schema-id header value: 0x01 + GUID (*is_guid true, guid_out filled, *id_out
+ *  -1) or 0x00 + 4-byte id (*is_guid false). Any output may be NULL. Errors: SHORT_BUFFER,
+ * BAD_MAGIC, INVALID_ARG (negative id). Bytes after the GUID (a Protobuf message-index path) are
+ * allowed. */
+cairn_err_t cairn_header_read(const void *value, size_t len, int32_t *id_out, bool *is_guid,
+                              uint8_t guid_out[CAIRN_GUID_SIZE], cairn_error_t *err);
+
 /* ---- serializers ---- */
 
 typedef struct cairn_serializer cairn_serializer_t;
@@ -178,6 +214,14 @@ cairn_err_t cairn_serializer_prepare(cairn_serializer_t *ser, const char *topic,
 cairn_err_t cairn_serialize_json(cairn_serializer_t *ser, const char *topic, const char *json,
                                  size_t json_len, void **out, size_t *out_len, cairn_error_t *err);
 
+/** @brief cairn_serialize_json, and the record header to add (hdr required): with
+ *  schema.id.serializer=header the payload is bare and hdr names the header and its value;
+ *  otherwise hdr->name is NULL. The plain call fails (INVALID_ARG) in header mode, as the id would
+ *  be lost. */
+cairn_err_t cairn_serialize_json_h(cairn_serializer_t *ser, const char *topic, const char *json,
+                                   size_t json_len, void **out, size_t *out_len,
+                                   cairn_header_t *hdr, cairn_error_t *err);
+
 /* ---- deserializers ---- */
 
 typedef struct cairn_deserializer cairn_deserializer_t;
@@ -197,6 +241,13 @@ void cairn_deserializer_free(cairn_deserializer_t *des);
 cairn_err_t cairn_deserialize_json(cairn_deserializer_t *des, const char *topic, const void *data,
                                    size_t len, char **json_out, int32_t *id_out,
                                    cairn_error_t *err);
+
+/** @brief cairn_deserialize_json with the record's schema-id header value (the last
+ *  __value_schema_id / __key_schema_id header of the record for the deserializer's role), or
+ *  hdr NULL / hdr_len 0 when it has none. A GUID-identified record gives *id_out -1. */
+cairn_err_t cairn_deserialize_json_h(cairn_deserializer_t *des, const char *topic, const void *data,
+                                     size_t len, const void *hdr, size_t hdr_len, char **json_out,
+                                     int32_t *id_out, cairn_error_t *err);
 
 /** @brief Free memory the library allocated for the caller. */
 void cairn_free(void *p);

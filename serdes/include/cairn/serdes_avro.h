@@ -36,6 +36,17 @@ cairn_err_t cairn_avro_deserialize(cairn_deserializer_t *des, const char *topic,
                                    size_t len, avro_value_t *value, int32_t *id_out,
                                    cairn_error_t *err);
 
+/** @brief cairn_avro_serialize and the record header to add (see cairn_serialize_json_h). */
+cairn_err_t cairn_avro_serialize_h(cairn_serializer_t *ser, const char *topic, avro_value_t *value,
+                                   void **out, size_t *out_len, cairn_header_t *hdr,
+                                   cairn_error_t *err);
+
+/** @brief cairn_avro_deserialize with the record's schema-id header value (see
+ *  cairn_deserialize_json_h). */
+cairn_err_t cairn_avro_deserialize_h(cairn_deserializer_t *des, const char *topic, const void *data,
+                                     size_t len, const void *hdr, size_t hdr_len,
+                                     avro_value_t *value, int32_t *id_out, cairn_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,7 +41,9 @@ static void test_conf_bad_values(void **state) {
     assert_int_equal(cairn_conf_set(c, "value.subject.name.strategy", "Foo", &err),
                      CAIRN_ERR_CONF_INVALID);
     assert_int_equal(cairn_conf_set(c, "serializer.framing", "cp2", &err), CAIRN_ERR_CONF_INVALID);
-    assert_int_equal(cairn_conf_set(c, "value.schema.id.serializer", "header", &err),
+    assert_int_equal(cairn_conf_set(c, "value.schema.id.serializer", "trailer", &err),
+                     CAIRN_ERR_CONF_INVALID);
+    assert_int_equal(cairn_conf_set(c, "value.schema.id.deserializer", "header", &err),
                      CAIRN_ERR_CONF_INVALID);
     assert_int_equal(cairn_conf_set(c, NULL, "x", &err), CAIRN_ERR_INVALID_ARG);
     cairn_conf_free(c);
