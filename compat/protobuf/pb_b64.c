@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 /* ---- base64 (RFC 4648, standard alphabet, padded) ---- */
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "compat/protobuf/pb_buf.h"
+#include "compat/protobuf/pb_buf_int.h"
 
 #define W  BUF_WIRE
 #define WJ BUF_WIRE_JSON

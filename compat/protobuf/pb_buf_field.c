@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_buf.h"
+#include "compat/protobuf/pb_buf_int.h"
 
 /* One field of a message as the rules see it (plain, oneof member or proto2 group). */
 typedef struct bfield {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_buf.h"
+#include "compat/protobuf/pb_buf_int.h"
 
 /* FILE_SAME_<ID>: the file options compared, with the value an absent option has. */
 static const struct {

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_desc.h"
+#include "compat/protobuf/pb_desc_int.h"
 
 typedef Google__Protobuf__FileDescriptorProto file_d;
 typedef Google__Protobuf__DescriptorProto msg_d;

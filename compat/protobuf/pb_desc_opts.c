@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_desc.h"
+#include "compat/protobuf/pb_desc_int.h"
 
 #define EXT_MAX_DEPTH 32
 

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 static void strip_opts(pb_opts_t *o) {
     size_t k = 0;

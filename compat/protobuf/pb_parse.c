@@ -4,14 +4,14 @@
  * editions syntax line): syntax/edition, package, imports (plain, public, weak), options,
  * messages with fields, labels, maps, oneofs, proto2 groups, nested types, reserved ranges and
  * names, extension ranges, extend blocks, enums, services and rpcs. Builds the model of
- * pb_internal.h in the file's arena; nesting is bounded before each recursion. Names are
+ * pb_int.h in the file's arena; nesting is bounded before each recursion. Names are
  * resolved afterwards (pb_resolve.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 static bool p_message_body(pb_parser_t *p, pb_type_t *m);
 static bool p_enum(pb_parser_t *p, pb_type_t *parent, pb_type_t ***vec, size_t *n);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 /* One import already copied for this schema: the schema it was copied from (NULL for a
  * built-in) and how it is referenced. */

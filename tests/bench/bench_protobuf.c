@@ -14,7 +14,7 @@
 #include "common/cn_buf.h"
 #include "compat/compat.h"
 #include "compat/protobuf/compat_protobuf.h"
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 static double clock_ms(clockid_t id) {
     struct timespec ts;

@@ -5,8 +5,8 @@
  * and proto2-spec/), the arena that owns it, the tokenizer, and the functions the parser,
  * resolver, printer and diff share. Every string and array of a file lives in its arena.
  */
-#ifndef PB_INTERNAL_H
-#define PB_INTERNAL_H
+#ifndef PB_INT_H
+#define PB_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,10 +5,10 @@
  * pb_buf_file.c: the file, its services and extensions): the walk's context and the calls
  * between them.
  */
-#ifndef PB_BUF_H
-#define PB_BUF_H
+#ifndef PB_BUF_INT_H
+#define PB_BUF_INT_H
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 /* The categories of `buf breaking`, as bits (a rule belongs to several). */
 enum { BUF_WIRE = 1, BUF_WIRE_JSON = 2, BUF_PACKAGE = 4, BUF_FILE = 8 };

@@ -4,10 +4,10 @@
  * pb_desc_opts.c): the extensions a schema declares, by which custom options travel in a
  * descriptor as fields of the *Options messages (protobuf-c keeps them as unknown fields).
  */
-#ifndef PB_DESC_H
-#define PB_DESC_H
+#ifndef PB_DESC_INT_H
+#define PB_DESC_INT_H
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 #include <google/protobuf/descriptor.pb-c.h> /* generated into build/gen */
 
 /** One extension field of an *Options message. Strings are owned by the list. */
