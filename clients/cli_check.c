@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "clients/cli_check.h"
+#include "clients/cli_check_int.h"
 
 #define CHECK_CMD         "cairn check"
 #define CHECK_MAX_AGAINST 100000

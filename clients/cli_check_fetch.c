@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clients/cli_check.h"
+#include "clients/cli_check_int.h"
 
 #define FETCH_MAX_DEPTH   32   /* import chain */
 #define FETCH_MAX_SCHEMAS 1000 /* distinct referenced versions in one check */

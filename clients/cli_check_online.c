@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "clients/cli_check.h"
+#include "clients/cli_check_int.h"
 
 /* ---- local ---- */
 

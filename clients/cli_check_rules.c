@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clients/cli_check.h"
+#include "clients/cli_check_int.h"
 
 static void add_findings(chk_result_t *r, const compat_pb_findings_t *f, size_t from, int version,
                          const char *file, const char *against) {

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "clients/cli_check.h"
+#include "clients/cli_check_int.h"
 
 #define CHK_JSON_VERSION 1
 

@@ -5,10 +5,10 @@
  * cli_check.c (arguments, manifest, offline checks), cli_check_online.c (checks against a
  * running registry) and cli_report.c (text, json, junit and github output).
  */
-#ifndef CLI_CHECK_H
-#define CLI_CHECK_H
+#ifndef CLI_CHECK_INT_H
+#define CLI_CHECK_INT_H
 
-#include "clients/cli.h"
+#include "clients/cli_int.h"
 #include "compat/compat.h"
 #include "compat/protobuf/compat_protobuf.h"
 
