@@ -11,7 +11,7 @@
 #include <microhttpd.h>
 #include <stdbool.h>
 
-#include "api/api_server.h"
+#include "api/api_server_int.h"
 #include "common/cn_buf.h"
 
 #define API_MAX_SEGS       8

@@ -7,7 +7,7 @@
  * group.initial.rebalance.delay.ms, group.min.session.timeout.ms, group.max.session.timeout.ms,
  * cairn.cluster.id; kafkastore.* for the external store (registry/reg_store_kafka.h).
  */
-#include "api/cairnd_kafka.h"
+#include "api/cairnd_kafka_int.h"
 
 #include <string.h>
 #include <strings.h>

@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/api_server.h"
-#include "api/cairnd_kafka.h"
+#include "api/api_server_int.h"
+#include "api/cairnd_kafka_int.h"
 #include "broker/log/brk_log.h"
 #include "common/cn_props.h"
 #include "common/cn_time.h"

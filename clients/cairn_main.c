@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clients/cli.h"
+#include "clients/cli_int.h"
 
 typedef struct cli_cmd {
     const char *name;

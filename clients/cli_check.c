@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "clients/cli_check.h"
+#include "clients/cli_check_int.h"
 
 #define CHECK_CMD         "cairn check"
 #define CHECK_MAX_AGAINST 100000
@@ -36,6 +36,7 @@ enum {
     OPT_OFFLINE,
     OPT_REFERENCE,
     OPT_REFERENCE_FILE,
+    OPT_RULES,
     OPT_PROTO_PATH = 'I'
 };
 
@@ -85,7 +86,10 @@ static void check_usage(FILE *f) {
            "  --reference-file NAME=FILE         offline: a named type defined in "
            "FILE\n"
            "  -I DIR, --proto-path DIR           offline Protobuf: find imports in DIR, as "
-           "protoc\n\n" CLI_REG_USAGE
+           "protoc\n"
+           "  --rules CATEGORY     Protobuf: buf breaking's rules instead of Confluent's check:\n"
+           "                       wire, wire-json, package or file "
+           "(docs/compatibility.md)\n\n" CLI_REG_USAGE
            "\nexit status: 0 compatible, 100 incompatible, 2 a schema does not parse,\n"
            "1 usage, configuration, I/O or network error.\n");
 }
@@ -113,8 +117,16 @@ static void *xrealloc(void *p, size_t n) {
 void chk_add(chk_result_t *r, const char *rule, int version, const char *path, const char *message,
              const char *against) {
     r->v = xrealloc(r->v, (r->nv + 1) * sizeof(*r->v));
-    r->v[r->nv++] = (chk_violation_t){xstrdup(rule), version, xstrdup(path), xstrdup(message),
-                                      xstrdup(against)};
+    r->v[r->nv++] = (chk_violation_t){
+        xstrdup(rule), version, xstrdup(path), xstrdup(message), xstrdup(against), NULL, 0, 0};
+}
+
+void chk_add_at(chk_result_t *r, const char *rule, int version, const char *file, int line, int col,
+                const char *message, const char *against) {
+    chk_add(r, rule, version, NULL, message, against);
+    r->v[r->nv - 1].file = xstrdup(file);
+    r->v[r->nv - 1].line = line;
+    r->v[r->nv - 1].col = col;
 }
 
 void chk_result_fini(chk_result_t *r) {
@@ -123,6 +135,7 @@ void chk_result_fini(chk_result_t *r) {
         free(r->v[i].path);
         free(r->v[i].message);
         free(r->v[i].against);
+        free(r->v[i].file);
     }
     free(r->v);
     json_decref(r->messages);
@@ -268,6 +281,8 @@ static int manifest_entry(check_args_t *a, const char *base, json_t *e, const ch
     const char *file = json_string_value(json_object_get(e, "file"));
     const char *type = json_string_value(json_object_get(e, "type"));
     const char *level = json_string_value(json_object_get(e, "level"));
+    const char *rules = json_string_value(json_object_get(e, "rules"));
+    compat_pb_rules_t cat = COMPAT_PB_RULES_WIRE;
     chk_job_t *j;
     if (!json_is_object(e) || !subject || !file)
         return cli_usage_error(CHECK_CMD, "manifest: each subject needs \"subject\" and \"file\"",
@@ -278,6 +293,9 @@ static int manifest_entry(check_args_t *a, const char *base, json_t *e, const ch
         level = dlevel;
     if (level && !level_ok(level))
         return cli_usage_error(CHECK_CMD, "manifest: unknown level", level);
+    if (rules && !compat_pb_rules_parse(rules, &cat))
+        return cli_usage_error(CHECK_CMD,
+                               "manifest: rules must be wire, wire-json, package or file", rules);
     a->jobs = xrealloc(a->jobs, (a->n_jobs + 1) * sizeof(*a->jobs));
     j = &a->jobs[a->n_jobs++];
     *j = (chk_job_t){.subject = xstrdup(subject),
@@ -285,7 +303,9 @@ static int manifest_entry(check_args_t *a, const char *base, json_t *e, const ch
                      .type = xstrdup(type      ? type
                                      : a->type ? a->type
                                                : "AVRO"),
-                     .level = xstrdup(level)};
+                     .level = xstrdup(level),
+                     .has_rules = rules != NULL,
+                     .rules = cat};
     if (manifest_refs(j, base, json_object_get(e, "references")) != 0)
         return CLI_EXIT_USAGE;
     return manifest_against(j, base, json_object_get(e, "against"));
@@ -403,6 +423,12 @@ static int parse_opt(void *args, int c, const char *arg) {
         return 0;
     case OPT_REFERENCE:
         return cli_reference_add(a->refs, CHECK_CMD, arg) ? 0 : CLI_EXIT_USAGE;
+    case OPT_RULES:
+        a->o.rules_given = true;
+        return compat_pb_rules_parse(arg, &a->o.rules)
+                   ? 0
+                   : cli_usage_error(CHECK_CMD, "--rules must be wire, wire-json, package or file",
+                                     arg);
     case OPT_PROTO_PATH:
         json_array_append_new(a->proto_paths, json_string(arg));
         return 0;
@@ -441,6 +467,7 @@ static int parse_args(check_args_t *a, int argc, char **argv, bool *help) {
         {"reference", required_argument, NULL, OPT_REFERENCE},
         {"reference-file", required_argument, NULL, OPT_REFERENCE_FILE},
         {"proto-path", required_argument, NULL, OPT_PROTO_PATH},
+        {"rules", required_argument, NULL, OPT_RULES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int pos = 0;
@@ -454,6 +481,8 @@ static int parse_args(check_args_t *a, int argc, char **argv, bool *help) {
             CHECK_CMD, "exactly one new schema file (or --manifest and no file) is required", NULL);
     if (a->o.reg.url && a->offline)
         return cli_usage_error(CHECK_CMD, "--registry and --offline exclude each other", NULL);
+    if (a->o.rules_given && (!a->type || strcasecmp(a->type, "PROTOBUF") != 0) && !a->manifest)
+        return cli_usage_error(CHECK_CMD, "--rules needs --type PROTOBUF", NULL);
     a->online = !a->offline && (a->o.reg.url || (cli_reg_configured(&a->o.reg) && !a->n_against));
     if (a->type && !a->online) {
         compat_type_t t = COMPAT_AVRO;
@@ -530,9 +559,18 @@ static void offline_local(const check_args_t *a, chk_result_t *r, compat_type_t 
         }
         chk_refset_opts(rs, &po);
     }
-    chk_local(r, &po, level, text, hist, vers, r->job->against, n);
+    compat_pb_rules_t rules;
+    if (chk_job_rules(&a->o, r->job, &rules))
+        chk_rules(r, &po, NULL, rules, level, text, r->job->file, hist, vers, r->job->against, n);
+    else
+        chk_local(r, &po, NULL, level, text, hist, vers, r->job->against, n);
     chk_refset_free(rs);
     json_decref(refs);
+}
+
+bool chk_job_rules(const chk_opts_t *o, const chk_job_t *j, compat_pb_rules_t *out) {
+    *out = j->has_rules ? j->rules : o->rules;
+    return j->has_rules || o->rules_given;
 }
 
 static void offline_job(const check_args_t *a, chk_result_t *r) {

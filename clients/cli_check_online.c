@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "clients/cli_check.h"
+#include "clients/cli_check_int.h"
 
 /* ---- local ---- */
 
@@ -39,9 +39,9 @@ static compat_schema_t *parse_or_report(chk_result_t *r, const compat_parse_opts
     return s;
 }
 
-void chk_local(chk_result_t *r, const compat_parse_opts_t *po, compat_level_t level,
-               const char *text, char *const *history, const int *versions, char *const *names,
-               size_t n) {
+void chk_local(chk_result_t *r, const compat_parse_opts_t *po, const compat_parse_opts_t *hpo,
+               compat_level_t level, const char *text, char *const *history, const int *versions,
+               char *const *names, size_t n) {
     compat_prev_t *prev = calloc(n + 1, sizeof(*prev));
     compat_schema_t *nw = NULL;
     compat_report_t *rep = NULL;
@@ -54,7 +54,8 @@ void chk_local(chk_result_t *r, const compat_parse_opts_t *po, compat_level_t le
     }
     for (size_t i = 0; prev && r->status == CHK_COMPATIBLE && i < n; i++) {
         prev[i].version = versions[i];
-        prev[i].schema = parse_or_report(r, po, history[i], versions[i], names ? names[i] : NULL);
+        prev[i].schema = parse_or_report(r, hpo ? &hpo[i] : po, history[i], versions[i],
+                                         names ? names[i] : NULL);
     }
     if (r->status == CHK_COMPATIBLE)
         nw = parse_or_report(r, po, text, 0, NULL);
@@ -201,33 +202,79 @@ static json_t *schema_body(const chk_job_t *j, const char *text) {
     return b;
 }
 
-/* With an explicit level: the registry's versions, checked here. */
-static void online_local(chk_result_t *r, cairn_serdes_t *sd, compat_level_t level,
-                         const char *text, json_t *versions) {
-    size_t n = json_array_size(versions), k = 0;
-    char **hist = calloc(n + 1, sizeof(char *));
-    int *vers = calloc(n + 1, sizeof(int));
+/* The registry's versions with what they reference, for a local check. */
+typedef struct history {
+    size_t n;
+    char **text;
+    int *vers;
+    chk_refs_t *refs;
+    compat_parse_opts_t *po; /* each version parsed with its own references */
+} history_t;
+
+static void history_free(history_t *h) {
+    for (size_t i = 0; h->text && i < h->n; i++)
+        free(h->text[i]);
+    for (size_t i = 0; h->refs && i < h->n; i++)
+        chk_refs_fini(&h->refs[i]);
+    free(h->text);
+    free(h->vers);
+    free(h->refs);
+    free(h->po);
+}
+
+/* GET each version; false on memory (a registry error is reported in r). */
+static bool history_fetch(history_t *h, chk_result_t *r, cairn_serdes_t *sd, chk_fetch_t *f,
+                          json_t *versions) {
     cairn_error_t err;
-    compat_parse_opts_t po = {.type = COMPAT_AVRO};
-    compat_type_parse(r->job->type, &po.type);
-    for (; hist && vers && k < n; k++) {
+    h->n = json_array_size(versions);
+    h->text = calloc(h->n + 1, sizeof(char *));
+    h->vers = calloc(h->n + 1, sizeof(int));
+    h->refs = calloc(h->n + 1, sizeof(*h->refs));
+    h->po = calloc(h->n + 1, sizeof(*h->po));
+    bool ok = h->text && h->vers && h->refs && h->po;
+    for (size_t k = 0; ok && k < h->n; k++) {
         char suffix[64];
-        json_t *o;
-        vers[k] = (int)json_integer_value(json_array_get(versions, k));
-        snprintf(suffix, sizeof(suffix), "/versions/%d", vers[k]);
-        if (!(o = online_call(r, sd, "GET", "/subjects/", suffix, NULL, &err))) {
+        json_t *v;
+        h->vers[k] = (int)json_integer_value(json_array_get(versions, k));
+        snprintf(suffix, sizeof(suffix), "/versions/%d", h->vers[k]);
+        if (!(v = online_call(r, sd, "GET", "/subjects/", suffix, NULL, &err))) {
             online_error(r, &err);
             break;
         }
-        hist[k] = strdup(json_string_value(json_object_get(o, "schema")) ?: "");
-        json_decref(o);
+        h->text[k] = strdup(json_string_value(json_object_get(v, "schema")) ?: "");
+        ok = h->text[k] && chk_refs_from_json(&h->refs[k], json_object_get(v, "references"));
+        if (ok)
+            chk_fetch_opts(f, &h->refs[k], &h->po[k]);
+        json_decref(v);
     }
-    if (r->status == CHK_COMPATIBLE && hist && vers)
-        chk_local(r, &po, level, text, hist, vers, NULL, n);
-    for (size_t i = 0; hist && i < k; i++)
-        free(hist[i]);
-    free(hist);
-    free(vers);
+    return ok;
+}
+
+/* With an explicit level (or --rules): the registry's versions, with the schemas they reference
+ * fetched too, checked here. */
+static void online_local(const chk_opts_t *o, chk_result_t *r, cairn_serdes_t *sd,
+                         compat_level_t level, const char *text, json_t *versions) {
+    history_t h = {0};
+    chk_refs_t nrefs = {0};
+    compat_parse_opts_t po;
+    compat_pb_rules_t rules;
+    compat_type_t type = COMPAT_AVRO;
+    compat_type_parse(r->job->type, &type);
+    chk_fetch_t *f = chk_fetch_new(sd, type);
+    if (!f || !chk_refs_from_json(&nrefs, r->job->refs) || !history_fetch(&h, r, sd, f, versions)) {
+        r->status = CHK_ERROR;
+        chk_add(r, "ERROR", 0, NULL, "out of memory", NULL);
+    }
+    if (r->status == CHK_COMPATIBLE) {
+        chk_fetch_opts(f, &nrefs, &po);
+        if (chk_job_rules(o, r->job, &rules))
+            chk_rules(r, &po, h.po, rules, level, text, r->job->file, h.text, h.vers, NULL, h.n);
+        else
+            chk_local(r, &po, h.po, level, text, h.text, h.vers, NULL, h.n);
+    }
+    history_free(&h);
+    chk_refs_fini(&nrefs);
+    chk_fetch_free(f);
 }
 
 static void online_endpoint(const chk_opts_t *o, chk_result_t *r, cairn_serdes_t *sd,
@@ -305,12 +352,9 @@ void chk_online(const chk_opts_t *o, cairn_serdes_t *sd, chk_result_t *r) {
     } else {
         r->compared = json_array_size(versions);
         bool local = j->level ? compat_level_parse(j->level, &level) : o->level_given;
-        if (local && json_array_size(j->refs)) {
-            r->status = CHK_ERROR;
-            chk_add(r, "UNSUPPORTED", 0, NULL,
-                    "an explicit level with references: use the subject's configured level", NULL);
-        } else if (local)
-            online_local(r, sd, level, text, versions);
+        compat_pb_rules_t rules;
+        if (local || chk_job_rules(o, j, &rules))
+            online_local(o, r, sd, level, text, versions);
         else
             online_endpoint(o, r, sd, text);
     }

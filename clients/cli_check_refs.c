@@ -14,7 +14,7 @@
 
 #include "compat/protobuf/compat_protobuf.h"
 
-#include "clients/cli_check.h"
+#include "clients/cli_check_int.h"
 
 struct chk_refset {
     compat_type_t type;

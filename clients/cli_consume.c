@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "clients/cli_kafka.h"
+#include "clients/cli_kafka_int.h"
 #include "compat/jsonschema/compat_jsonschema.h"
 
 #define CONSUME_CMD "cairn consume"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clients/cli_kafka.h"
+#include "clients/cli_kafka_int.h"
 
 int cli_kafka_opt(cli_kafka_opts_t *o, const char *cmd, int c, const char *arg) {
     if (c == CLI_OPT_BOOTSTRAP) {

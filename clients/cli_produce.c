@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "clients/cli_kafka.h"
-#include "clients/cli_produce.h"
+#include "clients/cli_kafka_int.h"
+#include "clients/cli_produce_int.h"
 
 #define PRODUCE_CMD "cairn produce"
 

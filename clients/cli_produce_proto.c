@@ -6,7 +6,7 @@
  * registers the imports as schema references first. Bounded: at most CLI_PROTO_MAX_FILES files
  * of at most CLI_MAX_FILE bytes each. Owns the file texts until the serializer has copied them.
  */
-#include "clients/cli_produce.h"
+#include "clients/cli_produce_int.h"
 
 #include <libgen.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clients/cli.h"
+#include "clients/cli_int.h"
 #include "compat/protobuf/compat_protobuf.h"
 
 typedef struct proto_set {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clients/cli.h"
+#include "clients/cli_int.h"
 #include "compat/protobuf/compat_protobuf.h"
 
 #define PROTO_MAX_FILES 1000

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "clients/cli.h"
+#include "clients/cli_int.h"
 
 typedef struct reg_args {
     cli_reg_opts_t reg;

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "clients/cli_check.h"
+#include "clients/cli_check_int.h"
 
 #define CHK_JSON_VERSION 1
 
@@ -19,7 +19,12 @@ static void text_violation(FILE *f, const chk_violation_t *v) {
     if (v->version > 0)
         fprintf(f, "version %d%s%s%s: ", v->version, v->against ? " (" : "",
                 v->against ? v->against : "", v->against ? ")" : "");
-    fprintf(f, "%s%s%s: %s\n", v->rule, v->path ? " at " : "", v->path ? v->path : "", v->message);
+    fprintf(f, "%s%s%s", v->rule, v->path ? " at " : "", v->path ? v->path : "");
+    if (v->file)
+        fprintf(f, " at %s", v->file);
+    if (v->file && v->line > 0)
+        fprintf(f, ":%d:%d", v->line, v->col);
+    fprintf(f, ": %s\n", v->message);
 }
 
 static void text_result(FILE *f, const chk_result_t *r) {
@@ -63,16 +68,26 @@ static json_t *json_str_or_null(const char *s) {
     return s ? json_string(s) : json_null();
 }
 
+/* --rules: {"file","line","column"} (line and column null where buf gives none), else null. */
+static json_t *json_location(const chk_violation_t *v) {
+    if (!v->file)
+        return json_null();
+    return json_pack("{s:s,s:o,s:o}", "file", v->file, "line",
+                     v->line > 0 ? json_integer(v->line) : json_null(), "column",
+                     v->line > 0 ? json_integer(v->col) : json_null());
+}
+
 static void report_json(FILE *f, const chk_result_t *rs, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const chk_result_t *r = &rs[i];
         json_t *o = json_object(), *vs = json_array();
         for (size_t k = 0; k < r->nv; k++)
             json_array_append_new(
-                vs, json_pack("{s:s,s:s,s:i,s:o,s:s,s:s,s:o}", "rule", r->v[k].rule, "subject",
+                vs, json_pack("{s:s,s:s,s:i,s:o,s:s,s:s,s:o,s:o}", "rule", r->v[k].rule, "subject",
                               r->job->subject, "version", r->v[k].version, "path",
                               json_str_or_null(r->v[k].path), "message", r->v[k].message, "file",
-                              r->job->file, "against", json_str_or_null(r->v[k].against)));
+                              r->job->file, "against", json_str_or_null(r->v[k].against),
+                              "location", json_location(&r->v[k])));
         json_object_set_new(o, "format_version", json_integer(CHK_JSON_VERSION));
         json_object_set_new(o, "subject", json_string(r->job->subject));
         json_object_set_new(o, "file", json_string(r->job->file));
@@ -135,8 +150,16 @@ static void junit_case(FILE *f, const chk_result_t *r, const chk_violation_t *v)
         fputc(' ', f);
         xml_text(f, v->path);
     }
+    if (v->file) {
+        fputc(' ', f);
+        xml_text(f, v->file);
+        if (v->line > 0)
+            fprintf(f, ":%d:%d", v->line, v->col);
+    }
     fprintf(f, "\" file=\"");
-    xml_text(f, r->job->file);
+    xml_text(f, v->file ? v->file : r->job->file);
+    if (v->line > 0)
+        fprintf(f, "\" line=\"%d", v->line);
     fprintf(f, "\">\n      <%s type=\"", tag);
     xml_text(f, v->rule);
     fprintf(f, "\" message=\"");
@@ -218,8 +241,12 @@ static void report_github(FILE *f, const chk_result_t *rs, size_t n) {
             const chk_violation_t *v = &r->v[k];
             fprintf(f, "::error file=");
             gh_escape(f,
-                      v->against && strcmp(v->rule, "PARSE_ERROR") == 0 ? v->against : r->job->file,
+                      v->file                                             ? v->file
+                      : v->against && strcmp(v->rule, "PARSE_ERROR") == 0 ? v->against
+                                                                          : r->job->file,
                       true);
+            if (v->line > 0)
+                fprintf(f, ",line=%d,col=%d", v->line, v->col);
             fprintf(f, ",title=");
             gh_escape(f, v->rule, true);
             fprintf(f, "::");

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clients/cli_kafka.h"
+#include "clients/cli_kafka_int.h"
 
 #define TOPIC_TIMEOUT_MS 15000
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clients/cli.h"
+#include "clients/cli_int.h"
 
 cn_err_t cli_read_file(const char *path, size_t limit, char **out, size_t *len_out,
                        cn_error_t *err) {

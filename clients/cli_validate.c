@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clients/cli.h"
+#include "clients/cli_int.h"
 #include "compat/jsonschema/compat_jsonschema.h"
 
 #define VALIDATE_CMD      "cairn validate"

@@ -101,6 +101,10 @@ void compat_schema_digest(const compat_schema_t *sch, uint8_t out[16]);
 struct compat_avro_schema;
 /** @brief The Avro model of an AVRO schema (compat/avro/compat_avro.h), else NULL. Borrowed. */
 const struct compat_avro_schema *compat_schema_avro(const compat_schema_t *sch);
+struct compat_pb_schema;
+/** @brief The Protobuf model of a PROTOBUF schema (compat/protobuf/compat_protobuf.h), else
+ *  NULL. Borrowed. */
+const struct compat_pb_schema *compat_schema_protobuf(const compat_schema_t *sch);
 /** @brief Whether the schema's root defines a top-level field named name: an Avro record's
  *  field, a JSON Schema's property, the first Protobuf message's field (Confluent's reserved
  *  fields, `validateFields`). */
@@ -115,6 +119,9 @@ char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err);
 /** @brief Confluent's format=serialized: for Protobuf the base64 FileDescriptorProto. Owned;
  *  NULL with CN_ERR_UNSUPPORTED for a language without one. */
 char *compat_schema_serialized(const compat_schema_t *sch, cn_error_t *err);
+/** @brief Confluent's format=ignore_extensions: for Protobuf the stored text without custom
+ *  options and extensions. Owned; NULL with CN_ERR_UNSUPPORTED for another language. */
+char *compat_schema_ignore_extensions(const compat_schema_t *sch, cn_error_t *err);
 
 /* ---- compatibility ---- */
 

@@ -62,6 +62,9 @@ typedef struct compat_lang {
     char *(*resolved)(const void *model, cn_error_t *err);
     /** format=serialized (Protobuf: base64 FileDescriptorProto); owned. NULL member: none. */
     char *(*serialized)(const void *model, cn_error_t *err);
+    /** format=ignore_extensions (Protobuf: the stored text without custom options, extend
+     *  blocks and extension ranges); owned. NULL member: the canonical text. */
+    char *(*ignore_extensions)(const void *model, cn_error_t *err);
     /** reader.isBackwardCompatible(writer): append every difference that breaks it, with
      *  Confluent's message; rw/ww are the role words ("new"/"old") for the descriptions. */
     cn_err_t (*check)(const void *reader, const void *writer, const char *rw, const char *ww,

@@ -213,6 +213,10 @@ const struct compat_avro_schema *compat_schema_avro(const compat_schema_t *sch) 
     return sch->type == COMPAT_AVRO ? sch->model : NULL;
 }
 
+const struct compat_pb_schema *compat_schema_protobuf(const compat_schema_t *sch) {
+    return sch->type == COMPAT_PROTOBUF ? sch->model : NULL;
+}
+
 bool compat_schema_has_field(const compat_schema_t *sch, const char *name) {
     json_t *doc, *f;
     size_t i;
@@ -268,6 +272,15 @@ char *compat_schema_resolved_text(const compat_schema_t *sch, cn_error_t *err) {
     if (!(out = strdup(sch->canonical)))
         cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     return out;
+}
+
+char *compat_schema_ignore_extensions(const compat_schema_t *sch, cn_error_t *err) {
+    if (!sch->lang->ignore_extensions) {
+        cn_error_set(err, CN_ERR_UNSUPPORTED, "no ignore_extensions form for %s",
+                     compat_type_name(sch->type));
+        return NULL;
+    }
+    return sch->lang->ignore_extensions(sch->model, err);
 }
 
 char *compat_schema_serialized(const compat_schema_t *sch, cn_error_t *err) {

@@ -2,8 +2,10 @@
  *
  * The `format` query parameter of the schema reads (GET /schemas/ids/{id} and the version reads of
  * Confluent's API reference): "resolved" renders the schema with its references inlined through the
- * language table, "serialized" a Protobuf schema as its base64 FileDescriptorProto; any other
- * value, or none, is the stored canonical text (Confluent ignores formats it does not know).
+ * language table, "serialized" a Protobuf schema as its base64 FileDescriptorProto,
+ * "ignore_extensions" a Protobuf schema without custom options and extensions (Confluent's
+ * ProtobufSchema.formattedString); any other value, or none, is the stored canonical text
+ * (Confluent ignores formats it does not know).
  */
 #include "registry/reg_int.h"
 
@@ -15,7 +17,8 @@ bool reg_format_is_resolved(const char *format) {
 }
 
 bool reg_format_is_known(const char *format) {
-    return reg_format_is_resolved(format) || (format && strcmp(format, "serialized") == 0);
+    return reg_format_is_resolved(format) || (format && (strcmp(format, "serialized") == 0 ||
+                                                         strcmp(format, "ignore_extensions") == 0));
 }
 
 /* Render the parsed form with fn, pinned only for the call. */
@@ -38,6 +41,9 @@ char *reg_schema_format(reg_registry_t *reg, reg_schema_t *sch, const char *form
     if (format && strcmp(format, "serialized") == 0 && lang->serialized &&
         sch->type == COMPAT_PROTOBUF)
         return render_parsed(reg, sch, lang->serialized, err);
+    if (format && strcmp(format, "ignore_extensions") == 0 && lang->ignore_extensions &&
+        sch->type == COMPAT_PROTOBUF)
+        return render_parsed(reg, sch, lang->ignore_extensions, err);
     if (reg_format_is_resolved(format) && lang->resolved && sch->type == COMPAT_AVRO)
         return render_parsed(reg, sch, lang->resolved, err);
     if (!(out = strdup(sch->text)))

@@ -34,6 +34,9 @@ typedef struct reg_lang_ops {
     char *(*resolved)(const compat_schema_t *sch, cn_error_t *err);
     /** The text of format=serialized (Protobuf's base64 descriptor), owned; NULL: stored text. */
     char *(*serialized)(const compat_schema_t *sch, cn_error_t *err);
+    /** The text of format=ignore_extensions (Protobuf without custom options and extensions),
+     *  owned; NULL member: stored text. */
+    char *(*ignore_extensions)(const compat_schema_t *sch, cn_error_t *err);
     /** Whether the schema defines the top-level field name (reserved fields); NULL: none does. */
     bool (*has_field)(const compat_schema_t *sch, const char *name);
 } reg_lang_ops_t;

@@ -33,6 +33,7 @@ static const reg_lang_ops_t lang_compat = {
     .parse_stored = lang_parse_stored,
     .resolved = compat_schema_resolved_text,
     .serialized = compat_schema_serialized,
+    .ignore_extensions = compat_schema_ignore_extensions,
     .has_field = compat_schema_has_field,
 };
 

@@ -197,7 +197,7 @@ const char *reg_schema_ctx_name(const reg_schema_t *sch);
 /** @brief Whether a `format` query value asks for the resolved text ("resolved"). */
 bool reg_format_is_resolved(const char *format);
 /** @brief Whether a `format` query value asks for another text than the stored one
- *  ("resolved", or "serialized" for Protobuf's base64 descriptor). */
+ *  ("resolved", "serialized" for Protobuf's base64 descriptor, "ignore_extensions"). */
 bool reg_format_is_known(const char *format);
 /** @brief The schema's text in format (GET /schemas/ids/{id}?format=): "resolved" (Avro) inlines
  * the references, "serialized" (Protobuf) is the base64 FileDescriptorProto, any other value or

@@ -52,6 +52,11 @@ const char *compat_pb_normalized(compat_pb_schema_t *s, cn_error_t *err);
  *  A base64 descriptor is also accepted by compat_pb_parse, for the same canonical text. */
 char *compat_pb_serialized(const compat_pb_schema_t *s, cn_error_t *err);
 
+/** @brief format=ignore_extensions (Confluent's ProtobufSchema.formattedString): the stored
+ *  text without custom options (parenthesized names other than `(confluent.*)`), `extend`
+ *  blocks and `extensions` ranges. Owned; NULL with err. */
+char *compat_pb_ignore_extensions(const compat_pb_schema_t *s, cn_error_t *err);
+
 /** @brief The import paths of a .proto text, in order, without resolving anything (for tools
  *  that find the imported files, like protoc's -I). *out is owned: free each and the array. */
 cn_err_t compat_pb_imports(const char *text, size_t len, char ***out, size_t *n, cn_error_t *err);
@@ -80,5 +85,39 @@ void compat_pb_diffs_fini(compat_pb_diffs_t *d);
 /** @brief Confluent's description template of an incompatible difference (two %s role words
  *  around one path), or NULL for a compatible one. */
 const char *compat_pb_diff_template(const char *type);
+
+/* ---- `buf breaking`'s rule categories (https://buf.build/docs/breaking/rules/) ---- */
+
+/** The category of rules compat_pb_breaking applies, from the most lenient. */
+typedef enum compat_pb_rules {
+    COMPAT_PB_RULES_WIRE,      /* breaks the binary encoding */
+    COMPAT_PB_RULES_WIRE_JSON, /* breaks the binary or the JSON encoding */
+    COMPAT_PB_RULES_PACKAGE,   /* breaks generated code, per package */
+    COMPAT_PB_RULES_FILE       /* breaks generated code, per file (buf's default) */
+} compat_pb_rules_t;
+
+/** @brief wire, wire-json (or wire_json), package, file, in any case. */
+bool compat_pb_rules_parse(const char *s, compat_pb_rules_t *out);
+/** @brief buf's name of the category: WIRE, WIRE_JSON, PACKAGE, FILE. */
+const char *compat_pb_rules_name(compat_pb_rules_t rules);
+
+/** One breaking change: buf's rule ID, where in the new file (line and column from 1, or 0
+ *  where buf gives no location) and a message in buf's words. */
+typedef struct compat_pb_finding {
+    const char *rule; /* static, e.g. "FIELD_NO_DELETE" */
+    int line, col;
+    char *message;
+} compat_pb_finding_t;
+
+typedef struct compat_pb_findings {
+    compat_pb_finding_t *v;
+    size_t n, cap;
+} compat_pb_findings_t;
+
+/** @brief The rules of the category on the main files of prev (the previous version) and cur
+ *  (the new one), findings appended to out ordered by location. Imports are not compared. */
+cn_err_t compat_pb_breaking(const compat_pb_schema_t *prev, const compat_pb_schema_t *cur,
+                            compat_pb_rules_t rules, compat_pb_findings_t *out, cn_error_t *err);
+void compat_pb_findings_fini(compat_pb_findings_t *f);
 
 #endif

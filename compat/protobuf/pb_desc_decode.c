@@ -6,16 +6,16 @@
  * the standard options, messages with their fields, labels (proto3 optional without its
  * synthetic oneof), maps (map-entry nested types folded back into map<K, V>), groups, oneofs,
  * reserved and extension ranges, enums, extensions and services. Custom options travel as
- * unknown fields in a descriptor and are not rendered. Decoded with protobuf-c code generated
- * at build time from descriptor.proto.
+ * fields of the *Options messages (unknown to protobuf-c); those whose extension the descriptor
+ * or its imports declare are rendered back (pb_desc_opts.c). Decoded with protobuf-c code
+ * generated at build time from descriptor.proto.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
-#include <google/protobuf/descriptor.pb-c.h> /* generated into build/gen */
+#include "compat/protobuf/pb_desc_int.h"
 
 typedef Google__Protobuf__FileDescriptorProto file_d;
 typedef Google__Protobuf__DescriptorProto msg_d;
@@ -42,53 +42,11 @@ static const char *const scalar_names[] = {
     [GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_SINT64] = "sint64",
 };
 
-/* ---- base64 (RFC 4648, standard alphabet, padded) ---- */
-
-static int b64_val(unsigned char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-bool pb_is_base64(const char *s, size_t n) {
-    if (n < 4 || n % 4 != 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (b64_val((unsigned char)s[i]) < 0 && !(s[i] == '=' && i >= n - 2))
-            return false;
-    return true;
-}
-
-/* Decoded bytes (malloc'd) or NULL. */
-static uint8_t *b64_decode(const char *s, size_t n, size_t *out_len) {
-    uint8_t *out = malloc(n / 4 * 3 + 1);
-    size_t k = 0;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n; i += 4) {
-        int v[4];
-        for (int j = 0; j < 4; j++)
-            v[j] = s[i + j] == '=' ? 0 : b64_val((unsigned char)s[i + j]);
-        uint32_t w =
-            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
-        out[k++] = (uint8_t)(w >> 16);
-        if (s[i + 2] != '=')
-            out[k++] = (uint8_t)(w >> 8);
-        if (s[i + 3] != '=')
-            out[k++] = (uint8_t)w;
-    }
-    *out_len = k;
-    return out;
-}
-
 /* ---- rendering ---- */
 
 typedef struct rd {
     cn_buf_t b;
+    const pb_exts_t *exts; /* the extensions custom options may name */
     bool proto3;
     int depth;
     bool too_deep;
@@ -182,6 +140,15 @@ static const char *escaped_ok(rd_t *r, const char *s) {
     return r->bad_name ? "" : s;
 }
 
+static void custom_stmts(rd_t *r, const ProtobufCMessage *o, const char *extendee, int level) {
+    pb_ext_stmts(&r->b, r->exts, o, extendee, level);
+}
+
+static bool custom_inline(rd_t *r, const ProtobufCMessage *o, const char *extendee,
+                          const char **sep) {
+    return pb_ext_inline(&r->b, r->exts, o, extendee, sep);
+}
+
 static void field_opts(rd_t *r, const field_d *f) {
     const Google__Protobuf__FieldOptions *o = f->options;
     const char *sep = " [";
@@ -217,8 +184,10 @@ static void field_opts(rd_t *r, const field_d *f) {
         cn_buf_put_str(&r->b, sep);
         cn_buf_put_str(&r->b, "json_name = ");
         qstr(r, f->json_name);
+        sep = ", ";
         any = true;
     }
+    any |= custom_inline(r, o ? &o->base : NULL, "google.protobuf.FieldOptions", &sep);
 #undef OPT
     if (any)
         cn_buf_put_str(&r->b, "]");
@@ -293,13 +262,22 @@ static void enumeration(rd_t *r, const enum_d *e, int level) {
         cn_buf_printf(&r->b, "option deprecated = %s;\n",
                       e->options->deprecated ? "true" : "false");
     }
+    custom_stmts(r, e->options ? &e->options->base : NULL, "google.protobuf.EnumOptions",
+                 level + 1);
     for (size_t i = 0; i < e->n_value; i++) {
         const Google__Protobuf__EnumValueDescriptorProto *v = e->value[i];
+        const char *sep = " [";
+        bool any = false;
         ind(r, level + 1);
         cn_buf_printf(&r->b, "%s = %d", nm(r, v->name), (int)v->number);
-        if (v->options && v->options->has_deprecated)
-            cn_buf_printf(&r->b, " [deprecated = %s]", v->options->deprecated ? "true" : "false");
-        cn_buf_put_str(&r->b, ";\n");
+        if (v->options && v->options->has_deprecated) {
+            cn_buf_printf(&r->b, " [deprecated = %s", v->options->deprecated ? "true" : "false");
+            sep = ", ";
+            any = true;
+        }
+        any |= custom_inline(r, v->options ? &v->options->base : NULL,
+                             "google.protobuf.EnumValueOptions", &sep);
+        cn_buf_put_str(&r->b, any ? "];\n" : ";\n");
     }
     for (size_t i = 0; i < e->n_reserved_range; i++) { /* enum ranges are inclusive */
         ind(r, level + 1);
@@ -373,6 +351,7 @@ static void message_body(rd_t *r, const msg_d *m, int level) {
         cn_buf_printf(&r->b, "option message_set_wire_format = %s;\n",
                       o->message_set_wire_format ? "true" : "false");
     }
+    custom_stmts(r, o ? &o->base : NULL, "google.protobuf.MessageOptions", level);
     ranges(r, m, level);
     for (size_t i = 0; i < m->n_field; i++)
         if (!m->field[i]->has_oneof_index || synthetic_oneof(m, (size_t)m->field[i]->oneof_index))
@@ -382,6 +361,8 @@ static void message_body(rd_t *r, const msg_d *m, int level) {
             continue;
         ind(r, level);
         cn_buf_printf(&r->b, "oneof %s {\n", nm(r, m->oneof_decl[oi]->name));
+        custom_stmts(r, m->oneof_decl[oi]->options ? &m->oneof_decl[oi]->options->base : NULL,
+                     "google.protobuf.OneofOptions", level + 1);
         for (size_t i = 0; i < m->n_field; i++)
             if (m->field[i]->has_oneof_index && (size_t)m->field[i]->oneof_index == oi)
                 field(r, m, m->field[i], level + 1, true);
@@ -455,11 +436,20 @@ static bool listed(const int32_t *v, size_t n, size_t i) {
 
 static void service(rd_t *r, const Google__Protobuf__ServiceDescriptorProto *s) {
     cn_buf_printf(&r->b, "service %s {\n", nm(r, s->name));
+    custom_stmts(r, s->options ? &s->options->base : NULL, "google.protobuf.ServiceOptions", 1);
     for (size_t i = 0; i < s->n_method; i++) {
         const Google__Protobuf__MethodDescriptorProto *m = s->method[i];
-        cn_buf_printf(&r->b, "  rpc %s (%s%s) returns (%s%s);\n", nm(r, m->name),
+        size_t before;
+        cn_buf_printf(&r->b, "  rpc %s (%s%s) returns (%s%s) {\n", nm(r, m->name),
                       m->client_streaming ? "stream " : "", nm(r, m->input_type),
                       m->server_streaming ? "stream " : "", nm(r, m->output_type));
+        before = r->b.len;
+        custom_stmts(r, m->options ? &m->options->base : NULL, "google.protobuf.MethodOptions", 2);
+        if (r->b.len == before) { /* no option: "rpc ...;" */
+            r->b.len -= 3;
+            cn_buf_put_str(&r->b, ";\n");
+        } else
+            cn_buf_put_str(&r->b, "  }\n");
     }
     cn_buf_put_str(&r->b, "}\n");
 }
@@ -483,6 +473,7 @@ static void file(rd_t *r, const file_d *f) {
         cn_buf_put_str(&r->b, ";\n");
     }
     file_opts(r, f->options);
+    custom_stmts(r, f->options ? &f->options->base : NULL, "google.protobuf.FileOptions", 0);
     for (size_t i = 0; i < f->n_message_type; i++)
         message(r, f->message_type[i], 0);
     for (size_t i = 0; i < f->n_enum_type; i++)
@@ -492,11 +483,13 @@ static void file(rd_t *r, const file_d *f) {
         service(r, f->service[i]);
 }
 
-cn_err_t pb_desc_to_text(const char *b64, size_t len, char **out, cn_error_t *err) {
+cn_err_t pb_desc_to_text(const char *b64, size_t len, const compat_pb_import_t *imports,
+                         size_t nimports, char **out, cn_error_t *err) {
     size_t n = 0;
-    uint8_t *bytes = b64_decode(b64, len, &n);
+    uint8_t *bytes = pb_b64_decode(b64, len, &n);
     file_d *f;
     rd_t r = {0};
+    pb_exts_t exts = {0};
     if (!bytes)
         return cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     f = google__protobuf__file_descriptor_proto__unpack(NULL, n, bytes);
@@ -505,9 +498,16 @@ cn_err_t pb_desc_to_text(const char *b64, size_t len, char **out, cn_error_t *er
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA,
                             "neither .proto text nor a base64 FileDescriptorProto");
     r.proto3 = f->syntax && strcmp(f->syntax, "proto3") == 0;
+    pb_exts_from_descriptor(&exts, f);
+    for (size_t i = 0; i < nimports; i++)
+        pb_exts_from_schema(&exts, imports[i].schema, 0);
+    r.exts = &exts;
     cn_buf_init(&r.b, CN_BUF_NO_LIMIT);
     file(&r, f);
     google__protobuf__file_descriptor_proto__free_unpacked(f, NULL);
+    if (exts.failed)
+        r.b.failed = true;
+    pb_exts_free(&exts);
     if (r.bad_name) {
         cn_buf_fini(&r.b);
         return cn_error_set(err, CN_ERR_INVALID_SCHEMA,

@@ -4,15 +4,16 @@
  * (descriptor.proto of the Protocol Buffers distribution, as protoc would build it): type names
  * fully qualified, proto3 optional fields with their synthetic oneofs, maps as repeated
  * map-entry nested types, groups as TYPE_GROUP fields with their nested type, ranges end
- * exclusive (enum ranges inclusive), and the standard options. Custom options are not encoded.
- * Built in a scratch arena and packed with protobuf-c code generated from descriptor.proto.
+ * exclusive (enum ranges inclusive), the standard options, and the custom options whose
+ * extension the schema or its imports declare (as fields of the *Options messages,
+ * pb_desc_opts.c). Built in a scratch arena and packed with protobuf-c code generated from
+ * descriptor.proto.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
-#include <google/protobuf/descriptor.pb-c.h> /* generated into build/gen */
+#include "compat/protobuf/pb_desc_int.h"
 
 typedef Google__Protobuf__FileDescriptorProto file_d;
 typedef Google__Protobuf__DescriptorProto msg_d;
@@ -25,6 +26,7 @@ typedef Google__Protobuf__EnumDescriptorProto enum_d;
 typedef struct en {
     pb_arena_t a;
     const compat_pb_schema_t *s;
+    pb_exts_t exts; /* the extensions custom options may name */
     bool proto3;
 } en_t;
 
@@ -83,6 +85,12 @@ static const char *opt_str(const pb_opts_t *o, const char *name) {
     return NULL;
 }
 
+/* The custom options of o as fields of the options message base; true when there is one. */
+static bool custom(en_t *e, ProtobufCMessage *base, const char *extendee, const pb_opts_t *o) {
+    base->unknown_fields = pb_ext_encode(&e->a, &e->exts, extendee, o, &base->n_unknown_fields);
+    return base->n_unknown_fields > 0;
+}
+
 static Google__Protobuf__FieldOptions *field_options(en_t *e, const pb_opts_t *o) {
     Google__Protobuf__FieldOptions *fo =
         NEW(e, Google__Protobuf__FieldOptions, GOOGLE__PROTOBUF__FIELD_OPTIONS__INIT);
@@ -92,6 +100,7 @@ static Google__Protobuf__FieldOptions *field_options(en_t *e, const pb_opts_t *o
     any |= fo->has_packed = opt_true(o, "packed", &fo->packed);
     any |= fo->has_deprecated = opt_true(o, "deprecated", &fo->deprecated);
     any |= fo->has_lazy = opt_true(o, "lazy", &fo->lazy);
+    any |= custom(e, &fo->base, "google.protobuf.FieldOptions", o);
     return any ? fo : NULL;
 }
 
@@ -230,17 +239,24 @@ static enum_d *enumeration(en_t *e, const pb_type_t *t) {
     d->name = t->name;
     o->has_allow_alias = opt_true(&t->opts, "allow_alias", &o->allow_alias);
     o->has_deprecated = opt_true(&t->opts, "deprecated", &o->deprecated);
-    if (o->has_allow_alias || o->has_deprecated)
+    if (custom(e, &o->base, "google.protobuf.EnumOptions", &t->opts) || o->has_allow_alias ||
+        o->has_deprecated)
         d->options = o;
     for (size_t i = 0; i < t->nconsts; i++) {
         Google__Protobuf__EnumValueDescriptorProto *v =
             NEW(e, Google__Protobuf__EnumValueDescriptorProto,
                 GOOGLE__PROTOBUF__ENUM_VALUE_DESCRIPTOR_PROTO__INIT);
-        if (!v)
+        Google__Protobuf__EnumValueOptions *vo =
+            NEW(e, Google__Protobuf__EnumValueOptions, GOOGLE__PROTOBUF__ENUM_VALUE_OPTIONS__INIT);
+        if (!v || !vo)
             return NULL;
         v->name = t->consts[i].name;
         v->has_number = true;
         v->number = t->consts[i].value;
+        vo->has_deprecated = opt_true(&t->consts[i].opts, "deprecated", &vo->deprecated);
+        if (custom(e, &vo->base, "google.protobuf.EnumValueOptions", &t->consts[i].opts) ||
+            vo->has_deprecated)
+            v->options = vo;
         PUSHP(e, d->value, d->n_value, v);
     }
     return d;
@@ -256,6 +272,10 @@ static void oneofs(en_t *e, const pb_type_t *m, msg_d *md) {
         if (!od)
             return;
         od->name = m->oneofs[o].name;
+        Google__Protobuf__OneofOptions *oo =
+            NEW(e, Google__Protobuf__OneofOptions, GOOGLE__PROTOBUF__ONEOF_OPTIONS__INIT);
+        if (oo && custom(e, &oo->base, "google.protobuf.OneofOptions", &m->oneofs[o].opts))
+            od->options = oo;
         PUSHP(e, md->oneof_decl, md->n_oneof_decl, od);
         for (size_t i = 0; i < m->oneofs[o].nfields; i++) {
             field_d *d = any_field(e, m, m->oneofs[o].fields[i], md);
@@ -320,7 +340,8 @@ static msg_d *message(en_t *e, const pb_type_t *m) {
     md->name = m->name;
     mo->has_deprecated = opt_true(&m->opts, "deprecated", &mo->deprecated);
     mo->has_map_entry = opt_true(&m->opts, "map_entry", &mo->map_entry);
-    if (mo->has_deprecated || mo->has_map_entry)
+    if (custom(e, &mo->base, "google.protobuf.MessageOptions", &m->opts) || mo->has_deprecated ||
+        mo->has_map_entry)
         md->options = mo;
     /* declared nested types first: map entries come after them, as Confluent builds them */
     for (size_t i = 0; i < m->nnested; i++) {
@@ -365,6 +386,7 @@ static Google__Protobuf__FileOptions *file_options(en_t *e, const pb_opts_t *o) 
                     fo->has_optimize_for = true;
                     fo->optimize_for = (Google__Protobuf__FileOptions__OptimizeMode)(k + 1);
                 }
+    custom(e, &fo->base, "google.protobuf.FileOptions", o);
     return fo;
 }
 
@@ -375,6 +397,10 @@ static Google__Protobuf__ServiceDescriptorProto *service(en_t *e, const pb_servi
     if (!d)
         return NULL;
     d->name = s->name;
+    Google__Protobuf__ServiceOptions *so =
+        NEW(e, Google__Protobuf__ServiceOptions, GOOGLE__PROTOBUF__SERVICE_OPTIONS__INIT);
+    if (so && custom(e, &so->base, "google.protobuf.ServiceOptions", &s->opts))
+        d->options = so;
     for (size_t i = 0; i < s->nrpcs; i++) {
         const pb_rpc_t *r = &s->rpcs[i];
         const pb_sym_t *in = pb_resolve(e->s, e->s->file, NULL, r->req);
@@ -389,6 +415,10 @@ static Google__Protobuf__ServiceDescriptorProto *service(en_t *e, const pb_servi
         m->output_type = out ? dotted(e, out->fqn) : r->resp;
         m->has_client_streaming = m->client_streaming = r->req_stream;
         m->has_server_streaming = m->server_streaming = r->resp_stream;
+        Google__Protobuf__MethodOptions *mo =
+            NEW(e, Google__Protobuf__MethodOptions, GOOGLE__PROTOBUF__METHOD_OPTIONS__INIT);
+        if (mo && custom(e, &mo->base, "google.protobuf.MethodOptions", &r->opts))
+            m->options = mo;
         PUSHP(e, d->method, d->n_method, m);
     }
     return d;
@@ -423,37 +453,23 @@ static file_d *file(en_t *e) {
     return d;
 }
 
-static char *b64_encode(const uint8_t *p, size_t n) {
-    static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t w = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-                     (i + 2 < n ? p[i + 2] : 0);
-        *o++ = al[w >> 18];
-        *o++ = al[(w >> 12) & 63];
-        *o++ = i + 1 < n ? al[(w >> 6) & 63] : '=';
-        *o++ = i + 2 < n ? al[w & 63] : '=';
-    }
-    *o = '\0';
-    return out;
-}
-
 char *compat_pb_serialized(const compat_pb_schema_t *s, cn_error_t *err) {
     en_t e = {.s = s, .proto3 = s->file->syntax && strcmp(s->file->syntax, "proto3") == 0};
-    file_d *d = file(&e);
+    file_d *d;
     char *out = NULL;
-    if (d && !e.a.failed) {
+    pb_exts_from_schema(&e.exts, s, 0);
+    d = file(&e);
+    if (d && !e.a.failed && !e.exts.failed) {
         size_t n = google__protobuf__file_descriptor_proto__get_packed_size(d);
         uint8_t *buf = malloc(n ? n : 1);
         if (buf) {
             google__protobuf__file_descriptor_proto__pack(d, buf);
-            out = b64_encode(buf, n);
+            out = pb_b64_encode(buf, n);
             free(buf);
         }
     }
     pb_arena_free(&e.a);
+    pb_exts_free(&e.exts);
     if (!out)
         cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
     return out;

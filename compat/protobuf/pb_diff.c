@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_diff.h"
+#include "compat/protobuf/pb_diff_int.h"
 
 
 typedef struct dtype {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_diff.h"
+#include "compat/protobuf/pb_diff_int.h"
 
 /* ---- field types ---- */
 

@@ -55,6 +55,10 @@ static char *pb_lang_serialized(const void *model, cn_error_t *err) {
     return compat_pb_serialized(model, err);
 }
 
+static char *pb_lang_ignore_extensions(const void *model, cn_error_t *err) {
+    return compat_pb_ignore_extensions(model, err);
+}
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static char *describe(const char *tmpl, const char *path, const char *rw, const char *ww) {
@@ -89,5 +93,6 @@ const compat_lang_t compat_lang_protobuf = {
     .equivalent = pb_lang_equivalent,
     .resolved = NULL,
     .serialized = pb_lang_serialized,
+    .ignore_extensions = pb_lang_ignore_extensions,
     .check = pb_lang_check,
 };

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 void pb_lex_init(pb_lex_t *lx, const char *src, size_t len, cn_error_t *err) {
     *lx = (pb_lex_t){

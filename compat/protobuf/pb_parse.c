@@ -4,14 +4,14 @@
  * editions syntax line): syntax/edition, package, imports (plain, public, weak), options,
  * messages with fields, labels, maps, oneofs, proto2 groups, nested types, reserved ranges and
  * names, extension ranges, extend blocks, enums, services and rpcs. Builds the model of
- * pb_internal.h in the file's arena; nesting is bounded before each recursion. Names are
+ * pb_int.h in the file's arena; nesting is bounded before each recursion. Names are
  * resolved afterwards (pb_resolve.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 static bool p_message_body(pb_parser_t *p, pb_type_t *m);
 static bool p_enum(pb_parser_t *p, pb_type_t *parent, pb_type_t ***vec, size_t *n);
@@ -39,7 +39,16 @@ static pb_type_t *new_type(pb_parser_t *p, pb_type_t *parent, bool is_enum) {
     t->file = p->f;
     t->line = p->lx.tok.line;
     t->col = p->lx.tok.col;
+    t->decl_line = p->kw_line ? p->kw_line : t->line;
+    t->decl_col = p->kw_line ? p->kw_col : t->col;
+    p->kw_line = 0;
     return t;
+}
+
+/* Remember where a message or enum declaration starts (its keyword), for new_type. */
+static void mark_decl(pb_parser_t *p) {
+    p->kw_line = p->lx.tok.line;
+    p->kw_col = p->lx.tok.col;
 }
 
 static bool push_type(pb_parser_t *p, pb_type_t ***vec, size_t *n, pb_type_t *t) {
@@ -198,7 +207,7 @@ static bool p_field(pb_parser_t *p, pb_type_t *m, pb_field_t ***vec, size_t *n, 
         return false;
     if (strcmp(f->type, "map") == 0 && pb_p_is(p, "<") && !p_map_type(p, f))
         return false;
-    if (!pb_p_ident(p, &f->name) || !pb_p_expect(p, "=") || !pb_p_int(p, 1, PB_MAX_TAG, &tag))
+    if (!pb_p_ident(p, &f->name) || !pb_p_expect(p, "=") || !pb_p_int(p, 1, INT32_MAX, &tag))
         return false;
     f->tag = (int32_t)tag;
     if (!pb_p_option_list(p, &f->opts, f))
@@ -232,6 +241,7 @@ static bool p_message_item(pb_parser_t *p, pb_type_t *m) {
     if (pb_p_accept(p, ";"))
         return true;
     p_visibility(p);
+    mark_decl(p);
     if (pb_p_accept(p, "message"))
         return p_message(p, m, &m->nested, &m->nnested);
     if (pb_p_accept(p, "enum"))
@@ -271,6 +281,8 @@ static bool p_enum_value(pb_parser_t *p, pb_type_t *e) {
     int64_t v;
     if (!c)
         return OOM(p);
+    c->line = p->lx.tok.line;
+    c->col = p->lx.tok.col;
     if (!pb_p_ident(p, &c->name) || !pb_p_expect(p, "=") || !pb_p_int(p, INT32_MIN, INT32_MAX, &v))
         return false;
     c->value = (int32_t)v;
@@ -420,6 +432,7 @@ static bool p_top_item(pb_parser_t *p) {
         return p_import(p);
     if (pb_p_accept(p, "option"))
         return pb_p_option_stmt(p, &f->opts);
+    mark_decl(p);
     if (pb_p_accept(p, "message"))
         return p_message(p, NULL, &f->types, &f->ntypes);
     if (pb_p_accept(p, "enum"))

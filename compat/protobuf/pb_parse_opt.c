@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 bool pb_p_fail(pb_parser_t *p, const char *fmt, ...) {
     char msg[200];

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 
 /* Every line of src (a trailing newline dropped) prefixed with two spaces. */

@@ -8,10 +8,12 @@
  * unique in a message, enum values unique unless allow_alias, proto3 rules.
  */
 #include <stdio.h>
+#include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 static void sym_free(void *v) {
     pb_sym_t *s = v;
@@ -182,27 +184,94 @@ static cn_err_t resolve_name(ctx_t *c, const pb_type_t *scope, const char *name,
     return CN_OK;
 }
 
-/* [default = v] must suit the field's type, as protoc requires. */
+/* An integer default as protobuf-java's TextFormat.parseInt32/parseUInt32/parseInt64/
+ * parseUInt64 reads it: an optional '-', then hex (0x), octal (leading 0) or decimal digits, in
+ * the type's range. */
+static bool int_default_ok(const char *t, bool is_signed, bool is64) {
+    bool neg = t[0] == '-';
+    const char *d = t + neg;
+    int base = d[0] == '0' && (d[1] == 'x' || d[1] == 'X') ? 16 : d[0] == '0' ? 8 : 10;
+    char *end = NULL;
+    unsigned long long v;
+    if (base == 16)
+        d += 2;
+    if (!*d || !(base == 16 ? isxdigit((unsigned char)*d) : isdigit((unsigned char)*d)))
+        return false;
+    errno = 0;
+    v = strtoull(d, &end, base);
+    if (errno || *end || (neg && !is_signed))
+        return false;
+    if (is_signed)
+        return v <= (is64 ? (unsigned long long)INT64_MAX : (unsigned long long)INT32_MAX) + neg;
+    return is64 || v <= UINT32_MAX;
+}
+
+/* A float or double default as Java's Float/Double.valueOf reads it (and "inf", "-inf",
+ * "nan"): decimal or hex-float text, not a hex integer. */
+static bool float_default_ok(const pb_val_t *v) {
+    static const char *const words[] = {"inf", "-inf", "nan", "Infinity", "-Infinity", "NaN"};
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strcmp(v->text, words[i]) == 0)
+            return true;
+    if (v->kind != PB_VAL_NUMBER && v->kind != PB_VAL_STRING)
+        return false;
+    char *end = NULL;
+    errno = 0;
+    (void)strtod(v->text, &end);
+    bool hexint = strpbrk(v->text, "xX") && !strpbrk(v->text, "pP");
+    return end != v->text && !*end && !hexint;
+}
+
+static bool enum_has(const pb_type_t *e, const char *name) {
+    for (size_t i = 0; i < e->nconsts; i++)
+        if (strcmp(e->consts[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* [default = v] as protobuf-java's FieldDescriptor.crossLink accepts it when Confluent builds
+ * the descriptor: not on repeated, map or message fields; an enum value's name; a number in the
+ * type's range; for bool, string and bytes any scalar (Java's Boolean.valueOf never fails, the
+ * text is the string). Wire keeps the text whatever its token kind. */
 static bool default_ok(const pb_field_t *f) {
+    static const struct {
+        const char *type;
+        bool is_signed, is64;
+    } ints[] = {{"int32", true, false},   {"sint32", true, false},   {"sfixed32", true, false},
+                {"uint32", false, false}, {"fixed32", false, false}, {"int64", true, true},
+                {"sint64", true, true},   {"sfixed64", true, true},  {"uint64", false, true},
+                {"fixed64", false, true}};
     const pb_val_t *v = f->def;
-    int g = pb_scalar_group(f->type);
     if (!v)
         return true;
-    if (f->map_key || (f->label && strcmp(f->label, "repeated") == 0))
+    if (f->map_key || (f->label && strcmp(f->label, "repeated") == 0) || v->kind == PB_VAL_MAP ||
+        v->kind == PB_VAL_LIST)
         return false;
     if (f->rsym)
-        return f->rsym->type->is_enum && v->kind == PB_VAL_ENUM;
-    if (g == 2) /* string, bytes */
-        return v->kind == PB_VAL_STRING;
-    if (strcmp(f->type, "bool") == 0)
-        return v->kind == PB_VAL_BOOL;
-    if (g == 5 || g == 6) { /* float, double: numbers, inf, nan */
-        const char *t = v->text + (v->text[0] == '-' || v->text[0] == '+');
-        return v->kind == PB_VAL_NUMBER ||
-               (v->kind == PB_VAL_ENUM && (strcmp(t, "inf") == 0 || strcmp(t, "nan") == 0));
-    }
-    bool hex = strstr(v->text, "0x") || strstr(v->text, "0X");
-    return v->kind == PB_VAL_NUMBER && (hex || !strpbrk(v->text, ".eE"));
+        return f->rsym->type->is_enum && enum_has(f->rsym->type, v->text);
+    for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+        if (strcmp(f->type, ints[i].type) == 0)
+            return int_default_ok(v->text, ints[i].is_signed, ints[i].is64);
+    if (strcmp(f->type, "float") == 0 || strcmp(f->type, "double") == 0)
+        return float_default_ok(v);
+    return true; /* bool, string, bytes */
+}
+
+/* [packed = true] only on repeated scalars other than string and bytes (protobuf-java refuses
+ * it elsewhere). */
+static bool packed_ok(const pb_field_t *f) {
+    bool packed = false;
+    for (size_t i = 0; i < f->opts.n; i++)
+        if (strcmp(f->opts.v[i].name, "packed") == 0 && f->opts.v[i].val->text &&
+            strcmp(f->opts.v[i].val->text, "true") == 0)
+            packed = true;
+    if (!packed)
+        return true;
+    if (f->map_key || !f->label || strcmp(f->label, "repeated") != 0)
+        return false;
+    if (f->rsym)
+        return f->rsym->type->is_enum;
+    return pb_scalar_group(f->type) != 2; /* not string or bytes */
 }
 
 static cn_err_t check_field(ctx_t *c, const pb_type_t *scope, pb_field_t *f) {
@@ -210,6 +279,9 @@ static cn_err_t check_field(ctx_t *c, const pb_type_t *scope, pb_field_t *f) {
     if (rc == CN_OK && !c->s->lenient && !default_ok(f))
         rc = fail_at(c->err, f->line, f->col, "field %s: the default value does not suit type %s",
                      f->name, f->type);
+    if (rc == CN_OK && !c->s->lenient && !packed_ok(f))
+        rc = fail_at(c->err, f->line, f->col,
+                     "field %s: [packed = true] is only for repeated scalar fields%s", f->name, "");
     return rc;
 }
 
@@ -299,42 +371,15 @@ static cn_err_t check_unique(ctx_t *c, const pb_type_t *m) {
     return rc;
 }
 
-static bool has_true_opt(const pb_opts_t *o, const char *name) {
-    for (size_t i = 0; i < o->n; i++)
-        if (strcmp(o->v[i].name, name) == 0 && o->v[i].val->kind == PB_VAL_BOOL &&
-            strcmp(o->v[i].val->text, "true") == 0)
-            return true;
+/* protobuf-java: the extendee must declare the extension's number in an extensions range. */
+static bool in_extensions(const pb_type_t *m, const pb_field_t *f) {
+    for (size_t i = 0; i < m->nextensions; i++)
+        for (size_t k = 0; k < m->extensions[i].n; k++)
+            if (m->extensions[i].items[k].kind != PB_R_NAME &&
+                f->tag >= m->extensions[i].items[k].start &&
+                f->tag <= m->extensions[i].items[k].end)
+                return true;
     return false;
-}
-
-static int const_cmp(const void *x, const void *y) {
-    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
-    return (a > b) - (a < b);
-}
-
-static cn_err_t check_enum(ctx_t *c, const pb_type_t *e) {
-    const char *syntax = c->s->file->syntax;
-    cn_err_t rc = CN_OK;
-    if (c->s->lenient)
-        return CN_OK;
-    if (syntax && strcmp(syntax, "proto3") == 0 && e->consts[0].value != 0)
-        return fail_at(c->err, e->line, e->col, "enum %s: the first value must be zero in proto3%s",
-                       e->fqn, NULL);
-    if (e->nconsts < 2 || has_true_opt(&e->opts, "allow_alias"))
-        return CN_OK;
-    int32_t *v = malloc(e->nconsts * sizeof(*v));
-    if (!v)
-        return cn_error_set(c->err, CN_ERR_NO_MEMORY, NULL);
-    for (size_t i = 0; i < e->nconsts; i++)
-        v[i] = e->consts[i].value;
-    qsort(v, e->nconsts, sizeof(*v), const_cmp);
-    for (size_t i = 1; rc == CN_OK && i < e->nconsts; i++)
-        if (v[i] == v[i - 1])
-            rc = fail_at(c->err, e->line, e->col,
-                         "enum %s uses a value twice; set option allow_alias = true%s", e->fqn,
-                         NULL);
-    free(v);
-    return rc;
 }
 
 static cn_err_t check_extends(ctx_t *c, const pb_type_t *scope, pb_extend_t *v, size_t n) {
@@ -344,16 +389,24 @@ static cn_err_t check_extends(ctx_t *c, const pb_type_t *scope, pb_extend_t *v, 
         if (rc == CN_OK && v[i].rsym->type->is_enum)
             rc =
                 fail_at(c->err, v[i].line, v[i].col, "extend %s: not a message%s", v[i].name, NULL);
-        for (size_t k = 0; rc == CN_OK && k < v[i].nfields; k++)
+        for (size_t k = 0; rc == CN_OK && k < v[i].nfields; k++) {
             rc = check_field(c, scope, v[i].fields[k]);
+            if (rc == CN_OK && !c->s->lenient && !in_extensions(v[i].rsym->type, v[i].fields[k]))
+                rc = fail_at(c->err, v[i].fields[k]->line, v[i].fields[k]->col,
+                             "extend %s: its extensions ranges do not declare field %s", v[i].name,
+                             v[i].fields[k]->name);
+        }
     }
     return rc;
 }
 
 static cn_err_t check_type(ctx_t *c, pb_type_t *m) {
     cn_err_t rc;
-    if (m->is_enum)
-        return check_enum(c, m);
+    if (m->is_enum) /* Confluent builds descriptors with protobuf-java, which neither requires a
+                     * proto3 enum's first value to be zero nor refuses two names for one number
+                     * without allow_alias (the first wins); Wire's parser checks neither. An
+                     * empty enum is a parse error. */
+        return CN_OK;
     rc = c->s->lenient ? CN_OK : check_unique(c, m);
     for (size_t i = 0; rc == CN_OK && i < m->nfields; i++)
         rc = check_field(c, m, m->fields[i]);

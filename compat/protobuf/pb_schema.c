@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 /* One import already copied for this schema: the schema it was copied from (NULL for a
  * built-in) and how it is referenced. */
@@ -222,7 +222,7 @@ static cn_err_t parse_descriptor(const char *text, size_t len, const compat_pb_i
     char *t1 = NULL, *t2 = NULL;
     compat_pb_schema_t *s1 = NULL;
     build_t b = {.err = err, .lenient = lenient};
-    cn_err_t rc = pb_desc_to_text(text, len, &t1, err);
+    cn_err_t rc = pb_desc_to_text(text, len, imports, nimports, &t1, err);
     if (rc == CN_OK)
         rc = parse_at(t1, strlen(t1), imports, nimports, 0, &b, &s1);
     if (rc == CN_OK) {
@@ -335,6 +335,26 @@ const char *compat_pb_normalized(compat_pb_schema_t *s, cn_error_t *err) {
     free(imps);
     free(text);
     return s->normalized;
+}
+
+char *compat_pb_ignore_extensions(const compat_pb_schema_t *s, cn_error_t *err) {
+    size_t n;
+    compat_pb_import_t *imps = refs_of(s, &n);
+    compat_pb_schema_t *again = NULL;
+    build_t b = {.err = err, .lenient = true}; /* the stored text parsed again, as stored */
+    char *text = NULL;
+    if (!imps) {
+        cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+        return NULL;
+    }
+    if (parse_at(s->canonical, strlen(s->canonical), imps, n, 0, &b, &again) == CN_OK) {
+        pb_strip_extensions(again->file);
+        if (!(text = print_text(again, false)))
+            cn_error_set(err, CN_ERR_NO_MEMORY, NULL);
+    }
+    compat_pb_schema_free(again);
+    free(imps);
+    return text;
 }
 
 /* Whether the message m declares a field (oneof members and groups included) named name. */

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 static char *shortest(compat_pb_schema_t *s, const pb_type_t *scope, char *name) {
     const pb_sym_t *target;

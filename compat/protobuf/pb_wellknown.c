@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 typedef struct wk {
     const char *path;

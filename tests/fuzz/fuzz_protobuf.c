@@ -2,7 +2,8 @@
  *
  * libFuzzer target for the .proto parser (`make fuzz`): any input either fails with an error or
  * parses into a schema whose canonical and normalized texts parse again, whose serialized
- * descriptor parses again, and whose diff against itself and against its normalized form runs.
+ * descriptor parses again, whose diff against itself and against its normalized form runs, and
+ * which breaks none of buf's rule categories against itself.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     compat_pb_diffs_fini(&diffs);
     if (n && compat_pb_compare(s, n, &diffs, &err) == CN_OK)
         compat_pb_diffs_fini(&diffs);
+    for (int r = COMPAT_PB_RULES_WIRE; r <= COMPAT_PB_RULES_FILE; r++) {
+        compat_pb_findings_t f = {0};
+        if (compat_pb_breaking(s, s, (compat_pb_rules_t)r, &f, &err) == CN_OK && f.n != 0)
+            abort(); /* buf's rules find a schema breaking itself */
+        compat_pb_findings_fini(&f);
+        if (d && compat_pb_breaking(s, d, (compat_pb_rules_t)r, &f, &err) == CN_OK)
+            compat_pb_findings_fini(&f);
+    }
     compat_pb_schema_t *c = again(compat_pb_canonical(s));
     if (!c)
         abort(); /* the stored text must parse back */

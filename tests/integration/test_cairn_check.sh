@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # `cairn check`: exit codes (0 compatible, 100 incompatible, 2 invalid schema, 1 usage), the
-# text and JSON formats, history order (oldest first) and the subcommand table's help.
+# text and JSON formats, history order (oldest first), Protobuf with imports, --rules (buf's
+# categories, locations in text, json and github) and the subcommand table's help.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 CAIRN="${CAIRN_BUILD:-build}/bin/cairn"
@@ -135,6 +136,44 @@ contains out "FIELD_SCALAR_KIND_CHANGED" "protobuf: manifest reports the rule"
 printf 'syntax = "proto3";\nmessage M {\n  B b = 1;\n}\n' >"$T/broken.proto"
 expect 2 "protobuf: unresolved type" -- "$CAIRN" check --type protobuf "$T/broken.proto"
 contains err "line 3:3: type B is not defined" "protobuf: error with line and column"
+
+# --rules: buf breaking's categories instead of Confluent's diff
+expect 100 "rules wire: string -> int64 breaks the wire" -- "$CAIRN" check --type protobuf -I "$T/inc" \
+  --rules wire --against "$T/o1.proto" "$T/o2_bad.proto"
+contains out "FIELD_WIRE_COMPATIBLE_TYPE at $T/o2_bad.proto:5:17" "rules wire: rule and location"
+expect 0 "rules wire: a field added" -- "$CAIRN" check --type protobuf -I "$T/inc" --rules WIRE \
+  --against "$T/o1.proto" "$T/o2.proto"
+printf 'syntax = "proto3";\nmessage A { int32 x = 1; }\nmessage Gone { int32 y = 1; }\n' >"$T/r1.proto"
+printf 'syntax = "proto3";\nmessage A { int32 x = 1; }\n' >"$T/r2.proto"
+expect 100 "confluent: a removed message is incompatible" -- "$CAIRN" check --type protobuf \
+  --against "$T/r1.proto" "$T/r2.proto"
+expect 0 "rules wire-json: a removed message keeps the wire" -- "$CAIRN" check --type protobuf \
+  --rules wire-json --against "$T/r1.proto" "$T/r2.proto"
+expect 100 "rules file: a removed message breaks generated code" -- "$CAIRN" check --type protobuf \
+  --rules file --format github --against "$T/r1.proto" "$T/r2.proto"
+contains out "::error file=$T/r2.proto,line=1,col=1,title=MESSAGE_NO_DELETE::" "rules: github annotation with line"
+expect 100 "rules file: junit" -- "$CAIRN" check --type protobuf --rules file --format junit \
+  --against "$T/r1.proto" "$T/r2.proto"
+contains out "name=\"MESSAGE_NO_DELETE version 1 $T/r2.proto:1:1\" file=\"$T/r2.proto\" line=\"1\"" \
+  "rules: junit testcase with location"
+expect 100 "rules wire FORWARD: the old file deletes the new field" -- "$CAIRN" check --type protobuf \
+  -I "$T/inc" --rules wire --level FORWARD --format json --against "$T/o1.proto" "$T/o2.proto"
+contains out '"rule":"FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED"' "rules forward: deletion found"
+contains out "\"location\":{\"file\":\"$T/o1.proto\",\"line\":5" "rules forward: located in the old file"
+printf '{"subjects": [{"subject": "x", "file": "r2.proto", "type": "PROTOBUF", "rules": "csr"}]}' >"$T/bad_rules.json"
+cat >"$T/rules_manifest.json" <<J
+{"subjects": [
+  {"subject": "r-wire", "type": "PROTOBUF", "file": "r2.proto", "against": "r1.proto", "rules": "wire"},
+  {"subject": "r-confluent", "type": "PROTOBUF", "file": "r2.proto", "against": "r1.proto"}]}
+J
+expect 100 "rules: per subject in a manifest" -- "$CAIRN" check --manifest "$T/rules_manifest.json"
+contains out "r-wire ($T/r2.proto): compatible (BACKWARD WIRE" "rules: the manifest's rules apply to its subject"
+contains out "r-confluent ($T/r2.proto): incompatible (BACKWARD)" "rules: other subjects keep Confluent's check"
+expect 1 "rules: an unknown category in a manifest" -- "$CAIRN" check --manifest "$T/bad_rules.json"
+expect 2 "rules: a schema that does not parse" -- "$CAIRN" check --type protobuf --rules wire \
+  --against "$T/r1.proto" "$T/broken.proto"
+expect 1 "rules: needs --type protobuf" -- "$CAIRN" check --rules wire --against "$T/r1.proto" "$T/r2.proto"
+expect 1 "rules: unknown category" -- "$CAIRN" check --type protobuf --rules csr --against "$T/r1.proto" "$T/r2.proto"
 
 [ "$fails" -eq 0 ] && echo "cairn check: all passed" || echo "cairn check: $fails failed"
 [ "$fails" -eq 0 ]

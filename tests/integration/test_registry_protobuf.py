@@ -164,6 +164,50 @@ def descriptors(c, r):
     c.eq("damaged descriptor", r("POST", "/subjects/d/versions", pb("AAAAAAAA"))[0], 422)
 
 
+EXT = ('syntax = "proto2";\npackage ext;\n\nimport "google/protobuf/descriptor.proto";\n\n'
+       'option java_package = "x";\noption (file_tag) = "t";\n\n'
+       'message Thing {\n  option (msg_tag) = 3;\n'
+       '  optional string name = 1 [(field_tag) = "n", deprecated = true];\n'
+       '  oneof pick {\n    option (oneof_tag) = 1;\n    int32 a = 2;\n  }\n'
+       '  extensions 100 to 200;\n}\n'
+       'enum Color {\n  option (enum_tag) = true;\n'
+       '  RED = 0 [(value_tag) = 1, (confluent.enum_value_meta).doc = "red"];\n}\n'
+       'extend google.protobuf.FileOptions { optional string file_tag = 50001; }\n'
+       'extend google.protobuf.MessageOptions { optional int32 msg_tag = 50002; }\n'
+       'extend google.protobuf.FieldOptions { optional string field_tag = 50003; }\n'
+       'extend google.protobuf.OneofOptions { optional int32 oneof_tag = 50004; }\n'
+       'extend google.protobuf.EnumOptions { optional bool enum_tag = 50005; }\n'
+       'extend google.protobuf.EnumValueOptions { optional int32 value_tag = 50006; }\n'
+       'extend google.protobuf.MethodOptions { optional int32 rpc_tag = 50007; }\n'
+       'extend Thing { optional int32 more = 100; }\n'
+       'service S { rpc R(Thing) returns (Thing) { option (rpc_tag) = 2; } }\n')
+EXT_IGNORED = ('syntax = "proto2";\npackage ext;\n\nimport "google/protobuf/descriptor.proto";\n\n'
+               'option java_package = "x";\n\nmessage Thing {\n'
+               '  optional string name = 1 [deprecated = true];\n\n  oneof pick {\n'
+               '    int32 a = 2;\n  }\n}\nenum Color {\n'
+               '  RED = 0 [(confluent.enum_value_meta).doc = "red"];\n}\n\n'
+               'service S {\n  rpc R (Thing) returns (Thing);\n}\n')
+
+
+def ignore_extensions(c, r):
+    """format=ignore_extensions: custom options (but Confluent's own), extend blocks and
+    extension ranges left out; the stored text otherwise."""
+    st, body = r("POST", "/subjects/ext-value/versions", pb(EXT))
+    c.eq("register with custom options", st, 200)
+    sid = body.get("id")
+    st, v = r("GET", f"/schemas/ids/{sid}?format=ignore_extensions")
+    c.eq("ignore_extensions by id", (st, v.get("schema")), (200, EXT_IGNORED))
+    st, v = r("GET", "/subjects/ext-value/versions/latest?format=ignore_extensions")
+    c.eq("ignore_extensions by version", (st, v.get("schema")), (200, EXT_IGNORED))
+    st, raw = r("GET", "/subjects/ext-value/versions/1/schema?format=ignore_extensions")
+    c.eq("ignore_extensions raw", (st, raw), (200, EXT_IGNORED))
+    st, v = r("GET", f"/schemas/ids/{sid}")
+    c.true("stored text keeps them", "(field_tag)" in v.get("schema", "") and
+           "extend Thing" in v.get("schema", ""), v)
+    st, v = r("GET", "/schemas/ids/1?format=ignore_extensions")
+    c.eq("nothing to leave out: the stored text", (st, v.get("schema")), (200, ORDER1))
+
+
 def errors(c, r):
     st, body = r("POST", "/subjects/e/versions", pb('syntax = "proto3";\nmessage A {\n  B b = 1;\n}'))
     c.eq("unknown type", (st, body), (422, {"error_code": 42201,
@@ -173,6 +217,13 @@ def errors(c, r):
     st, body = r("POST", "/subjects/e/versions", pb("message A { optional string s = 1 [default = \"\xff\"]; }"))
     c.eq("non-ASCII default is fine", st, 200)
     c.eq("empty subject stays absent", r("GET", "/subjects/x-value/versions")[0], 404)
+    # what Confluent accepts (protobuf-java builds the descriptor), protoc would refuse
+    st, body = r("POST", "/subjects/lenient/versions",
+                 pb('syntax = "proto3";\nenum E { ONE = 1; UNO = 1; }\nmessage M { E e = 1; }\n'))
+    c.eq("proto3 enum not starting at zero, aliased without allow_alias", st, 200)
+    st, body = r("POST", "/subjects/e/versions",
+                 pb('syntax = "proto2";\nmessage M { repeated string s = 1 [packed = true]; }'))
+    c.eq("packed string refused, as protobuf-java", (st, body.get("error_code")), (422, 42201))
 
 
 def cli(c, srv):
@@ -234,6 +285,31 @@ def cli(c, srv):
     rc, out = run("schema", "register", "shop-value", shop, "--type", "PROTOBUF", "-I",
                   os.path.join(d, "nowhere"), "--registry", srv.url)
     c.true("missing import with -I", rc == 1 and "geo/area.proto" in out, out)
+    # an explicit level online: the history versions' imports (two deep) are fetched
+    shop2, shop3 = os.path.join(d, "shop2.proto"), os.path.join(d, "shop3.proto")
+    with open(shop2, "w") as f:
+        f.write('syntax = "proto3";\nimport "geo/area.proto";\nimport "google/protobuf/any.proto";\n'
+                'message Shop {\n  geo.Area area = 1;\n  google.protobuf.Any extra = 2;\n'
+                '  string name = 3;\n}\n')
+    with open(shop3, "w") as f:
+        f.write('syntax = "proto3";\nimport "geo/area.proto";\n'
+                'message Shop {\n  geo.Area area = 1;\n  int64 extra = 2;\n}\n')
+    ref = ["--reference", "geo/area.proto=geo/area.proto:1"]
+    rc, out = run("check", "--registry", srv.url, "--type", "protobuf", "--subject", "shop-value",
+                  "--level", "FULL_TRANSITIVE", *ref, shop2)
+    c.eq("online --level with imports: compatible", (rc, out.count("compatible (FULL_TRANSITIVE")),
+         (0, 1))
+    rc, out = run("check", "--registry", srv.url, "--type", "protobuf", "--subject", "shop-value",
+                  "--level", "BACKWARD", *ref, shop3)
+    c.true("online --level with imports: incompatible", rc == 100 and "FIELD_KIND_CHANGED" in out,
+           out)
+    rc, out = run("check", "--registry", srv.url, "--type", "protobuf", "--subject", "shop-value",
+                  "--rules", "wire", *ref, shop3)
+    c.true("online --rules wire", rc == 100 and "FIELD_WIRE_COMPATIBLE_TYPE at " + shop3 + ":5:3"
+           in out, out)
+    rc, out = run("check", "--registry", srv.url, "--type", "protobuf", "--subject", "shop-value",
+                  "--rules", "wire", *ref, shop2)
+    c.eq("online --rules wire: a field added", rc, 0)
     import shutil
     shutil.rmtree(d, ignore_errors=True)
 
@@ -262,6 +338,7 @@ def main():
         normalize(c, r)
         references(c, r)
         descriptors(c, r)
+        ignore_extensions(c, r)
         errors(c, r)
         cli(c, srv)
         restart(c, srv)

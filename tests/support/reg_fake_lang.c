@@ -127,9 +127,17 @@ static char *fake_resolved(const compat_schema_t *s, cn_error_t *err) {
     return out;
 }
 
-static const reg_lang_ops_t fake_ops = {fake_parse,     fake_free,  fake_canonical, fake_equivalent,
-                                        fake_supported, fake_check, NULL,           fake_resolved,
-                                        NULL,           NULL};
+static const reg_lang_ops_t fake_ops = {fake_parse,
+                                        fake_free,
+                                        fake_canonical,
+                                        fake_equivalent,
+                                        fake_supported,
+                                        fake_check,
+                                        NULL,
+                                        fake_resolved,
+                                        NULL,
+                                        NULL,
+                                        NULL};
 
 const reg_lang_ops_t *reg_fake_lang(void) {
     return &fake_ops;

@@ -15,7 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "api/api_server.h"
+#include "api/api_server_int.h"
 #include "tests/support/http_client.h"
 #include "tests/support/reg_fake_lang.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clients/cli_check.h"
+#include "clients/cli_check_int.h"
 
 #define V1 "{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"id\",\"type\":\"int\"}]}"
 #define V2                                                                                         \
@@ -57,7 +57,7 @@ static void local(chk_result_t *r, chk_job_t *job, compat_level_t level, const c
     int vers[2] = {1, 2};
     compat_parse_opts_t po = {.type = COMPAT_AVRO};
     *r = (chk_result_t){.job = job};
-    chk_local(r, &po, level, text, hist, vers, job->against, h2 ? 2 : 1);
+    chk_local(r, &po, NULL, level, text, hist, vers, job->against, h2 ? 2 : 1);
 }
 
 static void test_local_check(void **state) {

@@ -148,7 +148,7 @@ static const char *seeds[] = {
     "syntax = \"proto3\";\npackage a.b;\nimport \"google/protobuf/timestamp.proto\";\n"
     "option (x).y = { a: [1, 2] b { c: 'x' } };\nmessage M { map<string, N> m = 1; oneof o { "
     "int32 a = 2; } reserved 5 to max, \"q\"; message N { repeated google.protobuf.Timestamp t "
-    "= 1 [packed = true]; } enum E { option allow_alias = true; Z = 0; Y = 0; } }\nservice S { "
+    "= 1 [deprecated = true]; } enum E { option allow_alias = true; Z = 0; Y = 0; } }\nservice S { "
     "rpc R (stream M) returns (M.N) { option deprecated = true; } }\n",
     "syntax = \"proto2\";\nmessage G { optional group R = 1 { required string u = 2; } "
     "extensions 100 to 200; }\nextend G { optional int32 x = 100 [default = -0x10]; }\n",

@@ -5,8 +5,8 @@
  * and proto2-spec/), the arena that owns it, the tokenizer, and the functions the parser,
  * resolver, printer and diff share. Every string and array of a file lives in its arena.
  */
-#ifndef PB_INTERNAL_H
-#define PB_INTERNAL_H
+#ifndef PB_INT_H
+#define PB_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -144,6 +144,7 @@ typedef struct pb_const {
     char *name;
     int32_t value;
     pb_opts_t opts;
+    int line, col;
 } pb_const_t;
 
 typedef struct pb_type {
@@ -151,7 +152,8 @@ typedef struct pb_type {
     char *name;
     char *fqn; /* package + enclosing names, no leading dot */
     pb_opts_t opts;
-    int line, col;
+    int line, col;           /* its name */
+    int decl_line, decl_col; /* its `message` or `enum` keyword */
     struct pb_type *parent;
     struct pb_file *file;
     bool map_entry;    /* option map_entry = true (descriptor-made) */
@@ -264,6 +266,7 @@ typedef struct pb_parser {
     pb_lex_t lx;
     pb_file_t *f;
     int depth;
+    int kw_line, kw_col; /* the keyword of the declaration being parsed, 0 if none */
 } pb_parser_t;
 
 cn_err_t pb_parse_file(const char *text, size_t len, pb_file_t **out, cn_error_t *err);
@@ -315,8 +318,16 @@ cn_err_t pb_resolve_all(compat_pb_schema_t *s, cn_error_t *err);
 /* ---- FileDescriptorProto (pb_desc_decode.c, pb_desc_encode.c) ---- */
 /** Whether the text looks like base64 (then it is tried as a FileDescriptorProto). */
 bool pb_is_base64(const char *s, size_t n);
+/** Base64 decoded (malloc'd; NULL on memory) and encoded (malloc'd string) (pb_b64.c). */
+uint8_t *pb_b64_decode(const char *s, size_t n, size_t *out_len);
+char *pb_b64_encode(const uint8_t *p, size_t n);
 /** The .proto text of a base64 FileDescriptorProto (owned). */
-cn_err_t pb_desc_to_text(const char *b64, size_t len, char **out, cn_error_t *err);
+cn_err_t pb_desc_to_text(const char *b64, size_t len, const compat_pb_import_t *imports,
+                         size_t nimports, char **out, cn_error_t *err);
+
+/** format=ignore_extensions: drop custom options, extend blocks and extension ranges of a
+ *  parsed file, in place (pb_noext.c). */
+void pb_strip_extensions(pb_file_t *f);
 
 /** Fully-qualified type names replaced by the shortest that resolves the same (pb_shorten.c). */
 void pb_shorten_names(compat_pb_schema_t *s);

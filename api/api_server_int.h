@@ -9,8 +9,8 @@
  *
  * Ownership: the server borrows the registry and the log; api_server_stop frees the server.
  */
-#ifndef API_SERVER_H
-#define API_SERVER_H
+#ifndef API_SERVER_INT_H
+#define API_SERVER_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>

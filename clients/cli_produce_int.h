@@ -2,8 +2,8 @@
  *
  * `cairn produce --type protobuf`: the .proto side of the console producer (cli_produce_proto.c).
  */
-#ifndef CLI_PRODUCE_H
-#define CLI_PRODUCE_H
+#ifndef CLI_PRODUCE_INT_H
+#define CLI_PRODUCE_INT_H
 
 #include <cairn/serdes_protobuf.h>
 

@@ -3,12 +3,12 @@
  * Internal to the Kafka commands (`cairn produce|consume|topic`): the shared Kafka flags
  * (--bootstrap, --kafka-property) and librdkafka handle construction.
  */
-#ifndef CLI_KAFKA_H
-#define CLI_KAFKA_H
+#ifndef CLI_KAFKA_INT_H
+#define CLI_KAFKA_INT_H
 
 #include <librdkafka/rdkafka.h>
 
-#include "clients/cli.h"
+#include "clients/cli_int.h"
 
 enum { CLI_OPT_BOOTSTRAP = 0x1100, CLI_OPT_KAFKA_PROP };
 

@@ -4,8 +4,8 @@
  * broker's log, or an existing Kafka cluster when kafkastore.bootstrap.servers is set) and the
  * bundled broker's Kafka listener (cairn.kafka.listeners, --kafka; "off" runs without one).
  */
-#ifndef CAIRND_KAFKA_H
-#define CAIRND_KAFKA_H
+#ifndef CAIRND_KAFKA_INT_H
+#define CAIRND_KAFKA_INT_H
 
 #include <stdbool.h>
 

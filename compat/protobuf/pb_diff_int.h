@@ -3,10 +3,10 @@
  * Internal to compat/protobuf/'s diff (pb_diff.c: difference table, paths, type lists, enums;
  * pb_diff_msg.c: messages, oneofs, fields): the walk's context and the calls between them.
  */
-#ifndef PB_DIFF_H
-#define PB_DIFF_H
+#ifndef PB_DIFF_INT_H
+#define PB_DIFF_INT_H
 
-#include "compat/protobuf/pb_internal.h"
+#include "compat/protobuf/pb_int.h"
 
 #define DIFF_MAX_DEPTH 256
 

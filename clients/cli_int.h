@@ -6,8 +6,8 @@
  * Exit codes: 0 success, 1 usage, configuration, network or registry error, 2 a schema does not
  * parse, 100 incompatible (cairn check) or invalid (cairn validate).
  */
-#ifndef CLI_H
-#define CLI_H
+#ifndef CLI_INT_H
+#define CLI_INT_H
 
 #include <getopt.h>
 #include <jansson.h>
