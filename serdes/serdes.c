@@ -4,7 +4,7 @@
  * client), the wire format prefix, direct schema calls, and the translation of internal errors
  * (cn_err_t + registry status) into cairn_error_t. Owns cairn_serdes_t and cairn_conf_t.
  */
-#include "serdes/serdes_api.h"
+#include "serdes/serdes_api_int.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

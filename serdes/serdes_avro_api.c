@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serdes/serdes_api.h"
-#include "serdes/serdes_avro.h"
-#include "serdes/serdes_json.h"
-#include "serdes/serdes_protobuf.h"
+#include "serdes/serdes_api_int.h"
+#include "serdes/serdes_avro_int.h"
+#include "serdes/serdes_json_int.h"
+#include "serdes/serdes_protobuf_int.h"
 
 #define SERDES_STACK_OUT 2048
 

@@ -5,7 +5,7 @@
  * bytes left before anything is allocated, element counts are capped, nesting is bounded, and
  * the whole payload must be consumed. Owns no state.
  */
-#include "serdes/serdes_avro_plan.h"
+#include "serdes/serdes_avro_plan_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * and writes the binary encoding into a caller buffer in one pass, measuring the full size when
  * the buffer is too small. Scalars dispatch through a table by avro-c type. Owns no state.
  */
-#include "serdes/serdes_avro.h"
+#include "serdes/serdes_avro_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

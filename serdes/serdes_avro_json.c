@@ -5,7 +5,7 @@
  * record fields missing from the input filled from their defaults (also used for reader-only
  * fields during resolution, with the rules of default values). Owns no state.
  */
-#include "serdes/serdes_avro.h"
+#include "serdes/serdes_avro_int.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  * avro-c's own resolver is not used: it rejects defaults and accepts what the spec rejects.
  * Owns the plan's nodes.
  */
-#include "serdes/serdes_avro_plan.h"
+#include "serdes/serdes_avro_plan_int.h"
 
 #include <stdio.h>
 #include <stdarg.h>

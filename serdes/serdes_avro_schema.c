@@ -6,15 +6,15 @@
  * of the format table. Defaults, docs and properties may hold U+0000 (avro-c never sees them).
  * Owns serdes_avro_schema_t.
  */
-#include "serdes/serdes_avro.h"
+#include "serdes/serdes_avro_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/cn_buf.h"
-#include "serdes/serdes_json.h"
-#include "serdes/serdes_protobuf.h"
+#include "serdes/serdes_json_int.h"
+#include "serdes/serdes_protobuf_int.h"
 
 #define SERDES_AVRO_SCHEMA_MAX (16u << 20)
 

@@ -7,7 +7,7 @@
  * serdes_settings_load, which turns a conf into typed settings (URL list with userinfo split off,
  * auth, TLS, timeouts, caches, serializer behaviour, subject strategies).
  */
-#include "serdes/serdes_conf.h"
+#include "serdes/serdes_conf_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@
 
 #include "common/cn_buf.h"
 #include "common/cn_text.h"
-#include "serdes/serdes_http.h"
+#include "serdes/serdes_http_int.h"
 
 typedef enum serdes_kind { K_STR, K_BOOL, K_INT, K_ENUM } serdes_kind_t;
 

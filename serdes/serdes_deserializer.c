@@ -5,14 +5,14 @@
  * per-deserializer LRU, so a warm deserialize takes one short lock and makes no registry call.
  * Owns cairn_deserializer_t and its entries.
  */
-#include "serdes/serdes_api.h"
+#include "serdes/serdes_api_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/cn_time.h"
-#include "serdes/serdes_avro.h"
-#include "serdes/serdes_subject.h"
+#include "serdes/serdes_avro_int.h"
+#include "serdes/serdes_subject_int.h"
 
 static void serdes_plan_free(const serdes_format_t *fmt, void *plan) {
     if (fmt->format == CAIRN_FORMAT_AVRO)

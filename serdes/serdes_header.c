@@ -6,7 +6,7 @@
  * and bytes, parsing a header value (0x01 + 16-byte GUID, or 0x00 + 4-byte id), and building the
  * header a serializer hands back. Owns nothing.
  */
-#include "serdes/serdes_api.h"
+#include "serdes/serdes_api_int.h"
 
 #include <assert.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The registry HTTP transport (serdes_http.h): libcurl easy handles in a small pool (keep-alive
+ * The registry HTTP transport (serdes_http_int.h): libcurl easy handles in a small pool (keep-alive
  * across requests), URL fail-over, retry rounds with capped exponential backoff and jitter, and
  * Confluent error bodies. Owns the pool and the counters.
  */
-#include "serdes/serdes_http.h"
+#include "serdes/serdes_http_int.h"
 
 #include <curl/curl.h>
 #include <jansson.h>

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serdes/serdes_api.h"
-#include "serdes/serdes_json.h"
+#include "serdes/serdes_api_int.h"
+#include "serdes/serdes_json_int.h"
 
 #define SERDES_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
 #define SERDES_JSON_STACK      2048

@@ -11,7 +11,7 @@
  * referenced text under its subject. Owns the documents until the loaded schema holds them, and
  * a local schema's copied references (serdes_json_ref_t).
  */
-#include "serdes/serdes_json.h"
+#include "serdes/serdes_json_int.h"
 
 #include <stdlib.h>
 #include <string.h>

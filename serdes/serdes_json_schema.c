@@ -5,7 +5,7 @@
  * Schema entry of the format table, and the bounded payload parse, compaction and validation
  * shared by the serializer and the deserializer. Owns serdes_json_schema_t.
  */
-#include "serdes/serdes_json.h"
+#include "serdes/serdes_json_int.h"
 
 #include <stdlib.h>
 #include <string.h>

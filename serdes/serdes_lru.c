@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The bounded LRU map of serdes_lru.h: a cn_map from key to node plus a doubly linked recency
+ * The bounded LRU map of serdes_lru_int.h: a cn_map from key to node plus a doubly linked recency
  * list (head = most recent). Owns its nodes and key copies; values through free_val.
  */
-#include "serdes/serdes_lru.h"
+#include "serdes/serdes_lru_int.h"
 
 #include <stdlib.h>
 #include <string.h>

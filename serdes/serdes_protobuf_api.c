@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serdes/serdes_api.h"
-#include "serdes/serdes_protobuf.h"
+#include "serdes/serdes_api_int.h"
+#include "serdes/serdes_protobuf_int.h"
 
 cairn_serializer_t *cairn_protobuf_serializer_new(cairn_serdes_t *sd, cairn_role_t role,
                                                   const cairn_protobuf_file_t *files, size_t n,

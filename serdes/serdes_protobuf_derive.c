@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "common/cn_buf.h"
-#include "serdes/serdes_api.h"
-#include "serdes/serdes_protobuf.h"
+#include "serdes/serdes_api_int.h"
+#include "serdes/serdes_protobuf_int.h"
 
 #define DERIVE_MAX_TYPES 256
 

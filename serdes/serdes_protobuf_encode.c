@@ -7,14 +7,14 @@
  * Field names are accepted as json_name or as declared; unknown names are refused. Nesting is
  * bounded. Owns nothing beyond each call.
  */
-#include "serdes/serdes_protobuf.h"
+#include "serdes/serdes_protobuf_int.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "serdes/serdes_protobuf_wkt.h"
+#include "serdes/serdes_protobuf_wkt_int.h"
 
 typedef Google__Protobuf__FieldDescriptorProto pbfield_t;
 typedef Google__Protobuf__DescriptorProto pbmsg_t;

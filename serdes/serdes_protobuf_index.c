@@ -10,8 +10,8 @@
 
 #include <string.h>
 
-#include "serdes/serdes_api.h"
-#include "serdes/serdes_protobuf.h"
+#include "serdes/serdes_api_int.h"
+#include "serdes/serdes_protobuf_int.h"
 
 static size_t serdes_zz_put(uint8_t *out, int32_t v, bool deprecated) {
     uint32_t z = deprecated ? (uint32_t)v : ((uint32_t)v << 1) ^ (uint32_t)(v >> 31);

@@ -8,7 +8,7 @@
  * (RFC 3339), Duration ("1.5s"), the wrappers, Struct, Value, ListValue, FieldMask and Empty.
  * Every length is checked before use and nesting is bounded. Owns nothing beyond each call.
  */
-#include "serdes/serdes_protobuf.h"
+#include "serdes/serdes_protobuf_int.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "serdes/serdes_protobuf_wkt.h"
+#include "serdes/serdes_protobuf_wkt_int.h"
 
 typedef Google__Protobuf__FieldDescriptorProto pbfield_t;
 typedef Google__Protobuf__DescriptorProto pbmsg_t;

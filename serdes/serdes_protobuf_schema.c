@@ -7,7 +7,7 @@
  * GET /subjects/{s}/versions/{v} per reference, bounded in count and depth), or from the
  * well-known files built into compat/protobuf. Owns serdes_pb_schema_t.
  */
-#include "serdes/serdes_protobuf.h"
+#include "serdes/serdes_protobuf_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * the wrappers as their value, Struct/Value/ListValue as plain JSON, FieldMask as comma-separated
  * lowerCamel paths, Empty as {}. Owns nothing beyond each call.
  */
-#include "serdes/serdes_protobuf_wkt.h"
+#include "serdes/serdes_protobuf_wkt_int.h"
 
 #include <ctype.h>
 #include <inttypes.h>

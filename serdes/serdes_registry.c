@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * The registry client and its caches (serdes_registry.h): REST calls in Confluent's shapes
+ * The registry client and its caches (serdes_registry_int.h): REST calls in Confluent's shapes
  * (docs.confluent.io/platform/current/schema-registry/develop/api.html), JSON bodies with jansson,
  * and the four LRU caches under one mutex that is released before any HTTP call. Owns the
  * transport, the caches and the schemas they hold.
  */
-#include "serdes/serdes_registry.h"
+#include "serdes/serdes_registry_int.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -15,7 +15,7 @@
 #include <strings.h>
 
 #include "common/cn_time.h"
-#include "serdes/serdes_lru.h"
+#include "serdes/serdes_lru_int.h"
 
 #define SERDES_BODY_MAX (64u << 20)
 

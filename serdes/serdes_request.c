@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/cn_buf.h"
-#include "serdes/serdes_api.h"
+#include "serdes/serdes_api_int.h"
 
 #define SERDES_REQUEST_MAX_BODY (64u * 1024 * 1024)
 

@@ -5,7 +5,7 @@
  * takes one short lock and makes no registry call; frame the output; JSON input for any format.
  * Owns cairn_serializer_t and its topic entries.
  */
-#include "serdes/serdes_api.h"
+#include "serdes/serdes_api_int.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -14,9 +14,9 @@
 #include "common/cn_buf.h"
 #include "common/cn_time.h"
 #include "compat/compat.h"
-#include "serdes/serdes_avro.h"
-#include "serdes/serdes_json.h"
-#include "serdes/serdes_subject.h"
+#include "serdes/serdes_avro_int.h"
+#include "serdes/serdes_json_int.h"
+#include "serdes/serdes_subject_int.h"
 
 #define SERDES_SUBJECT_MAX 1024
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * Subject name strategies for serializers (serdes_subject.h). Owns nothing.
+ * Subject name strategies for serializers (serdes_subject_int.h). Owns nothing.
  */
-#include "serdes/serdes_subject.h"
+#include "serdes/serdes_subject_int.h"
 
 #include <stdio.h>
 #include <string.h>

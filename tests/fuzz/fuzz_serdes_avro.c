@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "serdes/serdes_api.h"
-#include "serdes/serdes_avro.h"
+#include "serdes/serdes_api_int.h"
+#include "serdes/serdes_avro_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

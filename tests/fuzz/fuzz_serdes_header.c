@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "serdes/serdes_api.h"
+#include "serdes/serdes_api_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

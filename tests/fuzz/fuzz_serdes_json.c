@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serdes/serdes_api.h"
-#include "serdes/serdes_json.h"
+#include "serdes/serdes_api_int.h"
+#include "serdes/serdes_json_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "serdes/serdes_api.h"
-#include "serdes/serdes_protobuf.h"
+#include "serdes/serdes_api_int.h"
+#include "serdes/serdes_protobuf_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,7 +14,7 @@
 #include <cairn/serdes.h>
 #include <cairn/serdes_avro.h>
 
-#include "serdes/serdes_lru.h"
+#include "serdes/serdes_lru_int.h"
 #include "tests/unit/serdes/serdes_test_util.h"
 
 typedef struct counted {

@@ -10,8 +10,8 @@
 
 #include <cairn/serdes.h>
 
-#include "serdes/serdes_conf.h"
-#include "serdes/serdes_subject.h"
+#include "serdes/serdes_conf_int.h"
+#include "serdes/serdes_subject_int.h"
 
 static void set_ok(cairn_conf_t *c, const char *k, const char *v) {
     cairn_error_t err;

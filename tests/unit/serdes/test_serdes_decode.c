@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serdes/serdes_avro.h"
+#include "serdes/serdes_avro_int.h"
 
 static const char *W =
     "{\"type\":\"record\",\"name\":\"W\",\"fields\":["

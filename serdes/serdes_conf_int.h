@@ -4,8 +4,8 @@
  * (Java) names after alias mapping and value checks; serdes_settings_load turns it into the typed
  * serdes_settings_t that the handle keeps (owned strings, freed by serdes_settings_fini).
  */
-#ifndef SERDES_CONF_H
-#define SERDES_CONF_H
+#ifndef SERDES_CONF_INT_H
+#define SERDES_CONF_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -8,8 +8,8 @@
  * protobuf-c front end packs and unpacks generated messages. Message indexes (Confluent wire
  * format) are zigzag varints, count first, [0] written as the single byte 0x00.
  */
-#ifndef SERDES_PROTOBUF_H
-#define SERDES_PROTOBUF_H
+#ifndef SERDES_PROTOBUF_INT_H
+#define SERDES_PROTOBUF_INT_H
 
 #include <jansson.h>
 #include <stdatomic.h>
@@ -21,7 +21,7 @@
 #include "common/cn_map.h"
 #include "compat/protobuf/compat_protobuf.h"
 #include <google/protobuf/descriptor.pb-c.h> /* generated into build/gen */
-#include "serdes/serdes_registry.h"
+#include "serdes/serdes_registry_int.h"
 
 #define SERDES_PB_MAX_DEPTH   64 /* nested messages in one payload, and nested type paths */
 #define SERDES_PB_MAX_INDEXES 64 /* message-index count accepted on read */

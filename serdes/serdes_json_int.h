@@ -7,8 +7,8 @@
  * itself (UTF-8, no length prefix); it is validated against the schema of the framed id when
  * json.fail.invalid.schema is true (the default here).
  */
-#ifndef SERDES_JSON_H
-#define SERDES_JSON_H
+#ifndef SERDES_JSON_INT_H
+#define SERDES_JSON_INT_H
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -16,8 +16,8 @@
 
 #include <cairn/serdes_json.h>
 #include "compat/jsonschema/compat_jsonschema.h"
-#include "serdes/serdes_http.h"
-#include "serdes/serdes_registry.h"
+#include "serdes/serdes_http_int.h"
+#include "serdes/serdes_registry_int.h"
 
 /** Bounds: schema and payload text size, payload nesting (below the validator's own bound). */
 #define SERDES_JSON_SCHEMA_MAX (16u << 20)

@@ -15,16 +15,16 @@
  * another and drops it with serdes_schema_decref, so eviction never frees a schema in use.
  * Formats plug in through serdes_format_t (compile a schema text once per schema).
  */
-#ifndef SERDES_REGISTRY_H
-#define SERDES_REGISTRY_H
+#ifndef SERDES_REGISTRY_INT_H
+#define SERDES_REGISTRY_INT_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <cairn/serdes.h>
-#include "serdes/serdes_conf.h"
-#include "serdes/serdes_http.h"
+#include "serdes/serdes_conf_int.h"
+#include "serdes/serdes_http_int.h"
 
 typedef struct serdes_registry serdes_registry_t;
 struct json_t;

@@ -5,17 +5,17 @@
  * and the error edge (serdes_err_t -> cairn_error_t). Shared by serdes.c, serdes_serializer.c,
  * serdes_deserializer.c and the format front ends (serdes_avro_api.c).
  */
-#ifndef SERDES_API_H
-#define SERDES_API_H
+#ifndef SERDES_API_INT_H
+#define SERDES_API_INT_H
 
 #include <pthread.h>
 #include <stdatomic.h>
 
 #include <cairn/serdes.h>
-#include "serdes/serdes_conf.h"
-#include "serdes/serdes_http.h"
-#include "serdes/serdes_lru.h"
-#include "serdes/serdes_registry.h"
+#include "serdes/serdes_conf_int.h"
+#include "serdes/serdes_http_int.h"
+#include "serdes/serdes_lru_int.h"
+#include "serdes/serdes_registry_int.h"
 
 struct cairn_serdes {
     serdes_settings_t s;

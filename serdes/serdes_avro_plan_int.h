@@ -4,10 +4,10 @@
  * (serdes_avro_plan.c) and the decoder (serdes_avro_decode.c). A plan is a graph of nodes (a
  * recursive record resolves to a cycle), all owned by the plan's node list.
  */
-#ifndef SERDES_AVRO_PLAN_H
-#define SERDES_AVRO_PLAN_H
+#ifndef SERDES_AVRO_PLAN_INT_H
+#define SERDES_AVRO_PLAN_INT_H
 
-#include "serdes/serdes_avro.h"
+#include "serdes/serdes_avro_int.h"
 
 typedef enum serdes_op {
     OP_NULL,

@@ -7,8 +7,8 @@
  * decoder reads the binary encoding itself with bounds checks and writes avro-c generic values.
  * The encoder walks avro-c values and writes the binary encoding into a caller buffer.
  */
-#ifndef SERDES_AVRO_H
-#define SERDES_AVRO_H
+#ifndef SERDES_AVRO_INT_H
+#define SERDES_AVRO_INT_H
 
 #include <avro.h>
 #include <jansson.h>
@@ -17,8 +17,8 @@
 #include <stdint.h>
 
 #include "common/cn_map.h"
-#include "serdes/serdes_http.h"
-#include "serdes/serdes_registry.h"
+#include "serdes/serdes_http_int.h"
+#include "serdes/serdes_registry_int.h"
 
 #define SERDES_AVRO_MAX_DEPTH 64
 

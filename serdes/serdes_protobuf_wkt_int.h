@@ -4,10 +4,10 @@
  * Format"), converted to and from the generic form of their messages (field json names), so the
  * generic decoder and encoder stay type-blind.
  */
-#ifndef SERDES_PROTOBUF_WKT_H
-#define SERDES_PROTOBUF_WKT_H
+#ifndef SERDES_PROTOBUF_WKT_INT_H
+#define SERDES_PROTOBUF_WKT_INT_H
 
-#include "serdes/serdes_protobuf.h"
+#include "serdes/serdes_protobuf_int.h"
 
 /** @brief Whether type_name (".google.protobuf.Timestamp") has a special JSON form. */
 bool serdes_pb_is_wkt(const char *type_name);

@@ -5,8 +5,8 @@
  * never holds that lock across an HTTP call. The cache owns key copies; values are released with
  * the free function given at creation (on eviction, expiry, replacement, delete and free).
  */
-#ifndef SERDES_LRU_H
-#define SERDES_LRU_H
+#ifndef SERDES_LRU_INT_H
+#define SERDES_LRU_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,14 +6,14 @@
  * error answers into serdes_err_t with the HTTP status and Confluent's error_code and message.
  * Thread-safe: easy handles come from a small locked pool; no lock is held during a request.
  */
-#ifndef SERDES_HTTP_H
-#define SERDES_HTTP_H
+#ifndef SERDES_HTTP_INT_H
+#define SERDES_HTTP_INT_H
 
 #include <stdint.h>
 
 #include "common/cn_buf.h"
 #include "common/cn_err.h"
-#include "serdes/serdes_conf.h"
+#include "serdes/serdes_conf_int.h"
 
 /** An error as it travels inside serdes: the common error plus what the registry said. */
 typedef struct serdes_err {

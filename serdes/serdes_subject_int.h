@@ -5,11 +5,11 @@
  * TopicNameStrategy (<topic>-key|value), RecordNameStrategy (<record full name>),
  * TopicRecordNameStrategy (<topic>-<record full name>) and the caller's callback.
  */
-#ifndef SERDES_SUBJECT_H
-#define SERDES_SUBJECT_H
+#ifndef SERDES_SUBJECT_INT_H
+#define SERDES_SUBJECT_INT_H
 
-#include "serdes/serdes_conf.h"
-#include "serdes/serdes_http.h"
+#include "serdes/serdes_conf_int.h"
+#include "serdes/serdes_http_int.h"
 
 /** @brief Write the subject for topic and role into out. record_name may be NULL (schema not
  *  named), which fails the record strategies. */
