@@ -5,6 +5,8 @@
  */
 #include "tests/support/test_util.h"
 
+#include <stdlib.h>
+
 #include "tests/support/tu_registry.h"
 
 static cn_log_t quiet = {CN_LOG_OFF, 2, "test"};
@@ -24,6 +26,24 @@ reg_registry_t *tu_reg_new(const reg_options_t *o) {
     if (reg_replay(reg, &err) != CN_OK)
         fail_msg("replay: %s", err.msg);
     return reg;
+}
+
+tu_reg_mem_t *tu_reg_mem_new(const reg_lang_ops_t *lang, size_t cache) {
+    tu_reg_mem_t *m = calloc(1, sizeof(*m));
+    reg_options_t o;
+    assert_non_null(m);
+    assert_non_null(m->store = reg_store_mem_new());
+    tu_reg_options(&o, m->store, lang);
+    if (cache)
+        o.parse_cache_size = cache;
+    m->reg = tu_reg_new(&o);
+    return m;
+}
+
+void tu_reg_mem_free(tu_reg_mem_t *m) {
+    reg_free(m->reg);
+    reg_store_free(m->store);
+    free(m);
 }
 
 void tu_reg_env_open(tu_reg_env_t *e, const brk_logs_options_t *lo, const reg_options_t *ro) {

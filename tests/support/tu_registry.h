@@ -15,6 +15,18 @@ void tu_reg_options(reg_options_t *o, reg_store_t *store, const reg_lang_ops_t *
 /** @brief reg_new(o) then reg_replay; returns the registry (free with reg_free). */
 reg_registry_t *tu_reg_new(const reg_options_t *o);
 
+/** A registry on a memory store, for cmocka fixtures. */
+typedef struct tu_reg_mem {
+    reg_store_t *store;
+    reg_registry_t *reg;
+} tu_reg_mem_t;
+
+/** @brief A new memory store and a registry on it with lang and, when cache is not 0, that
+ *  parse cache size (free with tu_reg_mem_free). */
+tu_reg_mem_t *tu_reg_mem_new(const reg_lang_ops_t *lang, size_t cache);
+/** @brief Free the registry, then the store, then m. */
+void tu_reg_mem_free(tu_reg_mem_t *m);
+
 /** A registry on the `_schemas` store of the log engine in dir (dir is the caller's). */
 typedef struct tu_reg_env {
     char *dir;

@@ -21,7 +21,6 @@
 #define THREADS 8
 #define PER     30
 
-
 /* The fsync of segment files: held while the gate is closed, then slowed by delay_us. */
 typedef struct gate {
     pthread_mutex_t mu;

@@ -15,11 +15,7 @@
 #include "tests/support/reg_fake_lang.h"
 #include "tests/support/tu_registry.h"
 
-typedef struct fx {
-    reg_store_t *store;
-    reg_registry_t *reg;
-} fx_t;
-
+typedef tu_reg_mem_t fx_t;
 
 static reg_registry_t *open_reg(reg_store_t *st) {
     reg_options_t o;
@@ -28,18 +24,12 @@ static reg_registry_t *open_reg(reg_store_t *st) {
 }
 
 static int setup(void **state) {
-    fx_t *f = calloc(1, sizeof(*f));
-    f->store = reg_store_mem_new();
-    f->reg = open_reg(f->store);
-    *state = f;
+    *state = tu_reg_mem_new(reg_fake_lang(), 0);
     return 0;
 }
 
 static int teardown(void **state) {
-    fx_t *f = *state;
-    reg_free(f->reg);
-    reg_store_free(f->store);
-    free(f);
+    tu_reg_mem_free(*state);
     return 0;
 }
 

@@ -16,11 +16,7 @@
 #include "tests/support/reg_fake_lang.h"
 #include "tests/support/tu_registry.h"
 
-
-typedef struct fx {
-    reg_store_t *store;
-    reg_registry_t *reg;
-} fx_t;
+typedef tu_reg_mem_t fx_t;
 
 static reg_registry_t *open_reg(reg_store_t *st, size_t cache) {
     reg_options_t o;
@@ -30,18 +26,12 @@ static reg_registry_t *open_reg(reg_store_t *st, size_t cache) {
 }
 
 static int setup(void **state) {
-    fx_t *f = calloc(1, sizeof(*f));
-    f->store = reg_store_mem_new();
-    f->reg = open_reg(f->store, 3);
-    *state = f;
+    *state = tu_reg_mem_new(reg_fake_lang(), 3);
     return 0;
 }
 
 static int teardown(void **state) {
-    fx_t *f = *state;
-    reg_free(f->reg);
-    reg_store_free(f->store);
-    free(f);
+    tu_reg_mem_free(*state);
     return 0;
 }
 

@@ -120,7 +120,6 @@ json_t *json_loadb(const char *buffer, size_t buflen, size_t flags, json_error_t
 
 /* ---- fixtures ---- */
 
-
 typedef tu_reg_env_t env_t;
 
 static void env_open(env_t *e) {
