@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "compat/protobuf/compat_protobuf.h"
 
@@ -147,21 +146,6 @@ static bool have_entry(const json_t *refs, const char *name) {
     return false;
 }
 
-/* The first DIR/path that exists among the -I directories (malloc'd), or NULL. */
-static char *find_in(const json_t *dirs, const char *path) {
-    size_t i;
-    json_t *d;
-    json_array_foreach(dirs, i, d) {
-        char *p = NULL;
-        if (asprintf(&p, "%s/%s", json_string_value(d), path) < 0)
-            return NULL;
-        if (access(p, R_OK) == 0)
-            return p;
-        free(p);
-    }
-    return NULL;
-}
-
 /* The import paths of a file that must come from a file (not the built-in well-known ones),
  * as a JSON array; NULL with msg when the file cannot be read or parsed. */
 static json_t *imports_of(const char *file, char *msg, size_t cap) {
@@ -201,7 +185,7 @@ int chk_proto_imports(json_t *refs, const json_t *dirs, char *const *files, size
     while (!rc && json_array_size(todo)) {
         char *name = strdup(json_string_value(json_array_get(todo, 0)));
         json_array_remove(todo, 0);
-        char *file = name && !have_entry(refs, name) ? find_in(dirs, name) : NULL;
+        char *file = name && !have_entry(refs, name) ? cli_proto_find(dirs, name) : NULL;
         if (name && !file && !have_entry(refs, name)) {
             snprintf(msg, cap, "import \"%s\" not found in the -I directories", name);
             rc = -1;

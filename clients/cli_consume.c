@@ -9,7 +9,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "clients/cli_kafka_int.h"
@@ -119,15 +118,7 @@ static int parse_opt(void *args, int c, const char *arg) {
         a->envelope = true;
         return 0;
     case OPT_TYPE:
-        if (strcasecmp(arg, "avro") == 0)
-            a->format = CAIRN_FORMAT_AVRO;
-        else if (strcasecmp(arg, "protobuf") == 0)
-            a->format = CAIRN_FORMAT_PROTOBUF;
-        else if (strcasecmp(arg, "json") == 0)
-            a->format = CAIRN_FORMAT_JSON;
-        else
-            return cli_usage_error(CONSUME_CMD, "--type is avro, protobuf or json", arg);
-        return 0;
+        return cli_type_opt(CONSUME_CMD, arg, &a->format);
     case OPT_KEY_FORMAT:
         if (strcmp(arg, "avro") != 0 && strcmp(arg, "string") != 0)
             return cli_usage_error(CONSUME_CMD, "--key-format wants string or avro", arg);

@@ -122,6 +122,9 @@ bool cli_parse_long(const char *s, long min, long max, long *out);
 void cli_print_json(FILE *f, const json_t *v);
 /** @brief Print a usage error "cmd: msg[: arg]" and return CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *msg, const char *arg);
+/** @brief The first DIR/path that is readable among the -I directories dirs (a JSON array of
+ *  strings), as protoc searches its import path; malloc'd, or NULL (cli_proto_refs.c). */
+char *cli_proto_find(const json_t *dirs, const char *path);
 /** @brief Register, depth first, every file a .proto imports (found in the -I directories
  *  dirs, subject = import path, built-in well-known imports skipped) and append the file's
  *  direct imports to refs_out as {"name","subject","version"} (cli_proto_refs.c). 0 or an exit

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * Shared Kafka plumbing of `cairn produce|consume|topic`: the --bootstrap and --kafka-property
- * flags (CAIRN_BOOTSTRAP_SERVERS fallback) and librdkafka conf and handle construction.
+ * flags (CAIRN_BOOTSTRAP_SERVERS fallback), the --type of produce and consume, and librdkafka
+ * conf and handle construction.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clients/cli_kafka_int.h"
 
@@ -73,4 +75,22 @@ rd_kafka_t *cli_kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, const cha
         rd_kafka_conf_destroy(conf);
     }
     return rk;
+}
+
+static const struct {
+    const char *name;
+    cairn_format_t format;
+} cli_types[] = {
+    {"avro", CAIRN_FORMAT_AVRO},
+    {"protobuf", CAIRN_FORMAT_PROTOBUF},
+    {"json", CAIRN_FORMAT_JSON},
+};
+
+int cli_type_opt(const char *cmd, const char *arg, cairn_format_t *format) {
+    for (size_t i = 0; i < sizeof(cli_types) / sizeof(cli_types[0]); i++)
+        if (strcasecmp(arg, cli_types[i].name) == 0) {
+            *format = cli_types[i].format;
+            return 0;
+        }
+    return cli_usage_error(cmd, "--type is avro, protobuf or json", arg);
 }

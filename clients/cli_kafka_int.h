@@ -31,6 +31,8 @@ typedef struct cli_kafka_opts {
 
 /** @brief Handle a shared Kafka flag: 1 when c is not one, 0 handled, -1 usage error. */
 int cli_kafka_opt(cli_kafka_opts_t *o, const char *cmd, int c, const char *arg);
+/** @brief --type avro|protobuf|json (any case) into *format: 0, or a usage error's exit code. */
+int cli_type_opt(const char *cmd, const char *arg, cairn_format_t *format);
 /** @brief A conf with bootstrap.servers and the properties; NULL (printed) on error. */
 rd_kafka_conf_t *cli_kafka_conf(const cli_kafka_opts_t *o, const char *cmd);
 /** @brief Set one property; false (printed) on error. */

@@ -8,7 +8,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "clients/cli_kafka_int.h"
 #include "clients/cli_produce_int.h"
@@ -104,15 +103,7 @@ static int parse_opt(void *args, int c, const char *arg) {
         a->use_latest = true;
         return 0;
     case OPT_TYPE:
-        if (strcasecmp(arg, "avro") == 0)
-            a->format = CAIRN_FORMAT_AVRO;
-        else if (strcasecmp(arg, "protobuf") == 0)
-            a->format = CAIRN_FORMAT_PROTOBUF;
-        else if (strcasecmp(arg, "json") == 0)
-            a->format = CAIRN_FORMAT_JSON;
-        else
-            return cli_usage_error(PRODUCE_CMD, "--type is avro, protobuf or json", arg);
-        return 0;
+        return cli_type_opt(PRODUCE_CMD, arg, &a->format);
     case OPT_MESSAGE:
         a->message = arg;
         return 0;

@@ -29,7 +29,7 @@ static int fail(const walk_t *w, const char *what, const char *arg) {
     return CLI_EXIT_USAGE;
 }
 
-static char *find_in(const json_t *dirs, const char *path) {
+char *cli_proto_find(const json_t *dirs, const char *path) {
     size_t i;
     json_t *d;
     json_array_foreach(dirs, i, d) {
@@ -87,7 +87,7 @@ static int walk_import(walk_t *w, const char *name, json_t *refs_out, int depth)
     if (seen && json_integer_value(seen) == 0)
         return fail(w, "import cycle through", name);
     if (!seen) {
-        char *file = find_in(w->dirs, name), *text = NULL;
+        char *file = cli_proto_find(w->dirs, name), *text = NULL;
         json_t *refs = json_array();
         cn_error_t err;
         if (!file) {

@@ -68,6 +68,42 @@ int cn_hex_digit(char c) {
     return -1;
 }
 
+void cn_guid_format(const uint8_t guid[16], char out[CN_GUID_TEXT_LEN + 1]) {
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (size_t i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[guid[i] >> 4];
+        out[o++] = hex[guid[i] & 15];
+    }
+    out[o] = '\0';
+}
+
+bool cn_guid_parse(const char *s, size_t len, uint8_t out[16]) {
+    bool dashed = len == CN_GUID_TEXT_LEN;
+    size_t o = 0;
+    if (len != 32 && !dashed)
+        return false;
+    for (size_t i = 0; i < len;) {
+        int hi, lo;
+        if (dashed && (i == 8 || i == 13 || i == 18 || i == 23)) {
+            if (s[i++] != '-')
+                return false;
+            continue;
+        }
+        if (i + 1 >= len || o >= 16)
+            return false;
+        hi = cn_hex_digit(s[i]);
+        lo = cn_hex_digit(s[i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[o++] = (uint8_t)(hi << 4 | lo);
+        i += 2;
+    }
+    return o == 16;
+}
+
 /* Length of the well-formed UTF-8 sequence at s[0..len), 0 when there is none (RFC 3629 §4). */
 static size_t cn_utf8_seq(const unsigned char *s, size_t len) {
     unsigned char c = s[0];

@@ -2,14 +2,15 @@
  *
  * Small text scanners shared by the parsers: the nesting depth of JSON text, measured without
  * recursion before any recursive parser (Jansson) sees it, hex digits, percent-decoding, and
- * UTF-8 well-formedness (names that arrive percent-encoded are bytes, not yet text), and
- * formatting into a new string.
+ * UTF-8 well-formedness (names that arrive percent-encoded are bytes, not yet text), GUIDs as
+ * text (RFC 9562 §4), and formatting into a new string.
  */
 #ifndef CN_TEXT_H
 #define CN_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /** @brief Deepest nesting of `[` and `{` in JSON text, not counting brackets inside strings.
  *  Stops at the first bracket that goes beyond limit and returns limit + 1, with *at (may be
@@ -29,6 +30,13 @@ bool cn_utf8_valid(const char *s, size_t len);
  *  cut on a character boundary), each byte that is not part of well-formed UTF-8 replaced by
  *  '?', so that the copy can go into JSON. @returns the length written. */
 size_t cn_utf8_scrub(const char *s, char *out, size_t cap);
+/** Length of a GUID in its text form (RFC 9562 §4: 8-4-4-4-12 hex digits), without the NUL. */
+#define CN_GUID_TEXT_LEN 36
+/** @brief The 16 bytes of guid as lowercase 8-4-4-4-12 hex text, NUL-terminated. */
+void cn_guid_format(const uint8_t guid[16], char out[CN_GUID_TEXT_LEN + 1]);
+/** @brief Parse s[0..len): 36 characters with dashes or 32 hex digits without, either case.
+ *  @returns false (out partly written) on anything else. */
+bool cn_guid_parse(const char *s, size_t len, uint8_t out[16]);
 /** @brief printf into a new string (owned; free). NULL without memory. */
 char *cn_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

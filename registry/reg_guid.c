@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "common/cn_md5.h"
+#include "common/cn_text.h"
 
 /* The digest being built; oom is set when a sort buffer could not be allocated (the digest is
  * then incomplete). */
@@ -152,47 +153,11 @@ bool reg_guid_compute(const char *text, const reg_ref_t *refs, size_t nrefs, con
 }
 
 void reg_guid_format(const uint8_t guid[16], char out[REG_GUID_LEN + 1]) {
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-    for (size_t i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[o++] = '-';
-        out[o++] = hex[guid[i] >> 4];
-        out[o++] = hex[guid[i] & 15];
-    }
-    out[o] = '\0';
-}
-
-static int hexval(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    cn_guid_format(guid, out);
 }
 
 bool reg_guid_parse(const char *s, uint8_t out[16]) {
-    size_t len = strlen(s), o = 0;
-    bool dashed = len == REG_GUID_LEN;
-    if (len != 32 && !dashed)
-        return false;
-    for (size_t i = 0; i < len;) {
-        int hi, lo;
-        if (dashed && (i == 8 || i == 13 || i == 18 || i == 23)) {
-            if (s[i++] != '-')
-                return false;
-            continue;
-        }
-        hi = hexval(s[i]);
-        lo = hexval(s[i + 1]);
-        if (hi < 0 || lo < 0 || o >= 16)
-            return false;
-        out[o++] = (uint8_t)(hi << 4 | lo);
-        i += 2;
-    }
-    return o == 16;
+    return cn_guid_parse(s, strlen(s), out);
 }
 
 reg_schema_t *reg_schema_by_guid(reg_registry_t *reg, const uint8_t guid[16]) {

@@ -13,51 +13,14 @@
 #include <string.h>
 
 #include "common/cn_buf.h"
-
-static int serdes_hexval(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "common/cn_text.h"
 
 bool serdes_guid_parse(const char *s, size_t len, uint8_t out[CAIRN_GUID_SIZE]) {
-    bool dashed = len == 36;
-    size_t o = 0;
-    if (len != 32 && !dashed)
-        return false;
-    for (size_t i = 0; i < len;) {
-        int hi, lo;
-        if (dashed && (i == 8 || i == 13 || i == 18 || i == 23)) {
-            if (s[i++] != '-')
-                return false;
-            continue;
-        }
-        if (i + 1 >= len || o >= CAIRN_GUID_SIZE)
-            return false;
-        hi = serdes_hexval(s[i]);
-        lo = serdes_hexval(s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[o++] = (uint8_t)(hi << 4 | lo);
-        i += 2;
-    }
-    return o == CAIRN_GUID_SIZE;
+    return cn_guid_parse(s, len, out);
 }
 
 void serdes_guid_format(const uint8_t guid[CAIRN_GUID_SIZE], char out[37]) {
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-    for (size_t i = 0; i < CAIRN_GUID_SIZE; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[o++] = '-';
-        out[o++] = hex[guid[i] >> 4];
-        out[o++] = hex[guid[i] & 15];
-    }
-    out[o] = '\0';
+    cn_guid_format(guid, out);
 }
 
 cn_err_t serdes_header_parse(const uint8_t *v, size_t len, int32_t *id, bool *is_guid,

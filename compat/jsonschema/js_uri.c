@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cn_text.h"
 #include "compat/jsonschema/js_int.h"
 
 typedef struct span {
@@ -160,21 +161,11 @@ size_t js_uri_nofrag_len(const char *uri) {
     return strcspn(uri, "#");
 }
 
-static int hexval(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 void js_uri_unescape(char *s) {
     char *w = s;
     for (; *s; s++) {
         int h, l;
-        if (s[0] == '%' && (h = hexval(s[1])) >= 0 && (l = hexval(s[2])) >= 0) {
+        if (s[0] == '%' && (h = cn_hex_digit(s[1])) >= 0 && (l = cn_hex_digit(s[2])) >= 0) {
             *w++ = (char)(h * 16 + l);
             s += 2;
         } else {

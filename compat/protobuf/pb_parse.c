@@ -261,15 +261,26 @@ static bool p_message_item(pb_parser_t *p, pb_type_t *m) {
     return p_field(p, m, &m->fields, &m->nfields, &m->groups, &m->ngroups, false);
 }
 
-static bool p_message_body(pb_parser_t *p, pb_type_t *m) {
-    while (!pb_p_accept(p, "}")) {
-        if (p->lx.rc != CN_OK)
+/* In the body of a message, enum or service: true when a statement follows (empty statements
+ * skipped); false at the closing '}' (consumed), at the end of the text (an error), or after an
+ * error (then p->lx.rc is set). */
+static bool p_body_more(pb_parser_t *p, const char *kind, const char *name) {
+    for (;;) {
+        if (pb_p_accept(p, "}") || p->lx.rc != CN_OK)
             return false;
         if (p->lx.tok.kind == PB_T_EOF)
-            return pb_p_fail(p, "expected '}' to close message %s", m->name);
+            return pb_p_fail(p, "expected '}' to close %s %s", kind, name);
+        if (!pb_p_accept(p, ";"))
+            return true;
+    }
+}
+
+static bool p_message_body(pb_parser_t *p, pb_type_t *m) {
+    while (p_body_more(p, "message", m->name))
         if (!p_message_item(p, m))
             return false;
-    }
+    if (p->lx.rc != CN_OK)
+        return false;
     for (size_t i = 0; i < m->opts.n; i++)
         if (strcmp(m->opts.v[i].name, "map_entry") == 0 && m->opts.v[i].val->kind == PB_VAL_BOOL)
             m->map_entry = strcmp(m->opts.v[i].val->text, "true") == 0;
@@ -293,14 +304,8 @@ static bool p_enum(pb_parser_t *p, pb_type_t *parent, pb_type_t ***vec, size_t *
     pb_type_t *e = new_type(p, parent, true);
     if (!e || !pb_p_ident(p, &e->name) || !push_type(p, vec, n, e) || !pb_p_expect(p, "{"))
         return false;
-    while (!pb_p_accept(p, "}")) {
+    while (p_body_more(p, "enum", e->name)) {
         bool ok;
-        if (p->lx.rc != CN_OK)
-            return false;
-        if (p->lx.tok.kind == PB_T_EOF)
-            return pb_p_fail(p, "expected '}' to close enum %s", e->name);
-        if (pb_p_accept(p, ";"))
-            continue;
         if (pb_p_accept(p, "option"))
             ok = pb_p_option_stmt(p, &e->opts);
         else if (pb_p_accept(p, "reserved"))
@@ -310,9 +315,11 @@ static bool p_enum(pb_parser_t *p, pb_type_t *parent, pb_type_t ***vec, size_t *
         if (!ok)
             return false;
     }
+    if (p->lx.rc != CN_OK)
+        return false;
     if (e->nconsts == 0)
         return pb_p_fail(p, "enum %s has no values", e->name);
-    return p->lx.rc == CN_OK;
+    return true;
 }
 
 static bool p_rpc_type(pb_parser_t *p, char **type, bool *stream) {
@@ -363,14 +370,8 @@ static bool p_service(pb_parser_t *p) {
         return OOM(p);
     if (!pb_p_ident(p, &s->name) || !pb_p_expect(p, "{"))
         return false;
-    while (!pb_p_accept(p, "}")) {
+    while (p_body_more(p, "service", s->name)) {
         bool ok;
-        if (p->lx.rc != CN_OK)
-            return false;
-        if (p->lx.tok.kind == PB_T_EOF)
-            return pb_p_fail(p, "expected '}' to close service %s", s->name);
-        if (pb_p_accept(p, ";"))
-            continue;
         if (pb_p_accept(p, "option"))
             ok = pb_p_option_stmt(p, &s->opts);
         else
@@ -378,7 +379,7 @@ static bool p_service(pb_parser_t *p) {
         if (!ok)
             return false;
     }
-    return true;
+    return p->lx.rc == CN_OK;
 }
 
 static bool p_syntax(pb_parser_t *p, bool edition) {

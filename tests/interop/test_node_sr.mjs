@@ -5,73 +5,13 @@
 // encode/decode, compatibility) and @confluentinc/schemaregistry (SchemaRegistryClient calls,
 // Avro serializer/deserializer pinned to a registered schema). Starts its own cairnd on a free
 // port and always stops it.
-import {spawn} from 'node:child_process';
-import {mkdtempSync, rmSync, existsSync} from 'node:fs';
-import {createRequire} from 'node:module';
-import {createServer} from 'node:net';
-import {tmpdir} from 'node:os';
-import {join, dirname} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {require, cairndPath, here, needFiles, startCairnd, checker} from './lib.mjs';
+import {join} from 'node:path';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, 'package.json'));
-const root = process.env.CAIRN_ROOT || join(here, '..', '..');
-const build = process.env.CAIRN_BUILD || 'build';
-const cairnd = join(build.startsWith('/') ? build : join(root, build), 'bin', 'cairnd');
-if (!existsSync(cairnd) || !existsSync(join(here, 'node_modules', '@confluentinc'))) {
-    console.log('skipped: cairnd or node_modules missing');
-    process.exit(77);
-}
+needFiles('cairnd or node_modules missing', cairndPath, join(here, 'node_modules', '@confluentinc'));
 const kjs = require('@kafkajs/confluent-schema-registry');
 const csr = require('@confluentinc/schemaregistry');
-
-let passed = 0;
-const failed = [];
-function eq(what, got, want) {
-    const g = JSON.stringify(got), w = JSON.stringify(want);
-    if (g === w)
-        passed++;
-    else {
-        failed.push(`${what}: got ${g}, want ${w}`);
-        console.log('FAIL', failed.at(-1));
-    }
-}
-async function rejects(what, p, check) {
-    try {
-        await p;
-        eq(what + ' rejects', false, true);
-    } catch (e) {
-        check(e);
-    }
-}
-
-function freePort() {
-    return new Promise((res) => {
-        const s = createServer();
-        s.listen(0, '127.0.0.1', () => {
-            const p = s.address().port;
-            s.close(() => res(p));
-        });
-    });
-}
-
-async function startCairnd() {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'cairn-node-'));
-    const proc = spawn(cairnd, [ '--data-dir', dir, '--http', `127.0.0.1:${port}`, '--kafka', 'off' ],
-                       {stdio : [ 'ignore', 'ignore', 'inherit' ]});
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 600; i++) {
-        try {
-            if ((await fetch(url + '/status/ready')).status === 200)
-                return {proc, dir, url};
-        } catch { /* not listening yet */
-        }
-        await new Promise((r) => setTimeout(r, 50));
-    }
-    proc.kill('SIGKILL');
-    throw new Error('cairnd did not become ready');
-}
+const {eq, rejects, run} = checker('test_node_sr');
 
 const V1 = JSON.stringify({
     type : 'record',
@@ -188,20 +128,8 @@ async function confluentResolved(url) {
     eq('csr by id resolved', byId.schema, inlined);
 }
 
-const srv = await startCairnd();
-let code = 0;
-try {
+await run(await startCairnd(), async (srv) => {
     await kafkajsClient(srv.url);
     await confluentClient(srv.url);
     await confluentResolved(srv.url);
-} catch (e) {
-    failed.push('exception: ' + (e.stack || e));
-    console.log('FAIL', e);
-} finally {
-    srv.proc.kill('SIGTERM');
-    await new Promise((r) => srv.proc.once('exit', r));
-    rmSync(srv.dir, {recursive : true, force : true});
-}
-console.log(`test_node_sr: ${passed} checks passed, ${failed.length} failed`);
-code = failed.length ? 1 : 0;
-process.exit(code);
+});

@@ -7,74 +7,23 @@
 // format=serialized. The same schema registered as .proto text gets the descriptor's id. And
 // @kafkajs/confluent-schema-registry registers .proto text and reads the stored text back.
 // Message types come from a descriptor set protoc writes here. Starts its own cairnd.
-import {spawn, execFileSync} from 'node:child_process';
-import {mkdtempSync, rmSync, existsSync, writeFileSync, readFileSync, mkdirSync} from 'node:fs';
-import {createRequire} from 'node:module';
-import {createServer} from 'node:net';
-import {tmpdir} from 'node:os';
-import {join, dirname} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {execFileSync} from 'node:child_process';
+import {writeFileSync, readFileSync, mkdirSync} from 'node:fs';
+import {join} from 'node:path';
+import {require, cairndPath, here, skip, needFiles, tempDir, startCairnd, checker} from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, 'package.json'));
-const root = process.env.CAIRN_ROOT || join(here, '..', '..');
-const build = process.env.CAIRN_BUILD || 'build';
-const cairnd = join(build.startsWith('/') ? build : join(root, build), 'bin', 'cairnd');
-if (!existsSync(cairnd) || !existsSync(join(here, 'node_modules', '@confluentinc')) ||
-    !existsSync(join(here, 'node_modules', '@bufbuild', 'protobuf'))) {
-    console.log('skipped: cairnd or node_modules missing');
-    process.exit(77);
-}
+needFiles('cairnd or node_modules missing', cairndPath, join(here, 'node_modules', '@confluentinc'),
+          join(here, 'node_modules', '@bufbuild', 'protobuf'));
 try {
     execFileSync('protoc', [ '--version' ]);
 } catch {
-    console.log('skipped: protoc missing');
-    process.exit(77);
+    skip('protoc missing');
 }
 const csr = require('@confluentinc/schemaregistry');
 const kjs = require('@kafkajs/confluent-schema-registry');
 const pb = require('@bufbuild/protobuf');
 const wkt = require('@bufbuild/protobuf/wkt');
-
-let passed = 0;
-const failed = [];
-function eq(what, got, want) {
-    const g = JSON.stringify(got), w = JSON.stringify(want);
-    if (g === w)
-        passed++;
-    else {
-        failed.push(`${what}: got ${g}, want ${w}`);
-        console.log('FAIL', failed.at(-1));
-    }
-}
-
-function freePort() {
-    return new Promise((res) => {
-        const s = createServer();
-        s.listen(0, '127.0.0.1', () => {
-            const p = s.address().port;
-            s.close(() => res(p));
-        });
-    });
-}
-
-async function startCairnd() {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'cairn-node-pb-'));
-    const proc = spawn(cairnd, [ '--data-dir', dir, '--http', `127.0.0.1:${port}`, '--kafka', 'off' ],
-                       {stdio : [ 'ignore', 'ignore', 'inherit' ]});
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 600; i++) {
-        try {
-            if ((await fetch(url + '/status/ready')).status === 200)
-                return {proc, dir, url};
-        } catch { /* not listening yet */
-        }
-        await new Promise((r) => setTimeout(r, 50));
-    }
-    proc.kill('SIGKILL');
-    throw new Error('cairnd did not become ready');
-}
+const {eq, run} = checker('test_node_sr_protobuf');
 
 const UNIT = 'syntax = "proto3";\npackage geo;\n\nmessage Point {\n  double lat = 1;\n  double lon = 2;\n}\n';
 const TRIP = 'syntax = "proto3";\npackage travel;\n\nimport "geo/point.proto";\n' +
@@ -156,19 +105,8 @@ async function kafkajs(url) {
     eq('kafkajs decode via the registry', [ back.id, back.stops[0].lat ], [ 'k1', 3 ]);
 }
 
-const srv = await startCairnd();
-const dir = mkdtempSync(join(tmpdir(), 'cairn-node-pb-files-'));
-try {
+const dir = tempDir('node-pb-files');
+await run(await startCairnd({tag : 'node-pb'}), async (srv) => {
     await serde(srv.url, dir);
     await kafkajs(srv.url);
-} catch (e) {
-    failed.push('exception: ' + (e.stack || e));
-    console.log('FAIL', e);
-} finally {
-    srv.proc.kill('SIGTERM');
-    await new Promise((r) => srv.proc.once('exit', r));
-    rmSync(srv.dir, {recursive : true, force : true});
-    rmSync(dir, {recursive : true, force : true});
-}
-console.log(`test_node_sr_protobuf: ${passed} checks passed, ${failed.length} failed`);
-process.exit(failed.length ? 1 : 0);
+}, dir);

@@ -6,18 +6,12 @@
 // the other side, and equal values give identical bytes. Also schema evolution on read with a
 // reader schema. Needs a real registry: starts $CAIRN_BUILD/bin/cairnd (or $CAIRN_CAIRND) on a
 // free loopback port with a temporary data dir; exits 77 (skipped) when it is not built yet.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { require, build as BUILD, cairndPath as CAIRND, skip, tempDir, startCairnd, stopCairnd } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const ROOT = process.env.CAIRN_ROOT || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const BUILD = path.resolve(ROOT, process.env.CAIRN_BUILD || 'build');
-const CAIRND = process.env.CAIRN_CAIRND || path.join(BUILD, 'bin', 'cairnd');
 const PRODUCER = path.join(BUILD, 'examples', 'cairn_avro_producer');
 const CONSUMER = path.join(BUILD, 'examples', 'cairn_avro_consumer');
 
@@ -44,37 +38,6 @@ const VALUES = [
     color: 'BLUE', note: null, raw: Buffer.alloc(0) },
 ];
 
-function skip(why) {
-  console.log(`SKIP: ${why}`);
-  process.exit(77);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
-async function startCairnd() {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-serdes-node-'));
-  // No Kafka listener: this test needs only the REST API (and must not collide on 9092).
-  const env = { ...process.env, CAIRN_CAIRN_KAFKA_LISTENERS: 'off' };
-  const proc = spawn(CAIRND, ['--data-dir', dir, '--http', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'ignore'], env });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(`${url}/status/ready`);
-      if (r.status === 200) return { proc, dir, url };
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGKILL');
-  throw new Error('cairnd did not become ready');
-}
-
 // Our Avro-JSON output -> the plain JS values avsc gives (unions unwrapped, bytes as Buffer).
 function fromAvroJson(v) {
   return { ...v, note: v.note === null ? null : v.note.string, raw: Buffer.from(v.raw, 'latin1') };
@@ -99,8 +62,9 @@ async function main() {
   } catch (e) {
     skip(`npm clients missing (tests/interop/setup): ${e.message}`);
   }
-  const { proc, dir, url } = await startCairnd();
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'cairn-serdes-files-'));
+  const srv = await startCairnd({ tag: 'serdes-node' });
+  const { url } = srv;
+  const tmp = tempDir('serdes-files');
   try {
     const schemaFile = path.join(tmp, 'v1.avsc');
     const v2File = path.join(tmp, 'v2.avsc');
@@ -146,14 +110,7 @@ async function main() {
     assert.deepEqual(fromAvroJson(JSON.parse(evo[0])), { ...VALUES[0], currency: 'EUR' });
     console.log('ok: reader schema v2 over v1 data');
   } finally {
-    // Wait for cairnd to exit before removing its data directory.
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
-    if (proc.exitCode === null && proc.signalCode === null) await exited;
-    clearTimeout(timer);
-    rmSync(tmp, { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
+    await stopCairnd(srv, tmp);
   }
 }
 

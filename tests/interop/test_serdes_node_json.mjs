@@ -13,19 +13,13 @@
 //    resolved by both sides.
 // Starts $CAIRN_BUILD/bin/cairnd with a Kafka listener on free loopback ports; exits 77
 // (skipped) when cairnd, cairn or the npm clients (tests/interop/setup) are missing.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { require, bin, cairndPath as CAIRND, skip, tempDir, startCairnd, stopCairnd, consumeRaw } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const ROOT = process.env.CAIRN_ROOT || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const BUILD = path.resolve(ROOT, process.env.CAIRN_BUILD || 'build');
-const CAIRND = process.env.CAIRN_CAIRND || path.join(BUILD, 'bin', 'cairnd');
-const CAIRN = path.join(BUILD, 'bin', 'cairn');
+const CAIRN = path.join(bin, 'cairn');
 
 const SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -49,50 +43,8 @@ const VALUES = [
 ];
 const BAD = { id: 2, name: '' };
 
-function skip(why) {
-  console.log(`SKIP: ${why}`);
-  process.exit(77);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
-async function startCairnd(kport) {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-serdes-nodejson-'));
-  const env = { ...process.env, CAIRN_CAIRN_KAFKA_LISTENERS: `127.0.0.1:${kport}` };
-  const proc = spawn(CAIRND, ['--data-dir', dir, '--http', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'ignore'], env });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      const r = await fetch(`${url}/status/ready`);
-      if (r.status === 200) return { proc, dir, url };
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGKILL');
-  throw new Error('cairnd did not become ready');
-}
-
 function cairn(args, input = '') {
   return spawnSync(CAIRN, args, { input, encoding: 'utf8', timeout: 120000 });
-}
-
-async function rawConsume(kafka, topic, n) {
-  const got = [];
-  const c = kafka.consumer({ groupId: `raw-${topic}`, sessionTimeout: 10000, heartbeatInterval: 500 });
-  await c.connect();
-  await c.subscribe({ topic, fromBeginning: true });
-  await c.run({ eachMessage: async ({ message }) => { got.push(message.value); } });
-  const deadline = Date.now() + 40000;
-  while (got.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  await c.disconnect();
-  return got;
 }
 
 async function rejects(p) {
@@ -133,7 +85,7 @@ async function checks(sr, kafka, url, boot, tmp) {
   r = cairn(['produce', '--type', 'json', '--topic', 'corders', '--value-schema', schemaFile, ...reg],
     VALUES.map((v) => JSON.stringify(v)).join('\n') + '\n');
   assert.equal(r.status, 0, r.stderr);
-  const mine = await rawConsume(kafka, 'corders', 2);
+  const mine = await consumeRaw(kafka, 'corders', 2);
   assert.deepEqual(mine.map((b) => b.toString('hex')), theirs.map((b) => b.toString('hex')));
   for (let i = 0; i < mine.length; i++) assert.deepEqual(await des.deserialize('corders', mine[i]), VALUES[i]);
   console.log('ok: cairn produce --type json -> JsonDeserializer (same bytes)');
@@ -144,7 +96,7 @@ async function checks(sr, kafka, url, boot, tmp) {
   r = cairn(['produce', '--type', 'json', '--topic', 'cbad', '--value-schema', schemaFile, '--registry-property', 'json.fail.invalid.schema=false', ...reg],
     JSON.stringify(BAD) + '\n');
   assert.equal(r.status, 0, r.stderr);
-  const [bad] = await rawConsume(kafka, 'cbad', 1);
+  const [bad] = await consumeRaw(kafka, 'cbad', 1);
   assert.ok(await rejects(des.deserialize('cbad', bad)), 'JS validates on deserialize');
   r = cairn(['consume', '--type', 'json', '--topic', 'cbad', '--from-beginning', '--max-messages', '1', '--timeout-ms', '30000', ...reg]);
   assert.ok(r.status === 1 && r.stderr.includes('minLength'), r.stderr);
@@ -178,7 +130,7 @@ async function references(sr, kafka, url, boot) {
   assert.ok(r.status === 1 && r.stderr.includes('/c/x'), r.stderr);
   r = cairn(['produce', '--type', 'json', '--topic', 'jref', '--latest', ...reg], '{"c":{"x":2}}\n');
   assert.equal(r.status, 0, r.stderr);
-  const mine = await rawConsume(kafka, 'jref', 2);
+  const mine = await consumeRaw(kafka, 'jref', 2);
   assert.equal(mine[1].readInt32BE(1), id);
   assert.deepEqual(await des.deserialize('jref', mine[1]), { c: { x: 2 } });
   console.log('ok: a registered reference resolved on both sides');
@@ -193,22 +145,15 @@ async function main() {
   } catch (e) {
     skip(`npm clients missing (tests/interop/setup): ${e.message}`);
   }
-  const kport = await freePort();
-  const { proc, dir, url } = await startCairnd(kport);
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'cairn-serdes-nodejson-f-'));
-  const boot = `127.0.0.1:${kport}`;
+  const srv = await startCairnd({ tag: 'serdes-nodejson', kafka: true });
+  const { url, boot } = srv;
+  const tmp = tempDir('serdes-nodejson-f');
   const kafka = new kafkajs.Kafka({ clientId: 'cairn-json', brokers: [boot], logLevel: kafkajs.logLevel.NOTHING });
   try {
     await checks(sr, kafka, url, boot, tmp);
     await references(sr, kafka, url, boot);
   } finally {
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
-    if (proc.exitCode === null && proc.signalCode === null) await exited;
-    clearTimeout(timer);
-    rmSync(tmp, { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
+    await stopCairnd(srv, tmp);
   }
 }
 

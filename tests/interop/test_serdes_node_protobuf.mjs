@@ -9,77 +9,25 @@
 //  - `cairn produce --type protobuf` with the .proto files and that JSON writes bytes identical
 //    to Node's, which the ProtobufDeserializer reads back into an equal message.
 // Message types come from a descriptor set protoc writes here. Starts its own cairnd.
-import {spawn, execFileSync, spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync, existsSync, readFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
-import {createServer} from 'node:net';
-import {tmpdir} from 'node:os';
-import {join, dirname} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {execFileSync, spawnSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {require, root, bin, cairndPath, here, skip, needFiles, tempDir, startCairnd, consumeRaw, checker} from
+    './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, 'package.json'));
-const root = process.env.CAIRN_ROOT || join(here, '..', '..');
-const build = process.env.CAIRN_BUILD || 'build';
-const bin = join(build.startsWith('/') ? build : join(root, build), 'bin');
 const data = join(root, 'tests', 'data', 'serdes_pb');
-if (!existsSync(join(bin, 'cairnd')) || !existsSync(join(bin, 'cairn')) ||
-    !existsSync(join(here, 'node_modules', '@confluentinc')) ||
-    !existsSync(join(here, 'node_modules', '@bufbuild', 'protobuf'))) {
-    console.log('skipped: cairnd, cairn or node_modules missing');
-    process.exit(77);
-}
+needFiles('cairnd, cairn or node_modules missing', cairndPath, join(bin, 'cairn'),
+          join(here, 'node_modules', '@confluentinc'), join(here, 'node_modules', '@bufbuild', 'protobuf'));
 try {
     execFileSync('protoc', [ '--version' ]);
 } catch {
-    console.log('skipped: protoc missing');
-    process.exit(77);
+    skip('protoc missing');
 }
 const csr = require('@confluentinc/schemaregistry');
 const pb = require('@bufbuild/protobuf');
 const wkt = require('@bufbuild/protobuf/wkt');
 const {Kafka, logLevel} = require('kafkajs');
-
-let passed = 0;
-const failed = [];
-function eq(what, got, want) {
-    const g = JSON.stringify(got), w = JSON.stringify(want);
-    if (g === w)
-        passed++;
-    else {
-        failed.push(`${what}: got ${g}, want ${w}`);
-        console.log('FAIL', failed.at(-1));
-    }
-}
-
-function freePort() {
-    return new Promise((res) => {
-        const s = createServer();
-        s.listen(0, '127.0.0.1', () => {
-            const p = s.address().port;
-            s.close(() => res(p));
-        });
-    });
-}
-
-async function startCairnd() {
-    const port = await freePort(), kport = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'cairn-node-pbs-'));
-    const proc = spawn(join(bin, 'cairnd'),
-                       [ '--data-dir', dir, '--http', `127.0.0.1:${port}`, '--kafka', `127.0.0.1:${kport}` ],
-                       {stdio : [ 'ignore', 'ignore', 'inherit' ]});
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 600; i++) {
-        try {
-            if ((await fetch(url + '/status/ready')).status === 200)
-                return {proc, dir, url, boot : `127.0.0.1:${kport}`};
-        } catch { /* not listening yet */
-        }
-        await new Promise((r) => setTimeout(r, 50));
-    }
-    proc.kill('SIGKILL');
-    throw new Error('cairnd did not become ready');
-}
+const {eq, run} = checker('test_serdes_node_protobuf');
 
 function registryFromProtoc(dir) {
     const out = join(dir, 'set.pb');
@@ -94,26 +42,6 @@ function cairn(args, input) {
     return {rc : r.status, out : r.stdout, err : r.stderr};
 }
 
-async function readRaw(kafka, topic, n) {
-    const consumer = kafka.consumer({groupId : 'node-raw-' + topic});
-    const got = [];
-    await consumer.connect();
-    await consumer.subscribe({topic, fromBeginning : true});
-    await new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error('no message on ' + topic)), 60000);
-        consumer.run({
-            eachMessage : async ({message}) => {
-                got.push(message.value);
-                if (got.length === n) {
-                    clearTimeout(t);
-                    resolve();
-                }
-            }
-        });
-    });
-    await consumer.disconnect();
-    return got;
-}
 
 async function checks(srv, dir) {
     const registry = registryFromProtoc(dir);
@@ -157,7 +85,7 @@ async function checks(srv, dir) {
                       join(data, 'shop.proto'), '--bootstrap', srv.boot, '--registry', srv.url ],
                     JSON.stringify(want) + '\n');
     eq('cairn produce --type protobuf', [ p.rc, p.err ], [ 0, '' ]);
-    const [mine] = await readRaw(kafka, 'corders', 1);
+    const [mine] = await consumeRaw(kafka, 'corders', 1);
     eq('cairn -> node: identical bytes', Buffer.from(mine).toString('hex'),
        Buffer.from(theirs).toString('hex'));
     const des = new csr.ProtobufDeserializer(client, csr.SerdeType.VALUE, {});
@@ -165,18 +93,5 @@ async function checks(srv, dir) {
     eq('cairn -> node: ProtobufDeserializer reads it', pb.toJson(Order, back), want);
 }
 
-const srv = await startCairnd();
-const dir = mkdtempSync(join(tmpdir(), 'cairn-node-pbs-files-'));
-try {
-    await checks(srv, dir);
-} catch (e) {
-    failed.push('exception: ' + (e.stack || e));
-    console.log('FAIL', e);
-} finally {
-    srv.proc.kill('SIGTERM');
-    await new Promise((r) => srv.proc.once('exit', r));
-    rmSync(srv.dir, {recursive : true, force : true});
-    rmSync(dir, {recursive : true, force : true});
-}
-console.log(`test_serdes_node_protobuf: ${passed} checks passed, ${failed.length} failed`);
-process.exit(failed.length ? 1 : 0);
+const dir = tempDir('node-pbs-files');
+await run(await startCairnd({tag : 'node-pbs', kafka : true}), (srv) => checks(srv, dir), dir);

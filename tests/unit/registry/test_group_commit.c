@@ -16,11 +16,10 @@
 #include "broker/log/brk_log.h"
 #include "common/cn_time.h"
 #include "registry/reg_registry.h"
+#include "tests/support/tu_registry.h"
 
 #define THREADS 8
 #define PER     30
-
-static cn_log_t quiet = {CN_LOG_OFF, 2, "test"};
 
 /* The fsync of segment files: held while the gate is closed, then slowed by delay_us. */
 typedef struct gate {
@@ -46,41 +45,26 @@ static int gated_fsync(void *arg, int fd) {
 }
 
 typedef struct env {
-    char *dir;
+    tu_reg_env_t r; /* first: the fixtures below use its dir, logs, store and reg */
     gate_t gate;
-    brk_logs_t *logs;
-    reg_store_t *store;
-    reg_registry_t *reg;
 } env_t;
 
 static void env_open(env_t *e) {
     brk_logs_options_t lo = {0};
     reg_options_t ro;
-    cn_error_t err;
-    lo.dir = e->dir;
-    lo.log = &quiet;
     lo.fsync_fn = gated_fsync;
     lo.fsync_arg = &e->gate;
-    assert_non_null(e->logs = brk_logs_open(&lo, &err));
-    assert_non_null(e->store = reg_store_log_new(e->logs, "_schemas", &err));
     reg_options_defaults(&ro);
-    ro.store = e->store;
-    ro.lang = reg_lang_compat();
-    ro.log = &quiet;
     ro.default_level = COMPAT_NONE;
-    assert_non_null(e->reg = reg_new(&ro, &err));
-    assert_int_equal(reg_replay(e->reg, &err), CN_OK);
+    tu_reg_env_open(&e->r, &lo, &ro);
 }
-
 static void env_close(env_t *e) {
-    reg_free(e->reg);
-    reg_store_free(e->store);
-    brk_logs_close(e->logs);
+    tu_reg_env_close(&e->r);
 }
 
 static void env_init(env_t *e, const char *name) {
     memset(e, 0, sizeof(*e));
-    e->dir = tu_tmpdir(name);
+    e->r.dir = tu_tmpdir(name);
     pthread_mutex_init(&e->gate.mu, NULL);
     pthread_cond_init(&e->gate.cv, NULL);
     env_open(e);
@@ -90,12 +74,12 @@ static void env_fini(env_t *e) {
     env_close(e);
     pthread_mutex_destroy(&e->gate.mu);
     pthread_cond_destroy(&e->gate.cv);
-    tu_tmpdir_free(e->dir);
+    tu_tmpdir_free(e->r.dir);
 }
 
 static uint64_t fsyncs(env_t *e) {
     brk_partition_stats_t st;
-    brk_partition_t *p = brk_partition_get(e->logs, "_schemas", 0, NULL);
+    brk_partition_t *p = brk_partition_get(e->r.logs, "_schemas", 0, NULL);
     brk_partition_stats(p, &st);
     brk_partition_put(p);
     return st.fsyncs;
@@ -131,7 +115,7 @@ static void *register_loop(void *arg) {
         reg_schema_req_init(&req);
         req.schema = text;
         req.schema_len = strlen(text);
-        if (reg_register(w->e->reg, REG_NAME(subject_of(subj, sizeof(subj), w->t, i)), &req,
+        if (reg_register(w->e->r.reg, REG_NAME(subject_of(subj, sizeof(subj), w->t, i)), &req,
                          &w->ids[i], &err) != CN_OK)
             w->ids[i] = -1;
     }
@@ -215,15 +199,15 @@ static void test_concurrent_registrations_share_fsyncs(void **state) {
             assert_false(seen[w[t].ids[i]]); /* one id per schema */
             seen[w[t].ids[i]] = 1;
         }
-    assert_int_equal(reg_store_read(e.store, 0, visit, &o, &next, NULL), CN_OK);
+    assert_int_equal(reg_store_read(e.r.store, 0, visit, &o, &next, NULL), CN_OK);
     assert_int_equal(o.n, THREADS * PER);
     assert_int_equal(o.bad, 0);
     assert_int_equal(o.last_shared, THREADS * PER / 2);
-    check_answers(e.reg, w);
+    check_answers(e.r.reg, w);
     env_close(&e);
     e.gate.delay_us = 0;
     env_open(&e); /* replayed: the same answers */
-    check_answers(e.reg, w);
+    check_answers(e.r.reg, w);
     env_fini(&e);
 }
 
@@ -240,7 +224,7 @@ static void *bg_register(void *arg) {
     reg_schema_req_init(&req);
     req.schema = b->text;
     req.schema_len = strlen(b->text);
-    if (reg_register(b->e->reg, REG_NAME("gated"), &req, &b->id, NULL) != CN_OK)
+    if (reg_register(b->e->r.reg, REG_NAME("gated"), &req, &b->id, NULL) != CN_OK)
         b->id = -1;
     b->done = true;
     return NULL;
@@ -253,10 +237,11 @@ static void *bg_lookup(void *arg) {
     reg_schema_req_init(&req);
     req.schema = b->text;
     req.schema_len = strlen(b->text);
-    reg_rdlock(b->e->reg);
-    b->id = reg_lookup(b->e->reg, REG_NAME("gated"), &req, false, &v, NULL) == CN_OK ? v->schema->id
-                                                                                     : -1;
-    reg_unlock(b->e->reg); /* waits until what it saw is durable */
+    reg_rdlock(b->e->r.reg);
+    b->id = reg_lookup(b->e->r.reg, REG_NAME("gated"), &req, false, &v, NULL) == CN_OK
+                ? v->schema->id
+                : -1;
+    reg_unlock(b->e->r.reg); /* waits until what it saw is durable */
     b->done = true;
     return NULL;
 }
@@ -310,21 +295,21 @@ static void test_foreign_records_first(void **state) {
     cn_error_t err;
     (void)state;
     env_init(&e, "group-foreign");
-    assert_int_equal(reg_store_append_pending(e.store, &rec, 1, &err), CN_OK);
+    assert_int_equal(reg_store_append_pending(e.r.store, &rec, 1, &err), CN_OK);
     assert_int_equal(rec.offset, 0);
     reg_schema_req_init(&req);
     req.schema = "\"long\"";
     req.schema_len = strlen(req.schema);
-    assert_int_equal(reg_register(e.reg, REG_NAME("own"), &req, &id, &err), CN_OK);
+    assert_int_equal(reg_register(e.r.reg, REG_NAME("own"), &req, &id, &err), CN_OK);
     assert_int_equal(id, 1); /* decided before the foreign record was readable */
-    reg_rdlock(e.reg);
-    assert_non_null(reg_schema_by_id(e.reg, 42, REG_NAME(NULL))); /* applied, in log order */
-    assert_non_null(reg_subject_get(e.reg, REG_NAME("ext")));
-    assert_string_equal(reg_schema_by_id(e.reg, 1, REG_NAME(NULL))->text, "\"long\"");
-    reg_unlock(e.reg);
+    reg_rdlock(e.r.reg);
+    assert_non_null(reg_schema_by_id(e.r.reg, 42, REG_NAME(NULL))); /* applied, in log order */
+    assert_non_null(reg_subject_get(e.r.reg, REG_NAME("ext")));
+    assert_string_equal(reg_schema_by_id(e.r.reg, 1, REG_NAME(NULL))->text, "\"long\"");
+    reg_unlock(e.r.reg);
     req.schema = "\"string\"";
     req.schema_len = strlen(req.schema);
-    assert_int_equal(reg_register(e.reg, REG_NAME("own"), &req, &id, &err), CN_OK);
+    assert_int_equal(reg_register(e.r.reg, REG_NAME("own"), &req, &id, &err), CN_OK);
     assert_int_equal(id, 43); /* max + 1 now that 42 is known */
     env_fini(&e);
 }

@@ -14,42 +14,24 @@
 
 #include "registry/reg_registry.h"
 #include "tests/support/reg_fake_lang.h"
+#include "tests/support/tu_registry.h"
 
-static const cn_log_t quiet = {CN_LOG_ERROR, 2, "test"};
-
-typedef struct fx {
-    reg_store_t *store;
-    reg_registry_t *reg;
-} fx_t;
+typedef tu_reg_mem_t fx_t;
 
 static reg_registry_t *open_reg(reg_store_t *st, size_t cache) {
     reg_options_t o;
-    cn_error_t err;
-    reg_registry_t *reg;
-    reg_options_defaults(&o);
-    o.store = st;
-    o.lang = reg_fake_lang();
-    o.log = &quiet;
+    tu_reg_options(&o, st, reg_fake_lang());
     o.parse_cache_size = cache;
-    reg = reg_new(&o, &err);
-    assert_non_null(reg);
-    assert_int_equal(reg_replay(reg, &err), CN_OK);
-    return reg;
+    return tu_reg_new(&o);
 }
 
 static int setup(void **state) {
-    fx_t *f = calloc(1, sizeof(*f));
-    f->store = reg_store_mem_new();
-    f->reg = open_reg(f->store, 3);
-    *state = f;
+    *state = tu_reg_mem_new(reg_fake_lang(), 3);
     return 0;
 }
 
 static int teardown(void **state) {
-    fx_t *f = *state;
-    reg_free(f->reg);
-    reg_store_free(f->store);
-    free(f);
+    tu_reg_mem_free(*state);
     return 0;
 }
 

@@ -22,6 +22,7 @@
 
 #include "broker/log/brk_log.h"
 #include "registry/reg_registry.h"
+#include "tests/support/tu_registry.h"
 
 /* ---- the interposer ---- */
 
@@ -119,40 +120,13 @@ json_t *json_loadb(const char *buffer, size_t buflen, size_t flags, json_error_t
 
 /* ---- fixtures ---- */
 
-static cn_log_t quiet = {CN_LOG_OFF, 2, "test"};
-
-typedef struct env {
-    char *dir;
-    brk_logs_t *logs;
-    reg_store_t *store;
-    reg_registry_t *reg;
-} env_t;
+typedef tu_reg_env_t env_t;
 
 static void env_open(env_t *e) {
-    brk_logs_options_t lo = {0};
-    reg_options_t ro;
-    cn_error_t err;
-    lo.dir = e->dir;
-    lo.log = &quiet;
-    if (!(e->logs = brk_logs_open(&lo, &err)))
-        fail_msg("open: %s", err.msg);
-    if (!(e->store = reg_store_log_new(e->logs, "_schemas", &err)))
-        fail_msg("store: %s", err.msg);
-    reg_options_defaults(&ro);
-    ro.store = e->store;
-    ro.lang = reg_lang_compat();
-    ro.log = &quiet;
-    assert_non_null(e->reg = reg_new(&ro, &err));
-    assert_int_equal(reg_replay(e->reg, &err), CN_OK);
+    tu_reg_env_open(e, NULL, NULL);
 }
-
 static void env_close(env_t *e) {
-    reg_free(e->reg);
-    reg_store_free(e->store);
-    brk_logs_close(e->logs);
-    e->reg = NULL;
-    e->store = NULL;
-    e->logs = NULL;
+    tu_reg_env_close(e);
 }
 
 static cn_err_t reg_text(env_t *e, const char *subject, const char *text, int32_t *id,
