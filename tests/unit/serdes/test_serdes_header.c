@@ -35,9 +35,14 @@ typedef struct fx {
 
 static int setup(void **state) {
     fx_t *f = calloc(1, sizeof(*f));
-    f->dir = tu_tmpdir("serdes-header");
-    if (tu_cairnd_start(&f->c, f->dir, 60000) != 0)
+    if (!f)
         return -1;
+    f->dir = tu_tmpdir("serdes-header");
+    if (tu_cairnd_start(&f->c, f->dir, 60000) != 0) {
+        tu_tmpdir_free(f->dir);
+        free(f);
+        return -1;
+    }
     snprintf(f->url, sizeof(f->url), "http://127.0.0.1:%d", f->c.port);
     *state = f;
     return 0;
@@ -45,6 +50,8 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
     fx_t *f = *state;
+    if (!f) /* setup failed and cleaned up */
+        return 0;
     tu_cairnd_stop(&f->c, SIGTERM);
     tu_tmpdir_free(f->dir);
     free(f);
