@@ -6,51 +6,12 @@
 // the other side, and equal values give identical bytes. Also schema evolution on read with a
 // reader schema. Needs a real registry: starts $CAIRN_BUILD/bin/cairnd (or $CAIRN_CAIRND) on a
 // free loopback port with a temporary data dir; exits 77 (skipped) when it is not built yet.
-import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { require, build as BUILD, cairndPath as CAIRND, skip, tempDir, startCairnd, stopCairnd } from './lib.mjs';
+import { PRODUCER, CONSUMER, SCHEMA, V2, VALUES, fromAvroJson, toAvroJson, ours } from './serdes_fixture.mjs';
 
-const PRODUCER = path.join(BUILD, 'examples', 'cairn_avro_producer');
-const CONSUMER = path.join(BUILD, 'examples', 'cairn_avro_consumer');
-
-const SCHEMA = {
-  type: 'record', name: 'Order', namespace: 'interop',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'name', type: 'string' },
-    { name: 'score', type: 'double' },
-    { name: 'active', type: 'boolean' },
-    { name: 'qty', type: 'int' },
-    { name: 'tags', type: { type: 'array', items: 'string' } },
-    { name: 'attrs', type: { type: 'map', values: 'int' } },
-    { name: 'color', type: { type: 'enum', name: 'Color', symbols: ['RED', 'GREEN', 'BLUE'] } },
-    { name: 'note', type: ['null', 'string'], default: null },
-    { name: 'raw', type: 'bytes' },
-  ],
-};
-const V2 = { ...SCHEMA, fields: [...SCHEMA.fields, { name: 'currency', type: 'string', default: 'EUR' }] };
-const VALUES = [
-  { id: 1, name: 'first', score: 1.5, active: true, qty: -3, tags: ['a', 'b'], attrs: { x: 1, y: -2 },
-    color: 'GREEN', note: 'hello é', raw: Buffer.from([0, 255, 65]) },
-  { id: 4294967296123, name: '', score: -0.125, active: false, qty: 2147483647, tags: [], attrs: {},
-    color: 'BLUE', note: null, raw: Buffer.alloc(0) },
-];
-
-// Our Avro-JSON output -> the plain JS values avsc gives (unions unwrapped, bytes as Buffer).
-function fromAvroJson(v) {
-  return { ...v, note: v.note === null ? null : v.note.string, raw: Buffer.from(v.raw, 'latin1') };
-}
-function toAvroJson(v) {
-  return JSON.stringify({ ...v, note: v.note === null ? null : { string: v.note }, raw: v.raw.toString('latin1') });
-}
-
-function ours(prog, args, input) {
-  const r = spawnSync(prog, args, { input, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${path.basename(prog)} failed (${r.status}): ${r.stderr}`);
-  return r.stdout.trim().split('\n');
-}
 
 async function main() {
   if (!existsSync(CAIRND)) skip(`${CAIRND} is not built yet`);

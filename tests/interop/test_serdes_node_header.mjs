@@ -11,88 +11,12 @@
 // - the same both ways for JSON Schema (bare JSON text) and Protobuf (the message indexes after
 //   the GUID in the header, the bare message as payload), byte-identical.
 // Starts $CAIRN_BUILD/bin/cairnd on a free loopback port; exits 77 when it is not built yet.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
-import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-
-const require = createRequire(import.meta.url);
-const ROOT = process.env.CAIRN_ROOT || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const BUILD = path.resolve(ROOT, process.env.CAIRN_BUILD || 'build');
-const CAIRND = process.env.CAIRN_CAIRND || path.join(BUILD, 'bin', 'cairnd');
-const PRODUCER = path.join(BUILD, 'examples', 'cairn_avro_producer');
-const CONSUMER = path.join(BUILD, 'examples', 'cairn_avro_consumer');
-
-const SCHEMA = {
-  type: 'record', name: 'Order', namespace: 'interop',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'name', type: 'string' },
-    { name: 'score', type: 'double' },
-    { name: 'active', type: 'boolean' },
-    { name: 'qty', type: 'int' },
-    { name: 'tags', type: { type: 'array', items: 'string' } },
-    { name: 'attrs', type: { type: 'map', values: 'int' } },
-    { name: 'color', type: { type: 'enum', name: 'Color', symbols: ['RED', 'GREEN', 'BLUE'] } },
-    { name: 'note', type: ['null', 'string'], default: null },
-    { name: 'raw', type: 'bytes' },
-  ],
-};
-const V2 = { ...SCHEMA, fields: [...SCHEMA.fields, { name: 'currency', type: 'string', default: 'EUR' }] };
-const VALUES = [
-  { id: 1, name: 'first', score: 1.5, active: true, qty: -3, tags: ['a', 'b'], attrs: { x: 1, y: -2 },
-    color: 'GREEN', note: 'hello é', raw: Buffer.from([0, 255, 65]) },
-  { id: 4294967296123, name: '', score: -0.125, active: false, qty: 2147483647, tags: [], attrs: {},
-    color: 'BLUE', note: null, raw: Buffer.alloc(0) },
-];
-
-function skip(why) {
-  console.log(`SKIP: ${why}`);
-  process.exit(77);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
-async function startCairnd() {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-serdes-node-hdr-'));
-  // No Kafka listener: this test needs only the REST API (and must not collide on 9092).
-  const env = { ...process.env, CAIRN_CAIRN_KAFKA_LISTENERS: 'off' };
-  const proc = spawn(CAIRND, ['--data-dir', dir, '--http', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'ignore'], env });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(`${url}/status/ready`);
-      if (r.status === 200) return { proc, dir, url };
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGKILL');
-  throw new Error('cairnd did not become ready');
-}
-
-// Our Avro-JSON output -> the plain JS values avsc gives (unions unwrapped, bytes as Buffer).
-function fromAvroJson(v) {
-  return { ...v, note: v.note === null ? null : v.note.string, raw: Buffer.from(v.raw, 'latin1') };
-}
-function toAvroJson(v) {
-  return JSON.stringify({ ...v, note: v.note === null ? null : { string: v.note }, raw: v.raw.toString('latin1') });
-}
-
-function ours(prog, args, input) {
-  const r = spawnSync(prog, args, { input, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${path.basename(prog)} failed (${r.status}): ${r.stderr}`);
-  return r.stdout.trim().split('\n');
-}
+import { require, cairndPath as CAIRND, skip, tempDir, startCairnd, stopCairnd } from './lib.mjs';
+import { PRODUCER, CONSUMER, SCHEMA, VALUES, fromAvroJson, toAvroJson, ours } from './serdes_fixture.mjs';
 
 function hexLines(items) {
   return items.map((t) => `${t.header.toString('hex')} ${t.payload.toString('hex')}`).join('\n') + '\n';
@@ -211,8 +135,9 @@ async function main() {
     skip(`npm clients missing (tests/interop/setup): ${e.message}`);
   }
   if (!sr.HeaderSchemaIdSerializer) skip('@confluentinc/schemaregistry has no header schema ids');
-  const { proc, dir, url } = await startCairnd();
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'cairn-serdes-files-'));
+  const srv = await startCairnd({ tag: 'serdes-node-hdr' });
+  const { url } = srv;
+  const tmp = tempDir('serdes-files');
   try {
     const schemaFile = path.join(tmp, 'v1.avsc');
     writeFileSync(schemaFile, JSON.stringify(SCHEMA));
@@ -267,14 +192,7 @@ async function main() {
     await jsonChecks(sr, url, tmp);
     await protobufChecks(sr, url, tmp);
   } finally {
-    // Wait for cairnd to exit before removing its data directory.
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
-    if (proc.exitCode === null && proc.signalCode === null) await exited;
-    clearTimeout(timer);
-    rmSync(tmp, { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
+    await stopCairnd(srv, tmp);
   }
 }
 
