@@ -64,12 +64,22 @@ compat_policy_t reg_effective_policy(reg_registry_t *reg, const reg_name_t *name
     return COMPAT_POLICY_STRICT;
 }
 
+/* The global mode (":.__GLOBAL:" when the global scope has none) is READONLY_OVERRIDE: it wins
+ * over every subject's and context's own mode, as in Confluent's AbstractSchemaRegistry.getMode and
+ * getModeInScope (`globalMode == READONLY_OVERRIDE ? globalMode : subjectMode`); a context's
+ * READONLY_OVERRIDE is an ordinary read-only mode for the subjects without their own. */
+static bool global_override(reg_registry_t *reg) {
+    int m = reg_mode_at(reg, NULL, 0);
+    if (m < 0)
+        m = reg_mode_at(reg, ":.__GLOBAL:", 11);
+    return m == REG_MODE_READONLY_OVERRIDE;
+}
+
 reg_mode_t reg_effective_mode_of(reg_registry_t *reg, const reg_name_t *name) {
     scope_t sc[4];
     size_t n = scopes(name, sc);
-    for (size_t i = n; i > 1; i--) /* READONLY_OVERRIDE above the subject wins, widest first */
-        if (reg_mode_at(reg, sc[i - 1].key, sc[i - 1].len) == REG_MODE_READONLY_OVERRIDE)
-            return REG_MODE_READONLY_OVERRIDE;
+    if (global_override(reg))
+        return REG_MODE_READONLY_OVERRIDE;
     for (size_t i = 0; i < n; i++) {
         int m = reg_mode_at(reg, sc[i].key, sc[i].len);
         if (m >= 0)
@@ -262,7 +272,7 @@ cn_err_t reg_mode_get(reg_registry_t *reg, const reg_name_t *name, bool default_
     const char *subject = name->subject;
     int m;
     reg_rdlock(reg);
-    m = reg_mode_stored(reg, subject);
+    m = global_override(reg) ? (int)REG_MODE_READONLY_OVERRIDE : reg_mode_stored(reg, subject);
     if (m < 0 && (default_to_global || !subject))
         m = (int)reg_effective_mode_of(reg, name);
     reg_unlock(reg);

@@ -337,19 +337,31 @@ def modes(c, url):
     c.eq("READONLY_OVERRIDE is a valid mode", (st, r), (200, {"mode": "READONLY_OVERRIDE"}))
     st, r = request(url, "GET", "/mode/:.mctx:")
     c.eq("and reads back by its name", r, {"mode": "READONLY_OVERRIDE"})
-    request(url, "PUT", "/mode/:.mctx:s", {"mode": "READWRITE"})
-    st, r = request(url, "POST", "/subjects/:.mctx:s/versions", {"schema": avro("a")})
-    c.eq("a context's READONLY_OVERRIDE wins over the subject's READWRITE",
+    # Confluent's getModeInScope: only the global READONLY_OVERRIDE overrides subject modes; a
+    # context's one is read-only for the subjects without their own mode.
+    st, r = request(url, "POST", "/subjects/:.mctx:t/versions", {"schema": avro("a")})
+    c.eq("a context's READONLY_OVERRIDE: read-only for a subject without its own mode",
          (st, r.get("error_code")), (422, 42205))
-    st, r = request(url, "GET", "/mode/:.mctx:s?defaultToGlobal=true")
-    c.eq("the subject's own mode is kept", r, {"mode": "READWRITE"})
-    st, r = request(url, "DELETE", "/config/:.mctx:s")
+    st, r = request(url, "DELETE", "/config/:.mctx:t")
     c.eq("config delete refused under READONLY_OVERRIDE", (st, r.get("error_code")),
          (422, 42205))
+    request(url, "PUT", "/mode/:.mctx:s", {"mode": "READWRITE"})
+    st, r = request(url, "POST", "/subjects/:.mctx:s/versions", {"schema": avro("a")})
+    c.eq("a context's READONLY_OVERRIDE does not override the subject's READWRITE", st, 200)
+    st, r = request(url, "GET", "/mode/:.mctx:s?defaultToGlobal=true")
+    c.eq("the subject's own mode is kept", r, {"mode": "READWRITE"})
     request(url, "PUT", "/mode", {"mode": "READONLY_OVERRIDE"})
     st, r = request(url, "POST", "/subjects/m1/versions", {"schema": avro("a", "b")})
     c.eq("a global READONLY_OVERRIDE wins over the subject's mode", (st, r.get("error_code")),
          (422, 42205))
+    st, r = request(url, "POST", "/subjects/:.mctx:s/versions", {"schema": avro("a", "b")})
+    c.eq("and over a context subject's own READWRITE", (st, r.get("error_code")), (422, 42205))
+    st, r = request(url, "GET", "/mode/m1")
+    c.eq("GET /mode/{s} answers the global READONLY_OVERRIDE (Confluent's getMode)", (st, r),
+         (200, {"mode": "READONLY_OVERRIDE"}))
+    st, r = request(url, "PUT", "/config/m1", {"compatibility": "NONE"})
+    c.eq("config change refused under the global READONLY_OVERRIDE",
+         (st, r.get("error_code")), (422, 42205))
     st, r = request(url, "DELETE", "/mode")
     c.eq("global mode removed", st, 200)
     request(url, "DELETE", "/mode/:.mctx:")
