@@ -33,11 +33,15 @@ static bool id_segment(api_req_t *req, int32_t *id, api_resp_t *resp) {
 }
 
 /* The {id} segment and the subject query parameter, decoded into buf (cap bytes) and parsed
- * into *subject (the global scope when absent or empty); false with the error answered. */
+ * into *subject (the global scope when absent or empty), the subject's alias followed as
+ * Confluent's AliasFilter does for `schemas/ids` paths; false with the error answered. */
 static bool id_args(api_req_t *req, api_resp_t *resp, int32_t *id, reg_name_t *subject, char *buf,
                     size_t cap) {
     bool given = api_query(req, "subject", buf, cap) && buf[0];
     *subject = reg_name(given ? buf : NULL);
+    if (given && reg_ready(req->reg) &&
+        reg_alias_resolve(req->reg, subject, req->alias, sizeof(req->alias)))
+        *subject = reg_name(req->alias);
     return id_segment(req, id, resp);
 }
 

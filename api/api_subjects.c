@@ -112,7 +112,7 @@ void api_subjects_delete(api_req_t *req, api_resp_t *resp) {
     json_t *out;
     reg_name_t subject;
     cn_error_t err;
-    if (!api_subject(req, 1, false, &subject, resp) || !api_require_ready(req, resp))
+    if (!api_subject_aliased(req, 1, &subject, resp) || !api_require_ready(req, resp))
         return;
     out = json_array();
     if (reg_delete_subject(req->reg, &subject, api_query_bool(req, "permanent"), out, &err) ==

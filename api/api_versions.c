@@ -176,7 +176,7 @@ void api_versions_delete(api_req_t *req, api_resp_t *resp) {
     int32_t version, deleted = 0;
     reg_name_t subject;
     cn_error_t err;
-    if (!api_version(req, 3, &version, resp) || !api_subject(req, 1, false, &subject, resp) ||
+    if (!api_version(req, 3, &version, resp) || !api_subject_aliased(req, 1, &subject, resp) ||
         !api_require_ready(req, resp))
         return;
     if (reg_delete_version(req->reg, &subject, version, api_query_bool(req, "permanent"), &deleted,

@@ -325,6 +325,28 @@ def aliases(c, url):
     st, r = request(url, "GET", "/subjects/:.actx:al/versions/1")
     c.eq("an unqualified alias is in the subject's context", (st, r.get("subject")),
          (200, ":.actx:target"))
+    # Confluent's AliasFilter rewrites the segment after `subjects` (deletes included) and the
+    # `subject` query parameter of `schemas/ids` paths; /config and /mode are not rewritten.
+    st, r = request(url, "GET", "/schemas/ids/%d/versions?subject=alias-value" % real_id)
+    c.eq("schemas/ids?subject= follows the alias", (st, r),
+         (200, [{"subject": "real-value", "version": 1}]))
+    st, r = request(url, "GET", "/schemas/ids/%d?subject=alias-value" % real_id)
+    c.eq("schemas/ids/{id}?subject= through the alias", st, 200)
+    st, r = request(url, "POST", "/subjects/:.xctx:xt/versions", {"schema": avro("x", "y")})
+    xid = r.get("id")
+    request(url, "PUT", "/config/xal", {"alias": ":.xctx:xt"})
+    st, r = request(url, "GET", "/schemas/ids/%d/versions?subject=xal" % xid)
+    c.eq("schemas/ids?subject= takes the alias's context", (st, r),
+         (200, [{"subject": ":.xctx:xt", "version": 1}]))
+    st, r = request(url, "DELETE", "/subjects/alias-value/versions/2")
+    c.eq("version delete through the alias", (st, r), (200, 2))
+    st, r = request(url, "GET", "/subjects/real-value/versions")
+    c.eq("deleted from the real subject", r, [1])
+    st, r = request(url, "DELETE", "/subjects/alias-value")
+    c.eq("subject delete through the alias", (st, r), (200, [1]))
+    st, r = request(url, "GET", "/subjects/real-value/versions")
+    c.eq("the real subject is soft-deleted", (st, r.get("error_code")), (404, 40401))
+    request(url, "POST", "/subjects/real-value/versions", {"schema": avro("a")})
     request(url, "DELETE", "/config/alias-value")
     st, r = request(url, "GET", "/subjects/alias-value/versions")
     c.eq("alias removed: its own (no) versions", (st, r.get("error_code")), (404, 40401))
