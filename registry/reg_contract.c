@@ -188,17 +188,25 @@ static cn_err_t invalid(cn_error_t *err, const char *msg) {
     return invalid3(err, msg, "", "");
 }
 
-/* Rule.validateName: a letter or '_' first, then letters, digits or '_'. */
+/* Rule.validateName (Confluent 8): at most 64 characters, a letter or '_' first, then letters,
+ * digits, '_' or '-'. Characters are counted as code points (Java counts UTF-16 units; the same
+ * below U+10000). */
+#define RULE_NAME_MAX 64
 static cn_err_t check_name(const json_t *name, cn_error_t *err) {
     const char *s = json_string_value(name);
+    size_t chars = 0;
     if (!json_is_string(name))
         return invalid(err, "Missing rule name");
     if (!*s)
         return invalid(err, "Empty rule name");
+    for (const char *c = s; *c; c++)
+        chars += ((unsigned char)*c & 0xC0) != 0x80;
+    if (chars > RULE_NAME_MAX)
+        return invalid(err, "Rule name too long");
     if (!(isalpha((unsigned char)s[0]) || s[0] == '_' || (unsigned char)s[0] >= 0x80))
         return invalid3(err, "Illegal initial character in rule name: ", s, "");
     for (const char *c = s + 1; *c; c++)
-        if (!(isalnum((unsigned char)*c) || *c == '_' || (unsigned char)*c >= 0x80))
+        if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-' || (unsigned char)*c >= 0x80))
             return invalid3(err, "Illegal character in rule name: ", s, "");
     return CN_OK;
 }
@@ -210,35 +218,22 @@ static bool one_of(const char *s, const char *const *set) {
     return false;
 }
 
-/* An action: NONE, ERROR or DLQ (any case), or for a two-way mode (WRITEREAD, UPDOWN) a pair
- * "first,second" of them, the first for WRITE (UPGRADE), the second for READ (DOWNGRADE). */
-static bool action_ok(const char *s, bool two_way) {
-    const char *comma = strchr(s, ',');
-    char one[16];
-    size_t n = comma ? (size_t)(comma - s) : strlen(s);
-    static const char *const actions[] = {"NONE", "ERROR", "DLQ", NULL};
-    if (n == 0 || n >= sizeof(one) || (comma && !two_way))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        one[i] = (char)toupper((unsigned char)s[i]);
-    one[n] = '\0';
-    if (!one_of(one, actions))
-        return false;
-    return comma ? action_ok(comma + 1, false) : true;
-}
-
+/* Rule.validateAction: any action name is accepted (rule actions are pluggable: NONE, ERROR,
+ * DLQ or a custom one); a comma-separated pair only for WRITEREAD and UPDOWN. */
 static cn_err_t check_action(const json_t *rule, const char *key, bool two_way, cn_error_t *err) {
     const json_t *a = json_object_get(rule, key);
     if (!a || json_is_null(a))
         return CN_OK;
-    if (!json_is_string(a) || !action_ok(json_string_value(a), two_way))
-        return cn_error_set(err, CN_ERR_INVALID_RULESET, "Invalid %s action: %s", key,
-                            json_is_string(a) ? json_string_value(a) : "(not a string)");
+    if (!json_is_string(a))
+        return cn_error_set(err, CN_ERR_INVALID_RULESET, "Invalid %s action: (not a string)", key);
+    if (!two_way && strchr(json_string_value(a), ','))
+        return invalid(err, "Multiple actions only valid with WRITEREAD and UPDOWN");
     return CN_OK;
 }
 
-/* One rule of list li: name, kind, mode (defaults TRANSFORM and WRITEREAD, as Confluent's
- * Rule), type, actions. */
+/* One rule of list li, in the order of Confluent's RuleSet.validate / Rule.validate: name, type,
+ * actions, then the mode for the list (defaults TRANSFORM and WRITEREAD, as Confluent's Rule).
+ * An unknown kind or mode is a Jackson enum error in Confluent (no RuleException); here 42210. */
 static cn_err_t check_rule(const json_t *rule, size_t li, cn_error_t *err) {
     static const char *const kinds[] = {"CONDITION", "TRANSFORM", NULL};
     static const char *const migration[] = {"UPGRADE", "DOWNGRADE", "UPDOWN", NULL};
@@ -255,18 +250,19 @@ static cn_err_t check_rule(const json_t *rule, size_t li, cn_error_t *err) {
                         json_is_string(kind) ? json_string_value(kind) : "(not a string)", "");
     if (mode && !json_is_null(mode) && !json_is_string(mode))
         return invalid(err, "Invalid rule mode");
-    if (!json_is_string(type) || !*json_string_value(type))
+    if (!json_is_string(type)) /* Confluent checks only for null: "" is a type */
         return invalid(err, "Missing rule type");
+    bool two_way = strcmp(m, "WRITEREAD") == 0 || strcmp(m, "UPDOWN") == 0;
+    if ((rc = check_action(rule, "onSuccess", two_way, err)) != CN_OK ||
+        (rc = check_action(rule, "onFailure", two_way, err)) != CN_OK)
+        return rc;
     if (li == 0 && !one_of(m, migration))
         return invalid(err, "Migration rules can only be UPGRADE, DOWNGRADE, UPDOWN");
     if (li == 1 && !one_of(m, domain))
         return invalid(err, "Domain rules can only be WRITE, READ, WRITEREAD");
     if (li == 2 && !one_of(m, domain))
         return invalid(err, "Encoding rules can only be WRITE, READ, WRITEREAD");
-    bool two_way = strcmp(m, "WRITEREAD") == 0 || strcmp(m, "UPDOWN") == 0;
-    if ((rc = check_action(rule, "onSuccess", two_way, err)) != CN_OK)
-        return rc;
-    return check_action(rule, "onFailure", two_way, err);
+    return CN_OK;
 }
 
 cn_err_t reg_ruleset_validate(const json_t *rs, cn_error_t *err) {

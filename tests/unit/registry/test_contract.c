@@ -95,6 +95,10 @@ static void test_ruleset_validate(void **state) {
          "Illegal initial character in rule name: 9a"},
         {"{\"domainRules\":[{\"name\":\"a.b\",\"type\":\"CEL\"}]}",
          "Illegal character in rule name: a.b"},
+        {"{\"domainRules\":[{\"name\":"
+         "\"a1234567890123456789012345678901234567890123456789012345678901234\","
+         "\"type\":\"CEL\"}]}",
+         "Rule name too long"},
         {"{\"domainRules\":[" R("") "," R("") "]}", "Found rule with duplicate name 'a'"},
         {"{\"domainRules\":[" R("") "],\"encodingRules\":[" R("") "]}",
          "Found rule with duplicate name 'a'"},
@@ -106,12 +110,12 @@ static void test_ruleset_validate(void **state) {
          "Domain rules can only be WRITE, READ, WRITEREAD"},
         {"{\"encodingRules\":[" R(",\"mode\":\"UPGRADE\"") "]}",
          "Encoding rules can only be WRITE, READ, WRITEREAD"},
-        {"{\"domainRules\":[" R(",\"onSuccess\":\"MAYBE\"") "]}",
-         "Invalid onSuccess action: MAYBE"},
+        {"{\"domainRules\":[" R(",\"onSuccess\":7") "]}",
+         "Invalid onSuccess action: (not a string)"},
         {"{\"domainRules\":[" R(",\"mode\":\"READ\",\"onFailure\":\"NONE,DLQ\"") "]}",
-         "Invalid onFailure action: NONE,DLQ"},
-        {"{\"domainRules\":[" R(",\"onFailure\":\"NONE,DLQ,ERROR\"") "]}",
-         "Invalid onFailure action: NONE,DLQ,ERROR"},
+         "Multiple actions only valid with WRITEREAD and UPDOWN"},
+        {"{\"migrationRules\":[" R(",\"mode\":\"UPGRADE\",\"onFailure\":\"NONE,DLQ\"") "]}",
+         "Multiple actions only valid with WRITEREAD and UPDOWN"},
         {"{\"domainRules\":{}}", "Invalid ruleSet: domainRules must be an array"},
         {"{\"domainRules\":[1]}", "Invalid ruleSet: a rule must be an object"},
     };
@@ -126,9 +130,10 @@ static void test_ruleset_validate(void **state) {
         "{\"domainRules\":[" R(
             ",\"mode\":\"WRITEREAD\",\"kind\":"
             "\"TRANSFORM\",\"onSuccess\":\"none,error\","
-            "\"onFailure\":\"DLQ\"") "],"
-                                     "\"migrationRules\":[{\"name\":\"_m1\",\"type\":\"JSONATA\","
-                                     "\"mode\":\"UPDOWN\",\"onFailure\":\"ERROR,NONE\"}]}",
+            "\"onFailure\":\"MY_ACTION\"") ",{\"name\":\"a-b\",\"type\":\"\"}],"
+                                           "\"migrationRules\":[{\"name\":\"_m1\",\"type\":"
+                                           "\"JSONATA\","
+                                           "\"mode\":\"UPDOWN\",\"onFailure\":\"ERROR,NONE\"}]}",
         &err));
     assert_int_equal(reg_ruleset_validate(NULL, &err), CN_OK);
 }
