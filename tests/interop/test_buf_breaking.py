@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`buf breaking` (npm @bufbuild/buf, nobody at Cairn wrote it) as a second opinion on
 `cairn check --type protobuf --rules wire|wire-json`: on every pair of Confluent's Protobuf diff
-corpus (the shared corpus: $CAIRN_CORPUS_DIR, else ../shared/corpus beside the checkout; skipped
+corpus (read from $CAIRN_CORPUS_DIR; skipped
 when absent) and of tests/data/compat/protobuf/diff.cases, both tools run on the same two files
 (buf in a v2 module per side, in a temp dir) and must name the same set of rule IDs and agree on
 breaking or not. Pairs one of the tools cannot read are counted apart. Prints the agreement
@@ -23,15 +23,13 @@ ASSERTED = ("WIRE", "WIRE_JSON")
 
 def corpus_pairs():
     env = os.environ.get("CAIRN_CORPUS_DIR")  # tests/data/corpus/README.md; relative to the root
-    dirs = [os.path.join(ROOT, env) if env else None, os.path.join(ROOT, "../shared/corpus"),
-            os.path.join(ROOT, "../../shared/corpus")]
-    for d in dirs:
-        if d and os.path.exists(os.path.join(d, CORPUS_FILE)):
-            with open(os.path.join(d, CORPUS_FILE)) as f:
-                return [("corpus: " + c["description"], c["original_schema"], c["update_schema"])
-                        for c in json.load(f)]
-    print("shared corpus absent: its pairs are skipped")
-    return []
+    path = os.path.join(ROOT, env, CORPUS_FILE) if env else None
+    if not path or not os.path.exists(path):
+        print("SKIP: Confluent's corpus pairs need CAIRN_CORPUS_DIR (tests/data/corpus/README.md)")
+        return []
+    with open(path) as f:
+        return [("corpus: " + c["description"], c["original_schema"], c["update_schema"])
+                for c in json.load(f)]
 
 
 def case_pairs(path):
