@@ -77,20 +77,8 @@ rd_kafka_t *cli_kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, const cha
     return rk;
 }
 
-static const struct {
-    const char *name;
-    cairn_format_t format;
-} cli_types[] = {
-    {"avro", CAIRN_FORMAT_AVRO},
-    {"protobuf", CAIRN_FORMAT_PROTOBUF},
-    {"json", CAIRN_FORMAT_JSON},
-};
-
 int cli_type_opt(const char *cmd, const char *arg, cairn_format_t *format) {
-    for (size_t i = 0; i < sizeof(cli_types) / sizeof(cli_types[0]); i++)
-        if (strcasecmp(arg, cli_types[i].name) == 0) {
-            *format = cli_types[i].format;
-            return 0;
-        }
+    if (cairn_format_parse(arg, format) == CAIRN_OK)
+        return 0;
     return cli_usage_error(cmd, "--type is avro, protobuf or json", arg);
 }

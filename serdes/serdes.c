@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/cn_buf.h"
 
@@ -49,6 +50,18 @@ const char *cairn_err_name(cairn_err_t code) {
     if ((unsigned)code >= sizeof(serdes_err_names) / sizeof(serdes_err_names[0]))
         return "UNKNOWN";
     return serdes_err_names[code];
+}
+
+static const char *const serdes_format_names[] = {"avro", "protobuf", "json"};
+
+cairn_err_t cairn_format_parse(const char *name, cairn_format_t *out) {
+    for (size_t i = 0; name && i < sizeof(serdes_format_names) / sizeof(serdes_format_names[0]);
+         i++)
+        if (strcasecmp(name, serdes_format_names[i]) == 0) {
+            *out = (cairn_format_t)i;
+            return CAIRN_OK;
+        }
+    return CAIRN_ERR_INVALID_ARG;
 }
 
 cairn_err_t serdes_edge(const serdes_err_t *in, cairn_error_t *err) {

@@ -74,17 +74,8 @@ static int set_kv(opts_t *o, int serdes, char *kv) {
 
 /* -f: avro (default), json (JSON Schema) or protobuf; the JSON calls take every format. */
 static int parse_format(const char *s, cairn_format_t *out) {
-    static const struct {
-        const char *name;
-        cairn_format_t f;
-    } formats[] = {{"avro", CAIRN_FORMAT_AVRO},
-                   {"json", CAIRN_FORMAT_JSON},
-                   {"protobuf", CAIRN_FORMAT_PROTOBUF}};
-    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-        if (strcmp(s, formats[i].name) == 0) {
-            *out = formats[i].f;
-            return 0;
-        }
+    if (cairn_format_parse(s, out) == CAIRN_OK)
+        return 0;
     fprintf(stderr, "unknown format %s (avro, json or protobuf)\n", s);
     return -1;
 }

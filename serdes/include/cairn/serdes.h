@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * libcairn-serdes: serializers and deserializers for the Confluent wire format, with a schema
- * registry client (Confluent REST API) and bounded caches. Avro is built in; the format is a
- * parameter of every constructor so Protobuf and JSON Schema plug in behind the same calls.
+ * registry client (Confluent REST API) and bounded caches. Avro, Protobuf and JSON Schema are
+ * built in; the format is a parameter of every constructor.
  *
  * Objects (all opaque):
  *   cairn_conf_t          configuration: Java's key names (libserdes' accepted as aliases).
@@ -75,12 +75,15 @@ typedef struct cairn_error {
 /** @brief Short name of an error code, e.g. "BAD_MAGIC". Static string. */
 const char *cairn_err_name(cairn_err_t code);
 
-/** Schema formats. Only CAIRN_FORMAT_AVRO is built in this release. */
+/** Schema formats. */
 typedef enum cairn_format {
     CAIRN_FORMAT_AVRO = 0,
     CAIRN_FORMAT_PROTOBUF,
     CAIRN_FORMAT_JSON
 } cairn_format_t;
+
+/** @brief "avro", "protobuf" or "json" (any case) to its format; CAIRN_ERR_INVALID_ARG else. */
+cairn_err_t cairn_format_parse(const char *name, cairn_format_t *out);
 
 /** Key or value: picks the subject suffix and the key.* / value.* settings. */
 typedef enum cairn_role { CAIRN_ROLE_KEY = 0, CAIRN_ROLE_VALUE = 1 } cairn_role_t;

@@ -74,6 +74,20 @@ static void test_wire_guid_and_negative(void **state) {
     assert_non_null(strstr(err.msg, "negative"));
 }
 
+static void test_format_names(void **state) {
+    cairn_format_t f = CAIRN_FORMAT_AVRO;
+    (void)state;
+    assert_int_equal(cairn_format_parse("protobuf", &f), CAIRN_OK);
+    assert_int_equal(f, CAIRN_FORMAT_PROTOBUF);
+    assert_int_equal(cairn_format_parse("JSON", &f), CAIRN_OK);
+    assert_int_equal(f, CAIRN_FORMAT_JSON);
+    assert_int_equal(cairn_format_parse("Avro", &f), CAIRN_OK);
+    assert_int_equal(f, CAIRN_FORMAT_AVRO);
+    assert_int_equal(cairn_format_parse("xml", &f), CAIRN_ERR_INVALID_ARG);
+    assert_int_equal(cairn_format_parse(NULL, &f), CAIRN_ERR_INVALID_ARG);
+    assert_int_equal(f, CAIRN_FORMAT_AVRO);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wire_write_read),
@@ -81,6 +95,7 @@ int main(void) {
         cmocka_unit_test(test_wire_short),
         cmocka_unit_test(test_wire_bad_magic),
         cmocka_unit_test(test_wire_guid_and_negative),
+        cmocka_unit_test(test_format_names),
     };
     return cmocka_run_group_tests_name("serdes_wire", tests, NULL, NULL);
 }
